@@ -1,0 +1,175 @@
+"""The small typed data model every module shares: case, completion, check result, run result.
+
+Reports render these objects; they never recompute what the engine decided.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+Api = Literal["chat", "responses"]
+
+
+class Outcome(str, enum.Enum):
+    """How one check (or a whole case) came out when the model changed."""
+
+    SAME = "same"
+    CHANGED = "changed"
+    REGRESSED = "regressed"
+    IMPROVED = "improved"
+    BROKEN = "broken"
+    ERROR = "error"
+
+    @property
+    def severity(self) -> int:
+        """Higher is worse; a case takes the worst outcome of its checks."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    Outcome.SAME: 0,
+    Outcome.IMPROVED: 1,
+    Outcome.BROKEN: 2,
+    Outcome.CHANGED: 3,
+    Outcome.REGRESSED: 4,
+    Outcome.ERROR: 5,
+}
+
+
+def worst(outcomes: list[Outcome]) -> Outcome:
+    """The most severe outcome of several; `same` when there are none."""
+    return max(outcomes, key=lambda o: o.severity, default=Outcome.SAME)
+
+
+@dataclass(frozen=True)
+class ModelPair:
+    """The model a feature runs on now (baseline) and the one it moves to (candidate)."""
+
+    baseline: str
+    candidate: str
+
+    def __str__(self) -> str:
+        return f"{self.baseline}:{self.candidate}"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One check as written in a suite: its registered name and its options."""
+
+    name: str
+    options: Any
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One prompt of a suite, with its merged request and checks."""
+
+    suite: str
+    id: str
+    request: dict[str, Any]
+    checks: tuple[CheckSpec, ...]
+    api: Api = "chat"
+    samples: int = 1
+    file: Path | None = None
+    line: int = 0
+    description: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs: `suite::case`."""
+        return f"{self.suite}::{self.id}"
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A function call the model asked for; `arguments` is parsed JSON when it parses."""
+
+    name: str
+    arguments: Any
+
+
+@dataclass(frozen=True)
+class Usage:
+    input_tokens: int = 0
+    cached_input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class JsonParse:
+    """Result of parsing an output as JSON: either a value or the parse error."""
+
+    ok: bool
+    value: Any = None
+    error: str = ""
+
+
+@dataclass
+class Completion:
+    """What one model answered to one case (one sample), or why it could not."""
+
+    model: str
+    text: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    latency_ms: float | None = None
+    response_model: str | None = None
+    error: str | None = None
+
+    @cached_property
+    def parsed(self) -> JsonParse:
+        """The text parsed as JSON, once; checks share it."""
+        try:
+            return JsonParse(True, json.loads(self.text))
+        except (ValueError, TypeError) as exc:
+            return JsonParse(False, error=f"not JSON: {exc}")
+
+
+@dataclass
+class CheckResult:
+    """The judgement of one check on one case."""
+
+    check: str
+    outcome: Outcome
+    reason: str
+    evidence: Any = None
+    baseline_ok: bool | None = None
+    candidate_ok: bool | None = None
+    approved: bool = False
+    noise: str | None = None
+
+
+@dataclass
+class CaseResult:
+    """Everything known about one case after both models answered and the checks ran."""
+
+    case: Case
+    baseline: list[Completion]
+    candidate: list[Completion]
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The worst outcome among checks that are not approved."""
+        return worst([c.outcome for c in self.checks if not c.approved])
+
+    @property
+    def approved(self) -> bool:
+        return any(c.approved for c in self.checks)
+
+
+@dataclass
+class RunResult:
+    """One run: the pair, and every judged case in the order they ran."""
+
+    pair: ModelPair
+    cases: list[CaseResult] = field(default_factory=list)
+    record_mode: str = "none"
+    started_at: str = ""

@@ -1,0 +1,1 @@
+"""pytest wiring for migrate-check (filled in by the spine)."""
