@@ -1,0 +1,189 @@
+"""The approvals file: changes a team has looked at and accepted.
+
+An approval holds for one case, one check and the exact outputs seen on both sides
+(their fingerprints); when either output changes, the approval stops applying and
+the change is reported again. The file is YAML, sorted, written atomically, so it
+diffs cleanly in review:
+
+    approvals:
+    - case: support-triage::refund-request
+      check: equal $.queue
+      baseline: 3f2a9c0d1e4b5a6c
+      candidate: 9d8e7f6a5b4c3d2e
+      approved_on: 2026-11-20
+      reason: billing and refunds now share a queue
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from migrate_check.atomic import write_atomic
+from migrate_check.model import CaseResult, Completion, Outcome
+
+APPROVABLE = frozenset({Outcome.CHANGED, Outcome.REGRESSED})
+_FIELDS = ("case", "check", "baseline", "candidate", "approved_on", "reason")
+
+
+class ApprovalsError(ValueError):
+    """The approvals file cannot be read; the message names the file and line."""
+
+
+def fingerprint(completions: Sequence[Completion]) -> str:
+    """A short stable hash of what the samples said: text and tool calls, in order."""
+    canonical = "\n".join(
+        json.dumps(
+            {
+                "text": c.text,
+                "tool_calls": [[call.name, call.arguments] for call in c.tool_calls],
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            default=repr,
+        )
+        for c in completions
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Approval:
+    case: str
+    check: str
+    baseline: str
+    candidate: str
+    approved_on: dt.date
+    reason: str | None = None
+
+    def as_yaml(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "case": self.case,
+            "check": self.check,
+            "baseline": self.baseline,
+            "candidate": self.candidate,
+            "approved_on": self.approved_on,
+        }
+        if self.reason:
+            entry["reason"] = self.reason
+        return entry
+
+
+class ApprovalStore:
+    """Approvals by (case key, check label); at most one per pair."""
+
+    def __init__(self, approvals: Sequence[Approval] = ()) -> None:
+        self._by_check: dict[tuple[str, str], Approval] = {(a.case, a.check): a for a in approvals}
+
+    def __len__(self) -> int:
+        return len(self._by_check)
+
+    def __iter__(self) -> Any:
+        return iter(sorted(self._by_check.values(), key=lambda a: (a.case, a.check)))
+
+    @classmethod
+    def load(cls, path: Path) -> ApprovalStore:
+        """The approvals in `path`; none when the file does not exist yet."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls()
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = f" line {mark.line + 1}" if mark is not None else ""
+            raise ApprovalsError(
+                f"{path}:{line.strip() or '?'}: not valid YAML: {exc.problem}"
+            ) from exc
+        if data is None:
+            return cls()
+        entries = data.get("approvals") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise ApprovalsError(f"{path}: line 1: expected a mapping with a list 'approvals'")
+        nodes = _entry_nodes(root)
+        return cls([_approval(path, entry, nodes, i) for i, entry in enumerate(entries)])
+
+    def find(
+        self, case_key: str, check_label: str, baseline_fp: str, candidate_fp: str
+    ) -> Approval | None:
+        """The approval for exactly these outputs, if any."""
+        approval = self._by_check.get((case_key, check_label))
+        if approval and approval.baseline == baseline_fp and approval.candidate == candidate_fp:
+            return approval
+        return None
+
+    def record(self, case_result: CaseResult, reason: str | None, today: dt.date) -> int:
+        """Approve the case's changed and regressed checks; returns how many were added.
+
+        An approval already holding for the same outputs is kept as it is, so
+        re-approving leaves the file (and its git diff) unchanged.
+        """
+        baseline_fp = fingerprint(case_result.baseline)
+        candidate_fp = fingerprint(case_result.candidate)
+        added = 0
+        for result in case_result.checks:
+            if result.outcome not in APPROVABLE:
+                continue
+            key = case_result.case.key, result.check
+            if self.find(*key, baseline_fp, candidate_fp) is not None:
+                continue
+            self._by_check[key] = Approval(*key, baseline_fp, candidate_fp, today, reason)
+            added += 1
+        return added
+
+    def save(self, path: Path) -> None:
+        """Write every approval, sorted by case and check, atomically."""
+        document = {"approvals": [a.as_yaml() for a in self]}
+        header = (
+            "# migrate-check approvals: changes accepted for the exact outputs fingerprinted.\n"
+        )
+        body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+        write_atomic(path, header + body)
+
+
+def _entry_nodes(root: yaml.Node | None) -> list[yaml.Node]:
+    """The YAML nodes of the entries, for line numbers in errors."""
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "approvals" and isinstance(value, yaml.SequenceNode):
+                return list(value.value)
+    return []
+
+
+def _approval(path: Path, entry: Any, nodes: list[yaml.Node], index: int) -> Approval:
+    line = nodes[index].start_mark.line + 1 if index < len(nodes) else 0
+
+    def fail(problem: str) -> ApprovalsError:
+        return ApprovalsError(f"{path}: line {line}: approval {index + 1} {problem}")
+
+    if not isinstance(entry, dict):
+        raise fail(f"must be a mapping, got {entry!r}")
+    unknown = sorted(set(entry) - set(_FIELDS))
+    if unknown:
+        raise fail(f"has unknown field {unknown[0]!r}; fields: {', '.join(_FIELDS)}")
+    for name in ("case", "check", "baseline", "candidate"):
+        if not isinstance(entry.get(name), str) or not entry[name]:
+            raise fail(f"needs a string {name!r}")
+    approved_on = entry.get("approved_on")
+    if isinstance(approved_on, str):
+        try:
+            approved_on = dt.date.fromisoformat(approved_on)
+        except ValueError:
+            raise fail(f"has 'approved_on' {approved_on!r}, not a date (YYYY-MM-DD)") from None
+    if not isinstance(approved_on, dt.date):
+        raise fail(f"needs 'approved_on' as a date (YYYY-MM-DD), got {approved_on!r}")
+    reason = entry.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        reason = str(reason)
+    return Approval(
+        entry["case"], entry["check"], entry["baseline"], entry["candidate"], approved_on, reason
+    )

@@ -1,0 +1,109 @@
+"""Importing the team's own functions named in suites ("myapp.triage:route"), and calling
+them with a time limit.
+
+Errors are found when the check is built, not on the first case: a typo in a dotted
+path is a configuration error with the path quoted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any
+
+from migrate_check.checks.base import CheckConfigError, CheckRunError
+from migrate_check.checks.outputs import output_value
+from migrate_check.model import Completion
+
+_SHAPE = "a check callable takes (output) or (output, completion)"
+
+
+def import_callable(path: str) -> Callable[..., Any]:
+    """The object at `pkg.mod:attr` (or `pkg.mod.attr`), which must be callable."""
+    if not isinstance(path, str) or not path.strip():
+        raise CheckConfigError(
+            f"a callable path must look like 'pkg.module:function', got {path!r}"
+        )
+    module_name, _, attribute = path.partition(":") if ":" in path else path.rpartition(".")
+    if not module_name or not attribute:
+        raise CheckConfigError(f"{path!r} must look like 'pkg.module:function'")
+    try:
+        target: Any = importlib.import_module(module_name)
+        for part in attribute.split("."):
+            target = getattr(target, part)
+    except ImportError as exc:
+        raise CheckConfigError(f"cannot import {path!r}: {exc}") from exc
+    except AttributeError as exc:
+        raise CheckConfigError(f"cannot import {path!r}: {exc}") from exc
+    if not callable(target):
+        raise CheckConfigError(f"{path!r} is not callable")
+    return target  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class CheckCallable:
+    """A team's function and how to call it: with the output, or the output and completion."""
+
+    path: str
+    function: Callable[..., Any]
+    wants_completion: bool
+
+    def __call__(self, completion: Completion) -> Any:
+        output = output_value(completion)
+        if self.wants_completion:
+            return self.function(output, completion)
+        return self.function(output)
+
+
+def load_check_callable(path: str) -> CheckCallable:
+    """Import `path` and decide from its signature whether it also takes the completion."""
+    function = import_callable(path)
+    return CheckCallable(path, function, _wants_completion(path, function))
+
+
+def _wants_completion(path: str, function: Callable[..., Any]) -> bool:
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):  # some builtins have no signature: assume (output)
+        return False
+    positional = [
+        p
+        for p in parameters
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    required = [p for p in positional if p.default is inspect.Parameter.empty]
+    variadic = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters)
+    if not positional and not variadic:
+        raise CheckConfigError(f"{path!r} takes 0 arguments; {_SHAPE}")
+    if len(required) > 2:
+        raise CheckConfigError(f"{path!r} takes {len(required)} arguments; {_SHAPE}")
+    # A second parameter with a default (`strict=False`) is the team's, not ours.
+    return len(required) == 2 or any(p.name == "completion" for p in positional[1:2])
+
+
+def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Run `call` in a daemon thread, giving up after `timeout` seconds.
+
+    A daemon thread, not a thread pool: a call that never returns must not keep the
+    test process from exiting (pool threads are joined at exit).
+    """
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(call())
+        except BaseException as exc:
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=f"migrate-check {what}", daemon=True).start()
+    try:
+        return future.result(timeout=timeout)
+    except FutureTimeout:
+        if future.done():  # the callable itself raised TimeoutError: that is its answer
+            raise
+        raise CheckRunError(f"{what} timed out after {timeout:g} s") from None

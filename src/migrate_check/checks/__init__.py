@@ -1,0 +1,30 @@
+"""Checks: each compares one aspect of the two models' outputs and gives one outcome.
+
+The public surface for teams writing their own: subclass `Check` (or `SideBySideCheck`,
+which brings the outcome rules and the noise floor), then `@register_check` it or ship
+it under the entry point group `migrate_check.checks`.
+"""
+
+from __future__ import annotations
+
+from migrate_check.checks.base import (
+    Check,
+    CheckConfigError,
+    CheckRunError,
+    Difference,
+    Observation,
+    SideBySideCheck,
+)
+from migrate_check.checks.registry import build_check, check_names, register_check
+
+__all__ = [
+    "Check",
+    "CheckConfigError",
+    "CheckRunError",
+    "Difference",
+    "Observation",
+    "SideBySideCheck",
+    "build_check",
+    "check_names",
+    "register_check",
+]

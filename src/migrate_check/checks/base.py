@@ -1,0 +1,111 @@
+"""What every check is: built once from its options, then asked to judge one case at a time.
+
+Most checks follow one pattern, written once here in `SideBySideCheck`: look at each
+sample on its own (`observe`: does it pass, and what value does it yield), then compare
+values across models (`compare`). The outcome rules and the noise floor live in
+`verdict`, so every check, built-in or a team's own, decides the same way.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from migrate_check.model import CheckResult, Completion, Outcome
+
+
+class CheckConfigError(ValueError):
+    """A check's options are wrong; the message says what, on one line."""
+
+
+class CheckRunError(Exception):
+    """The check could not run on this case (e.g. a timeout); the case gets `error`."""
+
+
+class Check(abc.ABC):
+    """One configured check; instances are cached and reused across cases."""
+
+    name: ClassVar[str]
+
+    @classmethod
+    @abc.abstractmethod
+    def from_options(cls, options: Any, base_dir: Path) -> Check:
+        """Validate and prepare once (compile, import); raise `CheckConfigError`."""
+
+    @property
+    def label(self) -> str:
+        """How reports and approvals name this check on a case."""
+        return self.name
+
+    @abc.abstractmethod
+    def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
+        """One verdict for one case, from one or several samples per side."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.label!r}>"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a check saw in one sample.
+
+    `ok` is the pass/fail of checks that have one (None for pure comparisons),
+    `value` what `compare` gets, `problem` why it fails ("is not JSON: ..."),
+    phrased to follow "candidate output".
+    """
+
+    ok: bool | None
+    value: Any = None
+    problem: str = ""
+    evidence: Any = None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How two observations compare: `differs`, a one-line `summary`, plain-JSON `evidence`.
+
+    `score` is set by score-based checks (similarity); `regression` marks a difference
+    that loses something the baseline had (a tool call that is no longer made).
+    """
+
+    differs: bool
+    summary: str = ""
+    evidence: dict[str, Any] | None = None
+    score: float | None = None
+    regression: bool = False
+
+
+class SideBySideCheck(Check):
+    """A check written as `observe` per sample plus `compare` across models."""
+
+    #: False for pure pass/fail checks: they skip the comparison step.
+    compares_values: ClassVar[bool] = True
+
+    @abc.abstractmethod
+    def observe(self, completion: Completion) -> Observation:
+        """Look at one sample; raise `CheckRunError` if the check cannot run."""
+
+    def compare(self, baseline: Observation, candidate: Observation) -> Difference:
+        """Compare two passing observations; by default they never differ."""
+        return Difference(False, f"both outputs pass {self.label}")
+
+    def beyond_noise(
+        self, within_baseline: list[Difference], across: list[Difference]
+    ) -> tuple[bool, str, dict[str, Any]]:
+        """Whether cross-model differences exceed the baseline's own; see `verdict`."""
+        from migrate_check.checks.verdict import disagreement_beyond_noise
+
+        return disagreement_beyond_noise(within_baseline, across)
+
+    def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
+        from migrate_check.checks.verdict import judge_observations
+
+        try:
+            seen_baseline = [self.observe(c) for c in baseline]
+            seen_candidate = [self.observe(c) for c in candidate]
+        except CheckRunError as exc:
+            return CheckResult(self.label, Outcome.ERROR, str(exc))
+        return judge_observations(self, seen_baseline, seen_candidate)

@@ -1,0 +1,56 @@
+"""What checks read from a completion, decided once so every check reads it the same way."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from migrate_check.model import Completion
+
+_FENCE = "```"
+
+
+def output_value(completion: Completion) -> Any:
+    """What team callables get: the parsed JSON when the text parses, else the text."""
+    parsed = completion.parsed
+    return parsed.value if parsed.ok else completion.text
+
+
+def tool_calls_json(completion: Completion) -> list[dict[str, Any]]:
+    return [{"name": call.name, "arguments": call.arguments} for call in completion.tool_calls]
+
+
+def comparable_text(completion: Completion) -> str:
+    """The text, or the tool calls serialised when the model answered with calls only."""
+    if completion.text or not completion.tool_calls:
+        return completion.text
+    return json.dumps(tool_calls_json(completion), sort_keys=True, ensure_ascii=False)
+
+
+def not_json_problem(completion: Completion) -> str:
+    """Why the output is not JSON, phrased to follow "candidate output"."""
+    if completion.text.strip().startswith(_FENCE):
+        return "is wrapped in a Markdown code fence, so it is not JSON (json.loads fails on it)"
+    if not completion.text.strip() and completion.tool_calls:
+        return "is tool calls with no text, so it is not JSON"
+    return f"is {completion.parsed.error}"
+
+
+def canonical_json(value: Any) -> str | None:
+    """Sorted-keys JSON for a fast equality test; None when the value is not JSON-able."""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
+
+
+def plain(value: Any) -> Any:
+    """`value` made JSON-serialisable for evidence (unknown objects become their repr)."""
+    return json.loads(json.dumps(value, default=repr))
+
+
+def shorten(value: Any, limit: int = 60) -> str:
+    """A short display of a value for one-line reasons."""
+    shown = repr(value) if not isinstance(value, dict | list) else canonical_json(value)
+    shown = shown if shown is not None else repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"

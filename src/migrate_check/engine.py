@@ -1,0 +1,80 @@
+"""Judging one case: run each check on both models' answers and apply approvals.
+
+Plain Python, no pytest: the plugin, the CLI and the benchmark all call `judge_case`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from migrate_check.approvals import APPROVABLE, ApprovalStore, fingerprint
+from migrate_check.checks import Check, build_check
+from migrate_check.model import Case, CaseResult, CheckResult, CheckSpec, Completion, Outcome
+
+#: What a case with no checks is judged by, so every case has a verdict.
+DEFAULT_CHECK = CheckSpec("similarity", {"min": 80})
+
+
+def checks_for(case: Case) -> list[Check]:
+    """The prepared checks of `case` (paths resolve against its suite file's folder)."""
+    base_dir = case.file.parent if case.file is not None else Path.cwd()
+    return [build_check(spec, base_dir) for spec in case.checks]
+
+
+def judge_case(
+    case: Case,
+    baseline: list[Completion],
+    candidate: list[Completion],
+    checks: Sequence[Check],
+    approvals: ApprovalStore | None = None,
+) -> CaseResult:
+    """Every check's verdict on one case; approved changes are marked, not hidden."""
+    if not checks:
+        checks = [build_check(DEFAULT_CHECK, Path.cwd())]
+    failure = _call_failure(baseline, candidate)
+    if failure is not None:
+        results = [CheckResult(check.label, Outcome.ERROR, failure) for check in checks]
+    else:
+        results = [_run_check(check, baseline, candidate) for check in checks]
+    result = CaseResult(case, baseline, candidate, results)
+    if approvals is not None and len(approvals):
+        _apply_approvals(result, approvals)
+    return result
+
+
+def _call_failure(baseline: list[Completion], candidate: list[Completion]) -> str | None:
+    """Why the checks cannot run: a side has no answer or one of its calls failed."""
+    for side, completions in (("baseline", baseline), ("candidate", candidate)):
+        if not completions:
+            return f"no {side} answer"
+        for index, completion in enumerate(completions):
+            if completion.error is not None:
+                sample = f" (sample {index + 1})" if len(completions) > 1 else ""
+                return f"{side} call to {completion.model} failed{sample}: {completion.error}"
+    return None
+
+
+def _run_check(
+    check: Check, baseline: list[Completion], candidate: list[Completion]
+) -> CheckResult:
+    try:
+        return check.judge(baseline, candidate)
+    except Exception as exc:  # one broken check must not hide the others' verdicts
+        message = f": {exc}" if str(exc) else ""
+        return CheckResult(
+            check.label,
+            Outcome.ERROR,
+            f"check {check.label!r} raised {type(exc).__name__}{message}",
+            {"raised": type(exc).__name__, "message": str(exc)},
+        )
+
+
+def _apply_approvals(result: CaseResult, approvals: ApprovalStore) -> None:
+    baseline_fp = fingerprint(result.baseline)
+    candidate_fp = fingerprint(result.candidate)
+    for check_result in result.checks:
+        if check_result.outcome in APPROVABLE and approvals.find(
+            result.case.key, check_result.check, baseline_fp, candidate_fp
+        ):
+            check_result.approved = True

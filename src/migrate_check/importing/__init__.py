@@ -1,0 +1,21 @@
+"""Import existing recordings and request logs into migrate-check suites."""
+
+from __future__ import annotations
+
+from migrate_check.importing.cassette_reader import Exchange, read_cassette
+from migrate_check.importing.errors import CassetteReadError, SourceError
+from migrate_check.importing.openai_payloads import (
+    completion_from_chat,
+    completion_from_responses,
+    completion_from_sse,
+)
+
+__all__ = [
+    "CassetteReadError",
+    "Exchange",
+    "SourceError",
+    "completion_from_chat",
+    "completion_from_responses",
+    "completion_from_sse",
+    "read_cassette",
+]

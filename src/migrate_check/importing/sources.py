@@ -1,0 +1,188 @@
+"""Where prompts come from: recorded cassettes, OpenAI Evals JSONL, logged request bodies.
+
+Each source yields `Prompt`s (a request without its model, the model it was
+sent to, and a recorded answer when there is one) and says what it skipped and
+why, so the importer can report every recording it did not turn into a case.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from migrate_check.importing.cassette_reader import CHAT, RESPONSES, Exchange, read_cassette
+from migrate_check.importing.errors import SourceError
+from migrate_check.model import Api
+
+Format = Literal["auto", "cassette", "evals", "requests"]
+FORMATS: tuple[Format, ...] = ("auto", "cassette", "evals", "requests")
+CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
+# Responses requests that lean on state kept by the server cannot be replayed on another model.
+STATEFUL_KEYS = ("conversation", "previous_response_id")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One request found in a source; `request` never holds `model`."""
+
+    api: Api
+    request: dict[str, Any]
+    model: str | None
+    origin: str
+    answer: Exchange | None = None
+    checks: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+@dataclass
+class Collected:
+    """Everything read from the inputs of one import."""
+
+    prompts: list[Prompt] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+
+
+def collect(paths: list[Path], fmt: Format = "auto") -> Collected:
+    """Read every input (directories are walked for cassettes and JSONL files)."""
+    collected = Collected()
+    for path in _expand(paths, fmt):
+        kind = _kind(path, fmt)
+        reader = {"cassette": cassette_prompts, "evals": evals_prompts}.get(kind, request_prompts)
+        prompts, skipped = reader(path)
+        collected.prompts.extend(prompts)
+        collected.skipped.extend(skipped)
+        collected.files.append(path)
+        collected.kinds.add(kind)
+    return collected
+
+
+def _expand(paths: list[Path], fmt: Format) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in (*CASSETTE_SUFFIXES, ".jsonl")
+            )
+            if not found:
+                raise SourceError(path, "no cassettes (.yaml, .yml, .json) or .jsonl files in it")
+            yield from found
+        elif path.is_file():
+            yield path
+        else:
+            raise SourceError(path, "no such file or directory")
+
+
+def _kind(path: Path, fmt: Format) -> str:
+    if fmt != "auto":
+        return fmt
+    if path.suffix.lower() != ".jsonl":
+        return "cassette"
+    for _, record in _jsonl(path):
+        return "evals" if "ideal" in record else "requests"
+    return "requests"
+
+
+def cassette_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
+    """A prompt per exchange that asked a model something and got a usable answer."""
+    prompts: list[Prompt] = []
+    skipped: list[Skipped] = []
+    for exchange in read_cassette(path):
+        origin = exchange.where
+        if exchange.endpoint not in (CHAT, RESPONSES):
+            skipped.append(Skipped(origin, f"not a model call ({exchange.method} {exchange.path})"))
+            continue
+        if exchange.request is None:
+            skipped.append(Skipped(origin, exchange.error or "no JSON request body recorded"))
+            continue
+        api: Api = "responses" if exchange.endpoint == RESPONSES else "chat"
+        reason = request_problem(exchange.request, api)
+        if reason is None and (exchange.completion is None or exchange.completion.error):
+            reason = f"no usable answer recorded ({exchange.error or 'unreadable'})"
+        if reason:
+            skipped.append(Skipped(origin, reason))
+            continue
+        body = {k: v for k, v in exchange.request.items() if k != "model"}
+        prompts.append(Prompt(api, body, exchange.model, origin, answer=exchange))
+    return prompts, skipped
+
+
+def request_problem(body: dict[str, Any], api: Api) -> str | None:
+    """Why a request body cannot become a case, or None."""
+    if api == "chat" and not isinstance(body.get("messages"), list):
+        return "chat request without a 'messages' list"
+    if api == "responses" and body.get("input") is None:
+        return "responses request without 'input'"
+    stateful = [k for k in STATEFUL_KEYS if body.get(k)]
+    if stateful:
+        return f"depends on state kept by the server ({', '.join(stateful)}); not replayable"
+    return None
+
+
+def evals_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
+    """OpenAI Evals samples: `input` (messages or a string) and `ideal` (one or several)."""
+    prompts = []
+    for line, record in _jsonl(path):
+        where = f"line {line}"
+        if "input" not in record or "ideal" not in record:
+            raise SourceError(path, "an Evals sample needs 'input' and 'ideal'", where)
+        messages = record["input"]
+        if isinstance(messages, str):
+            messages = [{"role": "user", "content": messages}]
+        if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
+            raise SourceError(path, "'input' must be a string or a list of messages", where)
+        ideal = record["ideal"]
+        ideals = ideal if isinstance(ideal, list) else [ideal]
+        if not ideals or not all(isinstance(i, str) for i in ideals):
+            raise SourceError(path, "'ideal' must be a string or a list of strings", where)
+        origin = f"{path}: {where}"
+        check = {"contains": {"any": ideals}}
+        prompts.append(Prompt("chat", {"messages": messages}, None, origin, checks=(check,)))
+    return prompts, []
+
+
+def request_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
+    """Logged request bodies, one JSON object per line (chat, or Responses with `input`)."""
+    prompts = []
+    for line, body in _jsonl(path):
+        where = f"line {line}"
+        api: Api = "responses" if "input" in body and "messages" not in body else "chat"
+        reason = request_problem(body, api)
+        if reason:
+            raise SourceError(path, f"{reason}; expected one request body per line", where)
+        model = body.get("model")
+        request = {k: v for k, v in body.items() if k != "model"}
+        origin = f"{path}: {where}"
+        prompts.append(Prompt(api, request, model if isinstance(model, str) else None, origin))
+    return prompts, []
+
+
+def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; anything else is a located error."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(path, f"cannot read: {exc}") from None
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except ValueError as exc:
+            raise SourceError(path, f"not JSON: {exc}", f"line {number}") from None
+        if not isinstance(record, dict):
+            raise SourceError(path, "each line must be a JSON object", f"line {number}")
+        yield number, record

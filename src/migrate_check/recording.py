@@ -1,0 +1,270 @@
+"""Cassettes: one plain vcrpy cassette per case per model, safe to commit.
+
+vcrpy patches the HTTP client globally, so one cassette context serves a whole run. To
+record concurrent requests into per-case files, the context holds a `RoutingCassette`
+that hands every request to the child cassette of the case whose asyncio task sent it
+(a context variable names the case). Each child is an ordinary vcrpy `Cassette` with its
+own file, record mode and matching, so per-file vcrpy semantics hold unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from migrate_check.atomic import write_atomic
+
+RECORD_MODES = ("none", "once", "new_episodes", "all")
+
+# Request headers kept in a cassette; everything else (authorization, api-key,
+# openai-organization, openai-project, cookie, the SDK's volatile x-stainless-* and
+# user-agent) is dropped, so nothing secret lands and re-recording does not churn.
+KEPT_REQUEST_HEADERS = frozenset({"content-type", "accept"})
+# Response headers never written: secrets and per-connection noise.
+DROPPED_RESPONSE_HEADERS = frozenset(
+    {
+        "set-cookie",
+        "cookie",
+        "openai-organization",
+        "openai-project",
+        "authorization",
+        "api-key",
+        "cf-ray",
+        "server",
+        "alt-svc",
+        "date",
+        "connection",
+        "transfer-encoding",
+        "keep-alive",
+    }
+)
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
+
+current_cassette: contextvars.ContextVar[Any] = contextvars.ContextVar("migrate_check_cassette")
+
+
+class CassetteLoadError(Exception):
+    """A cassette file exists but cannot be read as a vcrpy cassette."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cassette {path} cannot be read: {reason}")
+
+
+def safe_name(name: str) -> str:
+    """A model or case name as a file-name part (`ft:gpt-4o-mini:org::x` keeps its meaning)."""
+    return _UNSAFE.sub("_", name)
+
+
+def cassette_path(root: Path, suite: str, case_id: str, model: str) -> Path:
+    """Where the cassette of one case on one model lives: `<root>/<suite>/<case>/<model>.yaml`."""
+    return root / safe_name(suite) / safe_name(case_id) / f"{safe_name(model)}.yaml"
+
+
+def endpoint_of(path: str) -> str:
+    """The API operation a URL path addresses, independent of host and prefix (Azure, proxies)."""
+    trimmed = path.rstrip("/")
+    if trimmed.endswith("/chat/completions"):
+        return "chat.completions"
+    if trimmed.endswith("/responses"):
+        return "responses"
+    return trimmed
+
+
+def _endpoint_matcher(r1: Any, r2: Any) -> None:
+    if endpoint_of(r1.path) != endpoint_of(r2.path):
+        raise AssertionError(f"{r1.path} != {r2.path}")
+
+
+def _json_of(body: Any) -> Any:
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body
+
+
+def _json_body_matcher(r1: Any, r2: Any) -> None:
+    """Bodies equal as JSON: a changed prompt is a missing recording, never a stale answer."""
+    left, right = _json_of(r1.body), _json_of(r2.body)
+    if left != right:
+        raise AssertionError(_body_difference(left, right))
+
+
+def _body_difference(left: Any, right: Any) -> str:
+    if isinstance(left, dict) and isinstance(right, dict):
+        keys = sorted(k for k in set(left) | set(right) if left.get(k) != right.get(k))
+        return f"request body differs in {', '.join(keys)}"
+    return "request body differs"
+
+
+def _matchers() -> list[Any]:
+    from vcr import matchers
+
+    return [matchers.method, _endpoint_matcher, _json_body_matcher]
+
+
+def scrub_request(request: Any) -> Any:
+    """Keep only harmless request headers; runs on live requests before matching too."""
+    for name in list(request.headers):
+        if name.lower() not in KEPT_REQUEST_HEADERS:
+            del request.headers[name]
+    return request
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any] | None:
+    """Record only 2xx answers, decoded, without secret or volatile headers."""
+    from vcr.filters import decode_response
+
+    status = response.get("status", {}).get("code", 0)
+    if not 200 <= int(status) < 300:
+        return None
+    response = decode_response(response)
+    headers = response.get("headers", {})
+    response["headers"] = {
+        name: value for name, value in headers.items() if name.lower() not in DROPPED_RESPONSE_HEADERS
+    }
+    return response
+
+
+class AtomicPersister:
+    """vcrpy's filesystem persister, but each cassette is written atomically."""
+
+    @classmethod
+    def load_cassette(cls, cassette_path: str | Path, serializer: Any) -> Any:
+        from vcr.persisters.filesystem import CassetteNotFoundError
+        from vcr.serialize import deserialize
+
+        path = Path(cassette_path)
+        if not path.is_file():
+            raise CassetteNotFoundError()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CassetteLoadError(path, str(exc)) from None
+        if not text.strip():
+            raise CassetteLoadError(path, "the file is empty")
+        try:
+            return deserialize(text, serializer)
+        except Exception as exc:  # any malformed content must name the file, not crash
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise CassetteLoadError(path, reason) from None
+
+    @staticmethod
+    def save_cassette(cassette_path: str | Path, cassette_dict: Any, serializer: Any) -> None:
+        from vcr.serialize import serialize
+
+        write_atomic(Path(cassette_path), serialize(cassette_dict, serializer))
+
+
+def open_case_cassette(path: Path, record_mode: str) -> Any:
+    """Load (or start) the vcrpy cassette of one case on one model."""
+    from vcr.cassette import Cassette
+    from vcr.record_mode import RecordMode
+    from vcr.serializers import yamlserializer
+
+    return Cassette.load(
+        path=str(path),
+        serializer=yamlserializer,
+        persister=AtomicPersister,
+        record_mode=RecordMode(record_mode),
+        match_on=_matchers(),
+        before_record_request=scrub_request,
+        before_record_response=scrub_response,
+    )
+
+
+def _routing_cassette_class() -> Any:
+    from vcr.cassette import Cassette
+
+    class RoutingCassette(Cassette):  # type: ignore[misc]
+        """The one patched cassette; every call goes to the current task's case cassette."""
+
+        def _load(self) -> None:
+            self.children: list[Any] = []
+
+        @property
+        def _child(self) -> Any:
+            child = current_cassette.get(None)
+            if child is None:
+                raise RuntimeError("migrate-check: an HTTP request was sent outside a case")
+            return child
+
+        @property
+        def write_protected(self) -> bool:
+            return bool(self._child.write_protected)
+
+        def can_play_response_for(self, request: Any) -> bool:
+            return bool(self._child.can_play_response_for(request))
+
+        def play_response(self, request: Any) -> Any:
+            return self._child.play_response(request)
+
+        def append(self, request: Any, response: Any) -> None:
+            self._child.append(request, response)
+
+        def filter_request(self, request: Any) -> Any:
+            return self._child.filter_request(request)
+
+        def find_requests_with_most_matches(self, request: Any) -> Any:
+            return self._child.find_requests_with_most_matches(request)
+
+        def _save(self, force: bool = False) -> None:
+            for child in self.children:
+                child._save(force=force)
+
+    return RoutingCassette
+
+
+@contextlib.contextmanager
+def recording_session() -> Iterator[Any]:
+    """Patch HTTP clients once for a run; yields the routing cassette.
+
+    Cassettes opened with `use_case_cassette` inside it are saved when it closes,
+    also on an interrupt (each file atomically, so none is left half-written).
+    """
+    cls = _routing_cassette_class()
+    with cls.use(path="<migrate-check run>") as router:
+        yield router
+
+
+@contextlib.contextmanager
+def use_case_cassette(router: Any, cassette: Any) -> Iterator[None]:
+    """Route the HTTP requests of the current task to `cassette`."""
+    if cassette not in router.children:
+        router.children.append(cassette)
+    token = current_cassette.set(cassette)
+    try:
+        yield
+    finally:
+        current_cassette.reset(token)
+
+
+def write_interactions(path: Path, interactions: list[dict[str, Any]]) -> None:
+    """Write vcrpy-format interactions as a plain vcrpy cassette, atomically (for importers)."""
+    from vcr.request import Request
+    from vcr.serialize import serialize
+    from vcr.serializers import yamlserializer
+
+    requests = []
+    responses = []
+    for interaction in interactions:
+        request = Request._from_dict(interaction["request"])
+        scrub_request(request)
+        response = scrub_response(interaction["response"])
+        if response is None:
+            continue
+        requests.append(request)
+        responses.append(response)
+    text = serialize({"requests": requests, "responses": responses}, yamlserializer)
+    write_atomic(path, text)

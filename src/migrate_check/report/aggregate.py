@@ -1,0 +1,337 @@
+"""The figures every report shows, computed once from a run so the writers only render.
+
+Sums use `math.fsum` over cases sorted by key, so two runs on the same data give the
+same numbers whatever order the cases ran in (xdist).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from migrate_check.model import CaseResult, CheckResult, Completion, ModelPair, Outcome, RunResult
+from migrate_check.report.pricing import ModelPrice, PriceTable
+
+Role = Literal["baseline", "candidate"]
+ROLES: tuple[Role, Role] = ("baseline", "candidate")
+
+APPROVED = "approved"
+# Display order, worst first: what a reviewer must read comes before what they may skip.
+STATUS_ORDER: tuple[str, ...] = (
+    Outcome.REGRESSED.value,
+    Outcome.ERROR.value,
+    Outcome.CHANGED.value,
+    Outcome.BROKEN.value,
+    Outcome.IMPROVED.value,
+    APPROVED,
+    Outcome.SAME.value,
+)
+STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+
+SCHEMA_CHECK = "schema"
+ASSERT_CHECK = "assert"
+
+
+def check_status(result: CheckResult) -> str:
+    """A check's outcome as shown: approved results are `approved`, whatever they were."""
+    return APPROVED if result.approved else result.outcome.value
+
+
+def case_status(result: CaseResult) -> str:
+    """The worst unapproved outcome, or `approved` when an approval is what made it pass."""
+    outcome = result.outcome
+    if result.approved and outcome in (Outcome.SAME, Outcome.IMPROVED, Outcome.BROKEN):
+        return APPROVED
+    return outcome.value
+
+
+@dataclass(frozen=True)
+class Rate:
+    passed: int
+    total: int
+
+    @property
+    def value(self) -> float | None:
+        return self.passed / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class SideFigures:
+    """One side of one case, summed over its samples."""
+
+    samples: int
+    errors: int
+    input_tokens: int
+    cached_input_tokens: int
+    output_tokens: int
+    cost: float | None
+    latency_ms: float | None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case's figures and status; `index` points back into `RunResult.cases`."""
+
+    index: int
+    key: str
+    suite: str
+    id: str
+    status: str
+    checks: tuple[str, ...]
+    baseline: SideFigures
+    candidate: SideFigures
+
+
+@dataclass(frozen=True)
+class SideStats:
+    """One model over the whole run."""
+
+    role: Role
+    model: str
+    calls: int
+    errors: int
+    input_tokens: int
+    cached_input_tokens: int
+    output_tokens: int
+    cost: float | None
+    cost_complete: bool
+    cost_per_1k_cases: float | None
+    latency_median_ms: float | None
+    latency_p95_ms: float | None
+    latency_samples: int
+    schema_valid: Rate
+    assertions_passed: Rate
+    price: ModelPrice | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One line of the vendor-style comparison, measured on this run."""
+
+    claim: str
+    metric: str
+    unit: Literal["rate", "ms", "usd"]
+    baseline: float | None
+    candidate: float | None
+    finding: Literal["holds", "even", "does not hold", "no data"]
+
+
+@dataclass(frozen=True)
+class ShutdownWarning:
+    role: Role
+    model: str
+    shutdown_date: str
+    source: Literal["models list", "price table"]
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    pair: ModelPair
+    total_cases: int
+    statuses: dict[str, int]
+    checks: dict[str, dict[str, int]]
+    baseline: SideStats
+    candidate: SideStats
+    ratios: dict[str, float | None]
+    claims: tuple[Claim, ...]
+    warnings: tuple[ShutdownWarning, ...]
+    price_date: str
+    price_source: str
+    price_overrides: tuple[str, ...]
+    rows: tuple[CaseRow, ...]
+
+    def side(self, role: Role) -> SideStats:
+        return self.baseline if role == "baseline" else self.candidate
+
+    def rows_worst_first(self) -> list[CaseRow]:
+        return sorted(self.rows, key=lambda r: (STATUS_RANK[r.status], r.key, r.index))
+
+
+def build_aggregates(
+    run: RunResult,
+    prices: PriceTable,
+    shutdown_dates: Mapping[str, str] | None = None,
+) -> Aggregates:
+    """Every figure the reports show; pure, so writers and tests share one result."""
+    ordered = sorted(enumerate(run.cases), key=lambda item: (item[1].case.key, item[0]))
+    rows = tuple(_row(i, cr, run.pair, prices) for i, cr in ordered)
+    results = [cr for _, cr in ordered]
+    baseline = _side("baseline", run.pair.baseline, results, prices)
+    candidate = _side("candidate", run.pair.candidate, results, prices)
+    return Aggregates(
+        pair=run.pair,
+        total_cases=len(rows),
+        statuses=_count(r.status for r in rows),
+        checks=_check_counts(results),
+        baseline=baseline,
+        candidate=candidate,
+        ratios=_ratios(baseline, candidate, len(rows)),
+        claims=_claims(baseline, candidate, rows),
+        warnings=_warnings(run.pair, prices, shutdown_dates or {}),
+        price_date=prices.date,
+        price_source=prices.source,
+        price_overrides=prices.overrides,
+        rows=rows,
+    )
+
+
+def _count(statuses: Iterable[str]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for status in statuses:
+        counts[status] += 1
+    return counts
+
+
+def _check_counts(results: Sequence[CaseResult]) -> dict[str, dict[str, int]]:
+    by_check: dict[str, list[str]] = {}
+    for cr in results:
+        for check in cr.checks:
+            by_check.setdefault(check.check, []).append(check_status(check))
+    return {name: _count(statuses) for name, statuses in sorted(by_check.items())}
+
+
+def _model(completion: Completion, fallback: str) -> str:
+    return completion.model or fallback
+
+
+def _figures(completions: Sequence[Completion], model: str, prices: PriceTable) -> SideFigures:
+    costs = [prices.cost(_model(c, model), c.usage) for c in completions]
+    latencies = [c.latency_ms for c in completions if c.latency_ms is not None and not c.error]
+    return SideFigures(
+        samples=len(completions),
+        errors=sum(1 for c in completions if c.error),
+        input_tokens=sum(c.usage.input_tokens for c in completions),
+        cached_input_tokens=sum(c.usage.cached_input_tokens for c in completions),
+        output_tokens=sum(c.usage.output_tokens for c in completions),
+        cost=None if any(c is None for c in costs) else math.fsum(c for c in costs if c is not None),
+        latency_ms=statistics.median(latencies) if latencies else None,
+    )
+
+
+def _row(index: int, cr: CaseResult, pair: ModelPair, prices: PriceTable) -> CaseRow:
+    return CaseRow(
+        index=index,
+        key=cr.case.key,
+        suite=cr.case.suite,
+        id=cr.case.id,
+        status=case_status(cr),
+        checks=tuple(dict.fromkeys(c.check for c in cr.checks)),
+        baseline=_figures(cr.baseline, pair.baseline, prices),
+        candidate=_figures(cr.candidate, pair.candidate, prices),
+    )
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile: always a value that was observed."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def _side(role: Role, model: str, results: Sequence[CaseResult], prices: PriceTable) -> SideStats:
+    completions = [c for cr in results for c in getattr(cr, role)]
+    costs = [prices.cost(_model(c, model), c.usage) for c in completions]
+    known = [c for c in costs if c is not None]
+    cost = math.fsum(known) if known else None
+    latencies = [c.latency_ms for c in completions if c.latency_ms is not None and not c.error]
+    return SideStats(
+        role=role,
+        model=model,
+        calls=len(completions),
+        errors=sum(1 for c in completions if c.error),
+        input_tokens=sum(c.usage.input_tokens for c in completions),
+        cached_input_tokens=sum(c.usage.cached_input_tokens for c in completions),
+        output_tokens=sum(c.usage.output_tokens for c in completions),
+        cost=cost,
+        cost_complete=len(known) == len(costs),
+        cost_per_1k_cases=cost / len(results) * 1000 if cost is not None and results else None,
+        latency_median_ms=statistics.median(latencies) if latencies else None,
+        latency_p95_ms=percentile(latencies, 0.95),
+        latency_samples=len(latencies),
+        schema_valid=_rate(results, SCHEMA_CHECK, role),
+        assertions_passed=_rate(results, ASSERT_CHECK, role),
+        price=prices.price_for(model),
+    )
+
+
+def _rate(results: Sequence[CaseResult], check: str, role: Role) -> Rate:
+    verdicts = [
+        getattr(c, f"{role}_ok") for cr in results for c in cr.checks if c.check == check
+    ]
+    known = [v for v in verdicts if v is not None]
+    return Rate(passed=sum(1 for v in known if v), total=len(known))
+
+
+def ratio(candidate: float | None, baseline: float | None) -> float | None:
+    """candidate / baseline, or None when either is unknown or the baseline is zero."""
+    if candidate is None or baseline is None or baseline == 0:
+        return None
+    return candidate / baseline
+
+
+def _ratios(base: SideStats, cand: SideStats, cases: int) -> dict[str, float | None]:
+    costs_known = base.cost_complete and cand.cost_complete
+    return {
+        "latency_median": ratio(cand.latency_median_ms, base.latency_median_ms),
+        "latency_p95": ratio(cand.latency_p95_ms, base.latency_p95_ms),
+        "cost": ratio(cand.cost, base.cost) if costs_known else None,
+        "input_tokens": ratio(cand.input_tokens, base.input_tokens) if cases else None,
+        "output_tokens": ratio(cand.output_tokens, base.output_tokens) if cases else None,
+    }
+
+
+def _finding(
+    base: float | None, cand: float | None, higher_is_better: bool, tolerance: float
+) -> Literal["holds", "even", "does not hold", "no data"]:
+    if base is None or cand is None:
+        return "no data"
+    delta = cand - base if higher_is_better else base - cand
+    scale = 1.0 if higher_is_better else max(abs(base), 1e-12)
+    if abs(delta) / scale <= tolerance:
+        return "even"
+    return "holds" if delta > 0 else "does not hold"
+
+
+def _claims(base: SideStats, cand: SideStats, rows: Sequence[CaseRow]) -> tuple[Claim, ...]:
+    """Smarter, faster, cheaper, drop-in: each measured on this run, for both models."""
+    unchanged = sum(1 for r in rows if r.status in ("same", "improved", APPROVED))
+    drop_in = unchanged / len(rows) if rows else None
+    quality = [
+        ("smarter", "schema-valid rate", base.schema_valid.value, cand.schema_valid.value),
+        ("smarter", "assertion pass rate", base.assertions_passed.value,
+         cand.assertions_passed.value),
+    ]
+    speed = [
+        ("faster", "median latency", base.latency_median_ms, cand.latency_median_ms),
+        ("faster", "p95 latency", base.latency_p95_ms, cand.latency_p95_ms),
+    ]
+    cost_base = base.cost_per_1k_cases if base.cost_complete else None
+    cost_cand = cand.cost_per_1k_cases if cand.cost_complete else None
+    claims = [Claim(c, m, "rate", b, k, _finding(b, k, True, 0.0)) for c, m, b, k in quality]
+    claims += [Claim(c, m, "ms", b, k, _finding(b, k, False, 0.05)) for c, m, b, k in speed]
+    claims.append(
+        Claim("cheaper", "cost per 1,000 cases", "usd", cost_base, cost_cand,
+              _finding(cost_base, cost_cand, False, 0.02))
+    )
+    claims.append(
+        Claim("drop-in", "cases unchanged or approved", "rate", None, drop_in,
+              "no data" if drop_in is None else ("holds" if drop_in == 1 else "does not hold"))
+    )
+    return tuple(claims)
+
+
+def _warnings(
+    pair: ModelPair, prices: PriceTable, live: Mapping[str, str]
+) -> tuple[ShutdownWarning, ...]:
+    warnings = []
+    for role in ROLES:
+        model: str = getattr(pair, role)
+        if live.get(model):
+            warnings.append(ShutdownWarning(role, model, live[model], "models list"))
+        elif date := prices.shutdown_date(model):
+            warnings.append(ShutdownWarning(role, model, date, "price table"))
+    return tuple(warnings)

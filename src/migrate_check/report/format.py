@@ -1,0 +1,162 @@
+"""How figures, outputs and evidence read in the human reports (Markdown, HTML, terminal)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from migrate_check.model import Completion
+
+# Request fields a reviewer needs to see to trust a comparison; the prompt is shown apart.
+KEY_PARAMS = (
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "max_completion_tokens",
+    "max_output_tokens",
+    "seed",
+    "n",
+    "stop",
+    "presence_penalty",
+    "frequency_penalty",
+    "reasoning_effort",
+    "reasoning",
+    "tool_choice",
+    "parallel_tool_calls",
+    "stream",
+    "store",
+)
+
+
+def key_params(request: Mapping[str, Any], model: str) -> dict[str, Any]:
+    """The request's parameters that change answers, with structured parts named not dumped."""
+    params: dict[str, Any] = {"model": model}
+    params.update({k: jsonable(request[k]) for k in KEY_PARAMS if k in request})
+    fmt = request.get("response_format") or (request.get("text") or {}).get("format")
+    if isinstance(fmt, Mapping):
+        schema = fmt.get("json_schema")
+        name = schema.get("name") if isinstance(schema, Mapping) else fmt.get("name")
+        params["response_format"] = f"{fmt.get('type', '?')}:{name}" if name else fmt.get("type")
+    tools = request.get("tools")
+    if isinstance(tools, list):
+        params["tools"] = [_tool_name(t) for t in tools]
+    return params
+
+
+def _tool_name(tool: Any) -> str:
+    if not isinstance(tool, Mapping):
+        return str(tool)
+    function = tool.get("function")
+    if isinstance(function, Mapping) and "name" in function:
+        return str(function["name"])
+    return str(tool.get("name", tool.get("type", "?")))
+
+
+def _fallback(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return repr(value) if not isinstance(value, str) else value
+
+
+def jsonable(value: Any) -> Any:
+    """Evidence is whatever a check produced; make it plain JSON (NaN becomes "NaN")."""
+    try:
+        text = json.dumps(value, default=_fallback)
+    except (TypeError, ValueError):
+        text = json.dumps(repr(value))
+    return json.loads(text, parse_constant=str)
+
+
+def compact(value: Any, limit: int = 0) -> str:
+    """One-line JSON, cut at `limit` characters (0: whole)."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(
+        jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return clip(text, limit)
+
+
+def clip(text: str, limit: int) -> str:
+    if limit and len(text) > limit:
+        return text[: max(limit - 1, 0)] + "…"
+    return text
+
+
+def display_text(completion: Completion) -> str:
+    """What a reader compares: the text (JSON pretty-printed so diffs align), tool calls, errors."""
+    if completion.error:
+        return f"[error] {completion.error}"
+    text = completion.text
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "[") and completion.parsed.ok:
+        text = json.dumps(completion.parsed.value, indent=2, ensure_ascii=False, sort_keys=False)
+    calls = [
+        f"[tool call] {call.name}({compact(call.arguments)})" for call in completion.tool_calls
+    ]
+    return "\n".join(part for part in [text, *calls] if part)
+
+
+def money(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if value == 0:
+        return "$0"
+    if abs(value) < 0.01:
+        return f"${value:.6f}".rstrip("0")
+    return f"${value:,.2f}" if abs(value) >= 100 else f"${value:.4f}".rstrip("0").rstrip(".")
+
+
+def millis(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value / 1000:.2f} s" if value >= 10_000 else f"{value:.0f} ms"
+
+
+def percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def times(value: float | None) -> str:
+    """A candidate/baseline ratio as `1.23x`."""
+    return "n/a" if value is None else f"{value:.2f}x"
+
+
+def tokens(value: int) -> str:
+    return f"{value:,}"
+
+
+def claim_value(unit: str, value: float | None) -> str:
+    if unit == "rate":
+        return percent(value)
+    if unit == "ms":
+        return millis(value)
+    return money(value)
+
+
+def days_until(date: str, now: str) -> int | None:
+    """Whole days from the ISO time `now` to the ISO date `date`; None if either won't parse."""
+    try:
+        return (dt.date.fromisoformat(date[:10]) - dt.date.fromisoformat(now[:10])).days
+    except ValueError:
+        return None
+
+
+def shutdown_note(model: str, role: str, date: str, now: str) -> str:
+    """The retirement warning, worded the same in every report."""
+    days = days_until(date, now)
+    if days is not None and days < 0:
+        when = f"was shut down on {date}"
+    else:
+        when = f"shuts down on {date}" + ("" if days is None else f" (in {days} days)")
+    return (
+        f"{model} ({role}) {when}: keep its recordings, they are the only lasting "
+        "copy of its behaviour."
+    )

@@ -1,0 +1,173 @@
+"""report.json: everything a machine needs, versioned and described by `report.schema.json`.
+
+Keys are sorted and cases ordered by key, so two runs on the same recordings differ only
+in `generated_at`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from migrate_check.model import CaseResult, Completion, RunResult
+from migrate_check.report.aggregate import (
+    Aggregates,
+    CaseRow,
+    Rate,
+    SideFigures,
+    SideStats,
+    check_status,
+)
+from migrate_check.report.format import jsonable, key_params
+from migrate_check.report.verdict import Verdict
+
+FORMAT = "migrate-check-report"
+VERSION = 1
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema shipped with the package; `$id` names the version it describes."""
+    text = resources.files("migrate_check.report").joinpath("report.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def build_document(
+    run: RunResult, aggregates: Aggregates, decision: Verdict, generated_at: str
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "generated_at": generated_at,
+        "pair": {"baseline": run.pair.baseline, "candidate": run.pair.candidate},
+        "record_mode": run.record_mode,
+        "verdict": {
+            "decision": decision.decision,
+            "rule": decision.rule,
+            "reasons": list(decision.reasons),
+        },
+        "prices": _prices(aggregates),
+        "warnings": [
+            {"kind": "shutdown", **asdict(w)} for w in aggregates.warnings
+        ],
+        "aggregates": _aggregates(aggregates),
+        "cases": [_case(run.cases[row.index], row, run) for row in aggregates.rows],
+    }
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _prices(aggregates: Aggregates) -> dict[str, Any]:
+    return {
+        "date": aggregates.price_date,
+        "source": aggregates.price_source,
+        "overrides": list(aggregates.price_overrides),
+        "models": {
+            side.model: side.price.as_dict() if side.price else None
+            for side in (aggregates.baseline, aggregates.candidate)
+        },
+    }
+
+
+def _rate(rate: Rate) -> dict[str, Any]:
+    return {"passed": rate.passed, "total": rate.total, "rate": rate.value}
+
+
+def _side(side: SideStats) -> dict[str, Any]:
+    data = asdict(side)
+    data.pop("price")
+    data["cost_usd"] = data.pop("cost")
+    data["cost_per_1k_cases_usd"] = data.pop("cost_per_1k_cases")
+    data["schema_valid"] = _rate(side.schema_valid)
+    data["assertions_passed"] = _rate(side.assertions_passed)
+    return data
+
+
+def _aggregates(aggregates: Aggregates) -> dict[str, Any]:
+    return {
+        "cases": aggregates.total_cases,
+        "statuses": aggregates.statuses,
+        "checks": aggregates.checks,
+        "models": {"baseline": _side(aggregates.baseline), "candidate": _side(aggregates.candidate)},
+        "ratios": aggregates.ratios,
+        "claims": [asdict(claim) for claim in aggregates.claims],
+    }
+
+
+def _figures(figures: SideFigures) -> dict[str, Any]:
+    data = asdict(figures)
+    data["cost_usd"] = data.pop("cost")
+    return data
+
+
+def _completion(completion: Completion) -> dict[str, Any]:
+    return {
+        "model": completion.model,
+        "response_model": completion.response_model,
+        "text": completion.text,
+        "tool_calls": [
+            {"name": call.name, "arguments": jsonable(call.arguments)}
+            for call in completion.tool_calls
+        ],
+        "finish_reason": completion.finish_reason,
+        "usage": asdict(completion.usage),
+        "latency_ms": completion.latency_ms,
+        "error": completion.error,
+    }
+
+
+def _relative(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
+    case = result.case
+    return {
+        "key": case.key,
+        "suite": case.suite,
+        "id": case.id,
+        "file": _relative(case.file),
+        "line": case.line,
+        "description": case.description,
+        "api": case.api,
+        "status": row.status,
+        "outcome": result.outcome.value,
+        "approved": result.approved,
+        "prompt": jsonable(case.request.get("messages", case.request.get("input"))),
+        "request": {
+            "baseline": key_params(case.request, run.pair.baseline),
+            "candidate": key_params(case.request, run.pair.candidate),
+        },
+        "baseline": {
+            "completions": [_completion(c) for c in result.baseline],
+            "figures": _figures(row.baseline),
+        },
+        "candidate": {
+            "completions": [_completion(c) for c in result.candidate],
+            "figures": _figures(row.candidate),
+        },
+        "checks": [
+            {
+                "check": check.check,
+                "status": check_status(check),
+                "outcome": check.outcome.value,
+                "approved": check.approved,
+                "reason": check.reason,
+                "evidence": jsonable(check.evidence),
+                "baseline_ok": check.baseline_ok,
+                "candidate_ok": check.candidate_ok,
+                "noise": check.noise,
+            }
+            for check in result.checks
+        ],
+    }

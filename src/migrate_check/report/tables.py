@@ -1,0 +1,78 @@
+"""The aggregates as rows of text, so Markdown, HTML and the terminal show the same table."""
+
+from __future__ import annotations
+
+from migrate_check.report import format as fmt
+from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, Rate, SideStats
+
+Row = tuple[str, str, str, str]
+
+
+def _rate(rate: Rate) -> str:
+    return "n/a" if not rate.total else f"{fmt.percent(rate.value)} ({rate.passed}/{rate.total})"
+
+
+def _cost(side: SideStats) -> str:
+    text = fmt.money(side.cost)
+    return text if side.cost_complete or side.cost is None else f"{text} (partial: unpriced calls)"
+
+
+def model_rows(agg: Aggregates) -> list[Row]:
+    """label, baseline, candidate, candidate/baseline."""
+    b, c, r = agg.baseline, agg.candidate, agg.ratios
+    return [
+        ("calls (errors)", f"{b.calls} ({b.errors})", f"{c.calls} ({c.errors})", ""),
+        (
+            "tokens in (cached)",
+            f"{fmt.tokens(b.input_tokens)} ({fmt.tokens(b.cached_input_tokens)})",
+            f"{fmt.tokens(c.input_tokens)} ({fmt.tokens(c.cached_input_tokens)})",
+            fmt.times(r["input_tokens"]),
+        ),
+        ("tokens out", fmt.tokens(b.output_tokens), fmt.tokens(c.output_tokens),
+         fmt.times(r["output_tokens"])),
+        ("cost", _cost(b), _cost(c), fmt.times(r["cost"])),
+        ("cost per 1,000 cases", fmt.money(b.cost_per_1k_cases), fmt.money(c.cost_per_1k_cases),
+         fmt.times(r["cost"])),
+        ("latency median", fmt.millis(b.latency_median_ms), fmt.millis(c.latency_median_ms),
+         fmt.times(r["latency_median"])),
+        ("latency p95", fmt.millis(b.latency_p95_ms), fmt.millis(c.latency_p95_ms),
+         fmt.times(r["latency_p95"])),
+        ("schema-valid", _rate(b.schema_valid), _rate(c.schema_valid), ""),
+        ("assertions passed", _rate(b.assertions_passed), _rate(c.assertions_passed), ""),
+    ]
+
+
+def claim_rows(agg: Aggregates) -> list[tuple[str, str, str, str, str]]:
+    """claim, measured as, baseline, candidate, what this run says."""
+    return [
+        (
+            claim.claim,
+            claim.metric,
+            "—" if claim.claim == "drop-in" else fmt.claim_value(claim.unit, claim.baseline),
+            fmt.claim_value(claim.unit, claim.candidate),
+            claim.finding,
+        )
+        for claim in agg.claims
+    ]
+
+
+def price_note(agg: Aggregates) -> str:
+    """Which prices the costs assume; a report without it cannot be checked."""
+    parts = []
+    for side in (agg.baseline, agg.candidate):
+        price = side.price
+        if price is None:
+            parts.append(f"{side.model}: no price known")
+        else:
+            cached = "n/a" if price.cached_input is None else f"${price.cached_input:g}"
+            parts.append(
+                f"{side.model}: ${price.input:g} in / {cached} cached / ${price.output:g} out"
+            )
+    note = f"Prices per 1M tokens from the table dated {agg.price_date} ({'; '.join(parts)})"
+    if agg.price_overrides:
+        note += f"; overridden: {', '.join(agg.price_overrides)}"
+    return note + "."
+
+
+def status_columns(counts: dict[str, int]) -> list[int]:
+    return [counts.get(status, 0) for status in STATUS_ORDER]

@@ -1,0 +1,236 @@
+"""Send each case to each model with the official SDK, inside that case's cassette.
+
+All requests of a run go out concurrently (bounded per model), so a live run takes
+about requests x latency / concurrency. Failures become a `Completion` with `error`
+set: one case fails, the run goes on. Only an exhausted quota stops everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from migrate_check.model import Case, Completion
+from migrate_check.recording import (
+    CassetteLoadError,
+    cassette_path,
+    endpoint_of,
+    open_case_cassette,
+    recording_session,
+    use_case_cassette,
+)
+
+REPLAY_API_KEY = "replay-without-key"
+_KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
+
+
+class QuotaExhausted(Exception):
+    """The API said `insufficient_quota`: no further request can succeed, so the run stops."""
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    """How requests are sent and recorded for one run."""
+
+    record_mode: str = "none"
+    cassette_dir: Path = Path("cassettes")
+    concurrency: int = 8
+    max_retries: int = 2
+    timeout_s: float = 60.0
+    base_url: str | None = None
+    api_key: str | None = None
+
+
+RecordHint = Callable[[Case, str], str]
+
+
+def scrub_secrets(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """Remove API keys (and any other known secret values) from an error message."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    return _KEY_LIKE.sub("[redacted]", text)
+
+
+def request_body(case: Case, model: str) -> dict[str, Any]:
+    """The exact JSON body sent for a case on a model (importers write the same)."""
+    return {**case.request, "model": model}
+
+
+def _split_params(method: Any, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Known SDK keyword arguments, and the rest passed through untouched as `extra_body`."""
+    known = set(inspect.signature(method).parameters)
+    params = {k: v for k, v in body.items() if k in known}
+    extra = {k: v for k, v in body.items() if k not in known}
+    return params, extra
+
+
+def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+class Runner:
+    """Fetches completions for cases on models, through per-case cassettes."""
+
+    def __init__(self, settings: RunnerSettings, record_hint: RecordHint) -> None:
+        self.settings = settings
+        self.record_hint = record_hint
+        self._secrets = [settings.api_key, os.environ.get("OPENAI_API_KEY")]
+
+    def fetch(
+        self, cases: Sequence[Case], models: Sequence[str]
+    ) -> dict[tuple[str, str], list[Completion]]:
+        """Every sample of every case on every model, keyed by (case key, model)."""
+        return asyncio.run(self._fetch_all(cases, models))
+
+    async def _fetch_all(
+        self, cases: Sequence[Case], models: Sequence[str]
+    ) -> dict[tuple[str, str], list[Completion]]:
+        import openai
+
+        live = self.settings.record_mode != "none"
+        api_key = self.settings.api_key or os.environ.get("OPENAI_API_KEY") or REPLAY_API_KEY
+        client = openai.AsyncOpenAI(
+            api_key=api_key,
+            base_url=self.settings.base_url,
+            max_retries=self.settings.max_retries if live else 0,
+            timeout=self.settings.timeout_s,
+        )
+        limits = {model: asyncio.Semaphore(self.settings.concurrency) for model in models}
+        results: dict[tuple[str, str], list[Completion]] = {}
+        try:
+            with recording_session() as router:
+                async with asyncio.TaskGroup() as group:
+                    for case in cases:
+                        for model in models:
+                            group.create_task(
+                                self._fetch_case(client, router, limits[model], case, model, results)
+                            )
+        except* QuotaExhausted as quota:
+            raise quota.exceptions[0] from None
+        finally:
+            await client.close()
+        return results
+
+    async def _fetch_case(
+        self,
+        client: Any,
+        router: Any,
+        limit: asyncio.Semaphore,
+        case: Case,
+        model: str,
+        results: dict[tuple[str, str], list[Completion]],
+    ) -> None:
+        path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
+        try:
+            cassette = open_case_cassette(path, self.settings.record_mode)
+        except CassetteLoadError as exc:
+            failure = Completion(model=model, error=f"{exc}; delete it and record again")
+            results[(case.key, model)] = [failure] * case.samples
+            return
+        if self.settings.record_mode == "none" and len(cassette) == 0:
+            failure = Completion(
+                model=model,
+                error=f"no recording of case {case.key!r} on model {model!r} (looked for "
+                f"{path}); record it with: {self.record_hint(case, model)}",
+            )
+            results[(case.key, model)] = [failure] * case.samples
+            return
+
+        async def one_sample() -> Completion:
+            async with limit:
+                with use_case_cassette(router, cassette):
+                    return await self._send(client, case, model, path)
+
+        samples = await asyncio.gather(*(one_sample() for _ in range(case.samples)))
+        results[(case.key, model)] = list(samples)
+
+    async def _send(self, client: Any, case: Case, model: str, path: Path) -> Completion:
+        import openai
+        from vcr.errors import CannotOverwriteExistingCassetteException
+
+        from migrate_check.importing import openai_payloads as payloads
+
+        body = request_body(case, model)
+        resource = client.responses if case.api == "responses" else client.chat.completions
+        params, extra = _split_params(resource.create, body)
+        started = time.perf_counter()
+        try:
+            raw = await resource.with_raw_response.create(**params, extra_body=extra or None)
+            content = await raw.http_response.aread()
+        except Exception as exc:
+            cassette_miss = _find_cause(exc, CannotOverwriteExistingCassetteException)
+            if cassette_miss is not None:
+                return Completion(model=model, error=self._mismatch(case, model, path, cassette_miss))
+            if isinstance(exc, openai.APIStatusError):
+                code = _error_code(exc)
+                message = scrub_secrets(str(exc.message), self._secrets)
+                if code == "insufficient_quota":
+                    raise QuotaExhausted(
+                        f"the API key's quota is exhausted (insufficient_quota) on {model}: "
+                        f"{message}. Add credit or use another key, then run again."
+                    ) from None
+                return Completion(model=model, error=f"API error {exc.status_code}: {message}")
+            if isinstance(exc, openai.APITimeoutError):
+                return Completion(model=model, error="API timeout: no answer in time")
+            if isinstance(exc, openai.APIConnectionError):
+                cause = exc.__cause__ or exc
+                detail = scrub_secrets(f"{type(cause).__name__}: {cause}", self._secrets)
+                return Completion(model=model, error=f"connection error: {detail}")
+            raise
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        header = raw.headers.get("openai-processing-ms")
+        latency = float(header) if header and header.replace(".", "", 1).isdigit() else None
+        if latency is None and self.settings.record_mode != "none":
+            latency = elapsed_ms
+        text = content.decode("utf-8", errors="replace")
+        endpoint = endpoint_of(raw.http_request.url.path)
+        try:
+            if case.request.get("stream"):
+                return payloads.completion_from_sse(text, endpoint, model, latency)
+            data = json.loads(text)
+            if endpoint == "responses":
+                return payloads.completion_from_responses(data, model, latency)
+            return payloads.completion_from_chat(data, model, latency)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            return Completion(
+                model=model, error=f"malformed response body: {type(exc).__name__}: {exc}"
+            )
+
+    def _mismatch(self, case: Case, model: str, path: Path, exc: Any) -> str:
+        details = []
+        for _request, _ok, failed in getattr(exc, "similar_requests", [])[:1]:
+            details = [message for _name, message in failed]
+        reason = "; ".join(d.splitlines()[0] for d in details if d) or "no recorded request matches"
+        if getattr(exc, "reason", "") == "already_played":
+            reason = "every recorded answer was already used (more samples than recorded?)"
+        return (
+            f"the recording of case {case.key!r} on model {model!r} ({path}) does not match the "
+            f"case's request ({reason}); the case changed since it was recorded. Record it "
+            f"again with: {self.record_hint(case, model).replace('once', 'all')}"
+        )
+
+
+def _error_code(exc: Any) -> str | None:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict):
+            code = error.get("code") or error.get("type")
+            return str(code) if code else None
+    return getattr(exc, "code", None)

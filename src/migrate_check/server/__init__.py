@@ -1,0 +1,103 @@
+"""A local OpenAI-compatible server: real HTTP on 127.0.0.1, model-dependent answers, faults.
+
+Tests and examples drive the real `openai` SDK and vcrpy against it, so
+nothing reaches the OpenAI API:
+
+    with LocalServer(latency_ms=50) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from migrate_check.server.app import LocalHTTPServer, ServerState
+from migrate_check.server.faults import ALL_FAULTS, FaultPlan
+from migrate_check.server.stats import Stats
+
+__all__ = ["ALL_FAULTS", "FaultPlan", "LocalServer", "Stats"]
+
+
+class LocalServer:
+    """The server in a background thread; a context manager that starts and stops it."""
+
+    def __init__(
+        self,
+        latency_ms: float = 0.0,
+        faults: FaultPlan | None = None,
+        seed: int = 0,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self._state = ServerState(latency_ms, faults or FaultPlan(), seed)
+        self._address = (host, port)
+        self._httpd: LocalHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def stats(self) -> Stats:
+        return self._state.stats
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("LocalServer is not running; use `with LocalServer() as server:`")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """What `OPENAI_BASE_URL` or `openai.OpenAI(base_url=...)` take."""
+        return f"http://{self._address[0]}:{self.port}/v1"
+
+    def set_latency(self, ms: float) -> None:
+        self._state.latency_ms = ms
+
+    def set_faults(self, faults: FaultPlan) -> None:
+        self._state.faults = faults
+
+    def reset_counters(self) -> None:
+        """Forget earlier attempts and samples, so identical requests answer as if first."""
+        self._state.reset_counters()
+
+    def start(self) -> LocalServer:
+        if self._httpd is not None:
+            return self
+        self._state.stopping.clear()
+        self._httpd = LocalHTTPServer(self._address, self._state)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"migrate-check-server-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def wait(self) -> None:
+        """Block until the server stops (the command line's foreground mode; Ctrl-C ends it)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=0.5)
+
+    def stop(self) -> None:
+        """Stop serving; requests hanging in a fault wake up and drop their connection."""
+        self._state.stopping.set()
+        if self._httpd is not None:
+            if self._thread is not None:
+                self._httpd.shutdown()
+                self._thread.join(timeout=5)
+            self._httpd.server_close()
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

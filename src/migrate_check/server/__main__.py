@@ -1,0 +1,68 @@
+"""`python -m migrate_check.server`: run the local server in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+
+from migrate_check.server import LocalServer
+from migrate_check.server.faults import ALL_FAULTS, KNOWN_FAULTS, FaultPlan
+
+
+def _kinds(value: str) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in KNOWN_FAULTS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"{','.join(unknown)!r} is not a fault kind; "
+            f"choose from {', '.join(sorted(KNOWN_FAULTS))}"
+        )
+    return kinds
+
+
+def _rate(value: str) -> float:
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not 0.0 <= rate <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a rate between 0 and 1")
+    return rate
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m migrate_check.server",
+        description="A local OpenAI-compatible server for tests and demos (no network, no key)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="Port, 0 for any free one")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="Simulated latency per request"
+    )
+    parser.add_argument("--fault-rate", type=_rate, default=0.0, help="Share of requests faulted")
+    parser.add_argument(
+        "--fault-kinds", type=_kinds, default=ALL_FAULTS, help="Comma-separated fault kinds"
+    )
+    parser.add_argument(
+        "--retry-after", type=float, default=0.05, help="Seconds a 429 asks to wait"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="Seed for fault draws and ids")
+    args = parser.parse_args(argv)
+    plan = FaultPlan(
+        rate=args.fault_rate, seed=args.seed, kinds=args.fault_kinds, retry_after_s=args.retry_after
+    )
+    server = LocalServer(
+        latency_ms=args.latency_ms, faults=plan, seed=args.seed, host=args.host, port=args.port
+    )
+    server.start()
+    print(f"migrate-check local server on {server.base_url}", flush=True)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,407 @@
+"""The HTTP side of the local server: routing, headers, latency, streaming and faults.
+
+Standard library only (`http.server`), so it needs no dependency and can do
+what a framework would hide: drop a connection mid-body, or reset it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
+
+from migrate_check.server import answers, wire
+from migrate_check.server.faults import FaultPlan, choose
+from migrate_check.server.prompt import BadRequest, Prompt, from_chat, from_responses
+from migrate_check.server.stats import Stats
+
+MODELS: dict[str, tuple[int, str | None]] = {
+    # id: (created, shutdown_date)
+    "gpt-4o-mini": (1721172741, "2027-01-14"),
+    "gpt-4o-mini-2024-07-18": (1721172717, "2027-01-14"),
+    "gpt-4o": (1715367049, None),
+    "gpt-4.1-mini": (1744318173, "2027-01-14"),
+    "gpt-4.1-mini-2025-04-14": (1744317547, "2027-01-14"),
+    "gpt-4.1": (1744316542, None),
+    "gpt-4.1-nano": (1744321707, None),
+}
+TIMEOUT_FAULT_S = 30.0  # longer than any test's client timeout
+SLOW_STREAM_GAP_S = 0.25
+RATE_LIMIT_REQUESTS = 30_000
+RATE_LIMIT_TOKENS = 150_000_000
+JSON_PARSE_ERROR = (
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+    "using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was "
+    "sent was not valid JSON. If you have trouble figuring out how to fix this, please contact "
+    "us through our help center at help.openai.com.)"
+)
+NO_KEY = (
+    "You didn't provide an API key. You need to provide your API key in an Authorization header "
+    "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (i.e. "
+    "https://api.openai.com/v1/chat/completions). You can obtain an API key from "
+    "https://platform.openai.com/account/api-keys."
+)
+
+
+class ServerState:
+    """Settings and counters shared by all handler threads of one server."""
+
+    def __init__(self, latency_ms: float, faults: FaultPlan, seed: int) -> None:
+        self.latency_ms = latency_ms
+        self.faults = faults
+        self.stats = Stats()
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        self._attempts: dict[bytes, int] = {}
+        self._samples: dict[bytes, int] = {}
+        self._used: dict[str, tuple[int, int]] = {}
+
+    def next_attempt(self, key: bytes) -> int:
+        """How many times this exact body arrived before (faults draw per attempt)."""
+        with self._lock:
+            attempt = self._attempts.get(key, 0)
+            self._attempts[key] = attempt + 1
+            return attempt
+
+    def next_sample(self, key: bytes) -> int:
+        """How many answers this exact body got before (wording varies per sample)."""
+        with self._lock:
+            sample = self._samples.get(key, 0)
+            self._samples[key] = sample + 1
+            return sample
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            self._attempts.clear()
+            self._samples.clear()
+
+    def token(self, nbytes: int) -> str:
+        with self._lock:
+            return self._rng.randbytes(nbytes).hex()
+
+    def ids(self) -> wire.Ids:
+        with self._lock:
+            alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+            base = "".join(self._rng.choice(alphabet) for _ in range(29))
+        return wire.Ids(base=base, created=int(time.time()), fingerprint="fp_b376dfbbd5")
+
+    def spend(self, model: str, tokens: int) -> tuple[int, int]:
+        """(requests, tokens) used so far by a model, this one included."""
+        with self._lock:
+            requests, used = self._used.get(model, (0, 0))
+            self._used[model] = (requests + 1, used + tokens)
+            return self._used[model]
+
+
+class LocalHTTPServer(ThreadingHTTPServer):
+    """A threading server that carries the shared state for its handlers."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: ServerState) -> None:
+        super().__init__(address, Handler)
+        self.state = state
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One connection; answers like api.openai.com."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "migrate-check-local"
+    sys_version = ""
+
+    @property
+    def state(self) -> ServerState:
+        return cast(LocalHTTPServer, self.server).state
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Quiet: tests read stats, not access logs."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._handle("GET")
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        self._handle("POST")
+
+    def do_DELETE(self) -> None:  # noqa: N802 - stdlib naming
+        self._handle("DELETE")
+
+    # ------------------------------------------------------------ dispatch
+
+    def _handle(self, method: str) -> None:
+        stats = self.state.stats
+        stats.enter()
+        try:
+            self._dispatch(method)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            self.close_connection = True
+        finally:
+            stats.leave()
+
+    def _dispatch(self, method: str) -> None:
+        body = self._read_body()
+        path = self.path.split("?", 1)[0].rstrip("/")
+        self._latency_factor = 1.0
+        self._model = ""
+        self._tokens = 0
+        if not self._authorized():
+            return
+        if method == "GET" and path == "/v1/models":
+            self._sleep()
+            self._json(200, {"object": "list", "data": [_model(m) for m in MODELS]})
+        elif method == "GET" and path.startswith("/v1/models/"):
+            self._sleep()
+            name = path.removeprefix("/v1/models/")
+            if name in MODELS:
+                self._json(200, _model(name))
+            else:
+                message = f"The model '{name}' does not exist"
+                self._json(404, wire.error(message, "invalid_request_error", "model_not_found"))
+        elif method == "POST" and path == "/v1/chat/completions":
+            self._complete(body, "chat")
+        elif method == "POST" and path == "/v1/responses":
+            self._complete(body, "responses")
+        else:
+            message = f"Invalid URL ({method} {self.path})"
+            self._json(404, wire.error(message, "invalid_request_error"))
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            parts: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                parts.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _authorized(self) -> bool:
+        auth = self.headers.get("Authorization", "")
+        key = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+        if not key:
+            self._json(401, wire.error(NO_KEY, "invalid_request_error"))
+            return False
+        if "invalid" in key:
+            shown = f"{key[:8]}***{key[-4:]}" if len(key) > 12 else "***"
+            message = (
+                f"Incorrect API key provided: {shown}. You can find your API key at "
+                "https://platform.openai.com/account/api-keys."
+            )
+            self._json(401, wire.error(message, "invalid_request_error", "invalid_api_key"))
+            return False
+        return True
+
+    def _sleep(self, extra_s: float = 0.0) -> None:
+        """Wait the simulated latency in this thread, so concurrent requests overlap."""
+        self.state.stopping.wait(self.state.latency_ms / 1000 + extra_s)
+
+    # ------------------------------------------------------------ completions
+
+    def _complete(self, body: bytes, api: str) -> None:
+        try:
+            request = json.loads(body)
+            if not isinstance(request, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            self._sleep()
+            self._json(400, wire.error(JSON_PARSE_ERROR, "invalid_request_error"))
+            return
+        try:
+            prompt = from_chat(request) if api == "chat" else from_responses(request)
+        except BadRequest as exc:
+            self._sleep()
+            self._json(
+                400, wire.error(str(exc), "invalid_request_error", "invalid_value", exc.param)
+            )
+            return
+        state = self.state
+        state.stats.saw_model(prompt.model)
+        self._model = prompt.model
+        self._latency_factor = answers.LATENCY_FACTOR[answers.family(prompt.model)]
+        key = hashlib.sha256(body).digest()
+        fault = choose(state.faults, body, prompt.raw_user, state.next_attempt(key))
+        if fault is not None:
+            state.stats.saw_fault(fault)
+            if self._inject(fault, prompt):
+                return
+        self._sleep(1.0 if fault == "slow_stream" and not prompt.stream else 0.0)
+        reply = answers.answer(prompt, state.next_sample(key))
+        self._tokens = reply.prompt_tokens + reply.completion_tokens
+        ids = state.ids()
+        gap = SLOW_STREAM_GAP_S if fault == "slow_stream" else 0.0
+        if api == "chat":
+            if prompt.stream:
+                events = wire.chat_chunks(reply, ids, include_usage=prompt.include_usage)
+                self._stream((wire.sse(e, named=False) for e in events), gap, fault, done=True)
+            else:
+                self._json(200, wire.chat_completion(reply, ids), fault=fault)
+        elif prompt.stream:
+            events = wire.response_events(reply, ids, request)
+            self._stream((wire.sse(e, named=True) for e in events), gap, fault, done=False)
+        else:
+            self._json(200, wire.response_object(reply, ids, request), fault=fault)
+
+    def _inject(self, fault: str, prompt: Prompt) -> bool:
+        """Answer with an error-kind fault; False for faults that shape a normal answer."""
+        plan = self.state.faults
+        if fault == "429":
+            self._sleep()
+            message = (
+                f"Rate limit reached for {prompt.model} in organization org-localtest on requests "
+                f"per min (RPM): Limit 500, Used 500, Requested 1. Please try again in "
+                f"{int(plan.retry_after_s * 1000)}ms. Visit "
+                "https://platform.openai.com/account/rate-limits to learn more."
+            )
+            self._json(
+                429,
+                wire.error(message, "requests", "rate_limit_exceeded"),
+                extra={
+                    "retry-after": f"{plan.retry_after_s:g}",
+                    "retry-after-ms": str(int(plan.retry_after_s * 1000)),
+                },
+            )
+        elif fault == "insufficient_quota":
+            self._sleep()
+            message = (
+                "You exceeded your current quota, please check your plan and billing details. "
+                "For more information on this error, read the docs: "
+                "https://platform.openai.com/docs/guides/error-codes/api-errors."
+            )
+            self._json(429, wire.error(message, "insufficient_quota", "insufficient_quota"))
+        elif fault in ("500", "503"):
+            self._sleep()
+            message = (
+                "The server had an error while processing your request. Sorry about that!"
+                if fault == "500"
+                else "The engine is currently overloaded, please try again later."
+            )
+            self._json(int(fault), wire.error(message, "server_error"))
+        elif fault == "502":
+            self._sleep()
+            page = (
+                b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+                b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n"
+                b"</body>\r\n</html>\r\n"
+            )
+            self._send(502, page, "text/html")
+        elif fault == "reset":
+            self._reset()
+        elif fault == "timeout":
+            self.state.stopping.wait(TIMEOUT_FAULT_S)
+            self._reset()
+        else:
+            return False
+        return True
+
+    def _reset(self) -> None:
+        """Close with a TCP reset and no answer, as a dropped upstream does."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    # ------------------------------------------------------------ writing
+
+    def _headers(self, status: int, content_type: str, extra: dict[str, str] | None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        processing = int(round(self.state.latency_ms * self._latency_factor))
+        self.send_header("openai-processing-ms", str(processing))
+        self.send_header("openai-version", "2020-10-01")
+        self.send_header("openai-organization", "org-localtest")
+        self.send_header("openai-project", "proj_localtest")
+        self.send_header("x-request-id", f"req_{self.state.token(16)}")
+        self.send_header("set-cookie", "__cf_bm=local-cookie; path=/; HttpOnly")
+        requests, tokens = self.state.spend(self._model, self._tokens)
+        limited = status == 429
+        self.send_header("x-ratelimit-limit-requests", str(RATE_LIMIT_REQUESTS))
+        remaining = 0 if limited else max(RATE_LIMIT_REQUESTS - requests, 0)
+        self.send_header("x-ratelimit-remaining-requests", str(remaining))
+        self.send_header("x-ratelimit-reset-requests", "2ms")
+        self.send_header("x-ratelimit-limit-tokens", str(RATE_LIMIT_TOKENS))
+        self.send_header("x-ratelimit-remaining-tokens", str(max(RATE_LIMIT_TOKENS - tokens, 0)))
+        self.send_header("x-ratelimit-reset-tokens", "0s")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+
+    def _send(
+        self,
+        status: int,
+        payload: bytes,
+        content_type: str,
+        extra: dict[str, str] | None = None,
+        fault: str | None = None,
+    ) -> None:
+        self._headers(status, content_type, extra)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if fault == "cut_body":
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            self._reset()
+            return
+        self.wfile.write(payload)
+        self.wfile.flush()
+
+    def _json(
+        self,
+        status: int,
+        body: dict[str, Any],
+        extra: dict[str, str] | None = None,
+        fault: str | None = None,
+    ) -> None:
+        payload = json.dumps(body, ensure_ascii=False, indent=2).encode()
+        if fault == "bad_json":
+            payload = payload[: len(payload) * 2 // 3] + b"\n<!-- upstream timeout -->"
+        self._send(status, payload, "application/json", extra, fault)
+
+    def _stream(
+        self, events: Iterable[bytes], gap: float, fault: str | None, *, done: bool
+    ) -> None:
+        """Server-sent events in chunked encoding; a fault may garble or cut the stream."""
+        self._headers(200, "text/event-stream; charset=utf-8", None)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        frames = list(events)
+        if done:
+            frames.append(b"data: [DONE]\n\n")
+        if fault == "bad_json":
+            frames[len(frames) // 2] = b'data: {"id": "chatcmpl-broken", "choices": [\n\n'
+        for index, frame in enumerate(frames):
+            if fault == "cut_body" and index >= len(frames) // 2:
+                self._reset()
+                return
+            if gap and index:
+                self.state.stopping.wait(gap)
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+def _model(name: str) -> dict[str, Any]:
+    created, shutdown = MODELS[name]
+    entry: dict[str, Any] = {
+        "id": name,
+        "object": "model",
+        "created": created,
+        "owned_by": "system",
+    }
+    if shutdown:
+        entry["shutdown_date"] = shutdown
+    return entry

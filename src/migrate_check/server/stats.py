@@ -1,0 +1,51 @@
+"""What the local server saw, for tests that check concurrency, retries and faults."""
+
+from __future__ import annotations
+
+import threading
+
+
+class Stats:
+    """Counters shared by the handler threads; read them from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.requests = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.by_model: dict[str, int] = {}
+        self.faults: dict[str, int] = {}
+
+    def enter(self) -> None:
+        """A request arrived."""
+        with self._lock:
+            self.requests += 1
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        """A response was fully written (or the connection dropped)."""
+        with self._lock:
+            self.in_flight -= 1
+
+    def saw_model(self, model: str) -> None:
+        with self._lock:
+            self.by_model[model] = self.by_model.get(model, 0) + 1
+
+    def saw_fault(self, kind: str) -> None:
+        with self._lock:
+            self.faults[kind] = self.faults.get(kind, 0) + 1
+
+    def reset(self) -> None:
+        """Zero the counters; requests still being handled stay counted as in flight."""
+        with self._lock:
+            self.requests = 0
+            self.max_in_flight = self.in_flight
+            self.by_model = {}
+            self.faults = {}
+
+    def __repr__(self) -> str:
+        return (
+            f"Stats(requests={self.requests}, max_in_flight={self.max_in_flight}, "
+            f"by_model={self.by_model}, faults={self.faults})"
+        )

@@ -1,0 +1,260 @@
+"""The state of one run: settings, fetched completions and judged cases.
+
+One `RunState` lives in `config.stash`; pytest hooks call into it, and it holds the
+logic they must not (fetching, judging, failing rules, approvals, reports).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from migrate_check.model import Case, CaseResult, Completion, ModelPair, Outcome, RunResult
+from migrate_check.suite import Suite, SuiteError, load_suite
+
+if TYPE_CHECKING:
+    from migrate_check.approvals import ApprovalStore
+
+FAIL_ON = ("regressed", "changed")
+FAILING = {
+    "regressed": frozenset({Outcome.REGRESSED, Outcome.ERROR}),
+    "changed": frozenset({Outcome.REGRESSED, Outcome.ERROR, Outcome.CHANGED}),
+}
+
+
+class ModelPairError(ValueError):
+    """A `--model-pair` value that does not name two models."""
+
+
+def parse_model_pair(text: str) -> ModelPair:
+    """`BASELINE:CANDIDATE`; models whose names hold ':' (fine-tunes) use ',' instead."""
+    raw = text.strip()
+    if "," in raw:
+        parts = raw.split(",")
+    elif raw.count(":") == 1:
+        parts = raw.split(":")
+    else:
+        raise ModelPairError(
+            f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini "
+            "(for model names that contain ':' write BASELINE,CANDIDATE)"
+        )
+    baseline, candidate = (p.strip() for p in parts) if len(parts) == 2 else ("", "")
+    if not baseline or not candidate:
+        raise ModelPairError(
+            f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini"
+        )
+    if baseline == candidate:
+        raise ModelPairError(f"{text!r} compares {baseline!r} with itself; name two models")
+    return ModelPair(baseline, candidate)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a run needs to know, resolved from options and ini values."""
+
+    pair: ModelPair
+    rootdir: Path
+    record_mode: str = "none"
+    cassette_dir: Path = Path("cassettes")
+    report_dir: Path = Path("migrate-check-report")
+    fail_on: str = "regressed"
+    samples: int | None = None
+    concurrency: int = 8
+    max_retries: int = 2
+    approvals_file: Path = Path("migrate-check-approvals.yaml")
+    accept: bool = False
+    accept_reason: str | None = None
+    prices_file: Path | None = None
+    base_url: str | None = None
+    write_reports: bool = True
+
+
+@dataclass
+class RunState:
+    """Run-wide state shared by the hooks of one pytest session."""
+
+    settings: RunSettings
+    started_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
+    completions: dict[tuple[str, str], list[Completion]] = field(default_factory=dict)
+    results: dict[str, CaseResult] = field(default_factory=dict)
+    report_paths: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._approvals: ApprovalStore | None = None
+        self._aggregates: Any = None
+
+    # -- suites -------------------------------------------------------------------------
+    def load_suite(self, file: Path) -> Suite:
+        """Load a suite and prepare its checks, so every mistake surfaces at collection."""
+        display = _relative(file, self.settings.rootdir)
+        suite = load_suite(file, display)
+        if self.settings.samples is not None:
+            suite = replace(
+                suite, cases=tuple(replace(c, samples=self.settings.samples) for c in suite.cases)
+            )
+        folder = str(file.parent.resolve())
+        if folder not in sys.path:
+            # Dotted paths in a suite (`downstream: myapp.triage:route`) import from beside it.
+            sys.path.insert(0, folder)
+        for case in suite.cases:
+            self._build_checks(case, display)
+        return suite
+
+    def _build_checks(self, case: Case, display: Path) -> list[object]:
+        from migrate_check.checks import CheckConfigError, build_check
+
+        base_dir = case.file.parent if case.file else self.settings.rootdir
+        built = []
+        for spec in case.checks:
+            try:
+                built.append(build_check(spec, base_dir))
+            except CheckConfigError as exc:
+                raise SuiteError(display, spec.line, str(exc), case.id) from None
+        return built
+
+    # -- fetching -----------------------------------------------------------------------
+    def record_hint(self, case: Case, model: str) -> str:
+        """The command that records a missing cassette, for error messages."""
+        target = case.key
+        if case.file is not None:
+            target = f"{_relative(case.file, self.settings.rootdir)}::{case.id}"
+        return (
+            f"OPENAI_API_KEY=... pytest {shlex.quote(target)} "
+            f"--model-pair {self.settings.pair} --record-mode once"
+        )
+
+    def prefetch(self, cases: Iterable[Case]) -> None:
+        """Fetch every case not fetched yet, all at once, so requests overlap."""
+        from migrate_check.runner import Runner, RunnerSettings
+
+        todo = [c for c in cases if (c.key, self.settings.pair.baseline) not in self.completions]
+        if not todo:
+            return
+        runner = Runner(
+            RunnerSettings(
+                record_mode=self.settings.record_mode,
+                cassette_dir=self.settings.cassette_dir,
+                concurrency=self.settings.concurrency,
+                max_retries=self.settings.max_retries,
+                base_url=self.settings.base_url,
+            ),
+            self.record_hint,
+        )
+        pair = self.settings.pair
+        self.completions.update(runner.fetch(todo, [pair.baseline, pair.candidate]))
+
+    # -- judging ------------------------------------------------------------------------
+    def judge(self, case: Case) -> CaseResult:
+        """Judge one case (fetching it first if the prefetch did not)."""
+        from migrate_check.engine import judge_case
+
+        pair = self.settings.pair
+        self.prefetch([case])
+        baseline = self.completions.pop((case.key, pair.baseline))
+        candidate = self.completions.pop((case.key, pair.candidate))
+        display = _relative(case.file, self.settings.rootdir) if case.file else Path(case.suite)
+        checks = self._build_checks(case, display)
+        result = judge_case(case, baseline, candidate, checks, self.approvals)
+        if self.settings.accept:
+            for check in result.checks:
+                if check.outcome in (Outcome.CHANGED, Outcome.REGRESSED):
+                    check.approved = True
+        self.results[case.key] = result
+        return result
+
+    @property
+    def approvals(self) -> ApprovalStore:
+        from migrate_check.approvals import ApprovalStore
+
+        if self._approvals is None:
+            self._approvals = ApprovalStore.load(self.settings.approvals_file)
+        return self._approvals
+
+    def failing(self, result: CaseResult) -> bool:
+        """Whether a judged case fails its test item under `--fail-on`."""
+        return result.outcome in FAILING[self.settings.fail_on]
+
+    def python_case_runner(self, suite: str, file: Path) -> Callable[..., CaseResult]:
+        """A function that validates, fetches and judges a case written in Python."""
+        from migrate_check.suite import case_from_mapping
+
+        def run_case(**mapping: Any) -> CaseResult:
+            try:
+                case = case_from_mapping(suite, mapping, file)
+            except SuiteError as exc:
+                raise ValueError(exc.message) from None
+            if self.settings.samples is not None:
+                case = replace(case, samples=self.settings.samples)
+            return self.judge(case)
+
+        return run_case
+
+    # -- xdist --------------------------------------------------------------------------
+    def worker_results(self) -> list[dict[str, Any]]:
+        from migrate_check.codec import result_to_dict
+
+        return [result_to_dict(r) for r in self.results.values()]
+
+    def merge_worker_results(self, data: list[dict[str, Any]]) -> None:
+        from migrate_check.codec import result_from_dict
+
+        for item in data:
+            result = result_from_dict(item)
+            self.results[result.case.key] = result
+
+    # -- finishing ----------------------------------------------------------------------
+    def run_result(self, extra: Sequence[CaseResult] = ()) -> RunResult:
+        cases = list(self.results.values()) + list(extra)
+        cases.sort(key=lambda r: r.case.key)
+        return RunResult(
+            pair=self.settings.pair,
+            cases=cases,
+            record_mode=self.settings.record_mode,
+            started_at=self.started_at,
+        )
+
+
+def _relative(path: Path, root: Path) -> Path:
+    try:
+        return path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return path
+
+    def finish(self) -> None:
+        """Save accepted approvals and write the reports (the controller only, once)."""
+        from migrate_check.report import PriceTable, ReportOptions, build_aggregates, write_reports
+
+        run = self.run_result()
+        if self.settings.accept:
+            store = self.approvals
+            today = dt.date.today()
+            for result in run.cases:
+                if any(c.approved for c in result.checks):
+                    store.record(result, self.settings.accept_reason, today)
+            store.save(self.settings.approvals_file)
+        prices = PriceTable.default()
+        if self.settings.prices_file is not None:
+            prices = prices.merged(PriceTable.load(self.settings.prices_file))
+        self._aggregates = build_aggregates(run, prices)
+        if self.settings.write_reports and run.cases:
+            options = ReportOptions(
+                out_dir=self.settings.report_dir,
+                prices=prices,
+                generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                fail_on_changed=self.settings.fail_on == "changed",
+            )
+            self.report_paths = write_reports(run, options)
+
+    def summary_lines(self) -> list[str]:
+        """The terminal summary: verdict, counts per check, cost and latency, report paths."""
+        from migrate_check.report import summary_lines
+
+        if self._aggregates is None:
+            return ["no case was judged"]
+        paths = [_relative(p, self.settings.rootdir) for p in self.report_paths]
+        return list(summary_lines(self.run_result(), self._aggregates, paths))

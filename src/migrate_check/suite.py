@@ -1,0 +1,340 @@
+"""Load and validate suite files (`suites/**/*.yaml`) into cases.
+
+Every mistake becomes one `SuiteError` line naming the file, the line and the case,
+because a suite is written by hand and a traceback tells its author nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from migrate_check.model import Api, Case, CheckSpec
+
+SUITE_KEYS = ("suite", "description", "request", "checks", "cases", "samples", "api")
+CASE_KEYS = ("id", "description", "messages", "input", "request", "checks", "samples", "api")
+MESSAGE_ROLES = ("system", "developer", "user", "assistant", "tool")
+APIS: tuple[Api, ...] = ("chat", "responses")
+_CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+class SuiteError(Exception):
+    """A mistake in a suite file, located for its author."""
+
+    def __init__(self, file: Path, line: int, message: str, case: str | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.case = case
+        self.message = message
+        where = f"{file}:{line}" if line else str(file)
+        in_case = f" case {case!r}:" if case else ""
+        super().__init__(f"{where}:{in_case} {message}")
+
+
+class _Located(dict[str, Any]):
+    """A YAML mapping that remembers the line it starts on and each key's line."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LocatedList(list[Any]):
+    line: int = 0
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps line numbers (1-based) for error messages."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Located:
+    loader.flatten_mapping(node)
+    result = _Located()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"keys must be strings, got {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LocatedList:
+    result = _LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A loaded suite file: its name, where it lives, and its cases in file order."""
+
+    name: str
+    file: Path
+    description: str
+    cases: tuple[Case, ...]
+
+
+def _line_of(value: Any, default: int) -> int:
+    return getattr(value, "line", 0) or default
+
+
+def _unknown_key_message(key: str, allowed: tuple[str, ...], what: str) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key {key!r} in {what}{hint}; allowed: {', '.join(allowed)}"
+
+
+class _SuiteReader:
+    """Turns one parsed document into a Suite, raising SuiteError at the first mistake."""
+
+    def __init__(self, file: Path, display: Path) -> None:
+        self.file = file
+        self.display = display
+
+    def error(self, line: int, message: str, case: str | None = None) -> SuiteError:
+        return SuiteError(self.display, line, message, case)
+
+    def read(self, doc: Any) -> Suite:
+        if doc is None:
+            raise self.error(1, "the suite is empty; it needs at least 'cases:'")
+        if not isinstance(doc, _Located):
+            raise self.error(_line_of(doc, 1), "a suite must be a mapping with a 'cases:' list")
+        self._check_keys(doc, SUITE_KEYS, "the suite", None)
+        name = self._string(doc, "suite", None, default=self.file.stem)
+        if not _CASE_ID.match(name):
+            raise self.error(doc.key_lines["suite"], f"suite name {name!r} must be a plain slug")
+        description = self._string(doc, "description", None, default="")
+        request = self._mapping(doc, "request", None)
+        api = self._api(doc, None, "chat")
+        samples = self._samples(doc, None, 1)
+        checks = self._checks(doc, None)
+        cases_node = doc.get("cases")
+        if cases_node is None:
+            raise self.error(doc.line, "the suite has no 'cases:' list")
+        if not isinstance(cases_node, list):
+            raise self.error(doc.key_lines["cases"], "'cases' must be a list of cases")
+        if not cases_node:
+            raise self.error(doc.key_lines["cases"], "'cases' is empty; add at least one case")
+        seen: dict[str, int] = {}
+        cases = []
+        for index, node in enumerate(cases_node):
+            case = self._case(node, index, name, request, api, samples, checks)
+            if case.id in seen:
+                raise self.error(
+                    case.line, f"duplicate case id (first used on line {seen[case.id]})", case.id
+                )
+            seen[case.id] = case.line
+            cases.append(case)
+        return Suite(name=name, file=self.file, description=description, cases=tuple(cases))
+
+    def _case(
+        self,
+        node: Any,
+        index: int,
+        suite: str,
+        suite_request: dict[str, Any],
+        suite_api: Api,
+        suite_samples: int,
+        suite_checks: tuple[CheckSpec, ...],
+    ) -> Case:
+        if not isinstance(node, _Located):
+            raise self.error(_line_of(node, 0), f"case #{index + 1} must be a mapping with an 'id'")
+        raw_id = node.get("id")
+        if raw_id is None:
+            raise self.error(node.line, f"case #{index + 1} has no 'id'")
+        case_id = str(raw_id)
+        if not _CASE_ID.match(case_id):
+            raise self.error(
+                node.key_lines["id"],
+                "a case id may hold letters, digits, '.', '_' and '-' and starts with a "
+                "letter or digit",
+                case_id,
+            )
+        self._check_keys(node, CASE_KEYS, "a case", case_id)
+        api = self._api(node, case_id, suite_api)
+        request = {**suite_request, **self._mapping(node, "request", case_id)}
+        if "model" in request:
+            raise self.error(
+                node.line, "'model' is set by --model-pair, not in the suite", case_id
+            )
+        if api == "chat":
+            if "input" in node:
+                raise self.error(
+                    node.key_lines["input"], "'input' is for 'api: responses'; use 'messages'",
+                    case_id,
+                )
+            request["messages"] = self._messages(node, case_id)
+        else:
+            if "messages" in node and "input" not in node:
+                request["input"] = self._messages(node, case_id)
+            elif "input" in node:
+                request["input"] = _plain(node["input"])
+            else:
+                raise self.error(node.line, "a responses case needs 'input'", case_id)
+        checks = suite_checks + self._checks(node, case_id)
+        return Case(
+            suite=suite,
+            id=case_id,
+            request=_plain(request),
+            checks=checks,
+            api=api,
+            samples=self._samples(node, case_id, suite_samples),
+            file=self.file,
+            line=node.line,
+            description=self._string(node, "description", case_id, default=""),
+        )
+
+    def _check_keys(
+        self, node: _Located, allowed: tuple[str, ...], what: str, case: str | None
+    ) -> None:
+        for key in node:
+            if key not in allowed:
+                raise self.error(
+                    node.key_lines[key], _unknown_key_message(key, allowed, what), case
+                )
+
+    def _string(self, node: _Located, key: str, case: str | None, default: str) -> str:
+        value = node.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(node.key_lines[key], f"{key!r} must be a string", case)
+        return value
+
+    def _mapping(self, node: _Located, key: str, case: str | None) -> dict[str, Any]:
+        value = node.get(key, {})
+        if not isinstance(value, dict):
+            raise self.error(node.key_lines[key], f"{key!r} must be a mapping", case)
+        return dict(value)
+
+    def _api(self, node: _Located, case: str | None, default: Api) -> Api:
+        value = node.get("api", default)
+        for api in APIS:
+            if value == api:
+                return api
+        raise self.error(
+            node.key_lines.get("api", node.line),
+            f"'api' must be one of {', '.join(APIS)}, got {value!r}",
+            case,
+        )
+
+    def _samples(self, node: _Located, case: str | None, default: int) -> int:
+        value = node.get("samples", default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise self.error(
+                node.key_lines.get("samples", node.line),
+                f"'samples' must be a whole number of at least 1, got {value!r}",
+                case,
+            )
+        return value
+
+    def _messages(self, node: _Located, case: str) -> list[dict[str, Any]]:
+        messages = node.get("messages")
+        if messages is None:
+            raise self.error(node.line, "a chat case needs 'messages'", case)
+        line = node.key_lines["messages"]
+        if not isinstance(messages, list) or not messages:
+            raise self.error(line, "'messages' must be a non-empty list", case)
+        for position, message in enumerate(messages):
+            where = _line_of(message, line)
+            if not isinstance(message, dict):
+                raise self.error(where, f"message #{position + 1} must be a mapping", case)
+            role = message.get("role")
+            if role not in MESSAGE_ROLES:
+                raise self.error(
+                    where,
+                    f"message #{position + 1} has role {role!r}; "
+                    f"use one of {', '.join(MESSAGE_ROLES)}",
+                    case,
+                )
+            if "content" not in message and "tool_calls" not in message:
+                raise self.error(where, f"message #{position + 1} has no 'content'", case)
+        return [_plain(m) for m in messages]
+
+    def _checks(self, node: _Located, case: str | None) -> tuple[CheckSpec, ...]:
+        if "checks" not in node:
+            return ()
+        items = node["checks"]
+        line = node.key_lines["checks"]
+        if not isinstance(items, list):
+            raise self.error(line, "'checks' must be a list", case)
+        specs = []
+        for item in items:
+            where = _line_of(item, line)
+            if isinstance(item, str):
+                specs.append(CheckSpec(item, None, where))
+            elif isinstance(item, dict) and len(item) == 1:
+                ((name, options),) = item.items()
+                specs.append(CheckSpec(name, _plain(options), where))
+            else:
+                raise self.error(
+                    where,
+                    "each check is one 'name: options' pair, e.g. '- similarity: {min: 85}'",
+                    case,
+                )
+        return tuple(specs)
+
+
+def _plain(value: Any) -> Any:
+    """Strip the line-tracking types so cases hold ordinary dicts and lists."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def parse_suite_text(text: str, file: Path, display: Path | None = None) -> Suite:
+    """Parse one suite document; `display` is the path shown in errors (relative if possible)."""
+    shown = display or file
+    try:
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SuiteError(shown, line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise SuiteError(shown, 0, f"YAML error: {exc}") from None
+    return _SuiteReader(file, shown).read(doc)
+
+
+def case_from_mapping(suite: str, mapping: dict[str, Any], file: Path) -> Case:
+    """Validate one case written in Python exactly as a YAML case would be."""
+    text = yaml.safe_dump({"suite": suite, "cases": [mapping]}, sort_keys=False)
+    return parse_suite_text(text, file).cases[0]
+
+
+def load_suite(file: Path, display: Path | None = None) -> Suite:
+    """Read and validate a suite file."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SuiteError(display or file, 0, f"cannot read the suite: {exc}") from None
+    return parse_suite_text(text, file, display)
+
+
+_CASES_KEY = re.compile(r"^cases\s*:", re.MULTILINE)
+
+
+def looks_like_suite(file: Path) -> bool:
+    """Cheap test used at collection: a YAML file with a top-level `cases:` key."""
+    if file.suffix not in (".yaml", ".yml"):
+        return False
+    try:
+        head = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _CASES_KEY.search(head) is not None

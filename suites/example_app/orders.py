@@ -1,0 +1,16 @@
+"""Downstream code of the order-extraction feature: build the row the CRM stores."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def crm_row(output: Any) -> dict[str, Any]:
+    """The app calls json.loads on the raw text; a fenced or renamed answer breaks it."""
+    data = json.loads(output) if isinstance(output, str) else output
+    return {
+        "order": data["order_id"],
+        "customer": data["customer_name"],
+        "product": data["product"],
+    }

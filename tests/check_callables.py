@@ -1,0 +1,56 @@
+"""Team-style callables the check tests name by dotted path (`check_callables:route`)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from migrate_check.model import Completion
+
+
+def route(output: Any) -> str:
+    """A downstream router: raises KeyError when the output has no queue."""
+    return f"queue:{output['queue']}"
+
+
+def queue_and_priority(output: Any) -> dict[str, Any]:
+    return {"queue": output["queue"], "priority": output.get("priority")}
+
+
+def hang(output: Any) -> None:
+    time.sleep(5)
+
+
+def raises_timeout(output: Any) -> None:
+    raise TimeoutError("upstream said no")
+
+
+def no_pii(output: Any) -> None:
+    assert "@" not in str(output), "output contains an email address"
+
+
+def is_short(output: Any) -> bool:
+    return len(str(output)) < 20
+
+
+def finished(output: Any, completion: Completion) -> bool:
+    return completion.finish_reason == "stop"
+
+
+def with_option(output: Any, strict: bool = False) -> bool:
+    return not strict
+
+
+def explodes(output: Any) -> bool:
+    raise ValueError("bad input")
+
+
+def takes_nothing() -> None:
+    return None
+
+
+def takes_three(a: Any, b: Any, c: Any) -> None:
+    return None
+
+
+NOT_CALLABLE = 42
