@@ -100,10 +100,8 @@ class ApprovalStore:
             data = yaml.safe_load(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = f" line {mark.line + 1}" if mark is not None else ""
-            raise ApprovalsError(
-                f"{path}:{line.strip() or '?'}: not valid YAML: {exc.problem}"
-            ) from exc
+            line = f"line {mark.line + 1}" if mark is not None else "line ?"
+            raise ApprovalsError(f"{path}: {line}: not valid YAML: {exc.problem}") from exc
         if data is None:
             return cls()
         entries = data.get("approvals") if isinstance(data, dict) else None

@@ -45,12 +45,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="BASELINE:CANDIDATE",
         help="Compare the two models on the suite files given, e.g. gpt-4o-mini:gpt-4.1-mini",
     )
-    group.addoption(
-        "--record-mode",
-        choices=RECORD_MODES,
-        default=None,
-        help="vcrpy record mode for cassettes; default 'none' never touches the network",
-    )
+    try:
+        group.addoption(
+            "--record-mode",
+            choices=RECORD_MODES,
+            default=None,
+            help="vcrpy record mode for cassettes; default 'none' never touches the network",
+        )
+    except ValueError:
+        pass  # pytest-recording registered the same option, with the same words and meanings
     group.addoption("--cassette-dir", metavar="DIR", help="Where cassettes live (default: cassettes)")
     group.addoption(
         "--report-dir", metavar="DIR", help="Where reports are written (default: migrate-check-report)"
@@ -119,6 +122,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except ModelPairError as exc:
         raise pytest.UsageError(f"--model-pair: {exc}") from None
     record_mode = config.getoption("record_mode") or config.getini("migrate_check_record_mode")
+    record_mode = "all" if record_mode == "rewrite" else record_mode  # pytest-recording's word
     if record_mode not in RECORD_MODES:
         raise pytest.UsageError(
             f"migrate_check_record_mode: {record_mode!r} is not one of {', '.join(RECORD_MODES)}"

@@ -218,13 +218,6 @@ class RunState:
             started_at=self.started_at,
         )
 
-
-def _relative(path: Path, root: Path) -> Path:
-    try:
-        return path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return path
-
     def finish(self) -> None:
         """Save accepted approvals and write the reports (the controller only, once)."""
         from migrate_check.report import PriceTable, ReportOptions, build_aggregates, write_reports
@@ -258,3 +251,10 @@ def _relative(path: Path, root: Path) -> Path:
             return ["no case was judged"]
         paths = [_relative(p, self.settings.rootdir) for p in self.report_paths]
         return list(summary_lines(self.run_result(), self._aggregates, paths))
+
+
+def _relative(path: Path, root: Path) -> Path:
+    try:
+        return path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return path

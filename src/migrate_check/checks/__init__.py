@@ -16,12 +16,14 @@ from migrate_check.checks.base import (
     SideBySideCheck,
 )
 from migrate_check.checks.registry import build_check, check_names, register_check
+from migrate_check.checks.verdict import NoiseFloor
 
 __all__ = [
     "Check",
     "CheckConfigError",
     "CheckRunError",
     "Difference",
+    "NoiseFloor",
     "Observation",
     "SideBySideCheck",
     "build_check",

@@ -12,9 +12,12 @@ import abc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from migrate_check.model import CheckResult, Completion, Outcome
+
+if TYPE_CHECKING:
+    from migrate_check.checks.verdict import NoiseFloor
 
 
 class CheckConfigError(ValueError):
@@ -94,7 +97,7 @@ class SideBySideCheck(Check):
 
     def beyond_noise(
         self, within_baseline: list[Difference], across: list[Difference]
-    ) -> tuple[bool, str, dict[str, Any]]:
+    ) -> NoiseFloor:
         """Whether cross-model differences exceed the baseline's own; see `verdict`."""
         from migrate_check.checks.verdict import disagreement_beyond_noise
 

@@ -90,9 +90,7 @@ class SimilarityCheck(SideBySideCheck):
 
     def beyond_noise(
         self, within_baseline: list[Difference], across: list[Difference]
-    ) -> tuple[bool, str, dict[str, Any]]:
-        changed, summary, figures = verdict.score_beyond_noise(
-            within_baseline, across, self.minimum, "similarity"
-        )
-        figures["scorer"] = self.scorer
-        return changed, summary, figures
+    ) -> verdict.NoiseFloor:
+        floor = verdict.score_beyond_noise(within_baseline, across, self.minimum, "similarity")
+        floor.figures["scorer"] = self.scorer
+        return floor

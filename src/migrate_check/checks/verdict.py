@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -116,7 +117,8 @@ def _judge_samples(
     noise: list[str] = []
     if has_pass_fail:
         evidence["pass_rate"] = {"baseline": float(base_rate), "candidate": float(cand_rate)}
-        noise.append(f"pass rate {rates} ({sizes})")
+        if base_rate < 1 or cand_rate < 1:
+            noise.append(f"pass rate {rates}")
         # One baseline sample's worth of variation is noise; with one sample, none is.
         margin = Fraction(1, n_base) if n_base > 1 else Fraction(0)
         outcome: Outcome | None = None
@@ -140,7 +142,7 @@ def _judge_samples(
                 evidence,
                 baseline_ok=base_rate >= Fraction(1, 2),
                 candidate_ok=cand_rate >= Fraction(1, 2),
-                noise="; ".join(noise),
+                noise=_noise(noise, sizes),
             )
     passing_base = [o for o in baseline if not _fails(o)]
     passing_cand = [o for o in candidate if not _fails(o)]
@@ -154,15 +156,16 @@ def _judge_samples(
             evidence,
             baseline_ok=base_ok,
             candidate_ok=cand_ok,
-            noise="; ".join(noise),
+            noise=_noise([f"pass rate {rates}"], sizes),
         )
     within = [check.compare(a, b) for a, b in itertools.combinations(passing_base, 2)]
     across = [check.compare(a, b) for a, b in itertools.product(passing_base, passing_cand)]
-    changed, summary, figures = check.beyond_noise(within, across)
-    evidence.update(figures)
-    noise.append(f"{figures.get('noise', '')} ({sizes})".strip())
+    floor = check.beyond_noise(within, across)
+    evidence.update(floor.figures)
+    noise.append(floor.noise)
+    summary = floor.summary
     outcome = Outcome.SAME
-    if changed:
+    if floor.changed:
         differing = [d for d in across if d.differs or d.regression]
         regressions = sum(d.regression for d in differing)
         outcome = Outcome.REGRESSED if regressions * 2 > len(differing) else Outcome.CHANGED
@@ -170,7 +173,6 @@ def _judge_samples(
         if shown.evidence:
             evidence["example"] = shown.evidence
         summary = f"{summary}; e.g. {shown.summary}" if shown.summary else summary
-    evidence.pop("noise", None)
     return CheckResult(
         check.label,
         outcome,
@@ -178,39 +180,52 @@ def _judge_samples(
         evidence,
         baseline_ok=base_ok,
         candidate_ok=cand_ok,
-        noise="; ".join(noise),
+        noise=_noise(noise, sizes),
     )
+
+
+def _noise(parts: list[str], sizes: str) -> str:
+    """The figures behind a verdict on samples: "baseline self-similarity 91, cross 72 (n=3)"."""
+    return "; ".join(part for part in parts if part) + f" ({sizes})"
 
 
 def _example_failure(observations: list[Observation]) -> str:
     return next((o.problem for o in observations if _fails(o)), "")
 
 
+@dataclass(frozen=True)
+class NoiseFloor:
+    """Whether differences across models exceed the baseline's own, and the figures why."""
+
+    changed: bool
+    summary: str
+    noise: str
+    figures: dict[str, Any]
+
+
 def disagreement_beyond_noise(
     within_baseline: list[Difference], across: list[Difference]
-) -> tuple[bool, str, dict[str, Any]]:
+) -> NoiseFloor:
     """Changed when baseline-candidate pairs differ more often than baseline pairs do."""
     within_rate = _share_differing(within_baseline)
     across_rate = _share_differing(across)
     figures = {
         "within_baseline_disagreement": float(within_rate),
         "cross_disagreement": float(across_rate),
-        "noise": (
-            f"baseline self-disagreement {_percent(within_rate)}, cross {_percent(across_rate)}"
-        ),
     }
+    noise = f"baseline self-disagreement {_percent(within_rate)}, cross {_percent(across_rate)}"
     changed = across_rate > within_rate
     verb = "differ" if changed else "differ no more than the baseline from itself"
     summary = (
         f"{_percent(across_rate)} of baseline-candidate pairs {verb} "
         f"({_percent(within_rate)} of baseline pairs)"
     )
-    return changed, summary, figures
+    return NoiseFloor(changed, summary, noise, figures)
 
 
 def score_beyond_noise(
     within_baseline: list[Difference], across: list[Difference], minimum: float, unit: str
-) -> tuple[bool, str, dict[str, Any]]:
+) -> NoiseFloor:
     """Changed when the median cross score is below `minimum` and clearly below self-scores."""
     self_score = statistics.median(_scores(within_baseline)) if within_baseline else 100.0
     cross_score = statistics.median(_scores(across))
@@ -219,14 +234,14 @@ def score_beyond_noise(
         "self_score": round(self_score, 1),
         "cross_score": round(cross_score, 1),
         "min": minimum,
-        "noise": f"baseline self-{unit} {self_score:.0f}, cross {cross_score:.0f}",
     }
+    noise = f"baseline self-{unit} {self_score:.0f}, cross {cross_score:.0f}"
     relation = "<" if cross_score < minimum else ">="
     summary = (
         f"median {unit} {cross_score:.0f} {relation} {minimum:g} "
         f"(baseline self-{unit} {self_score:.0f})"
     )
-    return changed, summary, figures
+    return NoiseFloor(changed, summary, noise, figures)
 
 
 def _scores(differences: list[Difference]) -> list[float]:

@@ -15,6 +15,7 @@ from typing import Any
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_WORDS = 5
 MAX_SLUG = 40
+MAX_WORD = 20  # a pasted token or base64 blob must not crowd out the rest
 
 
 def canonical_json(value: Any) -> str:
@@ -29,7 +30,7 @@ def request_hash(request: dict[str, Any]) -> str:
 def slug(text: str) -> str:
     """The first few words, lower-case, joined by dashes; 'case' when there are none."""
     words: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    for word in (w[:MAX_WORD] for w in _WORD.findall(text.lower())):
         if len("-".join([*words, word])) > MAX_SLUG:
             break
         words.append(word)

@@ -8,6 +8,7 @@ why, so the importer can report every recording it did not turn into a case.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ class Prompt:
     origin: str
     answer: Exchange | None = None
     checks: tuple[dict[str, Any], ...] = ()
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,9 +151,19 @@ def evals_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
         if not ideals or not all(isinstance(i, str) for i in ideals):
             raise SourceError(path, "'ideal' must be a string or a list of strings", where)
         origin = f"{path}: {where}"
-        check = {"contains": {"any": ideals}}
-        prompts.append(Prompt("chat", {"messages": messages}, None, origin, checks=(check,)))
+        check = _ideal_check(ideals)
+        note = "ideal: " + " | ".join(ideals)
+        prompts.append(
+            Prompt("chat", {"messages": messages}, None, origin, checks=(check,), description=note)
+        )
     return prompts, []
+
+
+def _ideal_check(ideals: list[str]) -> dict[str, Any]:
+    """Any one ideal answer found in the output passes (Evals' `Includes`)."""
+    if len(ideals) == 1:
+        return {"contains": ideals[0]}
+    return {"regex": "|".join(re.escape(i) for i in ideals)}
 
 
 def request_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:

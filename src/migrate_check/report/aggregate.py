@@ -298,8 +298,8 @@ def _finding(
 
 def _claims(base: SideStats, cand: SideStats, rows: Sequence[CaseRow]) -> tuple[Claim, ...]:
     """Smarter, faster, cheaper, drop-in: each measured on this run, for both models."""
-    unchanged = sum(1 for r in rows if r.status in ("same", "improved", APPROVED))
-    drop_in = unchanged / len(rows) if rows else None
+    moved = sum(1 for r in rows if r.status in ("regressed", "error", "changed"))
+    drop_in = 1 - moved / len(rows) if rows else None
     quality = [
         ("smarter", "schema-valid rate", base.schema_valid.value, cand.schema_valid.value),
         ("smarter", "assertion pass rate", base.assertions_passed.value,
@@ -318,7 +318,7 @@ def _claims(base: SideStats, cand: SideStats, rows: Sequence[CaseRow]) -> tuple[
               _finding(cost_base, cost_cand, False, 0.02))
     )
     claims.append(
-        Claim("drop-in", "cases unchanged or approved", "rate", None, drop_in,
+        Claim("drop-in", "cases without an unapproved change", "rate", None, drop_in,
               "no data" if drop_in is None else ("holds" if drop_in == 1 else "does not hold"))
     )
     return tuple(claims)

@@ -238,6 +238,11 @@ _N_WORDS = re.compile(
     r"\b(?:in|under|at most|no more than|max(?:imum)?(?: of)?)\s+(\d+)\s+words\b", re.I
 )
 _BULLETS = re.compile(r"\bbullet(?:s|ed| points?| list)?\b|\bas a list\b", re.I)
+_INSTRUCTION = re.compile(
+    r"\s*\b(?:in (?:one|a single|1) sentence|in \d+ words|(?:use |in |as )?bullet points?"
+    r"|(?:in |answer in )?(?:upper\s?case|all caps)|please)\b[.,]?",
+    re.I,
+)
 _UPPER = re.compile(r"\b(?:upper\s?case|all caps|capital letters)\b", re.I)
 
 _OPENERS: dict[Family, tuple[str, ...]] = {
@@ -248,6 +253,10 @@ _OPENERS: dict[Family, tuple[str, ...]] = {
         "Absolutely! Here's the gist:",
     ),
     "candidate": ("Here's a summary:", "Summary:", "In short:", "Overview:"),
+}
+_QUESTION_OPENERS: dict[Family, tuple[str, ...]] = {
+    "baseline": ("Great question!", "Sure!", "Of course!", "Good question!"),
+    "candidate": ("Short answer:", "In brief:", "Answer:", "Briefly:"),
 }
 _CLOSERS = (
     "Let me know if you'd like more detail!",
@@ -272,13 +281,12 @@ def _key_sentences(material: str, limit: int) -> list[str]:
 
 
 def _question_body(user: str) -> list[str]:
-    topic = " ".join(extract.keywords(user, 3)) or "this"
-    question = user.strip().rstrip("?")
+    found = extract.keywords(user, 3)
+    topic = " ".join(found) or "this"
     return [
         f"When it comes to {topic}, the answer depends on the details.",
-        f"In most cases, {question[0].lower() + question[1:] if question else topic} "
-        "comes down to a few practical factors.",
-        f"The key ones are {', '.join(extract.keywords(user, 3)) or 'context and goals'}.",
+        f"In most cases it comes down to a few practical factors: {', '.join(found) or 'goals'}.",
+        "Starting small and checking the results early usually works best.",
     ]
 
 
@@ -287,11 +295,13 @@ def _free_text(prompt: Prompt, fam: Family, sample: int) -> str:
     if prompt.tool_result is not None:
         return _tool_followup(prompt, fam)
     material = _material(prompt.user)
-    body = _key_sentences(material, 3)
-    if len(body) <= 1 and prompt.user.strip().endswith("?"):
-        body = _question_body(prompt.user)
+    if material != prompt.user.strip() or len(extract.sentences(material)) >= 3:
+        body = _key_sentences(material, 3)
+    else:  # a question or a short request: answer about its topic
+        body = _question_body(_INSTRUCTION.sub("", prompt.user).strip() or prompt.user)
     variant = bucket(prompt.user, fam) + (sample if prompt.temperature > 0 else 0)
-    opener = _OPENERS[fam][variant % len(_OPENERS[fam])]
+    openers = _OPENERS[fam] if material != prompt.user.strip() else _QUESTION_OPENERS[fam]
+    opener = openers[variant % len(openers)]
     closer = _CLOSERS[variant % len(_CLOSERS)]
     literal = fam == "candidate"
 

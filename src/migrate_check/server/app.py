@@ -33,7 +33,8 @@ MODELS: dict[str, tuple[int, str | None]] = {
     "gpt-4.1-nano": (1744321707, None),
 }
 TIMEOUT_FAULT_S = 30.0  # longer than any test's client timeout
-SLOW_STREAM_GAP_S = 0.25
+SLOW_STREAM_GAP_S = 0.1  # between stream chunks
+SLOW_ANSWER_S = 1.0  # extra wait for a non-streamed answer
 RATE_LIMIT_REQUESTS = 30_000
 RATE_LIMIT_TOKENS = 150_000_000
 JSON_PARSE_ERROR = (
@@ -71,11 +72,12 @@ class ServerState:
             self._attempts[key] = attempt + 1
             return attempt
 
-    def next_sample(self, key: bytes) -> int:
+    def next_sample(self, key: bytes, *, commit: bool = True) -> int:
         """How many answers this exact body got before (wording varies per sample)."""
         with self._lock:
             sample = self._samples.get(key, 0)
-            self._samples[key] = sample + 1
+            if commit:
+                self._samples[key] = sample + 1
             return sample
 
     def reset_counters(self) -> None:
@@ -237,8 +239,11 @@ class Handler(BaseHTTPRequestHandler):
             state.stats.saw_fault(fault)
             if self._inject(fault, prompt):
                 return
-        self._sleep(1.0 if fault == "slow_stream" and not prompt.stream else 0.0)
-        reply = answers.answer(prompt, state.next_sample(key))
+        self._sleep(SLOW_ANSWER_S if fault == "slow_stream" and not prompt.stream else 0.0)
+        # Only answers that reach the client count as samples: a retry after a cut body
+        # gets the same wording the cut answer had.
+        delivered = fault in (None, "slow_stream")
+        reply = answers.answer(prompt, state.next_sample(key, commit=delivered))
         self._tokens = reply.prompt_tokens + reply.completion_tokens
         ids = state.ids()
         gap = SLOW_STREAM_GAP_S if fault == "slow_stream" else 0.0

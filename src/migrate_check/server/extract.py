@@ -18,6 +18,7 @@ STOPWORDS = frozenset(
             "where can could would should will shall may might must please thanks thank hi",
             "hello dear just also very about into up down out over under again all any both",
             "each few more most other some such only own same too s t don now get got",
+            "tell explain describe write give show way best",
         )
     ).split(" ")
 )

@@ -65,11 +65,6 @@ def directive(text: str, attempt: int) -> str | None:
     return None
 
 
-def strip_directives(text: str) -> str:
-    """The prompt without fault markers, so answers do not echo them."""
-    return _DIRECTIVE.sub("", text).strip()
-
-
 def draw(plan: FaultPlan, body: bytes, attempt: int) -> str | None:
     """The random fault for this attempt at this body, or None."""
     if plan.rate <= 0 or not plan.kinds:

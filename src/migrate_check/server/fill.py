@@ -192,11 +192,16 @@ class Filler:
         found = self._lookup(low)
         if found is not None:
             return found
+        if "unit" in low:
+            return self._unit("celsius")
         if any(k in low for k in _IDENTIFIERS) or low.endswith("id"):
             return "unknown"  # what models write for a value the text does not hold
         if any(k in low for k in ("summary", "reason", "description", "explanation", "issue")):
             return extract.phrase(self.text, 12)
         return extract.phrase(self.text, 6)
+
+    def _unit(self, unit: str) -> str:
+        return unit[0].upper() if self.drift.short_units else unit
 
     def _lookup(self, low: str) -> str | None:
         """A value for a field of this name found in the text, or None."""
@@ -211,8 +216,8 @@ class Filler:
                 return None
             return extract.long_date(ymd) if self.drift.date else extract.iso_date(ymd)
         if "unit" in low:
-            unit = "fahrenheit" if extract.mentions(text, "fahrenheit") else "celsius"
-            return unit[0].upper() if self.drift.short_units else unit
+            said = [u for u in ("celsius", "fahrenheit") if extract.mentions(text, u)]
+            return self._unit(said[0]) if said else None
         if "phone" in low:
             return extract.phone(text)
         if any(k in low for k in ("product", "item")):

@@ -1,0 +1,128 @@
+"""report.html: one self-contained page a reviewer opens offline from CI artifacts.
+
+Aggregates are rendered by jinja2 (autoescaped); the cases travel as one JSON blob in a
+`<script type="application/json">` and are rendered lazily by inline JS with
+`textContent`, so untrusted outputs never become markup and 10,000 cases open quickly.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from migrate_check.model import CaseResult, RunResult
+from migrate_check.report import format as fmt
+from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
+from migrate_check.report.tables import claim_rows, model_rows, price_note
+from migrate_check.report.verdict import Verdict
+
+TEXT_LIMIT = 20_000
+EVIDENCE_LIMIT = 4_000
+
+
+def _load(name: str) -> str:
+    return resources.files("migrate_check.report").joinpath("templates", name).read_text("utf-8")
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("report.html.j2")
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe inside <script>: no `<`, `>` or `&` can end the element or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def _prompt(result: CaseResult) -> str:
+    prompt = result.case.request.get("messages", result.case.request.get("input"))
+    if isinstance(prompt, list):
+        lines = []
+        for message in prompt:
+            if isinstance(message, dict):
+                content = message.get("content")
+                text = content if isinstance(content, str) else fmt.compact(content)
+                lines.append(f"{message.get('role', '?')}: {text}")
+            else:
+                lines.append(fmt.compact(message))
+        return fmt.clip("\n".join(lines), TEXT_LIMIT)
+    return fmt.clip(prompt if isinstance(prompt, str) else fmt.compact(prompt), TEXT_LIMIT)
+
+
+def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
+    params = fmt.key_params(result.case.request, run.pair.baseline)
+    params.pop("model")
+    return {
+        "k": row.key,
+        "s": row.suite,
+        "t": row.status,
+        "p": _prompt(result),
+        "q": fmt.compact(params),
+        "c": [
+            [
+                check.check,
+                check_status(check),
+                check.reason,
+                fmt.compact(check.evidence, EVIDENCE_LIMIT),
+                check.baseline_ok,
+                check.candidate_ok,
+                check.noise,
+            ]
+            for check in result.checks
+        ],
+        "b": [fmt.clip(fmt.display_text(c), TEXT_LIMIT) for c in result.baseline],
+        "d": [fmt.clip(fmt.display_text(c), TEXT_LIMIT) for c in result.candidate],
+        "f": [
+            fmt.money(row.baseline.cost),
+            fmt.money(row.candidate.cost),
+            fmt.millis(row.baseline.latency_ms),
+            fmt.millis(row.candidate.latency_ms),
+            f"{row.baseline.input_tokens}/{row.baseline.output_tokens}",
+            f"{row.candidate.input_tokens}/{row.candidate.output_tokens}",
+        ],
+    }
+
+
+def page_data(run: RunResult, agg: Aggregates) -> dict[str, Any]:
+    """What the page's script renders: cases worst first, with the filter choices."""
+    rows = agg.rows_worst_first()
+    return {
+        "statuses": list(STATUS_ORDER),
+        "suites": sorted({row.suite for row in rows}),
+        "checks": sorted(agg.checks),
+        "cases": [_case(run.cases[row.index], row, run) for row in rows],
+    }
+
+
+def render(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str) -> str:
+    warnings = [
+        fmt.shutdown_note(w.model, w.role, w.shutdown_date, generated_at) for w in agg.warnings
+    ]
+    return _template().render(
+        pair=run.pair,
+        decision=decision,
+        generated_at=generated_at,
+        warnings=warnings,
+        statuses=STATUS_ORDER,
+        counts=agg.statuses,
+        total=agg.total_cases,
+        model_rows=model_rows(agg),
+        claim_rows=claim_rows(agg),
+        checks=agg.checks,
+        price_note=price_note(agg),
+        data=script_json(page_data(run, agg)),
+    )

@@ -1,0 +1,99 @@
+"""Shared fixtures: the project's local OpenAI-compatible server and small suite projects."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from migrate_check.server import LocalServer
+
+PAIR = "gpt-4o-mini:gpt-4.1-mini"
+
+# A callable module written next to suites in pytester projects: a team's own assertions.
+TEAM_CALLABLES = '''
+def is_baseline(output, completion):
+    """Passes only on the baseline model: makes a deterministic regression."""
+    return completion.model == "gpt-4o-mini"
+
+
+def is_candidate(output, completion):
+    return completion.model == "gpt-4.1-mini"
+
+
+def never(output):
+    return False
+
+
+def length(output):
+    return len(str(output))
+'''
+
+
+@pytest.fixture(scope="session")
+def local_server() -> Iterator[LocalServer]:
+    """One local OpenAI-compatible server for the session (real HTTP on 127.0.0.1)."""
+    with LocalServer(latency_ms=0) as server:
+        yield server
+
+
+@pytest.fixture
+def server(local_server: LocalServer) -> LocalServer:
+    """The session's server with counters reset and no faults."""
+    local_server.stats.reset()
+    return local_server
+
+
+@pytest.fixture
+def no_openai_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key and no base URL from the developer's environment leaks into a test."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def live(monkeypatch: pytest.MonkeyPatch, server: LocalServer, no_openai_env: None) -> LocalServer:
+    """Point the SDK at the local server with a throwaway key, as a recording run would."""
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-local-0000")
+    return server
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch, no_openai_env: None) -> None:
+    """Replay with the network blocked: the base URL points at a closed port, no key is set."""
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+
+
+def write_suite(root: Path, name: str, body: str) -> Path:
+    """Write a suite file (and the team's callables beside it)."""
+    folder = root / "suites"
+    folder.mkdir(exist_ok=True)
+    (folder / "team_checks.py").write_text(TEAM_CALLABLES)
+    path = folder / f"{name}.yaml"
+    path.write_text(textwrap.dedent(body).lstrip())
+    return path
+
+
+TRIAGE_SUITE = """
+    suite: triage
+    request:
+      temperature: 0
+    checks:
+      - similarity: {min: 10}
+    cases:
+      - id: refund
+        messages:
+          - {role: system, content: "Classify the ticket."}
+          - {role: user, content: "I want my money back for order 123."}
+      - id: login
+        messages:
+          - {role: user, content: "I cannot log in to my account."}
+      - id: regress
+        messages:
+          - {role: user, content: "Say hello."}
+        checks:
+          - assert: team_checks:is_baseline
+"""

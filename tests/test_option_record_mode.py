@@ -1,0 +1,176 @@
+"""--record-mode: vcrpy's words and meanings, one cassette per case per model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PAIR, TRIAGE_SUITE, write_suite
+from migrate_check.server import LocalServer
+
+
+def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest("--model-pair", PAIR, "-p", "no:cacheprovider", "--no-report", *args)
+
+
+def _cassettes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root / "cassettes")): p.read_text()
+        for p in sorted((root / "cassettes").rglob("*.yaml"))
+    }
+
+
+def test_record_once_then_replay_offline_gives_the_same_outcomes(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    recorded = _run(pytester, "--record-mode", "once", "-rA")
+    recorded.assert_outcomes(passed=2, failed=1)
+    assert live.stats.requests == 6
+    assert sorted(_cassettes(pytester.path)) == [
+        f"triage/{case}/{model}.yaml"
+        for case in ("login", "refund", "regress")
+        for model in ("gpt-4.1-mini", "gpt-4o-mini")
+    ]
+    # The network is gone: a closed port and no key. Replay must not need either.
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY")
+    replayed = _run(pytester, "-rA")
+    replayed.assert_outcomes(passed=2, failed=1)
+    assert live.stats.requests == 6
+    replayed.stdout.fnmatch_lines(["*regressed*assert team_checks:is_baseline*"])
+
+
+def test_a_recorded_cassette_is_plain_vcrpy_and_holds_no_secret(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-SENTINELKEY-4242")
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-SENTINELORG")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj_SENTINELPROJ")
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    _run(pytester, "--record-mode", "once")
+    texts = _cassettes(pytester.path)
+    assert texts
+    for name, text in texts.items():
+        for secret in ("SENTINEL", "authorization", "set-cookie", "openai-organization",
+                       "openai-project", "x-stainless", "user-agent"):
+            assert secret not in text.lower(), f"{secret} in {name}"
+        data = yaml.safe_load(text)
+        assert data["version"] == 1
+        (interaction,) = data["interactions"]
+        assert interaction["response"]["status"]["code"] == 200
+        headers = interaction["response"]["headers"]
+        assert "openai-processing-ms" in headers
+        assert '"usage"' in interaction["response"]["body"]["string"]
+
+
+def test_plain_vcrpy_replays_a_cassette(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    import openai
+    import vcr
+
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    _run(pytester, "--record-mode", "once")
+    cassette = pytester.path / "cassettes" / "triage" / "login" / "gpt-4o-mini.yaml"
+    client = openai.OpenAI(base_url=live.base_url, api_key="sk-other", max_retries=0)
+    before = live.stats.requests
+    with vcr.use_cassette(str(cassette), record_mode="none", match_on=["method", "path"]):
+        answer = client.chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": "I cannot log in to my account."}],
+            temperature=0,
+        )
+    assert answer.choices[0].message.content
+    assert live.stats.requests == before
+
+
+def test_a_missing_recording_names_the_case_the_model_and_the_command(
+    pytester: pytest.Pytester, offline: None
+) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    result = _run(pytester, "-k", "refund")
+    result.assert_outcomes(failed=1, deselected=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*error*no recording of case 'triage::refund' on model 'gpt-4o-mini'*"
+            "record it with: OPENAI_API_KEY=... pytest suites/triage.yaml::refund "
+            f"--model-pair {PAIR} --record-mode once*",
+        ]
+    )
+    assert "Can't overwrite existing cassette" not in result.stdout.str()
+
+
+def test_once_never_rerecords_and_new_episodes_records_only_what_is_new(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    suite = write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    _run(pytester, "--record-mode", "once")
+    first = _cassettes(pytester.path)
+    assert live.stats.requests == 6
+    _run(pytester, "--record-mode", "once")
+    assert live.stats.requests == 6
+    assert _cassettes(pytester.path) == first
+    suite.write_text(
+        suite.read_text()
+        + "  - id: added\n    messages:\n      - {role: user, content: \"A new case.\"}\n"
+    )
+    _run(pytester, "--record-mode", "new_episodes")
+    assert live.stats.requests == 8
+    after = _cassettes(pytester.path)
+    assert {k: v for k, v in after.items() if not k.startswith("triage/added/")} == first
+
+
+def test_all_rerecords_every_case_without_churn_in_requests(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    _run(pytester, "--record-mode", "once")
+    first = _cassettes(pytester.path)
+    _run(pytester, "--record-mode", "all")
+    assert live.stats.requests == 12
+    second = _cassettes(pytester.path)
+    assert sorted(first) == sorted(second)
+    for name in first:
+        old, new = yaml.safe_load(first[name]), yaml.safe_load(second[name])
+        assert len(new["interactions"]) == 1
+        assert old["interactions"][0]["request"] == new["interactions"][0]["request"], name
+
+
+def test_a_changed_case_is_a_missing_recording_not_a_stale_answer(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suite = write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    _run(pytester, "--record-mode", "once")
+    suite.write_text(suite.read_text().replace("order 123", "order 456"))
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    result = _run(pytester, "-k", "refund")
+    result.assert_outcomes(failed=1, deselected=2)
+    result.stdout.fnmatch_lines(["*does not match the case's request*body differs in messages*"])
+
+
+def test_an_api_failure_is_an_error_for_that_case_and_is_not_recorded(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    write_suite(
+        pytester.path,
+        "faulty",
+        """
+        suite: faulty
+        cases:
+          - id: broken
+            messages:
+              - {role: user, content: "Hello [fault:500:always]"}
+          - id: fine
+            messages:
+              - {role: user, content: "Hello"}
+        """,
+    )
+    result = _run(pytester, "--record-mode", "once", "-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*error*API error 500*"])
+    assert sorted(_cassettes(pytester.path)) == [
+        "faulty/fine/gpt-4.1-mini.yaml",
+        "faulty/fine/gpt-4o-mini.yaml",
+    ]
