@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
+from migrate_check.checks import Observation, SideBySideCheck
 from migrate_check.model import Completion
 
 
@@ -54,3 +56,17 @@ def takes_three(a: Any, b: Any, c: Any) -> None:
 
 
 NOT_CALLABLE = 42
+
+
+class NonEmptyCheck(SideBySideCheck):
+    """A team's own check, shipped through the `migrate_check.checks` entry point group."""
+
+    name = "test_non_empty"
+    compares_values = False
+
+    @classmethod
+    def from_options(cls, options: Any, base_dir: Path) -> NonEmptyCheck:
+        return cls()
+
+    def observe(self, completion: Completion) -> Observation:
+        return Observation(bool(completion.text.strip()), problem="is empty")

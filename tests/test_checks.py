@@ -457,3 +457,27 @@ def test_register_custom_check_and_collisions() -> None:
 
     with pytest.raises(CheckConfigError, match="^check name 'schema' is already registered by "):
         register_check(Impostor)
+
+
+def test_entry_point_checks_load_on_first_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import EntryPoint
+
+    from migrate_check.checks import registry
+
+    shipped = EntryPoint("test_non_empty", "check_callables:NonEmptyCheck", "migrate_check.checks")
+
+    def entry_points(group: str) -> list[EntryPoint]:
+        return [shipped] if group == registry.ENTRY_POINT_GROUP else []
+
+    monkeypatch.setattr(registry, "entry_points", entry_points)
+    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(registry, "_registry", {})
+    assert "test_non_empty" in check_names()
+    assert judge("test_non_empty", None, "hi", "  ").outcome is Outcome.REGRESSED
+
+    broken = EntryPoint("broken", "no_such_module:Check", "migrate_check.checks")
+    monkeypatch.setattr(registry, "entry_points", lambda group: [broken])
+    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(registry, "_registry", {})
+    with pytest.raises(CheckConfigError, match="^cannot load check 'broken' from "):
+        check_names()

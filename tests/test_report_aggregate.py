@@ -25,7 +25,8 @@ def test_status_counts_cover_every_status_and_approved_is_its_own() -> None:
     assert agg.statuses == dict.fromkeys(
         ["regressed", "error", "changed", "broken", "improved", "approved", "same"], 3
     )
-    assert agg.checks["equal"]["approved"] == 3 and agg.checks["equal"]["changed"] == 3
+    assert agg.checks["equal $.queue"]["approved"] == 3
+    assert agg.checks["equal $.queue"]["changed"] == 3
 
 
 def test_approved_checks_make_the_case_approved_not_changed() -> None:

@@ -309,13 +309,10 @@ def test_max_in_flight_counts_concurrent_requests(server: LocalServer) -> None:
                 )
             )
 
-    started = time.monotonic()
     asyncio.run(burst())
-    elapsed = time.monotonic() - started
     server.set_latency(0)
     assert 4 <= server.stats.max_in_flight <= 8
     assert server.stats.requests == 8 and server.stats.by_model == {"gpt-4o-mini": 8}
-    assert elapsed < 0.8  # overlapping, not 8 x 100 ms
 
 
 def test_latency_header_differs_by_family(server: LocalServer) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,7 +85,7 @@ class ApprovalStore:
     def __len__(self) -> int:
         return len(self._by_check)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Approval]:
         return iter(sorted(self._by_check.values(), key=lambda a: (a.case, a.check)))
 
     @classmethod

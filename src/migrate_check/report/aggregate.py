@@ -35,6 +35,11 @@ SCHEMA_CHECK = "schema"
 ASSERT_CHECK = "assert"
 
 
+def check_kind(label: str) -> str:
+    """`assert myapp.checks:no_pii` -> `assert`: the registered check a result's label names."""
+    return label.split(maxsplit=1)[0] if label.strip() else ""
+
+
 def check_status(result: CheckResult) -> str:
     """A check's outcome as shown: approved results are `approved`, whatever they were."""
     return APPROVED if result.approved else result.outcome.value
@@ -260,7 +265,10 @@ def _side(role: Role, model: str, results: Sequence[CaseResult], prices: PriceTa
 
 def _rate(results: Sequence[CaseResult], check: str, role: Role) -> Rate:
     verdicts = [
-        getattr(c, f"{role}_ok") for cr in results for c in cr.checks if c.check == check
+        getattr(c, f"{role}_ok")
+        for cr in results
+        for c in cr.checks
+        if check_kind(c.check) == check
     ]
     known = [v for v in verdicts if v is not None]
     return Rate(passed=sum(1 for v in known if v), total=len(known))

@@ -23,7 +23,7 @@ from migrate_check.model import (
 )
 
 STATUSES = ("same", "changed", "regressed", "improved", "broken", "error", "approved")
-HOSTILE = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+HOSTILE = "</script><script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 _QUEUES = ("billing", "refunds", "shipping", "technical", "account")
 _WORDS = (
     "the customer asks about an order that arrived late and wants a refund for the damaged "
@@ -67,7 +67,7 @@ def _checks(status: str, queue_b: str, queue_c: str) -> list[CheckResult]:
     checks = [schema_ok, same]
     diff = {"values_changed": {"root['queue']": {"old_value": queue_b, "new_value": queue_c}}}
     if status in ("changed", "approved"):
-        checks.append(CheckResult("equal", Outcome.CHANGED, "$.queue differs", diff,
+        checks.append(CheckResult("equal $.queue", Outcome.CHANGED, "$.queue differs", diff,
                                   approved=status == "approved"))
     elif status == "regressed":
         checks[0] = CheckResult(
@@ -76,18 +76,18 @@ def _checks(status: str, queue_b: str, queue_c: str) -> list[CheckResult]:
             True, False,
         )
     elif status == "improved":
-        checks.append(CheckResult("assert", Outcome.IMPROVED, "no_pii passes on the candidate only",
+        checks.append(CheckResult("assert myapp.checks:no_pii", Outcome.IMPROVED, "no_pii passes on the candidate only",
                                   {"baseline": "email address in summary"}, False, True))
     elif status == "broken":
-        checks.append(CheckResult("assert", Outcome.BROKEN, "no_pii fails on both",
+        checks.append(CheckResult("assert myapp.checks:no_pii", Outcome.BROKEN, "no_pii fails on both",
                                   {"baseline": "phone number", "candidate": "phone number"},
                                   False, False))
     elif status == "error":
-        checks.append(CheckResult("downstream", Outcome.ERROR,
+        checks.append(CheckResult("downstream myapp.triage:route", Outcome.ERROR,
                                   "myapp.triage:route raised on the candidate",
                                   {"exception": "KeyError: 'queue'"}))
     else:
-        checks.append(CheckResult("assert", Outcome.SAME, "no_pii passes on both", None,
+        checks.append(CheckResult("assert myapp.checks:no_pii", Outcome.SAME, "no_pii passes on both", None,
                                   True, True))
     return checks
 
@@ -135,7 +135,10 @@ def make_case(
     ]
     if status == "improved":
         candidate[0].tool_calls = (ToolCall("route", {"queue": queue_c}),)
-    return CaseResult(case, baseline, candidate, _checks(status, queue_b, queue_c))
+    checks = _checks(status, queue_b, queue_c)
+    if hostile:
+        checks.append(CheckResult("assert myapp.checks:no_pii", Outcome.SAME, HOSTILE, {"html": HOSTILE}, True, True))
+    return CaseResult(case, baseline, candidate, checks)
 
 
 def make_run(

@@ -1,0 +1,90 @@
+"""report.json: valid against the shipped schema, complete, and deterministic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from migrate_check.model import CheckResult, Outcome, RunResult
+from migrate_check.report import ReportOptions, build_aggregates, verdict, write_reports
+from migrate_check.report import json_report
+from migrate_check.report.demo import HOSTILE, make_run
+from migrate_check.report.pricing import PriceTable
+
+PRICES = PriceTable.default()
+
+
+def document(run: RunResult, generated_at: str = "2026-11-20T10:00:00Z") -> dict[str, Any]:
+    agg = build_aggregates(run, PRICES)
+    return json_report.build_document(run, agg, verdict(agg), generated_at)
+
+
+def validate(doc: dict[str, Any]) -> None:
+    schema = json_report.schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(doc)
+
+
+@pytest.mark.parametrize("samples", [1, 3])
+def test_report_validates_against_the_shipped_schema(samples: int) -> None:
+    doc = json.loads(json_report.render(document(make_run(2, samples=samples, hostile=True))))
+    validate(doc)
+    assert doc["format"] == "migrate-check-report" and doc["version"] == 1
+
+
+def test_the_schema_rejects_what_it_should() -> None:
+    doc = document(make_run(1))
+    doc["cases"][0]["status"] = "fine"
+    with pytest.raises(jsonschema.ValidationError):
+        validate(doc)
+
+
+def test_every_case_carries_requests_outputs_checks_and_figures() -> None:
+    doc = document(make_run(1, hostile=True))
+    case = next(c for c in doc["cases"] if c["status"] == "regressed")
+    assert case["request"]["baseline"] == {
+        "model": "gpt-4o-mini", "temperature": 0, "response_format": "json_schema:ticket"
+    }
+    assert case["request"]["candidate"]["model"] == "gpt-4.1-mini"
+    assert case["prompt"][0]["role"] == "system"
+    schema_check = next(c for c in case["checks"] if c["check"] == "schema")
+    assert schema_check["outcome"] == "regressed" and schema_check["baseline_ok"] is True
+    assert "priority" in json.dumps(schema_check["evidence"])
+    completion = case["candidate"]["completions"][0]
+    assert set(completion["usage"]) == {"input_tokens", "cached_input_tokens", "output_tokens"}
+    assert case["candidate"]["figures"]["cost_usd"] > 0
+    assert any(HOSTILE in c["candidate"]["completions"][0]["text"] for c in doc["cases"])
+    approved = next(c for c in doc["cases"] if c["status"] == "approved")
+    assert approved["outcome"] == "same" and approved["approved"] is True
+    assert doc["prices"]["date"] == "2026-11"
+    assert [w["role"] for w in doc["warnings"]] == ["baseline", "candidate"]
+    assert doc["aggregates"]["models"]["baseline"]["latency_p95_ms"] is not None
+
+
+def test_odd_evidence_is_made_json() -> None:
+    run = make_run(1, statuses=("same",))
+    run.cases[0].checks.append(
+        CheckResult("equal", Outcome.SAME, "ok", {"set": {3, 1}, "nan": float("nan"),
+                                                   (1, 2): "tuple key", "obj": object})
+    )
+    doc = json.loads(json_report.render(document(run)))
+    validate(doc)
+    evidence = doc["cases"][0]["checks"][-1]["evidence"]
+    assert isinstance(evidence, str) and "tuple key" in evidence
+    run.cases[0].checks[-1].evidence = {"set": {3, 1}, "nan": float("nan")}
+    evidence = document(run)["cases"][0]["checks"][-1]["evidence"]
+    assert evidence == {"set": [1, 3], "nan": "NaN"}
+
+
+def test_two_runs_differ_only_in_generated_at(tmp_path: Path) -> None:
+    run = make_run(3, samples=2)
+    shuffled = RunResult(run.pair, list(reversed(run.cases)), run.record_mode, "later")
+    first = write_reports(run, ReportOptions(tmp_path / "a", PRICES, "2026-11-20T10:00:00Z"))
+    second = write_reports(shuffled, ReportOptions(tmp_path / "b", PRICES, "2026-11-21T09:00:00Z"))
+    a, b = first[0].read_text(), second[0].read_text()
+    assert a != b
+    assert a.replace("2026-11-20T10:00:00Z", "X") == b.replace("2026-11-21T09:00:00Z", "X")
