@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate_check.server import LocalServer
+from migrate_check.server import FaultPlan, LocalServer
 
 PAIR = "gpt-4o-mini:gpt-4.1-mini"
 
@@ -41,7 +41,10 @@ def local_server() -> Iterator[LocalServer]:
 
 @pytest.fixture
 def server(local_server: LocalServer) -> LocalServer:
-    """The session's server with counters reset and no faults."""
+    """The session's server with counters reset, no faults and no latency."""
+    local_server.set_faults(FaultPlan())
+    local_server.set_latency(0)
+    local_server.reset_counters()
     local_server.stats.reset()
     return local_server
 

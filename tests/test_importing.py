@@ -261,7 +261,7 @@ def test_refusals_and_legacy_function_calls() -> None:
         },
     }
     completion = completion_from_responses(response, "m", None)
-    assert (completion.text, completion.finish_reason) == ("No.", "max_output_tokens")
+    assert (completion.text, completion.finish_reason) == ("No.", "length")
     assert completion.tool_calls == (ToolCall("g", {"x": [1]}),)
     assert completion.usage.cached_input_tokens == 8
 

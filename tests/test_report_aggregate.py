@@ -83,6 +83,7 @@ def test_costs_tokens_and_latency_use_every_sample() -> None:
     assert c.errors == 1 and c.latency_samples == 1  # a failed call's latency is not a latency
     assert (b.latency_median_ms, b.latency_p95_ms) == (200, 300)
     assert agg.ratios["latency_median"] == pytest.approx(0.75)
+    assert b.cost is not None and c.cost is not None
     assert agg.ratios["cost"] == pytest.approx(c.cost / b.cost)
     assert b.cost_per_1k_cases == pytest.approx(b.cost * 1000)
     row = agg.rows[0]
@@ -90,8 +91,10 @@ def test_costs_tokens_and_latency_use_every_sample() -> None:
 
 
 def test_unpriced_models_give_no_cost_and_no_ratio() -> None:
-    run = _run_with([Completion("gpt-4o-mini", "x", usage=Usage(10, 0, 10))],
-                    [Completion("my-deployment", "x", usage=Usage(10, 0, 10))])
+    run = _run_with(
+        [Completion("gpt-4o-mini", "x", usage=Usage(10, 0, 10))],
+        [Completion("my-deployment", "x", usage=Usage(10, 0, 10))],
+    )
     run.pair = ModelPair("gpt-4o-mini", "my-deployment")
     agg = build_aggregates(run, PRICES)
     assert agg.candidate.cost is None and agg.candidate.price is None

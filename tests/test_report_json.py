@@ -10,8 +10,13 @@ import jsonschema
 import pytest
 
 from migrate_check.model import CheckResult, Outcome, RunResult
-from migrate_check.report import ReportOptions, build_aggregates, verdict, write_reports
-from migrate_check.report import json_report
+from migrate_check.report import (
+    ReportOptions,
+    build_aggregates,
+    json_report,
+    verdict,
+    write_reports,
+)
 from migrate_check.report.demo import HOSTILE, make_run
 from migrate_check.report.pricing import PriceTable
 
@@ -47,7 +52,9 @@ def test_every_case_carries_requests_outputs_checks_and_figures() -> None:
     doc = document(make_run(1, hostile=True))
     case = next(c for c in doc["cases"] if c["status"] == "regressed")
     assert case["request"]["baseline"] == {
-        "model": "gpt-4o-mini", "temperature": 0, "response_format": "json_schema:ticket"
+        "model": "gpt-4o-mini",
+        "temperature": 0,
+        "response_format": "json_schema:ticket",
     }
     assert case["request"]["candidate"]["model"] == "gpt-4.1-mini"
     assert case["prompt"][0]["role"] == "system"
@@ -68,8 +75,12 @@ def test_every_case_carries_requests_outputs_checks_and_figures() -> None:
 def test_odd_evidence_is_made_json() -> None:
     run = make_run(1, statuses=("same",))
     run.cases[0].checks.append(
-        CheckResult("equal", Outcome.SAME, "ok", {"set": {3, 1}, "nan": float("nan"),
-                                                   (1, 2): "tuple key", "obj": object})
+        CheckResult(
+            "equal",
+            Outcome.SAME,
+            "ok",
+            {"set": {3, 1}, "nan": float("nan"), (1, 2): "tuple key", "obj": object},
+        )
     )
     doc = json.loads(json_report.render(document(run)))
     validate(doc)

@@ -32,13 +32,15 @@ def test_verdict_and_aggregates_come_before_the_cases_worst_first() -> None:
     ]
     assert order == sorted(order)
     cases = text[text.index("### Cases") :]
-    positions = [cases.index(f"<b>{s}</b>") for s in
-                 ("regressed", "error", "changed", "broken", "improved", "approved")]
+    positions = [
+        cases.index(f"<b>{s}</b>")
+        for s in ("regressed", "error", "changed", "broken", "improved", "approved")
+    ]
     assert positions == sorted(positions)
     assert "<b>same</b>" not in cases and "1 unchanged cases not listed." in text
     assert "table dated 2026-11" in text
     assert "shuts down on 2027-01-14 (in 55 days)" in text
-    assert "```diff\n" in text and "\n-  \"priority\"" in text
+    assert "```diff\n" in text and '\n-  "priority"' in text
 
 
 def test_ten_thousand_cases_stay_under_the_step_summary_limit() -> None:

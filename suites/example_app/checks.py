@@ -19,3 +19,10 @@ def one_sentence(output: Any) -> None:
     text = str(output).strip()
     assert text.count(". ") == 0, f"more than one sentence: {text[:80]!r}"
 
+
+
+def known_unit(output: Any, completion: Any) -> None:
+    """The weather widget understands only 'celsius' and 'fahrenheit'."""
+    for call in completion.tool_calls:
+        unit = call.arguments.get("unit") if isinstance(call.arguments, dict) else None
+        assert unit in (None, "celsius", "fahrenheit"), f"{call.name} got unit {unit!r}"

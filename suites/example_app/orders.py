@@ -14,3 +14,14 @@ def crm_row(output: Any) -> dict[str, Any]:
         "customer": data["customer_name"],
         "product": data["product"],
     }
+
+
+def reserve_stock(output: Any) -> dict[str, Any]:
+    """Reserves stock in the warehouse system; its test double answers slowly for bulk orders."""
+    import time
+
+    data = json.loads(output) if isinstance(output, str) else output
+    quantity = int(data.get("quantity") or 1)
+    if quantity >= 20:
+        time.sleep(2.0)  # the warehouse API is slow for bulk orders: the check times out
+    return {"sku": data.get("product"), "reserved": quantity}

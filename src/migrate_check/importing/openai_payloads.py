@@ -68,12 +68,29 @@ def completion_from_responses(
         model=model,
         text="".join(texts) or "".join(refusals),
         tool_calls=tuple(calls),
-        finish_reason=incomplete.get("reason") or body.get("status"),
+        finish_reason=_responses_finish_reason(body, incomplete, bool(calls)),
         usage=responses_usage(body.get("usage")),
         latency_ms=latency_ms,
         response_model=body.get("model"),
         error=error_message({"error": error}) if error else None,
     )
+
+
+# The Responses API says why it stopped in its own words; checks compare both APIs
+# in the chat vocabulary, so a Responses case and a chat case judge alike.
+_RESPONSES_REASONS = {"max_output_tokens": "length", "content_filter": "content_filter"}
+
+
+def _responses_finish_reason(
+    body: dict[str, Any], incomplete: dict[str, Any], called_tools: bool
+) -> str | None:
+    reason = incomplete.get("reason")
+    if reason:
+        return _RESPONSES_REASONS.get(str(reason), str(reason))
+    status = body.get("status")
+    if status == "completed":
+        return "tool_calls" if called_tools else "stop"
+    return str(status) if status else None
 
 
 def completion_from_sse(

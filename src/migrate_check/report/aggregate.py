@@ -211,7 +211,9 @@ def _figures(completions: Sequence[Completion], model: str, prices: PriceTable) 
         input_tokens=sum(c.usage.input_tokens for c in completions),
         cached_input_tokens=sum(c.usage.cached_input_tokens for c in completions),
         output_tokens=sum(c.usage.output_tokens for c in completions),
-        cost=None if any(c is None for c in costs) else math.fsum(c for c in costs if c is not None),
+        cost=None
+        if any(c is None for c in costs)
+        else math.fsum(c for c in costs if c is not None),
         latency_ms=statistics.median(latencies) if latencies else None,
     )
 
@@ -310,8 +312,12 @@ def _claims(base: SideStats, cand: SideStats, rows: Sequence[CaseRow]) -> tuple[
     drop_in = 1 - moved / len(rows) if rows else None
     quality = [
         ("smarter", "schema-valid rate", base.schema_valid.value, cand.schema_valid.value),
-        ("smarter", "assertion pass rate", base.assertions_passed.value,
-         cand.assertions_passed.value),
+        (
+            "smarter",
+            "assertion pass rate",
+            base.assertions_passed.value,
+            cand.assertions_passed.value,
+        ),
     ]
     speed = [
         ("faster", "median latency", base.latency_median_ms, cand.latency_median_ms),
@@ -322,12 +328,24 @@ def _claims(base: SideStats, cand: SideStats, rows: Sequence[CaseRow]) -> tuple[
     claims = [Claim(c, m, "rate", b, k, _finding(b, k, True, 0.0)) for c, m, b, k in quality]
     claims += [Claim(c, m, "ms", b, k, _finding(b, k, False, 0.05)) for c, m, b, k in speed]
     claims.append(
-        Claim("cheaper", "cost per 1,000 cases", "usd", cost_base, cost_cand,
-              _finding(cost_base, cost_cand, False, 0.02))
+        Claim(
+            "cheaper",
+            "cost per 1,000 cases",
+            "usd",
+            cost_base,
+            cost_cand,
+            _finding(cost_base, cost_cand, False, 0.02),
+        )
     )
     claims.append(
-        Claim("drop-in", "cases without an unapproved change", "rate", None, drop_in,
-              "no data" if drop_in is None else ("holds" if drop_in == 1 else "does not hold"))
+        Claim(
+            "drop-in",
+            "cases without an unapproved change",
+            "rate",
+            None,
+            drop_in,
+            "no data" if drop_in is None else ("holds" if drop_in == 1 else "does not hold"),
+        )
     )
     return tuple(claims)
 

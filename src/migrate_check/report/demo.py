@@ -26,9 +26,39 @@ STATUSES = ("same", "changed", "regressed", "improved", "broken", "error", "appr
 HOSTILE = "</script><script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
 _QUEUES = ("billing", "refunds", "shipping", "technical", "account")
 _WORDS = (
-    "the customer asks about an order that arrived late and wants a refund for the damaged "
-    "item while keeping the rest of the delivery please route this ticket to the right team"
-).split()
+    "the",
+    "customer",
+    "asks",
+    "about",
+    "an",
+    "order",
+    "that",
+    "arrived",
+    "late",
+    "and",
+    "wants",
+    "a",
+    "refund",
+    "for",
+    "the",
+    "damaged",
+    "item",
+    "while",
+    "keeping",
+    "the",
+    "rest",
+    "of",
+    "the",
+    "delivery",
+    "please",
+    "route",
+    "this",
+    "ticket",
+    "to",
+    "the",
+    "right",
+    "team",
+)
 
 
 def _text(rng: random.Random, words: int) -> str:
@@ -36,8 +66,11 @@ def _text(rng: random.Random, words: int) -> str:
 
 
 def _ticket(rng: random.Random, queue: str, words: int) -> dict[str, Any]:
-    return {"queue": queue, "priority": rng.choice(["low", "normal", "high"]),
-            "summary": _text(rng, words)}
+    return {
+        "queue": queue,
+        "priority": rng.choice(["low", "normal", "high"]),
+        "summary": _text(rng, words),
+    }
 
 
 def _completion(
@@ -61,46 +94,93 @@ def _completion(
 
 
 def _checks(status: str, queue_b: str, queue_c: str) -> list[CheckResult]:
-    same = CheckResult("similarity", Outcome.SAME, "score 97 >= 85", {"score": 97.0, "min": 85},
-                       True, True)
+    same = CheckResult(
+        "similarity", Outcome.SAME, "score 97 >= 85", {"score": 97.0, "min": 85}, True, True
+    )
     schema_ok = CheckResult("schema", Outcome.SAME, "valid on both", None, True, True)
     checks = [schema_ok, same]
     diff = {"values_changed": {"root['queue']": {"old_value": queue_b, "new_value": queue_c}}}
     if status in ("changed", "approved"):
-        checks.append(CheckResult("equal $.queue", Outcome.CHANGED, "$.queue differs", diff,
-                                  approved=status == "approved"))
+        checks.append(
+            CheckResult(
+                "equal $.queue",
+                Outcome.CHANGED,
+                "$.queue differs",
+                diff,
+                approved=status == "approved",
+            )
+        )
     elif status == "regressed":
         checks[0] = CheckResult(
-            "schema", Outcome.REGRESSED, "candidate output fails the schema",
+            "schema",
+            Outcome.REGRESSED,
+            "candidate output fails the schema",
             {"candidate": {"error": "'priority' is a required property", "path": "$"}},
-            True, False,
+            True,
+            False,
         )
     elif status == "improved":
-        checks.append(CheckResult("assert myapp.checks:no_pii", Outcome.IMPROVED, "no_pii passes on the candidate only",
-                                  {"baseline": "email address in summary"}, False, True))
+        checks.append(
+            CheckResult(
+                "assert myapp.checks:no_pii",
+                Outcome.IMPROVED,
+                "no_pii passes on the candidate only",
+                {"baseline": "email address in summary"},
+                False,
+                True,
+            )
+        )
     elif status == "broken":
-        checks.append(CheckResult("assert myapp.checks:no_pii", Outcome.BROKEN, "no_pii fails on both",
-                                  {"baseline": "phone number", "candidate": "phone number"},
-                                  False, False))
+        checks.append(
+            CheckResult(
+                "assert myapp.checks:no_pii",
+                Outcome.BROKEN,
+                "no_pii fails on both",
+                {"baseline": "phone number", "candidate": "phone number"},
+                False,
+                False,
+            )
+        )
     elif status == "error":
-        checks.append(CheckResult("downstream myapp.triage:route", Outcome.ERROR,
-                                  "myapp.triage:route raised on the candidate",
-                                  {"exception": "KeyError: 'queue'"}))
+        checks.append(
+            CheckResult(
+                "downstream myapp.triage:route",
+                Outcome.ERROR,
+                "myapp.triage:route raised on the candidate",
+                {"exception": "KeyError: 'queue'"},
+            )
+        )
     else:
-        checks.append(CheckResult("assert myapp.checks:no_pii", Outcome.SAME, "no_pii passes on both", None,
-                                  True, True))
+        checks.append(
+            CheckResult(
+                "assert myapp.checks:no_pii",
+                Outcome.SAME,
+                "no_pii passes on both",
+                None,
+                True,
+                True,
+            )
+        )
     return checks
 
 
 def make_case(
-    index: int, status: str, pair: ModelPair, rng: random.Random, *, words: int = 40,
-    samples: int = 1, hostile: bool = False,
+    index: int,
+    status: str,
+    pair: ModelPair,
+    rng: random.Random,
+    *,
+    words: int = 40,
+    samples: int = 1,
+    hostile: bool = False,
 ) -> CaseResult:
     """One case ending in `status` (an outcome, or `approved`)."""
     suite = ("support-triage", "summaries", "extraction")[index % 3]
     queue_b = rng.choice(_QUEUES)
-    queue_c = queue_b if status not in ("changed", "approved") else (
-        _QUEUES[(_QUEUES.index(queue_b) + 1) % len(_QUEUES)]
+    queue_c = (
+        queue_b
+        if status not in ("changed", "approved")
+        else (_QUEUES[(_QUEUES.index(queue_b) + 1) % len(_QUEUES)])
     )
     base_ticket = _ticket(rng, queue_b, words)
     cand_ticket = dict(base_ticket, queue=queue_c)
@@ -137,7 +217,11 @@ def make_case(
         candidate[0].tool_calls = (ToolCall("route", {"queue": queue_c}),)
     checks = _checks(status, queue_b, queue_c)
     if hostile:
-        checks.append(CheckResult("assert myapp.checks:no_pii", Outcome.SAME, HOSTILE, {"html": HOSTILE}, True, True))
+        checks.append(
+            CheckResult(
+                "assert myapp.checks:no_pii", Outcome.SAME, HOSTILE, {"html": HOSTILE}, True, True
+            )
+        )
     return CaseResult(case, baseline, candidate, checks)
 
 

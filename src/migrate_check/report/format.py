@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -65,8 +66,23 @@ def _fallback(value: Any) -> Any:
     return repr(value) if not isinstance(value, str) else value
 
 
+def _plain(value: Any) -> bool:
+    """Already plain JSON (the common case), so no copy is needed."""
+    if value is None or isinstance(value, str | bool | int):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
 def jsonable(value: Any) -> Any:
     """Evidence is whatever a check produced; make it plain JSON (NaN becomes "NaN")."""
+    if _plain(value):
+        return value
     try:
         text = json.dumps(value, default=_fallback)
     except (TypeError, ValueError):
@@ -78,8 +94,10 @@ def compact(value: Any, limit: int = 0) -> str:
     """One-line JSON, cut at `limit` characters (0: whole)."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else json.dumps(
-        jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    text = (
+        value
+        if isinstance(value, str)
+        else json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     )
     return clip(text, limit)
 

@@ -50,16 +50,29 @@ def build_document(
             "reasons": list(decision.reasons),
         },
         "prices": _prices(aggregates),
-        "warnings": [
-            {"kind": "shutdown", **asdict(w)} for w in aggregates.warnings
-        ],
+        "warnings": [{"kind": "shutdown", **asdict(w)} for w in aggregates.warnings],
         "aggregates": _aggregates(aggregates),
         "cases": [_case(run.cases[row.index], row, run) for row in aggregates.rows],
     }
 
 
 def render(document: dict[str, Any]) -> str:
-    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    """Compact JSON with one top-level key, and one case, per line: small, greppable, diffable."""
+
+    def dump(value: Any) -> str:
+        return json.dumps(
+            value, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        )
+
+    lines = []
+    for key in sorted(document):
+        value = document[key]
+        if key == "cases":
+            body = ",\n".join(dump(case) for case in value)
+            lines.append(f"{dump(key)}:[\n{body}\n]" if value else f"{dump(key)}:[]")
+        else:
+            lines.append(f"{dump(key)}:{dump(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def _prices(aggregates: Aggregates) -> dict[str, Any]:
@@ -93,16 +106,25 @@ def _aggregates(aggregates: Aggregates) -> dict[str, Any]:
         "cases": aggregates.total_cases,
         "statuses": aggregates.statuses,
         "checks": aggregates.checks,
-        "models": {"baseline": _side(aggregates.baseline), "candidate": _side(aggregates.candidate)},
+        "models": {
+            "baseline": _side(aggregates.baseline),
+            "candidate": _side(aggregates.candidate),
+        },
         "ratios": aggregates.ratios,
         "claims": [asdict(claim) for claim in aggregates.claims],
     }
 
 
 def _figures(figures: SideFigures) -> dict[str, Any]:
-    data = asdict(figures)
-    data["cost_usd"] = data.pop("cost")
-    return data
+    return {
+        "samples": figures.samples,
+        "errors": figures.errors,
+        "input_tokens": figures.input_tokens,
+        "cached_input_tokens": figures.cached_input_tokens,
+        "output_tokens": figures.output_tokens,
+        "cost_usd": figures.cost,
+        "latency_ms": figures.latency_ms,
+    }
 
 
 def _completion(completion: Completion) -> dict[str, Any]:
@@ -115,7 +137,11 @@ def _completion(completion: Completion) -> dict[str, Any]:
             for call in completion.tool_calls
         ],
         "finish_reason": completion.finish_reason,
-        "usage": asdict(completion.usage),
+        "usage": {
+            "input_tokens": completion.usage.input_tokens,
+            "cached_input_tokens": completion.usage.cached_input_tokens,
+            "output_tokens": completion.usage.output_tokens,
+        },
         "latency_ms": completion.latency_ms,
         "error": completion.error,
     }

@@ -83,7 +83,9 @@ class PriceTable:
             models=models,
         )
 
-    def merged(self, overrides: PriceTable | Mapping[str, ModelPrice | Mapping[str, Any]]) -> PriceTable:
+    def merged(
+        self, overrides: PriceTable | Mapping[str, ModelPrice | Mapping[str, Any]]
+    ) -> PriceTable:
         """This table with some models' prices replaced or added; the report names them."""
         items = overrides.models if isinstance(overrides, PriceTable) else overrides
         models = dict(self.models)

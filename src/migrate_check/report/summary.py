@@ -19,7 +19,9 @@ def _aligned(rows: Sequence[Sequence[str]]) -> Iterator[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         first, *rest = row
-        yield "  ".join([first.ljust(widths[0]), *(v.rjust(w) for v, w in zip(rest, widths[1:], strict=True))]).rstrip()
+        yield "  ".join(
+            [first.ljust(widths[0]), *(v.rjust(w) for v, w in zip(rest, widths[1:], strict=True))]
+        ).rstrip()
 
 
 def summary_lines(
@@ -33,7 +35,8 @@ def summary_lines(
     """Verdict, outcome counts per check, cost and latency per model, warnings, report paths."""
     decision = decision or verdict(aggregates)
     pair = run.pair
-    yield f"{pair.baseline} -> {pair.candidate}: {decision.decision} ({'; '.join(decision.reasons)})"
+    reasons = "; ".join(decision.reasons)
+    yield f"{pair.baseline} -> {pair.candidate}: {decision.decision} ({reasons})"
     counts: list[list[str]] = [["", *STATUS_ORDER]]
     counts.append(["cases", *(str(aggregates.statuses[s]) for s in STATUS_ORDER)])
     counts += [
@@ -43,29 +46,34 @@ def summary_lines(
     yield from _aligned(counts)
     models = [["model", "cost", "per 1k cases", "latency p50", "p95", "tokens in", "out"]]
     for side in (aggregates.baseline, aggregates.candidate):
-        models.append([
-            f"{side.model} ({side.role})",
-            fmt.money(side.cost),
-            fmt.money(side.cost_per_1k_cases),
-            fmt.millis(side.latency_median_ms),
-            fmt.millis(side.latency_p95_ms),
-            fmt.tokens(side.input_tokens),
-            fmt.tokens(side.output_tokens),
-        ])
+        models.append(
+            [
+                f"{side.model} ({side.role})",
+                fmt.money(side.cost),
+                fmt.money(side.cost_per_1k_cases),
+                fmt.millis(side.latency_median_ms),
+                fmt.millis(side.latency_p95_ms),
+                fmt.tokens(side.input_tokens),
+                fmt.tokens(side.output_tokens),
+            ]
+        )
     ratios = aggregates.ratios
-    models.append([
-        "candidate/baseline",
-        fmt.times(ratios["cost"]),
-        fmt.times(ratios["cost"]),
-        fmt.times(ratios["latency_median"]),
-        fmt.times(ratios["latency_p95"]),
-        fmt.times(ratios["input_tokens"]),
-        fmt.times(ratios["output_tokens"]),
-    ])
+    models.append(
+        [
+            "candidate/baseline",
+            fmt.times(ratios["cost"]),
+            fmt.times(ratios["cost"]),
+            fmt.times(ratios["latency_median"]),
+            fmt.times(ratios["latency_p95"]),
+            fmt.times(ratios["input_tokens"]),
+            fmt.times(ratios["output_tokens"]),
+        ]
+    )
     yield from _aligned(models)
     yield f"prices: table dated {aggregates.price_date}" + (
         f", overridden for {', '.join(aggregates.price_overrides)}"
-        if aggregates.price_overrides else ""
+        if aggregates.price_overrides
+        else ""
     )
     for warning in aggregates.warnings:
         note = fmt.shutdown_note(warning.model, warning.role, warning.shutdown_date, now)

@@ -58,4 +58,4 @@ def _go_reason(counts: dict[str, int]) -> str:
     total = sum(counts.values())
     extras = [f"{counts[s]} {s}" for s in ("approved", "improved", "broken") if counts[s]]
     tail = f" ({', '.join(extras)})" if extras else ""
-    return f"all {total} {_plural(total)} unchanged or accepted{tail}"
+    return f"every case ({total}) unchanged or accepted{tail}"

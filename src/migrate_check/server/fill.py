@@ -251,6 +251,14 @@ _ONE_OF = re.compile(
 )
 
 
+_COUNT_WORDS = ("quantity", "count", "number", "nights", "age", "amount", "total")
+
+
+def _implied_type(key: str) -> str:
+    """A key named like a count is answered with a number, as a model would."""
+    return "integer" if any(word in key.lower() for word in _COUNT_WORDS) else "string"
+
+
 def implied_schema(instructions: str) -> dict[str, Any]:
     """The object a JSON-mode prompt describes: quoted keys, `key: one of a, b` enums."""
     properties: dict[str, Any] = {}
@@ -261,7 +269,7 @@ def implied_schema(instructions: str) -> dict[str, Any]:
         if options:
             properties[match.group(1).lower()] = {"type": "string", "enum": options}
     for key in _QUOTED_KEY.findall(instructions):
-        properties.setdefault(key, {"type": "string"})
+        properties.setdefault(key, {"type": _implied_type(key)})
     if not properties:
         properties = {
             "answer": {"type": "string"},

@@ -1,0 +1,79 @@
+"""Each case is one pytest item, so -k, --lf, -x and --junitxml work as usual."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import PAIR, TRIAGE_SUITE, write_suite
+from migrate_check.server import LocalServer
+
+
+@pytest.fixture
+def recorded(pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A triage suite recorded once, then the network cut."""
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY")
+
+
+def test_item_ids_are_file_and_case(pytester: pytest.Pytester, recorded: None) -> None:
+    result = pytester.runpytest("--model-pair", PAIR, "--collect-only", "-q")
+    result.stdout.fnmatch_lines(
+        ["suites/triage.yaml::refund", "suites/triage.yaml::login", "suites/triage.yaml::regress"]
+    )
+
+
+def test_k_selects_cases(pytester: pytest.Pytester, recorded: None) -> None:
+    result = pytester.runpytest("--model-pair", PAIR, "-k", "refund or login", "--no-report")
+    result.assert_outcomes(passed=2, deselected=1)
+
+
+def test_x_stops_at_the_first_failing_case(pytester: pytest.Pytester, recorded: None) -> None:
+    result = pytester.runpytest("--model-pair", PAIR, "-x", "-p", "no:randomly", "--no-report")
+    result.assert_outcomes(passed=2, failed=1)
+    write_suite(
+        pytester.path,
+        "triage",
+        TRIAGE_SUITE.replace("id: refund", "id: refund\n        checks: [{assert: team_checks:never}]"),
+    )
+    result = pytester.runpytest("--model-pair", PAIR, "-x", "--no-report")
+    assert result.parseoutcomes()["failed"] == 1
+    assert "stopping after 1 failures" in result.stdout.str()
+
+
+def test_last_failed_reruns_only_the_regression(pytester: pytest.Pytester, recorded: None) -> None:
+    pytester.runpytest("--model-pair", PAIR, "--no-report")
+    result = pytester.runpytest("--model-pair", PAIR, "--lf", "--no-report")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed") == 1 and "passed" not in outcomes
+    result.stdout.fnmatch_lines(["*suites/triage.yaml::regress*"])
+
+
+def test_junitxml_names_every_case(pytester: pytest.Pytester, recorded: None) -> None:
+    xml_path = pytester.path / "junit.xml"
+    pytester.runpytest("--model-pair", PAIR, f"--junitxml={xml_path}", "--no-report")
+    cases = {c.get("name"): c for c in ET.parse(xml_path).getroot().iter("testcase")}
+    assert set(cases) == {"refund", "login", "regress"}
+    failure = cases["regress"].find("failure")
+    assert failure is not None
+    assert "regressed" in (failure.text or "") + (failure.get("message") or "")
+    assert cases["refund"].find("failure") is None
+
+
+def test_fail_on_changed_fails_changed_cases_too(pytester: pytest.Pytester, recorded: None) -> None:
+    write_suite(
+        pytester.path,
+        "triage",
+        TRIAGE_SUITE.replace("similarity: {min: 10}", "similarity: {min: 100}"),
+    )
+    default = pytester.runpytest("--model-pair", PAIR, "--no-report", "-k", "not regress")
+    strict = pytester.runpytest(
+        "--model-pair", PAIR, "--no-report", "-k", "not regress", "--fail-on", "changed"
+    )
+    changed = strict.parseoutcomes().get("failed", 0)
+    assert default.parseoutcomes().get("failed", 0) == 0
+    assert changed >= 1
+    strict.stdout.fnmatch_lines(["*changed*similarity*"])
