@@ -15,7 +15,9 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from migrate_check.report import (
     PriceTable,
@@ -30,11 +32,13 @@ from migrate_check.report import (
 from migrate_check.report.demo import STATUSES, make_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def timed(label: str, func: object, *args: object) -> object:
+def timed(label: str, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     start = time.perf_counter()
-    result = func(*args)  # type: ignore[operator]
+    result = func(*args, **kwargs)
     print(f"  {label:<28} {(time.perf_counter() - start) * 1000:8.0f} ms")
     return result
 
@@ -89,12 +93,11 @@ def main() -> int:
     agg = build_aggregates(run, prices)
     decision = verdict(agg)
     timed("build_aggregates", build_aggregates, run, prices)
-    timed("report.json render", lambda: json_report.render(
-        json_report.build_document(run, agg, decision, now)))
+    document = timed("report.json build", json_report.build_document, run, agg, decision, now)
+    timed("report.json render", json_report.render, document)
     timed("report.md render", markdown.render, run, agg, decision, now)
     timed("report.html render", html.render, run, agg, decision, now)
     paths = timed("write_reports (all three)", write_reports, run, ReportOptions(out, prices, now))
-    assert isinstance(paths, list)
     for path in paths:
         print(f"  {path.name:<28} {path.stat().st_size / 1024 / 1024:8.2f} MiB")
     if not args.no_browser:

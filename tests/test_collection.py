@@ -37,7 +37,9 @@ def test_x_stops_at_the_first_failing_case(pytester: pytest.Pytester, recorded: 
     write_suite(
         pytester.path,
         "triage",
-        TRIAGE_SUITE.replace("id: refund", "id: refund\n        checks: [{assert: team_checks:never}]"),
+        TRIAGE_SUITE.replace(
+            "id: refund", "id: refund\n        checks: [{assert: team_checks:never}]"
+        ),
     )
     result = pytester.runpytest("--model-pair", PAIR, "-x", "--no-report")
     assert result.parseoutcomes()["failed"] == 1

@@ -36,9 +36,7 @@ def test_a_malformed_pair_is_a_usage_error(pytester: pytest.Pytester, value: str
     result.stderr.fnmatch_lines([f"*--model-pair: {value!r}*"])
 
 
-def test_the_ini_option_turns_the_plugin_on(
-    pytester: pytest.Pytester, offline: None
-) -> None:
+def test_the_ini_option_turns_the_plugin_on(pytester: pytest.Pytester, offline: None) -> None:
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
     pytester.makeini(f"[pytest]\nmodel_pair = {PAIR}\n")
     result = pytester.runpytest("--collect-only", "-q")

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from migrate_check.model import CheckResult, Outcome, RunResult
+from migrate_check.model import CheckResult, ModelPair, Outcome, RunResult
 from migrate_check.report import (
     ReportOptions,
     build_aggregates,
@@ -99,3 +99,21 @@ def test_two_runs_differ_only_in_generated_at(tmp_path: Path) -> None:
     a, b = first[0].read_text(), second[0].read_text()
     assert a != b
     assert a.replace("2026-11-20T10:00:00Z", "X") == b.replace("2026-11-21T09:00:00Z", "X")
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        RunResult(ModelPair("gpt-4o-mini", "gpt-4.1-mini")),
+        make_run(1, statuses=("same", "changed"), pair=ModelPair("local-a", "local-b")),
+    ],
+    ids=["no-cases", "unpriced-pair"],
+)
+def test_edge_runs_still_validate(run: RunResult) -> None:
+    doc = json.loads(json_report.render(document(run)))
+    validate(doc)
+    if not run.cases:
+        assert doc["cases"] == [] and doc["verdict"]["decision"] == "REVIEW"
+    else:
+        assert doc["prices"]["models"] == {"local-a": None, "local-b": None}
+        assert doc["aggregates"]["models"]["candidate"]["cost_usd"] is None

@@ -40,8 +40,20 @@ CATALOGUE = [
         "ok",
         "duplicate case id (first used on line 3)",
     ),
-    ("case-without-id", "cases:\n  - messages: [{role: user, content: hi}]\n", 2, None, "has no 'id'"),
-    ("bad-id", "cases:\n  - id: 'a b'\n    messages: [{role: user, content: hi}]\n", 2, "a b", "case id"),
+    (
+        "case-without-id",
+        "cases:\n  - messages: [{role: user, content: hi}]\n",
+        2,
+        None,
+        "has no 'id'",
+    ),
+    (
+        "bad-id",
+        "cases:\n  - id: 'a b'\n    messages: [{role: user, content: hi}]\n",
+        2,
+        "a b",
+        "case id",
+    ),
     ("no-messages", "cases:\n  - id: a\n", 2, "a", "needs 'messages'"),
     ("messages-not-list", "cases:\n  - id: a\n    messages: hi\n", 3, "a", "non-empty list"),
     (
@@ -61,7 +73,8 @@ CATALOGUE = [
     ("request-not-mapping", "request: 3\n" + GOOD_CASE, 1, None, "'request' must be a mapping"),
     (
         "model-in-request",
-        "cases:\n  - id: a\n    request: {model: gpt-4o}\n    messages: [{role: user, content: hi}]\n",
+        "cases:\n  - id: a\n    request: {model: gpt-4o}\n"
+        "    messages: [{role: user, content: hi}]\n",
         2,
         "a",
         "'model' is set by --model-pair",
@@ -83,7 +96,13 @@ CATALOGUE = [
         None,
         "each check is one 'name: options' pair",
     ),
-    ("description-not-string", "description: [a]\n" + GOOD_CASE, 1, None, "'description' must be a string"),
+    (
+        "description-not-string",
+        "description: [a]\n" + GOOD_CASE,
+        1,
+        None,
+        "'description' must be a string",
+    ),
 ]
 
 
@@ -132,7 +151,11 @@ def test_defaults_merge_into_cases_and_paths_stay_relative_to_the_suite(tmp_path
     suite = load_suite(path)
     a, b = suite.cases
     assert suite.name == "s"
-    assert a.request == {"temperature": 0, "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
+    assert a.request == {
+        "temperature": 0,
+        "max_tokens": 10,
+        "messages": [{"role": "user", "content": "hi"}],
+    }
     assert [s.name for s in a.checks] == ["similarity", "finish_reason"]
     assert (a.samples, b.samples) == (3, 2)
     assert b.api == "responses" and b.request["input"] == "hello"

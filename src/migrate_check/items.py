@@ -1,4 +1,4 @@
-"""Collection: a suite file is a pytest `File`, each case one `Item` (pytest's non-Python pattern)."""
+"""Collection: a suite file is a pytest `File`, each case one `Item` (the non-Python pattern)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 Api = Literal["chat", "responses"]
 
 
-class Outcome(str, enum.Enum):
+class Outcome(enum.StrEnum):
     """How one check (or a whole case) came out when the model changed."""
 
     SAME = "same"

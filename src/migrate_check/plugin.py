@@ -7,6 +7,7 @@ them to pytest's hooks. Without `--model-pair` (or the ini `model_pair`) it does
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -45,18 +46,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="BASELINE:CANDIDATE",
         help="Compare the two models on the suite files given, e.g. gpt-4o-mini:gpt-4.1-mini",
     )
-    try:
+    # pytest-recording may have registered the same option, with the same words and meanings.
+    with contextlib.suppress(ValueError):
         group.addoption(
             "--record-mode",
             choices=RECORD_MODES,
             default=None,
             help="vcrpy record mode for cassettes; default 'none' never touches the network",
         )
-    except ValueError:
-        pass  # pytest-recording registered the same option, with the same words and meanings
-    group.addoption("--cassette-dir", metavar="DIR", help="Where cassettes live (default: cassettes)")
     group.addoption(
-        "--report-dir", metavar="DIR", help="Where reports are written (default: migrate-check-report)"
+        "--cassette-dir", metavar="DIR", help="Where cassettes live (default: cassettes)"
+    )
+    group.addoption(
+        "--report-dir",
+        metavar="DIR",
+        help="Where reports are written (default: migrate-check-report)",
     )
     group.addoption(
         "--fail-on",
@@ -77,21 +81,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Requests in flight per model when recording or running live (default 8)",
     )
     group.addoption(
+        "--max-retries",
+        type=int,
+        metavar="N",
+        help="Retries of a failed live request, honouring retry-after (default 4)",
+    )
+    group.addoption(
         "--accept",
         action="store_true",
         default=False,
         help="Approve the current changed and regressed results into the approvals file",
     )
     group.addoption("--accept-reason", metavar="TEXT", help="Why the accepted changes are fine")
-    group.addoption("--approvals", metavar="FILE", help="Approvals file (default: migrate-check-approvals.yaml)")
-    group.addoption("--prices", metavar="FILE", help="A price table (JSON) overriding the shipped one")
+    group.addoption(
+        "--approvals", metavar="FILE", help="Approvals file (default: migrate-check-approvals.yaml)"
+    )
+    group.addoption(
+        "--prices", metavar="FILE", help="A price table (JSON) overriding the shipped one"
+    )
     group.addoption(
         "--no-report",
         action="store_true",
         default=False,
         help="Do not write the JSON, Markdown and HTML reports",
     )
-    parser.addini("model_pair", "Models compared when --model-pair is not given (BASELINE:CANDIDATE)")
+    parser.addini(
+        "model_pair", "Models compared when --model-pair is not given (BASELINE:CANDIDATE)"
+    )
     parser.addini("migrate_check_cassette_dir", "Where cassettes live", default="cassettes")
     parser.addini("migrate_check_report_dir", "Where reports go", default="migrate-check-report")
     parser.addini(
@@ -137,6 +153,7 @@ def pytest_configure(config: pytest.Config) -> None:
         fail_on=config.getoption("fail_on") or "regressed",
         samples=config.getoption("samples"),
         concurrency=config.getoption("concurrency") or 8,
+        max_retries=_max_retries(config.getoption("max_retries")),
         approvals_file=_path_option(config, "approvals", "migrate_check_approvals"),
         accept=config.getoption("accept"),
         accept_reason=config.getoption("accept_reason"),
@@ -147,6 +164,14 @@ def pytest_configure(config: pytest.Config) -> None:
     state = RunState(settings)
     config.stash[run_state_key] = state
     config.hook.pytest_migrate_check_configure(config=config, register_check=_register_check())
+
+
+def _max_retries(value: int | None) -> int:
+    if value is None:
+        return 4
+    if value < 0:
+        raise pytest.UsageError(f"--max-retries: {value!r} must be 0 or more")
+    return value
 
 
 def _register_check() -> Callable[[Any], Any]:

@@ -132,7 +132,9 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any] | None:
     response = decode_response(response)
     headers = response.get("headers", {})
     response["headers"] = {
-        name: value for name, value in headers.items() if name.lower() not in DROPPED_RESPONSE_HEADERS
+        name: value
+        for name, value in headers.items()
+        if name.lower() not in DROPPED_RESPONSE_HEADERS
     }
     return response
 

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.model import Case, Completion
+from migrate_check.pacing import RateGate, response_hook
+from migrate_check.progress import RequestProgress
 from migrate_check.recording import (
     CassetteLoadError,
     cassette_path,
@@ -43,13 +45,22 @@ class RunnerSettings:
     record_mode: str = "none"
     cassette_dir: Path = Path("cassettes")
     concurrency: int = 8
-    max_retries: int = 2
+    max_retries: int = 4
     timeout_s: float = 60.0
+    progress: bool = True
     base_url: str | None = None
     api_key: str | None = None
 
 
 RecordHint = Callable[[Case, str], str]
+
+
+@dataclass(frozen=True)
+class _Lane:
+    client: Any
+    limit: asyncio.Semaphore
+    gate: RateGate
+    progress: RequestProgress
 
 
 def scrub_secrets(text: str, secrets: Iterable[str | None] = ()) -> str:
@@ -101,37 +112,49 @@ class Runner:
     async def _fetch_all(
         self, cases: Sequence[Case], models: Sequence[str]
     ) -> dict[tuple[str, str], list[Completion]]:
+        live = self.settings.record_mode != "none"
+        total = sum(case.samples for case in cases) * len(models)
+        results: dict[tuple[str, str], list[Completion]] = {}
+        with RequestProgress(total, enabled=live and self.settings.progress) as progress:
+            lanes = {model: self._lane(live, progress) for model in models}
+            try:
+                with recording_session() as router:
+                    async with asyncio.TaskGroup() as group:
+                        for case in cases:
+                            for model in models:
+                                group.create_task(
+                                    self._fetch_case(lanes[model], router, case, model, results)
+                                )
+            except* QuotaExhausted as quota:
+                raise quota.exceptions[0] from None
+            finally:
+                for lane in lanes.values():
+                    await lane.client.close()
+        return results
+
+    def _lane(self, live: bool, progress: RequestProgress) -> _Lane:
+        """One model's client, concurrency budget and rate gate: limits are per model."""
         import openai
 
-        live = self.settings.record_mode != "none"
         api_key = self.settings.api_key or os.environ.get("OPENAI_API_KEY") or REPLAY_API_KEY
+        gate = RateGate()
+        http_client = None
+        if live:
+            hook = response_hook(gate, progress.answered)
+            http_client = openai.DefaultAsyncHttpxClient(event_hooks={"response": [hook]})
         client = openai.AsyncOpenAI(
             api_key=api_key,
             base_url=self.settings.base_url,
             max_retries=self.settings.max_retries if live else 0,
             timeout=self.settings.timeout_s,
+            http_client=http_client,
         )
-        limits = {model: asyncio.Semaphore(self.settings.concurrency) for model in models}
-        results: dict[tuple[str, str], list[Completion]] = {}
-        try:
-            with recording_session() as router:
-                async with asyncio.TaskGroup() as group:
-                    for case in cases:
-                        for model in models:
-                            group.create_task(
-                                self._fetch_case(client, router, limits[model], case, model, results)
-                            )
-        except* QuotaExhausted as quota:
-            raise quota.exceptions[0] from None
-        finally:
-            await client.close()
-        return results
+        return _Lane(client, asyncio.Semaphore(self.settings.concurrency), gate, progress)
 
     async def _fetch_case(
         self,
-        client: Any,
+        lane: _Lane,
         router: Any,
-        limit: asyncio.Semaphore,
         case: Case,
         model: str,
         results: dict[tuple[str, str], list[Completion]],
@@ -153,9 +176,12 @@ class Runner:
             return
 
         async def one_sample() -> Completion:
-            async with limit:
+            async with lane.limit:
+                await lane.gate.wait()
                 with use_case_cassette(router, cassette):
-                    return await self._send(client, case, model, path)
+                    completion = await self._send(lane.client, case, model, path)
+            lane.progress.finished()
+            return completion
 
         samples = await asyncio.gather(*(one_sample() for _ in range(case.samples)))
         results[(case.key, model)] = list(samples)
@@ -176,7 +202,9 @@ class Runner:
         except Exception as exc:
             cassette_miss = _find_cause(exc, CannotOverwriteExistingCassetteException)
             if cassette_miss is not None:
-                return Completion(model=model, error=self._mismatch(case, model, path, cassette_miss))
+                return Completion(
+                    model=model, error=self._mismatch(case, model, path, cassette_miss)
+                )
             if isinstance(exc, openai.APIStatusError):
                 code = _error_code(exc)
                 message = scrub_secrets(str(exc.message), self._secrets)

@@ -10,15 +10,16 @@ import datetime as dt
 import shlex
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from migrate_check.model import Case, CaseResult, Completion, ModelPair, Outcome, RunResult
 from migrate_check.suite import Suite, SuiteError, load_suite
 
 if TYPE_CHECKING:
     from migrate_check.approvals import ApprovalStore
+    from migrate_check.checks import Check
 
 FAIL_ON = ("regressed", "changed")
 FAILING = {
@@ -45,9 +46,7 @@ def parse_model_pair(text: str) -> ModelPair:
         )
     baseline, candidate = (p.strip() for p in parts) if len(parts) == 2 else ("", "")
     if not baseline or not candidate:
-        raise ModelPairError(
-            f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini"
-        )
+        raise ModelPairError(f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini")
     if baseline == candidate:
         raise ModelPairError(f"{text!r} compares {baseline!r} with itself; name two models")
     return ModelPair(baseline, candidate)
@@ -65,7 +64,7 @@ class RunSettings:
     fail_on: str = "regressed"
     samples: int | None = None
     concurrency: int = 8
-    max_retries: int = 2
+    max_retries: int = 4
     approvals_file: Path = Path("migrate-check-approvals.yaml")
     accept: bool = False
     accept_reason: str | None = None
@@ -105,7 +104,7 @@ class RunState:
             self._build_checks(case, display)
         return suite
 
-    def _build_checks(self, case: Case, display: Path) -> list[object]:
+    def _build_checks(self, case: Case, display: Path) -> list[Check]:
         from migrate_check.checks import CheckConfigError, build_check
 
         base_dir = case.file.parent if case.file else self.settings.rootdir

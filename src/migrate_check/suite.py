@@ -168,13 +168,12 @@ class _SuiteReader:
         api = self._api(node, case_id, suite_api)
         request = {**suite_request, **self._mapping(node, "request", case_id)}
         if "model" in request:
-            raise self.error(
-                node.line, "'model' is set by --model-pair, not in the suite", case_id
-            )
+            raise self.error(node.line, "'model' is set by --model-pair, not in the suite", case_id)
         if api == "chat":
             if "input" in node:
                 raise self.error(
-                    node.key_lines["input"], "'input' is for 'api: responses'; use 'messages'",
+                    node.key_lines["input"],
+                    "'input' is for 'api: responses'; use 'messages'",
                     case_id,
                 )
             request["messages"] = self._messages(node, case_id)

@@ -1,0 +1,134 @@
+"""Offline replay against bare pytest: how much does migrate-check add per case?
+
+    /work/venv/bin/python benchmarks/bench_offline.py [--cases 2000] [--runs 3] [--files K]
+        [--no-reports] [--profile N]
+
+Generates N cases (benchmarks/_suites.py) in a temporary folder, records them once against
+the local server (latency 0), then times, in the same run and interleaved:
+  - bare pytest on N trivial parametrized tests (`assert i >= 0`),
+  - migrate-check replaying the N cases from cassettes (OPENAI_BASE_URL unset, record mode
+    none), without reports and (unless --no-reports) with the three reports written.
+Each figure is the median of --runs runs; the ratio ours/bare is the target (<= 2.0).
+`--profile N` then profiles one replay under cProfile and prints the N costliest functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _suites import (
+    check,
+    clean_env,
+    median,
+    migrate_cmd,
+    pytest_cmd,
+    run,
+    summary_line,
+    table,
+    write_suites,
+)
+
+from migrate_check.server import LocalServer
+
+BARE_TEST = """import pytest
+
+
+@pytest.mark.parametrize("i", range({n}))
+def test_x(i):
+    assert i >= 0
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--files", type=int, default=None, help="suite files (default N/100)")
+    parser.add_argument("--no-reports", action="store_true", help="skip the with-reports row")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="top N functions")
+    parser.add_argument("--timeout", type=float, default=900.0, help="per subprocess, seconds")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="mc-bench-offline-") as tmp:
+        root = Path(tmp)
+        work = root / "suite"
+        specs = write_suites(work, args.cases, args.files)
+        bare = root / "bare"
+        bare.mkdir()
+        (bare / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        (bare / "test_bare.py").write_text(BARE_TEST.format(n=args.cases), encoding="utf-8")
+        print(f"{args.cases} cases in {len(specs)} suite files, 2 models; {args.runs} runs each")
+
+        with LocalServer(latency_ms=0) as server:
+            rec = run(
+                migrate_cmd(record_mode="all", concurrency=32),
+                work,
+                clean_env(server.base_url),
+                args.timeout,
+            )
+            check(rec, "recording")
+            print(f"recorded {server.stats.requests} requests in {rec.seconds:.1f} s")
+        cassettes = sum(1 for _ in (work / "cassettes").rglob("*.yaml"))
+        if cassettes != 2 * args.cases:
+            raise SystemExit(f"expected {2 * args.cases} cassettes, found {cassettes}")
+
+        offline = clean_env()
+        rows: dict[str, list[float]] = {"pytest --version": [], "bare pytest": [], "ours": []}
+        if not args.no_reports:
+            rows["ours + reports"] = []
+        last = ""
+        for _ in range(args.runs):
+            rows["pytest --version"].append(run(pytest_cmd("--version"), bare, offline).seconds)
+            r = run(pytest_cmd("test_bare.py"), bare, offline, args.timeout)
+            check(r, "bare pytest", (0,))
+            rows["bare pytest"].append(r.seconds)
+            r = run(migrate_cmd(), work, offline, args.timeout)
+            check(r, "replay")
+            if f"{args.cases} " not in summary_line(r.output) or " error" in summary_line(r.output):
+                raise SystemExit(f"replay did not judge every case: {summary_line(r.output)}")
+            rows["ours"].append(r.seconds)
+            last = summary_line(r.output)
+            if not args.no_reports:
+                r = run(migrate_cmd(report=True), work, offline, args.timeout)
+                check(r, "replay with reports")
+                rows["ours + reports"].append(r.seconds)
+
+        bare_s = median(rows["bare pytest"])
+        out = []
+        for label, values in rows.items():
+            m = median(values)
+            per_case = "" if label == "pytest --version" else f"{m / args.cases * 1000:.2f}"
+            ratio = "" if label == "pytest --version" else f"{m / bare_s:.2f}"
+            out.append([label, f"{m:.2f}", per_case, ratio, " ".join(f"{v:.2f}" for v in values)])
+        print(table(out, ["", "median s", "ms/case", "x bare", "runs s"]))
+        print(f"replay: {last}")
+        ours = median(rows["ours"]) / bare_s
+        verdict = "meets" if ours <= 2.0 else "misses"
+        print(f"ours/bare = {ours:.2f} ({verdict} the <= 2.0 target)")
+        if args.profile:
+            profile(work, offline, args.profile, args.timeout)
+
+
+def profile(work: Path, env: dict[str, str], top: int, timeout: float) -> None:
+    """Replay once under cProfile and print where the time goes."""
+    out = work / "replay.prof"
+    cmd = migrate_cmd()
+    cmd[1:1] = ["-m", "cProfile", "-o", str(out)]
+    started = time.perf_counter()
+    r = run(cmd, work, env, timeout)
+    check(r, "profiled replay")
+    print(f"\nprofiled replay: {time.perf_counter() - started:.2f} s (cProfile overhead included)")
+    stats = pstats.Stats(str(out), stream=sys.stdout)
+    stats.strip_dirs()
+    for key in ("tottime", "cumulative"):
+        print(f"--- top {top} by {key}")
+        stats.sort_stats(key).print_stats(top)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""A progress bar for live runs on a terminal: requests done, retries and the rate."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+from typing import Any
+
+
+class RequestProgress:
+    """Counts requests; draws a rich progress bar only when stderr is a terminal."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total = total
+        self.done = 0
+        self.retries = 0
+        self._progress: Any = None
+        self._task: Any = None
+        self._enabled = enabled and sys.stderr.isatty()
+
+    def __enter__(self) -> RequestProgress:
+        if self._enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._progress = Progress(
+                TextColumn("migrate-check requests"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("retries {task.fields[retries]}"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("requests", total=self.total, retries=0, rate="")
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def answered(self, status: int) -> None:
+        """One HTTP answer: a retryable failure counts as a retry, anything else as done."""
+        if status == 429 or status >= 500:
+            self.retries += 1
+        self._refresh()
+
+    def finished(self) -> None:
+        self.done += 1
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._progress is None:
+            return
+        elapsed = self._progress.tasks[0].elapsed or 0.0
+        rate = f"{self.done / elapsed:.1f} req/s" if elapsed > 0 else ""
+        self._progress.update(self._task, completed=self.done, retries=self.retries, rate=rate)
