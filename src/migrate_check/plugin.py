@@ -22,6 +22,7 @@ from migrate_check.session import (
     ModelPairError,
     RunSettings,
     RunState,
+    load_prices,
     parse_model_pair,
 )
 from migrate_check.suite import looks_like_suite
@@ -115,6 +116,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("migrate_check_prices", "A price table (JSON) overriding the shipped one")
     parser.addini("migrate_check_record_mode", "Default record mode", default="none")
+    parser.addini(
+        "migrate_check_price_overrides",
+        "Prices per 1M tokens, one 'model = input/cached_input/output' a line",
+        type="linelist",
+        default=[],
+    )
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -143,7 +150,14 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             f"migrate_check_record_mode: {record_mode!r} is not one of {', '.join(RECORD_MODES)}"
         )
-    prices = config.getoption("prices") or config.getini("migrate_check_prices")
+    prices_file = config.getoption("prices") or config.getini("migrate_check_prices")
+    try:
+        prices = load_prices(
+            Path(prices_file) if prices_file else None,
+            config.getini("migrate_check_price_overrides"),
+        )
+    except ValueError as exc:
+        raise pytest.UsageError(f"migrate-check prices: {exc}") from None
     settings = RunSettings(
         pair=pair,
         rootdir=config.rootpath,
@@ -157,7 +171,7 @@ def pytest_configure(config: pytest.Config) -> None:
         approvals_file=_path_option(config, "approvals", "migrate_check_approvals"),
         accept=config.getoption("accept"),
         accept_reason=config.getoption("accept_reason"),
-        prices_file=Path(prices) if prices else None,
+        prices=prices,
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         write_reports=not config.getoption("no_report"),
     )

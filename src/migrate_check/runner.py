@@ -240,6 +240,28 @@ class Runner:
                 model=model, error=f"malformed response body: {type(exc).__name__}: {exc}"
             )
 
+    def shutdown_dates(self, models: Sequence[str]) -> dict[str, str]:
+        """`shutdown_date` of each model from the live models list; what fails is left out."""
+        import openai
+
+        client = openai.OpenAI(
+            api_key=self.settings.api_key or os.environ.get("OPENAI_API_KEY") or REPLAY_API_KEY,
+            base_url=self.settings.base_url,
+            max_retries=1,
+            timeout=10.0,
+        )
+        dates: dict[str, str] = {}
+        with client:
+            for model in models:
+                try:
+                    raw = client.models.with_raw_response.retrieve(model)
+                    date = json.loads(raw.http_response.text).get("shutdown_date")
+                except (openai.OpenAIError, ValueError, AttributeError):
+                    continue
+                if isinstance(date, str) and date:
+                    dates[model] = date
+        return dates
+
     def _mismatch(self, case: Case, model: str, path: Path, exc: Any) -> str:
         details = []
         for _request, _ok, failed in getattr(exc, "similar_requests", [])[:1]:

@@ -20,6 +20,7 @@ from migrate_check.suite import Suite, SuiteError, load_suite
 if TYPE_CHECKING:
     from migrate_check.approvals import ApprovalStore
     from migrate_check.checks import Check
+    from migrate_check.report.pricing import PriceTable
 
 FAIL_ON = ("regressed", "changed")
 FAILING = {
@@ -68,7 +69,7 @@ class RunSettings:
     approvals_file: Path = Path("migrate-check-approvals.yaml")
     accept: bool = False
     accept_reason: str | None = None
-    prices_file: Path | None = None
+    prices: PriceTable | None = None
     base_url: str | None = None
     write_reports: bool = True
 
@@ -86,6 +87,10 @@ class RunState:
     def __post_init__(self) -> None:
         self._approvals: ApprovalStore | None = None
         self._aggregates: Any = None
+        self._verdict: Any = None
+        self._generated_at = ""
+        self._run = RunResult(pair=self.settings.pair)
+        self.shutdown_dates: dict[str, str] = {}
 
     # -- suites -------------------------------------------------------------------------
     def load_suite(self, file: Path) -> Suite:
@@ -145,7 +150,10 @@ class RunState:
             self.record_hint,
         )
         pair = self.settings.pair
-        self.completions.update(runner.fetch(todo, [pair.baseline, pair.candidate]))
+        models = [pair.baseline, pair.candidate]
+        self.completions.update(runner.fetch(todo, models))
+        if self.settings.record_mode != "none" and not self.shutdown_dates:
+            self.shutdown_dates = runner.shutdown_dates(models)
 
     # -- judging ------------------------------------------------------------------------
     def judge(self, case: Case) -> CaseResult:
@@ -219,7 +227,7 @@ class RunState:
 
     def finish(self) -> None:
         """Save accepted approvals and write the reports (the controller only, once)."""
-        from migrate_check.report import PriceTable, ReportOptions, build_aggregates, write_reports
+        from migrate_check.report import ReportOptions, build_aggregates, verdict, write_reports
 
         run = self.run_result()
         if self.settings.accept:
@@ -229,27 +237,46 @@ class RunState:
                 if any(c.approved for c in result.checks):
                     store.record(result, self.settings.accept_reason, today)
             store.save(self.settings.approvals_file)
-        prices = PriceTable.default()
-        if self.settings.prices_file is not None:
-            prices = prices.merged(PriceTable.load(self.settings.prices_file))
-        self._aggregates = build_aggregates(run, prices)
+        prices = self.settings.prices or load_prices(None, ())
+        self._generated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._aggregates = build_aggregates(run, prices, self.shutdown_dates)
+        self._verdict = verdict(
+            self._aggregates, fail_on_changed=self.settings.fail_on == "changed"
+        )
         if self.settings.write_reports and run.cases:
             options = ReportOptions(
                 out_dir=self.settings.report_dir,
                 prices=prices,
-                generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                generated_at=self._generated_at,
+                shutdown_dates=self.shutdown_dates,
                 fail_on_changed=self.settings.fail_on == "changed",
             )
-            self.report_paths = write_reports(run, options)
+            self.report_paths = write_reports(run, options, aggregates=self._aggregates)
+        self._run = run
 
     def summary_lines(self) -> list[str]:
         """The terminal summary: verdict, counts per check, cost and latency, report paths."""
         from migrate_check.report import summary_lines
 
-        if self._aggregates is None:
+        if self._aggregates is None or not self._run.cases:
             return ["no case was judged"]
         paths = [_relative(p, self.settings.rootdir) for p in self.report_paths]
-        return list(summary_lines(self.run_result(), self._aggregates, paths))
+        lines = summary_lines(
+            self._run, self._aggregates, paths, decision=self._verdict, now=self._generated_at
+        )
+        return list(lines)
+
+
+def load_prices(file: Path | None, overrides: Sequence[str]) -> PriceTable:
+    """The shipped prices, then a team's file, then ini lines; ValueError says what is wrong."""
+    from migrate_check.report.pricing import PriceTable, parse_overrides
+
+    prices = PriceTable.default()
+    if file is not None:
+        prices = prices.merged(PriceTable.load(file))
+    if overrides:
+        prices = prices.merged(parse_overrides(overrides))
+    return prices
 
 
 def _relative(path: Path, root: Path) -> Path:
