@@ -14,7 +14,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,9 @@ from migrate_check.recording import (
 )
 
 REPLAY_API_KEY = "replay-without-key"
+#: Seconds to wait for one live answer; until a `--timeout` option exists, set it here.
+TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
+DEFAULT_TIMEOUT_S = 60.0
 _KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
 
 
@@ -46,7 +49,7 @@ class RunnerSettings:
     cassette_dir: Path = Path("cassettes")
     concurrency: int = 8
     max_retries: int = 4
-    timeout_s: float = 60.0
+    timeout_s: float = field(default_factory=lambda: timeout_from_env())
     progress: bool = True
     base_url: str | None = None
     api_key: str | None = None
@@ -61,6 +64,16 @@ class _Lane:
     limit: asyncio.Semaphore
     gate: RateGate
     progress: RequestProgress
+
+
+def timeout_from_env(environ: dict[str, str] | None = None) -> float:
+    """The per-request timeout from `MIGRATE_CHECK_TIMEOUT_S`, else 60 s (unreadable: 60 s)."""
+    text = (os.environ if environ is None else environ).get(TIMEOUT_ENV, "")
+    try:
+        value = float(text)
+    except ValueError:
+        return DEFAULT_TIMEOUT_S
+    return value if 0 < value < float("inf") else DEFAULT_TIMEOUT_S
 
 
 def scrub_secrets(text: str, secrets: Iterable[str | None] = ()) -> str:
