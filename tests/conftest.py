@@ -6,9 +6,22 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpcore2  # noqa: F401
+import httpx2  # noqa: F401
+import openai  # noqa: F401
 import pytest
+import vcr  # noqa: F401
 
+# Imported once, before any in-process pytester run: pytester restores sys.modules after
+# each inner run, and a second generation of httpx2/httpcore2 (or of our lazily imported
+# modules) breaks exception mapping and class identity between tests.
+import migrate_check.engine  # noqa: F401
+import migrate_check.report  # noqa: F401
+import migrate_check.runner  # noqa: F401
+from migrate_check.checks import check_names
 from migrate_check.server import FaultPlan, LocalServer
+
+check_names()  # loads the built-in checks' modules now, for the same reason
 
 PAIR = "gpt-4o-mini:gpt-4.1-mini"
 

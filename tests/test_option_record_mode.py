@@ -28,7 +28,7 @@ def test_record_once_then_replay_offline_gives_the_same_outcomes(
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
     recorded = _run(pytester, "--record-mode", "once", "-rA")
     recorded.assert_outcomes(passed=2, failed=1)
-    assert live.stats.requests == 6
+    assert live.stats.completions == 6
     assert sorted(_cassettes(pytester.path)) == [
         f"triage/{case}/{model}.yaml"
         for case in ("login", "refund", "regress")
@@ -39,7 +39,7 @@ def test_record_once_then_replay_offline_gives_the_same_outcomes(
     monkeypatch.delenv("OPENAI_API_KEY")
     replayed = _run(pytester, "-rA")
     replayed.assert_outcomes(passed=2, failed=1)
-    assert live.stats.requests == 6
+    assert live.stats.completions == 6
     replayed.stdout.fnmatch_lines(["*regressed*assert team_checks:is_baseline*"])
 
 
@@ -81,7 +81,7 @@ def test_plain_vcrpy_replays_a_cassette(pytester: pytest.Pytester, live: LocalSe
     _run(pytester, "--record-mode", "once")
     cassette = pytester.path / "cassettes" / "triage" / "login" / "gpt-4o-mini.yaml"
     client = openai.OpenAI(base_url=live.base_url, api_key="sk-other", max_retries=0)
-    before = live.stats.requests
+    before = live.stats.completions
     with vcr.use_cassette(str(cassette), record_mode="none", match_on=["method", "path"]):
         answer = client.chat.completions.create(
             model="gpt-4o-mini",
@@ -89,7 +89,7 @@ def test_plain_vcrpy_replays_a_cassette(pytester: pytest.Pytester, live: LocalSe
             temperature=0,
         )
     assert answer.choices[0].message.content
-    assert live.stats.requests == before
+    assert live.stats.completions == before
 
 
 def test_a_missing_recording_names_the_case_the_model_and_the_command(
@@ -114,16 +114,16 @@ def test_once_never_rerecords_and_new_episodes_records_only_what_is_new(
     suite = write_suite(pytester.path, "triage", TRIAGE_SUITE)
     _run(pytester, "--record-mode", "once")
     first = _cassettes(pytester.path)
-    assert live.stats.requests == 6
+    assert live.stats.completions == 6
     _run(pytester, "--record-mode", "once")
-    assert live.stats.requests == 6
+    assert live.stats.completions == 6
     assert _cassettes(pytester.path) == first
     suite.write_text(
         suite.read_text()
         + '  - id: added\n    messages:\n      - {role: user, content: "A new case."}\n'
     )
     _run(pytester, "--record-mode", "new_episodes")
-    assert live.stats.requests == 8
+    assert live.stats.completions == 8
     after = _cassettes(pytester.path)
     assert {k: v for k, v in after.items() if not k.startswith("triage/added/")} == first
 
@@ -135,7 +135,7 @@ def test_all_rerecords_every_case_without_churn_in_requests(
     _run(pytester, "--record-mode", "once")
     first = _cassettes(pytester.path)
     _run(pytester, "--record-mode", "all")
-    assert live.stats.requests == 12
+    assert live.stats.completions == 12
     second = _cassettes(pytester.path)
     assert sorted(first) == sorted(second)
     for name in first:

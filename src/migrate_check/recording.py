@@ -130,6 +130,8 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any] | None:
     if not 200 <= int(status) < 300:
         return None
     response = decode_response(response)
+    if not body_is_whole(response):
+        return None  # a 200 whose body was cut or garbled: replaying it would fail forever
     headers = response.get("headers", {})
     response["headers"] = {
         name: value
@@ -137,6 +139,36 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any] | None:
         if name.lower() not in DROPPED_RESPONSE_HEADERS
     }
     return response
+
+
+def _header(headers: dict[str, Any], wanted: str) -> str:
+    for name, value in headers.items():
+        if name.lower() == wanted:
+            return " ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return ""
+
+
+def body_is_whole(response: dict[str, Any]) -> bool:
+    """Whether a (decoded) answer's body is complete: JSON that parses, or an event stream
+    whose every `data:` event parses. Bodies of other types are taken as they are."""
+    content_type = _header(response.get("headers", {}), "content-type").lower()
+    if "json" not in content_type and "event-stream" not in content_type:
+        return True
+    body = response.get("body", {}).get("string", "")
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+        if "event-stream" not in content_type:
+            json.loads(text)
+            return True
+        for block in text.replace("\r\n", "\n").split("\n\n"):
+            data = "\n".join(
+                line[5:].strip() for line in block.split("\n") if line.startswith("data:")
+            )
+            if data and data != "[DONE]":
+                json.loads(data)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return False
+    return True
 
 
 class AtomicPersister:

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,18 @@ REPLAY_API_KEY = "replay-without-key"
 #: Seconds to wait for one live answer; until a `--timeout` option exists, set it here.
 TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
 DEFAULT_TIMEOUT_S = 60.0
+_SDK_PREFIX = re.compile(r"^Error code: \d+( - )?")
 _KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
+
+
+def timeout_from_env(environ: Mapping[str, str] | None = None) -> float:
+    """The per-request timeout from `MIGRATE_CHECK_TIMEOUT_S`, else 60 s (unreadable: 60 s)."""
+    text = (os.environ if environ is None else environ).get(TIMEOUT_ENV, "")
+    try:
+        value = float(text)
+    except ValueError:
+        return DEFAULT_TIMEOUT_S
+    return value if 0 < value < float("inf") else DEFAULT_TIMEOUT_S
 
 
 class QuotaExhausted(Exception):
@@ -49,7 +60,7 @@ class RunnerSettings:
     cassette_dir: Path = Path("cassettes")
     concurrency: int = 8
     max_retries: int = 4
-    timeout_s: float = field(default_factory=lambda: timeout_from_env())
+    timeout_s: float = field(default_factory=timeout_from_env)
     progress: bool = True
     base_url: str | None = None
     api_key: str | None = None
@@ -64,16 +75,6 @@ class _Lane:
     limit: asyncio.Semaphore
     gate: RateGate
     progress: RequestProgress
-
-
-def timeout_from_env(environ: dict[str, str] | None = None) -> float:
-    """The per-request timeout from `MIGRATE_CHECK_TIMEOUT_S`, else 60 s (unreadable: 60 s)."""
-    text = (os.environ if environ is None else environ).get(TIMEOUT_ENV, "")
-    try:
-        value = float(text)
-    except ValueError:
-        return DEFAULT_TIMEOUT_S
-    return value if 0 < value < float("inf") else DEFAULT_TIMEOUT_S
 
 
 def scrub_secrets(text: str, secrets: Iterable[str | None] = ()) -> str:
@@ -220,7 +221,7 @@ class Runner:
                 )
             if isinstance(exc, openai.APIStatusError):
                 code = _error_code(exc)
-                message = scrub_secrets(str(exc.message), self._secrets)
+                message = scrub_secrets(_status_detail(exc), self._secrets)
                 if code == "insufficient_quota":
                     raise QuotaExhausted(
                         f"the API key's quota is exhausted (insufficient_quota) on {model}: "
@@ -287,6 +288,18 @@ class Runner:
             f"case's request ({reason}); the case changed since it was recorded. Record it "
             f"again with: {self.record_hint(case, model).replace('once', 'all')}"
         )
+
+
+def _status_detail(exc: Any) -> str:
+    """An API error's message on one line, without the SDK's "Error code: 429 - " prefix.
+
+    A body that is missing (a streamed request) or an HTML page (a proxy's 502) says
+    nothing useful, so the HTTP reason phrase stands in for it.
+    """
+    text = _SDK_PREFIX.sub("", str(exc.message)).strip()
+    if not text or text.startswith("<"):
+        text = getattr(exc.response, "reason_phrase", "") or "no detail"
+    return " ".join(text.split())
 
 
 def _error_code(exc: Any) -> str | None:

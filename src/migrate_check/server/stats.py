@@ -16,6 +16,12 @@ class Stats:
         self.by_model: dict[str, int] = {}
         self.faults: dict[str, int] = {}
 
+    @property
+    def completions(self) -> int:
+        """Model calls answered (chat completions and responses), not counting model lists."""
+        with self._lock:
+            return sum(self.by_model.values())
+
     def enter(self) -> None:
         """A request arrived."""
         with self._lock:

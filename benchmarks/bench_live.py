@@ -1,0 +1,105 @@
+"""Live recording against the local server: wall time against the ideal, per concurrency.
+
+    /work/venv/bin/python benchmarks/bench_live.py [--cases 500] [--latency-ms 200]
+        [--concurrency 8 32] [--files K]
+
+Generates N cases (benchmarks/_suites.py) and runs `pytest --record-mode all` over them
+against the local server (127.0.0.1) answering after --latency-ms, once per concurrency.
+Each model has its own budget of `--concurrency` requests in flight, so the ideal wall
+time is requests x latency / (concurrency x 2). Nothing is subtracted from the wall time;
+pytest's own startup (`pytest --version`, median of 3) is printed beside it. The server's
+max_in_flight shows whether the budget was used (at most 2 x concurrency).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from _suites import (
+    MODELS,
+    check,
+    clean_env,
+    median,
+    migrate_cmd,
+    pytest_cmd,
+    run,
+    summary_line,
+    table,
+    write_suites,
+)
+
+from migrate_check.server import LocalServer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=500)
+    parser.add_argument("--latency-ms", type=float, default=200.0)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--files", type=int, default=None, help="suite files (default N/100)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="per subprocess, seconds")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="mc-bench-live-") as tmp:
+        work = Path(tmp)
+        specs = write_suites(work, args.cases, args.files)
+        requests = args.cases * len(MODELS)
+        print(
+            f"{args.cases} cases x {len(MODELS)} models = {requests} requests, "
+            f"{len(specs)} suite files, server latency {args.latency_ms:g} ms"
+        )
+        startup = median(
+            [run(pytest_cmd("--version"), work, clean_env()).seconds for _ in range(3)]
+        )
+        rows = []
+        for concurrency in args.concurrency:
+            shutil.rmtree(work / "cassettes", ignore_errors=True)
+            with LocalServer(latency_ms=args.latency_ms) as server:
+                result = run(
+                    migrate_cmd(record_mode="all", concurrency=concurrency),
+                    work,
+                    clean_env(server.base_url),
+                    args.timeout,
+                )
+                check(result, f"recording at --concurrency {concurrency}")
+                stats = server.stats
+                seen, max_in_flight = stats.requests, stats.max_in_flight
+            if seen != requests:
+                print(f"  note: the server saw {seen} requests, not {requests} (retries?)")
+            ideal = requests * args.latency_ms / 1000 / (concurrency * len(MODELS))
+            rows.append(
+                [
+                    str(concurrency),
+                    f"{result.seconds:.2f}",
+                    f"{ideal:.2f}",
+                    f"{result.seconds / ideal:.2f}",
+                    f"{result.seconds - ideal:.2f}",
+                    f"{max_in_flight} / {concurrency * len(MODELS)}",
+                    summary_line(result.output),
+                ]
+            )
+        print(
+            table(
+                rows,
+                [
+                    "concurrency",
+                    "wall s",
+                    "ideal s",
+                    "wall/ideal",
+                    "over s",
+                    "max in flight",
+                    "pytest",
+                ],
+            )
+        )
+        print(
+            f"pytest --version alone: {startup:.2f} s "
+            "(median of 3; included in the wall times, not subtracted)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Extending migrate-check: a team's own check through the hook, and cases written in Python."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PAIR, write_suite
+from migrate_check.server import LocalServer
+
+CUSTOM_CHECK = '''
+from migrate_check.checks import Check
+from migrate_check.model import CheckResult, Outcome
+
+
+class ShorterCheck(Check):
+    """The candidate must not answer at more than `factor` times the baseline's length."""
+
+    name = "not_longer"
+
+    def __init__(self, factor):
+        self.factor = factor
+
+    @classmethod
+    def from_options(cls, options, base_dir):
+        return cls(float((options or {}).get("factor", 1.0)))
+
+    @property
+    def label(self):
+        return f"not_longer x{self.factor}"
+
+    def judge(self, baseline, candidate):
+        b, c = len(baseline[0].text), len(candidate[0].text)
+        ok = c <= b * self.factor
+        return CheckResult(
+            self.label, Outcome.SAME if ok else Outcome.REGRESSED, f"{b} -> {c} characters"
+        )
+
+
+def pytest_migrate_check_configure(config, register_check):
+    register_check(ShorterCheck)
+'''
+
+
+def test_a_check_registered_in_conftest_is_used_from_yaml(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    pytester.makeconftest(CUSTOM_CHECK)
+    write_suite(
+        pytester.path,
+        "custom",
+        """
+        suite: custom
+        cases:
+          - id: strict
+            messages: [{role: user, content: "Explain refunds."}]
+            checks: [{not_longer: {factor: 0.1}}]
+          - id: lenient
+            messages: [{role: user, content: "Explain refunds."}]
+            checks: [{not_longer: {factor: 10}}]
+        """,
+    )
+    result = pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*regressed*not_longer x0.1*characters*"])
+
+
+def test_cases_written_in_python_join_the_run(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    pytester.makepyfile(
+        test_cases='''
+        def test_refund(migrate_check_case):
+            result = migrate_check_case(
+                id="refund",
+                messages=[{"role": "user", "content": "I want a refund for order 7."}],
+                checks=[{"similarity": {"min": 5}}],
+            )
+            assert result.case.key == "test_cases::refund"
+            assert [c.check for c in result.checks] == ["similarity"]
+            assert result.outcome.value == "same"
+
+
+        def test_bad_case(migrate_check_case):
+            import pytest
+            with pytest.raises(ValueError, match="messages"):
+                migrate_check_case(id="bad", mesages=[])
+        '''
+    )
+    result = pytester.runpytest("--model-pair", PAIR, "--record-mode", "once")
+    result.assert_outcomes(passed=2)
+    assert (pytester.path / "cassettes" / "test_cases" / "refund" / "gpt-4o-mini.yaml").exists()
+    assert "test_cases::refund" in (pytester.path / "migrate-check-report" / "report.json").read_text()
+
+
+def test_the_fixture_without_a_model_pair_says_how_to_turn_it_on(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_cases="def test_x(migrate_check_case):\n    pass\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*needs a model pair: pass --model-pair*"])

@@ -1,0 +1,219 @@
+"""Faults from the API: a recording run under injected faults loses nothing and records no
+partial exchange; `--record-mode new_episodes` then records only what is missing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import PAIR, write_suite
+from migrate_check.server import FaultPlan, LocalServer
+
+MODELS = ("gpt-4o-mini", "gpt-4.1-mini")
+# Words that start the cause of every failed call the runner can report.
+CAUSES = ("API error ", "API timeout", "connection error", "malformed response body")
+# Long enough for a slow answer (1 s), far shorter than a hanging one (30 s).
+TIMEOUT_S = "1.2"
+
+
+def flaky_suite(chat: int = 8, streamed: int = 2, responses: int = 2) -> str:
+    """Plain, streamed and Responses API cases, so every fault meets every body shape."""
+    lines = ["suite: flaky", "request: {temperature: 0}", "checks: [{similarity: {min: 0}}]"]
+    lines.append("cases:")
+    for i in range(chat):
+        lines += [
+            f"  - id: chat{i:02d}",
+            f'    messages: [{{role: user, content: "Q{i} refund?"}}]',
+        ]
+    for i in range(streamed):
+        lines += [
+            f"  - id: stream{i:02d}",
+            "    request: {stream: true, stream_options: {include_usage: true}}",
+            f'    messages: [{{role: user, content: "Streamed question {i}"}}]',
+        ]
+    for i in range(responses):
+        lines += [f"  - id: resp{i:02d}", "    api: responses", f'    input: "Responses {i}"']
+    return "\n".join(lines) + "\n"
+
+
+def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest(
+        "--model-pair", PAIR, "-p", "no:cacheprovider", "--max-retries", "1", *args
+    )
+
+
+def cassette_files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "cassettes").rglob("*"))
+        if p.is_file()
+    }
+
+
+def assert_complete_cassette(path: Path) -> int:
+    """Load with plain vcrpy; every interaction is a whole 200 whose body parses."""
+    from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
+
+    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    assert requests, f"{path} holds no interaction"
+    for request, response in zip(requests, responses, strict=True):
+        assert response["status"]["code"] == 200, path
+        json.loads(request.body)
+        body = response["body"]["string"]
+        text = body.decode() if isinstance(body, bytes) else body
+        if "event-stream" in str(response["headers"]).lower():
+            events = [line[5:].strip() for line in text.splitlines() if line.startswith("data:")]
+            assert events, path
+            for event in events:
+                if event != "[DONE]":
+                    json.loads(event)
+        else:
+            assert "usage" in json.loads(text), path
+    return len(requests)
+
+
+def report_cases(root: Path) -> dict[str, dict[str, Any]]:
+    report = json.loads((root / "migrate-check-report" / "report.json").read_text())
+    return {case["id"]: case for case in report["cases"]}
+
+
+@pytest.mark.parametrize(("rate", "seed"), [(0.1, 11), (0.2, 7), (0.5, 3)])
+def test_a_faulty_recording_loses_nothing_and_new_episodes_completes_it(
+    pytester: pytest.Pytester,
+    live: LocalServer,
+    monkeypatch: pytest.MonkeyPatch,
+    rate: float,
+    seed: int,
+) -> None:
+    monkeypatch.setenv("MIGRATE_CHECK_TIMEOUT_S", TIMEOUT_S)
+    write_suite(pytester.path, "flaky", flaky_suite())
+    live.set_faults(FaultPlan(rate=rate, seed=seed))
+    first = _run(pytester, "--record-mode", "once")
+    output = first.stdout.str() + first.stderr.str()
+    assert "Traceback" not in output
+    assert first.ret in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED), output
+    assert sum(live.stats.faults.values()) > 0, "the plan injected no fault"
+
+    cases = report_cases(pytester.path)
+    assert len(cases) == 12
+    missing = []
+    for case_id, case in cases.items():
+        for side, model in zip(("baseline", "candidate"), MODELS, strict=True):
+            (completion,) = case[side]["completions"]
+            cassette = pytester.path / "cassettes" / "flaky" / case_id / f"{model}.yaml"
+            if completion["error"] is None:
+                assert cassette.is_file(), f"{case_id} answered on {model} but was not recorded"
+            else:
+                assert completion["error"].startswith(CAUSES), completion["error"]
+                assert "\n" not in completion["error"]
+                assert not cassette.exists(), f"failed call recorded in {cassette}"
+                missing.append(cassette)
+        if case["outcome"] == "error":
+            assert all(
+                check["reason"].startswith(("baseline", "candidate")) for check in case["checks"]
+            )
+    errored = [c for c in cases.values() if c["outcome"] == "error"]
+    print(f"rate {rate} seed {seed}: faults {live.stats.faults}, {len(errored)} cases error")
+    first.assert_outcomes(failed=len(errored), passed=len(cases) - len(errored))
+    for path in (pytester.path / "cassettes").rglob("*.yaml"):
+        assert assert_complete_cassette(path) == 1
+    assert not list((pytester.path / "cassettes").rglob("*.tmp"))
+
+    before = cassette_files(pytester.path)
+    live.set_faults(FaultPlan())
+    requests_before = sum(live.stats.by_model.values())
+    second = _run(pytester, "--record-mode", "new_episodes")
+    second.assert_outcomes(passed=len(cases))
+    assert sum(live.stats.by_model.values()) - requests_before == len(missing)
+    after = cassette_files(pytester.path)
+    assert {name: after[name] for name in before} == before  # what was recorded is untouched
+    assert len(after) == len(cases) * 2
+    for path in missing:
+        assert assert_complete_cassette(path) == 1
+
+
+FAULT_CAUSES = {
+    "429": "API error 429: Rate limit reached",
+    "500": "API error 500: The server had an error",
+    "502": "API error 502",
+    "503": "API error 503: The engine is currently overloaded",
+    "reset": "connection error:",
+    "timeout": "API timeout",
+    "cut_body": "connection error:",
+    "bad_json": "malformed response body",
+}
+FAULT_CASES = (*FAULT_CAUSES, "slow_stream")
+
+
+def test_every_kind_of_fault_is_an_error_naming_its_cause_and_nothing_is_recorded(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MIGRATE_CHECK_TIMEOUT_S", TIMEOUT_S)
+    cases = [
+        f"  - id: f-{kind}\n    messages: [{{role: user, content: 'Hi [fault:{kind}:always]'}}]"
+        for kind in FAULT_CASES
+    ]
+    write_suite(pytester.path, "faults", "suite: faults\ncases:\n" + "\n".join(cases) + "\n")
+    result = _run(pytester, "--record-mode", "once")
+    assert "Traceback" not in result.stdout.str()
+    cases_by_id = report_cases(pytester.path)
+    for kind, cause in FAULT_CAUSES.items():
+        case = cases_by_id[f"f-{kind}"]
+        assert case["outcome"] == "error", kind
+        (check,) = case["checks"]
+        assert cause in check["reason"], (kind, check["reason"])
+        assert "\n" not in check["reason"], (kind, check["reason"])
+    # A slow stream is slow, not broken: recorded whole.
+    assert cases_by_id["f-slow_stream"]["outcome"] != "error"
+    recorded = sorted(
+        p.relative_to(pytester.path).as_posix()
+        for p in (pytester.path / "cassettes").rglob("*.yaml")
+    )
+    assert recorded == [f"cassettes/faults/f-slow_stream/{m}.yaml" for m in sorted(MODELS)]
+    result.assert_outcomes(failed=len(FAULT_CAUSES), passed=1)
+
+
+def test_a_first_attempt_fault_is_retried_and_recorded_once(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    lines = [
+        f"  - id: once-{kind}\n    messages: [{{role: user, content: 'Hi [fault:{kind}]'}}]"
+        for kind in ("429", "500", "502", "503", "reset", "cut_body")
+    ]
+    write_suite(pytester.path, "retry", "suite: retry\ncases:\n" + "\n".join(lines) + "\n")
+    result = _run(pytester, "--record-mode", "once")
+    result.assert_outcomes(passed=6)
+    assert sum(live.stats.by_model.values()) == 24  # each of 12 calls failed once, then answered
+    paths = list((pytester.path / "cassettes").rglob("*.yaml"))
+    assert len(paths) == 12
+    for path in paths:
+        assert assert_complete_cassette(path) == 1
+
+
+def test_an_exhausted_quota_stops_the_run_with_one_line_and_keeps_what_was_recorded(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    write_suite(
+        pytester.path,
+        "quota",
+        """
+        suite: quota
+        cases:
+          - id: fine
+            messages: [{role: user, content: "Hello"}]
+          - id: broke
+            messages: [{role: user, content: "Hello [fault:insufficient_quota:always]"}]
+        """,
+    )
+    result = _run(pytester, "--record-mode", "once", "--concurrency", "1")
+    output = result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "quota is exhausted (insufficient_quota)" in output
+    assert "Traceback" not in output
+    assert live.stats.faults.get("insufficient_quota") in (1, 2)  # never retried
+    for path in (pytester.path / "cassettes").rglob("*.yaml"):
+        assert assert_complete_cassette(path) == 1

@@ -1,0 +1,52 @@
+"""--accept: approved changes pass, until either output changes again."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from conftest import PAIR, TRIAGE_SUITE, write_suite
+from migrate_check.server import LocalServer
+
+
+@pytest.fixture
+def recorded(pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY")
+
+
+def test_accept_records_approvals_and_later_runs_pass(
+    pytester: pytest.Pytester, recorded: None
+) -> None:
+    before = pytester.runpytest("--model-pair", PAIR, "--no-report")
+    before.assert_outcomes(passed=2, failed=1)
+
+    accepted = pytester.runpytest(
+        "--model-pair", PAIR, "--no-report", "--accept", "--accept-reason", "greeting is fine"
+    )
+    accepted.assert_outcomes(passed=3)
+    approvals = yaml.safe_load((pytester.path / "migrate-check-approvals.yaml").read_text())
+    text = yaml.safe_dump(approvals)
+    assert "triage::regress" in text and "greeting is fine" in text
+
+    after = pytester.runpytest("--model-pair", PAIR)
+    after.assert_outcomes(passed=3)
+    after.stdout.fnmatch_lines(["*approved*"])
+    report = (pytester.path / "migrate-check-report" / "report.json").read_text()
+    assert '"approved":true' in report.replace(" ", "")
+
+
+def test_an_approval_stops_applying_when_an_output_changes(
+    pytester: pytest.Pytester, recorded: None
+) -> None:
+    pytester.runpytest("--model-pair", PAIR, "--no-report", "--accept")
+    cassette = pytester.path / "cassettes" / "triage" / "regress" / "gpt-4.1-mini.yaml"
+    data = yaml.safe_load(cassette.read_text())
+    body = data["interactions"][0]["response"]["body"]
+    body["string"] = body["string"].replace("Briefly", "In short", 1)
+    assert "In short" in body["string"]
+    cassette.write_text(yaml.safe_dump(data))
+    result = pytester.runpytest("--model-pair", PAIR, "--no-report")
+    result.assert_outcomes(passed=2, failed=1)
