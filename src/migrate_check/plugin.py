@@ -221,6 +221,7 @@ def pytest_runtestloop(session: pytest.Session) -> None:
         pytest.exit(f"migrate-check: {exc}", returncode=pytest.ExitCode.INTERRUPTED)
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown when xdist is not installed
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """xdist controller: merge what a worker judged."""
     state = node.config.stash.get(run_state_key, None)
