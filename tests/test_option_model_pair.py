@@ -51,3 +51,10 @@ def test_pair_parsing() -> None:
     assert (pair.baseline, pair.candidate) == ("ft:gpt-4o-mini:acme::abc", "gpt-4.1-mini")
     with pytest.raises(ModelPairError, match="BASELINE,CANDIDATE"):
         parse_model_pair("ft:gpt-4o-mini:acme::abc:gpt-4.1-mini")
+
+
+def test_the_plugin_loads_without_pytest_xdist(pytester: pytest.Pytester, offline: None) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    result = pytester.runpytest("-p", "no:xdist", "--model-pair", PAIR, "--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    result.stdout.fnmatch_lines(["suites/triage.yaml::refund"])
