@@ -26,9 +26,18 @@ def main() -> int:
             "OPENAI_API_KEY": "sk-local-example-not-a-secret",
         }
         command = [
-            sys.executable, "-m", "pytest", "suites/", "-q", "--no-report",
-            "--model-pair", "gpt-4o-mini:gpt-4.1-mini", "--record-mode", "all",
-            "-p", "no:cacheprovider",
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites/",
+            "-q",
+            "--no-report",
+            "--model-pair",
+            "gpt-4o-mini:gpt-4.1-mini",
+            "--record-mode",
+            "all",
+            "-p",
+            "no:cacheprovider",
         ]
         done = subprocess.run(command, cwd=ROOT, env=env, check=False)
     # Regressions are expected in the example; only a crash (exit >= 2) is a failure here.

@@ -64,11 +64,9 @@ def test_a_check_registered_in_conftest_is_used_from_yaml(
     result.stdout.fnmatch_lines(["*regressed*not_longer x0.1*characters*"])
 
 
-def test_cases_written_in_python_join_the_run(
-    pytester: pytest.Pytester, live: LocalServer
-) -> None:
+def test_cases_written_in_python_join_the_run(pytester: pytest.Pytester, live: LocalServer) -> None:
     pytester.makepyfile(
-        test_cases='''
+        test_cases="""
         def test_refund(migrate_check_case):
             result = migrate_check_case(
                 id="refund",
@@ -84,20 +82,20 @@ def test_cases_written_in_python_join_the_run(
             import pytest
             with pytest.raises(ValueError, match="messages"):
                 migrate_check_case(id="bad", mesages=[])
-        '''
+        """
     )
     result = pytester.runpytest("--model-pair", PAIR, "--record-mode", "once")
     result.assert_outcomes(passed=2)
     assert (pytester.path / "cassettes" / "test_cases" / "refund" / "gpt-4o-mini.yaml").exists()
-    assert "test_cases::refund" in (pytester.path / "migrate-check-report" / "report.json").read_text()
+    assert (
+        "test_cases::refund" in (pytester.path / "migrate-check-report" / "report.json").read_text()
+    )
 
 
 def test_the_fixture_without_a_model_pair_says_how_to_turn_it_on(
     pytester: pytest.Pytester,
 ) -> None:
-    pytester.makepyfile(
-        test_cases="def test_x(migrate_check_case):\n    pass\n"
-    )
+    pytester.makepyfile(test_cases="def test_x(migrate_check_case):\n    pass\n")
     result = pytester.runpytest()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*needs a model pair: pass --model-pair*"])

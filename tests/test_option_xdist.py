@@ -44,4 +44,6 @@ def test_two_workers_merge_into_the_serial_report(
         "report.json",
         "report.md",
     ]
-    parallel.stdout.fnmatch_lines(["*= migrate-check =*", "*NO-GO*", "*reports: parallel/report.json*"])
+    parallel.stdout.fnmatch_lines(
+        ["*= migrate-check =*", "*NO-GO*", "*reports: parallel/report.json*"]
+    )

@@ -116,19 +116,27 @@ class Runner:
         self.settings = settings
         self.record_hint = record_hint
         self._secrets = [settings.api_key, os.environ.get("OPENAI_API_KEY")]
+        self.fetched: dict[tuple[str, str], list[Completion]] = {}
 
     def fetch(
         self, cases: Sequence[Case], models: Sequence[str]
     ) -> dict[tuple[str, str], list[Completion]]:
-        """Every sample of every case on every model, keyed by (case key, model)."""
-        return asyncio.run(self._fetch_all(cases, models))
+        """Every sample of every case on every model, keyed by (case key, model).
+
+        What finished stays in `self.fetched` also when the fetch is interrupted (Ctrl-C),
+        so the caller can judge and report it.
+        """
+        self.fetched = {}
+        return asyncio.run(self._fetch_all(cases, models, self.fetched))
 
     async def _fetch_all(
-        self, cases: Sequence[Case], models: Sequence[str]
+        self,
+        cases: Sequence[Case],
+        models: Sequence[str],
+        results: dict[tuple[str, str], list[Completion]],
     ) -> dict[tuple[str, str], list[Completion]]:
         live = self.settings.record_mode != "none"
         total = sum(case.samples for case in cases) * len(models)
-        results: dict[tuple[str, str], list[Completion]] = {}
         with RequestProgress(total, enabled=live and self.settings.progress) as progress:
             lanes = {model: self._lane(live, progress) for model in models}
             try:
@@ -198,6 +206,9 @@ class Runner:
             return completion
 
         samples = await asyncio.gather(*(one_sample() for _ in range(case.samples)))
+        # Saved as soon as the case is done (atomically), not at the end of the run: a
+        # run that is killed keeps every case it finished.
+        cassette._save()
         results[(case.key, model)] = list(samples)
 
     async def _send(self, client: Any, case: Case, model: str, path: Path) -> Completion:
