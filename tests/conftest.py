@@ -113,3 +113,12 @@ TRIAGE_SUITE = """
         checks:
           - assert: team_checks:is_baseline
 """
+
+
+@pytest.fixture
+def recorded(pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The triage suite recorded once in a pytester project, then the network cut."""
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY")

@@ -7,16 +7,6 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import PAIR, TRIAGE_SUITE, write_suite
-from migrate_check.server import LocalServer
-
-
-@pytest.fixture
-def recorded(pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A triage suite recorded once, then the network cut."""
-    write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    monkeypatch.delenv("OPENAI_API_KEY")
 
 
 def test_item_ids_are_file_and_case(pytester: pytest.Pytester, recorded: None) -> None:

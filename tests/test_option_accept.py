@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conftest import PAIR, TRIAGE_SUITE, write_suite
-from migrate_check.server import LocalServer
-
-
-@pytest.fixture
-def recorded(pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    monkeypatch.delenv("OPENAI_API_KEY")
+from conftest import PAIR
 
 
 def test_accept_records_approvals_and_later_runs_pass(
