@@ -8,7 +8,8 @@ against the local server (127.0.0.1) answering after --latency-ms, once per conc
 Each model has its own budget of `--concurrency` requests in flight, so the ideal wall
 time is requests x latency / (concurrency x 2). Nothing is subtracted from the wall time;
 pytest's own startup (`pytest --version`, median of 3) is printed beside it. The server's
-max_in_flight shows whether the budget was used (at most 2 x concurrency).
+max_in_flight shows whether the budget was used (at most 2 x concurrency); the CPU
+time of the pytest process shows whether the client, not the latency, set the pace.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def main() -> None:
                     f"{ideal:.2f}",
                     f"{result.seconds / ideal:.2f}",
                     f"{result.seconds - ideal:.2f}",
+                    f"{result.cpu_s:.1f}",
                     f"{max_in_flight} / {concurrency * len(MODELS)}",
                     summary_line(result.output),
                 ]

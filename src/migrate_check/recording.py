@@ -176,6 +176,7 @@ class AtomicPersister:
 
     @classmethod
     def load_cassette(cls, cassette_path: str | Path, serializer: Any) -> Any:
+        import yaml
         from vcr.persisters.filesystem import CassetteNotFoundError
         from vcr.serialize import deserialize
 
@@ -190,6 +191,14 @@ class AtomicPersister:
             raise CassetteLoadError(path, "the file is empty")
         try:
             return deserialize(text, serializer)
+        except yaml.MarkedYAMLError as exc:  # garbled or cut short
+            mark = exc.problem_mark or exc.context_mark
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise CassetteLoadError(path, f"not valid YAML{where}: {problem}") from None
+        except (KeyError, TypeError, AttributeError, IndexError):
+            reason = "not a vcrpy cassette (expected a mapping with an 'interactions' list)"
+            raise CassetteLoadError(path, reason) from None
         except Exception as exc:  # any malformed content must name the file, not crash
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise CassetteLoadError(path, reason) from None
@@ -207,15 +216,23 @@ def open_case_cassette(path: Path, record_mode: str) -> Any:
     from vcr.record_mode import RecordMode
     from vcr.serializers import yamlserializer
 
-    return Cassette.load(
-        path=str(path),
-        serializer=yamlserializer,
-        persister=AtomicPersister,
-        record_mode=RecordMode(record_mode),
-        match_on=_matchers(),
-        before_record_request=scrub_request,
-        before_record_response=scrub_response,
-    )
+    mode = RecordMode(record_mode)
+    try:
+        return Cassette.load(
+            path=str(path),
+            serializer=yamlserializer,
+            persister=AtomicPersister,
+            record_mode=mode,
+            match_on=_matchers(),
+            before_record_request=scrub_request,
+            before_record_response=scrub_response,
+        )
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
+        # vcrpy filters every loaded interaction too: a request or response of the wrong
+        # shape (`response: null`) fails there, after the file itself parsed.
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        reason = f"not a vcrpy cassette (an interaction has the wrong shape: {detail})"
+        raise CassetteLoadError(path, reason) from None
 
 
 def _routing_cassette_class() -> Any:

@@ -8,12 +8,14 @@ set: one case fails, the run goes on. Only an exhausted quota stops everything.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
+import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ REPLAY_API_KEY = "replay-without-key"
 #: Seconds to wait for one live answer; until a `--timeout` option exists, set it here.
 TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
 DEFAULT_TIMEOUT_S = 60.0
+SECRET_ENV = ("OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "AZURE_OPENAI_API_KEY")
 _SDK_PREFIX = re.compile(r"^Error code: \d+( - )?")
 _KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
 
@@ -46,6 +49,54 @@ def timeout_from_env(environ: Mapping[str, str] | None = None) -> float:
     except ValueError:
         return DEFAULT_TIMEOUT_S
     return value if 0 < value < float("inf") else DEFAULT_TIMEOUT_S
+
+
+# A secret header's value in a logged header list or dict: `(b'set-cookie', b'...')`
+# (httpcore) or `'set-cookie': ['...']` (vcrpy).
+_SECRET_HEADER = re.compile(
+    r"""(?i)(b?['"](?:set-cookie|cookie|authorization|api-key|openai-organization|"""
+    r"""openai-project)['"]\s*[,:]\s*\[?\s*b?['"])([^'"]*)"""
+)
+
+
+class SecretFilter(logging.Filter):
+    """Scrubs keys, secret header values and known secrets from every log record.
+
+    Attached to the root logger's handlers while a run fetches: the SDK, httpcore and
+    vcrpy log headers and error bodies at DEBUG and INFO, and `--log-file` writes them.
+    """
+
+    def __init__(self, secrets: Iterable[str | None]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def scrub(self, text: str) -> str:
+        return scrub_secrets(_SECRET_HEADER.sub(r"\1[redacted]", text), self.secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is logging's to report, not ours
+            return True
+        record.msg, record.args = self.scrub(message), None
+        if record.exc_info:
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            record.exc_text, record.exc_info = self.scrub(text), None
+        return True
+
+
+@contextlib.contextmanager
+def scrubbed_logs(secrets: Iterable[str | None]) -> Iterator[None]:
+    """Every handler of the root logger drops secrets for the duration."""
+    handlers = list(logging.getLogger().handlers)
+    secret_filter = SecretFilter(secrets)
+    for handler in handlers:
+        handler.addFilter(secret_filter)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(secret_filter)
 
 
 class QuotaExhausted(Exception):
@@ -115,7 +166,10 @@ class Runner:
     def __init__(self, settings: RunnerSettings, record_hint: RecordHint) -> None:
         self.settings = settings
         self.record_hint = record_hint
-        self._secrets = [settings.api_key, os.environ.get("OPENAI_API_KEY")]
+        self._secrets = [
+            settings.api_key,
+            *(os.environ.get(name) for name in SECRET_ENV),
+        ]
         self.fetched: dict[tuple[str, str], list[Completion]] = {}
 
     def fetch(
@@ -127,7 +181,8 @@ class Runner:
         so the caller can judge and report it.
         """
         self.fetched = {}
-        return asyncio.run(self._fetch_all(cases, models, self.fetched))
+        with scrubbed_logs(self._secrets):
+            return asyncio.run(self._fetch_all(cases, models, self.fetched))
 
     async def _fetch_all(
         self,
@@ -185,7 +240,8 @@ class Runner:
         try:
             cassette = open_case_cassette(path, self.settings.record_mode)
         except CassetteLoadError as exc:
-            failure = Completion(model=model, error=f"{exc}; delete it and record again")
+            shown = CassetteLoadError(_shown(exc.path), exc.reason)
+            failure = Completion(model=model, error=f"{shown}; delete it and record again")
             results[(case.key, model)] = [failure] * case.samples
             return
         if self.settings.record_mode == "none" and len(cassette) == 0:
@@ -245,7 +301,9 @@ class Runner:
                 cause = exc.__cause__ or exc
                 detail = scrub_secrets(f"{type(cause).__name__}: {cause}", self._secrets)
                 return Completion(model=model, error=f"connection error: {detail}")
-            raise
+            # Anything else (a recorded header that is not ASCII, say) fails this call only.
+            lines = scrub_secrets(f"{type(exc).__name__}: {exc}", self._secrets).splitlines()
+            return Completion(model=model, error=f"the call failed ({_shown(path)}): {lines[0]}")
         elapsed_ms = (time.perf_counter() - started) * 1000
         header = raw.headers.get("openai-processing-ms")
         latency = float(header) if header and header.replace(".", "", 1).isdigit() else None
@@ -276,7 +334,7 @@ class Runner:
             timeout=10.0,
         )
         dates: dict[str, str] = {}
-        with client:
+        with client, scrubbed_logs(self._secrets):
             for model in models:
                 try:
                     raw = client.models.with_raw_response.retrieve(model)
@@ -295,10 +353,18 @@ class Runner:
         if getattr(exc, "reason", "") == "already_played":
             reason = "every recorded answer was already used (more samples than recorded?)"
         return (
-            f"the recording of case {case.key!r} on model {model!r} ({path}) does not match the "
-            f"case's request ({reason}); the case changed since it was recorded. Record it "
-            f"again with: {self.record_hint(case, model).replace('once', 'all')}"
+            f"the recording of case {case.key!r} on model {model!r} ({_shown(path)}) does not "
+            f"match the case's request ({reason}); the case changed since it was recorded. "
+            f"Record it again with: {self.record_hint(case, model).replace('once', 'all')}"
         )
+
+
+def _shown(path: Path) -> Path:
+    """A path as messages show it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return path
 
 
 def _status_detail(exc: Any) -> str:

@@ -81,9 +81,16 @@ class SimilarityCheck(SideBySideCheck):
         score = round(score, 1)
         differs = score < self.minimum
         relation = "<" if differs else ">="
+        empty = [
+            side
+            for side, text in (("baseline", baseline.value), ("candidate", candidate.value))
+            if not str(text).strip()
+        ]
+        # An empty answer scores like any unlike text; say why, or it reads as a rewording.
+        note = f": the {' and '.join(empty)} answer is empty" if differs and empty else ""
         return Difference(
             differs,
-            f"similarity {score:g} {relation} {self.minimum:g} ({self.scorer})",
+            f"similarity {score:g} {relation} {self.minimum:g} ({self.scorer}){note}",
             {"score": score, "min": self.minimum, "scorer": self.scorer},
             score=score,
         )
