@@ -69,7 +69,10 @@ def main() -> None:
                 stats = server.stats
                 seen, max_in_flight = stats.requests, stats.max_in_flight
             if seen != requests:
-                print(f"  note: the server saw {seen} requests, not {requests} (retries?)")
+                print(
+                    f"  --concurrency {concurrency}: the server saw {seen} requests for "
+                    f"{requests} completions (the plugin's model lookups, SDK retries)"
+                )
             ideal = requests * args.latency_ms / 1000 / (concurrency * len(MODELS))
             rows.append(
                 [
@@ -92,6 +95,7 @@ def main() -> None:
                     "ideal s",
                     "wall/ideal",
                     "over s",
+                    "pytest CPU s",
                     "max in flight",
                     "pytest",
                 ],

@@ -81,7 +81,7 @@ def test_missing_file_is_empty(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("approvals:\n  - case: [unclosed\n", r"approvals\.yaml: line 3: not valid YAML"),
+        ("approvals:\n  - case: [unclosed\n", r"approvals\.yaml: line 2: not valid YAML"),
         ("approvals: 3\n", r"approvals\.yaml: line 1: expected a mapping with a list 'approvals'"),
         (
             "approvals:\n- case: a\n  check: b\n  baseline: c\n  candidate: d\n"

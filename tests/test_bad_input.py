@@ -358,26 +358,8 @@ def test_the_catalogue_is_large_and_its_names_unique() -> None:
     assert len(set(names)) == len(names)
 
 
-# Entries that show a bug in a file this suite's authors may not edit; each xfail is strict,
-# so the fix turns it into a failure that asks for the marker to go.
-APPROVALS_BUG = (
-    "session.py: RunState.approvals loads the approvals file inside a test item, so "
-    "ApprovalsError surfaces as a traceback on every case instead of one usage error"
-)
-KNOWN_BUGS = dict.fromkeys(("approvals-not-yaml", "approvals-bad-date"), APPROVALS_BUG)
-
-
 def _params() -> list[Any]:
-    return [
-        pytest.param(
-            bad,
-            id=bad.name,
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[bad.name])]
-            if bad.name in KNOWN_BUGS
-            else [],
-        )
-        for bad in CATALOGUE
-    ]
+    return [pytest.param(bad, id=bad.name) for bad in CATALOGUE]
 
 
 @pytest.mark.parametrize("bad", _params())

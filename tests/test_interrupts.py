@@ -132,11 +132,6 @@ def test_ctrl_c_leaves_every_cassette_whole_and_no_temporary_file(
     assert not [p for p in (after_ctrl_c.root / "cassettes").rglob("*") if p.suffix == ".tmp"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="session.py: an interrupt during the prefetch drops every fetched completion, "
-    "so RunState.finish() has no judged case and writes no report (proposed fix in the notes)",
-)
 def test_ctrl_c_writes_the_report_of_what_finished(after_ctrl_c: Interrupted) -> None:
     report = json.loads((after_ctrl_c.root / "migrate-check-report" / "report.json").read_text())
     finished = {

@@ -99,9 +99,10 @@ class ApprovalStore:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
             data = yaml.safe_load(text)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = f"line {mark.line + 1}" if mark is not None else "line ?"
-            raise ApprovalsError(f"{path}: {line}: not valid YAML: {exc.problem}") from exc
+            from migrate_check.suite import yaml_error_line
+
+            line = yaml_error_line(exc, text)
+            raise ApprovalsError(f"{path}: line {line}: not valid YAML: {exc.problem}") from exc
         if data is None:
             return cls()
         entries = data.get("approvals") if isinstance(data, dict) else None

@@ -88,6 +88,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Retries of a failed live request, honouring retry-after (default 4)",
     )
     group.addoption(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="Seconds to wait for one live answer (default 60)",
+    )
+    group.addoption(
         "--accept",
         action="store_true",
         default=False,
@@ -168,6 +174,7 @@ def pytest_configure(config: pytest.Config) -> None:
         samples=config.getoption("samples"),
         concurrency=config.getoption("concurrency") or 8,
         max_retries=_max_retries(config.getoption("max_retries")),
+        timeout_s=_timeout(config.getoption("timeout")),
         approvals_file=_path_option(config, "approvals", "migrate_check_approvals"),
         accept=config.getoption("accept"),
         accept_reason=config.getoption("accept_reason"),
@@ -176,6 +183,10 @@ def pytest_configure(config: pytest.Config) -> None:
         write_reports=not config.getoption("no_report"),
     )
     state = RunState(settings)
+    try:
+        state.load_approvals()
+    except ValueError as exc:
+        raise pytest.UsageError(f"migrate-check approvals: {exc}") from None
     config.stash[run_state_key] = state
     config.hook.pytest_migrate_check_configure(config=config, register_check=_register_check())
 
@@ -185,6 +196,16 @@ def _max_retries(value: int | None) -> int:
         return 4
     if value < 0:
         raise pytest.UsageError(f"--max-retries: {value!r} must be 0 or more")
+    return value
+
+
+def _timeout(value: float | None) -> float:
+    from migrate_check.runner import timeout_from_env
+
+    if value is None:
+        return timeout_from_env()
+    if not 0 < value < float("inf"):
+        raise pytest.UsageError(f"--timeout: {value!r} must be a positive number of seconds")
     return value
 
 

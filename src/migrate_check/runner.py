@@ -261,7 +261,15 @@ class Runner:
             lane.progress.finished()
             return completion
 
-        samples = await asyncio.gather(*(one_sample() for _ in range(case.samples)))
+        tasks = [asyncio.ensure_future(one_sample()) for _ in range(case.samples)]
+        try:
+            samples = await asyncio.gather(*tasks)
+        except asyncio.CancelledError:
+            # Interrupted after every answer arrived: the router still saves the cassette,
+            # so keep the answers too, and the report shows what the cassettes hold.
+            if all(t.done() and not t.cancelled() and t.exception() is None for t in tasks):
+                results[(case.key, model)] = [t.result() for t in tasks]
+            raise
         # Saved as soon as the case is done (atomically), not at the end of the run: a
         # run that is killed keeps every case it finished.
         cassette._save()

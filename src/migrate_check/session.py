@@ -66,6 +66,7 @@ class RunSettings:
     samples: int | None = None
     concurrency: int = 8
     max_retries: int = 4
+    timeout_s: float = 60.0
     approvals_file: Path = Path("migrate-check-approvals.yaml")
     accept: bool = False
     accept_reason: str | None = None
@@ -91,6 +92,7 @@ class RunState:
         self._generated_at = ""
         self._run = RunResult(pair=self.settings.pair)
         self.shutdown_dates: dict[str, str] = {}
+        self._fetched_cases: dict[str, Case] = {}
 
     # -- suites -------------------------------------------------------------------------
     def load_suite(self, file: Path) -> Suite:
@@ -145,13 +147,20 @@ class RunState:
                 cassette_dir=self.settings.cassette_dir,
                 concurrency=self.settings.concurrency,
                 max_retries=self.settings.max_retries,
+                timeout_s=self.settings.timeout_s,
                 base_url=self.settings.base_url,
             ),
             self.record_hint,
         )
         pair = self.settings.pair
         models = [pair.baseline, pair.candidate]
-        self.completions.update(runner.fetch(todo, models))
+        self._fetched_cases.update((case.key, case) for case in todo)
+        try:
+            self.completions.update(runner.fetch(todo, models))
+        except KeyboardInterrupt:
+            # Keep what finished, so the report of an interrupted run shows it.
+            self.completions.update(runner.fetched)
+            raise
         if self.settings.record_mode != "none" and not self.shutdown_dates:
             self.shutdown_dates = runner.shutdown_dates(models)
 
@@ -176,10 +185,15 @@ class RunState:
 
     @property
     def approvals(self) -> ApprovalStore:
+        if self._approvals is None:
+            return self.load_approvals()
+        return self._approvals
+
+    def load_approvals(self) -> ApprovalStore:
+        """Read the approvals file once; `ApprovalsError` (a ValueError) names file and line."""
         from migrate_check.approvals import ApprovalStore
 
-        if self._approvals is None:
-            self._approvals = ApprovalStore.load(self.settings.approvals_file)
+        self._approvals = ApprovalStore.load(self.settings.approvals_file)
         return self._approvals
 
     def failing(self, result: CaseResult) -> bool:
@@ -229,6 +243,7 @@ class RunState:
         """Save accepted approvals and write the reports (the controller only, once)."""
         from migrate_check.report import ReportOptions, build_aggregates, verdict, write_reports
 
+        self._judge_unjudged()
         run = self.run_result()
         if self.settings.accept:
             store = self.approvals
@@ -253,6 +268,18 @@ class RunState:
             )
             self.report_paths = write_reports(run, options, aggregates=self._aggregates)
         self._run = run
+
+    def _judge_unjudged(self) -> None:
+        """After an interrupt, judge the cases whose answers both arrived, for the report."""
+        pair = self.settings.pair
+        for key, case in self._fetched_cases.items():
+            if key in self.results:
+                continue
+            if (key, pair.baseline) in self.completions and (
+                key,
+                pair.candidate,
+            ) in self.completions:
+                self.judge(case)
 
     def summary_lines(self) -> list[str]:
         """The terminal summary: verdict, counts per check, cost and latency, report paths."""

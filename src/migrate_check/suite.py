@@ -295,14 +295,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def yaml_error_line(exc: yaml.MarkedYAMLError, text: str) -> int:
+    """The 1-based line to blame: where the problem is, unless that is the end of the file
+    (an unclosed bracket or quote), where the construct that was left open starts."""
+    problem, context = exc.problem_mark, exc.context_mark
+    at_end = problem is not None and problem.index >= len(text.rstrip())
+    mark = context if (at_end and context is not None) else (problem or context)
+    return mark.line + 1 if mark is not None else 0
+
+
 def parse_suite_text(text: str, file: Path, display: Path | None = None) -> Suite:
     """Parse one suite document; `display` is the path shown in errors (relative if possible)."""
     shown = display or file
     try:
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        line = yaml_error_line(exc, text)
         problem = exc.problem or exc.context or "invalid YAML"
         raise SuiteError(shown, line, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
