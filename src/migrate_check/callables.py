@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -86,24 +87,42 @@ def _wants_completion(path: str, function: Callable[..., Any]) -> bool:
     return len(required) == 2 or any(p.name == "completion" for p in positional[1:2])
 
 
-def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Run `call` in a daemon thread, giving up after `timeout` seconds.
+class _Worker:
+    """One daemon thread that runs calls one at a time, reused until a call hangs.
 
     A daemon thread, not a thread pool: a call that never returns must not keep the
-    test process from exiting (pool threads are joined at exit).
+    test process from exiting (pool threads are joined at exit). A hung worker is
+    abandoned and the next call gets a fresh one; starting a thread per call would
+    cost more than most checks.
     """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="migrate-check callables", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            call, future = self.jobs.get()
+            try:
+                future.set_result(call())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+
+_workers = threading.local()
+
+
+def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Run `call` on this thread's worker, giving up after `timeout` seconds."""
+    worker: _Worker | None = getattr(_workers, "worker", None)
+    if worker is None:
+        worker = _workers.worker = _Worker()
     future: Future[Any] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(call())
-        except BaseException as exc:
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name=f"migrate-check {what}", daemon=True).start()
+    worker.jobs.put((call, future))
     try:
         return future.result(timeout=timeout)
     except FutureTimeout:
         if future.done():  # the callable itself raised TimeoutError: that is its answer
             raise
+        _workers.worker = None  # this worker is stuck in the call; never reuse it
         raise CheckRunError(f"{what} timed out after {timeout:g} s") from None

@@ -108,7 +108,7 @@ def _body_difference(left: Any, right: Any) -> str:
     return "request body differs"
 
 
-def _matchers() -> list[Any]:
+def matchers() -> list[Any]:
     from vcr import matchers
 
     return [matchers.method, _endpoint_matcher, _json_body_matcher]
@@ -223,7 +223,7 @@ def open_case_cassette(path: Path, record_mode: str) -> Any:
             serializer=yamlserializer,
             persister=AtomicPersister,
             record_mode=mode,
-            match_on=_matchers(),
+            match_on=matchers(),
             before_record_request=scrub_request,
             before_record_response=scrub_response,
         )
@@ -242,7 +242,7 @@ def _routing_cassette_class() -> Any:
         """The one patched cassette; every call goes to the current task's case cassette."""
 
         def _load(self) -> None:
-            self.children: list[Any] = []
+            self.children: dict[int, Any] = {}
 
         @property
         def _child(self) -> Any:
@@ -271,7 +271,7 @@ def _routing_cassette_class() -> Any:
             return self._child.find_requests_with_most_matches(request)
 
         def _save(self, force: bool = False) -> None:
-            for child in self.children:
+            for child in list(self.children.values()):
                 child._save(force=force)
 
     return RoutingCassette
@@ -292,13 +292,18 @@ def recording_session() -> Iterator[Any]:
 @contextlib.contextmanager
 def use_case_cassette(router: Any, cassette: Any) -> Iterator[None]:
     """Route the HTTP requests of the current task to `cassette`."""
-    if cassette not in router.children:
-        router.children.append(cassette)
+    router.children.setdefault(id(cassette), cassette)
     token = current_cassette.set(cassette)
     try:
         yield
     finally:
         current_cassette.reset(token)
+
+
+def release_case_cassette(router: Any, cassette: Any) -> None:
+    """Save a finished case's cassette now and stop holding it: memory stays flat."""
+    cassette._save()
+    router.children.pop(id(cassette), None)
 
 
 def write_interactions(path: Path, interactions: list[dict[str, Any]]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import json
 import logging
@@ -29,6 +30,7 @@ from migrate_check.recording import (
     endpoint_of,
     open_case_cassette,
     recording_session,
+    release_case_cassette,
     use_case_cassette,
 )
 
@@ -113,6 +115,7 @@ class RunnerSettings:
     max_retries: int = 4
     timeout_s: float = field(default_factory=timeout_from_env)
     progress: bool = True
+    replay_through_sdk: bool = False
     base_url: str | None = None
     api_key: str | None = None
 
@@ -122,8 +125,11 @@ RecordHint = Callable[[Case, str], str]
 
 @dataclass(frozen=True)
 class _Lane:
+    """One model's client and budgets: requests in flight, and cases with an open cassette."""
+
     client: Any
     limit: asyncio.Semaphore
+    open_cases: asyncio.Semaphore
     gate: RateGate
     progress: RequestProgress
 
@@ -141,12 +147,43 @@ def request_body(case: Case, model: str) -> dict[str, Any]:
     return {**case.request, "model": model}
 
 
+@functools.cache
+def _sdk_parameters(function: Any) -> frozenset[str]:
+    return frozenset(inspect.signature(function).parameters)
+
+
 def _split_params(method: Any, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Known SDK keyword arguments, and the rest passed through untouched as `extra_body`."""
-    known = set(inspect.signature(method).parameters)
+    known = _sdk_parameters(getattr(method, "__func__", method))
     params = {k: v for k, v in body.items() if k in known}
     extra = {k: v for k, v in body.items() if k not in known}
     return params, extra
+
+
+def processing_ms(header: str | None) -> float | None:
+    """The recorded `openai-processing-ms`: the server's own time, meaningful in replay."""
+    if header and header.replace(".", "", 1).isdigit():
+        return float(header)
+    return None
+
+
+def completion_from_http(
+    text: str, endpoint: str, streamed: bool, model: str, latency: float | None
+) -> Completion:
+    """One answer's body (JSON, or an event stream) as a Completion; unreadable is an error."""
+    from migrate_check.importing import openai_payloads as payloads
+
+    try:
+        if streamed:
+            return payloads.completion_from_sse(text, endpoint, model, latency)
+        data = json.loads(text)
+        if endpoint == "responses":
+            return payloads.completion_from_responses(data, model, latency)
+        return payloads.completion_from_chat(data, model, latency)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return Completion(
+            model=model, error=f"malformed response body: {type(exc).__name__}: {exc}"
+        )
 
 
 def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
@@ -181,8 +218,42 @@ class Runner:
         so the caller can judge and report it.
         """
         self.fetched = {}
+        if self.settings.record_mode == "none" and not self.settings.replay_through_sdk:
+            return self._replay_all(cases, models, self.fetched)
         with scrubbed_logs(self._secrets):
             return asyncio.run(self._fetch_all(cases, models, self.fetched))
+
+    def _replay_all(
+        self,
+        cases: Sequence[Case],
+        models: Sequence[str],
+        results: dict[tuple[str, str], list[Completion]],
+    ) -> dict[tuple[str, str], list[Completion]]:
+        """Offline: read each cassette and match its requests, with no HTTP in between."""
+        from migrate_check.replay import MissingRecording, RecordingMismatch, replay
+
+        for case in cases:
+            for model in models:
+                path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
+                try:
+                    completions = replay(path, case, model, request_body(case, model))
+                except MissingRecording:
+                    completions = [Completion(model=model, error=self._missing(case, model, path))]
+                except CassetteLoadError as exc:
+                    shown = CassetteLoadError(_shown(exc.path), exc.reason)
+                    completions = [
+                        Completion(model=model, error=f"{shown}; delete it and record again")
+                    ]
+                except RecordingMismatch as exc:
+                    completions = [
+                        Completion(
+                            model=model, error=self._mismatch_text(case, model, path, str(exc))
+                        )
+                    ]
+                if len(completions) < case.samples:
+                    completions = completions * case.samples
+                results[(case.key, model)] = completions
+        return results
 
     async def _fetch_all(
         self,
@@ -226,9 +297,22 @@ class Runner:
             timeout=self.settings.timeout_s,
             http_client=http_client,
         )
-        return _Lane(client, asyncio.Semaphore(self.settings.concurrency), gate, progress)
+        budget = self.settings.concurrency
+        return _Lane(client, asyncio.Semaphore(budget), asyncio.Semaphore(budget), gate, progress)
 
     async def _fetch_case(
+        self,
+        lane: _Lane,
+        router: Any,
+        case: Case,
+        model: str,
+        results: dict[tuple[str, str], list[Completion]],
+    ) -> None:
+        # Only as many cassettes open as requests can be in flight: memory stays flat.
+        async with lane.open_cases:
+            await self._fetch_open_case(lane, router, case, model, results)
+
+    async def _fetch_open_case(
         self,
         lane: _Lane,
         router: Any,
@@ -245,11 +329,7 @@ class Runner:
             results[(case.key, model)] = [failure] * case.samples
             return
         if self.settings.record_mode == "none" and len(cassette) == 0:
-            failure = Completion(
-                model=model,
-                error=f"no recording of case {case.key!r} on model {model!r} (looked for "
-                f"{path}); record it with: {self.record_hint(case, model)}",
-            )
+            failure = Completion(model=model, error=self._missing(case, model, path))
             results[(case.key, model)] = [failure] * case.samples
             return
 
@@ -272,14 +352,12 @@ class Runner:
             raise
         # Saved as soon as the case is done (atomically), not at the end of the run: a
         # run that is killed keeps every case it finished.
-        cassette._save()
+        release_case_cassette(router, cassette)
         results[(case.key, model)] = list(samples)
 
     async def _send(self, client: Any, case: Case, model: str, path: Path) -> Completion:
         import openai
         from vcr.errors import CannotOverwriteExistingCassetteException
-
-        from migrate_check.importing import openai_payloads as payloads
 
         body = request_body(case, model)
         resource = client.responses if case.api == "responses" else client.chat.completions
@@ -313,23 +391,14 @@ class Runner:
             lines = scrub_secrets(f"{type(exc).__name__}: {exc}", self._secrets).splitlines()
             return Completion(model=model, error=f"the call failed ({_shown(path)}): {lines[0]}")
         elapsed_ms = (time.perf_counter() - started) * 1000
-        header = raw.headers.get("openai-processing-ms")
-        latency = float(header) if header and header.replace(".", "", 1).isdigit() else None
+        latency = processing_ms(raw.headers.get("openai-processing-ms"))
         if latency is None and self.settings.record_mode != "none":
             latency = elapsed_ms
         text = content.decode("utf-8", errors="replace")
         endpoint = endpoint_of(raw.http_request.url.path)
-        try:
-            if case.request.get("stream"):
-                return payloads.completion_from_sse(text, endpoint, model, latency)
-            data = json.loads(text)
-            if endpoint == "responses":
-                return payloads.completion_from_responses(data, model, latency)
-            return payloads.completion_from_chat(data, model, latency)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            return Completion(
-                model=model, error=f"malformed response body: {type(exc).__name__}: {exc}"
-            )
+        return completion_from_http(
+            text, endpoint, bool(case.request.get("stream")), model, latency
+        )
 
     def shutdown_dates(self, models: Sequence[str]) -> dict[str, str]:
         """`shutdown_date` of each model from the live models list; what fails is left out."""
@@ -353,6 +422,12 @@ class Runner:
                     dates[model] = date
         return dates
 
+    def _missing(self, case: Case, model: str, path: Path) -> str:
+        return (
+            f"no recording of case {case.key!r} on model {model!r} (looked for "
+            f"{_shown(path)}); record it with: {self.record_hint(case, model)}"
+        )
+
     def _mismatch(self, case: Case, model: str, path: Path, exc: Any) -> str:
         details = []
         for _request, _ok, failed in getattr(exc, "similar_requests", [])[:1]:
@@ -360,6 +435,9 @@ class Runner:
         reason = "; ".join(d.splitlines()[0] for d in details if d) or "no recorded request matches"
         if getattr(exc, "reason", "") == "already_played":
             reason = "every recorded answer was already used (more samples than recorded?)"
+        return self._mismatch_text(case, model, path, reason)
+
+    def _mismatch_text(self, case: Case, model: str, path: Path, reason: str) -> str:
         return (
             f"the recording of case {case.key!r} on model {model!r} ({_shown(path)}) does not "
             f"match the case's request ({reason}); the case changed since it was recorded. "

@@ -48,8 +48,11 @@ class _LocatedList(list[Any]):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that keeps line numbers (1-based) for error messages."""
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """Safe YAML (libyaml's parser when present) that keeps line numbers for errors."""
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Located:

@@ -107,6 +107,7 @@ class LocalHTTPServer(ThreadingHTTPServer):
     """A threading server that carries the shared state for its handlers."""
 
     daemon_threads = True
+    request_queue_size = 128  # the default 5 refuses connections at concurrency 32
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], state: ServerState) -> None:
@@ -118,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
     """One connection; answers like api.openai.com."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
     server_version = "migrate-check-local"
     sys_version = ""
 

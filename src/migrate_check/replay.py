@@ -1,0 +1,92 @@
+"""Offline replay without HTTP: read a case's cassette with vcrpy and match its requests.
+
+With no network to reach, sending each request through the SDK and vcrpy's patched
+transport only to get the recorded bytes back is most of a replay's cost. Replay reads
+the same plain vcrpy cassette with vcrpy's own deserializer and request matching, and
+hands the recorded body to the same parser a live answer goes through, so both paths
+judge identical completions (a test holds them to that).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from migrate_check.model import Case, Completion
+from migrate_check.recording import AtomicPersister, CassetteLoadError, matchers
+
+# The URI a replayed request is matched with; host and port are not matched on.
+_REPLAY_BASE = "https://api.openai.com/v1"
+
+
+class MissingRecording(Exception):
+    """No cassette, or an empty one, for a case on a model."""
+
+
+class RecordingMismatch(Exception):
+    """The cassette exists but holds no (or too few) answers to the case's request."""
+
+
+def _live_request(case: Case, body: dict[str, Any]) -> Any:
+    from vcr.request import Request
+
+    endpoint = "responses" if case.api == "responses" else "chat/completions"
+    return Request("POST", f"{_REPLAY_BASE}/{endpoint}", json.dumps(body).encode(), {})
+
+
+def _header(headers: dict[str, Any], wanted: str) -> str | None:
+    for name, value in headers.items():
+        if name.lower() == wanted:
+            return str(value[0] if isinstance(value, list) and value else value)
+    return None
+
+
+def recorded_answers(path: Path, case: Case, body: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The recorded bodies (and `openai-processing-ms`) answering this request, in order.
+
+    Raises MissingRecording, RecordingMismatch or CassetteLoadError.
+    """
+    from vcr.filters import decode_response
+    from vcr.matchers import get_matchers_results, requests_match
+    from vcr.persisters.filesystem import CassetteNotFoundError
+    from vcr.serializers import yamlserializer
+
+    try:
+        requests, responses, *_ = AtomicPersister.load_cassette(path, yamlserializer)
+    except CassetteNotFoundError:
+        raise MissingRecording(str(path)) from None
+    if not requests:
+        raise MissingRecording(str(path))
+    live = _live_request(case, body)
+    used = matchers()
+    answers = []
+    for stored, response in zip(requests, responses, strict=False):
+        if requests_match(live, stored, used):
+            if _header(response.get("headers", {}), "content-encoding"):
+                response = decode_response(response)
+            raw = response.get("body", {}).get("string", b"")
+            text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
+            answers.append((text, _header(response.get("headers", {}), "openai-processing-ms")))
+    if not answers:
+        _, failures = get_matchers_results(live, requests[0], used)
+        reasons = [message.splitlines()[0] for _name, message in failures if message]
+        raise RecordingMismatch("; ".join(reasons) or "no recorded request matches")
+    if len(answers) < case.samples:
+        raise RecordingMismatch(f"{len(answers)} recorded answer(s) for {case.samples} samples")
+    return answers[: case.samples]
+
+
+def replay(path: Path, case: Case, model: str, body: dict[str, Any]) -> list[Completion]:
+    """Every sample of a case on a model, from its cassette (errors as exceptions)."""
+    from migrate_check.runner import completion_from_http, processing_ms
+
+    endpoint = "responses" if case.api == "responses" else "chat.completions"
+    streamed = bool(case.request.get("stream"))
+    return [
+        completion_from_http(text, endpoint, streamed, model, processing_ms(latency))
+        for text, latency in recorded_answers(path, case, body)
+    ]
+
+
+__all__ = ["CassetteLoadError", "MissingRecording", "RecordingMismatch", "replay"]
