@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from conftest import PAIR, write_suite
 from migrate_check.model import Case, Completion
 from migrate_check.runner import Runner, RunnerSettings
+from migrate_check.server import LocalServer
 from migrate_check.suite import load_suite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +31,9 @@ def _replay(cases: list[Case], through_sdk: bool) -> dict[tuple[str, str], list[
         base_url="http://127.0.0.1:9/v1",
         replay_through_sdk=through_sdk,
     )
-    return Runner(settings, lambda case, model: f"record {case.key} on {model}").fetch(cases, MODELS)
+    return Runner(settings, lambda case, model: f"record {case.key} on {model}").fetch(
+        cases, MODELS
+    )
 
 
 def test_direct_replay_equals_replay_through_the_sdk_on_the_bundled_example(
@@ -55,3 +60,38 @@ def test_both_paths_say_the_same_about_a_stale_or_missing_recording(
     assert "does not match the case's request (request body differs in temperature)" in stale_error
     assert missing_error.startswith(f"no recording of case {missing.key!r} on model 'gpt-4o-mini'")
     assert f"record {missing.key} on gpt-4o-mini" in missing_error
+
+
+def test_a_large_replay_read_in_a_second_process_reports_what_a_serial_one_does(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from migrate_check.background import MIN_CASES
+
+    cases = "".join(
+        f'  - id: c{n}\n    messages: [{{role: user, content: "Refund order {n}, please."}}]\n'
+        + ("    checks: [{assert: team_checks:is_baseline}]\n" if n % 50 == 0 else "")
+        for n in range(MIN_CASES + 10)
+    )
+    write_suite(pytester.path, "big", "suite: big\nchecks: [{similarity: 20}]\ncases:\n" + cases)
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY")
+    # In-process, the session's server thread is running, so replay stays serial here;
+    # a subprocess has one thread and reads the cassettes in a forked child.
+    serial = pytester.runpytest("--model-pair", PAIR, "--report-dir", "serial")
+    forked = pytester.runpytest_subprocess(
+        "--model-pair", PAIR, "--report-dir", "forked", "--log-cli-level=INFO"
+    )
+    forked.stdout.fnmatch_lines(
+        [f"*reading {MIN_CASES + 10} cases' cassettes in a second process*"]
+    )
+    expected = {"passed": MIN_CASES + 10 - 5, "failed": 5}
+    assert serial.parseoutcomes() == expected
+    assert forked.parseoutcomes() == expected
+
+    def report(folder: str) -> dict[str, object]:
+        data = json.loads((pytester.path / folder / "report.json").read_text())
+        data.pop("generated_at")
+        return data
+
+    assert report("forked") == report("serial")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import queue
+import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -112,8 +114,46 @@ class _Worker:
 _workers = threading.local()
 
 
+class _Alarm(Exception):
+    """Raised into a call by SIGALRM when its time is up."""
+
+
+def _on_main_thread_with_alarm() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
+    """The main thread's way: an interval timer interrupts the call, no thread hand-off.
+
+    The previous SIGALRM handler and timer (pytest-timeout's, say) are restored after.
+    """
+
+    def ring(signum: int, frame: Any) -> None:
+        raise _Alarm
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, timeout)
+    started = time.monotonic()
+    try:
+        return call()
+    except _Alarm:
+        raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if old_delay:
+            left = old_delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
 def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Run `call` on this thread's worker, giving up after `timeout` seconds."""
+    """Run `call`, giving up after `timeout` seconds.
+
+    On the main thread an interval timer interrupts it; elsewhere it runs on this
+    thread's worker thread.
+    """
+    if _on_main_thread_with_alarm():
+        return _call_with_alarm(call, timeout, what)
     worker: _Worker | None = getattr(_workers, "worker", None)
     if worker is None:
         worker = _workers.worker = _Worker()

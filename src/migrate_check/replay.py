@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.model import Case, Completion
-from migrate_check.recording import AtomicPersister, CassetteLoadError, matchers
+from migrate_check.recording import AtomicPersister, CassetteLoadError, endpoint_of, matchers
 
 # The URI a replayed request is matched with; host and port are not matched on.
 _REPLAY_BASE = "https://api.openai.com/v1"
@@ -33,6 +33,13 @@ def _live_request(case: Case, body: dict[str, Any]) -> Any:
 
     endpoint = "responses" if case.api == "responses" else "chat/completions"
     return Request("POST", f"{_REPLAY_BASE}/{endpoint}", json.dumps(body).encode(), {})
+
+
+def _stored_json(raw: Any) -> Any:
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
 
 
 def _header(headers: dict[str, Any], wanted: str) -> str | None:
@@ -62,7 +69,9 @@ def recorded_answers(path: Path, case: Case, body: dict[str, Any]) -> list[tuple
     used = matchers()
     answers = []
     for stored, response in zip(requests, responses, strict=False):
-        if requests_match(live, stored, used):
+        # The common case, decided without re-serialising the live body for every match.
+        same = stored.method == "POST" and endpoint_of(stored.path) == endpoint_of(live.path)
+        if same and _stored_json(stored.body) == body or requests_match(live, stored, used):
             if _header(response.get("headers", {}), "content-encoding"):
                 response = decode_response(response)
             raw = response.get("body", {}).get("string", b"")

@@ -230,30 +230,29 @@ class Runner:
         results: dict[tuple[str, str], list[Completion]],
     ) -> dict[tuple[str, str], list[Completion]]:
         """Offline: read each cassette and match its requests, with no HTTP in between."""
-        from migrate_check.replay import MissingRecording, RecordingMismatch, replay
-
         for case in cases:
             for model in models:
-                path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
-                try:
-                    completions = replay(path, case, model, request_body(case, model))
-                except MissingRecording:
-                    completions = [Completion(model=model, error=self._missing(case, model, path))]
-                except CassetteLoadError as exc:
-                    shown = CassetteLoadError(_shown(exc.path), exc.reason)
-                    completions = [
-                        Completion(model=model, error=f"{shown}; delete it and record again")
-                    ]
-                except RecordingMismatch as exc:
-                    completions = [
-                        Completion(
-                            model=model, error=self._mismatch_text(case, model, path, str(exc))
-                        )
-                    ]
-                if len(completions) < case.samples:
-                    completions = completions * case.samples
-                results[(case.key, model)] = completions
+                results[(case.key, model)] = self.replay_one(case, model)
         return results
+
+    def replay_one(self, case: Case, model: str) -> list[Completion]:
+        """Every sample of one case on one model from its cassette; failures as errors."""
+        from migrate_check.replay import MissingRecording, RecordingMismatch, replay
+
+        path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
+        try:
+            completions = replay(path, case, model, request_body(case, model))
+        except MissingRecording:
+            completions = [Completion(model=model, error=self._missing(case, model, path))]
+        except CassetteLoadError as exc:
+            shown = CassetteLoadError(_shown(exc.path), exc.reason)
+            completions = [Completion(model=model, error=f"{shown}; delete it and record again")]
+        except RecordingMismatch as exc:
+            error = self._mismatch_text(case, model, path, str(exc))
+            completions = [Completion(model=model, error=error)]
+        if len(completions) < case.samples:
+            completions = completions * case.samples
+        return completions
 
     async def _fetch_all(
         self,

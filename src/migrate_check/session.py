@@ -7,6 +7,7 @@ logic they must not (fetching, judging, failing rules, approvals, reports).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shlex
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -19,8 +20,12 @@ from migrate_check.suite import Suite, SuiteError, load_suite
 
 if TYPE_CHECKING:
     from migrate_check.approvals import ApprovalStore
+    from migrate_check.background import BackgroundReplay
     from migrate_check.checks import Check
     from migrate_check.report.pricing import PriceTable
+    from migrate_check.runner import Runner
+
+log = logging.getLogger("migrate_check")
 
 FAIL_ON = ("regressed", "changed")
 FAILING = {
@@ -93,6 +98,9 @@ class RunState:
         self._run = RunResult(pair=self.settings.pair)
         self.shutdown_dates: dict[str, str] = {}
         self._fetched_cases: dict[str, Case] = {}
+        self._shown_files: dict[Path, Path] = {}
+        self._background: BackgroundReplay | None = None
+        self._in_background: set[str] = set()
 
     # -- suites -------------------------------------------------------------------------
     def load_suite(self, file: Path) -> Suite:
@@ -110,6 +118,15 @@ class RunState:
         for case in suite.cases:
             self._build_checks(case, display)
         return suite
+
+    def _display(self, case: Case) -> Path:
+        """The suite's path as messages show it (resolved once per file, not per case)."""
+        if case.file is None:
+            return Path(case.suite)
+        shown = self._shown_files.get(case.file)
+        if shown is None:
+            shown = self._shown_files[case.file] = _relative(case.file, self.settings.rootdir)
+        return shown
 
     def _build_checks(self, case: Case, display: Path) -> list[Check]:
         from migrate_check.checks import CheckConfigError, build_check
@@ -138,7 +155,12 @@ class RunState:
         """Fetch every case not fetched yet, all at once, so requests overlap."""
         from migrate_check.runner import Runner, RunnerSettings
 
-        todo = [c for c in cases if (c.key, self.settings.pair.baseline) not in self.completions]
+        todo = [
+            c
+            for c in cases
+            if (c.key, self.settings.pair.baseline) not in self.completions
+            and c.key not in self._in_background
+        ]
         if not todo:
             return
         runner = Runner(
@@ -155,6 +177,8 @@ class RunState:
         pair = self.settings.pair
         models = [pair.baseline, pair.candidate]
         self._fetched_cases.update((case.key, case) for case in todo)
+        if self.settings.record_mode == "none" and self._replay_in_background(runner, todo):
+            return
         try:
             self.completions.update(runner.fetch(todo, models))
         except KeyboardInterrupt:
@@ -164,6 +188,20 @@ class RunState:
         if self.settings.record_mode != "none" and not self.shutdown_dates:
             self.shutdown_dates = runner.shutdown_dates(models)
 
+    def _replay_in_background(self, runner: Runner, cases: list[Case]) -> bool:
+        """Hand a large offline replay to a forked reader; False when that does not pay."""
+        from migrate_check import background
+
+        if len(cases) < background.MIN_CASES or not background.can_fork():
+            return False
+        pair = self.settings.pair
+        self._background = background.BackgroundReplay(
+            runner, cases, [pair.baseline, pair.candidate]
+        )
+        self._in_background.update(case.key for case in cases)
+        log.info("reading %d cases' cassettes in a second process", len(cases))
+        return True
+
     # -- judging ------------------------------------------------------------------------
     def judge(self, case: Case) -> CaseResult:
         """Judge one case (fetching it first if the prefetch did not)."""
@@ -171,10 +209,12 @@ class RunState:
 
         pair = self.settings.pair
         self.prefetch([case])
+        if self._background is not None and case.key in self._in_background:
+            self._in_background.discard(case.key)
+            self.completions.update(self._background.take(case))
         baseline = self.completions.pop((case.key, pair.baseline))
         candidate = self.completions.pop((case.key, pair.candidate))
-        display = _relative(case.file, self.settings.rootdir) if case.file else Path(case.suite)
-        checks = self._build_checks(case, display)
+        checks = self._build_checks(case, self._display(case))
         result = judge_case(case, baseline, candidate, checks, self.approvals)
         if self.settings.accept:
             for check in result.checks:
@@ -243,6 +283,8 @@ class RunState:
         """Save accepted approvals and write the reports (the controller only, once)."""
         from migrate_check.report import ReportOptions, build_aggregates, verdict, write_reports
 
+        if self._background is not None:
+            self._background.close()
         self._judge_unjudged()
         run = self.run_result()
         if self.settings.accept:

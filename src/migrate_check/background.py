@@ -1,0 +1,94 @@
+"""Offline replay in a second process, overlapped with judging.
+
+Reading two YAML cassettes per case costs about as much as pytest spends running the
+case, and pytest uses one core. A forked child reads the cassettes in the order the
+items will run and streams the completions back, so the parent judges case N while the
+child reads case N+1: a replay takes about the longer of the two, not their sum.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from migrate_check.model import Case, Completion
+
+# Below this many cases a second process costs more than it saves.
+MIN_CASES = 200
+_BATCH = 25
+
+Key = tuple[str, str]
+
+
+def can_fork() -> bool:
+    """Fork is safe only with one thread: another thread's locks would be copied held."""
+    return (
+        hasattr(os, "fork")
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _child(connection: Any, runner: Any, cases: Sequence[Case], models: Sequence[str]) -> None:
+    batch: list[tuple[Key, list[Completion]]] = []
+    for case in cases:
+        for model in models:
+            batch.append(((case.key, model), runner.replay_one(case, model)))
+        if len(batch) >= _BATCH:
+            connection.send(batch)
+            batch = []
+    connection.send(batch)
+    connection.send(None)
+    connection.close()
+
+
+class BackgroundReplay:
+    """Completions a forked child is reading; `take` waits for the ones asked for."""
+
+    def __init__(self, runner: Any, cases: Sequence[Case], models: Sequence[str]) -> None:
+        import migrate_check.replay  # noqa: F401 - imported before forking, not in the child
+
+        self._runner = runner
+        self._models = list(models)
+        self._ready: dict[Key, list[Completion]] = {}
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        self._connection: Any = receiver
+        self._process = context.Process(
+            target=_child, args=(sender, runner, list(cases), self._models), daemon=True
+        )
+        self._process.start()
+        sender.close()
+        self._done = False
+
+    def take(self, case: Case) -> dict[Key, list[Completion]]:
+        """The completions of one case on every model, read by the child (or here, if it died)."""
+        wanted = [(case.key, model) for model in self._models]
+        while not self._done and not all(key in self._ready for key in wanted):
+            try:
+                batch = self._connection.recv()
+            except (EOFError, OSError):
+                batch = None
+            if batch is None:
+                self._finish()
+            else:
+                self._ready.update(batch)
+        taken: dict[Key, list[Completion]] = {}
+        for key in wanted:
+            ready = self._ready.pop(key, None)
+            taken[key] = ready if ready is not None else self._runner.replay_one(case, key[1])
+        return taken
+
+    def _finish(self) -> None:
+        self._done = True
+        self._connection.close()
+        self._process.join(timeout=5)
+
+    def close(self) -> None:
+        if not self._done:
+            self._process.kill()
+            self._finish()
