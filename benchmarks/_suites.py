@@ -253,6 +253,20 @@ class Run:
     max_rss_mb: float
 
 
+BARE_TEST = """import pytest
+
+
+@pytest.mark.parametrize("i", range({n}))
+def test_x(i):
+    assert i >= 0
+"""
+
+
+def write_bare_tests(dest: Path, cases: int) -> None:
+    """The yardstick: bare pytest running `cases` trivial parametrized tests."""
+    (dest / "test_bare.py").write_text(BARE_TEST.format(n=cases), encoding="utf-8")
+
+
 def clean_env(base_url: str | None = None) -> dict[str, str]:
     """The environment for a child: no real OpenAI settings, a fake key, loopback only.
 

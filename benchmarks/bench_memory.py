@@ -24,18 +24,11 @@ from _suites import (
     run,
     summary_line,
     table,
+    write_bare_tests,
     write_suites,
 )
 
 from migrate_check.server import LocalServer
-
-BARE_TEST = """import pytest
-
-
-@pytest.mark.parametrize("i", range({n}))
-def test_x(i):
-    assert i >= 0
-"""
 
 
 def size_mb(path: Path) -> float:
@@ -58,7 +51,7 @@ def main() -> None:
         bare = root / "bare"
         bare.mkdir()
         (bare / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-        (bare / "test_bare.py").write_text(BARE_TEST.format(n=args.cases), encoding="utf-8")
+        write_bare_tests(bare, args.cases)
         print(f"{args.cases} cases in {len(specs)} suite files, 2 models")
 
         with LocalServer(latency_ms=0) as server:
