@@ -320,7 +320,7 @@ CATALOGUE = [
     ),
     Bad(
         "refusal",
-        "*candidate gpt-4.1-mini: I can't help with that.",
+        "*candidate gpt-4.1-mini: REFUSED: I can't help with that.",
         with_checks("similarity: {min: 80}"),
         args=("--fail-on", "changed"),
         setup=answers("hello there", None, refusal="I can't help with that."),

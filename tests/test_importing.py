@@ -368,3 +368,20 @@ def test_invalid_case_is_skipped_with_its_reason(tmp_path: Path) -> None:
     assert skipped.origin == f"{path}: line 2" and "role 'narrator'" in skipped.reason
     suite = load_suite(suite_path)
     assert [c.request for c in suite.cases] == [{"messages": REQUEST["messages"]}]
+
+
+def test_a_refusal_is_marked_as_one_in_both_apis() -> None:
+    from migrate_check.importing.openai_payloads import completion_from_chat
+
+    chat = completion_from_chat(
+        {"choices": [{"message": {"content": None, "refusal": "No."}, "finish_reason": "stop"}]},
+        "m",
+        None,
+    )
+    answer = completion_from_chat(
+        {"choices": [{"message": {"content": "Yes.", "refusal": None}, "finish_reason": "stop"}]},
+        "m",
+        None,
+    )
+    assert (chat.text, chat.refused) == ("No.", True)
+    assert (answer.text, answer.refused) == ("Yes.", False)

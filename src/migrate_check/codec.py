@@ -27,6 +27,7 @@ def completion_to_dict(c: Completion) -> dict[str, Any]:
         "latency_ms": c.latency_ms,
         "response_model": c.response_model,
         "error": c.error,
+        "refused": c.refused,
     }
 
 
@@ -40,6 +41,7 @@ def completion_from_dict(d: dict[str, Any]) -> Completion:
         latency_ms=d["latency_ms"],
         response_model=d["response_model"],
         error=d["error"],
+        refused=d.get("refused", False),
     )
 
 

@@ -31,6 +31,8 @@ def _evidence(evidence: Any) -> str:
 def _output(completion: Completion) -> str:
     if completion.error:
         return f"ERROR {completion.error}"
+    if completion.refused:
+        return _shorten(f"REFUSED: {completion.text}", _MAX_OUTPUT)
     if completion.tool_calls:
         calls = ", ".join(
             f"{c.name}({json.dumps(c.arguments, sort_keys=True)})" for c in completion.tool_calls

@@ -122,6 +122,7 @@ class Completion:
     latency_ms: float | None = None
     response_model: str | None = None
     error: str | None = None
+    refused: bool = False  # the text is the model's refusal, not an answer
 
     @cached_property
     def parsed(self) -> JsonParse:

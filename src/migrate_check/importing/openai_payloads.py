@@ -25,9 +25,11 @@ def completion_from_chat(body: dict[str, Any], model: str, latency_ms: float | N
     calls = list(message.get("tool_calls") or [])
     if message.get("function_call"):  # the legacy single-function form
         calls.append({"function": message["function_call"]})
+    content = _content_text(message.get("content"))
     return Completion(
         model=model,
-        text=_content_text(message.get("content")) or str(message.get("refusal") or ""),
+        text=content or str(message.get("refusal") or ""),
+        refused=not content and bool(message.get("refusal")),
         tool_calls=tuple(_chat_tool_call(c) for c in calls if isinstance(c, dict)),
         finish_reason=choice.get("finish_reason"),
         usage=chat_usage(body.get("usage")),
@@ -67,6 +69,7 @@ def completion_from_responses(
     return Completion(
         model=model,
         text="".join(texts) or "".join(refusals),
+        refused=not "".join(texts) and bool("".join(refusals)),
         tool_calls=tuple(calls),
         finish_reason=_responses_finish_reason(body, incomplete, bool(calls)),
         usage=responses_usage(body.get("usage")),
@@ -150,6 +153,7 @@ def _chat_stream(events: list[dict[str, Any]], model: str, latency_ms: float | N
     return Completion(
         model=model,
         text="".join(content) or "".join(refusal),
+        refused=not "".join(content) and bool("".join(refusal)),
         tool_calls=tuple(
             ToolCall(c["name"], parse_arguments(c["args"])) for _, c in sorted(calls.items())
         ),
