@@ -142,14 +142,27 @@ class Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------ dispatch
 
     def _handle(self, method: str) -> None:
+        # A request is in flight from its arrival until its answer starts: once the
+        # headers are out the client may read the answer and send its next request, and
+        # counting until the last write would overlap the two on a busy machine.
         stats = self.state.stats
         stats.enter()
+        self._in_flight = True
         try:
             self._dispatch(method)
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             self.close_connection = True
         finally:
-            stats.leave()
+            self._answer_started()
+
+    def _answer_started(self) -> None:
+        if getattr(self, "_in_flight", False):
+            self._in_flight = False
+            self.state.stats.leave()
+
+    def end_headers(self) -> None:
+        self._answer_started()
+        super().end_headers()
 
     def _dispatch(self, method: str) -> None:
         body = self._read_body()
