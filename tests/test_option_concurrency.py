@@ -23,16 +23,18 @@ def _suite(cases: int, samples: int = 1, marker: str = "") -> str:
 
 
 def test_requests_in_flight_stay_within_the_bound_per_model(
-    pytester: pytest.Pytester, live: LocalServer
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    live.set_latency(60)
-    write_suite(pytester.path, "many", _suite(24))
-    result = pytester.runpytest(
-        "--model-pair", PAIR, "--record-mode", "once", "--concurrency", "3", "--no-report"
-    )
+    # Its own server: requests that other tests left hanging must not count here.
+    with LocalServer(latency_ms=60) as own:
+        monkeypatch.setenv("OPENAI_BASE_URL", own.base_url)
+        write_suite(pytester.path, "many", _suite(24))
+        result = pytester.runpytest(
+            "--model-pair", PAIR, "--record-mode", "once", "--concurrency", "3", "--no-report"
+        )
     result.assert_outcomes(passed=24)
-    assert live.stats.completions == 48
-    assert 4 <= live.stats.max_in_flight <= 6  # two models, three each
+    assert own.stats.completions == 48
+    assert 4 <= own.stats.max_in_flight <= 6  # two models, three each
 
 
 def test_each_cassette_holds_exactly_its_own_case_samples(

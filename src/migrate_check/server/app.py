@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import random
 import socket
 import struct
@@ -21,6 +22,8 @@ from migrate_check.server import answers, wire
 from migrate_check.server.faults import FaultPlan, choose
 from migrate_check.server.prompt import BadRequest, Prompt, from_chat, from_responses
 from migrate_check.server.stats import Stats
+
+log = logging.getLogger("migrate_check.server")
 
 MODELS: dict[str, tuple[int, str | None]] = {
     # id: (created, shutdown_date)
@@ -113,6 +116,11 @@ class LocalHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], state: ServerState) -> None:
         super().__init__(address, Handler)
         self.state = state
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log instead of printing a traceback: a client that hangs up (as fault tests
+        make clients do) is routine for a test server, and its stderr is the tests'."""
+        log.debug("error while answering %s", client_address, exc_info=True)
 
 
 class Handler(BaseHTTPRequestHandler):
