@@ -172,7 +172,7 @@ GOOD_ANSWERS = answers("hello there", "hello there")
 
 CATALOGUE = [
     # -- the suite file, re-checked end to end --------------------------------------------
-    Bad("yaml-syntax", f"{SUITE_AT}:4: YAML syntax error*", "cases:\n  - id: a\n    x: [\n"),
+    Bad("yaml-syntax", f"{SUITE_AT}:3: YAML syntax error*", "cases:\n  - id: a\n    x: [\n"),
     Bad("unknown-top-key", f"{SUITE_AT}:1: unknown key 'suit'*", "suit: x\n" + ONE_CASE),
     Bad(
         "unknown-case-key",
@@ -269,7 +269,11 @@ CATALOGUE = [
         "*migrate_check_record_mode: 'bogus' is not one of none, once, new_episodes, all*",
         files={"pytest.ini": "[pytest]\nmigrate_check_record_mode = bogus\n"},
     ),
-    Bad("negative-retries", "*--max-retries: -1 must be 0 or more*", args=("--max-retries=-1",)),
+    Bad(
+        "negative-retries",
+        "*argument --max-retries: '-1' must be at least 0*",
+        args=("--max-retries=-1",),
+    ),
     Bad("zero-samples", "*--samples: '0' must be at least 1*", args=("--samples", "0")),
     # -- recordings --------------------------------------------------------------------------
     Bad(

@@ -49,7 +49,7 @@ def test_imported_answers_replay_as_recorded(corpus_import: Path) -> None:
     expected = {c.id: c for c in merge_prompts(collect([CORPUS]).prompts)}
     runner = Runner(
         RunnerSettings(record_mode="none", cassette_dir=corpus_import / "cassettes"),
-        lambda case, model: "",
+        lambda case, model, mode: "",
     )
     checked = 0
     for model in sorted({m for c in expected.values() for m in c.recordings}):

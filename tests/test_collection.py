@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import PAIR, TRIAGE_SUITE, write_suite
+from migrate_check.server import LocalServer
 
 
 def test_item_ids_are_file_and_case(pytester: pytest.Pytester, recorded: None) -> None:
@@ -69,3 +70,27 @@ def test_fail_on_changed_fails_changed_cases_too(pytester: pytest.Pytester, reco
     assert default.parseoutcomes().get("failed", 0) == 0
     assert changed >= 1
     strict.stdout.fnmatch_lines(["*changed*similarity*"])
+
+
+def test_no_request_is_sent_when_collection_fails(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    (pytester.path / "suites" / "broken.yaml").write_text("cases:\n  - id: [\n")
+    result = pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["suites/broken.yaml:2: YAML syntax error*"])
+    assert live.stats.completions == 0
+
+
+def test_two_suites_with_one_name_are_refused(pytester: pytest.Pytester, offline: None) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    other = pytester.path / "suites" / "more"
+    other.mkdir()
+    (other / "triage.yaml").write_text(
+        "cases:\n  - id: x\n    messages: [{role: user, content: hi}]\n"
+    )
+    result = pytester.runpytest("--model-pair", PAIR, "--collect-only")
+    result.stdout.fnmatch_lines(
+        ["*triage.yaml:1: suite name 'triage' is already used by suites/*triage.yaml*"]
+    )

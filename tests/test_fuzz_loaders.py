@@ -272,7 +272,7 @@ def test_a_generated_answer_replays_as_a_completion_or_an_error_never_a_crash(
             base_url="http://127.0.0.1:9/v1",
             api_key="sk-fuzz",
         ),
-        lambda case, model: "record it",
+        lambda case, model, mode: "record it",
     )
     (completion,) = runner.fetch([case], ["gpt-4o-mini"])[(case.key, "gpt-4o-mini")]
     assert completion.error is None or "\n" not in completion.error

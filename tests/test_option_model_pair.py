@@ -58,3 +58,30 @@ def test_the_plugin_loads_without_pytest_xdist(pytester: pytest.Pytester, offlin
     result = pytester.runpytest("-p", "no:xdist", "--model-pair", PAIR, "--collect-only", "-q")
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
     result.stdout.fnmatch_lines(["suites/triage.yaml::refund"])
+
+
+def test_a_pair_of_fine_tunes_prints_as_it_parses() -> None:
+    pair = parse_model_pair("ft:gpt-4o-mini:acme::abc,gpt-4.1-mini")
+    assert parse_model_pair(str(pair)) == pair
+
+
+FAKE_PEERS = """
+def pytest_addoption(parser):
+    # What pytest-timeout and pytest-recording register.
+    parser.addoption("--timeout", type=float)
+    parser.addoption(
+        "--record-mode", default="none", choices=["none", "once", "new_episodes", "all", "rewrite"]
+    )
+"""
+
+
+def test_the_plugin_lives_beside_pytest_timeout_and_pytest_recording(
+    pytester: pytest.Pytester, offline: None
+) -> None:
+    pytester.makepyfile(fake_peers=FAKE_PEERS)
+    pytester.syspathinsert()
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    pytester.makeini(f"[pytest]\nmodel_pair = {PAIR}\nmigrate_check_record_mode = once\n")
+    result = pytester.runpytest("-p", "fake_peers", "--collect-only", "-q", "--timeout", "5")
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines(["suites/triage.yaml::refund"])

@@ -31,7 +31,7 @@ def _replay(cases: list[Case], through_sdk: bool) -> dict[tuple[str, str], list[
         base_url="http://127.0.0.1:9/v1",
         replay_through_sdk=through_sdk,
     )
-    return Runner(settings, lambda case, model: f"record {case.key} on {model}").fetch(
+    return Runner(settings, lambda case, model, mode: f"record {case.key} on {model}").fetch(
         cases, MODELS
     )
 

@@ -19,7 +19,7 @@ cases:
 
 # (name, suite text, expected line, expected case, expected words in the message)
 CATALOGUE = [
-    ("yaml-syntax", "cases:\n  - id: a\n    messages: [\n", 4, None, "YAML syntax error"),
+    ("yaml-syntax", "cases:\n  - id: a\n    messages: [\n", 3, None, "YAML syntax error"),
     ("empty-file", "", 1, None, "the suite is empty"),
     ("not-a-mapping", "- a\n- b\n", 1, None, "must be a mapping"),
     ("no-cases", "suite: x\n", 1, None, "no 'cases:' list"),
@@ -95,6 +95,13 @@ CATALOGUE = [
         2,
         None,
         "each check is one 'name: options' pair",
+    ),
+    (
+        "date-in-request",
+        "cases:\n  - id: a\n    messages: [{role: user, content: 2024-05-01}]\n",
+        2,
+        "a",
+        "JSON cannot carry",
     ),
     (
         "description-not-string",

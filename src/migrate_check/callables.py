@@ -36,16 +36,18 @@ def import_callable(path: str) -> Callable[..., Any]:
     if not module_name or not attribute:
         raise CheckConfigError(f"{path!r} must look like 'pkg.module:function'")
     try:
-        target: Any = importlib.import_module(module_name)
+        target: object = importlib.import_module(module_name)
         for part in attribute.split("."):
             target = getattr(target, part)
-    except ImportError as exc:
+    except (ImportError, AttributeError) as exc:
         raise CheckConfigError(f"cannot import {path!r}: {exc}") from exc
-    except AttributeError as exc:
-        raise CheckConfigError(f"cannot import {path!r}: {exc}") from exc
+    except Exception as exc:  # the team's module failed while importing (SyntaxError, ...)
+        raise CheckConfigError(
+            f"cannot import {path!r}: {type(exc).__name__}: {exc}".splitlines()[0]
+        ) from exc
     if not callable(target):
         raise CheckConfigError(f"{path!r} is not callable")
-    return target  # type: ignore[no-any-return]
+    return target
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,9 @@ class _Worker:
 _workers = threading.local()
 
 
-class _Alarm(Exception):
-    """Raised into a call by SIGALRM when its time is up."""
+class _Alarm(BaseException):
+    """Raised into a call by SIGALRM when its time is up; a BaseException, so a team's
+    `except Exception` cannot swallow it and return a value as if nothing happened."""
 
 
 def _on_main_thread_with_alarm() -> bool:

@@ -54,7 +54,9 @@ class ModelPair:
     candidate: str
 
     def __str__(self) -> str:
-        return f"{self.baseline}:{self.candidate}"
+        """As `--model-pair` takes it: `A,B` when a name holds ':' (fine-tunes)."""
+        separator = "," if ":" in self.baseline + self.candidate else ":"
+        return f"{self.baseline}{separator}{self.candidate}"
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,6 @@ class RateGate:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._resume_at = 0.0
-        self.pauses = 0
 
     def delay(self) -> float:
         return max(0.0, self._resume_at - self._clock())
@@ -61,7 +60,6 @@ class RateGate:
         resume = self._clock() + seconds
         if resume > self._resume_at:
             self._resume_at = resume
-            self.pauses += 1
 
     def observe(self, status: int, headers: Mapping[str, str]) -> None:
         """Learn from one answer: a 429's `retry-after`, or a spent budget's reset time."""

@@ -16,8 +16,8 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,22 +35,9 @@ from migrate_check.recording import (
 )
 
 REPLAY_API_KEY = "replay-without-key"
-#: Seconds to wait for one live answer; until a `--timeout` option exists, set it here.
-TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
-DEFAULT_TIMEOUT_S = 60.0
 SECRET_ENV = ("OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "AZURE_OPENAI_API_KEY")
 _SDK_PREFIX = re.compile(r"^Error code: \d+( - )?")
 _KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
-
-
-def timeout_from_env(environ: Mapping[str, str] | None = None) -> float:
-    """The per-request timeout from `MIGRATE_CHECK_TIMEOUT_S`, else 60 s (unreadable: 60 s)."""
-    text = (os.environ if environ is None else environ).get(TIMEOUT_ENV, "")
-    try:
-        value = float(text)
-    except ValueError:
-        return DEFAULT_TIMEOUT_S
-    return value if 0 < value < float("inf") else DEFAULT_TIMEOUT_S
 
 
 # A secret header's value in a logged header list or dict: `(b'set-cookie', b'...')`
@@ -113,14 +100,14 @@ class RunnerSettings:
     cassette_dir: Path = Path("cassettes")
     concurrency: int = 8
     max_retries: int = 4
-    timeout_s: float = field(default_factory=timeout_from_env)
+    timeout_s: float = 60.0
     progress: bool = True
     replay_through_sdk: bool = False
     base_url: str | None = None
     api_key: str | None = None
 
 
-RecordHint = Callable[[Case, str], str]
+RecordHint = Callable[[Case, str, str], str]  # (case, model, record mode) -> a command
 
 
 @dataclass(frozen=True)
@@ -250,6 +237,9 @@ class Runner:
         except RecordingMismatch as exc:
             error = self._mismatch_text(case, model, path, str(exc))
             completions = [Completion(model=model, error=error)]
+        except Exception as exc:  # one unreadable case must not stop the run
+            error = f"cannot replay {_shown(path)}: {type(exc).__name__}: {exc}"
+            completions = [Completion(model=model, error=error.splitlines()[0])]
         if len(completions) < case.samples:
             completions = completions * case.samples
         return completions
@@ -344,10 +334,12 @@ class Runner:
         try:
             samples = await asyncio.gather(*tasks)
         except asyncio.CancelledError:
-            # Interrupted after every answer arrived: the router still saves the cassette,
-            # so keep the answers too, and the report shows what the cassettes hold.
             if all(t.done() and not t.cancelled() and t.exception() is None for t in tasks):
+                # Every answer arrived: the router saves the cassette, keep the answers too.
                 results[(case.key, model)] = [t.result() for t in tasks]
+            else:
+                # Some samples only: not saved, so the next run records the case whole.
+                router.children.pop(id(cassette), None)
             raise
         # Saved as soon as the case is done (atomically), not at the end of the run: a
         # run that is killed keeps every case it finished.
@@ -424,7 +416,7 @@ class Runner:
     def _missing(self, case: Case, model: str, path: Path) -> str:
         return (
             f"no recording of case {case.key!r} on model {model!r} (looked for "
-            f"{_shown(path)}); record it with: {self.record_hint(case, model)}"
+            f"{_shown(path)}); record it with: {self.record_hint(case, model, 'once')}"
         )
 
     def _mismatch(self, case: Case, model: str, path: Path, exc: Any) -> str:
@@ -440,7 +432,7 @@ class Runner:
         return (
             f"the recording of case {case.key!r} on model {model!r} ({_shown(path)}) does not "
             f"match the case's request ({reason}); the case changed since it was recorded. "
-            f"Record it again with: {self.record_hint(case, model).replace('once', 'all')}"
+            f"Record it again with: {self.record_hint(case, model, 'all')}"
         )
 
 

@@ -62,6 +62,11 @@ def parse_model_pair(text: str) -> ModelPair:
 class RunSettings:
     """Everything a run needs to know, resolved from options and ini values."""
 
+    @property
+    def owned_dirs(self) -> frozenset[Path]:
+        """Folders the plugin writes YAML into, which collection must not read as suites."""
+        return frozenset({self.cassette_dir, self.report_dir})
+
     pair: ModelPair
     rootdir: Path
     record_mode: str = "none"
@@ -99,6 +104,8 @@ class RunState:
         self.shutdown_dates: dict[str, str] = {}
         self._fetched_cases: dict[str, Case] = {}
         self._shown_files: dict[Path, Path] = {}
+        self._suite_files: dict[str, Path] = {}
+        self.write_error: str | None = None
         self._background: BackgroundReplay | None = None
         self._in_background: set[str] = set()
 
@@ -107,6 +114,15 @@ class RunState:
         """Load a suite and prepare its checks, so every mistake surfaces at collection."""
         display = _relative(file, self.settings.rootdir)
         suite = load_suite(file, display)
+        other = self._suite_files.setdefault(suite.name, file)
+        if other != file:
+            # Same name, same case keys, same cassettes: the two would overwrite each other.
+            raise SuiteError(
+                display,
+                1,
+                f"suite name {suite.name!r} is already used by "
+                f"{_relative(other, self.settings.rootdir)}; set 'suite:' in one of them",
+            )
         if self.settings.samples is not None:
             suite = replace(
                 suite, cases=tuple(replace(c, samples=self.settings.samples) for c in suite.cases)
@@ -141,14 +157,14 @@ class RunState:
         return built
 
     # -- fetching -----------------------------------------------------------------------
-    def record_hint(self, case: Case, model: str) -> str:
-        """The command that records a missing cassette, for error messages."""
+    def record_hint(self, case: Case, model: str, mode: str = "once") -> str:
+        """The command that records a missing (or re-records a stale) cassette."""
         target = case.key
         if case.file is not None:
             target = f"{_relative(case.file, self.settings.rootdir)}::{case.id}"
         return (
             f"OPENAI_API_KEY=... pytest {shlex.quote(target)} "
-            f"--model-pair {self.settings.pair} --record-mode once"
+            f"--model-pair {shlex.quote(str(self.settings.pair))} --record-mode {mode}"
         )
 
     def prefetch(self, cases: Iterable[Case]) -> None:
@@ -181,8 +197,8 @@ class RunState:
             return
         try:
             self.completions.update(runner.fetch(todo, models))
-        except KeyboardInterrupt:
-            # Keep what finished, so the report of an interrupted run shows it.
+        except BaseException:
+            # Ctrl-C or an exhausted quota: keep what finished, so the report shows it.
             self.completions.update(runner.fetched)
             raise
         if self.settings.record_mode != "none" and not self.shutdown_dates:
@@ -256,17 +272,22 @@ class RunState:
         return run_case
 
     # -- xdist --------------------------------------------------------------------------
-    def worker_results(self) -> list[dict[str, Any]]:
+    def worker_results(self) -> dict[str, Any]:
+        """What an xdist worker hands the controller: its judged cases and what it learnt."""
         from migrate_check.codec import result_to_dict
 
-        return [result_to_dict(r) for r in self.results.values()]
+        return {
+            "results": [result_to_dict(r) for r in self.results.values()],
+            "shutdown_dates": self.shutdown_dates,
+        }
 
-    def merge_worker_results(self, data: list[dict[str, Any]]) -> None:
+    def merge_worker_results(self, data: dict[str, Any]) -> None:
         from migrate_check.codec import result_from_dict
 
-        for item in data:
+        for item in data["results"]:
             result = result_from_dict(item)
             self.results[result.case.key] = result
+        self.shutdown_dates.update(data["shutdown_dates"])
 
     # -- finishing ----------------------------------------------------------------------
     def run_result(self, extra: Sequence[CaseResult] = ()) -> RunResult:
@@ -279,37 +300,47 @@ class RunState:
             started_at=self.started_at,
         )
 
-    def finish(self) -> None:
-        """Save accepted approvals and write the reports (the controller only, once)."""
+    def finish(self, interrupted: bool = False) -> bool:
+        """Save accepted approvals and write the reports (the controller only, once).
+
+        False when a file could not be written; the summary then says which.
+        """
         from migrate_check.report import ReportOptions, build_aggregates, verdict, write_reports
 
         if self._background is not None:
             self._background.close()
-        self._judge_unjudged()
+        if interrupted:
+            self._judge_unjudged()
         run = self.run_result()
-        if self.settings.accept:
-            store = self.approvals
-            today = dt.date.today()
-            for result in run.cases:
-                if any(c.approved for c in result.checks):
-                    store.record(result, self.settings.accept_reason, today)
-            store.save(self.settings.approvals_file)
         prices = self.settings.prices or load_prices(None, ())
         self._generated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._aggregates = build_aggregates(run, prices, self.shutdown_dates)
         self._verdict = verdict(
             self._aggregates, fail_on_changed=self.settings.fail_on == "changed"
         )
-        if self.settings.write_reports and run.cases:
-            options = ReportOptions(
-                out_dir=self.settings.report_dir,
-                prices=prices,
-                generated_at=self._generated_at,
-                shutdown_dates=self.shutdown_dates,
-                fail_on_changed=self.settings.fail_on == "changed",
-            )
-            self.report_paths = write_reports(run, options, aggregates=self._aggregates)
         self._run = run
+        try:
+            if self.settings.accept:
+                store = self.approvals
+                today = dt.date.today()
+                for result in run.cases:
+                    if any(c.approved for c in result.checks):
+                        store.record(result, self.settings.accept_reason, today)
+                store.save(self.settings.approvals_file)
+            if self.settings.write_reports:
+                options = ReportOptions(
+                    out_dir=self.settings.report_dir,
+                    prices=prices,
+                    generated_at=self._generated_at,
+                    shutdown_dates=self.shutdown_dates,
+                    fail_on_changed=self.settings.fail_on == "changed",
+                )
+                self.report_paths = write_reports(run, options, aggregates=self._aggregates)
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            self.write_error = f"could not write{where}: {exc.strerror or exc}"
+            return False
+        return True
 
     def _judge_unjudged(self) -> None:
         """After an interrupt, judge the cases whose answers both arrived, for the report."""
@@ -327,6 +358,8 @@ class RunState:
         """The terminal summary: verdict, counts per check, cost and latency, report paths."""
         from migrate_check.report import summary_lines
 
+        if self.write_error:
+            return [f"migrate-check: {self.write_error}"]
         if self._aggregates is None or not self._run.cases:
             return ["no case was judged"]
         paths = [_relative(p, self.settings.rootdir) for p in self.report_paths]

@@ -7,6 +7,7 @@ because a suite is written by hand and a traceback tells its author nothing.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -187,6 +188,14 @@ class _SuiteReader:
                 request["input"] = _plain(node["input"])
             else:
                 raise self.error(node.line, "a responses case needs 'input'", case_id)
+        try:
+            json.dumps(request)
+        except (TypeError, ValueError) as exc:
+            raise self.error(
+                node.line,
+                f"the request holds a value JSON cannot carry ({exc}); quote it in the YAML",
+                case_id,
+            ) from None
         checks = suite_checks + self._checks(node, case_id)
         return Case(
             suite=suite,
@@ -302,9 +311,13 @@ def yaml_error_line(exc: yaml.MarkedYAMLError, text: str) -> int:
     """The 1-based line to blame: where the problem is, unless that is the end of the file
     (an unclosed bracket or quote), where the construct that was left open starts."""
     problem, context = exc.problem_mark, exc.context_mark
-    at_end = problem is not None and problem.index >= len(text.rstrip())
-    mark = context if (at_end and context is not None) else (problem or context)
-    return mark.line + 1 if mark is not None else 0
+    end = len(text.rstrip())
+    if problem is not None and problem.index >= end:
+        if context is not None and context.index < end:
+            return int(context.line) + 1
+        return text.rstrip().count("\n") + 1  # the last line that holds anything
+    mark = problem or context
+    return int(mark.line) + 1 if mark is not None else 0
 
 
 def parse_suite_text(text: str, file: Path, display: Path | None = None) -> Suite:
@@ -339,12 +352,16 @@ def load_suite(file: Path, display: Path | None = None) -> Suite:
 _CASES_KEY = re.compile(r"^cases\s*:", re.MULTILINE)
 
 
+_HEAD_BYTES = 256 * 1024
+
+
 def looks_like_suite(file: Path) -> bool:
     """Cheap test used at collection: a YAML file with a top-level `cases:` key."""
     if file.suffix not in (".yaml", ".yml"):
         return False
     try:
-        head = file.read_text(encoding="utf-8", errors="replace")
+        with file.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return False
     return _CASES_KEY.search(head) is not None

@@ -15,7 +15,12 @@ from migrate_check.checks.base import (
     Observation,
     SideBySideCheck,
 )
-from migrate_check.checks.registry import build_check, check_names, register_check
+from migrate_check.checks.registry import (
+    build_check,
+    check_names,
+    forget_team_checks,
+    register_check,
+)
 from migrate_check.checks.verdict import NoiseFloor
 
 __all__ = [
@@ -28,5 +33,6 @@ __all__ = [
     "SideBySideCheck",
     "build_check",
     "check_names",
+    "forget_team_checks",
     "register_check",
 ]

@@ -32,13 +32,27 @@ _BUILTIN_MODULES = (
 _registry: dict[str, type[Check]] = {}
 _built: dict[tuple[str, str, Path], Check] = {}
 _loaded = False
+_team_names: set[str] = set()  # registered through register_check, not built in
 
 
 def register_check(cls: type[Check]) -> type[Check]:
     """Class decorator: make `cls` usable in suites under `cls.name`."""
     _ensure_loaded()
     _add(cls)
+    _team_names.add(cls.name)
     return cls
+
+
+def forget_team_checks() -> None:
+    """Drop checks a session registered (and every prepared check), when it ends.
+
+    A process that runs pytest again (pytester does) registers its conftest's checks
+    anew, and those are new classes under the same names.
+    """
+    for name in _team_names:
+        _registry.pop(name, None)
+    _team_names.clear()
+    _built.clear()
 
 
 def _add(cls: type[Check]) -> None:

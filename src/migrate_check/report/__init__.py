@@ -18,7 +18,6 @@ from migrate_check.report.summary import summary_lines
 from migrate_check.report.verdict import Verdict, verdict
 
 __all__ = [
-    "DEFAULT_REPORT_DIR",
     "Aggregates",
     "ModelPrice",
     "PriceTable",
@@ -30,7 +29,6 @@ __all__ = [
     "write_reports",
 ]
 
-DEFAULT_REPORT_DIR = "migrate-check-report"
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 

@@ -1,0 +1,240 @@
+"""Command-line and ini options, and turning them into one `RunSettings`.
+
+Every default lives here once. Paths follow pytest's convention: a path typed on the
+command line is relative to where pytest was started, an ini path to the rootdir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from migrate_check.recording import RECORD_MODES
+from migrate_check.session import (
+    FAIL_ON,
+    ModelPairError,
+    RunSettings,
+    load_prices,
+    parse_model_pair,
+)
+
+DEFAULT_CONCURRENCY = 8
+DEFAULT_MAX_RETRIES = 4
+DEFAULT_CASSETTE_DIR = "cassettes"
+DEFAULT_REPORT_DIR = "migrate-check-report"
+DEFAULT_APPROVALS = "migrate-check-approvals.yaml"
+TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
+DEFAULT_TIMEOUT_S = 60.0
+
+
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
+    return value
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """The `migrate-check` option group and its ini options."""
+    group = parser.getgroup("migrate-check", "migrate-check: compare two models on prompt suites")
+    group.addoption(
+        "--model-pair",
+        metavar="BASELINE:CANDIDATE",
+        help="Compare the two models on the suite files given, e.g. gpt-4o-mini:gpt-4.1-mini",
+    )
+    # pytest-recording registers the same option, with the same words and meanings; this
+    # hook runs after it (trylast), so when it is installed its option serves both.
+    with contextlib.suppress(ValueError):
+        group.addoption(
+            "--record-mode",
+            choices=RECORD_MODES,
+            default=None,
+            help="vcrpy record mode for cassettes; default 'none' never touches the network",
+        )
+    group.addoption(
+        "--cassette-dir",
+        metavar="DIR",
+        help=f"Where cassettes live (default: {DEFAULT_CASSETTE_DIR})",
+    )
+    group.addoption(
+        "--report-dir",
+        metavar="DIR",
+        help=f"Where reports are written (default: {DEFAULT_REPORT_DIR})",
+    )
+    group.addoption(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="Fail a case on 'regressed' (and error, the default) or also on 'changed'",
+    )
+    group.addoption(
+        "--samples",
+        type=_whole_number(1),
+        metavar="N",
+        help="Sample each model N times per case to measure the noise floor",
+    )
+    group.addoption(
+        "--concurrency",
+        type=_whole_number(1),
+        metavar="N",
+        help=f"Requests in flight per model when recording (default {DEFAULT_CONCURRENCY})",
+    )
+    group.addoption(
+        "--max-retries",
+        type=_whole_number(0),
+        metavar="N",
+        help=f"Retries of a failed live request, honouring retry-after "
+        f"(default {DEFAULT_MAX_RETRIES})",
+    )
+    group.addoption(
+        "--request-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help=f"Seconds to wait for one live answer (default {DEFAULT_TIMEOUT_S:g}, "
+        f"or ${TIMEOUT_ENV})",
+    )
+    group.addoption(
+        "--accept",
+        action="store_true",
+        default=False,
+        help="Approve the current changed and regressed results into the approvals file",
+    )
+    group.addoption("--accept-reason", metavar="TEXT", help="Why the accepted changes are fine")
+    group.addoption(
+        "--approvals", metavar="FILE", help=f"Approvals file (default: {DEFAULT_APPROVALS})"
+    )
+    group.addoption(
+        "--prices", metavar="FILE", help="A price table (JSON) overriding the shipped one"
+    )
+    group.addoption(
+        "--no-report",
+        action="store_true",
+        default=False,
+        help="Do not write the JSON, Markdown and HTML reports",
+    )
+    parser.addini(
+        "model_pair", "Models compared when --model-pair is not given (BASELINE:CANDIDATE)"
+    )
+    parser.addini(
+        "migrate_check_cassette_dir", "Where cassettes live", default=DEFAULT_CASSETTE_DIR
+    )
+    parser.addini("migrate_check_report_dir", "Where reports go", default=DEFAULT_REPORT_DIR)
+    parser.addini("migrate_check_approvals", "Approvals file", default=DEFAULT_APPROVALS)
+    parser.addini("migrate_check_prices", "A price table (JSON) overriding the shipped one")
+    parser.addini("migrate_check_record_mode", "Default record mode", default="none")
+    parser.addini(
+        "migrate_check_request_timeout", "Seconds to wait for one live answer", default=""
+    )
+    parser.addini(
+        "migrate_check_price_overrides",
+        "Prices per 1M tokens, one 'model = input/cached_input/output' a line",
+        type="linelist",
+        default=[],
+    )
+
+
+def _path(config: pytest.Config, option: str, ini: str) -> Path | None:
+    """A command-line path from the invocation folder, else an ini path from the rootdir."""
+    given = config.getoption(option)
+    if given:
+        return config.invocation_params.dir / str(given)
+    value = config.getini(ini)
+    return config.rootpath / str(value) if value else None
+
+
+def _given_on_command_line(config: pytest.Config, flag: str) -> bool:
+    return any(arg == flag or arg.startswith(f"{flag}=") for arg in config.invocation_params.args)
+
+
+def _record_mode(config: pytest.Config) -> str:
+    # pytest-recording's option has a default of its own, so read ours from the ini
+    # unless the flag was really given.
+    if _given_on_command_line(config, "--record-mode"):
+        mode = str(config.getoption("record_mode"))
+    else:
+        mode = config.getini("migrate_check_record_mode")
+    mode = "all" if mode == "rewrite" else mode  # pytest-recording's word for it
+    if mode not in RECORD_MODES:
+        raise pytest.UsageError(
+            f"migrate_check_record_mode: {mode!r} is not one of {', '.join(RECORD_MODES)}"
+        )
+    return mode
+
+
+def _timeout(config: pytest.Config) -> float:
+    given: float | None = config.getoption("request_timeout")
+    if given is not None:
+        return given
+    for source, text in (
+        ("migrate_check_request_timeout", config.getini("migrate_check_request_timeout")),
+        (TIMEOUT_ENV, os.environ.get(TIMEOUT_ENV, "")),
+    ):
+        if text:
+            try:
+                return _seconds(text)
+            except argparse.ArgumentTypeError as exc:
+                raise pytest.UsageError(f"{source}: {exc}") from None
+    return DEFAULT_TIMEOUT_S
+
+
+def settings_from(config: pytest.Config) -> RunSettings | None:
+    """The run's settings, or None without a model pair; mistakes are `UsageError`s."""
+    pair_text = config.getoption("model_pair") or config.getini("model_pair")
+    if not pair_text:
+        return None
+    try:
+        pair = parse_model_pair(pair_text)
+    except ModelPairError as exc:
+        raise pytest.UsageError(f"--model-pair: {exc}") from None
+    if config.getoption("accept_reason") and not config.getoption("accept"):
+        raise pytest.UsageError("--accept-reason goes with --accept")
+    try:
+        prices = load_prices(
+            _path(config, "prices", "migrate_check_prices"),
+            config.getini("migrate_check_price_overrides"),
+        )
+    except ValueError as exc:
+        raise pytest.UsageError(f"migrate-check prices: {exc}") from None
+    retries = config.getoption("max_retries")
+    return RunSettings(
+        pair=pair,
+        rootdir=config.rootpath,
+        record_mode=_record_mode(config),
+        cassette_dir=_path(config, "cassette_dir", "migrate_check_cassette_dir")
+        or config.rootpath / DEFAULT_CASSETTE_DIR,
+        report_dir=_path(config, "report_dir", "migrate_check_report_dir")
+        or config.rootpath / DEFAULT_REPORT_DIR,
+        fail_on=config.getoption("fail_on") or "regressed",
+        samples=config.getoption("samples"),
+        concurrency=config.getoption("concurrency") or DEFAULT_CONCURRENCY,
+        max_retries=DEFAULT_MAX_RETRIES if retries is None else retries,
+        timeout_s=_timeout(config),
+        approvals_file=_path(config, "approvals", "migrate_check_approvals")
+        or config.rootpath / DEFAULT_APPROVALS,
+        accept=config.getoption("accept"),
+        accept_reason=config.getoption("accept_reason"),
+        prices=prices,
+        base_url=os.environ.get("OPENAI_BASE_URL") or None,
+        write_reports=not config.getoption("no_report"),
+    )
