@@ -99,3 +99,16 @@ def test_a_spent_budget_or_a_429_holds_the_model_back() -> None:
     assert gate.delay() == pytest.approx(5.0)
     now[0] += 5.0
     assert gate.delay() == 0
+
+
+def test_progress_counts_answers_and_retries_without_a_terminal() -> None:
+    from migrate_check.progress import RequestProgress
+
+    with RequestProgress(total=3, enabled=True) as progress:  # stderr is not a terminal here
+        progress.answered(429)
+        progress.answered(200)
+        progress.finished()
+        progress.answered(503)
+        progress.answered(200)
+        progress.finished()
+    assert (progress.done, progress.retries, progress.total) == (2, 2, 3)
