@@ -262,9 +262,18 @@ def test_x(i):
 """
 
 
-def write_bare_tests(dest: Path, cases: int) -> None:
-    """The yardstick: bare pytest running `cases` trivial parametrized tests."""
-    (dest / "test_bare.py").write_text(BARE_TEST.format(n=cases), encoding="utf-8")
+def bare_project(root: Path, cases: int) -> Path:
+    """The yardstick: a project where bare pytest runs `cases` trivial parametrized tests."""
+    bare = root / "bare"
+    bare.mkdir()
+    (bare / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (bare / "test_bare.py").write_text(BARE_TEST.format(n=cases), encoding="utf-8")
+    return bare
+
+
+def pytest_startup(work: Path) -> float:
+    """pytest's own start-up (`pytest --version`), median of 3, printed beside wall times."""
+    return median([run(pytest_cmd("--version"), work, clean_env()).seconds for _ in range(3)])
 
 
 def clean_env(base_url: str | None = None) -> dict[str, str]:

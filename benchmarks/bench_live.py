@@ -23,9 +23,8 @@ from _suites import (
     MODELS,
     check,
     clean_env,
-    median,
     migrate_cmd,
-    pytest_cmd,
+    pytest_startup,
     run,
     summary_line,
     table,
@@ -52,9 +51,7 @@ def main() -> None:
             f"{args.cases} cases x {len(MODELS)} models = {requests} requests, "
             f"{len(specs)} suite files, server latency {args.latency_ms:g} ms"
         )
-        startup = median(
-            [run(pytest_cmd("--version"), work, clean_env()).seconds for _ in range(3)]
-        )
+        startup = pytest_startup(work)
         rows = []
         for concurrency in args.concurrency:
             shutil.rmtree(work / "cassettes", ignore_errors=True)

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from _suites import (
+    bare_project,
     check,
     clean_env,
     median,
@@ -30,7 +31,6 @@ from _suites import (
     run,
     summary_line,
     table,
-    write_bare_tests,
     write_suites,
 )
 
@@ -51,10 +51,7 @@ def main() -> None:
         root = Path(tmp)
         work = root / "suite"
         specs = write_suites(work, args.cases, args.files)
-        bare = root / "bare"
-        bare.mkdir()
-        (bare / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-        write_bare_tests(bare, args.cases)
+        bare = bare_project(root, args.cases)
         print(f"{args.cases} cases in {len(specs)} suite files, 2 models; {args.runs} runs each")
 
         with LocalServer(latency_ms=0) as server:

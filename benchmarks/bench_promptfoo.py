@@ -45,7 +45,7 @@ from _suites import (
     clean_env,
     median,
     migrate_cmd,
-    pytest_cmd,
+    pytest_startup,
     run,
     summary_line,
     table,
@@ -268,9 +268,7 @@ def main() -> None:
             f"{args.cases} cases x {len(MODELS)} models = {steps} requests, "
             f"server latency {args.latency_ms:g} ms"
         )
-        ours_startup = median(
-            [run(pytest_cmd("--version"), work, clean_env()).seconds for _ in range(3)]
-        )
+        ours_startup = pytest_startup(work)
         theirs_startup: float | None = None
         if peer_problem is None:
             env = peer_env(args.peer, work / "pf-version", None)
