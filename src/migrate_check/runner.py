@@ -232,8 +232,7 @@ class Runner:
         except MissingRecording:
             completions = [Completion(model=model, error=self._missing(case, model, path))]
         except CassetteLoadError as exc:
-            shown = CassetteLoadError(_shown(exc.path), exc.reason)
-            completions = [Completion(model=model, error=f"{shown}; delete it and record again")]
+            completions = [_unreadable(exc, model)]
         except RecordingMismatch as exc:
             error = self._mismatch_text(case, model, path, str(exc))
             completions = [Completion(model=model, error=error)]
@@ -299,52 +298,40 @@ class Runner:
     ) -> None:
         # Only as many cassettes open as requests can be in flight: memory stays flat.
         async with lane.open_cases:
-            await self._fetch_open_case(lane, router, case, model, results)
+            path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
+            try:
+                cassette = open_case_cassette(path, self.settings.record_mode)
+            except CassetteLoadError as exc:
+                results[(case.key, model)] = [_unreadable(exc, model)] * case.samples
+                return
+            if self.settings.record_mode == "none" and len(cassette) == 0:
+                failure = Completion(model=model, error=self._missing(case, model, path))
+                results[(case.key, model)] = [failure] * case.samples
+                return
 
-    async def _fetch_open_case(
-        self,
-        lane: _Lane,
-        router: Any,
-        case: Case,
-        model: str,
-        results: dict[tuple[str, str], list[Completion]],
-    ) -> None:
-        path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
-        try:
-            cassette = open_case_cassette(path, self.settings.record_mode)
-        except CassetteLoadError as exc:
-            shown = CassetteLoadError(_shown(exc.path), exc.reason)
-            failure = Completion(model=model, error=f"{shown}; delete it and record again")
-            results[(case.key, model)] = [failure] * case.samples
-            return
-        if self.settings.record_mode == "none" and len(cassette) == 0:
-            failure = Completion(model=model, error=self._missing(case, model, path))
-            results[(case.key, model)] = [failure] * case.samples
-            return
+            async def one_sample() -> Completion:
+                async with lane.limit:
+                    await lane.gate.wait()
+                    with use_case_cassette(router, cassette):
+                        completion = await self._send(lane.client, case, model, path)
+                lane.progress.finished()
+                return completion
 
-        async def one_sample() -> Completion:
-            async with lane.limit:
-                await lane.gate.wait()
-                with use_case_cassette(router, cassette):
-                    completion = await self._send(lane.client, case, model, path)
-            lane.progress.finished()
-            return completion
-
-        tasks = [asyncio.ensure_future(one_sample()) for _ in range(case.samples)]
-        try:
-            samples = await asyncio.gather(*tasks)
-        except asyncio.CancelledError:
-            if all(t.done() and not t.cancelled() and t.exception() is None for t in tasks):
-                # Every answer arrived: the router saves the cassette, keep the answers too.
-                results[(case.key, model)] = [t.result() for t in tasks]
-            else:
-                # Some samples only: not saved, so the next run records the case whole.
-                router.children.pop(id(cassette), None)
-            raise
-        # Saved as soon as the case is done (atomically), not at the end of the run: a
-        # run that is killed keeps every case it finished.
-        release_case_cassette(router, cassette)
-        results[(case.key, model)] = list(samples)
+            tasks = [asyncio.ensure_future(one_sample()) for _ in range(case.samples)]
+            try:
+                samples = await asyncio.gather(*tasks)
+            except asyncio.CancelledError:
+                if all(t.done() and not t.cancelled() and t.exception() is None for t in tasks):
+                    # Every answer arrived: the router saves the cassette, keep the answers too.
+                    results[(case.key, model)] = [t.result() for t in tasks]
+                else:
+                    # Some samples only: not saved, so the next run records the case whole.
+                    router.children.pop(id(cassette), None)
+                raise
+            # Saved as soon as the case is done (atomically), not at the end of the run: a
+            # run that is killed keeps every case it finished.
+            release_case_cassette(router, cassette)
+            results[(case.key, model)] = list(samples)
 
     async def _send(self, client: Any, case: Case, model: str, path: Path) -> Completion:
         import openai
@@ -434,6 +421,11 @@ class Runner:
             f"match the case's request ({reason}); the case changed since it was recorded. "
             f"Record it again with: {self.record_hint(case, model, 'all')}"
         )
+
+
+def _unreadable(exc: CassetteLoadError, model: str) -> Completion:
+    shown = CassetteLoadError(_shown(exc.path), exc.reason)
+    return Completion(model=model, error=f"{shown}; delete it and record again")
 
 
 def _shown(path: Path) -> Path:
