@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from migrate_check.server import LocalServer, Stats
+
 KINDS = ("classifier", "extraction", "tools", "freetext")
 PAIR = "gpt-4o-mini:gpt-4.1-mini"
 MODELS = ("gpt-4o-mini", "gpt-4.1-mini")
@@ -349,6 +351,21 @@ def check(result: Run, what: str, allowed: Sequence[int] = (0, 1)) -> None:
     if result.returncode not in allowed:
         tail = "\n".join(result.output.splitlines()[-30:])
         raise SystemExit(f"{what} exited {result.returncode}:\n{tail}")
+
+
+def record(
+    work: Path, latency_ms: float, concurrency: int, timeout: float, what: str = "recording"
+) -> tuple[Run, Stats]:
+    """Record every case (`--record-mode all`) against a fresh local server; its counters."""
+    with LocalServer(latency_ms=latency_ms) as server:
+        result = run(
+            migrate_cmd(record_mode="all", concurrency=concurrency),
+            work,
+            clean_env(server.base_url),
+            timeout,
+        )
+        check(result, what)
+    return result, server.stats
 
 
 def summary_line(output: str) -> str:

@@ -21,17 +21,12 @@ from pathlib import Path
 
 from _suites import (
     MODELS,
-    check,
-    clean_env,
-    migrate_cmd,
     pytest_startup,
-    run,
+    record,
     summary_line,
     table,
     write_suites,
 )
-
-from migrate_check.server import LocalServer
 
 
 def main() -> None:
@@ -55,16 +50,14 @@ def main() -> None:
         rows = []
         for concurrency in args.concurrency:
             shutil.rmtree(work / "cassettes", ignore_errors=True)
-            with LocalServer(latency_ms=args.latency_ms) as server:
-                result = run(
-                    migrate_cmd(record_mode="all", concurrency=concurrency),
-                    work,
-                    clean_env(server.base_url),
-                    args.timeout,
-                )
-                check(result, f"recording at --concurrency {concurrency}")
-                stats = server.stats
-                seen, max_in_flight = stats.requests, stats.max_in_flight
+            result, stats = record(
+                work,
+                args.latency_ms,
+                concurrency,
+                args.timeout,
+                f"recording at --concurrency {concurrency}",
+            )
+            seen, max_in_flight = stats.requests, stats.max_in_flight
             if seen != requests:
                 print(
                     f"  --concurrency {concurrency}: the server saw {seen} requests for "

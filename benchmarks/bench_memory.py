@@ -22,13 +22,12 @@ from _suites import (
     clean_env,
     migrate_cmd,
     pytest_cmd,
+    record,
     run,
     summary_line,
     table,
     write_suites,
 )
-
-from migrate_check.server import LocalServer
 
 
 def size_mb(path: Path) -> float:
@@ -51,17 +50,10 @@ def main() -> None:
         bare = bare_project(root, args.cases)
         print(f"{args.cases} cases in {len(specs)} suite files, 2 models")
 
-        with LocalServer(latency_ms=0) as server:
-            rec = run(
-                migrate_cmd(record_mode="all", concurrency=args.record_concurrency),
-                work,
-                clean_env(server.base_url),
-                args.timeout,
-            )
-            check(rec, "recording")
+        rec, stats = record(work, 0, args.record_concurrency, args.timeout)
         print(
             f"recording: {rec.seconds:.1f} s wall, {rec.cpu_s:.1f} s CPU, "
-            f"max RSS {rec.max_rss_mb:.0f} MB, {server.stats.requests} requests "
+            f"max RSS {rec.max_rss_mb:.0f} MB, {stats.requests} requests "
             f"({summary_line(rec.output)})"
         )
 

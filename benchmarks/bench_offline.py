@@ -28,13 +28,12 @@ from _suites import (
     median,
     migrate_cmd,
     pytest_cmd,
+    record,
     run,
     summary_line,
     table,
     write_suites,
 )
-
-from migrate_check.server import LocalServer
 
 
 def main() -> None:
@@ -54,15 +53,8 @@ def main() -> None:
         bare = bare_project(root, args.cases)
         print(f"{args.cases} cases in {len(specs)} suite files, 2 models; {args.runs} runs each")
 
-        with LocalServer(latency_ms=0) as server:
-            rec = run(
-                migrate_cmd(record_mode="all", concurrency=32),
-                work,
-                clean_env(server.base_url),
-                args.timeout,
-            )
-            check(rec, "recording")
-            print(f"recorded {server.stats.requests} requests in {rec.seconds:.1f} s")
+        rec, stats = record(work, 0, 32, args.timeout)
+        print(f"recorded {stats.requests} requests in {rec.seconds:.1f} s")
         cassettes = sum(1 for _ in (work / "cassettes").rglob("*.yaml"))
         if cassettes != 2 * args.cases:
             raise SystemExit(f"expected {2 * args.cases} cassettes, found {cassettes}")

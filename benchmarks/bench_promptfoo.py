@@ -46,6 +46,7 @@ from _suites import (
     median,
     migrate_cmd,
     pytest_startup,
+    record,
     run,
     summary_line,
     table,
@@ -285,15 +286,14 @@ def main() -> None:
         live_rows: list[list[str]] = []
         for concurrency in args.concurrency:
             shutil.rmtree(work / "cassettes", ignore_errors=True)
-            with LocalServer(latency_ms=args.latency_ms) as server:
-                ours = run(
-                    migrate_cmd(record_mode="all", concurrency=concurrency),
-                    work,
-                    clean_env(server.base_url),
-                    args.timeout,
-                )
-                check(ours, f"recording at --concurrency {concurrency}")
-                ours_in_flight = server.stats.max_in_flight
+            ours, stats = record(
+                work,
+                args.latency_ms,
+                concurrency,
+                args.timeout,
+                f"recording at --concurrency {concurrency}",
+            )
+            ours_in_flight = stats.max_in_flight
             live_rows.append(
                 [
                     f"ours --concurrency {concurrency}",
