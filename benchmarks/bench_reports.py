@@ -3,7 +3,7 @@
     /work/venv/bin/python benchmarks/bench_reports.py [--cases N] [--words W] [--samples K]
         [--out DIR] [--no-browser]
 
-The run is synthetic (`migrate_check.report.demo`): every status in equal shares, JSON
+The run is synthetic (`devtools.synthetic_runs`): every status in equal shares, JSON
 outputs of about W words. The browser part opens report.html in headless Chromium
 (tests/browser.py) and times the first rows, a filter click, expanding a case, and
 scrolling through the first thousand rows.
@@ -29,7 +29,10 @@ from migrate_check.report import (
     verdict,
     write_reports,
 )
-from migrate_check.report.demo import STATUSES, make_run
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: devtools/
+
+from devtools.synthetic_runs import STATUSES, make_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 P = ParamSpec("P")

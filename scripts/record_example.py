@@ -1,6 +1,6 @@
 """Re-record the bundled example cassettes from the project's local server.
 
-The example's recordings come from `migrate_check.server` (a local OpenAI-compatible
+The example's recordings come from `devtools.local_openai` (a local OpenAI-compatible
 server), not from the OpenAI API; this script is how they were made:
 
     python scripts/record_example.py
@@ -13,7 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from migrate_check.server import LocalServer
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: devtools/
+
+from devtools.local_openai import LocalServer
 
 ROOT = Path(__file__).resolve().parents[1]
 

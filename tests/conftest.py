@@ -11,6 +11,7 @@ import httpx2  # noqa: F401
 import openai  # noqa: F401
 import pytest
 import vcr  # noqa: F401
+from devtools.local_openai import FaultPlan, LocalServer
 
 # Imported once, before any in-process pytester run: pytester restores sys.modules after
 # each inner run, and a second generation of httpx2/httpcore2 (or of our lazily imported
@@ -19,7 +20,6 @@ import migrate_check.engine  # noqa: F401
 import migrate_check.report  # noqa: F401
 import migrate_check.runner  # noqa: F401
 from migrate_check.checks import check_names
-from migrate_check.server import FaultPlan, LocalServer
 
 check_names()  # loads the built-in checks' modules now, for the same reason
 

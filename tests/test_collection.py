@@ -5,9 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from devtools.local_openai import LocalServer
 
 from conftest import PAIR, TRIAGE_SUITE, write_suite
-from migrate_check.server import LocalServer
 
 
 def test_item_ids_are_file_and_case(pytester: pytest.Pytester, recorded: None) -> None:

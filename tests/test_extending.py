@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from devtools.local_openai import LocalServer
 
 from conftest import PAIR, write_suite
-from migrate_check.server import LocalServer
 
 CUSTOM_CHECK = '''
 from migrate_check.checks import Check

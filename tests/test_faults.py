@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devtools.local_openai import FaultPlan, LocalServer
 
 from conftest import PAIR, write_suite
-from migrate_check.server import FaultPlan, LocalServer
 
 MODELS = ("gpt-4o-mini", "gpt-4.1-mini")
 # Words that start the cause of every failed call the runner can report.

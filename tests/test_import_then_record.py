@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from devtools.local_openai import LocalServer
 
 from migrate_check.cli import main
-from migrate_check.server import LocalServer
 from test_corpus import CORPUS, require_corpus
 
 # Real recordings of gpt-4o-mini (chat completions, one streamed) from public projects.

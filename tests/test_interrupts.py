@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from devtools.local_openai import LocalServer
 
 from conftest import PAIR
-from migrate_check.server import LocalServer
 from test_faults import assert_complete_cassette
 
 MODELS = ("gpt-4o-mini", "gpt-4.1-mini")

@@ -6,10 +6,10 @@ import json
 
 import pytest
 import yaml
+from devtools.local_openai import FaultPlan, LocalServer
 
 from conftest import PAIR, write_suite
 from migrate_check.pacing import RateGate, parse_duration
-from migrate_check.server import FaultPlan, LocalServer
 
 
 def _suite(cases: int, samples: int = 1, marker: str = "") -> str:

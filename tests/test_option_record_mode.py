@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from devtools.local_openai import LocalServer
 
 from conftest import PAIR, TRIAGE_SUITE, write_suite
-from migrate_check.server import LocalServer
 
 
 def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from devtools.local_openai import LocalServer
 
 from conftest import PAIR, TRIAGE_SUITE, write_suite
-from migrate_check.server import LocalServer
 
 MORE_CASES = "".join(
     f"""

@@ -7,11 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from devtools.local_openai import LocalServer
 
 from conftest import PAIR, write_suite
 from migrate_check.model import Case, Completion
 from migrate_check.runner import Runner, RunnerSettings
-from migrate_check.server import LocalServer
 from migrate_check.suite import load_suite
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from devtools.synthetic_runs import STATUSES, make_case, make_run
 
 from migrate_check.model import CheckResult, Completion, ModelPair, Outcome, RunResult, Usage
 from migrate_check.report import build_aggregates, verdict
 from migrate_check.report.aggregate import case_status, percentile
-from migrate_check.report.demo import STATUSES, make_case, make_run
 from migrate_check.report.pricing import PriceTable
 
 PRICES = PriceTable.default()

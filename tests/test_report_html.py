@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devtools.synthetic_runs import HOSTILE, make_run
 
 from browser import artifacts_dir, chromium, open_report
 from migrate_check.model import RunResult
 from migrate_check.report import ReportOptions, build_aggregates, html, verdict, write_reports
-from migrate_check.report.demo import HOSTILE, make_run
 from migrate_check.report.pricing import PriceTable
 
 PRICES = PriceTable.default()

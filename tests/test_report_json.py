@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from devtools.synthetic_runs import HOSTILE, make_run
 
 from migrate_check.model import CheckResult, ModelPair, Outcome, RunResult
 from migrate_check.report import (
@@ -17,7 +18,6 @@ from migrate_check.report import (
     verdict,
     write_reports,
 )
-from migrate_check.report.demo import HOSTILE, make_run
 from migrate_check.report.pricing import PriceTable
 
 PRICES = PriceTable.default()

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from devtools.synthetic_runs import HOSTILE, make_run
 
 from migrate_check.report import ReportOptions, build_aggregates, markdown, verdict, write_reports
-from migrate_check.report.demo import HOSTILE, make_run
 from migrate_check.report.pricing import PriceTable
 
 PRICES = PriceTable.default()

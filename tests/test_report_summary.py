@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from devtools.synthetic_runs import make_run
+
 from migrate_check.model import ModelPair
 from migrate_check.report import build_aggregates, summary_lines, verdict
-from migrate_check.report.demo import make_run
 from migrate_check.report.pricing import PriceTable
 
 PRICES = PriceTable.default()

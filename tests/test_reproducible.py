@@ -7,9 +7,9 @@ import json
 import re
 
 import pytest
+from devtools.local_openai import LocalServer
 
 from conftest import PAIR, TRIAGE_SUITE, write_suite
-from migrate_check.server import LocalServer
 
 MORE = """
 suite: more

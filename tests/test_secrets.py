@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from devtools.local_openai import LocalServer
 
 from conftest import PAIR, write_suite
-from migrate_check.server import LocalServer
 
 GOOD_KEY = "sk-SENTINELKEY-0123456789abcdef"
 BAD_KEY = "sk-invalidSENTINELKEY-fedcba9876543210"

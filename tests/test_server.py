@@ -13,12 +13,11 @@ import httpx2
 import jsonschema
 import openai
 import pytest
-
-from migrate_check.server import FaultPlan, LocalServer
-from migrate_check.server import answers as ans
-from migrate_check.server.faults import directive, draw
-from migrate_check.server.fill import Drift, fill, implied_schema
-from migrate_check.server.prompt import from_chat, from_responses
+from devtools.local_openai import FaultPlan, LocalServer
+from devtools.local_openai import answers as ans
+from devtools.local_openai.faults import directive, draw
+from devtools.local_openai.fill import Drift, fill, implied_schema
+from devtools.local_openai.prompt import from_chat, from_responses
 
 TICKET_SCHEMA: dict[str, Any] = {
     "type": "object",

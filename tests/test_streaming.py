@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from devtools.local_openai import LocalServer
 
 from migrate_check.model import Case, Completion
 from migrate_check.runner import Runner, RunnerSettings
-from migrate_check.server import LocalServer
 
 MODELS = ["gpt-4o-mini", "gpt-4.1-mini"]
 

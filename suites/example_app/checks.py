@@ -20,7 +20,6 @@ def one_sentence(output: Any) -> None:
     assert text.count(". ") == 0, f"more than one sentence: {text[:80]!r}"
 
 
-
 def known_unit(output: Any, completion: Any) -> None:
     """The weather widget understands only 'celsius' and 'fahrenheit'."""
     for call in completion.tool_calls:

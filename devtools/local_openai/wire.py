@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from migrate_check.server.answers import Answer
+from devtools.local_openai.answers import Answer
 
 JsonObj = dict[str, Any]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from types import TracebackType
 
-from migrate_check.server.app import LocalHTTPServer, ServerState
-from migrate_check.server.faults import ALL_FAULTS, FaultPlan
-from migrate_check.server.stats import Stats
+from devtools.local_openai.app import LocalHTTPServer, ServerState
+from devtools.local_openai.faults import ALL_FAULTS, FaultPlan
+from devtools.local_openai.stats import Stats
 
 __all__ = ["ALL_FAULTS", "FaultPlan", "LocalServer", "Stats"]
 

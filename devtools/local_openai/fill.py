@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from migrate_check.server import extract
+from devtools.local_openai import extract
 
 Json = Any
 

@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from migrate_check.server import extract
-from migrate_check.server.fill import Drift, fill, implied_schema
-from migrate_check.server.prompt import Prompt, Tool
+from devtools.local_openai import extract
+from devtools.local_openai.fill import Drift, fill, implied_schema
+from devtools.local_openai.prompt import Prompt, Tool
 
 Family = Literal["baseline", "candidate"]
 FinishReason = Literal["stop", "length", "tool_calls"]

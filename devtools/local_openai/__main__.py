@@ -1,11 +1,11 @@
-"""`python -m migrate_check.server`: run the local server in the foreground until Ctrl-C."""
+"""`python -m devtools.local_openai`: run the local server in the foreground until Ctrl-C."""
 
 from __future__ import annotations
 
 import argparse
 
-from migrate_check.server import LocalServer
-from migrate_check.server.faults import ALL_FAULTS, KNOWN_FAULTS, FaultPlan
+from devtools.local_openai import LocalServer
+from devtools.local_openai.faults import ALL_FAULTS, KNOWN_FAULTS, FaultPlan
 
 
 def _kinds(value: str) -> tuple[str, ...]:
@@ -31,7 +31,7 @@ def _rate(value: str) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m migrate_check.server",
+        prog="python -m devtools.local_openai",
         description="A local OpenAI-compatible server for tests and demos (no network, no key)",
     )
     parser.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1)")

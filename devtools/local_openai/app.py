@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
-from migrate_check.server import answers, wire
-from migrate_check.server.faults import FaultPlan, choose
-from migrate_check.server.prompt import BadRequest, Prompt, from_chat, from_responses
-from migrate_check.server.stats import Stats
+from devtools.local_openai import answers, wire
+from devtools.local_openai.faults import FaultPlan, choose
+from devtools.local_openai.prompt import BadRequest, Prompt, from_chat, from_responses
+from devtools.local_openai.stats import Stats
 
-log = logging.getLogger("migrate_check.server")
+log = logging.getLogger("devtools.local_openai")
 
 MODELS: dict[str, tuple[int, str | None]] = {
     # id: (created, shutdown_date)
