@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpcore2  # noqa: F401
@@ -24,6 +25,44 @@ from migrate_check.checks import check_names
 check_names()  # loads the built-in checks' modules now, for the same reason
 
 PAIR = "gpt-4o-mini:gpt-4.1-mini"
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS_ENV = "MIGRATE_CHECK_CORPUS"
+# Real cassettes from public projects, kept beside the repository, never copied into it.
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "openai-cassettes"
+
+
+def corpus_dir(environ: Mapping[str, str] = os.environ, default: Path = DEFAULT_CORPUS) -> Path:
+    """Where the shared cassette corpus should be: $MIGRATE_CHECK_CORPUS, else beside the repo."""
+    named = environ.get(CORPUS_ENV)
+    return Path(named) if named else default
+
+
+def require_corpus(environ: Mapping[str, str] = os.environ, default: Path = DEFAULT_CORPUS) -> Path:
+    """The corpus folder, or a skip with a one-line reason where a clean clone lacks it.
+
+    Absent under CI, or where $MIGRATE_CHECK_CORPUS names it, is a failure instead: a
+    skip there would let the importers rot unnoticed.
+    """
+    path = corpus_dir(environ, default)
+    if (path / "MANIFEST.tsv").is_file():
+        return path
+    if environ.get(CORPUS_ENV):
+        pytest.fail(f"${CORPUS_ENV} names {path}, which has no MANIFEST.tsv", pytrace=False)
+    if environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        pytest.fail(
+            f"the shared cassette corpus is missing under CI (no MANIFEST.tsv in {path}): put "
+            f"shared/ beside the repository or set ${CORPUS_ENV} to corpus/openai-cassettes",
+            pytrace=False,
+        )
+    pytest.skip(f"no shared cassette corpus at {path} (set ${CORPUS_ENV} to run these)")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared corpus of real cassettes; skips without it, fails without it under CI."""
+    return require_corpus()
+
 
 # A callable module written next to suites in pytester projects: a team's own assertions.
 TEAM_CALLABLES = '''

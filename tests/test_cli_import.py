@@ -13,24 +13,22 @@ from migrate_check.importing.sources import collect
 from migrate_check.importing.to_suite import merge_prompts
 from migrate_check.runner import Runner, RunnerSettings
 from migrate_check.suite import load_suite
-from test_corpus import CORPUS, require_corpus
 
 
 @pytest.fixture(scope="module")
-def corpus_import(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require_corpus()
+def corpus_import(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     root = tmp_path_factory.mktemp("imported")
     suite = root / "suites" / "corpus.yaml"
     code = main(
-        ["import", str(CORPUS), "--suite", str(suite), "--cassette-dir", str(root / "cassettes")]
+        ["import", str(corpus), "--suite", str(suite), "--cassette-dir", str(root / "cassettes")]
     )
     assert code == 0
     return root
 
 
-def test_corpus_imports_into_a_loadable_suite(corpus_import: Path) -> None:
+def test_corpus_imports_into_a_loadable_suite(corpus_import: Path, corpus: Path) -> None:
     suite = load_suite(corpus_import / "suites" / "corpus.yaml")
-    expected = merge_prompts(collect([CORPUS]).prompts)
+    expected = merge_prompts(collect([corpus]).prompts)
     assert [c.id for c in suite.cases] == [c.id for c in expected]
     assert len({c.id for c in suite.cases}) == len(suite.cases)
     by_id = {c.id: c for c in suite.cases}
@@ -44,9 +42,9 @@ def test_corpus_imports_into_a_loadable_suite(corpus_import: Path) -> None:
     assert streamed and any(c.api == "responses" for c in streamed)
 
 
-def test_imported_answers_replay_as_recorded(corpus_import: Path) -> None:
+def test_imported_answers_replay_as_recorded(corpus_import: Path, corpus: Path) -> None:
     suite = load_suite(corpus_import / "suites" / "corpus.yaml")
-    expected = {c.id: c for c in merge_prompts(collect([CORPUS]).prompts)}
+    expected = {c.id: c for c in merge_prompts(collect([corpus]).prompts)}
     runner = Runner(
         RunnerSettings(record_mode="none", cassette_dir=corpus_import / "cassettes"),
         lambda case, model, mode: "",

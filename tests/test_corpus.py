@@ -1,66 +1,57 @@
 """Every real cassette in the shared corpus is read, file by file, as MANIFEST.tsv describes it.
 
 The corpus lives beside the repository (`<repo>/../shared/corpus/openai-cassettes`,
-or `$MIGRATE_CHECK_CORPUS`) and is never copied into the project. A missing
-corpus fails the run: skipping would let the reader rot unnoticed.
+or `$MIGRATE_CHECK_CORPUS`) and is never copied into the project. The `corpus` fixture
+(conftest.py) skips these tests on a clean clone and fails them under CI.
 """
 
 from __future__ import annotations
 
 import csv
-import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import corpus_dir
 from migrate_check.importing import Exchange, read_cassette
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(
-    os.environ.get("MIGRATE_CHECK_CORPUS", REPO.parent / "shared" / "corpus" / "openai-cassettes")
-)
 NOT_CASSETTES = {"MANIFEST.tsv", "README.md"}
 
 
-def manifest_rows() -> list[dict[str, str]]:
-    with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
+def manifest_rows(corpus: Path) -> list[dict[str, str]]:
+    with (corpus / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def corpus_files() -> list[str]:
+def corpus_files(corpus: Path) -> list[str]:
     return sorted(
-        p.relative_to(CORPUS).as_posix()
-        for p in CORPUS.rglob("*")
+        p.relative_to(corpus).as_posix()
+        for p in corpus.rglob("*")
         if p.is_file() and p.name not in NOT_CASSETTES and "LICENSES" not in p.parts
     )
 
 
 def _params() -> list[Any]:
-    if not (CORPUS / "MANIFEST.tsv").is_file():
+    """One test per manifest row; one that the `corpus` fixture skips or fails without it."""
+    where = corpus_dir()
+    if not (where / "MANIFEST.tsv").is_file():
         return [pytest.param(None, id="corpus-missing")]
-    return [pytest.param(row, id=row["file"].split("/")[-1][-70:]) for row in manifest_rows()]
+    return [pytest.param(row, id=row["file"].split("/")[-1][-70:]) for row in manifest_rows(where)]
 
 
-def require_corpus() -> None:
-    if not (CORPUS / "MANIFEST.tsv").is_file():
-        pytest.fail(
-            f"the cassette corpus is missing: no MANIFEST.tsv in {CORPUS}. Put shared/ beside "
-            "the repository, or point MIGRATE_CHECK_CORPUS at corpus/openai-cassettes."
-        )
-
-
-def test_manifest_lists_every_corpus_file() -> None:
-    require_corpus()
-    listed = sorted(row["file"] for row in manifest_rows())
-    assert listed == corpus_files()
+def test_manifest_lists_every_corpus_file(corpus: Path) -> None:
+    listed = sorted(row["file"] for row in manifest_rows(corpus))
+    assert listed == corpus_files(corpus)
 
 
 @pytest.mark.parametrize("row", _params())
-def test_cassette_is_read_as_the_manifest_describes(row: dict[str, str] | None) -> None:
-    require_corpus()
+def test_cassette_is_read_as_the_manifest_describes(
+    corpus: Path, row: dict[str, str] | None
+) -> None:
     assert row is not None
-    path = CORPUS / row["file"]
+    path = corpus / row["file"]
     exchanges = read_cassette(path)
 
     assert len(exchanges) == int(row["interactions"])
@@ -119,14 +110,19 @@ FEATURES = {
 }
 
 
-def corpus_file(name: str) -> Path:
-    require_corpus()
-    matches = [CORPUS / f for f in corpus_files() if f.endswith(name)]
-    assert len(matches) == 1, name
-    return matches[0]
+@pytest.fixture
+def corpus_file(corpus: Path) -> Callable[[str], Path]:
+    """The one corpus file whose path ends with the name."""
+
+    def find(name: str) -> Path:
+        matches = [corpus / f for f in corpus_files(corpus) if f.endswith(name)]
+        assert len(matches) == 1, name
+        return matches[0]
+
+    return find
 
 
-def test_streamed_tool_call_is_reassembled_with_usage() -> None:
+def test_streamed_tool_call_is_reassembled_with_usage(corpus_file: Callable[[str], Path]) -> None:
     path = corpus_file("test_openai__test_run_stream_sync_streams_real_model.yaml")
     first, second = read_cassette(path)
     assert first.stream and first.completion is not None
@@ -140,7 +136,7 @@ def test_streamed_tool_call_is_reassembled_with_usage() -> None:
     assert second.completion.latency_ms == 290.0
 
 
-def test_gzip_binary_body_is_decompressed() -> None:
+def test_gzip_binary_body_is_decompressed(corpus_file: Callable[[str], Path]) -> None:
     path = corpus_file("test_openai_completions_provider__openai_gpt_4o_mini_completions.yaml")
     [exchange] = read_cassette(path)
     assert exchange.completion is not None
@@ -153,7 +149,7 @@ def test_gzip_binary_body_is_decompressed() -> None:
     }
 
 
-def test_responses_stream_takes_the_final_response() -> None:
+def test_responses_stream_takes_the_final_response(corpus_file: Callable[[str], Path]) -> None:
     [exchange] = read_cassette(corpus_file("test_openai__test_responses_stream.yaml"))
     assert exchange.endpoint == "responses" and exchange.stream
     assert exchange.completion is not None
@@ -161,13 +157,13 @@ def test_responses_stream_takes_the_final_response() -> None:
     assert exchange.completion.usage.output_tokens == 9
 
 
-def test_cached_tokens_are_read() -> None:
+def test_cached_tokens_are_read(corpus_file: Callable[[str], Path]) -> None:
     _, second = read_cassette(corpus_file("test_tool_calls__test_cached_tokens.yaml"))
     assert second.completion is not None
     assert second.completion.usage.cached_input_tokens == 1280
 
 
-def test_api_error_message_is_kept() -> None:
+def test_api_error_message_is_kept(corpus_file: Callable[[str], Path]) -> None:
     [exchange] = read_cassette(corpus_file("test_model_name_suggestion[openai-chat].yaml"))
     assert exchange.status == 404 and exchange.completion is None
     assert exchange.error == (
@@ -176,8 +172,7 @@ def test_api_error_message_is_kept() -> None:
     )
 
 
-def test_whole_corpus_totals() -> None:
-    require_corpus()
-    exchanges = [e for f in corpus_files() for e in read_cassette(CORPUS / f)]
-    assert len(exchanges) == sum(int(r["interactions"]) for r in manifest_rows())
+def test_whole_corpus_totals(corpus: Path) -> None:
+    exchanges = [e for f in corpus_files(corpus) for e in read_cassette(corpus / f)]
+    assert len(exchanges) == sum(int(r["interactions"]) for r in manifest_rows(corpus))
     assert all(e.completion is not None or e.error for e in exchanges)

@@ -10,7 +10,6 @@ import pytest
 from devtools.local_openai import LocalServer
 
 from migrate_check.cli import main
-from test_corpus import CORPUS, require_corpus
 
 # Real recordings of gpt-4o-mini (chat completions, one streamed) from public projects.
 SOURCES = [
@@ -20,13 +19,12 @@ SOURCES = [
 
 
 def test_imported_suite_replays_the_baseline_and_records_only_the_candidate(
-    pytester: pytest.Pytester, live: LocalServer
+    pytester: pytest.Pytester, live: LocalServer, corpus: Path
 ) -> None:
-    require_corpus()
     sources = pytester.path / "recorded"
     sources.mkdir()
     for name in SOURCES:
-        shutil.copy(CORPUS / name, sources / Path(name).name)
+        shutil.copy(corpus / name, sources / Path(name).name)
     code = main(["import", str(sources), "--suite", str(pytester.path / "suites" / "app.yaml")])
     assert code == 0
     baseline_files = sorted((pytester.path / "cassettes").rglob("gpt-4o-mini.yaml"))
