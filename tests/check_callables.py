@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,14 @@ from migrate_check.checks import Observation, SideBySideCheck
 from migrate_check.model import Completion
 
 
-def route(output: Any) -> str:
-    """A downstream router: raises KeyError when the output has no queue."""
-    return f"queue:{output['queue']}"
+def route(content: str) -> str:
+    """A downstream router as apps write it: parses the content, KeyError without a queue."""
+    return f"queue:{json.loads(content)['queue']}"
 
 
-def queue_and_priority(output: Any) -> dict[str, Any]:
-    return {"queue": output["queue"], "priority": output.get("priority")}
+def queue_and_priority(content: str) -> dict[str, Any]:
+    ticket = json.loads(content)
+    return {"queue": ticket["queue"], "priority": ticket.get("priority")}
 
 
 def hang(output: Any) -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from migrate_check.callables import call_with_timeout, import_callable
+from migrate_check.callables import import_callable
 from migrate_check.checks import CheckConfigError, CheckRunError
+from migrate_check.time_limits import call_with_timeout
 
 
 def _swallows_everything() -> str:

@@ -307,7 +307,7 @@ def test_downstream_callable_raising_timeout_error_is_its_own_failure() -> None:
             "a check callable takes (output) or (output, completion)",
         ),
         ("check_callables:takes_three", "'check_callables:takes_three' takes 3 arguments; "),
-        ("nodots", "'nodots' must look like 'pkg.module:function'"),
+        ("nodots", "a dotted path must look like 'pkg.module:name', got 'nodots'"),
     ],
 )
 def test_callable_path_errors(path: str, message: str) -> None:

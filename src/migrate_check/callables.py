@@ -1,5 +1,5 @@
-"""Importing the team's own functions named in suites ("myapp.triage:route"), and calling
-them with a time limit.
+"""A team's own functions named in suites ("myapp.triage:route"): imported once, given what
+the application itself gets from the SDK, and called within a time limit.
 
 Errors are found when the check is built, not on the first case: a typo in a dotted
 path is a configuration error with the path quoted.
@@ -7,47 +7,130 @@ path is a configuration error with the path quoted.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import queue
-import signal
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
+import itertools
+import json
+import pkgutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from migrate_check.checks.base import CheckConfigError, CheckRunError
-from migrate_check.checks.outputs import output_value
+from migrate_check.checks.base import CheckConfigError
 from migrate_check.model import Completion
+from migrate_check.time_limits import call_in_child, call_with_timeout
 
 _SHAPE = "a check callable takes (output) or (output, completion)"
+
+#: What a callable may receive instead of the message content.
+INPUT_FORMS = ("content", "json", "completion")
+#: How many items of an iterator a callable returns are read before it counts as endless.
+MAX_RESULT_ITEMS = 10_000
+
+
+class InputError(Exception):
+    """The output cannot be given to the callable in the form it asks for; that side fails.
+
+    The message follows "candidate output", e.g. "is not JSON: ...".
+    """
 
 
 def import_callable(path: str) -> Callable[..., Any]:
     """The object at `pkg.mod:attr` (or `pkg.mod.attr`), which must be callable."""
-    if not isinstance(path, str) or not path.strip():
-        raise CheckConfigError(
-            f"a callable path must look like 'pkg.module:function', got {path!r}"
-        )
-    module_name, _, attribute = path.partition(":") if ":" in path else path.rpartition(".")
-    if not module_name or not attribute:
-        raise CheckConfigError(f"{path!r} must look like 'pkg.module:function'")
+    target: object = import_object(path)
+    if not callable(target):
+        raise CheckConfigError(f"{path!r} is not callable")
+    return target
+
+
+def import_object(path: str) -> Any:
+    """`pkgutil.resolve_name`, with its failures turned into one-line configuration errors."""
+    if not isinstance(path, str) or not path.strip() or "." not in path and ":" not in path:
+        raise CheckConfigError(f"a dotted path must look like 'pkg.module:name', got {path!r}")
     try:
-        target: object = importlib.import_module(module_name)
-        for part in attribute.split("."):
-            target = getattr(target, part)
-    except (ImportError, AttributeError) as exc:
-        raise CheckConfigError(f"cannot import {path!r}: {exc}") from exc
+        return pkgutil.resolve_name(path)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise CheckConfigError(f"cannot import {path!r}: {exc}".splitlines()[0]) from exc
     except Exception as exc:  # the team's module failed while importing (SyntaxError, ...)
         raise CheckConfigError(
             f"cannot import {path!r}: {type(exc).__name__}: {exc}".splitlines()[0]
         ) from exc
-    if not callable(target):
-        raise CheckConfigError(f"{path!r} is not callable")
+
+
+@dataclass(frozen=True)
+class InputForm:
+    """What a callable receives: `content` (the default: what the app reads), `json`, the
+    SDK's `completion` object, or a pydantic model (validated as the SDK's `parse` does)."""
+
+    name: str = "content"
+    model: Any = None  # the pydantic model class when `name` is its dotted path
+
+    @classmethod
+    def parse(cls, check: str, value: Any) -> InputForm:
+        if value is None or value == "content":
+            return cls()
+        if value in INPUT_FORMS:
+            return cls(str(value))
+        if not isinstance(value, str):
+            raise CheckConfigError(
+                f"{check}: 'receives' must be one of {', '.join(INPUT_FORMS)} or the dotted "
+                f"path of a pydantic model, got {value!r}"
+            )
+        return cls(value, pydantic_model(check, value))
+
+    def convert(self, completion: Completion) -> Any:
+        """The value the application would hold; `InputError` when it cannot exist."""
+        if self.name == "completion":
+            return sdk_object(completion)
+        content = completion.content
+        if self.name == "content":
+            return content
+        if content is None:
+            raise InputError("has no message content (a refusal or tool calls only)")
+        if self.name == "json":
+            try:
+                return json.loads(content)
+            except (ValueError, RecursionError) as exc:
+                raise InputError(f"is not JSON: {exc}".splitlines()[0][:300]) from None
+        return validate_with_model(self.model, self.name, content)
+
+
+def pydantic_model(check: str, path: str) -> Any:
+    """The pydantic model class at `path`; anything else is a configuration error."""
+    from pydantic import BaseModel
+
+    target = import_object(path)
+    if not (isinstance(target, type) and issubclass(target, BaseModel)):
+        raise CheckConfigError(f"{check}: {path!r} is not a pydantic model class")
     return target
+
+
+def validate_with_model(model: Any, path: str, content: str) -> Any:
+    """`model.model_validate_json(content)`, as `client.chat.completions.parse` does."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate_json(content)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": (), "msg": str(exc)}
+        where = ".".join(str(part) for part in first.get("loc", ())) or "the top level"
+        raise InputError(
+            f"does not validate as {path} ({len(errors)} error(s)); at {where}: {first['msg']}"
+        ) from None
+
+
+def sdk_object(completion: Completion) -> Any:
+    """The SDK's own typed response (`ChatCompletion` or `Response`), rebuilt from the body."""
+    body = completion.body
+    if not isinstance(body, dict):
+        raise InputError("has no recorded response body to build the SDK's object from")
+    if isinstance(body.get("choices"), list):
+        from openai.types.chat import ChatCompletion
+
+        return ChatCompletion.model_construct(**body)
+    from openai.types.responses import Response
+
+    return Response.model_construct(**body)
 
 
 @dataclass(frozen=True)
@@ -57,18 +140,40 @@ class CheckCallable:
     path: str
     function: Callable[..., Any]
     wants_completion: bool
+    receives: InputForm = InputForm()
+    isolated: bool = False  # run in a child process, so even `os._exit` cannot end the run
 
-    def __call__(self, completion: Completion) -> Any:
-        output = output_value(completion)
-        if self.wants_completion:
-            return self.function(output, completion)
-        return self.function(output)
+    def __call__(self, completion: Completion, timeout: float, what: str) -> Any:
+        """The function's result within `timeout` seconds.
+
+        Raises `InputError` (that side fails), the function's own exception, or
+        `CheckRunError` (timeout, a process that died, a BaseException).
+        """
+        value = self.receives.convert(completion)
+        args = (value, completion) if self.wants_completion else (value,)
+        if self.isolated:
+            return call_in_child(self.path, args, timeout, what, MAX_RESULT_ITEMS)
+        return call_with_timeout(
+            lambda: materialized(self.function(*args), MAX_RESULT_ITEMS), timeout, what
+        )
 
 
-def load_check_callable(path: str) -> CheckCallable:
+def materialized(value: Any, limit: int) -> Any:
+    """An iterator's items as a list (an endless generator ends at the time limit or `limit`)."""
+    if not isinstance(value, Iterator):
+        return value
+    items = list(itertools.islice(value, limit + 1))
+    if len(items) > limit:
+        raise ValueError(f"returned an iterator of more than {limit} items")
+    return items
+
+
+def load_check_callable(
+    path: str, receives: InputForm = InputForm(), isolated: bool = False
+) -> CheckCallable:
     """Import `path` and decide from its signature whether it also takes the completion."""
     function = import_callable(path)
-    return CheckCallable(path, function, _wants_completion(path, function))
+    return CheckCallable(path, function, _wants_completion(path, function), receives, isolated)
 
 
 def _wants_completion(path: str, function: Callable[..., Any]) -> bool:
@@ -89,83 +194,3 @@ def _wants_completion(path: str, function: Callable[..., Any]) -> bool:
         raise CheckConfigError(f"{path!r} takes {len(required)} arguments; {_SHAPE}")
     # A second parameter with a default (`strict=False`) is the team's, not ours.
     return len(required) == 2 or any(p.name == "completion" for p in positional[1:2])
-
-
-class _Worker:
-    """One daemon thread that runs calls one at a time, reused until a call hangs.
-
-    A daemon thread, not a thread pool: a call that never returns must not keep the
-    test process from exiting (pool threads are joined at exit). A hung worker is
-    abandoned and the next call gets a fresh one; starting a thread per call would
-    cost more than most checks.
-    """
-
-    def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
-        threading.Thread(target=self._loop, name="migrate-check callables", daemon=True).start()
-
-    def _loop(self) -> None:
-        while True:
-            call, future = self.jobs.get()
-            try:
-                future.set_result(call())
-            except BaseException as exc:
-                future.set_exception(exc)
-
-
-_workers = threading.local()
-
-
-class _Alarm(BaseException):
-    """Raised into a call by SIGALRM when its time is up; a BaseException, so a team's
-    `except Exception` cannot swallow it and return a value as if nothing happened."""
-
-
-def _on_main_thread_with_alarm() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-
-
-def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
-    """The main thread's way: an interval timer interrupts the call, no thread hand-off.
-
-    The previous SIGALRM handler and timer (pytest-timeout's, say) are restored after.
-    """
-
-    def ring(signum: int, frame: Any) -> None:
-        raise _Alarm
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, timeout)
-    started = time.monotonic()
-    try:
-        return call()
-    except _Alarm:
-        raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if old_delay:
-            left = old_delay - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
-
-
-def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Run `call`, giving up after `timeout` seconds.
-
-    On the main thread an interval timer interrupts it; elsewhere it runs on this
-    thread's worker thread.
-    """
-    if _on_main_thread_with_alarm():
-        return _call_with_alarm(call, timeout, what)
-    worker: _Worker | None = getattr(_workers, "worker", None)
-    if worker is None:
-        worker = _workers.worker = _Worker()
-    future: Future[Any] = Future()
-    worker.jobs.put((call, future))
-    try:
-        return future.result(timeout=timeout)
-    except FutureTimeout:
-        if future.done():  # the callable itself raised TimeoutError: that is its answer
-            raise
-        _workers.worker = None  # this worker is stuck in the call; never reuse it
-        raise CheckRunError(f"{what} timed out after {timeout:g} s") from None

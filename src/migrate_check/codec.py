@@ -28,6 +28,8 @@ def completion_to_dict(c: Completion) -> dict[str, Any]:
         "response_model": c.response_model,
         "error": c.error,
         "refused": c.refused,
+        "latency_source": c.latency_source,
+        "choice": c.choice,
     }
 
 
@@ -42,6 +44,8 @@ def completion_from_dict(d: dict[str, Any]) -> Completion:
         response_model=d["response_model"],
         error=d["error"],
         refused=d.get("refused", False),
+        latency_source=d.get("latency_source"),
+        choice=d.get("choice", 0),
     )
 
 

@@ -13,7 +13,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from migrate_check.model import Case, Completion
+from migrate_check.answers import (
+    CHAT_ENDPOINT,
+    RESPONSES_ENDPOINT,
+    completions_from_body,
+    processing_ms,
+)
+from migrate_check.model import Case, Completion, LatencySource
 from migrate_check.recording import AtomicPersister, CassetteLoadError, endpoint_of, matchers
 
 # The URI a replayed request is matched with; host and port are not matched on.
@@ -88,14 +94,14 @@ def recorded_answers(path: Path, case: Case, body: dict[str, Any]) -> list[tuple
 
 def replay(path: Path, case: Case, model: str, body: dict[str, Any]) -> list[Completion]:
     """Every sample of a case on a model, from its cassette (errors as exceptions)."""
-    from migrate_check.runner import completion_from_http, processing_ms
-
-    endpoint = "responses" if case.api == "responses" else "chat.completions"
+    endpoint = RESPONSES_ENDPOINT if case.api == "responses" else CHAT_ENDPOINT
     streamed = bool(case.request.get("stream"))
-    return [
-        completion_from_http(text, endpoint, streamed, model, processing_ms(latency))
-        for text, latency in recorded_answers(path, case, body)
-    ]
+    completions = []
+    for text, header in recorded_answers(path, case, body):
+        latency = processing_ms(header)
+        source: LatencySource | None = "openai-processing-ms" if latency is not None else None
+        completions += completions_from_body(text, endpoint, streamed, model, latency, source)
+    return completions
 
 
 __all__ = ["CassetteLoadError", "MissingRecording", "RecordingMismatch", "replay"]

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrate_check.model import Case, Completion
+from migrate_check.answers import completions_from_body, processing_ms
+from migrate_check.model import Case, Completion, LatencySource
 from migrate_check.pacing import RateGate, response_hook
 from migrate_check.progress import RequestProgress
 from migrate_check.recording import (
@@ -145,32 +146,6 @@ def _split_params(method: Any, body: dict[str, Any]) -> tuple[dict[str, Any], di
     params = {k: v for k, v in body.items() if k in known}
     extra = {k: v for k, v in body.items() if k not in known}
     return params, extra
-
-
-def processing_ms(header: str | None) -> float | None:
-    """The recorded `openai-processing-ms`: the server's own time, meaningful in replay."""
-    if header and header.replace(".", "", 1).isdigit():
-        return float(header)
-    return None
-
-
-def completion_from_http(
-    text: str, endpoint: str, streamed: bool, model: str, latency: float | None
-) -> Completion:
-    """One answer's body (JSON, or an event stream) as a Completion; unreadable is an error."""
-    from migrate_check.importing import openai_payloads as payloads
-
-    try:
-        if streamed:
-            return payloads.completion_from_sse(text, endpoint, model, latency)
-        data = json.loads(text)
-        if endpoint == "responses":
-            return payloads.completion_from_responses(data, model, latency)
-        return payloads.completion_from_chat(data, model, latency)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        return Completion(
-            model=model, error=f"malformed response body: {type(exc).__name__}: {exc}"
-        )
 
 
 def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
@@ -309,13 +284,13 @@ class Runner:
                 results[(case.key, model)] = [failure] * case.samples
                 return
 
-            async def one_sample() -> Completion:
+            async def one_sample() -> list[Completion]:
                 async with lane.limit:
                     await lane.gate.wait()
                     with use_case_cassette(router, cassette):
-                        completion = await self._send(lane.client, case, model, path)
+                        completions = await self._send(lane.client, case, model, path)
                 lane.progress.finished()
-                return completion
+                return completions
 
             tasks = [asyncio.ensure_future(one_sample()) for _ in range(case.samples)]
             try:
@@ -323,7 +298,7 @@ class Runner:
             except asyncio.CancelledError:
                 if all(t.done() and not t.cancelled() and t.exception() is None for t in tasks):
                     # Every answer arrived: the router saves the cassette, keep the answers too.
-                    results[(case.key, model)] = [t.result() for t in tasks]
+                    results[(case.key, model)] = [c for t in tasks for c in t.result()]
                 else:
                     # Some samples only: not saved, so the next run records the case whole.
                     router.children.pop(id(cassette), None)
@@ -331,9 +306,10 @@ class Runner:
             # Saved as soon as the case is done (atomically), not at the end of the run: a
             # run that is killed keeps every case it finished.
             release_case_cassette(router, cassette)
-            results[(case.key, model)] = list(samples)
+            results[(case.key, model)] = [c for sample in samples for c in sample]
 
-    async def _send(self, client: Any, case: Case, model: str, path: Path) -> Completion:
+    async def _send(self, client: Any, case: Case, model: str, path: Path) -> list[Completion]:
+        """One request's answers (one per choice), or one Completion saying why none came."""
         import openai
         from vcr.errors import CannotOverwriteExistingCassetteException
 
@@ -347,9 +323,9 @@ class Runner:
         except Exception as exc:
             cassette_miss = _find_cause(exc, CannotOverwriteExistingCassetteException)
             if cassette_miss is not None:
-                return Completion(
-                    model=model, error=self._mismatch(case, model, path, cassette_miss)
-                )
+                return [
+                    Completion(model=model, error=self._mismatch(case, model, path, cassette_miss))
+                ]
             if isinstance(exc, openai.APIStatusError):
                 code = _error_code(exc)
                 message = scrub_secrets(_status_detail(exc), self._secrets)
@@ -358,25 +334,25 @@ class Runner:
                         f"the API key's quota is exhausted (insufficient_quota) on {model}: "
                         f"{message}. Add credit or use another key, then run again."
                     ) from None
-                return Completion(model=model, error=f"API error {exc.status_code}: {message}")
+                return [Completion(model=model, error=f"API error {exc.status_code}: {message}")]
             if isinstance(exc, openai.APITimeoutError):
-                return Completion(model=model, error="API timeout: no answer in time")
+                return [Completion(model=model, error="API timeout: no answer in time")]
             if isinstance(exc, openai.APIConnectionError):
                 cause = exc.__cause__ or exc
                 detail = scrub_secrets(f"{type(cause).__name__}: {cause}", self._secrets)
-                return Completion(model=model, error=f"connection error: {detail}")
+                return [Completion(model=model, error=f"connection error: {detail}")]
             # Anything else (a recorded header that is not ASCII, say) fails this call only.
             lines = scrub_secrets(f"{type(exc).__name__}: {exc}", self._secrets).splitlines()
-            return Completion(model=model, error=f"the call failed ({_shown(path)}): {lines[0]}")
+            return [Completion(model=model, error=f"the call failed ({_shown(path)}): {lines[0]}")]
         elapsed_ms = (time.perf_counter() - started) * 1000
         latency = processing_ms(raw.headers.get("openai-processing-ms"))
+        source: LatencySource | None = "openai-processing-ms" if latency is not None else None
         if latency is None and self.settings.record_mode != "none":
-            latency = elapsed_ms
+            latency, source = elapsed_ms, "measured"
         text = content.decode("utf-8", errors="replace")
         endpoint = endpoint_of(raw.http_request.url.path)
-        return completion_from_http(
-            text, endpoint, bool(case.request.get("stream")), model, latency
-        )
+        streamed = bool(case.request.get("stream"))
+        return completions_from_body(text, endpoint, streamed, model, latency, source)
 
     def shutdown_dates(self, models: Sequence[str]) -> dict[str, str]:
         """`shutdown_date` of each model from the live models list; what fails is left out."""

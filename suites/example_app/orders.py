@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 
-def crm_row(output: Any) -> dict[str, Any]:
-    """The app calls json.loads on the raw text; a fenced or renamed answer breaks it."""
-    data = json.loads(output) if isinstance(output, str) else output
+def crm_row(content: str) -> dict[str, Any]:
+    """The app calls json.loads on the message content; a fenced or renamed answer breaks it."""
+    data = json.loads(content)
     return {
         "order": data["order_id"],
         "customer": data["customer_name"],
@@ -16,11 +17,9 @@ def crm_row(output: Any) -> dict[str, Any]:
     }
 
 
-def reserve_stock(output: Any) -> dict[str, Any]:
+def reserve_stock(content: str) -> dict[str, Any]:
     """Reserves stock in the warehouse system; its test double answers slowly for bulk orders."""
-    import time
-
-    data = json.loads(output) if isinstance(output, str) else output
+    data = json.loads(content)
     quantity = int(data.get("quantity") or 1)
     if quantity >= 20:
         time.sleep(2.0)  # the warehouse API is slow for bulk orders: the check times out

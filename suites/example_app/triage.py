@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 TEAMS = {
@@ -13,8 +14,9 @@ TEAMS = {
 }
 
 
-def route(ticket: Any) -> dict[str, Any]:
-    """Pick the team and whether to page someone, as the real app would."""
+def route(content: str) -> dict[str, Any]:
+    """Pick the team and whether to page someone, as the real app does with the SDK's answer."""
+    ticket = json.loads(content)
     team = TEAMS[ticket["queue"]]
     page = ticket["priority"] in ("high", "urgent")
     return {"team": team, "page": page}

@@ -10,12 +10,6 @@ from migrate_check.model import Completion
 _FENCE = "```"
 
 
-def output_value(completion: Completion) -> Any:
-    """What team callables get: the parsed JSON when the text parses, else the text."""
-    parsed = completion.parsed
-    return parsed.value if parsed.ok else completion.text
-
-
 def tool_calls_json(completion: Completion) -> list[dict[str, Any]]:
     return [{"name": call.name, "arguments": call.arguments} for call in completion.tool_calls]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from migrate_check.importing.cassette_reader import Exchange, read_cassette
-from migrate_check.importing.errors import CassetteReadError, SourceError
-from migrate_check.importing.openai_payloads import (
+from migrate_check.answers import (
     completion_from_chat,
     completion_from_responses,
     completion_from_sse,
 )
+from migrate_check.importing.cassette_reader import Exchange, read_cassette
+from migrate_check.importing.errors import CassetteReadError, SourceError
 
 __all__ = [
     "CassetteReadError",

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from migrate_check.importing.cassette_format import RawInteraction, load_raw
-from migrate_check.importing.errors import CassetteReadError
-from migrate_check.importing.http_body import BodyError, body_text
-from migrate_check.importing.openai_payloads import (
+from migrate_check.answers import (
     completion_from_chat,
     completion_from_responses,
     completion_from_sse,
     error_message,
 )
+from migrate_check.importing.cassette_format import RawInteraction, load_raw
+from migrate_check.importing.errors import CassetteReadError
+from migrate_check.importing.http_body import BodyError, body_text
 from migrate_check.model import Completion
 
 __all__ = ["CassetteReadError", "Exchange", "endpoint_of", "read_cassette"]

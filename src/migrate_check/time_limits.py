@@ -1,0 +1,227 @@
+"""Calling a team's code within a time limit, whatever the code does to resist it.
+
+Three ways, from cheapest to strongest:
+- On the main thread an interval timer interrupts the call. A call that swallows the
+  interruption (`except:` in a retry loop) is then interrupted at every line it runs
+  until it gives up, through a trace function installed only after the deadline.
+- Elsewhere the call runs on a reused daemon thread, abandoned if it hangs.
+- With `isolate: true` the call runs in a child process that is killed at the deadline,
+  so not even `os._exit` or a crash in C code can end the run.
+
+A `BaseException` that is not an interrupt (`SystemExit`, say) ends the check as an
+error instead of ending the run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from types import FrameType
+from typing import Any
+
+from migrate_check.checks.base import CheckRunError
+
+#: Seconds a child process may take to start and import the callable's module.
+CHILD_START_TIMEOUT = 60.0
+
+
+class _Alarm(BaseException):
+    """Raised into a call when its time is up; a BaseException, so `except Exception` in a
+    team's code cannot swallow it and return a value as if nothing happened."""
+
+
+def _base_exception_error(exc: BaseException, what: str) -> CheckRunError:
+    detail = f": {exc}" if str(exc) else ""
+    return CheckRunError(f"{what} raised {type(exc).__name__}{detail}".splitlines()[0][:300])
+
+
+def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Run `call`, giving up after `timeout` seconds with `CheckRunError`.
+
+    Ordinary exceptions from the call propagate; a non-interrupt BaseException becomes
+    `CheckRunError`.
+    """
+    try:
+        if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+            return _call_with_alarm(call, timeout, what)
+        return _call_on_worker(call, timeout, what)
+    except (Exception, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # SystemExit, GeneratorExit, pytest's outcomes...
+        raise _base_exception_error(exc, what) from None
+
+
+def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
+    """The main thread's way: an interval timer interrupts the call, no thread hand-off.
+
+    The previous SIGALRM handler, timer and trace function (pytest-timeout's, a
+    debugger's, coverage's) are restored after.
+    """
+    own_frame = sys._getframe()
+    previous_trace = sys.gettrace()
+    expired = False
+
+    def keep_interrupting(frame: FrameType, event: str, arg: Any) -> Any:
+        if expired and event in ("line", "call", "return", "exception"):
+            raise _Alarm
+        return keep_interrupting
+
+    def ring(signum: int, frame: FrameType | None) -> None:
+        nonlocal expired
+        expired = True
+        # From now on every line the call runs raises again, so a handler that swallows
+        # this first interruption cannot keep the call alive.
+        sys.settrace(keep_interrupting)
+        while frame is not None and frame is not own_frame:
+            frame.f_trace = keep_interrupting
+            frame = frame.f_back
+        raise _Alarm
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, timeout)
+    started = time.monotonic()
+    try:
+        return call()
+    except _Alarm:
+        raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if expired:
+            sys.settrace(previous_trace)
+        if old_delay:
+            left = old_delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
+class _Worker:
+    """One daemon thread that runs calls one at a time, reused until a call hangs.
+
+    A daemon thread, not a thread pool: a call that never returns must not keep the
+    test process from exiting (pool threads are joined at exit).
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="migrate-check callables", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            call, future = self.jobs.get()
+            try:
+                future.set_result(call())
+            except BaseException as exc:  # handed to the caller, which decides
+                future.set_exception(exc)
+
+
+_workers = threading.local()
+
+
+def _call_on_worker(call: Callable[[], Any], timeout: float, what: str) -> Any:
+    worker: _Worker | None = getattr(_workers, "worker", None)
+    if worker is None:
+        worker = _workers.worker = _Worker()
+    future: Future[Any] = Future()
+    worker.jobs.put((call, future))
+    try:
+        return future.result(timeout=timeout)
+    except FutureTimeout:
+        if future.done():  # the callable itself raised TimeoutError: that is its answer
+            raise
+        _workers.worker = None  # this worker is stuck in the call; never reuse it
+        raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
+
+
+# -- a child process -------------------------------------------------------------------
+
+
+def _serve(connection: Any, result_limit: int) -> None:
+    """The child: import each callable once, run calls, send back results or exceptions."""
+    import pickle
+
+    from migrate_check.callables import import_callable, materialized
+
+    functions: dict[str, Callable[..., Any]] = {}
+    connection.send(("ready", None))
+    while True:
+        try:
+            path, args = connection.recv()
+        except EOFError:
+            return
+        try:
+            function = functions.get(path) or functions.setdefault(path, import_callable(path))
+            reply: tuple[str, Any] = ("ok", materialized(function(*args), result_limit))
+        except BaseException as exc:  # every outcome goes back to the parent, which decides
+            reply = ("raised", exc)
+        try:
+            connection.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            kind = "result" if reply[0] == "ok" else "exception"
+            connection.send(("unpicklable", f"its {kind} cannot leave the process: {exc}"))
+
+
+class _Child:
+    """A spawned process serving calls; replaced when a call hangs or the process dies."""
+
+    def __init__(self, result_limit: int) -> None:
+        # spawn, not fork: forking a process that runs threads (the SDK's, a server's) can
+        # copy a held lock into the child.
+        context = multiprocessing.get_context("spawn")
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child_end, result_limit), name="migrate-check callable"
+        )
+        self.process.daemon = True
+        self.process.start()
+        child_end.close()
+        if not self.connection.poll(CHILD_START_TIMEOUT):
+            self.stop()
+            raise CheckRunError("the child process for isolated callables did not start")
+        self.connection.recv()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+_child: _Child | None = None
+
+
+def call_in_child(
+    path: str, args: tuple[Any, ...], timeout: float, what: str, result_limit: int
+) -> Any:
+    """Run the callable at `path` on `args` in a child process, within `timeout` seconds."""
+    global _child
+    child = _child
+    if child is None or not child.process.is_alive():
+        child = _child = _Child(result_limit)
+    try:
+        child.connection.send((path, args))
+    except (OSError, ValueError, TypeError) as exc:  # an input that cannot be pickled
+        raise CheckRunError(f"{what}: cannot hand the output to its process: {exc}") from None
+    if not child.connection.poll(timeout):
+        child.stop()
+        _child = None
+        raise CheckRunError(f"{what} timed out after {timeout:g} s (its process was killed)")
+    try:
+        kind, value = child.connection.recv()
+    except EOFError:
+        child.process.join(timeout=5)
+        _child = None
+        code = child.process.exitcode
+        raise CheckRunError(f"{what} ended its process (exit code {code})") from None
+    if kind == "ok":
+        return value
+    if kind == "unpicklable":
+        raise CheckRunError(f"{what}: {value}")
+    if isinstance(value, Exception):
+        raise value
+    raise _base_exception_error(value, what)
