@@ -1,12 +1,16 @@
-"""Secrets: the key, organization, project and cookies never land in a written byte.
+"""Secrets: the key, organization, project, cookies and the base URL's credentials never
+land in a written byte.
 
-Two recording runs with sentinel values, one with a key the server accepts and one
-with a key it rejects (its 401 body echoes part of the key back), with every output
-pytest can write switched on; then every byte written is searched.
+Recording runs with sentinel values: a key the server accepts and one it rejects (its
+401 body echoes part of the key back), then `user:pass@` credentials in OPENAI_BASE_URL
+that a gateway accepts and ones it rejects (its 401 body echoes the `Basic` header),
+with every output pytest can write switched on and a case whose answer echoes the
+credential in a response header and the body; then every byte written is searched.
 """
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -20,7 +24,15 @@ ORG = "org-SENTINELORG"
 PROJECT = "proj_SENTINELPROJECT"
 # What the server's 401 body echoes of BAD_KEY, and the cookie and org it answers with.
 ECHOED = BAD_KEY[:8] + "***" + BAD_KEY[-4:]
+URL_USER = "SENTINELUSER"
+URL_PASSWORD = "SENTINELPASS-0123"
+BAD_URL_PASSWORD = "invalidSENTINELPASS-0123"
+BASIC = (
+    base64.b64encode(f"{URL_USER}:{URL_PASSWORD}".encode()).decode(),
+    base64.b64encode(f"{URL_USER}:{BAD_URL_PASSWORD}".encode()).decode(),
+)
 SENTINELS = (
+    *BASIC,
     GOOD_KEY,
     BAD_KEY,
     ECHOED,
@@ -47,6 +59,8 @@ cases:
   - id: responses
     api: responses
     input: "Hello there"
+  - id: echoed
+    messages: [{role: user, content: "Echo me [fault:echo_auth:always]"}]
 """
 
 
@@ -85,20 +99,37 @@ def test_no_secret_in_any_cassette_report_log_or_output(
     write_suite(pytester.path, "secret", SUITE)
     accepted = _record(pytester, monkeypatch, GOOD_KEY, "good")
     rejected = _record(pytester, monkeypatch, BAD_KEY, "bad")
+    host = live.base_url.removeprefix("http://")
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://{URL_USER}:{BAD_URL_PASSWORD}@{host}")
+    url_rejected = _record(pytester, monkeypatch, GOOD_KEY, "url-bad")
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://{URL_USER}:{URL_PASSWORD}@{host}")
+    (pytester.path / "cassettes").rename(pytester.path / "cassettes-key")
+    url_accepted = _record(pytester, monkeypatch, GOOD_KEY, "url-good")
 
     # The runs did what they should, so the search below covers real output.
     assert "API error 401: Incorrect API key provided" in rejected
+    assert "API error 401: Invalid credentials in the authorization header" in url_rejected
     assert "API error 500" in accepted
-    assert len(list((pytester.path / "cassettes").rglob("*.yaml"))) == 6
+    assert "API error 500" in url_accepted
+    for folder in ("cassettes-key", "cassettes"):
+        assert len(list((pytester.path / folder).rglob("*.yaml"))) == 8
+    echoed = (pytester.path / "cassettes/secret/echoed/gpt-4o-mini.yaml").read_text()
+    assert "system_fingerprint" in echoed and "[redacted]" in echoed
+    assert "x-echo-authorization" not in echoed  # not on the allow-list of response headers
+    assert "uri: http://127.0.0.1:" in echoed  # the user info is gone from the recorded uri
     written: dict[str, bytes] = {"stdout (accepted key)": accepted.encode()}
     written["stdout (rejected key)"] = rejected.encode()
+    written["stdout (accepted URL credentials)"] = url_accepted.encode()
+    written["stdout (rejected URL credentials)"] = url_rejected.encode()
     for path in sorted(pytester.path.rglob("*")):
         if path.is_file() and "suites" not in path.parts:
             written[str(path.relative_to(pytester.path))] = path.read_bytes()
     names = set(written)
     for expected in ("report-good/report.json", "report-bad/report.html", "junit-bad.xml"):
         assert expected in names
+    assert "report-url-bad/report.md" in names
     assert len(written["log-good.txt"]) > 1000, "the DEBUG log is nearly empty"
+    assert len(written["log-url-good.txt"]) > 1000, "the DEBUG log is nearly empty"
     for name, data in written.items():
         for sentinel in SENTINELS:
             assert sentinel.encode().lower() not in data.lower(), f"{sentinel!r} in {name}"
@@ -113,3 +144,6 @@ def test_what_a_cassette_keeps_is_what_latency_and_cost_need(
     assert "openai-processing-ms" in text
     assert "usage" in text
     assert "x-ratelimit-remaining-requests" in text
+    # Response headers are kept by an allow-list of what replay, latency and pacing read.
+    for dropped in ("x-request-id", "openai-version", "set-cookie", "openai-organization"):
+        assert dropped not in text

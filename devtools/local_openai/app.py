@@ -6,6 +6,7 @@ what a framework would hide: drop a connection mid-body, or reset it.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -38,6 +39,7 @@ MODELS: dict[str, tuple[int, str | None]] = {
 TIMEOUT_FAULT_S = 30.0  # longer than any test's client timeout
 SLOW_STREAM_GAP_S = 0.1  # between stream chunks
 SLOW_ANSWER_S = 1.0  # extra wait for a non-streamed answer
+TRICKLE_GAP_S = 0.05  # between the bytes of a trickled answer: a 1 KiB body takes ~50 s
 RATE_LIMIT_REQUESTS = 30_000
 RATE_LIMIT_TOKENS = 150_000_000
 JSON_PARSE_ERROR = (
@@ -215,6 +217,18 @@ class Handler(BaseHTTPRequestHandler):
 
     def _authorized(self) -> bool:
         auth = self.headers.get("Authorization", "")
+        self._echo = ""
+        if auth.lower().startswith("basic "):
+            # A gateway in front of the API that takes the base URL's `user:pass@`.
+            try:
+                credential = base64.b64decode(auth[6:].strip()).decode()
+            except ValueError:
+                credential = ""
+            if "invalid" in credential or ":" not in credential:
+                message = f"Invalid credentials in the authorization header: {auth}"
+                self._json(401, wire.error(message, "invalid_request_error", "invalid_api_key"))
+                return False
+            return True
         key = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
         if not key:
             self._json(401, wire.error(NO_KEY, "invalid_request_error"))
@@ -325,6 +339,9 @@ class Handler(BaseHTTPRequestHandler):
                 b"</body>\r\n</html>\r\n"
             )
             self._send(502, page, "text/html")
+        elif fault == "echo_auth":
+            self._echo = self.headers.get("Authorization", "").partition(" ")[2]
+            return False
         elif fault == "reset":
             self._reset()
         elif fault == "timeout":
@@ -366,6 +383,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("x-ratelimit-reset-tokens", "0s")
         for name, value in (extra or {}).items():
             self.send_header(name, value)
+        if getattr(self, "_echo", ""):
+            self.send_header("x-echo-authorization", self._echo)
 
     def _send(
         self,
@@ -383,6 +402,13 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self._reset()
             return
+        if fault == "trickle":
+            for index in range(len(payload)):
+                if self.state.stopping.wait(TRICKLE_GAP_S if index else 0):
+                    return
+                self.wfile.write(payload[index : index + 1])
+                self.wfile.flush()
+            return
         self.wfile.write(payload)
         self.wfile.flush()
 
@@ -393,6 +419,8 @@ class Handler(BaseHTTPRequestHandler):
         extra: dict[str, str] | None = None,
         fault: str | None = None,
     ) -> None:
+        if getattr(self, "_echo", "") and status == 200:
+            body = {**body, "system_fingerprint": self._echo}
         payload = json.dumps(body, ensure_ascii=False, indent=2).encode()
         if fault == "bad_json":
             payload = payload[: len(payload) * 2 // 3] + b"\n<!-- upstream timeout -->"

@@ -22,8 +22,10 @@ ALL_FAULTS: tuple[str, ...] = (
     "cut_body",
     "bad_json",
 )
-# Asked for only by name: a quota error is not a transient fault a retry fixes.
-EXPLICIT_FAULTS: tuple[str, ...] = ("insufficient_quota",)
+# Asked for only by name: a quota error is not a transient fault a retry fixes; a trickle
+# (the answer one byte at a time) takes minutes; `echo_auth` answers normally but echoes
+# the request's credential in a response header and the body, as careless proxies do.
+EXPLICIT_FAULTS: tuple[str, ...] = ("insufficient_quota", "trickle", "echo_auth")
 KNOWN_FAULTS: frozenset[str] = frozenset(ALL_FAULTS + EXPLICIT_FAULTS)
 
 _DIRECTIVE = re.compile(r"\[fault:([a-z0-9_]+)(:always)?\]", re.IGNORECASE)

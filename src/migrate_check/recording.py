@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from migrate_check import safe_yaml, secrets
 from migrate_check.atomic import write_atomic
+from migrate_check.bodies import BodyTooLarge, decode_response
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 
@@ -25,24 +27,24 @@ RECORD_MODES = ("none", "once", "new_episodes", "all")
 # openai-organization, openai-project, cookie, the SDK's volatile x-stainless-* and
 # user-agent) is dropped, so nothing secret lands and re-recording does not churn.
 KEPT_REQUEST_HEADERS = frozenset({"content-type", "accept"})
-# Response headers never written: secrets and per-connection noise.
-DROPPED_RESPONSE_HEADERS = frozenset(
+# Response headers kept: only what replay, latency, cost and pacing read. An allow-list,
+# so a header a proxy invents (one echoing the key, a cookie under a new name) never lands.
+KEPT_RESPONSE_HEADERS = frozenset(
     {
-        "set-cookie",
-        "cookie",
-        "openai-organization",
-        "openai-project",
-        "authorization",
-        "api-key",
-        "cf-ray",
-        "server",
-        "alt-svc",
-        "date",
-        "connection",
-        "transfer-encoding",
-        "keep-alive",
+        "content-type",
+        "content-encoding",
+        "openai-processing-ms",
+        "retry-after",
+        "retry-after-ms",
+        *(
+            f"x-ratelimit-{what}-{kind}"
+            for what in ("limit", "remaining", "reset")
+            for kind in ("requests", "tokens")
+        ),
     }
 )
+
+MAX_CASSETTE_BYTES = 64 * 1024 * 1024  # one case on one model; real ones are kilobytes
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
@@ -115,29 +117,40 @@ def matchers() -> list[Any]:
 
 
 def scrub_request(request: Any) -> Any:
-    """Keep only harmless request headers; runs on live requests before matching too."""
+    """Keep only harmless request headers, and no secret value in the URI or body; runs on
+    live requests before matching too, so both sides of a match are scrubbed alike."""
     for name in list(request.headers):
         if name.lower() not in KEPT_REQUEST_HEADERS:
             del request.headers[name]
+    scrubber = secrets.from_environment()
+    request.uri = scrubber.uri(request.uri)
+    if scrubber and isinstance(request.body, bytes):
+        request.body = scrubber.raw(request.body)
+    elif scrubber and isinstance(request.body, str):
+        request.body = scrubber.text(request.body)
     return request
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any] | None:
     """Record only 2xx answers, decoded, without secret or volatile headers."""
-    from vcr.filters import decode_response
-
     status = response.get("status", {}).get("code", 0)
     if not 200 <= int(status) < 300:
         return None
     response = decode_response(response)
     if not body_is_whole(response):
         return None  # a 200 whose body was cut or garbled: replaying it would fail forever
+    scrubber = secrets.from_environment()
     headers = response.get("headers", {})
     response["headers"] = {
-        name: value
+        name: [scrubber.text(str(v)) for v in value] if isinstance(value, list) else value
         for name, value in headers.items()
-        if name.lower() not in DROPPED_RESPONSE_HEADERS
+        if name.lower() in KEPT_RESPONSE_HEADERS
     }
+    body = response.get("body", {})
+    if scrubber and isinstance(body.get("string"), bytes):
+        body["string"] = scrubber.raw(body["string"])
+    elif scrubber and isinstance(body.get("string"), str):
+        body["string"] = scrubber.text(body["string"])
     return response
 
 
@@ -171,8 +184,26 @@ def body_is_whole(response: dict[str, Any]) -> bool:
     return True
 
 
+class BoundedYamlSerializer:
+    """vcrpy's YAML serializer, but loading refuses alias bombs (see `safe_yaml`)."""
+
+    @staticmethod
+    def deserialize(text: str) -> Any:
+        from vcr.serializers import yamlserializer
+
+        loader = getattr(yamlserializer, "_CassetteLoader", safe_yaml.SafeLoader)
+        return safe_yaml.load(text, loader)
+
+    @staticmethod
+    def serialize(cassette_dict: Any) -> str:
+        from vcr.serializers import yamlserializer
+
+        return str(yamlserializer.serialize(cassette_dict))
+
+
 class AtomicPersister:
-    """vcrpy's filesystem persister, but each cassette is written atomically."""
+    """vcrpy's filesystem persister, but each cassette is written atomically, and read
+    within bounds (file size, YAML aliases)."""
 
     @classmethod
     def load_cassette(cls, cassette_path: str | Path, serializer: Any) -> Any:
@@ -184,13 +215,17 @@ class AtomicPersister:
         if not path.is_file():
             raise CassetteNotFoundError()
         try:
-            text = path.read_text(encoding="utf-8")
+            text = safe_yaml.read_text(path, MAX_CASSETTE_BYTES)
         except (OSError, UnicodeDecodeError) as exc:
             raise CassetteLoadError(path, str(exc)) from None
         if not text.strip():
             raise CassetteLoadError(path, "the file is empty")
         try:
-            return deserialize(text, serializer)
+            return deserialize(text, BoundedYamlSerializer)
+        except safe_yaml.YamlBombError as exc:
+            mark = exc.problem_mark
+            where = f"line {mark.line + 1}: " if mark is not None else ""
+            raise CassetteLoadError(path, f"{where}{exc.problem}") from None
         except yaml.MarkedYAMLError as exc:  # garbled or cut short
             mark = exc.problem_mark or exc.context_mark
             where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -227,6 +262,8 @@ def open_case_cassette(path: Path, record_mode: str) -> Any:
             before_record_request=scrub_request,
             before_record_response=scrub_response,
         )
+    except BodyTooLarge as exc:  # vcrpy filters every loaded interaction: decoding included
+        raise CassetteLoadError(path, f"an interaction is refused: {exc}") from None
     except (KeyError, TypeError, AttributeError, IndexError, ValueError) as exc:
         # vcrpy filters every loaded interaction too: a request or response of the wrong
         # shape (`response: null`) fails there, after the file itself parsed.

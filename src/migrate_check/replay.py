@@ -13,12 +13,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from migrate_check import sanitize, secrets
 from migrate_check.answers import (
     CHAT_ENDPOINT,
     RESPONSES_ENDPOINT,
     completions_from_body,
     processing_ms,
 )
+from migrate_check.bodies import BodyTooLarge, decode_response
 from migrate_check.model import Case, Completion, LatencySource
 from migrate_check.recording import AtomicPersister, CassetteLoadError, endpoint_of, matchers
 
@@ -60,7 +62,6 @@ def recorded_answers(path: Path, case: Case, body: dict[str, Any]) -> list[tuple
 
     Raises MissingRecording, RecordingMismatch or CassetteLoadError.
     """
-    from vcr.filters import decode_response
     from vcr.matchers import get_matchers_results, requests_match
     from vcr.persisters.filesystem import CassetteNotFoundError
     from vcr.serializers import yamlserializer
@@ -79,7 +80,10 @@ def recorded_answers(path: Path, case: Case, body: dict[str, Any]) -> list[tuple
         same = stored.method == "POST" and endpoint_of(stored.path) == endpoint_of(live.path)
         if same and _stored_json(stored.body) == body or requests_match(live, stored, used):
             if _header(response.get("headers", {}), "content-encoding"):
-                response = decode_response(response)
+                try:
+                    response = decode_response(response)
+                except BodyTooLarge as exc:
+                    raise CassetteLoadError(path, f"an answer is refused: {exc}") from None
             raw = response.get("body", {}).get("string", b"")
             text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
             answers.append((text, _header(response.get("headers", {}), "openai-processing-ms")))
@@ -101,7 +105,7 @@ def replay(path: Path, case: Case, model: str, body: dict[str, Any]) -> list[Com
         latency = processing_ms(header)
         source: LatencySource | None = "openai-processing-ms" if latency is not None else None
         completions += completions_from_body(text, endpoint, streamed, model, latency, source)
-    return completions
+    return sanitize.completions(completions, secrets.from_environment())
 
 
 __all__ = ["CassetteLoadError", "MissingRecording", "RecordingMismatch", "replay"]

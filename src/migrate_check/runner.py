@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from migrate_check import sanitize
+from migrate_check import secrets as secret_values
 from migrate_check.answers import completions_from_body, processing_ms
 from migrate_check.model import Case, Completion, LatencySource
 from migrate_check.pacing import RateGate, response_hook
@@ -36,9 +38,8 @@ from migrate_check.recording import (
 )
 
 REPLAY_API_KEY = "replay-without-key"
-SECRET_ENV = ("OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "AZURE_OPENAI_API_KEY")
+SECRET_ENV = secret_values.SECRET_ENV
 _SDK_PREFIX = re.compile(r"^Error code: \d+( - )?")
-_KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
 
 
 # A secret header's value in a logged header list or dict: `(b'set-cookie', b'...')`
@@ -123,11 +124,9 @@ class _Lane:
 
 
 def scrub_secrets(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """Remove API keys (and any other known secret values) from an error message."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    return _KEY_LIKE.sub("[redacted]", text)
+    """An error message or log line without known secrets (those of the environment,
+    OPENAI_BASE_URL's credentials and `secrets`) or anything shaped like a credential."""
+    return secret_values.from_environment(extra=secrets).message(text)
 
 
 def request_body(case: Case, model: str) -> dict[str, Any]:
@@ -352,7 +351,8 @@ class Runner:
         text = content.decode("utf-8", errors="replace")
         endpoint = endpoint_of(raw.http_request.url.path)
         streamed = bool(case.request.get("stream"))
-        return completions_from_body(text, endpoint, streamed, model, latency, source)
+        found = completions_from_body(text, endpoint, streamed, model, latency, source)
+        return sanitize.completions(found, secret_values.from_environment(extra=self._secrets))
 
     def shutdown_dates(self, models: Sequence[str]) -> dict[str, str]:
         """`shutdown_date` of each model from the live models list; what fails is left out."""

@@ -1,0 +1,98 @@
+"""YAML from other people's files, loaded safely and within bounds.
+
+Safe loaders never run code, but aliases still let a few hundred bytes stand for a
+billion nodes ("billion laughs"): loading shares them cheaply, then the first copy, walk
+or `json.dumps` of the data exhausts memory. Documents are composed first, their size
+with every alias expanded is counted without expanding anything, and a document over
+`MAX_NODES` (or one whose alias refers to itself) is refused before it is constructed.
+Files are read only up to a size bound.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_NODES = 1_000_000  # expanded; a 10,000-case suite is about 200,000
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlBombError(yaml.MarkedYAMLError):
+    """A document whose aliases expand beyond the bound, or refer to themselves."""
+
+    def __init__(self, message: str, mark: Any = None) -> None:
+        super().__init__(problem=message, problem_mark=mark)
+
+
+class FileTooLarge(OSError):
+    """A file beyond the size a loader reads."""
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """A UTF-8 file's text; `FileTooLarge` beyond `limit` bytes, before reading it all."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(
+            f"{path.name} is larger than {limit // (1024 * 1024)} MiB; refused without reading it"
+        )
+    return data.decode("utf-8")
+
+
+def expanded_size(root: yaml.Node, limit: int = MAX_NODES) -> int:
+    """The number of nodes with every alias expanded, counted once per distinct node.
+
+    Raises `YamlBombError` beyond `limit`, or when an alias refers to a node that
+    contains it (such data has no end).
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    # Iterative post-order walk: a deeply nested document must not exhaust the stack.
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            if total > limit:
+                raise YamlBombError(
+                    f"the YAML expands to more than {limit:,} nodes through its aliases "
+                    "(an alias bomb?); refused",
+                    node.start_mark,
+                )
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise YamlBombError("a YAML alias refers to a node that contains it", node.start_mark)
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def load(text: str, loader_class: type[yaml.SafeLoader] = SafeLoader) -> Any:
+    """One document, like `yaml.load(text, Loader=loader_class)`, refusing alias bombs."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        expanded_size(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
