@@ -6,6 +6,7 @@ key) and looks for one output line naming the file, line, case or model at fault
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import textwrap
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from conftest import PAIR
 from migrate_check.recording import cassette_path, write_interactions
@@ -154,6 +156,136 @@ def approvals_with_bad_date(root: Path) -> None:
     )
 
 
+# -- hostile answers and files -------------------------------------------------------------
+EVIL = "https://evil.example"
+NESTED_100 = '{"a": ' * 100 + '"deep"' + "}" * 100
+CUT_NESTED_100 = "[" * 100 + '{"a": "b'
+TERMINAL_ESCAPES = "\x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x9b2J erased\rrewritten\x08"
+MARKDOWN = (
+    f"[click]({EVIL}/a) ![pixel]({EVIL}/p.png) <img src=x onerror=alert(1)> "
+    "www.evil.example admin@evil.example **bold**"
+)
+
+
+def raw_answer(model: str, body: bytes, encoding: str | None = None, case: str = "a") -> Setup:
+    """A cassette written byte for byte (vcrpy's format), bypassing every filter."""
+
+    def setup(root: Path) -> None:
+        headers = {"content-type": ["application/json"]}
+        if encoding:
+            headers["content-encoding"] = [encoding]
+        document = {
+            "version": 1,
+            "interactions": [
+                {
+                    "request": {
+                        "method": "POST",
+                        "uri": "http://127.0.0.1:9/v1/chat/completions",
+                        "body": json.dumps(
+                            {"messages": [{"role": "user", "content": "hi"}], "model": model}
+                        ),
+                        "headers": {"content-type": ["application/json"]},
+                    },
+                    "response": {
+                        "status": {"code": 200, "message": "OK"},
+                        "headers": headers,
+                        "body": {"string": body},
+                    },
+                }
+            ],
+        }
+        path = cassette_path(root / "cassettes", "s", case, model)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(document))
+
+    return setup
+
+
+def both(*setups: Setup) -> Setup:
+    def run(root: Path) -> None:
+        for setup in setups:
+            setup(root)
+
+    return run
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """The billion laughs: a few hundred bytes standing for 9**levels strings."""
+    lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, levels + 1):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def bomb_candidate_cassette(root: Path) -> None:
+    candidate_cassette(root).write_text(alias_bomb())
+
+
+def python_tag_cassette(root: Path) -> None:
+    candidate_cassette(root).write_text(
+        "interactions:\n- !!python/object/apply:os.system ['touch pwned']\n"
+    )
+
+
+def reports_of(root: Path) -> dict[str, str]:
+    """The three reports, each decoded strictly (every byte written is UTF-8)."""
+    out = root / "migrate-check-report"
+    texts = {name: (out / name).read_bytes().decode("utf-8") for name in REPORTS}
+    json.loads(texts["report.json"], parse_constant=_no_constant)  # strict JSON: no NaN
+    return texts
+
+
+REPORTS = ("report.json", "report.md", "report.html")
+
+
+def _no_constant(name: str) -> None:
+    raise AssertionError(f"report.json holds {name}, which JSON has no place for")
+
+
+def reports_hold(*needles: str, where: tuple[str, ...] = REPORTS) -> Callable[[Path], None]:
+    """Every report is written, is valid UTF-8 (and JSON), and shows the case's answer."""
+
+    def check(root: Path) -> None:
+        texts = reports_of(root)
+        document = json.loads(texts["report.json"])
+        assert [case["key"] for case in document["cases"]] == ["s::a"]
+        for needle in needles:
+            for name in where:
+                assert needle in texts[name], f"{needle!r} not in {name}"
+
+    return check
+
+
+def markdown_prose(text: str) -> str:
+    """report.md as Markdown renders it: without code (fences and inline code show text
+    literally) and without the `<summary>` lines (raw HTML, escaped, never Markdown)."""
+    summaries = re.findall(r"(?m)^<details><summary>.*$", text)
+    assert summaries and not any("<img" in line or "<a " in line for line in summaries)
+    text = re.sub(r"(?m)^<details><summary>.*$", "", text)
+    text = re.sub(r"(?ms)^(`{3,})[^\n]*\n.*?^\1\n", "", text)
+    return re.sub(r"`[^`\n]*`", "", text)
+
+
+def no_live_markdown(root: Path) -> None:
+    texts = reports_of(root)
+    prose = markdown_prose(texts["report.md"])
+    assert "click" in prose, "the answer is not in the Markdown prose, so nothing was tested"
+    assert re.search(r"(?<!\\)\]\(", prose) is None, "a live link or image in report.md"
+    assert re.search(r"(?<!\\)!\\?\[", prose) is None or "\\!\\[" in prose
+    assert "<img" not in prose and f"{EVIL}" not in prose and "www.evil" not in prose
+    assert "admin@evil" not in prose
+
+
+def controls_visible(root: Path) -> None:
+    texts = reports_of(root)
+    assert "\x1b" not in texts["report.md"] and "\\x1b[31mred" in texts["report.md"]
+    assert "\\u001b[31mred" in texts["report.json"]
+
+
+def schema_file(name: str, schema: dict[str, Any]) -> dict[str, str]:
+    return {f"suites/{name}": json.dumps(schema)}
+
+
 @dataclass(frozen=True)
 class Bad:
     """One broken input: the suite, what else is on disk, the options, the line expected."""
@@ -165,6 +297,8 @@ class Bad:
     setup: Setup | None = None
     pair: str | None = PAIR
     files: dict[str, str] = field(default_factory=dict)
+    # Given: the reports are written too, and this checks the bytes written.
+    written: Callable[[Path], None] | None = None
 
 
 SUITE_AT = "*suites/s.yaml"
@@ -347,6 +481,104 @@ CATALOGUE = [
         args=("--approvals", "approvals.yaml"),
         setup=then(GOOD_ANSWERS, approvals_with_bad_date),
     ),
+    # -- hostile answers: judged, every report written, nothing live or raw -----------------
+    Bad(
+        "lone-surrogate-answer",
+        "s::a: changed*",
+        with_checks("similarity: {min: 99}"),
+        args=("--fail-on", "changed"),
+        setup=answers("hello there", "hello \ud800 there"),
+        written=reports_hold("hello \ufffd there"),
+    ),
+    Bad(
+        "invalid-utf8-answer",
+        "s::a: changed*",
+        with_checks("similarity: {min: 99}"),
+        args=("--fail-on", "changed"),
+        setup=both(
+            answers("hello there", None),
+            raw_answer(
+                CANDIDATE,
+                json.dumps(chat_body(CANDIDATE, "caf_X")).encode().replace(b"_X", b"\xe9 \xff\xfe"),
+            ),
+        ),
+        written=reports_hold("caf\ufffd \ufffd\ufffd"),
+    ),
+    Bad(
+        "nested-json-cut-off",
+        "*regressed*schema*candidate output is not JSON*",
+        with_checks("schema: {type: array}", "similarity: {min: 0}"),
+        setup=answers("[1]", CUT_NESTED_100),
+        written=reports_hold("s::a"),
+    ),
+    Bad(
+        "nested-json-100-levels",
+        "s::a: changed*",
+        with_checks("equal: {}", "schema: {type: object}", "similarity: {min: 0}"),
+        args=("--fail-on", "changed"),
+        setup=answers('{"a": "shallow"}', NESTED_100),
+        written=reports_hold("deep", where=("report.json", "report.html")),
+    ),
+    Bad(
+        "nan-and-infinity",
+        "s::a: changed*",
+        with_checks("equal: {}", "schema: {type: object}"),
+        args=("--fail-on", "changed"),
+        setup=answers('{"score": 1, "high": 2}', '{"score": NaN, "high": Infinity}'),
+        written=reports_hold("Infinity"),
+    ),
+    Bad(
+        "markdown-in-answer",
+        "s::a: changed*",
+        with_checks("equal: {path: '$.note'}"),
+        args=("--fail-on", "changed"),
+        setup=answers('{"note": "plain"}', json.dumps({"note": MARKDOWN})),
+        written=no_live_markdown,
+    ),
+    Bad(
+        "terminal-escapes-in-answer",
+        "*candidate gpt-4.1-mini: \\x1b[[]31mred\\x1b[[]0m \\x1b]0;pwned\\x07*",
+        with_checks("similarity: {min: 99}"),
+        args=("--fail-on", "changed"),
+        setup=answers("hello there", TERMINAL_ESCAPES),
+        written=controls_visible,
+    ),
+    Bad(
+        "terminal-escapes-in-a-model-name",
+        "*gpt-4.1-mini\\x1b[[]2J*",
+        with_checks("similarity: {min: 99}"),
+        args=("--fail-on", "changed"),
+        setup=both(
+            answers("hello there", None),
+            lambda root: write_cassette(root, CANDIDATE, chat_body("gpt-4.1-mini\x1b[2J", "hi")),
+        ),
+        written=reports_hold("s::a"),
+    ),
+    # -- hostile files: refused with one line, before they exhaust memory or run code ------
+    Bad(
+        "yaml-alias-bomb-in-suite",
+        f"{SUITE_AT}:7: *expands to more than 1,000,000 nodes*alias bomb*",
+        alias_bomb() + ONE_CASE,
+    ),
+    Bad(
+        "yaml-alias-bomb-in-cassette",
+        "*cassette cassettes/s/a/gpt-4.1-mini.yaml cannot be read: line 7: *alias bomb*",
+        setup=then(GOOD_ANSWERS, bomb_candidate_cassette),
+    ),
+    Bad(
+        "gzip-bomb-in-cassette",
+        "*cassette cassettes/s/a/gpt-4.1-mini.yaml cannot be read: *inflates beyond 32 MiB*",
+        setup=both(
+            answers("hello there", None),
+            raw_answer(CANDIDATE, gzip.compress(b" " * (40 * 1024 * 1024)), "gzip"),
+        ),
+    ),
+    Bad(
+        "python-tag-in-cassette",
+        "*cassette cassettes/s/a/gpt-4.1-mini.yaml cannot be read: *python/object/apply*",
+        setup=then(GOOD_ANSWERS, python_tag_cassette),
+        written=lambda root: None if not (root / "pwned").exists() else pytest.fail("ran code"),
+    ),
     Bad(
         "prices-file-missing",
         "*cannot read price table*nope.json*",
@@ -358,7 +590,7 @@ CATALOGUE = [
 
 def test_the_catalogue_is_large_and_its_names_unique() -> None:
     names = [bad.name for bad in CATALOGUE]
-    assert len(names) >= 25
+    assert len(names) >= 49
     assert len(set(names)) == len(names)
 
 
@@ -379,13 +611,23 @@ def test_bad_input_is_one_line_naming_where_without_traceback(
     if bad.setup is not None:
         bad.setup(pytester.path)
     pair = ("--model-pair", bad.pair) if bad.pair else ()
-    result = pytester.runpytest(*pair, "-p", "no:cacheprovider", "--no-report", *bad.args)
+    reports = () if bad.written else ("--no-report",)
+    result = pytester.runpytest(*pair, "-p", "no:cacheprovider", *reports, *bad.args)
     output = result.stdout.lines + result.stderr.lines
     text = "\n".join(output)
     assert result.ret != pytest.ExitCode.OK, text
     assert_no_traceback(text)
+    assert_no_raw_controls(text)
     matching = [line for line in output if _fnmatch(line, bad.expect)]
     assert matching, f"no line matches {bad.expect!r} in:\n{text}"
+    if bad.written is not None:
+        bad.written(pytester.path)
+
+
+def assert_no_raw_controls(text: str) -> None:
+    """Nothing from an answer reaches the terminal raw: no escape sequence, no control."""
+    raw = sorted({c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0})
+    assert not raw, f"raw control characters {raw!r} in the output:\n{text}"
 
 
 # pytest shows an unexpected exception as source lines and `path.py:LINE: ErrorType`.

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from migrate_check.model import CaseResult, Completion, Outcome
+from migrate_check.report import escaping
 
 _MAX_EVIDENCE = 600
 _MAX_OUTPUT = 300
@@ -60,4 +61,6 @@ def failure_lines(result: CaseResult, failing: frozenset[Outcome]) -> list[str]:
         lines.append(f"  baseline  {result.baseline[0].model}: {_output(result.baseline[0])}")
     if result.candidate:
         lines.append(f"  candidate {result.candidate[0].model}: {_output(result.candidate[0])}")
-    return lines
+    # Answers and error bodies are untrusted: their control characters and escape
+    # sequences are shown, never sent to the terminal (or the JUnit XML) raw.
+    return [escaping.terminal(line) for line in lines]

@@ -16,12 +16,14 @@ from typing import Any
 
 import yaml
 
+from migrate_check import safe_yaml
 from migrate_check.model import Api, Case, CheckSpec
 
 SUITE_KEYS = ("suite", "description", "request", "checks", "cases", "samples", "api")
 CASE_KEYS = ("id", "description", "messages", "input", "request", "checks", "samples", "api")
 MESSAGE_ROLES = ("system", "developer", "user", "assistant", "tool")
 APIS: tuple[Api, ...] = ("chat", "responses")
+MAX_SUITE_BYTES = 16 * 1024 * 1024  # a 10,000-case suite is about 2 MiB
 _CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -324,7 +326,10 @@ def parse_suite_text(text: str, file: Path, display: Path | None = None) -> Suit
     """Parse one suite document; `display` is the path shown in errors (relative if possible)."""
     shown = display or file
     try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        doc = safe_yaml.load(text, _Loader)  # a SafeLoader, refusing alias bombs
+    except safe_yaml.YamlBombError as exc:
+        mark = exc.problem_mark
+        raise SuiteError(shown, mark.line + 1 if mark else 0, str(exc.problem)) from None
     except yaml.MarkedYAMLError as exc:
         line = yaml_error_line(exc, text)
         problem = exc.problem or exc.context or "invalid YAML"
@@ -343,7 +348,7 @@ def case_from_mapping(suite: str, mapping: dict[str, Any], file: Path) -> Case:
 def load_suite(file: Path, display: Path | None = None) -> Suite:
     """Read and validate a suite file."""
     try:
-        text = file.read_text(encoding="utf-8")
+        text = safe_yaml.read_text(file, MAX_SUITE_BYTES)
     except (OSError, UnicodeDecodeError) as exc:
         raise SuiteError(display or file, 0, f"cannot read the suite: {exc}") from None
     return parse_suite_text(text, file, display)

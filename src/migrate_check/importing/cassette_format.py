@@ -17,7 +17,9 @@ from urllib.parse import urlunsplit
 
 import yaml
 
+from migrate_check import safe_yaml
 from migrate_check.importing.errors import CassetteReadError
+from migrate_check.recording import MAX_CASSETTE_BYTES
 
 Body = str | bytes | dict[str, Any] | list[Any] | None
 
@@ -80,7 +82,7 @@ CassetteLoader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _
 def load_raw(path: Path) -> list[RawInteraction]:
     """Every interaction of the cassette at `path`, in recorded order."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safe_yaml.read_text(path, MAX_CASSETTE_BYTES)
     except (OSError, UnicodeDecodeError) as exc:
         raise CassetteReadError(path, f"cannot read: {exc}") from exc
     data = _parse(path, text)
@@ -98,11 +100,11 @@ def _parse(path: Path, text: str) -> Any:
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
             return json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             if path.suffix.lower() == ".json":
                 raise CassetteReadError(path, f"invalid JSON: {exc}") from exc
     try:
-        return yaml.load(text, Loader=CassetteLoader)  # noqa: S506 - a SafeLoader subclass
+        return safe_yaml.load(text, CassetteLoader)  # a SafeLoader subclass; no alias bombs
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         mark = getattr(exc, "problem_mark", None)

@@ -6,11 +6,12 @@ store what came off the wire; everything downstream wants the JSON or SSE text.
 
 from __future__ import annotations
 
-import gzip
 import importlib
 import json
 import zlib
 from typing import Any
+
+from migrate_check import bodies
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -64,18 +65,20 @@ def _looks_decoded(data: bytes) -> bool:
 
 def _gunzip(data: bytes) -> bytes:
     try:
-        return gzip.decompress(data)
+        return bodies.gunzip(data)
+    except bodies.BodyTooLarge as exc:
+        raise BodyError(f"gzip body refused: {exc}") from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise BodyError(f"gzip body does not decompress: {exc}") from exc
 
 
 def _inflate(data: bytes) -> bytes:
-    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
-        try:
-            return zlib.decompress(data, wbits)
-        except zlib.error:
-            continue
-    raise BodyError("deflate body does not decompress")
+    try:
+        return bodies.inflate(data)
+    except bodies.BodyTooLarge as exc:
+        raise BodyError(f"deflate body refused: {exc}") from exc
+    except zlib.error:
+        raise BodyError("deflate body does not decompress") from None
 
 
 _CODECS = {"br": ("brotli", "brotlicffi"), "zstd": ("zstandard",)}

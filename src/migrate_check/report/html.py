@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from migrate_check.model import CaseResult, RunResult
+from migrate_check.report import escaping
 from migrate_check.report import format as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
 from migrate_check.report.tables import claim_rows, model_rows, price_note
@@ -42,7 +43,13 @@ def _template() -> jinja2.Template:
 
 def script_json(data: Any) -> Markup:
     """JSON safe inside <script>: no `<`, `>` or `&` can end the element or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    try:
+        text = json.dumps(
+            data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+        )
+    except ValueError:  # NaN or infinity: not JSON, and JSON.parse would refuse the page
+        text = json.dumps(fmt.jsonable(data), ensure_ascii=False, separators=(",", ":"))
+    text = escaping.no_surrogates(text)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)
@@ -112,7 +119,7 @@ def render(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str
     warnings = [
         fmt.shutdown_note(w.model, w.role, w.shutdown_date, generated_at) for w in agg.warnings
     ]
-    return _template().render(
+    page = _template().render(
         pair=run.pair,
         decision=decision,
         generated_at=generated_at,
@@ -126,3 +133,4 @@ def render(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str
         price_note=price_note(agg),
         data=script_json(page_data(run, agg)),
     )
+    return escaping.no_surrogates(page)

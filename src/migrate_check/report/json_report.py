@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.model import CaseResult, Completion, RunResult
+from migrate_check.report import escaping
 from migrate_check.report.aggregate import (
     Aggregates,
     CaseRow,
@@ -60,9 +61,15 @@ def render(document: dict[str, Any]) -> str:
     """Compact JSON with one top-level key, and one case, per line: small, greppable, diffable."""
 
     def dump(value: Any) -> str:
-        return json.dumps(
-            value, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-        )
+        try:
+            text = json.dumps(
+                value, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+            )
+        except ValueError:  # NaN or infinity somewhere: JSON has no such numbers
+            text = json.dumps(
+                jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            )
+        return escaping.no_surrogates(text)
 
     lines = []
     for key in sorted(document):

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from migrate_check.model import CaseResult, RunResult
+from migrate_check.report import escaping
 from migrate_check.report import format as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
 from migrate_check.report.tables import claim_rows, model_rows, price_note, status_columns
@@ -49,7 +50,7 @@ def render(
         used += _size(block)
         shown += 1
     parts.append(_footer(listed[shown:], agg.statuses.get("same", 0)))
-    return "".join(parts)
+    return escaping.no_surrogates("".join(parts))
 
 
 def _size(text: str) -> int:
@@ -57,8 +58,8 @@ def _size(text: str) -> int:
 
 
 def cell(text: object) -> str:
-    """Safe in a table cell: no pipes, no newlines, no HTML."""
-    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
+    """Safe in prose and table cells: no pipes, newlines, HTML, links or images."""
+    return escaping.markdown_inline(str(text))
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
@@ -104,10 +105,11 @@ def _head(agg: Aggregates, decision: Verdict, generated_at: str) -> list[str]:
 
 def _code(text: str) -> str:
     """Inline code shows text literally, so only backticks and newlines need replacing."""
-    return text.replace("`", "'").replace("\n", " ")
+    return escaping.markdown_code(text)
 
 
 def _fence(body: str, info: str = "") -> str:
+    body = escaping.visible_controls(body, keep="\n\t")
     longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{info}\n{body}\n{ticks}\n"
@@ -141,7 +143,7 @@ def _case_block(result: CaseResult, row: CaseRow) -> str:
     )
     summary = (
         f"<b>{html.escape(row.status)}</b> <code>{html.escape(row.key)}</code>: "
-        f"{html.escape(fmt.clip(first_reason, 160))}"
+        f"{html.escape(escaping.terminal(fmt.clip(first_reason, 160)))}"
     )
     checks = [
         f"- **{cell(check.check)}** {check_status(check)}: {cell(fmt.clip(check.reason, 300))}"

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from migrate_check.model import RunResult
+from migrate_check.report import escaping
 from migrate_check.report import format as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates
 from migrate_check.report.verdict import Verdict, verdict
@@ -32,7 +33,17 @@ def summary_lines(
     decision: Verdict | None = None,
     now: str = "",
 ) -> Iterator[str]:
-    """Verdict, outcome counts per check, cost and latency per model, warnings, report paths."""
+    """Verdict, outcome counts per check, cost and latency per model, warnings, report paths.
+
+    Names and dates can come from a server or a suite: control characters are made visible.
+    """
+    for line in _lines(run, aggregates, paths, decision, now):
+        yield escaping.terminal(line)
+
+
+def _lines(
+    run: RunResult, aggregates: Aggregates, paths: list[Path], decision: Verdict | None, now: str
+) -> Iterator[str]:
     decision = decision or verdict(aggregates)
     pair = run.pair
     reasons = "; ".join(decision.reasons)
