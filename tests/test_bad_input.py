@@ -579,6 +579,49 @@ CATALOGUE = [
         setup=then(GOOD_ANSWERS, python_tag_cassette),
         written=lambda root: None if not (root / "pwned").exists() else pytest.fail("ran code"),
     ),
+    # -- offline schemas and bounded checks ---------------------------------------------
+    Bad(
+        "remote-schema-ref",
+        f"{SUITE_AT}:6: case 'a': schema: remote.json at /: $ref refers to the remote schema "
+        "'https://example.invalid/x.json'; migrate-check never fetches schemas*",
+        with_checks("schema: remote.json"),
+        files=schema_file("remote.json", {"$ref": "https://example.invalid/x.json"}),
+    ),
+    Bad(
+        "schema-ref-outside-the-suite-folder",
+        f"{SUITE_AT}:6: case 'a': schema: inline schema at /properties/x: $ref refers to "
+        "'../../outside.json', outside the suite's folder*",
+        with_checks("schema: {properties: {x: {$ref: '../../outside.json'}}}"),
+    ),
+    Bad(
+        "schema-ref-to-a-missing-file",
+        f"{SUITE_AT}:6: case 'a': schema: ticket.json at /properties/x: $ref refers to "
+        "'nope.json', which cannot be read*",
+        with_checks("schema: ticket.json"),
+        files=schema_file("ticket.json", {"properties": {"x": {"$ref": "nope.json"}}}),
+    ),
+    Bad(
+        "catastrophic-regex",
+        "*error*regex /(x+x+)+y/ gave up after 1 s on 3,000 characters*",
+        with_checks("regex: '(x+x+)+y'"),
+        setup=answers("x" * 3000 + "y", "x" * 3000),
+        written=reports_hold("gave up after 1 s"),
+    ),
+    Bad(
+        "catastrophic-schema-pattern",
+        "*error*schema pattern '(x+x+)+y' gave up after 1 s on 3,000 characters*",
+        with_checks("schema: {type: string, pattern: '(x+x+)+y'}"),
+        setup=answers('"xy"', json.dumps("x" * 3000)),
+    ),
+    Bad(
+        "similarity-of-long-texts",
+        "*changed*similarity * < 99 (trigram_dice, not partial_ratio: both texts over 1,000 "
+        "characters for partial_ratio)*",
+        with_checks("similarity: {min: 99, scorer: partial_ratio}"),
+        args=("--fail-on", "changed"),
+        setup=answers("lorem ipsum " * 2000, "dolor sit amet " * 2000),
+        written=reports_hold('"method":"trigram_dice"', where=("report.json",)),
+    ),
     Bad(
         "prices-file-missing",
         "*cannot read price table*nope.json*",
@@ -590,7 +633,7 @@ CATALOGUE = [
 
 def test_the_catalogue_is_large_and_its_names_unique() -> None:
     names = [bad.name for bad in CATALOGUE]
-    assert len(names) >= 49
+    assert len(names) >= 55
     assert len(set(names)) == len(names)
 
 

@@ -18,6 +18,8 @@ from jsonschema.exceptions import SchemaError, best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 
+from migrate_check import safe_yaml
+from migrate_check.checks import schema_refs
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
 from migrate_check.checks.outputs import not_json_problem
 from migrate_check.checks.registry import builtin_check
@@ -40,8 +42,10 @@ class SchemaCheck(SideBySideCheck):
         spec = options
         if isinstance(options, Mapping) and set(options) == {"schema"}:
             spec = options["schema"]
+        relative_to = base_dir
         if isinstance(spec, str):
             schema, source = _load_schema_file(base_dir / spec, spec), spec
+            relative_to = (base_dir / spec).parent
         elif isinstance(spec, Mapping):
             schema, source = dict(spec), "inline schema"
         else:
@@ -56,7 +60,13 @@ class SchemaCheck(SideBySideCheck):
             raise CheckConfigError(
                 f"schema: {source} is not a valid JSON Schema at {where}: {exc.message}"
             ) from exc
-        validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+        # Offline: $refs resolve from files beside the suite only, patterns in bounded time.
+        schema_refs.check_refs(schema, relative_to, base_dir, source)
+        validator = schema_refs.bounded(validator_class)(
+            schema,
+            format_checker=validator_class.FORMAT_CHECKER,
+            registry=schema_refs.local_registry(relative_to, base_dir),
+        )
         return cls(validator, source)
 
     def observe(self, completion: Completion) -> Observation:
@@ -78,12 +88,15 @@ class SchemaCheck(SideBySideCheck):
 
 def _load_schema_file(path: Path, written: str) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safe_yaml.read_text(path, schema_refs.MAX_SCHEMA_BYTES)
+    except UnicodeDecodeError as exc:
+        raise CheckConfigError(f"schema: {written!r} is not UTF-8 text") from exc
     except OSError as exc:
-        raise CheckConfigError(f"schema: cannot read {written!r} ({exc.strerror}: {path})") from exc
+        reason = exc.strerror or str(exc)
+        raise CheckConfigError(f"schema: cannot read {written!r} ({reason}: {path})") from exc
     try:
-        loaded = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
+        loaded = json.loads(text) if path.suffix == ".json" else safe_yaml.load(text)
+    except (ValueError, RecursionError, yaml.YAMLError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CheckConfigError(f"schema: {written!r} does not parse: {first_line}") from exc
     if not isinstance(loaded, dict):

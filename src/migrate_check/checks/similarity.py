@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,31 @@ SCORERS: dict[str, Callable[..., float]] = {
 }
 NORMALIZATIONS = ("case", "whitespace", "json")
 _WHITESPACE = re.compile(r"\s+")
+# Beyond these sizes rapidfuzz's exact scorers take seconds to minutes (partial_ratio of two
+# 10,000-character texts: 78 s), so long texts are scored in linear time instead, and the
+# evidence says so: the longer text over EXACT_MAX_CHARS, or for the partial scorers the
+# shorter one over PARTIAL_MAX_CHARS (2,000 characters already take 0.6 s).
+EXACT_MAX_CHARS = 50_000
+PARTIAL_MAX_CHARS = 1_000
+_PARTIAL = frozenset({"partial_ratio", "WRatio"})
+LINEAR_METHOD = "trigram_dice"
+
+
+def trigram_dice(a: str, b: str) -> float:
+    """0..100: how much the two texts' character trigrams (as multisets) overlap; O(n)."""
+    left = Counter(a[i : i + 3] for i in range(max(len(a) - 2, 1)))
+    right = Counter(b[i : i + 3] for i in range(max(len(b) - 2, 1)))
+    total = sum(left.values()) + sum(right.values())
+    return 100.0 * 2 * sum((left & right).values()) / total if total else 100.0
+
+
+def linear_reason(scorer: str, a: str, b: str) -> str | None:
+    """Why the exact scorer is not run on these texts, or None when it is."""
+    if max(len(a), len(b)) > EXACT_MAX_CHARS:
+        return f"a text over {EXACT_MAX_CHARS:,} characters"
+    if scorer in _PARTIAL and min(len(a), len(b)) > PARTIAL_MAX_CHARS:
+        return f"both texts over {PARTIAL_MAX_CHARS:,} characters for {scorer}"
+    return None
 
 
 @builtin_check
@@ -73,11 +99,13 @@ class SimilarityCheck(SideBySideCheck):
 
     def compare(self, baseline: Observation, candidate: Observation) -> Difference:
         # Identical texts score 100 whatever the scorer (WRatio gives 0 for two empty ones).
-        score = (
-            100.0
-            if baseline.value == candidate.value
-            else self.score(baseline.value, candidate.value)
-        )
+        linear = linear_reason(self.scorer, baseline.value, candidate.value)
+        if baseline.value == candidate.value:
+            score = 100.0
+        elif linear is None:
+            score = self.score(baseline.value, candidate.value)
+        else:
+            score = trigram_dice(baseline.value, candidate.value)
         score = round(score, 1)
         differs = score < self.minimum
         relation = "<" if differs else ">="
@@ -88,10 +116,15 @@ class SimilarityCheck(SideBySideCheck):
         ]
         # An empty answer scores like any unlike text; say why, or it reads as a rewording.
         note = f": the {' and '.join(empty)} answer is empty" if differs and empty else ""
+        method = self.scorer if linear is None else f"{LINEAR_METHOD}, not {self.scorer}: {linear}"
+        evidence: dict[str, Any] = {"score": score, "min": self.minimum, "scorer": self.scorer}
+        if linear is not None:
+            evidence["method"] = LINEAR_METHOD
+            evidence["why"] = linear
         return Difference(
             differs,
-            f"similarity {score:g} {relation} {self.minimum:g} ({self.scorer}){note}",
-            {"score": score, "min": self.minimum, "scorer": self.scorer},
+            f"similarity {score:g} {relation} {self.minimum:g} ({method}){note}",
+            evidence,
             score=score,
         )
 

@@ -3,21 +3,25 @@
 `contains`: a string, a list of strings (all must appear), or `{text: <string or list>,
 case_sensitive: bool (default true)}`.
 `regex`: a pattern, or `{pattern: ..., flags: [i, m, s]}`; searched anywhere in the text,
-compiled once.
+compiled once, each search within a time limit (see `bounded_regex`).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
+from migrate_check.checks import bounded_regex
 from migrate_check.checks import options as opts
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
 from migrate_check.checks.registry import builtin_check
 from migrate_check.model import Completion
 
-REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL}
+REGEX_FLAGS = {
+    "i": bounded_regex.IGNORECASE,
+    "m": bounded_regex.MULTILINE,
+    "s": bounded_regex.DOTALL,
+}
 
 
 @builtin_check
@@ -59,8 +63,8 @@ class RegexCheck(SideBySideCheck):
     name = "regex"
     compares_values = False
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.pattern = pattern
+    def __init__(self, pattern: Any) -> None:
+        self.pattern = pattern  # a compiled `regex` pattern: searches have a time limit
 
     @classmethod
     def from_options(cls, options: Any, base_dir: Path) -> RegexCheck:
@@ -71,8 +75,8 @@ class RegexCheck(SideBySideCheck):
         for letter in opts.strings(cls.name, mapping, "flags", REGEX_FLAGS):
             flags |= REGEX_FLAGS[letter]
         try:
-            return cls(re.compile(pattern, flags))
-        except re.error as exc:
+            return cls(bounded_regex.compile_pattern(pattern, flags))
+        except bounded_regex.error as exc:
             raise CheckConfigError(f"regex: {pattern!r} is not a valid pattern: {exc}") from exc
 
     @property
@@ -80,6 +84,6 @@ class RegexCheck(SideBySideCheck):
         return f"regex /{self.pattern.pattern}/"
 
     def observe(self, completion: Completion) -> Observation:
-        if self.pattern.search(completion.text):
+        if bounded_regex.search(self.pattern, completion.text, self.label):
             return Observation(True)
         return Observation(False, problem=f"does not match /{self.pattern.pattern}/")
