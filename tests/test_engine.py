@@ -42,13 +42,17 @@ def test_each_check_gets_a_result() -> None:
     assert [(r.check, r.outcome) for r in result.checks] == [
         ("schema", Outcome.SAME),
         ("equal $.queue", Outcome.CHANGED),
+        ("answer", Outcome.SAME),  # always on: a whole answer from the model asked
     ]
     assert result.outcome is Outcome.CHANGED
 
 
 def test_no_checks_means_default_similarity() -> None:
     result = judge_case(make_case(), answers("hello there"), answers("something else"), [])
-    assert [(r.check, r.outcome) for r in result.checks] == [("similarity", Outcome.CHANGED)]
+    assert [(r.check, r.outcome) for r in result.checks] == [
+        ("similarity", Outcome.CHANGED),
+        ("answer", Outcome.SAME),
+    ]
     assert result.checks[0].evidence["min"] == 80
 
 
@@ -77,10 +81,11 @@ class Exploding(Check):
 
 def test_a_raising_check_is_an_error_and_the_others_still_run() -> None:
     result = judge_case(make_case(), answers("a"), answers("a"), [Exploding(), check("equal")])
-    exploded, other = result.checks
+    exploded, other, always_on = result.checks
     assert exploded.outcome is Outcome.ERROR
     assert exploded.reason == "check 'test_exploding' raised RuntimeError: internal bug"
     assert other.outcome is Outcome.BROKEN  # "a" is not JSON on either side
+    assert always_on.outcome is Outcome.SAME
 
 
 def test_approved_change_is_marked_and_stops_applying_when_output_changes() -> None:

@@ -74,7 +74,7 @@ def test_cases_written_in_python_join_the_run(pytester: pytest.Pytester, live: L
                 checks=[{"similarity": {"min": 5}}],
             )
             assert result.case.key == "test_cases::refund"
-            assert [c.check for c in result.checks] == ["similarity"]
+            assert [c.check for c in result.checks] == ["similarity", "answer"]
             assert result.outcome.value == "same"
 
 

@@ -88,5 +88,6 @@ def test_samples_measure_the_noise_floor(pytester: pytest.Pytester, live: LocalS
     report = json.loads((pytester.path / "migrate-check-report" / "report.json").read_text())
     (case,) = report["cases"]
     assert len(case["baseline"]["completions"]) == 3
-    (check,) = case["checks"]
+    check, always_on = case["checks"]
     assert check["noise"] and "n=3" in check["noise"]
+    assert always_on["check"] == "answer" and always_on["noise"]

@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from devtools.local_openai import extract
@@ -25,7 +25,7 @@ from devtools.local_openai.fill import Drift, fill, implied_schema
 from devtools.local_openai.prompt import Prompt, Tool
 
 Family = Literal["baseline", "candidate"]
-FinishReason = Literal["stop", "length", "tool_calls"]
+FinishReason = Literal["stop", "length", "tool_calls", "content_filter"]
 
 SNAPSHOTS: dict[str, str] = {
     "gpt-4o-mini": "gpt-4o-mini-2024-07-18",
@@ -47,6 +47,14 @@ DRIFT_KINDS: tuple[str, ...] = (
     "parallel",  # two tool calls where the baseline makes one
 )
 _DRIFT_MARKER = re.compile(r"\[drift:([a-z_]+)\]", re.IGNORECASE)
+# `[answer:KIND]` (candidate family only), `[answer:KIND:both]` or `[answer:KIND:baseline]`:
+# an answer that is not a plain answer, for the always-on answer checks.
+ANSWER_KINDS = ("refuse", "empty", "filter", "truncate", "web_search", "model")
+_ANSWER_MARKER = re.compile(
+    r"\[answer:(refuse|empty|filter|truncate|web_search|model=[\w.:-]+)(?::(both|baseline))?\]",
+    re.IGNORECASE,
+)
+REFUSAL = "I'm sorry, but I can't help with that request."
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,8 @@ class Answer:
     completion_tokens: int
     cached_tokens: int
     drift: str | None = None
+    refusal: str | None = None
+    web_search: str | None = None  # the query of a hosted web_search_call (Responses API)
 
     @property
     def latency_factor(self) -> float:
@@ -381,7 +391,7 @@ def answer(prompt: Prompt, sample: int = 0) -> Answer:
     cached = 0
     if prompt_tokens > 1024:  # the API caches prompt prefixes in 128-token steps past 1024
         cached = 1024 + (prompt_tokens - 1024) // 128 * 128
-    return Answer(
+    plain = Answer(
         model=snapshot(prompt.model),
         family=fam,
         text=text,
@@ -392,6 +402,28 @@ def answer(prompt: Prompt, sample: int = 0) -> Answer:
         cached_tokens=min(cached, prompt_tokens),
         drift=drift,
     )
+    return _with_markers(plain, prompt)
+
+
+def _with_markers(reply: Answer, prompt: Prompt) -> Answer:
+    """Apply `[answer:KIND]` markers meant for this model's family."""
+    for match in _ANSWER_MARKER.finditer(prompt.raw_user):
+        kind, sides = match.group(1), (match.group(2) or "candidate").lower()
+        if sides != "both" and sides != reply.family:
+            continue
+        if kind.lower() == "refuse":
+            reply = replace(reply, text=None, tool_calls=(), refusal=REFUSAL, finish_reason="stop")
+        elif kind.lower() == "empty":
+            reply = replace(reply, text="", tool_calls=(), finish_reason="stop")
+        elif kind.lower() == "filter":
+            reply = replace(reply, text="", tool_calls=(), finish_reason="content_filter")
+        elif kind.lower() == "truncate" and reply.text:
+            reply = replace(reply, text=reply.text[: len(reply.text) // 2], finish_reason="length")
+        elif kind.lower() == "web_search":
+            reply = replace(reply, web_search=prompt.user[:80])
+        elif kind.lower().startswith("model="):
+            reply = replace(reply, model=kind.split("=", 1)[1])
+    return reply
 
 
 def _truncate(text: str, max_tokens: int) -> str:

@@ -289,7 +289,11 @@ class Handler(BaseHTTPRequestHandler):
                 events = wire.chat_chunks(reply, ids, include_usage=prompt.include_usage)
                 self._stream((wire.sse(e, named=False) for e in events), gap, fault, done=True)
             else:
-                self._json(200, wire.chat_completion(reply, ids), fault=fault)
+                sample = state.next_sample(key, commit=False)
+                more = [
+                    answers.answer(prompt, sample * 100 + i) for i in range(1, _choices(request))
+                ]
+                self._json(200, wire.chat_completion(reply, ids, more), fault=fault)
         elif prompt.stream:
             events = wire.response_events(reply, ids, request)
             self._stream((wire.sse(e, named=True) for e in events), gap, fault, done=False)
@@ -448,6 +452,12 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
+
+
+def _choices(request: dict[str, Any]) -> int:
+    """How many choices a chat request asks for (`n`), within what the API allows."""
+    n = request.get("n")
+    return n if isinstance(n, int) and 1 <= n <= 128 else 1
 
 
 def _model(name: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,30 +72,35 @@ def _chat_tool_calls(answer: Answer) -> list[JsonObj]:
     ]
 
 
-def chat_completion(answer: Answer, ids: Ids) -> JsonObj:
-    """A `chat.completion` object."""
+def _chat_choice(answer: Answer, index: int) -> JsonObj:
     message: JsonObj = {
         "role": "assistant",
         "content": answer.text,
-        "refusal": None,
+        "refusal": answer.refusal,
         "annotations": [],
     }
     if answer.tool_calls:
         message["tool_calls"] = _chat_tool_calls(answer)
     return {
+        "index": index,
+        "message": message,
+        "logprobs": None,
+        "finish_reason": answer.finish_reason,
+    }
+
+
+def chat_completion(answer: Answer, ids: Ids, more: Sequence[Answer] = ()) -> JsonObj:
+    """A `chat.completion` object; `more` are the further choices of a request with `n` > 1."""
+    usage = _chat_usage(answer)
+    usage["completion_tokens"] += sum(other.completion_tokens for other in more)
+    usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+    return {
         "id": ids.of("chatcmpl"),
         "object": "chat.completion",
         "created": ids.created,
         "model": answer.model,
-        "choices": [
-            {
-                "index": 0,
-                "message": message,
-                "logprobs": None,
-                "finish_reason": answer.finish_reason,
-            }
-        ],
-        "usage": _chat_usage(answer),
+        "choices": [_chat_choice(a, i) for i, a in enumerate([answer, *more])],
+        "usage": usage,
         "service_tier": "default",
         "system_fingerprint": ids.fingerprint,
     }
@@ -130,6 +135,10 @@ def chat_chunks(answer: Answer, ids: Ids, *, include_usage: bool) -> Iterator[Js
             yield chunk({"tool_calls": [head]})
             for piece in _arg_pieces(call.arguments):
                 yield chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
+    elif answer.refusal is not None:
+        yield chunk({"role": "assistant", "content": None, "refusal": ""})
+        for piece in _pieces(answer.refusal):
+            yield chunk({"refusal": piece})
     else:
         yield chunk({"role": "assistant", "content": "", "refusal": None})
         for piece in _pieces(answer.text or ""):
@@ -146,6 +155,27 @@ def chat_chunks(answer: Answer, ids: Ids, *, include_usage: bool) -> Iterator[Js
 
 
 def _output_items(answer: Answer, ids: Ids) -> list[JsonObj]:
+    hosted: list[JsonObj] = []
+    if answer.web_search is not None:
+        action = {"type": "search", "query": answer.web_search}
+        hosted.append(
+            {"id": ids.of("ws"), "type": "web_search_call", "status": "completed", "action": action}
+        )
+    return hosted + _answer_items(answer, ids)
+
+
+def _answer_items(answer: Answer, ids: Ids) -> list[JsonObj]:
+    if answer.refusal is not None:
+        part = {"type": "refusal", "refusal": answer.refusal}
+        return [
+            {
+                "id": ids.of("msg"),
+                "type": "message",
+                "status": "completed",
+                "role": "assistant",
+                "content": [part],
+            }
+        ]
     if answer.tool_calls:
         return [
             {
@@ -194,7 +224,8 @@ def _text_format(request: JsonObj) -> JsonObj:
 
 def response_object(answer: Answer, ids: Ids, request: JsonObj) -> JsonObj:
     """A Responses API `response` object, complete (or incomplete when cut by a token limit)."""
-    incomplete = answer.finish_reason == "length"
+    incomplete = answer.finish_reason in ("length", "content_filter")
+    reason = "content_filter" if answer.finish_reason == "content_filter" else "max_output_tokens"
     tools = [dict(t, strict=t.get("strict", True)) for t in request.get("tools") or []]
     return {
         "id": ids.of("resp"),
@@ -203,7 +234,7 @@ def response_object(answer: Answer, ids: Ids, request: JsonObj) -> JsonObj:
         "status": "incomplete" if incomplete else "completed",
         "background": False,
         "error": None,
-        "incomplete_details": {"reason": "max_output_tokens"} if incomplete else None,
+        "incomplete_details": {"reason": reason} if incomplete else None,
         "instructions": request.get("instructions"),
         "max_output_tokens": request.get("max_output_tokens"),
         "model": answer.model,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from migrate_check.approvals import APPROVABLE, ApprovalStore, fingerprint
 from migrate_check.checks import Check, build_check
+from migrate_check.checks.answer import ALWAYS_ON
 from migrate_check.model import Case, CaseResult, CheckResult, CheckSpec, Completion, Outcome
 
 #: What a case with no checks is judged by, so every case has a verdict.
@@ -29,14 +30,18 @@ def judge_case(
     checks: Sequence[Check],
     approvals: ApprovalStore | None = None,
 ) -> CaseResult:
-    """Every check's verdict on one case; approved changes are marked, not hidden."""
+    """Every check's verdict on one case; approved changes are marked, not hidden.
+
+    The always-on `answer` check comes last: every case is judged for cut-off, refused,
+    empty and filtered answers, and for answers from another model.
+    """
     if not checks:
         checks = [build_check(DEFAULT_CHECK, Path.cwd())]
     failure = _call_failure(baseline, candidate)
     if failure is not None:
         results = [CheckResult(check.label, Outcome.ERROR, failure) for check in checks]
     else:
-        results = [_run_check(check, baseline, candidate) for check in checks]
+        results = [_run_check(check, baseline, candidate) for check in [*checks, ALWAYS_ON]]
     result = CaseResult(case, baseline, candidate, results)
     if approvals is not None and len(approvals):
         _apply_approvals(result, approvals)

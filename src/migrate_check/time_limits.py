@@ -58,26 +58,33 @@ def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any
         raise _base_exception_error(exc, what) from None
 
 
+#: After the deadline the timer rings again this often, until the call gives up.
+_REPEAT_S = 0.02
+
+
 def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
     """The main thread's way: an interval timer interrupts the call, no thread hand-off.
 
-    The previous SIGALRM handler, timer and trace function (pytest-timeout's, a
-    debugger's, coverage's) are restored after.
+    Past the deadline the timer keeps ringing, and each ring also installs a trace
+    function that raises at the next line the call runs: a handler that swallows one
+    interruption (`except: continue`) is interrupted again inside the handler, which no
+    `try` of its own catches. (CPython removes a trace function that raises, hence the
+    repeats.) The previous SIGALRM handler, timer and trace function are restored after.
     """
     own_frame = sys._getframe()
     previous_trace = sys.gettrace()
-    expired = False
+    rang = finishing = False
 
     def keep_interrupting(frame: FrameType, event: str, arg: Any) -> Any:
-        if expired and event in ("line", "call", "return", "exception"):
+        if event == "line" and not finishing and frame.f_code is not ring.__code__:
             raise _Alarm
         return keep_interrupting
 
     def ring(signum: int, frame: FrameType | None) -> None:
-        nonlocal expired
-        expired = True
-        # From now on every line the call runs raises again, so a handler that swallows
-        # this first interruption cannot keep the call alive.
+        nonlocal rang
+        if finishing or frame is own_frame:
+            return  # the call is over: this frame is cancelling the timer
+        rang = True
         sys.settrace(keep_interrupting)
         while frame is not None and frame is not own_frame:
             frame.f_trace = keep_interrupting
@@ -85,17 +92,18 @@ def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
         raise _Alarm
 
     previous = signal.signal(signal.SIGALRM, ring)
-    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, timeout)
+    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, timeout, _REPEAT_S)
     started = time.monotonic()
     try:
         return call()
     except _Alarm:
         raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
     finally:
+        finishing = True
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if expired:
+        if rang:
             sys.settrace(previous_trace)
+        signal.signal(signal.SIGALRM, previous)
         if old_delay:
             left = old_delay - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))

@@ -27,6 +27,7 @@ _BUILTIN_MODULES = (
     "tool_calls",
     "text_match",
     "finish_reason",
+    "facts",
 )
 
 _registry: dict[str, type[Check]] = {}

@@ -42,6 +42,10 @@ class SchemaCheck(SideBySideCheck):
         spec = options
         if isinstance(options, Mapping) and set(options) == {"schema"}:
             spec = options["schema"]
+        from migrate_check.checks.pydantic_schema import PydanticSchemaCheck, names_a_model
+
+        if names_a_model(spec):
+            return PydanticSchemaCheck.from_path(spec, base_dir)
         relative_to = base_dir
         if isinstance(spec, str):
             schema, source = _load_schema_file(base_dir / spec, spec), spec

@@ -198,12 +198,18 @@ def _check_counts(results: Sequence[CaseResult]) -> dict[str, dict[str, int]]:
     return {name: _count(statuses) for name, statuses in sorted(by_check.items())}
 
 
-def _model(completion: Completion, fallback: str) -> str:
-    return completion.model or fallback
+def _cost(completion: Completion, fallback: str, prices: PriceTable) -> float | None:
+    """Priced as the model that answered (a fallback to another model costs its price);
+    as the model asked when the answering one is not in the price table."""
+    asked = completion.model or fallback
+    answered = completion.response_model
+    if answered and prices.price_for(answered) is not None:
+        return prices.cost(answered, completion.usage)
+    return prices.cost(asked, completion.usage)
 
 
 def _figures(completions: Sequence[Completion], model: str, prices: PriceTable) -> SideFigures:
-    costs = [prices.cost(_model(c, model), c.usage) for c in completions]
+    costs = [_cost(c, model, prices) for c in completions]
     latencies = [c.latency_ms for c in completions if c.latency_ms is not None and not c.error]
     return SideFigures(
         samples=len(completions),
@@ -241,7 +247,7 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 def _side(role: Role, model: str, results: Sequence[CaseResult], prices: PriceTable) -> SideStats:
     completions = [c for cr in results for c in getattr(cr, role)]
-    costs = [prices.cost(_model(c, model), c.usage) for c in completions]
+    costs = [_cost(c, model, prices) for c in completions]
     known = [c for c in costs if c is not None]
     cost = math.fsum(known) if known else None
     latencies = [c.latency_ms for c in completions if c.latency_ms is not None and not c.error]

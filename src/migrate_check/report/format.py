@@ -112,6 +112,8 @@ def display_text(completion: Completion) -> str:
     """What a reader compares: the text (JSON pretty-printed so diffs align), tool calls, errors."""
     if completion.error:
         return f"[error] {completion.error}"
+    if completion.refused:
+        return f"[refused] {completion.text}"
     text = completion.text
     stripped = text.lstrip()
     if stripped[:1] in ("{", "[") and completion.parsed.ok:

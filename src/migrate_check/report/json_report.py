@@ -150,7 +150,9 @@ def _completion(completion: Completion) -> dict[str, Any]:
             "output_tokens": completion.usage.output_tokens,
         },
         "latency_ms": completion.latency_ms,
+        "latency_source": completion.latency_source,
         "error": completion.error,
+        "refused": completion.refused,
     }
 
 

@@ -1,0 +1,80 @@
+"""`answer`, always on: was each side's answer a whole answer, from the model asked?
+
+No suite names it; the engine judges every case by it, so a candidate cut off
+mid-sentence cannot pass on a similarity score. A side fails when its answer was cut
+off (`length`, `max_output_tokens`, an incomplete Responses status), refused, empty,
+or stopped by a content filter: on the candidate only that is `regressed`, on the
+baseline only `improved`. An answer from another model than the one asked (a proxy's
+fallback, a mis-mapped deployment) makes the case `error`; a dated snapshot of the
+model asked (`gpt-4o-mini-2024-07-18` for `gpt-4o-mini`) is the same model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from migrate_check.checks.base import Observation, SideBySideCheck
+from migrate_check.model import CheckResult, Completion, Outcome
+
+CUT_OFF = frozenset({"length", "max_tokens", "max_output_tokens", "incomplete"})
+FILTERED = frozenset({"content_filter"})
+# What the API appends to an alias when it answers with a dated snapshot of it.
+_SNAPSHOT_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})")
+
+
+def same_model(asked: str, answered: str | None) -> bool:
+    """Whether `answered` is the model `asked` for, or a dated snapshot of it."""
+    if not answered:
+        return True  # nothing recorded to contradict the request
+    asked, answered = asked.lower(), answered.lower()
+    if answered == asked:
+        return True
+    return answered.startswith(asked) and bool(_SNAPSHOT_SUFFIX.fullmatch(answered[len(asked) :]))
+
+
+def answer_problem(completion: Completion) -> str:
+    """Why an answer is not a whole answer ("" when it is), phrased after "candidate output"."""
+    reason = completion.finish_reason
+    if completion.refused:
+        return f"is a refusal: {completion.text[:200]!r}"
+    if reason in FILTERED:
+        return f"was stopped by the content filter (finish_reason {reason!r})"
+    if reason in CUT_OFF:
+        return f"was cut off (finish_reason {reason!r})"
+    if not completion.text.strip() and not completion.tool_calls:
+        return "is empty"
+    return ""
+
+
+class AnswerCheck(SideBySideCheck):
+    name = "answer"
+    compares_values = False
+
+    @classmethod
+    def from_options(cls, options: Any, base_dir: Path) -> AnswerCheck:
+        return cls()
+
+    def observe(self, completion: Completion) -> Observation:
+        problem = answer_problem(completion)
+        evidence = {"finish_reason": completion.finish_reason, "refused": completion.refused}
+        return Observation(not problem, problem=problem, evidence=evidence if problem else None)
+
+    def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
+        for side, completions in (("baseline", baseline), ("candidate", candidate)):
+            for completion in completions:
+                if not same_model(completion.model, completion.response_model):
+                    return CheckResult(
+                        self.label,
+                        Outcome.ERROR,
+                        f"the {side} was answered by {completion.response_model!r}, "
+                        f"not by {completion.model!r} that it asked for",
+                        {"asked": completion.model, "answered": completion.response_model},
+                    )
+        return super().judge(baseline, candidate)
+
+
+#: The check every case is judged by, whatever the suite says.
+ALWAYS_ON = AnswerCheck()

@@ -1,0 +1,47 @@
+"""`schema: myapp.models:Ticket`: validity judged by the team's pydantic model, the way the
+SDK's `parse` helpers validate (`Model.model_validate_json(content)`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from migrate_check.callables import InputError, pydantic_model, validate_with_model
+from migrate_check.checks.base import Observation
+from migrate_check.checks.schema import SchemaCheck
+from migrate_check.model import Completion
+
+_SCHEMA_FILES = (".json", ".yaml", ".yml")
+
+
+def names_a_model(spec: Any) -> bool:
+    """A dotted path (`pkg.mod:Model`), not a schema file path."""
+    return (
+        isinstance(spec, str)
+        and ":" in spec
+        and "/" not in spec
+        and "\\" not in spec
+        and not spec.lower().endswith(_SCHEMA_FILES)
+    )
+
+
+class PydanticSchemaCheck(SchemaCheck):
+    """`schema` with a pydantic model instead of a JSON Schema."""
+
+    def __init__(self, model: Any, path: str) -> None:
+        self.model = model
+        self.source = path
+
+    @classmethod
+    def from_path(cls, path: str, base_dir: Path) -> PydanticSchemaCheck:
+        return cls(pydantic_model("schema", path), path)
+
+    def observe(self, completion: Completion) -> Observation:
+        content = completion.content
+        if content is None:
+            return Observation(False, problem="has no message content (a refusal or tool calls)")
+        try:
+            validate_with_model(self.model, self.source, content)
+        except InputError as exc:
+            return Observation(False, problem=str(exc), evidence={"model": self.source})
+        return Observation(True)
