@@ -10,6 +10,7 @@ import gzip
 import json
 import re
 import textwrap
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -623,6 +624,32 @@ CATALOGUE = [
         written=reports_hold('"method":"trigram_dice"', where=("report.json",)),
     ),
     Bad(
+        "price-infinite",
+        "*migrate-check prices: price of 'gpt-4o-mini' in '*prices.json' has input inf; a "
+        "price is a finite number of USD per 1M tokens, 0 or more*",
+        args=("--prices", "prices.json"),
+        files={"prices.json": '{"models": {"gpt-4o-mini": {"input": Infinity, "output": 1}}}'},
+    ),
+    Bad(
+        "price-not-a-number",
+        "*migrate-check prices: price 'nan/0.6' has input nan; a price is a finite number*",
+        files={
+            "pytest.ini": "[pytest]\nmigrate_check_price_overrides =\n  gpt-4o-mini = nan/0.6\n"
+        },
+    ),
+    Bad(
+        "price-negative",
+        "*migrate-check prices: price of 'gpt-4.1-mini' in '*prices.json' has output -1.6*",
+        args=("--prices", "prices.json"),
+        files={"prices.json": '{"models": {"gpt-4.1-mini": {"input": 0.4, "output": -1.6}}}'},
+    ),
+    Bad(
+        "approvals-path-is-a-folder",
+        "*migrate-check approvals: *approvals: is a folder; --approvals names a YAML file*",
+        args=("--approvals", "approvals"),
+        setup=lambda root: (root / "approvals").mkdir(),
+    ),
+    Bad(
         "prices-file-missing",
         "*cannot read price table*nope.json*",
         args=("--prices", "nope.json"),
@@ -631,9 +658,75 @@ CATALOGUE = [
 ]
 
 
+# -- live recording against the local server: bounds and faults of the machine -----------
+TRICKLED = """
+suite: s
+cases:
+  - id: a
+    messages: [{role: user, content: "Hello [fault:trickle:always]"}]
+"""
+
+
+def cassette_folder_in_the_way(root: Path) -> None:
+    """A cassette folder that cannot be written (as a read-only or full disk refuses it)."""
+    (root / "cassettes").write_text("a file where the cassette folder should be\n")
+
+
+def answers_reported_without_cassettes(root: Path) -> None:
+    texts = reports_of(root)
+    document = json.loads(texts["report.json"])
+    assert [case["key"] for case in document["cases"]] == ["s::a"]
+    for side in ("baseline", "candidate"):
+        completion = document["cases"][0][side]["completions"][0]
+        assert completion["error"] is None and completion["text"], completion
+    assert (root / "cassettes").is_file()
+
+
+LIVE_CATALOGUE = [
+    Bad(
+        "answer-trickled-a-byte-at-a-time",
+        "*API timeout: no whole answer within 0.5 s (--request-timeout)*",
+        TRICKLED,
+        args=("--request-timeout", "0.5", "--max-retries", "0"),
+    ),
+    Bad(
+        "cassette-folder-not-writable",
+        "migrate-check: could not write the cassette cassettes/s/a/gpt-4*.yaml: Not a "
+        "directory (and 1 more cassettes); the answers are in the report*",
+        ONE_CASE + "    checks: [{similarity: {min: 0}}]\n",
+        setup=cassette_folder_in_the_way,
+        written=answers_reported_without_cassettes,
+    ),
+]
+
+
+@pytest.mark.parametrize("bad", [pytest.param(b, id=b.name) for b in LIVE_CATALOGUE])
+def test_live_bad_input_is_one_line_within_its_bound(
+    pytester: pytest.Pytester, live: Any, bad: Bad
+) -> None:
+    (pytester.path / "suites").mkdir()
+    (pytester.path / "suites" / "s.yaml").write_text(textwrap.dedent(bad.suite).lstrip())
+    if bad.setup is not None:
+        bad.setup(pytester.path)
+    reports = () if bad.written else ("--no-report",)
+    started = time.perf_counter()
+    result = pytester.runpytest(
+        "--model-pair", PAIR, "--record-mode", "once", "-p", "no:cacheprovider", *reports, *bad.args
+    )
+    elapsed = time.perf_counter() - started
+    output = result.stdout.lines + result.stderr.lines
+    text = "\n".join(output)
+    assert result.ret != pytest.ExitCode.OK, text
+    assert elapsed < 15, f"took {elapsed:.1f} s"  # a trickled answer alone takes ~50 s
+    assert_no_traceback(text)
+    assert [line for line in output if _fnmatch(line, bad.expect)], (bad.expect, text)
+    if bad.written is not None:
+        bad.written(pytester.path)
+
+
 def test_the_catalogue_is_large_and_its_names_unique() -> None:
-    names = [bad.name for bad in CATALOGUE]
-    assert len(names) >= 55
+    names = [bad.name for bad in CATALOGUE + LIVE_CATALOGUE]
+    assert len(names) >= 61
     assert len(set(names)) == len(names)
 
 

@@ -26,9 +26,11 @@ from typing import Any
 
 import yaml
 
+from migrate_check import safe_yaml
 from migrate_check.atomic import write_atomic
 from migrate_check.model import CaseResult, Completion, Outcome
 
+MAX_APPROVALS_BYTES = 16 * 1024 * 1024
 APPROVABLE = frozenset({Outcome.CHANGED, Outcome.REGRESSED})
 _FIELDS = ("case", "check", "baseline", "candidate", "approved_on", "reason")
 
@@ -91,13 +93,19 @@ class ApprovalStore:
     @classmethod
     def load(cls, path: Path) -> ApprovalStore:
         """The approvals in `path`; none when the file does not exist yet."""
+        if path.is_dir():
+            raise ApprovalsError(f"{path}: is a folder; --approvals names a YAML file")
         try:
-            text = path.read_text(encoding="utf-8")
+            text = safe_yaml.read_text(path, MAX_APPROVALS_BYTES)
         except FileNotFoundError:
             return cls()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ApprovalsError(f"{path}: cannot read: {exc}") from None
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+            root = yaml.compose(text, Loader=safe_yaml.SafeLoader)
+            if root is not None:
+                safe_yaml.expanded_size(root)
+            data = safe_yaml.load(text)
         except yaml.MarkedYAMLError as exc:
             from migrate_check.suite import yaml_error_line
 

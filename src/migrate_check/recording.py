@@ -280,6 +280,7 @@ def _routing_cassette_class() -> Any:
 
         def _load(self) -> None:
             self.children: dict[int, Any] = {}
+            self.write_errors: list[tuple[Path, OSError]] = []
 
         @property
         def _child(self) -> Any:
@@ -309,7 +310,10 @@ def _routing_cassette_class() -> Any:
 
         def _save(self, force: bool = False) -> None:
             for child in list(self.children.values()):
-                child._save(force=force)
+                try:
+                    child._save(force=force)
+                except OSError as exc:  # a full disk or read-only folder: say so, keep going
+                    self.write_errors.append((Path(child._path), exc))
 
     return RoutingCassette
 
@@ -338,9 +342,16 @@ def use_case_cassette(router: Any, cassette: Any) -> Iterator[None]:
 
 
 def release_case_cassette(router: Any, cassette: Any) -> None:
-    """Save a finished case's cassette now and stop holding it: memory stays flat."""
-    cassette._save()
+    """Save a finished case's cassette now and stop holding it: memory stays flat.
+
+    A cassette that cannot be written (full disk, read-only folder) is noted in
+    `router.write_errors`; the answers stay with the caller, for the report.
+    """
     router.children.pop(id(cassette), None)
+    try:
+        cassette._save()
+    except OSError as exc:
+        router.write_errors.append((Path(cassette._path), exc))
 
 
 def write_interactions(path: Path, interactions: list[dict[str, Any]]) -> None:

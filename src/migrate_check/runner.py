@@ -24,6 +24,7 @@ from typing import Any
 from migrate_check import sanitize
 from migrate_check import secrets as secret_values
 from migrate_check.answers import completions_from_body, processing_ms
+from migrate_check.deadline import deadline_client
 from migrate_check.model import Case, Completion, LatencySource
 from migrate_check.pacing import RateGate, response_hook
 from migrate_check.progress import RequestProgress
@@ -169,6 +170,8 @@ class Runner:
             *(os.environ.get(name) for name in SECRET_ENV),
         ]
         self.fetched: dict[tuple[str, str], list[Completion]] = {}
+        # Cassettes that could not be written, with why; the answers are kept regardless.
+        self.write_errors: list[tuple[Path, OSError]] = []
 
     def fetch(
         self, cases: Sequence[Case], models: Sequence[str]
@@ -229,6 +232,7 @@ class Runner:
             lanes = {model: self._lane(live, progress) for model in models}
             try:
                 with recording_session() as router:
+                    self.write_errors = router.write_errors  # filled until the session closes
                     async with asyncio.TaskGroup() as group:
                         for case in cases:
                             for model in models:
@@ -251,7 +255,7 @@ class Runner:
         http_client = None
         if live:
             hook = response_hook(gate, progress.answered)
-            http_client = openai.DefaultAsyncHttpxClient(event_hooks={"response": [hook]})
+            http_client = deadline_client(self.settings.timeout_s, event_hooks={"response": [hook]})
         client = openai.AsyncOpenAI(
             api_key=api_key,
             base_url=self.settings.base_url,
@@ -335,7 +339,8 @@ class Runner:
                     ) from None
                 return [Completion(model=model, error=f"API error {exc.status_code}: {message}")]
             if isinstance(exc, openai.APITimeoutError):
-                return [Completion(model=model, error="API timeout: no answer in time")]
+                error = f"API timeout: no whole answer within {self.settings.timeout_s:g} s"
+                return [Completion(model=model, error=f"{error} (--request-timeout)")]
             if isinstance(exc, openai.APIConnectionError):
                 cause = exc.__cause__ or exc
                 detail = scrub_secrets(f"{type(cause).__name__}: {cause}", self._secrets)

@@ -201,8 +201,25 @@ class RunState:
             # Ctrl-C or an exhausted quota: keep what finished, so the report shows it.
             self.completions.update(runner.fetched)
             raise
+        finally:
+            self._note_unsaved(runner.write_errors)
         if self.settings.record_mode != "none" and not self.shutdown_dates:
             self.shutdown_dates = runner.shutdown_dates(models)
+
+    def _note_unsaved(self, errors: Sequence[tuple[Path, OSError]]) -> None:
+        """Cassettes a full disk or read-only folder refused: one line naming path and cause.
+
+        The answers were kept, so the items judge them and the reports show them.
+        """
+        if not errors or self.write_error:
+            return
+        path, exc = errors[0]
+        more = f" (and {len(errors) - 1} more cassettes)" if len(errors) > 1 else ""
+        self.write_error = (
+            f"could not write the cassette {_relative(path, self.settings.rootdir)}: "
+            f"{exc.strerror or exc}{more}; the answers are in the report, record again once "
+            "the folder is writable"
+        )
 
     def _replay_in_background(self, runner: Runner, cases: list[Case]) -> bool:
         """Hand a large offline replay to a forked reader; False when that does not pay."""
@@ -279,6 +296,7 @@ class RunState:
         return {
             "results": [result_to_dict(r) for r in self.results.values()],
             "shutdown_dates": self.shutdown_dates,
+            "write_error": self.write_error,
         }
 
     def merge_worker_results(self, data: dict[str, Any]) -> None:
@@ -288,6 +306,7 @@ class RunState:
             result = result_from_dict(item)
             self.results[result.case.key] = result
         self.shutdown_dates.update(data["shutdown_dates"])
+        self.write_error = self.write_error or data.get("write_error")
 
     # -- finishing ----------------------------------------------------------------------
     def run_result(self, extra: Sequence[CaseResult] = ()) -> RunResult:
@@ -340,7 +359,7 @@ class RunState:
             where = f" {exc.filename}" if exc.filename else ""
             self.write_error = f"could not write{where}: {exc.strerror or exc}"
             return False
-        return True
+        return self.write_error is None  # a cassette that could not be written fails the run
 
     def _judge_unjudged(self) -> None:
         """After an interrupt, judge the cases whose answers both arrived, for the report."""
@@ -358,15 +377,14 @@ class RunState:
         """The terminal summary: verdict, counts per check, cost and latency, report paths."""
         from migrate_check.report import summary_lines
 
-        if self.write_error:
-            return [f"migrate-check: {self.write_error}"]
+        error = [f"migrate-check: {self.write_error}"] if self.write_error else []
         if self._aggregates is None or not self._run.cases:
-            return ["no case was judged"]
+            return error or ["no case was judged"]
         paths = [_relative(p, self.settings.rootdir) for p in self.report_paths]
         lines = summary_lines(
             self._run, self._aggregates, paths, decision=self._verdict, now=self._generated_at
         )
-        return list(lines)
+        return [*lines, *error]
 
 
 def load_prices(file: Path | None, overrides: Sequence[str]) -> PriceTable:

@@ -7,6 +7,7 @@ other prices (Azure, negotiated, a newer model) override it from the ini or a fi
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -135,7 +136,7 @@ def _price(name: str, spec: Any, origin: str) -> ModelPrice:
     try:
         cached = spec.get("cached_input")
         shutdown = spec.get("shutdown_date")
-        return ModelPrice(
+        price = ModelPrice(
             input=float(spec["input"]),
             cached_input=None if cached is None else float(cached),
             output=float(spec["output"]),
@@ -145,6 +146,19 @@ def _price(name: str, spec: Any, origin: str) -> ModelPrice:
         raise ValueError(
             f"price of {name!r} in {origin!r} needs numeric 'input' and 'output': {exc}"
         ) from exc
+    return _checked(price, f"price of {name!r} in {origin!r}")
+
+
+def _checked(price: ModelPrice, what: str) -> ModelPrice:
+    """A price every cost can use: finite and not negative (inf and NaN poison every sum)."""
+    for field_name in ("input", "cached_input", "output"):
+        value = getattr(price, field_name)
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise ValueError(
+                f"{what} has {field_name} {value!r}; a price is a finite number of USD "
+                "per 1M tokens, 0 or more"
+            )
+    return price
 
 
 def parse_price(text: str) -> ModelPrice:
@@ -155,9 +169,9 @@ def parse_price(text: str) -> ModelPrice:
     except ValueError:
         numbers = []
     if len(numbers) == 3:
-        return ModelPrice(numbers[0], numbers[1], numbers[2])
+        return _checked(ModelPrice(numbers[0], numbers[1], numbers[2]), f"price {text.strip()!r}")
     if len(numbers) == 2:
-        return ModelPrice(numbers[0], None, numbers[1])
+        return _checked(ModelPrice(numbers[0], None, numbers[1]), f"price {text.strip()!r}")
     raise ValueError(
         f"{text!r} is not a price; write input/cached_input/output per 1M tokens, "
         "e.g. 0.15/0.075/0.60"
