@@ -51,6 +51,26 @@ def test_verdict(statuses: tuple[str, ...], decision: str) -> None:
     assert "NO-GO when" in result.rule and result.reasons
 
 
+def test_a_check_broken_in_every_case_makes_go_a_review_naming_it() -> None:
+    run = only("same", per_status=3)
+    for result in run.cases:
+        result.checks.append(
+            CheckResult("downstream app:route", Outcome.BROKEN, "both fail", None, False, False)
+        )
+    result = verdict(build_aggregates(run, PRICES))
+    assert result.decision == "REVIEW"
+    assert result.reasons == (
+        "check 'downstream app:route' fails on both models in all 3 cases it ran on: "
+        "the check or its callable is probably wrong",
+    )
+    run.cases[0].checks[-1].outcome = Outcome.SAME  # it works somewhere: the models differ
+    assert verdict(build_aggregates(run, PRICES)).decision == "GO"
+    two = only("same", per_status=2)
+    for result in two.cases:
+        result.checks.append(CheckResult("schema", Outcome.BROKEN, "both fail"))
+    assert verdict(build_aggregates(two, PRICES)).decision == "GO"  # too few cases to say
+
+
 def test_fail_on_changed_makes_changes_block() -> None:
     agg = build_aggregates(only("same", "changed"), PRICES)
     blocked = verdict(agg, fail_on_changed=True)
@@ -88,6 +108,29 @@ def test_costs_tokens_and_latency_use_every_sample() -> None:
     assert b.cost_per_1k_cases == pytest.approx(b.cost * 1000)
     row = agg.rows[0]
     assert row.baseline.samples == 3 and row.baseline.latency_ms == 200
+
+
+def test_latencies_from_different_sources_are_not_compared() -> None:
+    recorded = [Completion("gpt-4o-mini", "x", latency_ms=900, latency_source="measured")]
+    server = [
+        Completion("gpt-4.1-mini", "x", latency_ms=300, latency_source="openai-processing-ms")
+    ]
+    agg = build_aggregates(_run_with(recorded, server), PRICES)
+    assert (agg.baseline.latency_source, agg.candidate.latency_source) == (
+        "measured",
+        "openai-processing-ms",
+    )
+    assert agg.ratios["latency_median"] is None  # a round trip against a server's own time
+    faster = [c for c in agg.claims if c.claim == "faster"]
+    assert [c.finding for c in faster] == ["no data", "no data"]
+    alike = [Completion("gpt-4.1-mini", "x", latency_ms=300, latency_source="measured")]
+    agg = build_aggregates(_run_with(recorded, alike), PRICES)
+    assert agg.ratios["latency_median"] == pytest.approx(1 / 3)
+    assert [c.finding for c in agg.claims if c.claim == "faster"] == ["holds", "holds"]
+    none = [Completion("gpt-4.1-mini", "x")]
+    agg = build_aggregates(_run_with(recorded, none), PRICES)
+    assert agg.candidate.latency_source is None
+    assert [c.finding for c in agg.claims if c.claim == "faster"] == ["no data", "no data"]
 
 
 def test_unpriced_models_give_no_cost_and_no_ratio() -> None:

@@ -9,10 +9,42 @@ import pytest
 
 from migrate_check.explain import failure_lines
 from migrate_check.model import Case, CaseResult
+from migrate_check.report.aggregate import case_status, check_status
 from migrate_check.session import FAILING, RunState
 from migrate_check.suite import SuiteError
 
 run_state_key = pytest.StashKey[RunState]()
+
+#: The item's `user_properties` (and so the JUnit XML's properties) carry the outcomes.
+OUTCOME_PROPERTY = "migrate_check.outcome"
+CHECK_PROPERTY_PREFIX = "migrate_check.check."
+# How each outcome shows in pytest's progress line and in `-v`: letter, word and colour.
+_SHOWN: dict[str, tuple[str, str, dict[str, bool]]] = {
+    "same": (".", "PASSED", {"green": True}),
+    "approved": ("A", "APPROVED", {"green": True}),
+    "improved": ("I", "IMPROVED", {"green": True}),
+    "changed": ("C", "CHANGED", {"yellow": True}),
+    "broken": ("B", "BROKEN", {"yellow": True}),
+    "regressed": ("R", "REGRESSED", {"red": True}),
+    "error": ("E", "ERROR", {"red": True}),
+}
+
+
+def report_status(
+    report: pytest.TestReport,
+) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+    """A case's outcome in pytest's own terms (`pytest_report_teststatus`).
+
+    The category stays pytest's `passed` or `failed`, so counts, `--lf` and `-x` keep
+    their meaning; the letter and word say which outcome it was.
+    """
+    if report.when != "call":
+        return None
+    status = next((str(v) for n, v in report.user_properties if n == OUTCOME_PROPERTY), None)
+    if status not in _SHOWN:
+        return None
+    letter, word, markup = _SHOWN[status]
+    return ("failed" if report.failed else "passed"), letter, (word, markup)
 
 
 class CaseFailed(Exception):
@@ -47,6 +79,11 @@ class CaseItem(pytest.Item):
     def runtest(self) -> None:
         state = self.config.stash[run_state_key]
         self.result = state.judge(self.case)
+        self.user_properties.append((OUTCOME_PROPERTY, case_status(self.result)))
+        self.user_properties.extend(
+            (CHECK_PROPERTY_PREFIX + check.check, check_status(check))
+            for check in self.result.checks
+        )
         if state.failing(self.result):
             raise CaseFailed(self.result)
 

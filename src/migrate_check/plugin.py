@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from migrate_check.items import CaseItem, SuiteFile, run_state_key
-from migrate_check.options import add_options, settings_from
+from migrate_check.items import CaseItem, SuiteFile, report_status, run_state_key
+from migrate_check.options import PAIR_INI, add_options, add_record_mode, settings_from
 from migrate_check.session import RunState
 from migrate_check.suite import looks_like_suite
 
@@ -133,6 +133,12 @@ def migrate_check_case(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """Run a case written in Python: `migrate_check_case(id=..., messages=[...], checks=[...])`.
 
     Returns the judged `CaseResult`; it joins the run's report like a YAML case.
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+    return report_status(report)
+
+
     """
     state = request.config.stash.get(run_state_key, None)
     if state is None:

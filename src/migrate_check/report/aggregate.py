@@ -107,6 +107,7 @@ class SideStats:
     latency_median_ms: float | None
     latency_p95_ms: float | None
     latency_samples: int
+    latency_source: str | None  # "openai-processing-ms", "measured", "unknown", "mixed", None
     schema_valid: Rate
     assertions_passed: Rate
     price: ModelPrice | None
@@ -265,9 +266,32 @@ def _side(role: Role, model: str, results: Sequence[CaseResult], prices: PriceTa
         latency_median_ms=statistics.median(latencies) if latencies else None,
         latency_p95_ms=percentile(latencies, 0.95),
         latency_samples=len(latencies),
+        latency_source=_latency_source(completions),
         schema_valid=_rate(results, SCHEMA_CHECK, role),
         assertions_passed=_rate(results, ASSERT_CHECK, role),
         price=prices.price_for(model),
+    )
+
+
+def _latency_source(completions: Sequence[Completion]) -> str | None:
+    """Where a side's latency figures come from: one source, "mixed", or None without any."""
+    sources = {
+        c.latency_source or "unknown"
+        for c in completions
+        if c.latency_ms is not None and not c.error
+    }
+    if not sources:
+        return None
+    return sources.pop() if len(sources) == 1 else "mixed"
+
+
+def comparable_latency(base: SideStats, cand: SideStats) -> bool:
+    """Latencies compare only when both sides have them from the same single source: a
+    recorded server time against a measured round trip says nothing about the models."""
+    return (
+        base.latency_source is not None
+        and base.latency_source == cand.latency_source
+        and base.latency_source != "mixed"
     )
 
 
@@ -291,9 +315,12 @@ def ratio(candidate: float | None, baseline: float | None) -> float | None:
 
 def _ratios(base: SideStats, cand: SideStats, cases: int) -> dict[str, float | None]:
     costs_known = base.cost_complete and cand.cost_complete
+    latency = comparable_latency(base, cand)
     return {
-        "latency_median": ratio(cand.latency_median_ms, base.latency_median_ms),
-        "latency_p95": ratio(cand.latency_p95_ms, base.latency_p95_ms),
+        "latency_median": ratio(cand.latency_median_ms, base.latency_median_ms)
+        if latency
+        else None,
+        "latency_p95": ratio(cand.latency_p95_ms, base.latency_p95_ms) if latency else None,
         "cost": ratio(cand.cost, base.cost) if costs_known else None,
         "input_tokens": ratio(cand.input_tokens, base.input_tokens) if cases else None,
         "output_tokens": ratio(cand.output_tokens, base.output_tokens) if cases else None,
@@ -332,7 +359,11 @@ def _claims(base: SideStats, cand: SideStats, rows: Sequence[CaseRow]) -> tuple[
     cost_base = base.cost_per_1k_cases if base.cost_complete else None
     cost_cand = cand.cost_per_1k_cases if cand.cost_complete else None
     claims = [Claim(c, m, "rate", b, k, _finding(b, k, True, 0.0)) for c, m, b, k in quality]
-    claims += [Claim(c, m, "ms", b, k, _finding(b, k, False, 0.05)) for c, m, b, k in speed]
+    latency = comparable_latency(base, cand)
+    claims += [
+        Claim(c, m, "ms", b, k, _finding(b, k, False, 0.05) if latency else "no data")
+        for c, m, b, k in speed
+    ]
     claims.append(
         Claim(
             "cheaper",

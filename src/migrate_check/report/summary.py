@@ -55,7 +55,9 @@ def _lines(
         for name, by_status in aggregates.checks.items()
     ]
     yield from _aligned(counts)
-    models = [["model", "cost", "per 1k cases", "latency p50", "p95", "tokens in", "out"]]
+    models = [
+        ["model", "cost", "per 1k cases", "latency p50", "p95", "tokens in", "out", "latency from"]
+    ]
     for side in (aggregates.baseline, aggregates.candidate):
         models.append(
             [
@@ -66,6 +68,7 @@ def _lines(
                 fmt.millis(side.latency_p95_ms),
                 fmt.tokens(side.input_tokens),
                 fmt.tokens(side.output_tokens),
+                side.latency_source or "no data",
             ]
         )
     ratios = aggregates.ratios
@@ -78,6 +81,7 @@ def _lines(
             fmt.times(ratios["latency_p95"]),
             fmt.times(ratios["input_tokens"]),
             fmt.times(ratios["output_tokens"]),
+            "",
         ]
     )
     yield from _aligned(models)

@@ -53,6 +53,7 @@ def model_rows(agg: Aggregates) -> list[Row]:
             fmt.millis(c.latency_p95_ms),
             fmt.times(r["latency_p95"]),
         ),
+        ("latency from", b.latency_source or "no data", c.latency_source or "no data", ""),
         ("schema-valid", _rate(b.schema_valid), _rate(c.schema_valid), ""),
         ("assertions passed", _rate(b.assertions_passed), _rate(c.assertions_passed), ""),
     ]

@@ -11,10 +11,15 @@ Decision = Literal["GO", "REVIEW", "NO-GO"]
 
 RULE = (
     "NO-GO when any case regressed (passes on the baseline, fails on the candidate) or "
-    "errored{changed_blocks}; REVIEW when any case changed without an approval{no_cases}; "
+    "errored{changed_blocks}; REVIEW when any case changed without an approval, or when a "
+    "check fails on both models in every case it ran on (at least {suspect_min}){no_cases}; "
     "GO otherwise. Approved changes, improvements and checks that fail on both models "
-    "(broken) do not block."
+    "(broken) in some cases only do not block."
 )
+#: A check broken on both models in this many cases or more, and in every case it ran
+#: on, is more likely wrong itself (a typo in a schema, a callable that expects a dict)
+#: than a property of the models: the verdict cannot be GO on its word.
+SUSPECT_MIN_CASES = 3
 
 
 @dataclass(frozen=True)
@@ -35,19 +40,37 @@ def verdict(aggregates: Aggregates, *, fail_on_changed: bool = False) -> Verdict
         if fail_on_changed
         else "",
         no_cases=", or when no case ran",
+        suspect_min=SUSPECT_MIN_CASES,
     )
+    suspects = suspect_checks(aggregates)
     blocking = [("regressed", counts["regressed"]), ("errored", counts["error"])]
     if fail_on_changed:
         blocking.append(("changed without an approval", counts["changed"]))
     reasons = tuple(f"{n} {_plural(n)} {label}" for label, n in blocking if n)
     if reasons:
-        return Verdict("NO-GO", rule, reasons)
+        return Verdict("NO-GO", rule, reasons + suspects)
+    review = suspects
     if counts["changed"]:
         n = counts["changed"]
-        return Verdict("REVIEW", rule, (f"{n} {_plural(n)} changed, to read and approve",))
+        review = (f"{n} {_plural(n)} changed, to read and approve", *suspects)
+    if review:
+        return Verdict("REVIEW", rule, review)
     if not aggregates.total_cases:
         return Verdict("REVIEW", rule, ("no case ran, so there is nothing to sign off",))
     return Verdict("GO", rule, (_go_reason(counts),))
+
+
+def suspect_checks(aggregates: Aggregates) -> tuple[str, ...]:
+    """One line per check that failed on both models everywhere it ran (see SUSPECT_MIN_CASES)."""
+    lines = []
+    for label, counts in aggregates.checks.items():
+        ran = sum(counts.values())
+        if ran >= SUSPECT_MIN_CASES and counts.get("broken", 0) == ran:
+            lines.append(
+                f"check {label!r} fails on both models in all {ran} cases it ran on: "
+                "the check or its callable is probably wrong"
+            )
+    return tuple(lines)
 
 
 def _plural(n: int) -> str:
