@@ -38,7 +38,7 @@ def validate(doc: dict[str, Any]) -> None:
 def test_report_validates_against_the_shipped_schema(samples: int) -> None:
     doc = json.loads(json_report.render(document(make_run(2, samples=samples, hostile=True))))
     validate(doc)
-    assert doc["format"] == "migrate-check-report" and doc["version"] == 1
+    assert doc["format"] == "migrate-check-report" and doc["version"] == 2
 
 
 def test_the_schema_rejects_what_it_should() -> None:

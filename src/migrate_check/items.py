@@ -30,6 +30,15 @@ _SHOWN: dict[str, tuple[str, str, dict[str, bool]]] = {
 }
 
 
+def selection_notes(config: pytest.Config) -> list[str]:
+    """Why this run may judge only part of its suites, where collection cannot count it:
+    `--lf` skips whole files that had no failures last time."""
+    last_failed = config.pluginmanager.get_plugin("lfplugin")
+    if config.getoption("lf", False) and getattr(last_failed, "lastfailed", None):
+        return ["--lf: only the cases that failed last time"]
+    return []
+
+
 def report_status(
     report: pytest.TestReport,
 ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
@@ -64,6 +73,7 @@ class SuiteFile(pytest.File):
             suite = state.load_suite(self.path)
         except SuiteError as exc:
             raise self.CollectError(str(exc)) from None
+        state.collected_cases += len(suite.cases)
         for case in suite.cases:
             yield CaseItem.from_parent(self, name=case.id, case=case)
 

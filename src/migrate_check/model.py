@@ -211,3 +211,7 @@ class RunResult:
     cases: list[CaseResult] = field(default_factory=list)
     record_mode: str = "none"
     started_at: str = ""
+    #: Cases in the suite files this run collected, selected or not (None: not counted).
+    collected_cases: int | None = None
+    #: Why the run judged only part of its suites (`--lf`, `-k`, `-x`, node ids...).
+    partial_notes: tuple[str, ...] = ()

@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-from migrate_check.items import CaseItem, SuiteFile, report_status, run_state_key
+from migrate_check.items import (
+    CaseItem,
+    SuiteFile,
+    report_status,
+    run_state_key,
+    selection_notes,
+)
 from migrate_check.options import PAIR_INI, add_options, add_record_mode, settings_from
 from migrate_check.session import RunState
 from migrate_check.suite import looks_like_suite
@@ -60,6 +66,7 @@ def _register_check() -> Callable[[Any], Any]:
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Never look for suites among cassettes or reports (they are YAML too)."""
     state = config.stash.get(run_state_key, None)
+    state.partial_notes += selection_notes(config)
     if state is not None and collection_path in state.settings.owned_dirs:
         return True
     return None

@@ -105,6 +105,8 @@ class RunState:
         self._fetched_cases: dict[str, Case] = {}
         self._shown_files: dict[Path, Path] = {}
         self._suite_files: dict[str, Path] = {}
+        self.collected_cases = 0  # cases in the suite files collected (xdist: per worker)
+        self.partial_notes: list[str] = []
         self.write_error: str | None = None
         self._background: BackgroundReplay | None = None
         self._in_background: set[str] = set()
@@ -295,6 +297,7 @@ class RunState:
 
         return {
             "results": [result_to_dict(r) for r in self.results.values()],
+            "collected_cases": self.collected_cases,
             "shutdown_dates": self.shutdown_dates,
             "write_error": self.write_error,
         }
@@ -305,6 +308,8 @@ class RunState:
         for item in data["results"]:
             result = result_from_dict(item)
             self.results[result.case.key] = result
+        # Every worker collects every suite; the items are then shared out among them.
+        self.collected_cases = max(self.collected_cases, data.get("collected_cases", 0))
         self.shutdown_dates.update(data["shutdown_dates"])
         self.write_error = self.write_error or data.get("write_error")
 
@@ -317,6 +322,8 @@ class RunState:
             cases=cases,
             record_mode=self.settings.record_mode,
             started_at=self.started_at,
+            collected_cases=self.collected_cases,
+            partial_notes=tuple(self.partial_notes),
         )
 
     def finish(self, interrupted: bool = False) -> bool:

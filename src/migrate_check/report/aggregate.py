@@ -134,9 +134,35 @@ class ShutdownWarning:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How much of the collected suites the run judged: a verdict holds for these only.
+
+    `judged` counts cases from suite files; `collected` is every case of the suite files
+    the run collected (None when not counted, e.g. a run built in Python).
+    """
+
+    judged: int
+    collected: int | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.notes) or (self.collected is not None and self.judged < self.collected)
+
+    @property
+    def scope(self) -> str:
+        """ "on 12 of 39 cases" for a partial run, else ""."""
+        if not self.partial:
+            return ""
+        total = self.collected if self.collected is not None else "?"
+        return f"on {self.judged} of {total} cases"
+
+
+@dataclass(frozen=True)
 class Aggregates:
     pair: ModelPair
     total_cases: int
+    coverage: Coverage
     statuses: dict[str, int]
     checks: dict[str, dict[str, int]]
     baseline: SideStats
@@ -170,6 +196,7 @@ def build_aggregates(
     return Aggregates(
         pair=run.pair,
         total_cases=len(rows),
+        coverage=_coverage(run),
         statuses=_count(r.status for r in rows),
         checks=_check_counts(results),
         baseline=baseline,
@@ -182,6 +209,18 @@ def build_aggregates(
         price_overrides=prices.overrides,
         rows=rows,
     )
+
+
+_SUITE_SUFFIXES = (".yaml", ".yml")
+
+
+def _coverage(run: RunResult) -> Coverage:
+    judged = sum(
+        1
+        for cr in run.cases
+        if cr.case.file is not None and cr.case.file.suffix.lower() in _SUITE_SUFFIXES
+    )
+    return Coverage(judged, run.collected_cases, run.partial_notes)
 
 
 def _count(statuses: Iterable[str]) -> dict[str, int]:

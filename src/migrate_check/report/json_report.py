@@ -26,7 +26,7 @@ from migrate_check.report.format import jsonable, key_params
 from migrate_check.report.verdict import Verdict
 
 FORMAT = "migrate-check-report"
-VERSION = 1
+VERSION = 2
 
 
 def schema() -> dict[str, Any]:
@@ -47,6 +47,7 @@ def build_document(
         "record_mode": run.record_mode,
         "verdict": {
             "decision": decision.decision,
+            "scope": decision.scope,
             "rule": decision.rule,
             "reasons": list(decision.reasons),
         },
@@ -111,6 +112,12 @@ def _side(side: SideStats) -> dict[str, Any]:
 def _aggregates(aggregates: Aggregates) -> dict[str, Any]:
     return {
         "cases": aggregates.total_cases,
+        "coverage": {
+            "judged": aggregates.coverage.judged,
+            "collected": aggregates.coverage.collected,
+            "partial": aggregates.coverage.partial,
+            "notes": list(aggregates.coverage.notes),
+        },
         "statuses": aggregates.statuses,
         "checks": aggregates.checks,
         "models": {

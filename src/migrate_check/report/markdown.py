@@ -73,9 +73,9 @@ def _head(agg: Aggregates, decision: Verdict, generated_at: str) -> list[str]:
     pair = agg.pair
     lines = [
         f"## migrate-check: {cell(pair.baseline)} → {cell(pair.candidate)}: "
-        f"**{decision.decision}**",
+        f"**{decision.qualified}**",
         "",
-        f"**{decision.decision}**: {cell('; '.join(decision.reasons))}.",
+        f"**{decision.qualified}**: {cell('; '.join(decision.reasons))}.",
         "",
         f"<sub>Rule: {cell(decision.rule)} Generated {cell(generated_at)}.</sub>",
         "",

@@ -47,7 +47,7 @@ def _lines(
     decision = decision or verdict(aggregates)
     pair = run.pair
     reasons = "; ".join(decision.reasons)
-    yield f"{pair.baseline} -> {pair.candidate}: {decision.decision} ({reasons})"
+    yield f"{pair.baseline} -> {pair.candidate}: {decision.qualified} ({reasons})"
     counts: list[list[str]] = [["", *STATUS_ORDER]]
     counts.append(["cases", *(str(aggregates.statuses[s]) for s in STATUS_ORDER)])
     counts += [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from migrate_check.report.aggregate import Aggregates
@@ -27,12 +27,31 @@ class Verdict:
     decision: Decision
     rule: str
     reasons: tuple[str, ...]
+    scope: str = ""  # "on 12 of 39 cases" when the run judged part of its suites
 
     def __str__(self) -> str:
         return self.decision
 
+    @property
+    def qualified(self) -> str:
+        """The decision with its scope: `GO on 12 of 39 cases` for a partial run."""
+        return f"{self.decision} {self.scope}" if self.scope else self.decision
+
 
 def verdict(aggregates: Aggregates, *, fail_on_changed: bool = False) -> Verdict:
+    """The sign-off decision, qualified by its scope when the run was partial."""
+    decided = _decide(aggregates, fail_on_changed=fail_on_changed)
+    coverage = aggregates.coverage
+    if not coverage.partial:
+        return decided
+    why = "; ".join(coverage.notes) or "the others were deselected or did not run"
+    note = f"partial run: {coverage.judged} of {coverage.collected} cases judged ({why})"
+    if coverage.collected is None:
+        note = f"partial run: {coverage.judged} cases judged ({why})"
+    return replace(decided, reasons=(*decided.reasons, note), scope=coverage.scope)
+
+
+def _decide(aggregates: Aggregates, *, fail_on_changed: bool) -> Verdict:
     """The sign-off decision; `fail_on_changed` mirrors `--fail-on changed`."""
     counts = aggregates.statuses
     rule = RULE.format(
