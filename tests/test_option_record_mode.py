@@ -65,7 +65,7 @@ def test_a_recorded_cassette_is_plain_vcrpy_and_holds_no_secret(
         ):
             assert secret not in text.lower(), f"{secret} in {name}"
         data = yaml.safe_load(text)
-        assert data["version"] == 2
+        assert data["version"] == 1
         (interaction,) = data["interactions"]
         assert interaction["response"]["status"]["code"] == 200
         headers = interaction["response"]["headers"]

@@ -166,8 +166,8 @@ class Completion:
         """The text parsed as JSON, once; checks share it."""
         try:
             return JsonParse(True, json.loads(self.text))
-        except (ValueError, TypeError) as exc:
-            return JsonParse(False, error=f"not JSON: {exc}")
+        except (ValueError, TypeError, RecursionError) as exc:
+            return JsonParse(False, error=f"not JSON: {exc}"[:500])
 
 
 @dataclass
