@@ -17,7 +17,7 @@ def test_without_a_model_pair_the_plugin_changes_nothing(pytester: pytest.Pytest
 
 
 def test_help_lists_the_options_in_their_group(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--help")
+    result = pytester.runpytest("-p", "no:recording", "--help")  # pytest-recording's aside
     result.stdout.fnmatch_lines(
         [
             "migrate-check*",
@@ -82,6 +82,8 @@ def test_the_plugin_lives_beside_pytest_timeout_and_pytest_recording(
     pytester.syspathinsert()
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
     pytester.makeini(f"[pytest]\nmodel_pair = {PAIR}\nmigrate_check_record_mode = once\n")
-    result = pytester.runpytest("-p", "fake_peers", "--collect-only", "-q", "--timeout", "5")
+    result = pytester.runpytest(
+        "-p", "no:recording", "-p", "fake_peers", "--collect-only", "-q", "--timeout", "5"
+    )
     assert result.ret == pytest.ExitCode.OK, result.stdout.str() + result.stderr.str()
     result.stdout.fnmatch_lines(["suites/triage.yaml::refund"])

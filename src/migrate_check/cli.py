@@ -2,7 +2,8 @@
 
 Pytest runs suites; this command only makes them from what teams already have
 (cassettes, OpenAI Evals samples, logged request bodies). Every user mistake is
-one line on stderr and exit code 2, never a traceback.
+one line on stderr and exit code 2, never a traceback. Without arguments it prints its
+help, which says how pytest runs the suites.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="migrate-check",
         description="What changes downstream when an LLM feature switches models.",
+        epilog=(
+            "Suites run under pytest: pytest --model-pair gpt-4o-mini:gpt-4.1-mini suites/ "
+            "(add --record-mode once to record what is missing; see pytest --help)."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -57,7 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help()
+        return 0
+    args = parser.parse_args(argv)
     try:
         return run_import(args, sys.stdout)
     except (SourceError, SuiteError, OSError, ValueError) as exc:

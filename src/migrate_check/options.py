@@ -7,7 +7,6 @@ command line is relative to where pytest was started, an ini path to the rootdir
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -55,23 +54,33 @@ def _seconds(text: str) -> float:
     return value
 
 
-def add_options(parser: pytest.Parser) -> None:
-    """The `migrate-check` option group and its ini options."""
-    group = parser.getgroup("migrate-check", "migrate-check: compare two models on prompt suites")
+GROUP = "migrate-check"
+GROUP_TITLE = "migrate-check: compare two models on prompt suites"
+RECORD_MODE_HELP = (
+    "Record mode for cassettes, in vcrpy's words; default 'none' never touches the network"
+)
+PAIR_INI = "migrate_check_model_pair"
+OLD_PAIR_INI = "model_pair"  # the first name of PAIR_INI, still read
+
+
+def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -> None:
+    """The `migrate-check` option group and its ini options.
+
+    `record_mode_elsewhere`: pytest-recording is expected to add `--record-mode`, so this
+    leaves it to `add_record_mode` later, and the group's title says where `pytest --help`
+    lists it.
+    """
+    title = GROUP_TITLE
+    if record_mode_elsewhere:
+        title += " (also --record-mode, listed under recording)"
+    group = parser.getgroup(GROUP, title)
     group.addoption(
         "--model-pair",
         metavar="BASELINE:CANDIDATE",
         help="Compare the two models on the suite files given, e.g. gpt-4o-mini:gpt-4.1-mini",
     )
-    # pytest-recording registers the same option, with the same words and meanings; this
-    # hook runs after it (trylast), so when it is installed its option serves both.
-    with contextlib.suppress(ValueError):
-        group.addoption(
-            "--record-mode",
-            choices=RECORD_MODES,
-            default=None,
-            help="vcrpy record mode for cassettes; default 'none' never touches the network",
-        )
+    if not record_mode_elsewhere:
+        add_record_mode(parser)
     group.addoption(
         "--cassette-dir",
         metavar="DIR",
@@ -133,9 +142,8 @@ def add_options(parser: pytest.Parser) -> None:
         default=False,
         help="Do not write the JSON, Markdown and HTML reports",
     )
-    parser.addini(
-        "model_pair", "Models compared when --model-pair is not given (BASELINE:CANDIDATE)"
-    )
+    parser.addini(PAIR_INI, "Models compared when --model-pair is not given (BASELINE:CANDIDATE)")
+    parser.addini(OLD_PAIR_INI, f"Former name of {PAIR_INI}, still read")
     parser.addini(
         "migrate_check_cassette_dir", "Where cassettes live", default=DEFAULT_CASSETTE_DIR
     )
@@ -152,6 +160,22 @@ def add_options(parser: pytest.Parser) -> None:
         type="linelist",
         default=[],
     )
+
+
+def add_record_mode(parser: pytest.Parser) -> bool:
+    """Add `--record-mode` to the group unless another plugin has it; True if added.
+
+    pytest-recording registers the same option, with the same words and meanings, and
+    fails if it comes second; so this runs after every plugin and initial conftest has
+    added its options, and leaves theirs to serve both.
+    """
+    try:
+        parser.getgroup(GROUP).addoption(
+            "--record-mode", choices=RECORD_MODES, default=None, help=RECORD_MODE_HELP
+        )
+    except ValueError:
+        return False
+    return True
 
 
 def _path(config: pytest.Config, option: str, ini: str) -> Path | None:
@@ -200,13 +224,19 @@ def _timeout(config: pytest.Config) -> float:
 
 def settings_from(config: pytest.Config) -> RunSettings | None:
     """The run's settings, or None without a model pair; mistakes are `UsageError`s."""
-    pair_text = config.getoption("model_pair") or config.getini("model_pair")
+    pair_text = (
+        config.getoption("model_pair") or config.getini(PAIR_INI) or config.getini(OLD_PAIR_INI)
+    )
     if not pair_text:
         return None
     try:
         pair = parse_model_pair(pair_text)
     except ModelPairError as exc:
-        raise pytest.UsageError(f"--model-pair: {exc}") from None
+        if config.getoption("model_pair"):
+            given = "--model-pair"
+        else:
+            given = PAIR_INI if config.getini(PAIR_INI) else OLD_PAIR_INI
+        raise pytest.UsageError(f"{given}: {exc}") from None
     if config.getoption("accept_reason") and not config.getoption("accept"):
         raise pytest.UsageError("--accept-reason goes with --accept")
     try:

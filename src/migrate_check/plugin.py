@@ -1,12 +1,16 @@
 """pytest wiring: options, collection of suite files, the run state, xdist and the summary.
 
 Logic lives in plain modules (suite, runner, engine, report); this file only connects
-them to pytest's hooks. Without `--model-pair` (or the ini `model_pair`) it does nothing.
+them to pytest's hooks. Without `--model-pair` (or the ini `migrate_check_model_pair`) it
+does nothing but say, when it sees suite files, how to run them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib.util
+import os
+import shlex
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +28,27 @@ from migrate_check.session import RunState
 from migrate_check.suite import looks_like_suite
 
 WORKER_OUTPUT_KEY = "migrate_check_results"
+UNPAIRED_OUTPUT_KEY = "migrate_check_unpaired_suite"
+# Without a model pair: the first suite file collection passed over, to say how to run it.
+unpaired_suite_key = pytest.StashKey[str]()
+UNPAIRED_PEEK_BYTES = 64 * 1024
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-recording, whose --record-mode we then share
-def pytest_addoption(parser: pytest.Parser) -> None:
-    add_options(parser)
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    recording = not pluginmanager.is_blocked("recording") and bool(
+        importlib.util.find_spec("pytest_recording")
+    )
+    add_options(parser, record_mode_elsewhere=recording)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(parser: pytest.Parser) -> Generator[None]:
+    """With pytest-recording installed, `--record-mode` waits until every plugin and initial
+    conftest has added its options: pytest-recording fails when its own comes second."""
+    try:
+        return (yield)
+    finally:
+        add_record_mode(parser)  # no-op when pytest-recording (or we) already added it
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -46,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
         state.load_approvals()
     except ValueError as exc:
         raise pytest.UsageError(f"migrate-check approvals: {exc}") from None
+    state.partial_notes += selection_notes(config)
     config.stash[run_state_key] = state
     config.hook.pytest_migrate_check_configure(config=config, register_check=_register_check())
 
@@ -66,16 +87,34 @@ def _register_check() -> Callable[[Any], Any]:
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Never look for suites among cassettes or reports (they are YAML too)."""
     state = config.stash.get(run_state_key, None)
-    state.partial_notes += selection_notes(config)
     if state is not None and collection_path in state.settings.owned_dirs:
         return True
     return None
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile | None:
-    if run_state_key not in parent.config.stash or not looks_like_suite(file_path):
+    config = parent.config
+    if run_state_key not in config.stash:
+        if unpaired_suite_key not in config.stash and _small_suite(file_path):
+            config.stash[unpaired_suite_key] = os.path.relpath(
+                file_path, config.invocation_params.dir
+            )
+        return None
+    if not looks_like_suite(file_path):
         return None
     return SuiteFile.from_parent(parent, path=file_path)
+
+
+def _small_suite(file_path: Path) -> bool:
+    """A suite file, among YAML files small enough to peek at on every run without a pair
+    (large ones are mostly cassettes; one small suite is enough for the hint)."""
+    if file_path.suffix not in (".yaml", ".yml"):
+        return False
+    try:
+        small = file_path.stat().st_size <= UNPAIRED_PEEK_BYTES
+    except OSError:
+        return False
+    return small and looks_like_suite(file_path)
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
@@ -101,6 +140,12 @@ def pytest_runtestloop(session: pytest.Session) -> None:
         pytest.exit(f"migrate-check: {exc}", returncode=pytest.ExitCode.INTERRUPTED)
 
 
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+    return report_status(report)
+
+
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown when xdist is not installed
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """xdist controller: merge what a worker judged."""
@@ -108,15 +153,19 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     output = getattr(node, "workeroutput", {}) or {}
     if state is not None and WORKER_OUTPUT_KEY in output:
         state.merge_worker_results(output[WORKER_OUTPUT_KEY])
+    if UNPAIRED_OUTPUT_KEY in output:
+        node.config.stash.setdefault(unpaired_suite_key, output[UNPAIRED_OUTPUT_KEY])
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(run_state_key, None)
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None and unpaired_suite_key in config.stash:
+        workeroutput[UNPAIRED_OUTPUT_KEY] = config.stash[unpaired_suite_key]
     if state is None or config.option.collectonly:
         return
-    workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput[WORKER_OUTPUT_KEY] = state.worker_results()
         return
@@ -128,11 +177,22 @@ def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
 ) -> None:
     state = config.stash.get(run_state_key, None)
-    if state is None or hasattr(config, "workerinput") or config.option.collectonly:
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    if state is None:
+        if unpaired_suite_key in config.stash:
+            terminalreporter.write_line(_how_to_run(config, config.stash[unpaired_suite_key]))
         return
     terminalreporter.section("migrate-check")
     for line in state.summary_lines():
         terminalreporter.write_line(line)
+
+
+def _how_to_run(config: pytest.Config, suite: str) -> str:
+    command = shlex.join(
+        ["pytest", "--model-pair", "BASELINE:CANDIDATE", *config.invocation_params.args]
+    )
+    return f"migrate-check: prompt suites such as {suite} run only with a model pair: {command}"
 
 
 @pytest.fixture
@@ -140,18 +200,12 @@ def migrate_check_case(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """Run a case written in Python: `migrate_check_case(id=..., messages=[...], checks=[...])`.
 
     Returns the judged `CaseResult`; it joins the run's report like a YAML case.
-def pytest_report_teststatus(
-    report: pytest.TestReport, config: pytest.Config
-) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
-    return report_status(report)
-
-
     """
     state = request.config.stash.get(run_state_key, None)
     if state is None:
-        raise pytest.UsageError(
-            "the migrate_check_case fixture needs a model pair: "
-            "pass --model-pair BASELINE:CANDIDATE or set the ini option model_pair"
+        pytest.skip(
+            "migrate_check_case needs a model pair: pass --model-pair BASELINE:CANDIDATE "
+            f"or set {PAIR_INI} in the ini file"
         )
     suite = Path(request.node.path).stem
     return state.python_case_runner(suite, Path(request.node.path))
