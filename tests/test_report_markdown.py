@@ -39,7 +39,7 @@ def test_verdict_and_aggregates_come_before_the_cases_worst_first() -> None:
     assert positions == sorted(positions)
     assert "<b>same</b>" not in cases and "1 unchanged cases not listed." in text
     assert "table dated 2026-11" in text
-    assert "shuts down on 2027-01-14 (in 55 days)" in text
+    assert "shut down on 2027-01-14 (in 55 days)" in text
     assert "```diff\n" in text and '\n-  "priority"' in text
 
 

@@ -34,7 +34,7 @@ def test_summary_has_verdict_counts_per_check_cost_latency_warnings_and_paths() 
     assert "$" in model_line and "ms" in model_line
     assert any(line.startswith("candidate/baseline") and "x" in line for line in lines)
     assert "prices: table dated 2026-11" in lines
-    assert sum(line.startswith("warning: ") for line in lines) == 2
+    assert sum(line.startswith("warning: ") for line in lines) == 1  # one date, both models
     assert "(in 55 days)" in next(line for line in lines if line.startswith("warning: "))
     assert lines[-1] == "reports: out/report.json, out/report.md, out/report.html"
     assert len(lines) <= 20 and all(len(line) <= 160 for line in lines)

@@ -6,8 +6,8 @@ import dataclasses
 import datetime as dt
 import json
 import math
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from migrate_check.model import Completion
 
@@ -171,12 +171,44 @@ def days_until(date: str, now: str) -> int | None:
 
 def shutdown_note(model: str, role: str, date: str, now: str) -> str:
     """The retirement warning, worded the same in every report."""
+    return _retirement(f"{model} ({role})", 1, date, now)
+
+
+class Retiring(Protocol):
+    """A model's shutdown date (the aggregates' `ShutdownWarning`)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def shutdown_date(self) -> str: ...
+
+
+def shutdown_notes(warnings: Iterable[Retiring], now: str) -> list[str]:
+    """One retirement warning per date: both models of a pair often retire on the same day,
+    and the run then warns once, naming both."""
+    by_date: dict[str, list[Retiring]] = {}
+    for warning in warnings:
+        by_date.setdefault(warning.shutdown_date, []).append(warning)
+    return [
+        shutdown_note(group[0].model, group[0].role, date, now)
+        if len(group) == 1
+        else _retirement(" and ".join(w.model for w in group), len(group), date, now)
+        for date, group in by_date.items()
+    ]
+
+
+def _retirement(who: str, count: int, date: str, now: str) -> str:
     days = days_until(date, now)
     if days is not None and days < 0:
-        when = f"was shut down on {date}"
+        when = f"{'was' if count == 1 else 'were'} shut down on {date}"
     else:
-        when = f"shuts down on {date}" + ("" if days is None else f" (in {days} days)")
-    return (
-        f"{model} ({role}) {when}: keep its recordings, they are the only lasting "
-        "copy of its behaviour."
-    )
+        when = f"{'shuts' if count == 1 else 'shut'} down on {date}" + (
+            "" if days is None else f" (in {days} days)"
+        )
+    if count == 1:
+        return (
+            f"{who} {when}: keep its recordings, they are the only lasting copy of its behaviour."
+        )
+    return f"{who} {when}: keep their recordings, the only lasting copy of their behaviour."

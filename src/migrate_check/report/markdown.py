@@ -80,8 +80,7 @@ def _head(agg: Aggregates, decision: Verdict, generated_at: str) -> list[str]:
         f"<sub>Rule: {cell(decision.rule)} Generated {cell(generated_at)}.</sub>",
         "",
     ]
-    for warning in agg.warnings:
-        note = fmt.shutdown_note(warning.model, warning.role, warning.shutdown_date, generated_at)
+    for note in fmt.shutdown_notes(agg.warnings, generated_at):
         lines += ["> [!WARNING]", f"> {cell(note)}", ""]
     lines += _table(["cases", *STATUS_ORDER], [[agg.total_cases, *status_columns(agg.statuses)]])
     lines += ["", "### Per model", ""]

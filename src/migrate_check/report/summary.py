@@ -90,8 +90,7 @@ def _lines(
         if aggregates.price_overrides
         else ""
     )
-    for warning in aggregates.warnings:
-        note = fmt.shutdown_note(warning.model, warning.role, warning.shutdown_date, now)
+    for note in fmt.shutdown_notes(aggregates.warnings, now):
         yield f"warning: {note}"
     if paths:
         yield "reports: " + ", ".join(str(path) for path in paths)
