@@ -390,6 +390,19 @@ CATALOGUE = [
         pair="gpt-4o-mini",
     ),
     Bad(
+        "case-ids-differing-in-letter-case",
+        f"{SUITE_AT}:5: case 'Refund': case id 'Refund' shares its cassette folder 'Refund' "
+        "with case 'refund' (line 3)*",
+        "suite: s\ncases:\n  - id: refund\n    messages: [{role: user, content: a}]\n"
+        "  - id: Refund\n    messages: [{role: user, content: b}]\n",
+    ),
+    Bad(
+        "model-names-sharing-a-cassette-file",
+        "*--model-pair: 'ft:gpt-4o-mini:acme::x1' and 'ft_gpt-4o-mini_acme__x1' would share "
+        "one cassette file*",
+        pair="ft:gpt-4o-mini:acme::x1,ft_gpt-4o-mini_acme__x1",
+    ),
+    Bad(
         "model-pair-with-itself",
         "*--model-pair: 'gpt-4o-mini:gpt-4o-mini' compares 'gpt-4o-mini' with itself*",
         pair="gpt-4o-mini:gpt-4o-mini",

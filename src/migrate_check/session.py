@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrate_check.model import Case, CaseResult, Completion, ModelPair, Outcome, RunResult
+from migrate_check.recording import safe_name
 from migrate_check.suite import Suite, SuiteError, load_suite
 
 if TYPE_CHECKING:
@@ -55,7 +56,18 @@ def parse_model_pair(text: str) -> ModelPair:
         raise ModelPairError(f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini")
     if baseline == candidate:
         raise ModelPairError(f"{text!r} compares {baseline!r} with itself; name two models")
+    if file_key(baseline) == file_key(candidate):
+        raise ModelPairError(
+            f"{baseline!r} and {candidate!r} would share one cassette file "
+            f"({safe_name(baseline)}.yaml: names differ only in letter case or in characters "
+            "a file name cannot hold); name the models so their file names differ"
+        )
     return ModelPair(baseline, candidate)
+
+
+def file_key(name: str) -> str:
+    """What a name becomes as a file name on a case-insensitive disk (macOS, Windows)."""
+    return safe_name(name).casefold()
 
 
 @dataclass(frozen=True)
@@ -116,15 +128,17 @@ class RunState:
         """Load a suite and prepare its checks, so every mistake surfaces at collection."""
         display = _relative(file, self.settings.rootdir)
         suite = load_suite(file, display)
-        other = self._suite_files.setdefault(suite.name, file)
+        other = self._suite_files.setdefault(file_key(suite.name), file)
         if other != file:
             # Same name, same case keys, same cassettes: the two would overwrite each other.
             raise SuiteError(
                 display,
                 1,
                 f"suite name {suite.name!r} is already used by "
-                f"{_relative(other, self.settings.rootdir)}; set 'suite:' in one of them",
+                f"{_relative(other, self.settings.rootdir)} (cassette folders compare without "
+                "letter case); set 'suite:' in one of them",
             )
+        _refuse_colliding_ids(suite, display)
         if self.settings.samples is not None:
             suite = replace(
                 suite, cases=tuple(replace(c, samples=self.settings.samples) for c in suite.cases)
@@ -392,6 +406,24 @@ class RunState:
             self._run, self._aggregates, paths, decision=self._verdict, now=self._generated_at
         )
         return [*lines, *error]
+
+
+def _refuse_colliding_ids(suite: Suite, display: Path) -> None:
+    """Two case ids that map to one cassette folder would record over each other's answers
+    (ids differing only in letter case collide on macOS and Windows)."""
+    seen: dict[str, Case] = {}
+    for case in suite.cases:
+        first = seen.setdefault(file_key(case.id), case)
+        if first is not case:
+            raise SuiteError(
+                display,
+                case.line,
+                f"case id {case.id!r} shares its cassette folder "
+                f"{safe_name(case.id)!r} with case {first.id!r} (line {first.line}): "
+                "ids must differ in more than letter case or characters a file name cannot "
+                "hold; rename one",
+                case.id,
+            )
 
 
 def load_prices(file: Path | None, overrides: Sequence[str]) -> PriceTable:
