@@ -40,6 +40,7 @@ def test_two_workers_merge_into_the_serial_report(
     assert parallel.parseoutcomes() == {"passed": 8, "failed": 1}
     assert _report(pytester, "parallel") == _report(pytester, "serial")
     assert sorted(p.name for p in (pytester.path / "parallel").iterdir()) == [
+        "comment.md",
         "report.html",
         "report.json",
         "report.md",

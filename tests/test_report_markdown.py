@@ -93,5 +93,5 @@ def test_step_summary_is_appended(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_no_step_summary_outside_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     paths = write_reports(make_run(1), ReportOptions(tmp_path, PRICES, NOW))
-    assert [p.name for p in paths] == ["report.json", "report.md", "report.html"]
+    assert [p.name for p in paths] == ["report.json", "report.md", "report.html", "comment.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)

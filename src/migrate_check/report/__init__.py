@@ -46,9 +46,10 @@ class ReportOptions:
 def write_reports(
     run: RunResult, options: ReportOptions, *, aggregates: Aggregates | None = None
 ) -> list[Path]:
-    """Write report.json, report.md and report.html atomically; append the Markdown to
-    $GITHUB_STEP_SUMMARY when CI sets it. Pass `aggregates` to reuse the ones the terminal
-    summary shows. Returns the paths written."""
+    """Write report.json, report.md, report.html and comment.md (report.md cut to fit a
+    pull-request comment) atomically; append the Markdown to $GITHUB_STEP_SUMMARY when CI
+    sets it. Pass `aggregates` to reuse the ones the terminal summary shows. Returns the
+    paths written."""
     if aggregates is None:
         aggregates = build_aggregates(run, options.prices, options.shutdown_dates)
     decision = verdict(aggregates, fail_on_changed=options.fail_on_changed)
@@ -56,8 +57,10 @@ def write_reports(
     document = json_report.build_document(run, aggregates, decision, options.generated_at)
     md = markdown.render(run, aggregates, decision, options.generated_at)
     page = html.render(run, aggregates, decision, options.generated_at)
-    paths = [out / "report.json", out / "report.md", out / "report.html"]
-    for path, text in zip(paths, [json_report.render(document), md, page], strict=True):
+    comment = markdown.render_comment(run, aggregates, decision, options.generated_at)
+    paths = [out / "report.json", out / "report.md", out / "report.html", out / "comment.md"]
+    texts = [json_report.render(document), md, page, comment]
+    for path, text in zip(paths, texts, strict=True):
         write_atomic(path, text)
     summary = os.environ.get(STEP_SUMMARY_ENV)
     if summary:

@@ -1,7 +1,8 @@
 """report.md: the verdict and aggregates first, then cases worst first, under a byte budget.
 
 GitHub refuses a step summary over 1 MiB, so the case list stops before the budget and
-says how many cases, of which statuses, it left out.
+says how many cases, of which statuses, it left out. comment.md is the same report cut
+to fit one pull-request comment (65,536 characters).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from migrate_check.report.verdict import Verdict
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 MAX_BYTES = 1_000_000  # under GitHub's limit, with room for the truncation note
+COMMENT_LIMIT = 65_536  # characters in one GitHub issue or pull-request comment
+COMMENT_MAX_BYTES = 64_000  # UTF-8 bytes, so never more characters than that
+# First line of comment.md: lets a workflow find and update its earlier comment.
+COMMENT_MARKER = "<!-- migrate-check report -->"
 CASE_MAX_BYTES = 8_000
 DIFF_MAX_LINES = 30
 WRAP = 100
@@ -35,8 +40,10 @@ def render(
     generated_at: str,
     *,
     max_bytes: int = MAX_BYTES,
+    limit: str = "step-summary",
 ) -> str:
-    """The whole Markdown report, at most `max_bytes` UTF-8 bytes however many cases."""
+    """The whole Markdown report, at most `max_bytes` UTF-8 bytes however many cases;
+    `limit` names the GitHub limit the note on left-out cases blames."""
     head = "\n".join(_head(agg, decision, generated_at)) + "\n"
     parts = [head]
     used = _size(head)
@@ -49,8 +56,20 @@ def render(
         parts.append(block)
         used += _size(block)
         shown += 1
-    parts.append(_footer(listed[shown:], agg.statuses.get("same", 0)))
+    parts.append(_footer(listed[shown:], agg.statuses.get("same", 0), limit))
     return escaping.no_surrogates("".join(parts))
+
+
+def render_comment(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str) -> str:
+    """comment.md: the report within one pull-request comment, marked on its first line."""
+    head = COMMENT_MARKER + "\n"
+    budget = COMMENT_MAX_BYTES - _size(head)
+    body = render(run, agg, decision, generated_at, max_bytes=budget, limit="comment")
+    if _size(body) > budget:  # only a head of thousands of check rows gets here
+        note = "\n\n(cut to fit one comment; see report.html or report.json)\n"
+        kept = body.encode("utf-8")[: budget - _size(note)].decode("utf-8", errors="ignore")
+        body = kept[: kept.rfind("\n") + 1] + note
+    return head + body
 
 
 def _size(text: str) -> int:
@@ -157,14 +176,14 @@ def _case_block(result: CaseResult, row: CaseRow) -> str:
     return f"<details><summary>{summary}</summary>\n\n{body}\n</details>\n\n"
 
 
-def _footer(left_out: Sequence[CaseRow], same: int) -> str:
+def _footer(left_out: Sequence[CaseRow], same: int, limit: str) -> str:
     lines = []
     if left_out:
         counts = Counter(row.status for row in left_out)
         by_status = ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s])
         lines.append(
             f"**{len(left_out)} more cases not shown** ({by_status}) to stay within GitHub's "
-            "step-summary limit; see report.html or report.json."
+            f"{limit} limit; see report.html or report.json."
         )
     if same:
         lines.append(f"{same} unchanged cases not listed.")
