@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import inspect
 import json
 import logging
 import os
@@ -37,6 +35,7 @@ from migrate_check.recording import (
     release_case_cassette,
     use_case_cassette,
 )
+from migrate_check.sdk_request import create_arguments, request_body
 
 REPLAY_API_KEY = "replay-without-key"
 SECRET_ENV = secret_values.SECRET_ENV
@@ -128,24 +127,6 @@ def scrub_secrets(text: str, secrets: Iterable[str | None] = ()) -> str:
     """An error message or log line without known secrets (those of the environment,
     OPENAI_BASE_URL's credentials and `secrets`) or anything shaped like a credential."""
     return secret_values.from_environment(extra=secrets).message(text)
-
-
-def request_body(case: Case, model: str) -> dict[str, Any]:
-    """The exact JSON body sent for a case on a model (importers write the same)."""
-    return {**case.request, "model": model}
-
-
-@functools.cache
-def _sdk_parameters(function: Any) -> frozenset[str]:
-    return frozenset(inspect.signature(function).parameters)
-
-
-def _split_params(method: Any, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Known SDK keyword arguments, and the rest passed through untouched as `extra_body`."""
-    known = _sdk_parameters(getattr(method, "__func__", method))
-    params = {k: v for k, v in body.items() if k in known}
-    extra = {k: v for k, v in body.items() if k not in known}
-    return params, extra
 
 
 def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
@@ -316,12 +297,11 @@ class Runner:
         import openai
         from vcr.errors import CannotOverwriteExistingCassetteException
 
-        body = request_body(case, model)
         resource = client.responses if case.api == "responses" else client.chat.completions
-        params, extra = _split_params(resource.create, body)
         started = time.perf_counter()
         try:
-            raw = await resource.with_raw_response.create(**params, extra_body=extra or None)
+            arguments = create_arguments(resource.create, case, model)
+            raw = await resource.with_raw_response.create(**arguments)
             content = await raw.http_response.aread()
         except Exception as exc:
             cassette_miss = _find_cause(exc, CannotOverwriteExistingCassetteException)
