@@ -217,3 +217,46 @@ def test_an_exhausted_quota_stops_the_run_with_one_line_and_keeps_what_was_recor
     assert live.stats.faults.get("insufficient_quota") in (1, 2)  # never retried
     for path in (pytester.path / "cassettes").rglob("*.yaml"):
         assert assert_complete_cassette(path) == 1
+
+
+def test_re_recording_under_faults_never_replaces_a_whole_recording_with_part_of_one(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MIGRATE_CHECK_TIMEOUT_S", TIMEOUT_S)
+    write_suite(pytester.path, "flaky", flaky_suite(chat=10, streamed=2, responses=2))
+    _run(pytester, "--record-mode", "once", "--samples", "2").assert_outcomes(passed=14)
+    before = cassette_files(pytester.path)
+    live.set_faults(FaultPlan(rate=0.3, seed=5))
+    again = _run(pytester, "--record-mode", "all", "--samples", "2", "--max-retries", "0")
+    assert sum(live.stats.faults.values()) > 0, "the plan injected no fault"
+    after = cassette_files(pytester.path)
+    assert set(after) == set(before)
+    replaced = [name for name in after if after[name] != before[name]]
+    kept = [name for name in after if after[name] == before[name]]
+    assert replaced and kept, (len(replaced), len(kept))
+    for name in after:  # each is whole: the new set of samples, or the old one untouched
+        assert assert_complete_cassette(pytester.path / name) == 2, name
+    cases = report_cases(pytester.path)
+    notes = [
+        completion["error"]
+        for case in cases.values()
+        for side in ("baseline", "candidate")
+        for completion in case[side]["completions"]
+        if completion["error"]
+    ]
+    assert notes and all("was kept unchanged; run --record-mode all again" in n for n in notes)
+    assert "Traceback" not in again.stdout.str()
+
+
+def test_all_rewrites_a_cassette_to_the_case_s_current_request(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    suite = "suite: flaky\ncases:\n  - id: q\n    messages: [{role: user, content: '%s'}]\n"
+    write_suite(pytester.path, "flaky", suite % "First wording")
+    _run(pytester, "--record-mode", "once")
+    write_suite(pytester.path, "flaky", suite % "Second wording")
+    _run(pytester, "--record-mode", "all").assert_outcomes(passed=1)
+    for model in MODELS:
+        path = pytester.path / "cassettes" / "flaky" / "q" / f"{model}.yaml"
+        assert assert_complete_cassette(path) == 1  # pytest-recording's `rewrite`
+        assert "Second wording" in path.read_text() and "First wording" not in path.read_text()

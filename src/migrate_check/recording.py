@@ -259,6 +259,9 @@ def open_case_cassette(path: Path, record_mode: str) -> Any:
             persister=AtomicPersister,
             record_mode=mode,
             match_on=matchers(),
+            # `all` rewrites (pytest-recording's meaning): a replaced cassette holds only
+            # the exchanges of the case's current request, not stale ones.
+            drop_unused_requests=mode is RecordMode.ALL,
             before_record_request=scrub_request,
             before_record_response=scrub_response,
         )

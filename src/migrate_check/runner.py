@@ -287,10 +287,22 @@ class Runner:
                     # Some samples only: not saved, so the next run records the case whole.
                     router.children.pop(id(cassette), None)
                 raise
+            answers = [c for sample in samples for c in sample]
+            arrived = sum(all(c.error is None for c in sample) for sample in samples)
+            if arrived < case.samples and self.settings.record_mode == "all" and path.exists():
+                # Re-recording replaces a cassette only with a whole new set of samples: an
+                # earlier complete recording is worth more than part of a new one.
+                router.children.pop(id(cassette), None)
+                results[(case.key, model)] = [
+                    _kept_note(c, arrived, case.samples, path) for c in answers
+                ]
+                return
             # Saved as soon as the case is done (atomically), not at the end of the run: a
             # run that is killed keeps every case it finished.
             release_case_cassette(router, cassette)
-            results[(case.key, model)] = [c for sample in samples for c in sample]
+            if arrived < case.samples and arrived:
+                answers = [_partial_note(c, arrived, case.samples) for c in answers]
+            results[(case.key, model)] = answers
 
     async def _send(self, client: Any, case: Case, model: str, path: Path) -> list[Completion]:
         """One request's answers (one per choice), or one Completion saying why none came."""
@@ -382,6 +394,26 @@ class Runner:
             f"match the case's request ({reason}); the case changed since it was recorded. "
             f"Record it again with: {self.record_hint(case, model, 'all')}"
         )
+
+
+def _kept_note(completion: Completion, arrived: int, samples: int, path: Path) -> Completion:
+    if completion.error is None:
+        return completion
+    completion.error += (
+        f" ({arrived} of {samples} samples arrived, so the earlier recording "
+        f"{_shown(path)} was kept unchanged; run --record-mode all again to re-record it)"
+    )
+    return completion
+
+
+def _partial_note(completion: Completion, arrived: int, samples: int) -> Completion:
+    if completion.error is None:
+        return completion
+    completion.error += (
+        f" ({arrived} of {samples} samples were recorded; "
+        "--record-mode new_episodes records the rest)"
+    )
+    return completion
 
 
 def _unreadable(exc: CassetteLoadError, model: str) -> Completion:
