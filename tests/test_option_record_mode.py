@@ -180,3 +180,23 @@ def test_an_api_failure_is_an_error_for_that_case_and_is_not_recorded(
         "faulty/fine/gpt-4.1-mini.yaml",
         "faulty/fine/gpt-4o-mini.yaml",
     ]
+
+
+@pytest.mark.parametrize("where", ["addopts", "PYTEST_ADDOPTS", "ini"])
+def test_record_mode_from_addopts_env_or_ini_works_as_on_the_command_line(
+    pytester: pytest.Pytester,
+    live: LocalServer,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    if where == "addopts":
+        pytester.makeini(f"[pytest]\naddopts = --model-pair {PAIR} --record-mode once\n")
+    elif where == "PYTEST_ADDOPTS":
+        monkeypatch.setenv("PYTEST_ADDOPTS", f"--model-pair {PAIR} --record-mode=once")
+    else:
+        pytester.makeini(f"[pytest]\nmodel_pair = {PAIR}\nmigrate_check_record_mode = once\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    assert sum(live.stats.by_model.values()) == 6  # recorded: 3 cases on 2 models
+    assert len(_cassettes(pytester.path)) == 6

@@ -187,17 +187,17 @@ def _path(config: pytest.Config, option: str, ini: str) -> Path | None:
     return config.rootpath / str(value) if value else None
 
 
-def _given_on_command_line(config: pytest.Config, flag: str) -> bool:
-    return any(arg == flag or arg.startswith(f"{flag}=") for arg in config.invocation_params.args)
-
-
 def _record_mode(config: pytest.Config) -> str:
-    # pytest-recording's option has a default of its own, so read ours from the ini
-    # unless the flag was really given.
-    if _given_on_command_line(config, "--record-mode"):
-        mode = str(config.getoption("record_mode"))
+    # Resolved through getoption only, so addopts and PYTEST_ADDOPTS count like the command
+    # line. Ours defaults to None (not given: the ini decides). pytest-recording's own
+    # `--record-mode`, when it owns the flag, defaults to "none", which then cannot be told
+    # from a given "none": the ini decides there too.
+    given = config.getoption("record_mode", None)
+    recording_owns_flag = config.pluginmanager.hasplugin("recording")
+    if given is None or (given == "none" and recording_owns_flag):
+        mode = config.getini("migrate_check_record_mode") or "none"
     else:
-        mode = config.getini("migrate_check_record_mode")
+        mode = str(given)
     mode = "all" if mode == "rewrite" else mode  # pytest-recording's word for it
     if mode not in RECORD_MODES:
         raise pytest.UsageError(
