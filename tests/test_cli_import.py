@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from migrate_check.cli import main
+from migrate_check.importing.by_model import ModelGroup, split_by_model
 from migrate_check.importing.sources import collect
 from migrate_check.importing.to_suite import merge_prompts
 from migrate_check.runner import Runner, RunnerSettings
@@ -26,45 +27,66 @@ def corpus_import(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Pat
     return root
 
 
-def test_corpus_imports_into_a_loadable_suite(corpus_import: Path, corpus: Path) -> None:
-    suite = load_suite(corpus_import / "suites" / "corpus.yaml")
-    expected = merge_prompts(collect([corpus]).prompts)
-    assert [c.id for c in suite.cases] == [c.id for c in expected]
-    assert len({c.id for c in suite.cases}) == len(suite.cases)
-    by_id = {c.id: c for c in suite.cases}
-    for case in expected:
-        assert by_id[case.id].request == case.request
-        assert by_id[case.id].api == case.api
-        assert by_id[case.id].samples == case.samples
+def _groups(root: Path, corpus: Path) -> list[ModelGroup]:
+    """The suites an import of the corpus writes: one per recorded model."""
+    return split_by_model(collect([corpus]), root / "suites" / "corpus.yaml", None)
+
+
+def test_corpus_imports_into_one_loadable_suite_per_model(
+    corpus_import: Path, corpus: Path
+) -> None:
+    groups = _groups(corpus_import, corpus)
+    assert len(groups) >= 4  # the corpus mixes gpt-4o-mini, gpt-4.1-mini, gpt-4o, gpt-4.1...
+    written = sorted((corpus_import / "suites").glob("corpus*.yaml"))
+    assert written == sorted(g.suite_path for g in groups)
+    all_expected = []
+    for group in groups:
+        suite = load_suite(group.suite_path)
+        expected = merge_prompts(group.collected.prompts)
+        all_expected += expected
+        assert [c.id for c in suite.cases] == [c.id for c in expected]
+        assert len({c.id for c in suite.cases}) == len(suite.cases)
+        by_id = {c.id: c for c in suite.cases}
+        for case in expected:
+            loaded = by_id[case.id]
+            assert loaded.request == case.request
+            assert loaded.api == case.api
+            assert loaded.samples == case.samples
+            assert loaded.recorded_with == tuple(sorted(case.recordings))
+            assert group.model is None or loaded.recorded_with == (group.model,)
+            assert loaded.origin == tuple(case.origins)
     # identical requests in two crewAI files became one case with two samples
-    assert any(c.samples == 2 and len(c.origins) == 2 for c in expected)
-    streamed = [c for c in suite.cases if c.request.get("stream")]
+    assert any(c.samples == 2 and len(c.origins) == 2 for c in all_expected)
+    streamed = [
+        c for g in groups for c in load_suite(g.suite_path).cases if c.request.get("stream")
+    ]
     assert streamed and any(c.api == "responses" for c in streamed)
 
 
 def test_imported_answers_replay_as_recorded(corpus_import: Path, corpus: Path) -> None:
-    suite = load_suite(corpus_import / "suites" / "corpus.yaml")
-    expected = {c.id: c for c in merge_prompts(collect([corpus]).prompts)}
     runner = Runner(
         RunnerSettings(record_mode="none", cassette_dir=corpus_import / "cassettes"),
         lambda case, model, mode: "",
     )
     checked = 0
-    for model in sorted({m for c in expected.values() for m in c.recordings}):
-        cases = [c for c in suite.cases if model in expected[c.id].recordings]
-        results = runner.fetch(cases, [model])
-        for case in cases:
-            recorded = expected[case.id].recordings[model]
-            for replayed, answer in zip(results[(case.key, model)], recorded, strict=False):
-                original = answer.completion
-                assert original is not None
-                assert replayed.error is None, f"{case.id}: {replayed.error}"
-                assert replayed.text == original.text, case.id
-                assert replayed.tool_calls == original.tool_calls, case.id
-                assert replayed.usage == original.usage, case.id
-                assert replayed.finish_reason == original.finish_reason, case.id
-                assert replayed.latency_ms == original.latency_ms, case.id
-                checked += 1
+    for group in _groups(corpus_import, corpus):
+        suite = load_suite(group.suite_path)
+        expected = {c.id: c for c in merge_prompts(group.collected.prompts)}
+        for model in sorted({m for c in expected.values() for m in c.recordings}):
+            cases = [c for c in suite.cases if model in expected[c.id].recordings]
+            results = runner.fetch(cases, [model])
+            for case in cases:
+                recorded = expected[case.id].recordings[model]
+                for replayed, answer in zip(results[(case.key, model)], recorded, strict=False):
+                    original = answer.completion
+                    assert original is not None
+                    assert replayed.error is None, f"{case.id}: {replayed.error}"
+                    assert replayed.text == original.text, case.id
+                    assert replayed.tool_calls == original.tool_calls, case.id
+                    assert replayed.usage == original.usage, case.id
+                    assert replayed.finish_reason == original.finish_reason, case.id
+                    assert replayed.latency_ms == original.latency_ms, case.id
+                    checked += 1
     assert checked >= 100
 
 
@@ -93,7 +115,7 @@ def test_evals_and_logged_requests(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["import", str(evals), str(log), "--suite", str(suite_path)]) == 0
     out = capsys.readouterr().out
     assert "wrote" in out and "2 cases" in out
-    assert "--model-pair gpt-4o-mini:<candidate> --record-mode once" in out
+    assert "--model-pair gpt-4o-mini:CANDIDATE --record-mode once" in out
     assert "records both models" in out
     suite = load_suite(suite_path)
     assert [c.checks[-1].name for c in suite.cases] == ["contains", "similarity"]

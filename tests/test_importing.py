@@ -309,7 +309,11 @@ def test_duplicate_requests_merge_and_shared_settings_are_hoisted() -> None:
     doc = suite_document("s", "d", cases, [{"similarity": {"min": 80}}])
     assert doc["request"] == {"temperature": 0, "response_format": fmt}
     assert doc["checks"] == [{"similarity": {"min": 80}}, {"schema": schema}]
-    assert doc["cases"][0] == {"id": cases[0].id, "messages": [{"role": "user", "content": "one"}]}
+    assert doc["cases"][0] == {
+        "id": cases[0].id,
+        "messages": [{"role": "user", "content": "one"}],
+        "origin": ["file: one", "file: one"],  # where each sample came from
+    }
     assert doc["cases"][1]["checks"] == [{"tool_calls": {}}]
     assert doc["cases"][1]["request"] == {"tools": [{"type": "function"}]}
 
@@ -371,7 +375,7 @@ def test_invalid_case_is_skipped_with_its_reason(tmp_path: Path) -> None:
 
 
 def test_a_refusal_is_marked_as_one_in_both_apis() -> None:
-    from migrate_check.importing.openai_payloads import completion_from_chat
+    from migrate_check.answers import completion_from_chat
 
     chat = completion_from_chat(
         {"choices": [{"message": {"content": None, "refusal": "No."}, "finish_reason": "stop"}]},

@@ -9,14 +9,18 @@ help, which says how pytest runs the suites.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from migrate_check import __version__
 from migrate_check.importing.errors import SourceError
 from migrate_check.suite import SuiteError
+
+if TYPE_CHECKING:
+    from migrate_check.importing.to_suite import ImportResult
 
 EXIT_USAGE = 2
 
@@ -47,8 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--cassette-dir",
         type=Path,
-        default=Path("cassettes"),
-        help="Where the baseline's recordings go (default: cassettes)",
+        help="Where the recordings go (default: where pytest reads them for the suite: "
+        "the rootdir's migrate_check_cassette_dir, else cassettes)",
+    )
+    imp.add_argument(
+        "--model",
+        help="Import only answers recorded with this model (default: one suite per recorded model)",
     )
     imp.add_argument(
         "--format",
@@ -81,42 +89,65 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    from migrate_check.importing.by_model import split_by_model
+    from migrate_check.importing.destination import pytest_cassette_dir
     from migrate_check.importing.sources import collect
     from migrate_check.importing.to_suite import write_import
 
     suite_path: Path = args.suite
-    if suite_path.exists() and not args.force:
-        raise FileExistsError(f"{suite_path} exists; pass --force to overwrite it")
     if suite_path.suffix not in (".yaml", ".yml"):
         raise ValueError(f"{suite_path}: a suite file ends in .yaml")
     collected = collect(list(args.paths), args.format)
-    result = write_import(collected, suite_path, args.cassette_dir, name=args.name)
-    print(
-        f"wrote {suite_path}: {len(result.cases)} cases from {len(collected.files)} files", file=out
-    )
-    recorded = result.recorded_models
-    if result.cassettes:
-        per_model = ", ".join(f"{m} ({n} cases)" for m, n in recorded.most_common())
+    groups = split_by_model(collected, suite_path, args.name, args.model)
+    if not groups:
+        raise ValueError(f"nothing recorded with {args.model!r} in the inputs")
+    for group in groups:
+        if group.suite_path.exists() and not args.force:
+            raise FileExistsError(f"{group.suite_path} exists; pass --force to overwrite it")
+    pytest_dir = pytest_cassette_dir(suite_path)
+    cassette_dir: Path = args.cassette_dir or pytest_dir
+    for group in groups:
+        result = write_import(group.collected, group.suite_path, cassette_dir, name=group.name)
         print(
-            f"baseline recordings: {len(result.cassettes)} cassettes under "
-            f"{args.cassette_dir / result.suite}: {per_model}",
+            f"wrote {group.suite_path}: {len(result.cases)} cases from "
+            f"{len(collected.files)} files",
             file=out,
         )
-    for skipped in result.skipped:
-        print(f"skipped {skipped}", file=out)
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=out)
-    print(_next_step(result.models.most_common(1), bool(recorded), suite_path), file=out)
+        recorded = result.recorded_models
+        if result.cassettes:
+            per_model = ", ".join(f"{m} ({n} cases)" for m, n in recorded.most_common())
+            print(
+                f"  recordings: {len(result.cassettes)} cassettes under "
+                f"{_shown(cassette_dir / result.suite)}: {per_model}",
+                file=out,
+            )
+        for skipped in result.skipped:
+            print(f"  skipped {skipped}", file=out)
+        for warning in result.warnings:
+            print(f"  warning: {warning}", file=out)
+        explicit_dir = None if cassette_dir.resolve() == pytest_dir.resolve() else cassette_dir
+        print(f"  next: {_next_step(group.model, result, explicit_dir)}", file=out)
     return 0
 
 
-def _next_step(top: list[tuple[str, int]], recorded: bool, suite_path: Path) -> str:
-    baseline = top[0][0] if top else "<baseline>"
-    what = "records only the candidate" if recorded else "records both models"
-    return (
-        f"next: pytest {suite_path} --model-pair {baseline}:<candidate> --record-mode once  "
-        f"({what})"
-    )
+def _next_step(model: str | None, result: ImportResult, cassette_dir: Path | None) -> str:
+    """The command that runs this suite with its recordings as the baseline's, runnable as
+    printed from where the import ran."""
+    baseline = model or (result.models.most_common(1)[0][0] if result.models else "BASELINE")
+    words = ["pytest", str(_shown(result.suite_path)), "--model-pair", f"{baseline}:CANDIDATE"]
+    if cassette_dir is not None:
+        words += ["--cassette-dir", str(_shown(cassette_dir))]
+    words += ["--record-mode", "once"]
+    what = "records only the candidate" if model else "records both models"
+    return f"{shlex.join(words)}  ({what})"
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working directory when it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _one_line(exc: BaseException) -> str:

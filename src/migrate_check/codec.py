@@ -60,6 +60,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "file": str(case.file) if case.file else None,
         "line": case.line,
         "description": case.description,
+        "recorded_with": list(case.recorded_with),
+        "origin": list(case.origin),
     }
 
 
@@ -74,6 +76,8 @@ def case_from_dict(d: dict[str, Any]) -> Case:
         file=Path(d["file"]) if d["file"] else None,
         line=d["line"],
         description=d["description"],
+        recorded_with=tuple(d.get("recorded_with", ())),
+        origin=tuple(d.get("origin", ())),
     )
 
 

@@ -88,6 +88,9 @@ class CaseItem(pytest.Item):
 
     def runtest(self) -> None:
         state = self.config.stash[run_state_key]
+        elsewhere = state.recorded_elsewhere(self.case)
+        if elsewhere is not None:
+            pytest.skip(elsewhere)
         self.result = state.judge(self.case)
         self.user_properties.append((OUTCOME_PROPERTY, case_status(self.result)))
         self.user_properties.extend(

@@ -81,6 +81,10 @@ class Case:
     file: Path | None = None
     line: int = 0
     description: str = ""
+    #: Models whose answers the cassettes hold from an import (the suite's `recorded_with`).
+    recorded_with: tuple[str, ...] = ()
+    #: Where an imported case came from: source file and interaction.
+    origin: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

@@ -137,6 +137,12 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
         "--prices", metavar="FILE", help="A price table (JSON) overriding the shipped one"
     )
     group.addoption(
+        "--record-baseline",
+        action="store_true",
+        default=False,
+        help="Record the pair's baseline also for cases imported as recorded with another model",
+    )
+    group.addoption(
         "--no-report",
         action="store_true",
         default=False,
@@ -267,4 +273,5 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         prices=prices,
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         write_reports=not config.getoption("no_report"),
+        record_baseline=config.getoption("record_baseline"),
     )

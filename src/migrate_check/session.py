@@ -98,6 +98,7 @@ class RunSettings:
 
 
 @dataclass
+    record_baseline: bool = False  # record the baseline for cases imported from another model
 class RunState:
     """Run-wide state shared by the hooks of one pytest session."""
 
@@ -187,6 +188,23 @@ class RunState:
         """Fetch every case not fetched yet, all at once, so requests overlap."""
         from migrate_check.runner import Runner, RunnerSettings
 
+    def recorded_elsewhere(self, case: Case) -> str | None:
+        """Why an imported case is not run: its recordings are of another baseline model.
+
+        Running it would record a fresh baseline live (or, offline, miss one) for a case
+        the team believes is recorded; unless `--record-baseline` asks for exactly that.
+        """
+        recorded = case.recorded_with
+        pair = self.settings.pair
+        if not recorded or pair.baseline in recorded or self.settings.record_baseline:
+            return None
+        other = pair.candidate if pair.candidate != recorded[0] else "CANDIDATE"
+        return (
+            f"recorded with {', '.join(recorded)}, not {pair.baseline}: run it with "
+            f"--model-pair {shlex.quote(str(ModelPair(recorded[0], other)))} "
+            f"(or add --record-baseline to record {pair.baseline} for it)"
+        )
+
         todo = [
             c
             for c in cases
@@ -196,6 +214,7 @@ class RunState:
         if not todo:
             return
         runner = Runner(
+            and self.recorded_elsewhere(c) is None
             RunnerSettings(
                 record_mode=self.settings.record_mode,
                 cassette_dir=self.settings.cassette_dir,

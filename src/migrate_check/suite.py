@@ -19,8 +19,28 @@ import yaml
 from migrate_check import safe_yaml
 from migrate_check.model import Api, Case, CheckSpec
 
-SUITE_KEYS = ("suite", "description", "request", "checks", "cases", "samples", "api")
-CASE_KEYS = ("id", "description", "messages", "input", "request", "checks", "samples", "api")
+SUITE_KEYS = (
+    "suite",
+    "description",
+    "request",
+    "checks",
+    "cases",
+    "samples",
+    "api",
+    "recorded_with",
+)
+CASE_KEYS = (
+    "id",
+    "description",
+    "messages",
+    "input",
+    "request",
+    "checks",
+    "samples",
+    "api",
+    "recorded_with",
+    "origin",
+)
 MESSAGE_ROLES = ("system", "developer", "user", "assistant", "tool")
 APIS: tuple[Api, ...] = ("chat", "responses")
 MAX_SUITE_BYTES = 16 * 1024 * 1024  # a 10,000-case suite is about 2 MiB
@@ -128,6 +148,7 @@ class _SuiteReader:
         api = self._api(doc, None, "chat")
         samples = self._samples(doc, None, 1)
         checks = self._checks(doc, None)
+        recorded_with = self._strings(doc, "recorded_with", None)
         cases_node = doc.get("cases")
         if cases_node is None:
             raise self.error(doc.line, "the suite has no 'cases:' list")
@@ -138,7 +159,7 @@ class _SuiteReader:
         seen: dict[str, int] = {}
         cases = []
         for index, node in enumerate(cases_node):
-            case = self._case(node, index, name, request, api, samples, checks)
+            case = self._case(node, index, name, request, api, samples, checks, recorded_with)
             if case.id in seen:
                 raise self.error(
                     case.line, f"duplicate case id (first used on line {seen[case.id]})", case.id
@@ -156,6 +177,7 @@ class _SuiteReader:
         suite_api: Api,
         suite_samples: int,
         suite_checks: tuple[CheckSpec, ...],
+        suite_recorded_with: tuple[str, ...] = (),
     ) -> Case:
         if not isinstance(node, _Located):
             raise self.error(_line_of(node, 0), f"case #{index + 1} must be a mapping with an 'id'")
@@ -209,7 +231,21 @@ class _SuiteReader:
             file=self.file,
             line=node.line,
             description=self._string(node, "description", case_id, default=""),
+            recorded_with=self._strings(node, "recorded_with", case_id) or suite_recorded_with,
+            origin=self._strings(node, "origin", case_id),
         )
+
+    def _strings(self, node: _Located, key: str, case: str | None) -> tuple[str, ...]:
+        """A string or a list of strings (`recorded_with: gpt-4o-mini`)."""
+        value = node.get(key)
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+            raise self.error(
+                node.key_lines[key], f"{key!r} must be a string or a list of strings", case
+            )
+        return tuple(items)
 
     def _check_keys(
         self, node: _Located, allowed: tuple[str, ...], what: str, case: str | None

@@ -169,6 +169,11 @@ def _case_entry(
         entry["checks"] = checks
     if case.samples > 1:
         entry["samples"] = case.samples
+    if case.recordings:
+        recorded = sorted(case.recordings)
+        entry["recorded_with"] = recorded[0] if len(recorded) == 1 else recorded
+    if case.origins:
+        entry["origin"] = case.origins[0] if len(case.origins) == 1 else list(case.origins)
     return entry
 
 
