@@ -6,9 +6,9 @@ import json
 
 import pytest
 import yaml
-from conftest import PAIR, write_suite
 from devtools.local_openai import LocalServer
 
+from conftest import PAIR, write_suite
 from migrate_check.recording import cassette_path
 
 SUITE = """

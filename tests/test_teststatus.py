@@ -5,8 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import PAIR, write_suite
 from devtools.local_openai import LocalServer
+
+from conftest import PAIR, write_suite
 
 SUITE = """
 suite: status
