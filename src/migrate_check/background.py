@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +43,7 @@ def _child(connection: Any, runner: Any, cases: Sequence[Case], models: Sequence
             connection.send(batch)
             batch = []
     connection.send(batch)
+    connection.send({"stale_exchanges": runner.stale_exchanges})
     connection.send(None)
     connection.close()
 
@@ -75,6 +77,8 @@ class BackgroundReplay:
                 batch = None
             if batch is None:
                 self._finish()
+            elif isinstance(batch, dict):  # what the child learnt besides the answers
+                self._runner.stale_exchanges.update(batch["stale_exchanges"])
             else:
                 self._ready.update(batch)
         taken: dict[Key, list[Completion]] = {}
@@ -89,6 +93,17 @@ class BackgroundReplay:
         self._process.join(timeout=5)
 
     def close(self) -> None:
+        """Read what the child still has to say (it ends with what it learnt), then stop it."""
+        deadline = time.monotonic() + 1.0  # a child still reading cases is not waited for
+        while not self._done and self._connection.poll(max(deadline - time.monotonic(), 0)):
+            try:
+                message = self._connection.recv()
+            except (EOFError, OSError):
+                break
+            if message is None:
+                self._finish()
+            elif isinstance(message, dict):
+                self._runner.stale_exchanges.update(message["stale_exchanges"])
         if not self._done:
             self._process.kill()
             self._finish()

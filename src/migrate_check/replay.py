@@ -57,9 +57,13 @@ def _header(headers: dict[str, Any], wanted: str) -> str | None:
     return None
 
 
-def recorded_answers(path: Path, case: Case, body: dict[str, Any]) -> list[tuple[str, str | None]]:
+def recorded_answers(
+    path: Path, case: Case, body: dict[str, Any], stale: list[int] | None = None
+) -> list[tuple[str, str | None]]:
     """The recorded bodies (and `openai-processing-ms`) answering this request, in order.
 
+    The positions of recorded exchanges that answer no current request (a prompt edited
+    and recorded again beside its old answer) are appended to `stale`.
     Raises MissingRecording, RecordingMismatch or CassetteLoadError.
     """
     from vcr.matchers import get_matchers_results, requests_match
@@ -75,10 +79,13 @@ def recorded_answers(path: Path, case: Case, body: dict[str, Any]) -> list[tuple
     live = _live_request(case, body)
     used = matchers()
     answers = []
-    for stored, response in zip(requests, responses, strict=False):
+    for index, (stored, response) in enumerate(zip(requests, responses, strict=False)):
         # The common case, decided without re-serialising the live body for every match.
         same = stored.method == "POST" and endpoint_of(stored.path) == endpoint_of(live.path)
-        if same and _stored_json(stored.body) == body or requests_match(live, stored, used):
+        if not (same and _stored_json(stored.body) == body or requests_match(live, stored, used)):
+            if stale is not None:
+                stale.append(index)
+        else:
             if _header(response.get("headers", {}), "content-encoding"):
                 try:
                     response = decode_response(response)
@@ -96,12 +103,15 @@ def recorded_answers(path: Path, case: Case, body: dict[str, Any]) -> list[tuple
     return answers[: case.samples]
 
 
-def replay(path: Path, case: Case, model: str, body: dict[str, Any]) -> list[Completion]:
-    """Every sample of a case on a model, from its cassette (errors as exceptions)."""
+def replay(
+    path: Path, case: Case, model: str, body: dict[str, Any], stale: list[int] | None = None
+) -> list[Completion]:
+    """Every sample of a case on a model, from its cassette (errors as exceptions); the
+    positions of stale exchanges are appended to `stale`."""
     endpoint = RESPONSES_ENDPOINT if case.api == "responses" else CHAT_ENDPOINT
     streamed = bool(case.request.get("stream"))
     completions = []
-    for text, header in recorded_answers(path, case, body):
+    for text, header in recorded_answers(path, case, body, stale):
         latency = processing_ms(header)
         source: LatencySource | None = "openai-processing-ms" if latency is not None else None
         completions += completions_from_body(text, endpoint, streamed, model, latency, source)

@@ -151,6 +151,9 @@ class Runner:
             *(os.environ.get(name) for name in SECRET_ENV),
         ]
         self.fetched: dict[tuple[str, str], list[Completion]] = {}
+        #: Cassettes replayed offline that hold exchanges no current request matches: their
+        #: positions, so `--prune-recordings` can drop exactly those.
+        self.stale_exchanges: dict[Path, list[int]] = {}
         # Cassettes that could not be written, with why; the answers are kept regardless.
         self.write_errors: list[tuple[Path, OSError]] = []
 
@@ -185,8 +188,11 @@ class Runner:
         from migrate_check.replay import MissingRecording, RecordingMismatch, replay
 
         path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
+        stale: list[int] = []
         try:
-            completions = replay(path, case, model, request_body(case, model))
+            completions = replay(path, case, model, request_body(case, model), stale)
+            if stale:
+                self.stale_exchanges[path] = stale
         except MissingRecording:
             completions = [Completion(model=model, error=self._missing(case, model, path))]
         except CassetteLoadError as exc:
