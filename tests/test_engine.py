@@ -144,15 +144,22 @@ def test_pass_rate_noise_floor() -> None:
     schema = check("schema", {"type": "object"})
     good, bad = '{"a": 1}', "oops"
     one_miss = schema.judge(answers(good, good, good), answers(good, bad, good))
-    assert one_miss.outcome is Outcome.SAME  # 1/3 is within one sample's worth
+    assert one_miss.outcome is Outcome.REGRESSED  # the baseline never failed: not noise
     assert one_miss.noise == "pass rate baseline 3/3, candidate 2/3 (n=3)"
+    wobbly = answers(good, bad, good)  # the baseline fails one sample in three itself
+    assert schema.judge(wobbly, answers(bad, good, bad)).outcome is Outcome.SAME
+    assert schema.judge(wobbly, answers(bad, bad, bad)).outcome is Outcome.REGRESSED
     mostly_bad = schema.judge(answers(good, good, good), answers(bad, bad, good))
     assert mostly_bad.outcome is Outcome.REGRESSED
     assert mostly_bad.reason.startswith("passes in baseline 3/3, candidate 1/3")
     assert schema.judge(answers(bad, bad, good), answers(good, good, good)).outcome is (
         Outcome.IMPROVED
     )
-    assert schema.judge(answers(bad, bad, bad), answers(bad, good, bad)).outcome is (Outcome.BROKEN)
+    assert schema.judge(answers(bad, bad, bad), answers(bad, bad, bad)).outcome is Outcome.BROKEN
+    # A baseline that never passes, against a candidate that sometimes does: no noise to hide in
+    assert schema.judge(answers(bad, bad, bad), answers(bad, good, bad)).outcome is (
+        Outcome.IMPROVED
+    )
 
 
 def test_single_sample_has_no_noise_figure() -> None:

@@ -145,4 +145,7 @@ def test_swapping_sides_mirrors_pass_rates(checks: list[Check], data: Any, n: in
             continue
         forward = check.judge(baseline, candidate)
         backward = check.judge(candidate, baseline)
+        rates = (forward.evidence or {}).get("pass_rate", {})
+        if any(0 < rate < 1 for rate in rates.values()):
+            continue  # the noise floor is the baseline's own variation: not symmetric
         assert backward.outcome in SWAPPED[forward.outcome], (check.label, forward, backward)

@@ -5,8 +5,9 @@ otherwise the comparison does (same, changed).
 
 Several samples per side: LLM outputs vary from sample to sample, so a change counts
 only where the models differ more than the baseline differs from itself:
-- pass/fail: the candidate's pass rate must fall below the baseline's by more than
-  one baseline sample's worth (1/n), else the difference is noise;
+- pass/fail: where the baseline's own samples disagree, the candidate's pass rate must
+  fall below the baseline's by more than one baseline sample's worth (1/n), else the
+  difference is noise; where they all agree, any difference counts;
 - comparisons: the share of baseline-candidate pairs that differ must exceed the
   share of baseline-baseline pairs that differ (scores: see `score_beyond_noise`).
 """
@@ -119,8 +120,12 @@ def _judge_samples(
         evidence["pass_rate"] = {"baseline": float(base_rate), "candidate": float(cand_rate)}
         if base_rate < 1 or cand_rate < 1:
             noise.append(f"pass rate {rates}")
-        # One baseline sample's worth of variation is noise; with one sample, none is.
-        margin = Fraction(1, n_base) if n_base > 1 else Fraction(0)
+        # Noise is the variation the baseline itself shows: one baseline sample's worth
+        # where its samples disagreed; none where they all passed (or all failed), so a
+        # candidate that fails one sample in n against a baseline that never did is a
+        # regression, not noise.
+        varies = n_base > 1 and 0 < base_rate < 1
+        margin = Fraction(1, n_base) if varies else Fraction(0)
         outcome: Outcome | None = None
         if base_rate - cand_rate > margin:
             outcome = Outcome.REGRESSED
