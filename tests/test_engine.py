@@ -172,3 +172,19 @@ def test_uneven_sample_counts_still_judge() -> None:
     result = schema.judge(answers('{"a": 1}', '{"b": 2}'), answers("nope"))
     assert result.outcome is Outcome.REGRESSED
     assert result.noise == "pass rate baseline 2/2, candidate 0/1 (n=2/1)"
+
+
+def test_an_answer_from_another_model_is_an_error_unless_the_name_is_no_model() -> None:
+    case = make_case(CheckSpec("similarity", {"min": 0}))
+    asked_mini = [Completion("gpt-4.1-mini", "hi", response_model="gpt-4o")]
+    fallback = judge_case(case, answers("hi", model="gpt-4o-mini"), asked_mini, [])
+    assert fallback.outcome is Outcome.ERROR
+    dated = [Completion("gpt-4.1-mini", "hi", response_model="gpt-4.1-mini-2025-04-14")]
+    assert judge_case(case, answers("hi", model="gpt-4o-mini"), dated, []).outcome is (
+        Outcome.SAME
+    )
+    # An Azure deployment or a gateway alias names no model: its answer is taken as is.
+    deployment = [Completion("support-mini-prod", "hi", response_model="gpt-4o-mini-2024-07-18")]
+    assert judge_case(case, answers("hi", model="gpt-4o-mini"), deployment, []).outcome is (
+        Outcome.SAME
+    )

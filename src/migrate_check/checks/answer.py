@@ -5,12 +5,14 @@ mid-sentence cannot pass on a similarity score. A side fails when its answer was
 off (`length`, `max_output_tokens`, an incomplete Responses status), refused, empty,
 or stopped by a content filter: on the candidate only that is `regressed`, on the
 baseline only `improved`. An answer from another model than the one asked (a proxy's
-fallback, a mis-mapped deployment) makes the case `error`; a dated snapshot of the
-model asked (`gpt-4o-mini-2024-07-18` for `gpt-4o-mini`) is the same model.
+fallback) makes the case `error`; a dated snapshot of the model asked
+(`gpt-4o-mini-2024-07-18` for `gpt-4o-mini`) is the same model, and names that are no
+known model (Azure deployments, gateway aliases) are not checked.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,9 +27,22 @@ FILTERED = frozenset({"content_filter"})
 _SNAPSHOT_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})")
 
 
+@functools.cache
+def known_model(name: str) -> bool:
+    """Whether `name` is a model the shipped price table knows (or a snapshot of one).
+
+    An Azure deployment or a gateway's alias (`support-mini-prod`) names no model, so
+    what answers it cannot be held against it.
+    """
+    from migrate_check.report.pricing import PriceTable
+
+    return PriceTable.default().price_for(name) is not None
+
+
 def same_model(asked: str, answered: str | None) -> bool:
-    """Whether `answered` is the model `asked` for, or a dated snapshot of it."""
-    if not answered:
+    """Whether `answered` is the model `asked` for, or a dated snapshot of it; an answer
+    to a name that is not a known model (a deployment, an alias) is taken as is."""
+    if not answered or not known_model(asked):
         return True  # nothing recorded to contradict the request
     asked, answered = asked.lower(), answered.lower()
     if answered == asked:
