@@ -96,6 +96,7 @@ def server(local_server: LocalServer) -> LocalServer:
     """The session's server with counters reset, no faults and no latency."""
     local_server.set_faults(FaultPlan())
     local_server.set_latency(0)
+    local_server.set_processing_header(True)
     local_server.reset_counters()
     local_server.stats.reset()
     return local_server

@@ -354,3 +354,23 @@ def test_a_callable_cannot_end_the_run_quietly(
     assert "more than 10000 items" in endless["reason"]
     assert cases["after"]["outcome"] == "same"  # the run went on, and reported every case
     replay.assert_outcomes(passed=2, failed=3)
+
+
+def test_latency_is_measured_only_for_calls_that_went_out(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gateway without `openai-processing-ms`: recorded answers played back while a new
+    case records carry no latency, rather than vcrpy's playback time called 'measured'."""
+    live.set_processing_header(False)
+    first = '- id: first\n  messages: [{role: user, content: "Say hello."}]\n'
+    write_suite(pytester.path, "verdicts", _suite(first))
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    second = first + '- id: second\n  messages: [{role: user, content: "Say goodbye."}]\n'
+    write_suite(pytester.path, "verdicts", _suite(second))
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once")
+    cases = _cases(pytester.path)
+    for side in ("baseline", "candidate"):
+        (replayed,) = cases["first"][side]["completions"]
+        assert (replayed["latency_ms"], replayed["latency_source"]) == (None, None)
+        (called,) = cases["second"][side]["completions"]
+        assert called["latency_source"] == "measured" and called["latency_ms"] > 0

@@ -54,6 +54,10 @@ class LocalServer:
     def set_latency(self, ms: float) -> None:
         self._state.latency_ms = ms
 
+    def set_processing_header(self, sent: bool) -> None:
+        """Send `openai-processing-ms` (as the API does) or not (as some gateways do)."""
+        self._state.processing_header = sent
+
     def set_faults(self, faults: FaultPlan) -> None:
         self._state.faults = faults
 

@@ -61,6 +61,7 @@ class ServerState:
 
     def __init__(self, latency_ms: float, faults: FaultPlan, seed: int) -> None:
         self.latency_ms = latency_ms
+        self.processing_header = True
         self.faults = faults
         self.stats = Stats()
         self.stopping = threading.Event()
@@ -369,8 +370,9 @@ class Handler(BaseHTTPRequestHandler):
     def _headers(self, status: int, content_type: str, extra: dict[str, str] | None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        processing = int(round(self.state.latency_ms * self._latency_factor))
-        self.send_header("openai-processing-ms", str(processing))
+        if self.state.processing_header:  # a gateway may strip it
+            processing = int(round(self.state.latency_ms * self._latency_factor))
+            self.send_header("openai-processing-ms", str(processing))
         self.send_header("openai-version", "2020-10-01")
         self.send_header("openai-organization", "org-localtest")
         self.send_header("openai-project", "proj_localtest")

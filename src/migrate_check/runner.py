@@ -278,7 +278,7 @@ class Runner:
                 async with lane.limit:
                     await lane.gate.wait()
                     with use_case_cassette(router, cassette):
-                        completions = await self._send(lane.client, case, model, path)
+                        completions = await self._send(lane.client, case, model, path, cassette)
                 lane.progress.finished()
                 return completions
 
@@ -310,13 +310,16 @@ class Runner:
                 answers = [_partial_note(c, arrived, case.samples) for c in answers]
             results[(case.key, model)] = answers
 
-    async def _send(self, client: Any, case: Case, model: str, path: Path) -> list[Completion]:
+    async def _send(
+        self, client: Any, case: Case, model: str, path: Path, cassette: Any
+    ) -> list[Completion]:
         """One request's answers (one per choice), or one Completion saying why none came."""
         import openai
         from vcr.errors import CannotOverwriteExistingCassetteException
 
         resource = client.responses if case.api == "responses" else client.chat.completions
         started = time.perf_counter()
+        played_before = cassette.play_count
         try:
             arguments = create_arguments(resource.create, case, model)
             raw = await resource.with_raw_response.create(**arguments)
@@ -349,7 +352,10 @@ class Runner:
         elapsed_ms = (time.perf_counter() - started) * 1000
         latency = processing_ms(raw.headers.get("openai-processing-ms"))
         source: LatencySource | None = "openai-processing-ms" if latency is not None else None
-        if latency is None and self.settings.record_mode != "none":
+        # Time measured around an answer the cassette played back is vcrpy's, not the
+        # API's: only a call that went out has a measured latency.
+        went_out = cassette.play_count == played_before
+        if latency is None and self.settings.record_mode != "none" and went_out:
             latency, source = elapsed_ms, "measured"
         text = content.decode("utf-8", errors="replace")
         endpoint = endpoint_of(raw.http_request.url.path)
