@@ -389,3 +389,26 @@ def test_a_refusal_is_marked_as_one_in_both_apis() -> None:
     )
     assert (chat.text, chat.refused) == ("No.", True)
     assert (answer.text, answer.refused) == ("Yes.", False)
+
+
+def test_a_chat_stream_cut_before_its_finish_reason_and_done_is_an_error() -> None:
+    from migrate_check.answers import completions_from_body
+
+    chunk = {
+        "id": "c",
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "delta": {"content": "Hel"}}],
+    }
+    (cut,) = completions_from_body(
+        f"data: {json.dumps(chunk)}\n\n", "chat.completions", True, "m", None
+    )
+    assert cut.error == "stream ended before its finish_reason"
+    done = dict(chunk, choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}])
+    text = f"data: {json.dumps(chunk)}\n\ndata: {json.dumps(done)}\n\ndata: [DONE]\n\n"
+    (whole,) = completions_from_body(text, "chat.completions", True, "m", None)
+    assert (whole.error, whole.text, whole.finish_reason) == (None, "Hel", "stop")
+    # Some gateways send no finish_reason; their closing [DONE] still says it is whole.
+    (gateway,) = completions_from_body(
+        f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n", "chat.completions", True, "m", None
+    )
+    assert gateway.error is None

@@ -10,6 +10,7 @@ request with `n` > 1 is a sample of its own.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -178,7 +179,7 @@ def completions_from_sse(
     events = list(sse_events(text))
     if endpoint == RESPONSES_ENDPOINT:
         return [_responses_stream(events, model, latency_ms)]
-    return _chat_stream(events, model, latency_ms)
+    return _chat_stream(events, model, latency_ms, ended=_DONE.search(text) is not None)
 
 
 def completion_from_sse(
@@ -204,10 +205,16 @@ def sse_events(text: str) -> Iterator[dict[str, Any]]:
             yield event
 
 
+_DONE = re.compile(r"^data: ?\[DONE\]\s*$", re.MULTILINE)
+
+
 def _chat_stream(
-    events: list[dict[str, Any]], model: str, latency_ms: float | None
+    events: list[dict[str, Any]], model: str, latency_ms: float | None, ended: bool = True
 ) -> list[Completion]:
-    """Chunks joined per choice into the `chat.completion` object the SDK would have built."""
+    """Chunks joined per choice into the `chat.completion` object the SDK would have built.
+
+    A stream with neither a finish_reason nor its closing `[DONE]` was cut in transit.
+    """
     choices: dict[int, dict[str, Any]] = {}
     head: dict[str, Any] = {}
     usage: dict[str, Any] | None = None
@@ -273,8 +280,11 @@ def _chat_stream(
     if not body["choices"]:
         body["choices"] = [{"index": 0, "finish_reason": None, "message": {"content": None}}]
     found = completions_from_chat(body, model, latency_ms)
+    unfinished = not ended and not any(slot["finish"] for slot in choices.values())
     for completion in found:
         completion.response_model = head.get("model")
+        if unfinished:  # cut off in transit: what arrived is not the whole answer
+            completion.error = "stream ended before its finish_reason"
     return found
 
 
