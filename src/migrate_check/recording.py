@@ -65,6 +65,11 @@ def safe_name(name: str) -> str:
     return _UNSAFE.sub("_", name)
 
 
+def file_key(name: str) -> str:
+    """What a name becomes as a file name on a case-insensitive disk (macOS, Windows)."""
+    return safe_name(name).casefold()
+
+
 def cassette_path(root: Path, suite: str, case_id: str, model: str) -> Path:
     """Where the cassette of one case on one model lives: `<root>/<suite>/<case>/<model>.yaml`."""
     return root / safe_name(suite) / safe_name(case_id) / f"{safe_name(model)}.yaml"

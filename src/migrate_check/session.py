@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrate_check.model import Case, CaseResult, Completion, ModelPair, Outcome, RunResult
-from migrate_check.recording import safe_name
+from migrate_check.recording import file_key, safe_name
 from migrate_check.suite import Suite, SuiteError, load_suite
 
 if TYPE_CHECKING:
@@ -64,10 +64,6 @@ def parse_model_pair(text: str) -> ModelPair:
         )
     return ModelPair(baseline, candidate)
 
-
-def file_key(name: str) -> str:
-    """What a name becomes as a file name on a case-insensitive disk (macOS, Windows)."""
-    return safe_name(name).casefold()
 
 
 @dataclass(frozen=True)
