@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from devtools.synthetic_runs import STATUSES, make_case, make_run
@@ -54,21 +55,30 @@ def test_verdict(statuses: tuple[str, ...], decision: str) -> None:
 def test_a_check_broken_in_every_case_makes_go_a_review_naming_it() -> None:
     run = only("same", per_status=3)
     for result in run.cases:
+        result.case = replace(result.case, suite="triage")
         result.checks.append(
             CheckResult("downstream app:route", Outcome.BROKEN, "both fail", None, False, False)
         )
     result = verdict(build_aggregates(run, PRICES))
     assert result.decision == "REVIEW"
     assert result.reasons == (
-        "check 'downstream app:route' fails on both models in all 3 cases it ran on: "
-        "the check or its callable is probably wrong",
+        "check 'downstream app:route' fails on both models in all 3 cases of suite "
+        "'triage': the check or its callable is probably wrong",
     )
     run.cases[0].checks[-1].outcome = Outcome.SAME  # it works somewhere: the models differ
     assert verdict(build_aggregates(run, PRICES)).decision == "GO"
     two = only("same", per_status=2)
     for result in two.cases:
+        result.case = replace(result.case, suite="triage")
         result.checks.append(CheckResult("schema", Outcome.BROKEN, "both fail"))
     assert verdict(build_aggregates(two, PRICES)).decision == "GO"  # too few cases to say
+    # The same label in another suite that works there does not hide this suite's.
+    mixed = only("same", per_status=4)
+    for index, result in enumerate(mixed.cases):
+        result.case = replace(result.case, suite="a" if index < 3 else "b")
+        outcome = Outcome.BROKEN if index < 3 else Outcome.SAME
+        result.checks.append(CheckResult("facts", outcome, "facts"))
+    assert verdict(build_aggregates(mixed, PRICES)).decision == "REVIEW"
 
 
 def test_fail_on_changed_makes_changes_block() -> None:

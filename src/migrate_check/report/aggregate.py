@@ -170,6 +170,9 @@ class Aggregates:
     ratios: dict[str, float | None]
     claims: tuple[Claim, ...]
     warnings: tuple[ShutdownWarning, ...]
+    #: Checks that failed on both models in every case of a suite they ran on, with the
+    #: number of cases: (suite, check, cases).
+    broken_everywhere: tuple[tuple[str, str, int], ...]
     price_date: str
     price_source: str
     price_overrides: tuple[str, ...]
@@ -204,6 +207,7 @@ def build_aggregates(
         ratios=_ratios(baseline, candidate, len(rows)),
         claims=_claims(baseline, candidate, rows),
         warnings=_warnings(run.pair, prices, shutdown_dates or {}),
+        broken_everywhere=_broken_everywhere(results),
         price_date=prices.date,
         price_source=prices.source,
         price_overrides=prices.overrides,
@@ -228,6 +232,24 @@ def _count(statuses: Iterable[str]) -> dict[str, int]:
     for status in statuses:
         counts[status] += 1
     return counts
+
+
+def _broken_everywhere(results: Sequence[CaseResult]) -> tuple[tuple[str, str, int], ...]:
+    """Per suite, the checks broken (failing on both models) in every case they ran on.
+
+    Grouped by suite, not by label alone: `schema` in one suite is another schema than
+    `schema` in the next, and one that works there must not hide one wrong here.
+    """
+    seen: dict[tuple[str, str], list[bool]] = {}
+    for cr in results:
+        for check in cr.checks:
+            key = (cr.case.suite, check.check)
+            seen.setdefault(key, []).append(check.outcome is Outcome.BROKEN)
+    return tuple(
+        (suite, label, len(broken))
+        for (suite, label), broken in sorted(seen.items())
+        if all(broken)
+    )
 
 
 def _check_counts(results: Sequence[CaseResult]) -> dict[str, dict[str, int]]:

@@ -80,16 +80,14 @@ def _decide(aggregates: Aggregates, *, fail_on_changed: bool) -> Verdict:
 
 
 def suspect_checks(aggregates: Aggregates) -> tuple[str, ...]:
-    """One line per check that failed on both models everywhere it ran (see SUSPECT_MIN_CASES)."""
-    lines = []
-    for label, counts in aggregates.checks.items():
-        ran = sum(counts.values())
-        if ran >= SUSPECT_MIN_CASES and counts.get("broken", 0) == ran:
-            lines.append(
-                f"check {label!r} fails on both models in all {ran} cases it ran on: "
-                "the check or its callable is probably wrong"
-            )
-    return tuple(lines)
+    """One line per check that failed on both models in every case of a suite it ran on
+    (at least SUSPECT_MIN_CASES of them)."""
+    return tuple(
+        f"check {label!r} fails on both models in all {cases} cases of suite {suite!r}: "
+        "the check or its callable is probably wrong"
+        for suite, label, cases in aggregates.broken_everywhere
+        if cases >= SUSPECT_MIN_CASES
+    )
 
 
 def _plural(n: int) -> str:
