@@ -54,9 +54,46 @@ def test_last_failed_and_stop_on_first_failure(pytester: pytest.Pytester, record
     lf.assert_outcomes(failed=1)
     verdict = _report(pytester)["verdict"]
     assert verdict["scope"] == "on 1 of 3 cases"
-    assert any("--lf" in reason for reason in verdict["reasons"])
     stopped = pytester.runpytest(
         "--model-pair", PAIR, "-x", "suites/triage.yaml::regress", "suites/triage.yaml::login"
     )
     stopped.assert_outcomes(failed=1)  # -x stops before `login`
     assert _report(pytester)["verdict"]["scope"] == "on 1 of 3 cases"
+    # Once nothing fails any more, --lf runs everything: a full run, not a partial one.
+    (pytester.path / "suites" / "triage.yaml").write_text(
+        (pytester.path / "suites" / "triage.yaml").read_text().replace("is_baseline", "never")
+    )
+    pytester.runpytest("--model-pair", PAIR, "-p", "cacheprovider")  # `regress` now broken
+    everything = pytester.runpytest("--model-pair", PAIR, "-p", "cacheprovider", "--lf")
+    everything.assert_outcomes(passed=3)
+    assert _report(pytester)["verdict"]["scope"] == ""
+
+
+def test_naming_one_suite_file_of_several_says_the_others_were_not_run(
+    pytester: pytest.Pytester, recorded: None
+) -> None:
+    other = pytester.path / "suites" / "other.yaml"
+    other.write_text(
+        "suite: other\ncases:\n  - id: a\n    messages: [{role: user, content: hi}]\n"
+    )
+    pytester.runpytest("--model-pair", PAIR, "suites/triage.yaml")
+    verdict = _report(pytester)["verdict"]
+    assert verdict["scope"] == "on 3 of 3 cases"
+    assert any("beside those named were not run: other.yaml" in r for r in verdict["reasons"])
+
+
+def test_cases_written_in_python_count_among_the_judged(
+    pytester: pytest.Pytester, recorded: None
+) -> None:
+    pytester.makepyfile(
+        test_python_cases="""
+        def test_py(migrate_check_case):
+            migrate_check_case(id="refund", messages=[{"role": "user", "content": "Hi"}])
+        """
+    )
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "-k", "py")
+    coverage = _report(pytester)["aggregates"]["coverage"]
+    assert (coverage["judged"], coverage["collected"]) == (1, 4)
+    pytester.runpytest("--model-pair", PAIR)
+    coverage = _report(pytester)["aggregates"]["coverage"]
+    assert (coverage["judged"], coverage["collected"], coverage["partial"]) == (4, 4, False)

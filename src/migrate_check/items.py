@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from migrate_check.explain import failure_lines
 from migrate_check.model import Case, CaseResult
 from migrate_check.report.aggregate import case_status, check_status
 from migrate_check.session import FAILING, RunState
-from migrate_check.suite import SuiteError
+from migrate_check.suite import SuiteError, looks_like_suite
 
 run_state_key = pytest.StashKey[RunState]()
 
@@ -31,12 +32,26 @@ _SHOWN: dict[str, tuple[str, str, dict[str, bool]]] = {
 
 
 def selection_notes(config: pytest.Config) -> list[str]:
-    """Why this run may judge only part of its suites, where collection cannot count it:
-    `--lf` skips whole files that had no failures last time."""
-    last_failed = config.pluginmanager.get_plugin("lfplugin")
-    if config.getoption("lf", False) and getattr(last_failed, "lastfailed", None):
-        return ["--lf: only the cases that failed last time"]
-    return []
+    """Suite files beside the ones named on the command line, which this run leaves out:
+    `pytest suites/triage.yaml` judges one suite of several, and must say so."""
+    named: set[Path] = set()
+    folders: set[Path] = set()
+    for arg in config.args:
+        path = Path(arg.split("::", 1)[0])
+        path = path if path.is_absolute() else config.invocation_params.dir / path
+        if path.is_file() and looks_like_suite(path):
+            named.add(path.resolve())
+            folders.add(path.parent)
+    others = sorted(
+        p.name
+        for folder in folders
+        for p in folder.iterdir()
+        if p.is_file() and p.resolve() not in named and looks_like_suite(p)
+    )
+    if not others:
+        return []
+    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return [f"suite files beside those named were not run: {shown}"]
 
 
 def report_status(
@@ -74,6 +89,7 @@ class SuiteFile(pytest.File):
         except SuiteError as exc:
             raise self.CollectError(str(exc)) from None
         state.collected_cases += len(suite.cases)
+        state.suite_files_collected += 1
         for case in suite.cases:
             yield CaseItem.from_parent(self, name=case.id, case=case)
 

@@ -102,6 +102,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile 
         return None
     if not looks_like_suite(file_path):
         return None
+    config.stash[run_state_key].suite_files_seen += 1
     return SuiteFile.from_parent(parent, path=file_path)
 
 

@@ -118,6 +118,8 @@ class RunState:
         self.partial_notes: list[str] = []
         self.write_error: str | None = None
         self._background: BackgroundReplay | None = None
+        # Suite files found, and those whose cases were read: `--lf` skips the others.
+        self.suite_files_seen = self.suite_files_collected = 0
         self._in_background: set[str] = set()
 
     # -- suites -------------------------------------------------------------------------
@@ -342,6 +344,8 @@ class RunState:
         self.shutdown_dates.update(data["shutdown_dates"])
         self.write_error = self.write_error or data.get("write_error")
 
+            "suite_files": [self.suite_files_seen, self.suite_files_collected],
+            "partial_notes": self.partial_notes,
     # -- finishing ----------------------------------------------------------------------
     def run_result(self, extra: Sequence[CaseResult] = ()) -> RunResult:
         cases = list(self.results.values()) + list(extra)
@@ -352,8 +356,14 @@ class RunState:
             record_mode=self.settings.record_mode,
             started_at=self.started_at,
             collected_cases=self.collected_cases,
-            partial_notes=tuple(self.partial_notes),
+            partial_notes=tuple(self.partial_notes) + self._skipped_suite_files(),
         )
+        seen, collected = data.get("suite_files", (0, 0))
+        self.suite_files_seen = max(self.suite_files_seen, seen)
+        self.suite_files_collected = max(self.suite_files_collected, collected)
+        self.partial_notes += [
+            n for n in data.get("partial_notes", []) if n not in self.partial_notes
+        ]
 
     def finish(self, interrupted: bool = False) -> bool:
         """Save accepted approvals and write the reports (the controller only, once).
@@ -370,6 +380,12 @@ class RunState:
         prices = self.settings.prices or load_prices(None, ())
         self._generated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._aggregates = build_aggregates(run, prices, self.shutdown_dates)
+    def _skipped_suite_files(self) -> tuple[str, ...]:
+        skipped = self.suite_files_seen - self.suite_files_collected
+        if skipped <= 0:
+            return ()
+        return (f"{skipped} suite files were not read (--lf skips files without failures)",)
+
         self._verdict = verdict(
             self._aggregates, fail_on_changed=self.settings.fail_on == "changed"
         )

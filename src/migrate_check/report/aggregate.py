@@ -219,12 +219,16 @@ _SUITE_SUFFIXES = (".yaml", ".yml")
 
 
 def _coverage(run: RunResult) -> Coverage:
-    judged = sum(
+    """Suite cases judged of those collected; cases written in Python (the fixture) are
+    judged when their test runs, so they count on both sides."""
+    from_suites = sum(
         1
         for cr in run.cases
         if cr.case.file is not None and cr.case.file.suffix.lower() in _SUITE_SUFFIXES
     )
-    return Coverage(judged, run.collected_cases, run.partial_notes)
+    in_python = len(run.cases) - from_suites
+    collected = None if run.collected_cases is None else run.collected_cases + in_python
+    return Coverage(from_suites + in_python, collected, run.partial_notes)
 
 
 def _count(statuses: Iterable[str]) -> dict[str, int]:
