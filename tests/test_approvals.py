@@ -7,14 +7,27 @@ from pathlib import Path
 
 import pytest
 
-from migrate_check.approvals import ApprovalsError, ApprovalStore, fingerprint
+from migrate_check.approvals import (
+    CASE_GONE,
+    CHECK_GONE,
+    NOT_NEEDED,
+    OUTPUTS_CHANGED,
+    ApprovalsError,
+    ApprovalStore,
+    StaleApproval,
+    audit,
+    describe,
+    fingerprint,
+)
 from migrate_check.model import Case, CaseResult, CheckResult, Completion, Outcome, ToolCall
 
 TODAY = dt.date(2026, 11, 20)
 
 
-def case_result(candidate_text: str = "b", *outcomes: Outcome) -> CaseResult:
-    case = Case("triage", "refund", {}, ())
+def case_result(
+    candidate_text: str = "b", *outcomes: Outcome, case_id: str = "refund"
+) -> CaseResult:
+    case = Case("triage", case_id, {}, (), file=Path("suites/triage.yaml"))
     checks = [CheckResult(f"check{i}", o, "why") for i, o in enumerate(outcomes)]
     return CaseResult(
         case,
@@ -38,7 +51,7 @@ def test_fingerprint_is_short_stable_and_sensitive() -> None:
 def test_record_only_approvable_outcomes_and_round_trip(tmp_path: Path) -> None:
     result = case_result("b", Outcome.CHANGED, Outcome.SAME, Outcome.REGRESSED, Outcome.ERROR)
     store = ApprovalStore()
-    assert store.record(result, "queues merged", TODAY) == 2
+    assert store.record(result, "queues merged", TODAY) == [Outcome.CHANGED, Outcome.REGRESSED]
     path = tmp_path / "approvals.yaml"
     store.save(path)
     loaded = ApprovalStore.load(path)
@@ -100,3 +113,62 @@ def test_bad_file_names_file_and_line(tmp_path: Path, text: str, message: str) -
     path.write_text(text)
     with pytest.raises(ApprovalsError, match=message):
         ApprovalStore.load(path)
+
+
+def test_entries_added_on_one_day_share_no_anchor(tmp_path: Path) -> None:
+    store = ApprovalStore()
+    store.record(case_result("b", Outcome.CHANGED, Outcome.REGRESSED), "one reason", TODAY)
+    store.record(case_result("c", Outcome.CHANGED, case_id="login"), "one reason", TODAY)
+    path = tmp_path / "approvals.yaml"
+    store.save(path)
+    text = path.read_text()
+    assert "&id" not in text and "*id" not in text
+    assert text.count("approved_on: 2026-11-20") == 3
+    assert text.count("reason: one reason") == 3
+    assert [(a.case, a.check) for a in ApprovalStore.load(path)] == [
+        ("triage::login", "check0"),
+        ("triage::refund", "check0"),
+        ("triage::refund", "check1"),
+    ]
+
+
+def test_record_only_the_outcomes_asked_for() -> None:
+    store = ApprovalStore()
+    result = case_result("b", Outcome.CHANGED, Outcome.REGRESSED)
+    assert store.record(result, None, TODAY, {Outcome.CHANGED}) == [Outcome.CHANGED]
+    assert ("triage::refund", "check0") in store and ("triage::refund", "check1") not in store
+
+
+def test_audit_sorts_approvals_into_used_stale_and_unchecked() -> None:
+    store = ApprovalStore()
+    approved = case_result("b", Outcome.CHANGED, Outcome.CHANGED, Outcome.CHANGED)
+    store.record(approved, None, TODAY)
+    store.record(case_result("b", Outcome.CHANGED, case_id="gone"), None, TODAY)
+    store.record(case_result("b", Outcome.CHANGED, case_id="failed"), None, TODAY)
+    store.record(case_result("b", Outcome.CHANGED, case_id="moved"), None, TODAY)
+
+    now = [
+        case_result("b", Outcome.CHANGED, Outcome.SAME),  # check1 no longer changes, check2 gone
+        case_result("c", Outcome.CHANGED, case_id="moved"),  # another answer
+        case_result("b", Outcome.ERROR, case_id="failed"),
+    ]
+    now[2].candidate[0].error = "API error 500"
+    found = audit(store, now, complete=True)
+    assert found.used == 1 and found.unchecked == 1
+    assert found.stale == (
+        StaleApproval("triage::gone", "check0", CASE_GONE),
+        StaleApproval("triage::moved", "check0", OUTPUTS_CHANGED),
+        StaleApproval("triage::refund", "check1", NOT_NEEDED),
+        StaleApproval("triage::refund", "check2", CHECK_GONE),
+    )
+    partial = audit(store, now, complete=False)
+    assert partial.unchecked == 2 and len(partial.stale) == 3  # a deselected case is not gone
+    assert store.remove(found.stale) == 4 and len(store) == 2
+
+
+def test_describe_names_the_date_and_the_reason() -> None:
+    assert describe(None) == ""
+    assert describe({"reason": "ok", "approved_on": "2026-11-20"}) == "approved on 2026-11-20: ok"
+    assert describe({"reason": None, "approved_on": "2026-11-20"}) == (
+        "approved on 2026-11-20 (no reason given)"
+    )
