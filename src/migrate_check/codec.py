@@ -91,6 +91,7 @@ def check_to_dict(c: CheckResult) -> dict[str, Any]:
         "candidate_ok": c.candidate_ok,
         "approved": c.approved,
         "noise": c.noise,
+        "approval": c.approval,
     }
 
 

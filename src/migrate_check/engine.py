@@ -79,7 +79,9 @@ def _apply_approvals(result: CaseResult, approvals: ApprovalStore) -> None:
     baseline_fp = fingerprint(result.baseline)
     candidate_fp = fingerprint(result.candidate)
     for check_result in result.checks:
-        if check_result.outcome in APPROVABLE and approvals.find(
-            result.case.key, check_result.check, baseline_fp, candidate_fp
-        ):
+        if check_result.outcome not in APPROVABLE:
+            continue
+        approval = approvals.find(result.case.key, check_result.check, baseline_fp, candidate_fp)
+        if approval is not None:
             check_result.approved = True
+            check_result.approval = approval.note()

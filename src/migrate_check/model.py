@@ -186,6 +186,9 @@ class CheckResult:
     candidate_ok: bool | None = None
     approved: bool = False
     noise: str | None = None
+    #: For an approved result: the approval's `reason` (None when none was given) and
+    #: `approved_on` (an ISO date), for the reports.
+    approval: dict[str, str | None] | None = None
 
 
 @dataclass

@@ -127,9 +127,15 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
         "--accept",
         action="store_true",
         default=False,
-        help="Approve the current changed and regressed results into the approvals file",
+        help="Approve the current changed results into the approvals file (regressions too, "
+        "given --accept-reason)",
     )
-    group.addoption("--accept-reason", metavar="TEXT", help="Why the accepted changes are fine")
+    group.addoption(
+        "--accept-reason",
+        metavar="TEXT",
+        help="Why the accepted results are fine, shown in the reports; required to approve "
+        "regressions",
+    )
     group.addoption(
         "--approvals", metavar="FILE", help=f"Approvals file (default: {DEFAULT_APPROVALS})"
     )
@@ -243,8 +249,17 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         else:
             given = PAIR_INI if config.getini(PAIR_INI) else OLD_PAIR_INI
         raise pytest.UsageError(f"{given}: {exc}") from None
-    if config.getoption("accept_reason") and not config.getoption("accept"):
-        raise pytest.UsageError("--accept-reason goes with --accept")
+    accept = config.getoption("accept")
+    reason = config.getoption("accept_reason")
+    if reason is not None and not accept:
+        raise pytest.UsageError(
+            "--accept-reason goes with --accept: add --accept to approve with this reason"
+        )
+    if reason is not None and not reason.strip():
+        raise pytest.UsageError(
+            "--accept-reason is empty: say why the results are fine, e.g. --accept-reason "
+            '"refunds now go to billing", or leave it out to approve changes only'
+        )
     try:
         prices = load_prices(
             _path(config, "prices", "migrate_check_prices"),
@@ -268,8 +283,9 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         timeout_s=_timeout(config),
         approvals_file=_path(config, "approvals", "migrate_check_approvals")
         or config.rootpath / DEFAULT_APPROVALS,
-        accept=config.getoption("accept"),
-        accept_reason=config.getoption("accept_reason"),
+        accept=accept,
+        accept_reason=reason.strip() if reason else None,
+        accept_regressions=bool(reason),  # a written reason is what makes it deliberate
         prices=prices,
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         write_reports=not config.getoption("no_report"),

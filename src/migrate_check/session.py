@@ -20,7 +20,7 @@ from migrate_check.recording import file_key, safe_name
 from migrate_check.suite import Suite, SuiteError, load_suite
 
 if TYPE_CHECKING:
-    from migrate_check.approvals import ApprovalStore
+    from migrate_check.approvals import ApprovalStore, Audit
     from migrate_check.background import BackgroundReplay
     from migrate_check.checks import Check
     from migrate_check.report.pricing import PriceTable
@@ -88,6 +88,9 @@ class RunSettings:
     approvals_file: Path = Path("migrate-check-approvals.yaml")
     accept: bool = False
     accept_reason: str | None = None
+    #: Whether an accept run approves regressions too: a deliberate act, so only with a
+    #: reason (options.py decides); changes it always approves.
+    accept_regressions: bool = False
     prices: PriceTable | None = None
     base_url: str | None = None
     write_reports: bool = True
@@ -108,6 +111,7 @@ class RunState:
         self._approvals: ApprovalStore | None = None
         self._aggregates: Any = None
         self._verdict: Any = None
+        self.approval_audit: Audit | None = None  # set by finish()
         self._generated_at = ""
         self._run = RunResult(pair=self.settings.pair)
         self.shutdown_dates: dict[str, str] = {}
@@ -283,11 +287,23 @@ class RunState:
         checks = self._build_checks(case, self._display(case))
         result = judge_case(case, baseline, candidate, checks, self.approvals)
         if self.settings.accept:
+            note = {
+                "reason": self.settings.accept_reason,
+                "approved_on": dt.date.today().isoformat(),
+            }
             for check in result.checks:
-                if check.outcome in (Outcome.CHANGED, Outcome.REGRESSED):
+                if not check.approved and check.outcome in self.accepted_outcomes:
                     check.approved = True
+                    check.approval = dict(note)
         self.results[case.key] = result
         return result
+
+    @property
+    def accepted_outcomes(self) -> frozenset[Outcome]:
+        """What this accept run approves: changes, and regressions only when deliberate."""
+        if self.settings.accept_regressions:
+            return frozenset({Outcome.CHANGED, Outcome.REGRESSED})
+        return frozenset({Outcome.CHANGED})
 
     @property
     def approvals(self) -> ApprovalStore:
@@ -391,13 +407,7 @@ class RunState:
         )
         self._run = run
         try:
-            if self.settings.accept:
-                store = self.approvals
-                today = dt.date.today()
-                for result in run.cases:
-                    if any(c.approved for c in result.checks):
-                        store.record(result, self.settings.accept_reason, today)
-                store.save(self.settings.approvals_file)
+            self.approval_audit = self._settle_approvals(run)
             if self.settings.write_reports:
                 options = ReportOptions(
                     out_dir=self.settings.report_dir,
@@ -405,6 +415,7 @@ class RunState:
                     generated_at=self._generated_at,
                     shutdown_dates=self.shutdown_dates,
                     fail_on_changed=self.settings.fail_on == "changed",
+                    approvals=self.approval_audit,
                 )
                 self.report_paths = write_reports(run, options, aggregates=self._aggregates)
         except OSError as exc:
@@ -412,6 +423,33 @@ class RunState:
             self.write_error = f"could not write{where}: {exc.strerror or exc}"
             return False
         return self.write_error is None  # a cassette that could not be written fails the run
+
+    def _settle_approvals(self, run: RunResult) -> Audit:
+        """Sort the file's approvals into used, stale and unchecked; an accept run then drops
+        the stale ones, records what it approved and saves the file."""
+        from migrate_check.approvals import Accepted, audit
+
+        store = self.approvals
+        found = audit(store, run.cases, complete=not self._aggregates.coverage.partial)
+        if not self.settings.accept:
+            return found
+        store.remove(found.stale)
+        added: dict[str, int] = {}
+        for result in run.cases:
+            for outcome in store.record(
+                result, self.settings.accept_reason, dt.date.today(), self.accepted_outcomes
+            ):
+                added[outcome.value] = added.get(outcome.value, 0) + 1
+        left = sum(
+            1
+            for result in run.cases
+            for check in result.checks
+            if check.outcome is Outcome.REGRESSED and not check.approved
+        )
+        replaced = sum(1 for s in found.stale if (s.case, s.check) in store)
+        store.save(self.settings.approvals_file)
+        accepted = Accepted(added, self.settings.accept_reason, len(found.stale) - replaced, left)
+        return replace(found, accepted=accepted)
 
     def _judge_unjudged(self) -> None:
         """After an interrupt, judge the cases whose answers both arrived, for the report."""
@@ -434,7 +472,12 @@ class RunState:
             return error or ["no case was judged"]
         paths = [_relative(p, self.settings.rootdir) for p in self.report_paths]
         lines = summary_lines(
-            self._run, self._aggregates, paths, decision=self._verdict, now=self._generated_at
+            self._run,
+            self._aggregates,
+            paths,
+            decision=self._verdict,
+            now=self._generated_at,
+            approvals=self.approval_audit,
         )
         return [*lines, *error]
 

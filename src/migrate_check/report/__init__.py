@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from migrate_check.atomic import write_atomic
 from migrate_check.model import RunResult
@@ -16,6 +17,9 @@ from migrate_check.report.aggregate import Aggregates, build_aggregates
 from migrate_check.report.pricing import ModelPrice, PriceTable
 from migrate_check.report.summary import summary_lines
 from migrate_check.report.verdict import Verdict, verdict
+
+if TYPE_CHECKING:
+    from migrate_check.approvals import Audit
 
 __all__ = [
     "Aggregates",
@@ -41,6 +45,7 @@ class ReportOptions:
     generated_at: str
     shutdown_dates: dict[str, str] = field(default_factory=dict)
     fail_on_changed: bool = False
+    approvals: Audit | None = None  # what became of the approvals file, for report.json
 
 
 def write_reports(
@@ -54,7 +59,9 @@ def write_reports(
         aggregates = build_aggregates(run, options.prices, options.shutdown_dates)
     decision = verdict(aggregates, fail_on_changed=options.fail_on_changed)
     out = Path(options.out_dir)
-    document = json_report.build_document(run, aggregates, decision, options.generated_at)
+    document = json_report.build_document(
+        run, aggregates, decision, options.generated_at, approvals=options.approvals
+    )
     md = markdown.render(run, aggregates, decision, options.generated_at)
     page = html.render(run, aggregates, decision, options.generated_at)
     comment = markdown.render_comment(run, aggregates, decision, options.generated_at)

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from migrate_check.approvals import describe
 from migrate_check.model import CaseResult, RunResult
 from migrate_check.report import escaping
 from migrate_check.report import format as fmt
@@ -88,6 +89,7 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
                 check.baseline_ok,
                 check.candidate_ok,
                 check.noise,
+                describe(check.approval),
             ]
             for check in result.checks
         ],

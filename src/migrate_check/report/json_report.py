@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrate_check.model import CaseResult, Completion, RunResult
 from migrate_check.report import escaping
@@ -25,6 +25,9 @@ from migrate_check.report.aggregate import (
 from migrate_check.report.format import jsonable, key_params
 from migrate_check.report.verdict import Verdict
 
+if TYPE_CHECKING:
+    from migrate_check.approvals import Audit
+
 FORMAT = "migrate-check-report"
 VERSION = 2
 
@@ -37,9 +40,14 @@ def schema() -> dict[str, Any]:
 
 
 def build_document(
-    run: RunResult, aggregates: Aggregates, decision: Verdict, generated_at: str
+    run: RunResult,
+    aggregates: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    *,
+    approvals: Audit | None = None,
 ) -> dict[str, Any]:
-    return {
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "generated_at": generated_at,
@@ -56,6 +64,9 @@ def build_document(
         "aggregates": _aggregates(aggregates),
         "cases": [_case(run.cases[row.index], row, run) for row in aggregates.rows],
     }
+    if approvals is not None:
+        document["approvals"] = approvals.as_dict()
+    return document
 
 
 def render(document: dict[str, Any]) -> str:
@@ -209,6 +220,7 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
                 "baseline_ok": check.baseline_ok,
                 "candidate_ok": check.candidate_ok,
                 "noise": check.noise,
+                "approval": check.approval,
             }
             for check in result.checks
         ],

@@ -14,6 +14,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from migrate_check.approvals import describe
 from migrate_check.model import CaseResult, RunResult
 from migrate_check.report import escaping
 from migrate_check.report import format as fmt
@@ -166,6 +167,7 @@ def _case_block(result: CaseResult, row: CaseRow) -> str:
     checks = [
         f"- **{cell(check.check)}** {check_status(check)}: {cell(fmt.clip(check.reason, 300))}"
         + (f" `{_code(fmt.compact(check.evidence, 300))}`" if check.evidence is not None else "")
+        + (f" ({cell(fmt.clip(describe(check.approval), 300))})" if check.approval else "")
         for check in result.checks
     ]
     base = fmt.display_text(result.baseline[0]) if result.baseline else ""

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from migrate_check.model import RunResult
 from migrate_check.report import escaping
 from migrate_check.report import format as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates
 from migrate_check.report.verdict import Verdict, verdict
+
+if TYPE_CHECKING:
+    from migrate_check.approvals import Audit
 
 
 def _aligned(rows: Sequence[Sequence[str]]) -> Iterator[str]:
@@ -32,17 +36,59 @@ def summary_lines(
     *,
     decision: Verdict | None = None,
     now: str = "",
+    approvals: Audit | None = None,
 ) -> Iterator[str]:
-    """Verdict, outcome counts per check, cost and latency per model, warnings, report paths.
+    """Verdict, outcome counts per check, cost and latency per model, warnings, what became
+    of the approvals, report paths.
 
     Names and dates can come from a server or a suite: control characters are made visible.
     """
-    for line in _lines(run, aggregates, paths, decision, now):
+    for line in _lines(run, aggregates, paths, decision, now, approvals):
         yield escaping.terminal(line)
 
 
+STALE_SHOWN = 10
+
+
+def _approval_lines(audit: Audit) -> Iterator[str]:
+    """What an accept run approved, or how the approvals file fared; stale ones by name."""
+    accepted = audit.accepted
+    if accepted is not None:
+        added = ", ".join(f"{n} {outcome}" for outcome, n in sorted(accepted.added.items()))
+        line = f"approved: {added or 'nothing new'}"
+        if added and accepted.reason:
+            line += f" (reason: {accepted.reason})"
+        if audit.used:
+            line += f"; already approved: {audit.used}"
+        yield f"{line}; stale approvals removed: {accepted.stale_removed}"
+        if accepted.regressed_left:
+            n = accepted.regressed_left
+            yield (
+                f"not approved: {n} regressed {'check' if n == 1 else 'checks'}; approving a "
+                'regression takes a reason: --accept --accept-reason "why it is fine"'
+            )
+        return
+    if not (audit.used or audit.stale or audit.unchecked):
+        return
+    line = f"approvals: {audit.used} used, {len(audit.stale)} stale"
+    if audit.unchecked:
+        line += f", {audit.unchecked} not checked (their cases did not run)"
+    if audit.stale:
+        line += "; the next --accept removes the stale ones:"
+    yield line
+    for stale in audit.stale[:STALE_SHOWN]:
+        yield f"  {stale.case} {stale.check}: {stale.why}"
+    if len(audit.stale) > STALE_SHOWN:
+        yield f"  ... and {len(audit.stale) - STALE_SHOWN} more, listed in report.json"
+
+
 def _lines(
-    run: RunResult, aggregates: Aggregates, paths: list[Path], decision: Verdict | None, now: str
+    run: RunResult,
+    aggregates: Aggregates,
+    paths: list[Path],
+    decision: Verdict | None,
+    now: str,
+    approvals: Audit | None = None,
 ) -> Iterator[str]:
     decision = decision or verdict(aggregates)
     pair = run.pair
@@ -92,5 +138,7 @@ def _lines(
     )
     for note in fmt.shutdown_notes(aggregates.warnings, now):
         yield f"warning: {note}"
+    if approvals is not None:
+        yield from _approval_lines(approvals)
     if paths:
         yield "reports: " + ", ".join(str(path) for path in paths)
