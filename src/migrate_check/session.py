@@ -65,7 +65,6 @@ def parse_model_pair(text: str) -> ModelPair:
     return ModelPair(baseline, candidate)
 
 
-
 @dataclass(frozen=True)
 class RunSettings:
     """Everything a run needs to know, resolved from options and ini values."""
@@ -94,10 +93,10 @@ class RunSettings:
     prices: PriceTable | None = None
     base_url: str | None = None
     write_reports: bool = True
+    record_baseline: bool = False  # record the baseline for cases imported from another model
 
 
 @dataclass
-    record_baseline: bool = False  # record the baseline for cases imported from another model
 class RunState:
     """Run-wide state shared by the hooks of one pytest session."""
 
@@ -119,11 +118,11 @@ class RunState:
         self._shown_files: dict[Path, Path] = {}
         self._suite_files: dict[str, Path] = {}
         self.collected_cases = 0  # cases in the suite files collected (xdist: per worker)
+        # Suite files found, and those whose cases were read: `--lf` skips the others.
+        self.suite_files_seen = self.suite_files_collected = 0
         self.partial_notes: list[str] = []
         self.write_error: str | None = None
         self._background: BackgroundReplay | None = None
-        # Suite files found, and those whose cases were read: `--lf` skips the others.
-        self.suite_files_seen = self.suite_files_collected = 0
         self._in_background: set[str] = set()
 
     # -- suites -------------------------------------------------------------------------
@@ -186,10 +185,6 @@ class RunState:
             f"--model-pair {shlex.quote(str(self.settings.pair))} --record-mode {mode}"
         )
 
-    def prefetch(self, cases: Iterable[Case]) -> None:
-        """Fetch every case not fetched yet, all at once, so requests overlap."""
-        from migrate_check.runner import Runner, RunnerSettings
-
     def recorded_elsewhere(self, case: Case) -> str | None:
         """Why an imported case is not run: its recordings are of another baseline model.
 
@@ -207,16 +202,20 @@ class RunState:
             f"(or add --record-baseline to record {pair.baseline} for it)"
         )
 
+    def prefetch(self, cases: Iterable[Case]) -> None:
+        """Fetch every case not fetched yet, all at once, so requests overlap."""
+        from migrate_check.runner import Runner, RunnerSettings
+
         todo = [
             c
             for c in cases
             if (c.key, self.settings.pair.baseline) not in self.completions
             and c.key not in self._in_background
+            and self.recorded_elsewhere(c) is None
         ]
         if not todo:
             return
         runner = Runner(
-            and self.recorded_elsewhere(c) is None
             RunnerSettings(
                 record_mode=self.settings.record_mode,
                 cassette_dir=self.settings.cassette_dir,
@@ -345,6 +344,8 @@ class RunState:
         return {
             "results": [result_to_dict(r) for r in self.results.values()],
             "collected_cases": self.collected_cases,
+            "suite_files": [self.suite_files_seen, self.suite_files_collected],
+            "partial_notes": self.partial_notes,
             "shutdown_dates": self.shutdown_dates,
             "write_error": self.write_error,
         }
@@ -357,11 +358,15 @@ class RunState:
             self.results[result.case.key] = result
         # Every worker collects every suite; the items are then shared out among them.
         self.collected_cases = max(self.collected_cases, data.get("collected_cases", 0))
+        seen, collected = data.get("suite_files", (0, 0))
+        self.suite_files_seen = max(self.suite_files_seen, seen)
+        self.suite_files_collected = max(self.suite_files_collected, collected)
+        self.partial_notes += [
+            n for n in data.get("partial_notes", []) if n not in self.partial_notes
+        ]
         self.shutdown_dates.update(data["shutdown_dates"])
         self.write_error = self.write_error or data.get("write_error")
 
-            "suite_files": [self.suite_files_seen, self.suite_files_collected],
-            "partial_notes": self.partial_notes,
     # -- finishing ----------------------------------------------------------------------
     def run_result(self, extra: Sequence[CaseResult] = ()) -> RunResult:
         cases = list(self.results.values()) + list(extra)
@@ -374,12 +379,12 @@ class RunState:
             collected_cases=self.collected_cases,
             partial_notes=tuple(self.partial_notes) + self._skipped_suite_files(),
         )
-        seen, collected = data.get("suite_files", (0, 0))
-        self.suite_files_seen = max(self.suite_files_seen, seen)
-        self.suite_files_collected = max(self.suite_files_collected, collected)
-        self.partial_notes += [
-            n for n in data.get("partial_notes", []) if n not in self.partial_notes
-        ]
+
+    def _skipped_suite_files(self) -> tuple[str, ...]:
+        skipped = self.suite_files_seen - self.suite_files_collected
+        if skipped <= 0:
+            return ()
+        return (f"{skipped} suite files were not read (--lf skips files without failures)",)
 
     def finish(self, interrupted: bool = False) -> bool:
         """Save accepted approvals and write the reports (the controller only, once).
@@ -396,12 +401,6 @@ class RunState:
         prices = self.settings.prices or load_prices(None, ())
         self._generated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._aggregates = build_aggregates(run, prices, self.shutdown_dates)
-    def _skipped_suite_files(self) -> tuple[str, ...]:
-        skipped = self.suite_files_seen - self.suite_files_collected
-        if skipped <= 0:
-            return ()
-        return (f"{skipped} suite files were not read (--lf skips files without failures)",)
-
         self._verdict = verdict(
             self._aggregates, fail_on_changed=self.settings.fail_on == "changed"
         )
