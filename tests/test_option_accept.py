@@ -32,7 +32,10 @@ def test_accept_records_approvals_and_later_runs_pass(
 def test_an_approval_stops_applying_when_an_output_changes(
     pytester: pytest.Pytester, recorded: None
 ) -> None:
-    pytester.runpytest("--model-pair", PAIR, "--no-report", "--accept")
+    approved = pytester.runpytest(
+        "--model-pair", PAIR, "--no-report", "--accept", "--accept-reason", "tone only"
+    )
+    approved.assert_outcomes(passed=3)  # the regression is approved, with its reason
     cassette = pytester.path / "cassettes" / "triage" / "regress" / "gpt-4.1-mini.yaml"
     data = yaml.safe_load(cassette.read_text())
     body = data["interactions"][0]["response"]["body"]

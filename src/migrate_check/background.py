@@ -87,6 +87,12 @@ class BackgroundReplay:
             taken[key] = ready if ready is not None else self._runner.replay_one(case, key[1])
         return taken
 
+    @property
+    def stale_exchanges(self) -> dict[Any, list[int]]:
+        """What the child found stale in the cassettes it read (see `Runner`)."""
+        stale: dict[Any, list[int]] = self._runner.stale_exchanges
+        return stale
+
     def _finish(self) -> None:
         self._done = True
         self._connection.close()

@@ -222,3 +222,8 @@ class RunResult:
     collected_cases: int | None = None
     #: Why the run judged only part of its suites (`--lf`, `-k`, `-x`, node ids...).
     partial_notes: tuple[str, ...] = ()
+    #: Recordings no current case uses: cassette files (as shown) and exchanges inside
+    #: replayed cassettes; `stale_pruned` when this run removed them.
+    stale_cassettes: tuple[str, ...] = ()
+    stale_exchanges: int = 0
+    stale_pruned: bool = False

@@ -149,6 +149,13 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
         help="Record the pair's baseline also for cases imported as recorded with another model",
     )
     group.addoption(
+        "--prune-recordings",
+        action="store_true",
+        default=False,
+        help="Remove stale recordings: cassettes of cases no suite has, and exchanges that "
+        "no current request matches",
+    )
+    group.addoption(
         "--no-report",
         action="store_true",
         default=False,
@@ -290,4 +297,5 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         write_reports=not config.getoption("no_report"),
         record_baseline=config.getoption("record_baseline"),
+        prune_recordings=config.getoption("prune_recordings"),
     )

@@ -94,6 +94,7 @@ class RunSettings:
     base_url: str | None = None
     write_reports: bool = True
     record_baseline: bool = False  # record the baseline for cases imported from another model
+    prune_recordings: bool = False  # remove stale cassettes and exchanges at the end
 
 
 @dataclass
@@ -121,6 +122,11 @@ class RunState:
         # Suite files found, and those whose cases were read: `--lf` skips the others.
         self.suite_files_seen = self.suite_files_collected = 0
         self.partial_notes: list[str] = []
+        # For the stale-recordings report: each collected suite's case ids, and replayed
+        # cassettes' exchanges that no current request matches.
+        self.suite_cases: dict[str, list[str]] = {}
+        self.stale_exchanges: dict[Path, list[int]] = {}
+        self.stale_note = ""
         self.write_error: str | None = None
         self._background: BackgroundReplay | None = None
         self._in_background: set[str] = set()
@@ -141,6 +147,7 @@ class RunState:
                 "letter case); set 'suite:' in one of them",
             )
         _refuse_colliding_ids(suite, display)
+        self.suite_cases[suite.name] = [case.id for case in suite.cases]
         if self.settings.samples is not None:
             suite = replace(
                 suite, cases=tuple(replace(c, samples=self.settings.samples) for c in suite.cases)
@@ -233,6 +240,7 @@ class RunState:
             return
         try:
             self.completions.update(runner.fetch(todo, models))
+            self.stale_exchanges.update(runner.stale_exchanges)
         except BaseException:
             # Ctrl-C or an exhausted quota: keep what finished, so the report shows it.
             self.completions.update(runner.fetched)
@@ -346,6 +354,8 @@ class RunState:
             "collected_cases": self.collected_cases,
             "suite_files": [self.suite_files_seen, self.suite_files_collected],
             "partial_notes": self.partial_notes,
+            "suite_cases": self.suite_cases,
+            "stale_exchanges": [[str(p), v] for p, v in self.stale_exchanges.items()],
             "shutdown_dates": self.shutdown_dates,
             "write_error": self.write_error,
         }
@@ -364,6 +374,8 @@ class RunState:
         self.partial_notes += [
             n for n in data.get("partial_notes", []) if n not in self.partial_notes
         ]
+        self.suite_cases.update(data.get("suite_cases", {}))
+        self.stale_exchanges.update((Path(p), v) for p, v in data.get("stale_exchanges", []))
         self.shutdown_dates.update(data["shutdown_dates"])
         self.write_error = self.write_error or data.get("write_error")
 
@@ -395,9 +407,10 @@ class RunState:
 
         if self._background is not None:
             self._background.close()
+            self.stale_exchanges.update(self._background.stale_exchanges)
         if interrupted:
             self._judge_unjudged()
-        run = self.run_result()
+        run = self._with_stale_recordings(self.run_result())
         prices = self.settings.prices or load_prices(None, ())
         self._generated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._aggregates = build_aggregates(run, prices, self.shutdown_dates)
@@ -422,6 +435,30 @@ class RunState:
             self.write_error = f"could not write{where}: {exc.strerror or exc}"
             return False
         return self.write_error is None  # a cassette that could not be written fails the run
+
+    def _with_stale_recordings(self, run: RunResult) -> RunResult:
+        """Find (and with `--prune-recordings` remove) recordings no current case uses."""
+        from migrate_check.stale import StaleRecordings, prune, stale_cassettes
+
+        stale = StaleRecordings(
+            stale_cassettes(self.settings.cassette_dir, self.suite_cases),
+            dict(self.stale_exchanges),
+        )
+        if not stale:
+            return run
+        self.stale_note = stale.summary(pruned=self.settings.prune_recordings)
+        if self.settings.prune_recordings:
+            problems = prune(stale)
+            if problems:
+                self.write_error = self.write_error or problems[0]
+        return replace(
+            run,
+            stale_cassettes=tuple(
+                _relative(p, self.settings.rootdir).as_posix() for p in stale.cassettes
+            ),
+            stale_exchanges=stale.exchange_count,
+            stale_pruned=self.settings.prune_recordings,
+        )
 
     def _settle_approvals(self, run: RunResult) -> Audit:
         """Sort the file's approvals into used, stale and unchecked; an accept run then drops
@@ -478,7 +515,8 @@ class RunState:
             now=self._generated_at,
             approvals=self.approval_audit,
         )
-        return [*lines, *error]
+        stale = [self.stale_note] if self.stale_note else []
+        return [*lines, *stale, *error]
 
 
 def _refuse_colliding_ids(suite: Suite, display: Path) -> None:

@@ -66,6 +66,12 @@ def build_document(
     }
     if approvals is not None:
         document["approvals"] = approvals.as_dict()
+    if run.stale_cassettes or run.stale_exchanges:
+        document["stale_recordings"] = {
+            "cassettes": list(run.stale_cassettes),
+            "exchanges": run.stale_exchanges,
+            "pruned": run.stale_pruned,
+        }
     return document
 
 
@@ -192,6 +198,8 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
         "file": _relative(case.file),
         "line": case.line,
         "description": case.description,
+        "origin": list(case.origin),
+        "recorded_with": list(case.recorded_with),
         "api": case.api,
         "status": row.status,
         "outcome": result.outcome.value,
