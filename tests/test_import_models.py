@@ -6,6 +6,7 @@ that was never recorded."""
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 from pathlib import Path
@@ -110,3 +111,21 @@ def test_a_mixed_folder_becomes_one_suite_per_recorded_model(
         "--record-baseline",
     )
     assert live.stats.by_model == {"gpt-4o-mini": 1, "gpt-4.1-mini": 1}  # asked for: recorded
+
+
+def test_an_imported_case_s_origin_is_in_every_report(
+    pytester: pytest.Pytester, live: LocalServer, corpus: Path
+) -> None:
+    source = pytester.path / "downloads"
+    source.mkdir()
+    name = SOURCES["gpt-4o-mini"][0]
+    shutil.copy(corpus / name, source / Path(name).name)
+    assert main(["import", str(source), "--suite", str(pytester.path / "suites" / "app.yaml")]) == 0
+    pytester.runpytest("--model-pair", "gpt-4o-mini:gpt-4.1-mini", "--record-mode", "once")
+    reports = pytester.path / "migrate-check-report"
+    origin = f"{Path(name).name}: interaction"
+    (case,) = json.loads((reports / "report.json").read_text())["cases"]
+    assert origin in case["origin"][0] and case["recorded_with"] == ["gpt-4o-mini"]
+    assert origin in (reports / "report.html").read_text()
+    if case["status"] != "same":  # report.md lists cases that are not unchanged
+        assert origin in (reports / "report.md").read_text()

@@ -80,6 +80,7 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
         "t": row.status,
         "p": _prompt(result),
         "q": fmt.compact(params),
+        "o": "; ".join(result.case.origin),
         "c": [
             [
                 check.check,

@@ -172,6 +172,9 @@ def _case_block(result: CaseResult, row: CaseRow) -> str:
     ]
     base = fmt.display_text(result.baseline[0]) if result.baseline else ""
     cand = fmt.display_text(result.candidate[0]) if result.candidate else ""
+    if result.case.origin:
+        origin = fmt.clip("; ".join(result.case.origin), 300)
+        checks.append(f"- imported from {_code(origin)}")
     body = "\n".join(checks) + "\n\n" + _fence(compact_diff(base, cand), "diff")
     if _size(body) > CASE_MAX_BYTES:
         body = "\n".join(checks)[: CASE_MAX_BYTES // 2] + "\n\n(diff too large; see report.html)\n"
