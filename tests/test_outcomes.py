@@ -92,3 +92,26 @@ def test_samples_measure_the_noise_floor(pytester: pytest.Pytester, live: LocalS
     check, always_on = case["checks"]
     assert check["noise"] and "n=3" in check["noise"]
     assert always_on["check"] == "answer" and always_on["noise"]
+
+
+def test_a_check_broken_everywhere_fails_a_strict_run(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    cases = "".join(
+        f"  - id: c{i}\n    messages: [{{role: user, content: 'Say hello {i}.'}}]\n"
+        for i in range(3)
+    )
+    write_suite(
+        pytester.path,
+        "wrong",
+        "suite: wrong\nrequest: {temperature: 0}\nchecks: [{assert: team_checks:never}]\n"
+        f"cases:\n{cases}",
+    )
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    lenient = pytester.runpytest("--model-pair", PAIR)
+    lenient.assert_outcomes(passed=3)
+    assert lenient.ret == pytest.ExitCode.OK
+    lenient.stdout.fnmatch_lines(["*: REVIEW (*'assert team_checks:never' fails on both models*"])
+    strict = pytester.runpytest("--model-pair", PAIR, "--fail-on", "changed")
+    strict.assert_outcomes(passed=3)  # every item passes, yet the sign-off is not GO
+    assert strict.ret == pytest.ExitCode.TESTS_FAILED

@@ -401,7 +401,9 @@ class RunState:
     def finish(self, interrupted: bool = False) -> bool:
         """Save accepted approvals and write the reports (the controller only, once).
 
-        False when a file could not be written; the summary then says which.
+        False when a file could not be written (the summary then says which), or when
+        `--fail-on changed` meets a verdict other than GO that no failed item carries (a
+        check broken in every case: REVIEW, though each item passed).
         """
         from migrate_check.report import ReportOptions, build_aggregates, verdict, write_reports
 
@@ -434,7 +436,9 @@ class RunState:
             where = f" {exc.filename}" if exc.filename else ""
             self.write_error = f"could not write{where}: {exc.strerror or exc}"
             return False
-        return self.write_error is None  # a cassette that could not be written fails the run
+        strict = self.settings.fail_on == "changed" and self._verdict.decision != "GO"
+        # A cassette that could not be written fails the run too.
+        return self.write_error is None and not strict
 
     def _with_stale_recordings(self, run: RunResult) -> RunResult:
         """Find (and with `--prune-recordings` remove) recordings no current case uses."""
