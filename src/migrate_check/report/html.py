@@ -119,9 +119,7 @@ def page_data(run: RunResult, agg: Aggregates) -> dict[str, Any]:
 
 
 def render(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str) -> str:
-    warnings = [
-        fmt.shutdown_note(w.model, w.role, w.shutdown_date, generated_at) for w in agg.warnings
-    ]
+    warnings = fmt.shutdown_notes(agg.warnings, generated_at)  # once per date, as elsewhere
     page = _template().render(
         pair=run.pair,
         decision=decision,
