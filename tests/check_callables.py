@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.checks import Observation, SideBySideCheck
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 
 def route(content: str) -> str:

@@ -19,7 +19,9 @@ from migrate_check.approvals import (
     describe,
     fingerprint,
 )
-from migrate_check.model import Case, CaseResult, CheckResult, Completion, Outcome, ToolCall
+from migrate_check.case import Case
+from migrate_check.completion import Completion, ToolCall
+from migrate_check.results import CaseResult, CheckResult, Outcome
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -11,7 +11,7 @@ from migrate_check import bodies, safe_yaml
 from migrate_check.checks import bounded_regex
 from migrate_check.checks.base import CheckRunError
 from migrate_check.checks.similarity import SimilarityCheck
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 from migrate_check.secrets import from_environment
 
 

@@ -13,9 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from migrate_check.case import CheckSpec
 from migrate_check.checks import CheckConfigError, build_check
 from migrate_check.checks.facts import MAX_LISTED, PATTERNS, extract
-from migrate_check.model import CheckResult, CheckSpec, Completion, Outcome
+from migrate_check.completion import Completion
+from migrate_check.results import CheckResult, Outcome
 
 REFUND = "Your refund of $40 was issued today."
 MEETING = "The meeting is moved to Thursday at 10am."

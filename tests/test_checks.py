@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from migrate_check.case import CheckSpec
 from migrate_check.checks import (
     Check,
     CheckConfigError,
@@ -18,7 +19,8 @@ from migrate_check.checks import (
     check_names,
     register_check,
 )
-from migrate_check.model import CheckResult, CheckSpec, Completion, Outcome, ToolCall
+from migrate_check.completion import Completion, ToolCall
+from migrate_check.results import CheckResult, Outcome
 
 HERE = Path(__file__).parent
 TICKET_SCHEMA = {

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from migrate_check.approvals import ApprovalStore
+from migrate_check.case import Case, CheckSpec
 from migrate_check.checks import Check, build_check
-from migrate_check.engine import checks_for, judge_case
-from migrate_check.model import Case, CheckResult, CheckSpec, Completion, Outcome
+from migrate_check.completion import Completion
+from migrate_check.judging import checks_for, judge_case
+from migrate_check.results import CheckResult, Outcome
 
 HERE = Path(__file__).parent
 
@@ -180,9 +182,7 @@ def test_an_answer_from_another_model_is_an_error_unless_the_name_is_no_model() 
     fallback = judge_case(case, answers("hi", model="gpt-4o-mini"), asked_mini, [])
     assert fallback.outcome is Outcome.ERROR
     dated = [Completion("gpt-4.1-mini", "hi", response_model="gpt-4.1-mini-2025-04-14")]
-    assert judge_case(case, answers("hi", model="gpt-4o-mini"), dated, []).outcome is (
-        Outcome.SAME
-    )
+    assert judge_case(case, answers("hi", model="gpt-4o-mini"), dated, []).outcome is (Outcome.SAME)
     # An Azure deployment or a gateway alias names no model: its answer is taken as is.
     deployment = [Completion("support-mini-prod", "hi", response_model="gpt-4o-mini-2024-07-18")]
     assert judge_case(case, answers("hi", model="gpt-4o-mini"), deployment, []).outcome is (

@@ -9,7 +9,7 @@ from conftest import PAIR, write_suite
 
 CUSTOM_CHECK = '''
 from migrate_check.checks import Check
-from migrate_check.model import CheckResult, Outcome
+from migrate_check.results import CheckResult, Outcome
 
 
 class ShorterCheck(Check):

@@ -251,7 +251,7 @@ def replayed_answers(draw: st.DrawFn) -> dict[str, Any]:
 def test_a_generated_answer_replays_as_a_completion_or_an_error_never_a_crash(
     folder: Path, interaction: dict[str, Any], stream: bool
 ) -> None:
-    from migrate_check.model import Case
+    from migrate_check.case import Case
     from migrate_check.recording import cassette_path, write_interactions
     from migrate_check.runner import Runner, RunnerSettings
 

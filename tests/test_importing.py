@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from migrate_check.completion import ToolCall
 from migrate_check.importing import (
     CassetteReadError,
     completion_from_chat,
@@ -25,7 +26,6 @@ from migrate_check.importing.case_ids import IdAllocator, slug
 from migrate_check.importing.errors import SourceError
 from migrate_check.importing.sources import Prompt, collect, evals_prompts, request_prompts
 from migrate_check.importing.to_suite import merge_prompts, suite_document, write_import
-from migrate_check.model import ToolCall
 from migrate_check.suite import load_suite
 
 CHAT_BODY = {

@@ -73,9 +73,7 @@ def test_naming_one_suite_file_of_several_says_the_others_were_not_run(
     pytester: pytest.Pytester, recorded: None
 ) -> None:
     other = pytester.path / "suites" / "other.yaml"
-    other.write_text(
-        "suite: other\ncases:\n  - id: a\n    messages: [{role: user, content: hi}]\n"
-    )
+    other.write_text("suite: other\ncases:\n  - id: a\n    messages: [{role: user, content: hi}]\n")
     pytester.runpytest("--model-pair", PAIR, "suites/triage.yaml")
     verdict = _report(pytester)["verdict"]
     assert verdict["scope"] == "on 3 of 3 cases"

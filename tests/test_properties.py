@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from migrate_check.case import CheckSpec
 from migrate_check.checks import Check, build_check
-from migrate_check.model import CheckSpec, Completion, Outcome, ToolCall
+from migrate_check.completion import Completion, ToolCall
+from migrate_check.results import Outcome
 
 HERE = Path(__file__).parent
 SPECS = [

@@ -10,7 +10,8 @@ import pytest
 from devtools.local_openai import LocalServer
 
 from conftest import PAIR, write_suite
-from migrate_check.model import Case, Completion
+from migrate_check.case import Case
+from migrate_check.completion import Completion
 from migrate_check.runner import Runner, RunnerSettings
 from migrate_check.suite import load_suite
 
@@ -65,7 +66,7 @@ def test_both_paths_say_the_same_about_a_stale_or_missing_recording(
 def test_a_large_replay_read_in_a_second_process_reports_what_a_serial_one_does(
     pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from migrate_check.background import MIN_CASES
+    from migrate_check.forked_replay import MIN_CASES
 
     cases = "".join(
         f'  - id: c{n}\n    messages: [{{role: user, content: "Refund order {n}, please."}}]\n'

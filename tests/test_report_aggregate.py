@@ -8,10 +8,12 @@ from dataclasses import replace
 import pytest
 from devtools.synthetic_runs import STATUSES, make_case, make_run
 
-from migrate_check.model import CheckResult, Completion, ModelPair, Outcome, RunResult, Usage
+from migrate_check.case import ModelPair
+from migrate_check.completion import Completion, Usage
+from migrate_check.pricing import PriceTable
 from migrate_check.report import build_aggregates, verdict
 from migrate_check.report.aggregate import case_status, percentile
-from migrate_check.report.pricing import PriceTable
+from migrate_check.results import CheckResult, Outcome, RunResult
 
 PRICES = PriceTable.default()
 

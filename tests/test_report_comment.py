@@ -9,9 +9,9 @@ import pytest
 from devtools.synthetic_runs import make_run
 
 from conftest import PAIR
+from migrate_check.pricing import PriceTable
 from migrate_check.report import ReportOptions, write_reports
 from migrate_check.report import markdown as md
-from migrate_check.report.pricing import PriceTable
 
 NOW = "2026-11-20T10:00:00Z"
 

@@ -13,9 +13,9 @@ import pytest
 from devtools.synthetic_runs import HOSTILE, make_run
 
 from browser import artifacts_dir, chromium, open_report
-from migrate_check.model import RunResult
+from migrate_check.pricing import PriceTable
 from migrate_check.report import ReportOptions, build_aggregates, html, verdict, write_reports
-from migrate_check.report.pricing import PriceTable
+from migrate_check.results import RunResult
 
 PRICES = PriceTable.default()
 NOW = "2026-11-20T10:00:00Z"

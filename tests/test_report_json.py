@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 from devtools.synthetic_runs import HOSTILE, make_run
 
-from migrate_check.model import CheckResult, ModelPair, Outcome, RunResult
+from migrate_check.case import ModelPair
+from migrate_check.pricing import PriceTable
 from migrate_check.report import (
     ReportOptions,
     build_aggregates,
@@ -18,7 +19,7 @@ from migrate_check.report import (
     verdict,
     write_reports,
 )
-from migrate_check.report.pricing import PriceTable
+from migrate_check.results import CheckResult, Outcome, RunResult
 
 PRICES = PriceTable.default()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from devtools.synthetic_runs import HOSTILE, make_run
 
+from migrate_check.pricing import PriceTable
 from migrate_check.report import ReportOptions, build_aggregates, markdown, verdict, write_reports
-from migrate_check.report.pricing import PriceTable
 
 PRICES = PriceTable.default()
 NOW = "2026-11-20T10:00:00Z"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from migrate_check.model import Usage
-from migrate_check.report.pricing import ModelPrice, PriceTable, parse_overrides, parse_price
+from migrate_check.completion import Usage
+from migrate_check.pricing import ModelPrice, PriceTable, parse_overrides, parse_price
 
 
 def test_shipped_table_is_dated_and_has_the_headline_pair() -> None:

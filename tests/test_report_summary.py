@@ -6,9 +6,9 @@ from pathlib import Path
 
 from devtools.synthetic_runs import make_run
 
-from migrate_check.model import ModelPair
+from migrate_check.case import ModelPair
+from migrate_check.pricing import PriceTable
 from migrate_check.report import build_aggregates, summary_lines, verdict
-from migrate_check.report.pricing import PriceTable
 
 PRICES = PriceTable.default()
 

@@ -6,9 +6,9 @@ import pytest
 from devtools.synthetic_runs import make_run
 
 from conftest import PAIR
+from migrate_check.pricing import PriceTable
 from migrate_check.report import build_aggregates, markdown, summary_lines, verdict
-from migrate_check.report import format as fmt
-from migrate_check.report.pricing import PriceTable
+from migrate_check.report import display as fmt
 
 NOW = "2026-11-29T10:00:00Z"
 BOTH = (

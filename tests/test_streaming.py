@@ -7,7 +7,8 @@ from pathlib import Path
 import yaml
 from devtools.local_openai import LocalServer
 
-from migrate_check.model import Case, Completion
+from migrate_check.case import Case
+from migrate_check.completion import Completion
 from migrate_check.runner import Runner, RunnerSettings
 
 MODELS = ["gpt-4o-mini", "gpt-4.1-mini"]

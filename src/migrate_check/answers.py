@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from migrate_check.model import Completion, LatencySource, ToolCall, Usage
+from migrate_check.completion import Completion, LatencySource, ToolCall, Usage
 
 CHAT_ENDPOINT = "chat.completions"
 RESPONSES_ENDPOINT = "responses"

@@ -33,7 +33,8 @@ import yaml
 
 from migrate_check import safe_yaml
 from migrate_check.atomic import write_atomic
-from migrate_check.model import CaseResult, Completion, Outcome
+from migrate_check.completion import Completion
+from migrate_check.results import CaseResult, Outcome
 
 MAX_APPROVALS_BYTES = 16 * 1024 * 1024
 APPROVABLE = frozenset({Outcome.CHANGED, Outcome.REGRESSED})

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from migrate_check.checks.base import CheckConfigError
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 from migrate_check.time_limits import call_in_child, call_with_timeout
 
 _SHAPE = "a check callable takes (output) or (output, completion)"

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from migrate_check.explain import failure_lines
-from migrate_check.model import Case, CaseResult
+from migrate_check.case import Case
+from migrate_check.failure_text import failure_lines
 from migrate_check.report.aggregate import case_status, check_status
+from migrate_check.results import CaseResult
 from migrate_check.session import FAILING, RunState
 from migrate_check.suite import SuiteError, looks_like_suite
 

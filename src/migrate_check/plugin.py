@@ -23,7 +23,7 @@ from migrate_check.items import (
     run_state_key,
     selection_notes,
 )
-from migrate_check.options import PAIR_INI, add_options, add_record_mode, settings_from
+from migrate_check.pytest_options import PAIR_INI, add_options, add_record_mode, settings_from
 from migrate_check.session import RunState
 from migrate_check.suite import looks_like_suite
 

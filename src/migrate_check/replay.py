@@ -21,7 +21,8 @@ from migrate_check.answers import (
     processing_ms,
 )
 from migrate_check.bodies import BodyTooLarge, decode_response
-from migrate_check.model import Case, Completion, LatencySource
+from migrate_check.case import Case
+from migrate_check.completion import Completion, LatencySource
 from migrate_check.recording import AtomicPersister, CassetteLoadError, endpoint_of, matchers
 
 # The URI a replayed request is matched with; host and port are not matched on.

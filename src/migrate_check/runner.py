@@ -22,8 +22,9 @@ from typing import Any
 from migrate_check import sanitize
 from migrate_check import secrets as secret_values
 from migrate_check.answers import completions_from_body, processing_ms
+from migrate_check.case import Case
+from migrate_check.completion import Completion, LatencySource
 from migrate_check.deadline import deadline_client
-from migrate_check.model import Case, Completion, LatencySource
 from migrate_check.pacing import RateGate, response_hook
 from migrate_check.progress import RequestProgress
 from migrate_check.recording import (

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from migrate_check.model import Completion, ToolCall
+from migrate_check.completion import Completion, ToolCall
 from migrate_check.secrets import Scrubber
 
 REPLACEMENT = "\ufffd"

@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from migrate_check.model import Case
+from migrate_check.case import Case
 
 #: Keys of a suite's `request:` that are the SDK's per-request options, not API parameters.
 SDK_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")

@@ -15,15 +15,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from migrate_check.model import Case, CaseResult, Completion, ModelPair, Outcome, RunResult
+from migrate_check.case import Case, ModelPair
+from migrate_check.completion import Completion
 from migrate_check.recording import file_key, safe_name
+from migrate_check.results import CaseResult, Outcome, RunResult
 from migrate_check.suite import Suite, SuiteError, load_suite
 
 if TYPE_CHECKING:
     from migrate_check.approvals import ApprovalStore, Audit
-    from migrate_check.background import BackgroundReplay
     from migrate_check.checks import Check
-    from migrate_check.report.pricing import PriceTable
+    from migrate_check.forked_replay import BackgroundReplay
+    from migrate_check.pricing import PriceTable
     from migrate_check.runner import Runner
 
 log = logging.getLogger("migrate_check")
@@ -267,12 +269,12 @@ class RunState:
 
     def _replay_in_background(self, runner: Runner, cases: list[Case]) -> bool:
         """Hand a large offline replay to a forked reader; False when that does not pay."""
-        from migrate_check import background
+        from migrate_check import forked_replay
 
-        if len(cases) < background.MIN_CASES or not background.can_fork():
+        if len(cases) < forked_replay.MIN_CASES or not forked_replay.can_fork():
             return False
         pair = self.settings.pair
-        self._background = background.BackgroundReplay(
+        self._background = forked_replay.BackgroundReplay(
             runner, cases, [pair.baseline, pair.candidate]
         )
         self._in_background.update(case.key for case in cases)
@@ -282,7 +284,7 @@ class RunState:
     # -- judging ------------------------------------------------------------------------
     def judge(self, case: Case) -> CaseResult:
         """Judge one case (fetching it first if the prefetch did not)."""
-        from migrate_check.engine import judge_case
+        from migrate_check.judging import judge_case
 
         pair = self.settings.pair
         self.prefetch([case])
@@ -347,7 +349,7 @@ class RunState:
     # -- xdist --------------------------------------------------------------------------
     def worker_results(self) -> dict[str, Any]:
         """What an xdist worker hands the controller: its judged cases and what it learnt."""
-        from migrate_check.codec import result_to_dict
+        from migrate_check.worker_transfer import result_to_dict
 
         return {
             "results": [result_to_dict(r) for r in self.results.values()],
@@ -361,7 +363,7 @@ class RunState:
         }
 
     def merge_worker_results(self, data: dict[str, Any]) -> None:
-        from migrate_check.codec import result_from_dict
+        from migrate_check.worker_transfer import result_from_dict
 
         for item in data["results"]:
             result = result_from_dict(item)
@@ -543,7 +545,7 @@ def _refuse_colliding_ids(suite: Suite, display: Path) -> None:
 
 def load_prices(file: Path | None, overrides: Sequence[str]) -> PriceTable:
     """The shipped prices, then a team's file, then ini lines; ValueError says what is wrong."""
-    from migrate_check.report.pricing import PriceTable, parse_overrides
+    from migrate_check.pricing import PriceTable, parse_overrides
 
     prices = PriceTable.default()
     if file is not None:

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from migrate_check import safe_yaml
-from migrate_check.model import Api, Case, CheckSpec
+from migrate_check.case import Api, Case, CheckSpec
 
 SUITE_KEYS = (
     "suite",

@@ -15,13 +15,13 @@ from migrate_check.checks.base import (
     Observation,
     SideBySideCheck,
 )
+from migrate_check.checks.outcome_rules import NoiseFloor
 from migrate_check.checks.registry import (
     build_check,
     check_names,
     forget_team_checks,
     register_check,
 )
-from migrate_check.checks.verdict import NoiseFloor
 
 __all__ = [
     "Check",

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from migrate_check.model import CheckResult, Completion, Outcome
+from migrate_check.completion import Completion
+from migrate_check.results import CheckResult, Outcome
 
 if TYPE_CHECKING:
-    from migrate_check.checks.verdict import NoiseFloor
+    from migrate_check.checks.outcome_rules import NoiseFloor
 
 
 class CheckConfigError(ValueError):
@@ -99,12 +100,12 @@ class SideBySideCheck(Check):
         self, within_baseline: list[Difference], across: list[Difference]
     ) -> NoiseFloor:
         """Whether cross-model differences exceed the baseline's own; see `verdict`."""
-        from migrate_check.checks.verdict import disagreement_beyond_noise
+        from migrate_check.checks.outcome_rules import disagreement_beyond_noise
 
         return disagreement_beyond_noise(within_baseline, across)
 
     def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
-        from migrate_check.checks.verdict import judge_observations
+        from migrate_check.checks.outcome_rules import judge_observations
 
         try:
             seen_baseline = [self.observe(c) for c in baseline]

@@ -16,12 +16,12 @@ from typing import Any
 from jsonpath_ng import JSONPath
 from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
-from migrate_check.checks import options as opts
+from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import not_json_problem, shorten
 from migrate_check.checks.registry import builtin_check
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 
 def compile_jsonpath(check: str, written: str) -> JSONPath:

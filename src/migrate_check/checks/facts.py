@@ -34,11 +34,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from migrate_check.checks import options as opts
+from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.outputs import comparable_text
 from migrate_check.checks.registry import builtin_check
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 KINDS = (
     "numbers",

@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from migrate_check.checks import options as opts
+from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
 from migrate_check.checks.registry import builtin_check
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 DEFAULT_EXPECTED = ("stop", "tool_calls")
 _MEANINGS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 _FENCE = "```"
 

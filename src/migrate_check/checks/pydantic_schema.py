@@ -9,7 +9,7 @@ from typing import Any
 from migrate_check.callables import InputError, pydantic_model, validate_with_model
 from migrate_check.checks.base import Observation
 from migrate_check.checks.schema import SchemaCheck
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 _SCHEMA_FILES = (".json", ".yaml", ".yml")
 

@@ -13,8 +13,8 @@ import json
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from migrate_check.case import CheckSpec
 from migrate_check.checks.base import Check, CheckConfigError
-from migrate_check.model import CheckSpec
 
 ENTRY_POINT_GROUP = "migrate_check.checks"
 

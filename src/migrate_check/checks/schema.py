@@ -23,7 +23,7 @@ from migrate_check.checks import schema_refs
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
 from migrate_check.checks.outputs import not_json_problem
 from migrate_check.checks.registry import builtin_check
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 _MAX_ERRORS = 5
 

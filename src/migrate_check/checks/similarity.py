@@ -17,12 +17,12 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from migrate_check.checks import options as opts
-from migrate_check.checks import verdict
+from migrate_check.checks import option_values as opts
+from migrate_check.checks import outcome_rules
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.outputs import comparable_text
 from migrate_check.checks.registry import builtin_check
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 SCORERS: dict[str, Callable[..., float]] = {
     "ratio": fuzz.ratio,
@@ -130,7 +130,9 @@ class SimilarityCheck(SideBySideCheck):
 
     def beyond_noise(
         self, within_baseline: list[Difference], across: list[Difference]
-    ) -> verdict.NoiseFloor:
-        floor = verdict.score_beyond_noise(within_baseline, across, self.minimum, "similarity")
+    ) -> outcome_rules.NoiseFloor:
+        floor = outcome_rules.score_beyond_noise(
+            within_baseline, across, self.minimum, "similarity"
+        )
         floor.figures["scorer"] = self.scorer
         return floor

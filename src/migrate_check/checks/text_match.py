@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.checks import bounded_regex
-from migrate_check.checks import options as opts
+from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
 from migrate_check.checks.registry import builtin_check
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 REGEX_FLAGS = {
     "i": bounded_regex.IGNORECASE,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from migrate_check.checks import options as opts
+from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import Difference, Observation, SideBySideCheck
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import canonical_json
 from migrate_check.checks.registry import builtin_check
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 
 @builtin_check

@@ -19,10 +19,10 @@ from migrate_check.answers import (
     completion_from_sse,
     error_message,
 )
+from migrate_check.completion import Completion
 from migrate_check.importing.cassette_format import RawInteraction, load_raw
 from migrate_check.importing.errors import CassetteReadError
 from migrate_check.importing.http_body import BodyError, body_text
-from migrate_check.model import Completion
 
 __all__ = ["CassetteReadError", "Exchange", "endpoint_of", "read_cassette"]
 

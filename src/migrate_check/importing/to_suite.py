@@ -19,11 +19,11 @@ from typing import Any
 import yaml
 
 from migrate_check.atomic import write_atomic
+from migrate_check.case import Api
 from migrate_check.importing.case_ids import IdAllocator, canonical_json
 from migrate_check.importing.cassette_reader import Exchange
 from migrate_check.importing.errors import SourceError
 from migrate_check.importing.sources import Collected, Prompt, Skipped
-from migrate_check.model import Api
 
 SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 DEFAULT_CHECKS: tuple[dict[str, Any], ...] = ({"similarity": {"min": 80}},)
@@ -282,8 +282,8 @@ def write_import(
 def _drop_unusable_checks(cases: list[ImportedCase], base_dir: Path) -> list[str]:
     """A check this install cannot build (unknown name, a schema jsonschema rejects) would
     fail the whole suite at load; it is left out of that case, with a warning."""
+    from migrate_check.case import CheckSpec
     from migrate_check.checks import CheckConfigError, build_check
-    from migrate_check.model import CheckSpec
 
     warnings = []
     for case in cases:

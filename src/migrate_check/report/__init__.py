@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from migrate_check.atomic import write_atomic
-from migrate_check.model import RunResult
+from migrate_check.pricing import ModelPrice, PriceTable
 from migrate_check.report import html, json_report, markdown
 from migrate_check.report.aggregate import Aggregates, build_aggregates
-from migrate_check.report.pricing import ModelPrice, PriceTable
+from migrate_check.report.sign_off import Verdict, verdict
 from migrate_check.report.summary import summary_lines
-from migrate_check.report.verdict import Verdict, verdict
+from migrate_check.results import RunResult
 
 if TYPE_CHECKING:
     from migrate_check.approvals import Audit

@@ -12,8 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from migrate_check.model import CaseResult, CheckResult, Completion, ModelPair, Outcome, RunResult
-from migrate_check.report.pricing import ModelPrice, PriceTable
+from migrate_check.case import ModelPair
+from migrate_check.completion import Completion
+from migrate_check.pricing import ModelPrice, PriceTable
+from migrate_check.results import CaseResult, CheckResult, Outcome, RunResult
 
 Role = Literal["baseline", "candidate"]
 ROLES: tuple[Role, Role] = ("baseline", "candidate")

@@ -16,12 +16,12 @@ import jinja2
 from markupsafe import Markup
 
 from migrate_check.approvals import describe
-from migrate_check.model import CaseResult, RunResult
+from migrate_check.report import display as fmt
 from migrate_check.report import escaping
-from migrate_check.report import format as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
+from migrate_check.report.sign_off import Verdict
 from migrate_check.report.tables import claim_rows, model_rows, price_note
-from migrate_check.report.verdict import Verdict
+from migrate_check.results import CaseResult, RunResult
 
 TEXT_LIMIT = 20_000
 EVIDENCE_LIMIT = 4_000

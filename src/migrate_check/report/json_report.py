@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from migrate_check.model import CaseResult, Completion, RunResult
+from migrate_check.completion import Completion
 from migrate_check.report import escaping
 from migrate_check.report.aggregate import (
     Aggregates,
@@ -22,8 +22,9 @@ from migrate_check.report.aggregate import (
     SideStats,
     check_status,
 )
-from migrate_check.report.format import jsonable, key_params
-from migrate_check.report.verdict import Verdict
+from migrate_check.report.display import jsonable, key_params
+from migrate_check.report.sign_off import Verdict
+from migrate_check.results import CaseResult, RunResult
 
 if TYPE_CHECKING:
     from migrate_check.approvals import Audit

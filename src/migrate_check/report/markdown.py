@@ -15,12 +15,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from migrate_check.approvals import describe
-from migrate_check.model import CaseResult, RunResult
+from migrate_check.report import display as fmt
 from migrate_check.report import escaping
-from migrate_check.report import format as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
+from migrate_check.report.sign_off import Verdict
 from migrate_check.report.tables import claim_rows, model_rows, price_note, status_columns
-from migrate_check.report.verdict import Verdict
+from migrate_check.results import CaseResult, RunResult
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 MAX_BYTES = 1_000_000  # under GitHub's limit, with room for the truncation note

@@ -10,11 +10,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from migrate_check.model import RunResult
+from migrate_check.report import display as fmt
 from migrate_check.report import escaping
-from migrate_check.report import format as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates
-from migrate_check.report.verdict import Verdict, verdict
+from migrate_check.report.sign_off import Verdict, verdict
+from migrate_check.results import RunResult
 
 if TYPE_CHECKING:
     from migrate_check.approvals import Audit

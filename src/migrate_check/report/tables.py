@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrate_check.report import format as fmt
+from migrate_check.report import display as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, Rate, SideStats
 
 Row = tuple[str, str, str, str]

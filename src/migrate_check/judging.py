@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from migrate_check.approvals import APPROVABLE, ApprovalStore, fingerprint
+from migrate_check.case import Case, CheckSpec
 from migrate_check.checks import Check, build_check
 from migrate_check.checks.answer import ALWAYS_ON
-from migrate_check.model import Case, CaseResult, CheckResult, CheckSpec, Completion, Outcome
+from migrate_check.completion import Completion
+from migrate_check.results import CaseResult, CheckResult, Outcome
 
 #: What a case with no checks is judged by, so every case has a verdict.
 DEFAULT_CHECK = CheckSpec("similarity", {"min": 80})

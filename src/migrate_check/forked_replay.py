@@ -15,7 +15,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from migrate_check.model import Case, Completion
+from migrate_check.case import Case
+from migrate_check.completion import Completion
 
 # Below this many cases a second process costs more than it saves.
 MIN_CASES = 200

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from migrate_check.model import CaseResult, Completion, Outcome
+from migrate_check.completion import Completion
 from migrate_check.report import escaping
+from migrate_check.results import CaseResult, Outcome
 
 _MAX_EVIDENCE = 600
 _MAX_OUTPUT = 300

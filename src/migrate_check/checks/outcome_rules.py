@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from migrate_check.model import CheckResult, Outcome
+from migrate_check.results import CheckResult, Outcome
 
 if TYPE_CHECKING:
     from migrate_check.checks.base import Difference, Observation, SideBySideCheck

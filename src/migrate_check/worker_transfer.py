@@ -5,16 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from migrate_check.model import (
-    Case,
-    CaseResult,
-    CheckResult,
-    CheckSpec,
-    Completion,
-    Outcome,
-    ToolCall,
-    Usage,
-)
+from migrate_check.case import Case, CheckSpec
+from migrate_check.completion import Completion, ToolCall, Usage
+from migrate_check.results import CaseResult, CheckResult, Outcome
 
 
 def completion_to_dict(c: Completion) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from migrate_check.model import Usage
+from migrate_check.completion import Usage
 
 _PER = 1_000_000
 _DATED_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})$")
@@ -61,7 +61,7 @@ class PriceTable:
     @classmethod
     def default(cls) -> PriceTable:
         """The table shipped in the package."""
-        text = resources.files("migrate_check.report").joinpath("prices.json").read_text("utf-8")
+        text = resources.files("migrate_check").joinpath("prices.json").read_text("utf-8")
         return cls.from_json(json.loads(text), origin="prices.json")
 
     @classmethod

@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from migrate_check.model import Completion
+from migrate_check.completion import Completion
 
 # Request fields a reviewer needs to see to trust a comparison; the prompt is shown apart.
 KEY_PARAMS = (

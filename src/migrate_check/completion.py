@@ -1,0 +1,90 @@
+"""What one model answered to one case: text, tool calls, usage, latency, or an error."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A function call the model asked for; `arguments` is parsed JSON when it parses."""
+
+    name: str
+    arguments: Any
+
+
+@dataclass(frozen=True)
+class Usage:
+    input_tokens: int = 0
+    cached_input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class JsonParse:
+    """Result of parsing an output as JSON: either a value or the parse error."""
+
+    ok: bool
+    value: Any = None
+    error: str = ""
+
+
+#: Where a latency figure comes from: the API's own `openai-processing-ms` header (kept in
+#: recordings, so it means the same in replay), or the time measured around a live call.
+LatencySource = Literal["openai-processing-ms", "measured"]
+
+
+@dataclass
+class Completion:
+    """What one model answered to one case (one sample), or why it could not.
+
+    `body` is the response object as the API sent it (a stream reassembled into the
+    object the SDK would build), kept so a team's code can get the SDK's own types;
+    `choice` is which of its choices this sample is (requests with `n` > 1).
+    """
+
+    model: str
+    text: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    latency_ms: float | None = None
+    response_model: str | None = None
+    error: str | None = None
+    refused: bool = False  # the text is the model's refusal, not an answer
+    latency_source: LatencySource | None = None
+    body: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    choice: int = 0
+
+    @property
+    def content(self) -> str | None:
+        """What the application reads from the SDK.
+
+        Chat: `choices[i].message.content` (None for a refusal or tool calls only);
+        Responses: `output_text` (the joined text parts, "" when there are none).
+        """
+        body = self.body
+        if isinstance(body, dict) and isinstance(body.get("choices"), list):
+            choices = [c for c in body["choices"] if isinstance(c, dict)]
+            chosen = next((c for c in choices if c.get("index", 0) == self.choice), None)
+            message = (chosen or {}).get("message") or {}
+            content = message.get("content") if isinstance(message, dict) else None
+            if content is None or isinstance(content, str):
+                return content
+            return self.text  # a proxy's list of text parts, joined
+        if isinstance(body, dict) and "output" in body:
+            return "" if self.refused else self.text
+        if self.refused or (not self.text and self.tool_calls):
+            return None
+        return self.text
+
+    @cached_property
+    def parsed(self) -> JsonParse:
+        """The text parsed as JSON, once; checks share it."""
+        try:
+            return JsonParse(True, json.loads(self.text))
+        except (ValueError, TypeError, RecursionError) as exc:
+            return JsonParse(False, error=f"not JSON: {exc}"[:500])
