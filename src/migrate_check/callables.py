@@ -7,6 +7,7 @@ path is a configuration error with the path quoted.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 import json
@@ -152,10 +153,20 @@ class CheckCallable:
         value = self.receives.convert(completion)
         args = (value, completion) if self.wants_completion else (value,)
         if self.isolated:
-            return call_in_child(self.path, args, timeout, what, MAX_RESULT_ITEMS)
+            return call_in_child(call_by_name, self.path, args, timeout, what)
         return call_with_timeout(
             lambda: materialized(self.function(*args), MAX_RESULT_ITEMS), timeout, what
         )
+
+
+@functools.lru_cache(maxsize=256)
+def _imported(path: str) -> Callable[..., Any]:
+    return import_callable(path)
+
+
+def call_by_name(path: str, args: tuple[Any, ...]) -> Any:
+    """Import the callable at `path` (once per process) and call it: what a child runs."""
+    return materialized(_imported(path)(*args), MAX_RESULT_ITEMS)
 
 
 def materialized(value: Any, limit: int) -> Any:

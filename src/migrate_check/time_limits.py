@@ -150,13 +150,10 @@ def _call_on_worker(call: Callable[[], Any], timeout: float, what: str) -> Any:
 # -- a child process -------------------------------------------------------------------
 
 
-def _serve(connection: Any, result_limit: int) -> None:
-    """The child: import each callable once, run calls, send back results or exceptions."""
+def _serve(connection: Any, call: Callable[[str, tuple[Any, ...]], Any]) -> None:
+    """The child: run calls by name (`call` imports each once), send back what happened."""
     import pickle
 
-    from migrate_check.callables import import_callable, materialized
-
-    functions: dict[str, Callable[..., Any]] = {}
     connection.send(("ready", None))
     while True:
         try:
@@ -164,8 +161,7 @@ def _serve(connection: Any, result_limit: int) -> None:
         except EOFError:
             return
         try:
-            function = functions.get(path) or functions.setdefault(path, import_callable(path))
-            reply: tuple[str, Any] = ("ok", materialized(function(*args), result_limit))
+            reply: tuple[str, Any] = ("ok", call(path, args))
         except BaseException as exc:  # every outcome goes back to the parent, which decides
             reply = ("raised", exc)
         try:
@@ -178,13 +174,13 @@ def _serve(connection: Any, result_limit: int) -> None:
 class _Child:
     """A spawned process serving calls; replaced when a call hangs or the process dies."""
 
-    def __init__(self, result_limit: int) -> None:
+    def __init__(self, call: Callable[[str, tuple[Any, ...]], Any]) -> None:
         # spawn, not fork: forking a process that runs threads (the SDK's, a server's) can
         # copy a held lock into the child.
         context = multiprocessing.get_context("spawn")
         self.connection, child_end = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(child_end, result_limit), name="migrate-check callable"
+            target=_serve, args=(child_end, call), name="migrate-check callable"
         )
         self.process.daemon = True
         self.process.start()
@@ -204,13 +200,21 @@ _child: _Child | None = None
 
 
 def call_in_child(
-    path: str, args: tuple[Any, ...], timeout: float, what: str, result_limit: int
+    call: Callable[[str, tuple[Any, ...]], Any],
+    path: str,
+    args: tuple[Any, ...],
+    timeout: float,
+    what: str,
 ) -> Any:
-    """Run the callable at `path` on `args` in a child process, within `timeout` seconds."""
+    """`call(path, args)` in a child process, within `timeout` seconds.
+
+    `call` is a module-level function (the child is spawned, so it goes by name) that
+    imports the callable at `path` and runs it.
+    """
     global _child
     child = _child
     if child is None or not child.process.is_alive():
-        child = _child = _Child(result_limit)
+        child = _child = _Child(call)
     try:
         child.connection.send((path, args))
     except (OSError, ValueError, TypeError) as exc:  # an input that cannot be pickled

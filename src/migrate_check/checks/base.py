@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
+from migrate_check.checks.observations import Difference, Observation
+from migrate_check.checks.outcome_rules import (
+    NoiseFloor,
+    disagreement_beyond_noise,
+    judge_observations,
+)
 from migrate_check.completion import Completion
 from migrate_check.results import CheckResult, Outcome
 
-if TYPE_CHECKING:
-    from migrate_check.checks.outcome_rules import NoiseFloor
+__all__ = [
+    "Check",
+    "CheckConfigError",
+    "CheckRunError",
+    "Difference",
+    "Observation",
+    "SideBySideCheck",
+]
 
 
 class CheckConfigError(ValueError):
@@ -52,36 +63,6 @@ class Check(abc.ABC):
         return f"<{type(self).__name__} {self.label!r}>"
 
 
-@dataclass(frozen=True)
-class Observation:
-    """What a check saw in one sample.
-
-    `ok` is the pass/fail of checks that have one (None for pure comparisons),
-    `value` what `compare` gets, `problem` why it fails ("is not JSON: ..."),
-    phrased to follow "candidate output".
-    """
-
-    ok: bool | None
-    value: Any = None
-    problem: str = ""
-    evidence: Any = None
-
-
-@dataclass(frozen=True)
-class Difference:
-    """How two observations compare: `differs`, a one-line `summary`, plain-JSON `evidence`.
-
-    `score` is set by score-based checks (similarity); `regression` marks a difference
-    that loses something the baseline had (a tool call that is no longer made).
-    """
-
-    differs: bool
-    summary: str = ""
-    evidence: dict[str, Any] | None = None
-    score: float | None = None
-    regression: bool = False
-
-
 class SideBySideCheck(Check):
     """A check written as `observe` per sample plus `compare` across models."""
 
@@ -100,13 +81,9 @@ class SideBySideCheck(Check):
         self, within_baseline: list[Difference], across: list[Difference]
     ) -> NoiseFloor:
         """Whether cross-model differences exceed the baseline's own; see `verdict`."""
-        from migrate_check.checks.outcome_rules import disagreement_beyond_noise
-
         return disagreement_beyond_noise(within_baseline, across)
 
     def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
-        from migrate_check.checks.outcome_rules import judge_observations
-
         try:
             seen_baseline = [self.observe(c) for c in baseline]
             seen_candidate = [self.observe(c) for c in candidate]

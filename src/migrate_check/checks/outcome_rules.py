@@ -18,15 +18,29 @@ import itertools
 import statistics
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from migrate_check.checks.observations import Difference, Observation
 from migrate_check.results import CheckResult, Outcome
-
-if TYPE_CHECKING:
-    from migrate_check.checks.base import Difference, Observation, SideBySideCheck
 
 #: How far below the baseline's self-similarity a cross score must fall to count.
 SCORE_MARGIN = 5.0
+
+
+class Comparing(Protocol):
+    """What the rules need of a check: `SideBySideCheck` is the one that has it."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def compares_values(self) -> bool: ...
+
+    def compare(self, baseline: Observation, candidate: Observation) -> Difference: ...
+
+    def beyond_noise(
+        self, within_baseline: list[Difference], across: list[Difference]
+    ) -> NoiseFloor: ...
 
 
 def pass_fail_outcome(baseline_ok: bool, candidate_ok: bool) -> Outcome:
@@ -58,7 +72,7 @@ def _failure_reason(outcome: Outcome, baseline: Observation, candidate: Observat
 
 
 def judge_observations(
-    check: SideBySideCheck, baseline: list[Observation], candidate: list[Observation]
+    check: Comparing, baseline: list[Observation], candidate: list[Observation]
 ) -> CheckResult:
     """The verdict of `check` from its observations of each side's samples."""
     if not baseline or not candidate:
@@ -69,9 +83,7 @@ def judge_observations(
     return _judge_samples(check, baseline, candidate)
 
 
-def _judge_one_pair(
-    check: SideBySideCheck, baseline: Observation, candidate: Observation
-) -> CheckResult:
+def _judge_one_pair(check: Comparing, baseline: Observation, candidate: Observation) -> CheckResult:
     evidence = _side_evidence(baseline, candidate)
     if _fails(baseline) or _fails(candidate):
         outcome = pass_fail_outcome(not _fails(baseline), not _fails(candidate))
@@ -105,7 +117,7 @@ def _rate(observations: list[Observation]) -> Fraction:
 
 
 def _judge_samples(
-    check: SideBySideCheck, baseline: list[Observation], candidate: list[Observation]
+    check: Comparing, baseline: list[Observation], candidate: list[Observation]
 ) -> CheckResult:
     n_base, n_cand = len(baseline), len(candidate)
     sizes = f"n={n_base}" if n_base == n_cand else f"n={n_base}/{n_cand}"

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.callables import InputError, pydantic_model, validate_with_model
-from migrate_check.checks.base import Observation
-from migrate_check.checks.schema import SchemaCheck
+from migrate_check.checks.base import Observation, SideBySideCheck
 from migrate_check.completion import Completion
 
 _SCHEMA_FILES = (".json", ".yaml", ".yml")
@@ -25,16 +24,20 @@ def names_a_model(spec: Any) -> bool:
     )
 
 
-class PydanticSchemaCheck(SchemaCheck):
-    """`schema` with a pydantic model instead of a JSON Schema."""
+class PydanticSchemaCheck(SideBySideCheck):
+    """`schema` with a pydantic model instead of a JSON Schema (the `schema` check builds it)."""
+
+    name = "schema"
+    compares_values = False
 
     def __init__(self, model: Any, path: str) -> None:
         self.model = model
         self.source = path
 
     @classmethod
-    def from_path(cls, path: str, base_dir: Path) -> PydanticSchemaCheck:
-        return cls(pydantic_model("schema", path), path)
+    def from_options(cls, options: Any, base_dir: Path) -> PydanticSchemaCheck:
+        """`options` is the model's dotted path (`names_a_model` said so)."""
+        return cls(pydantic_model("schema", str(options)), str(options))
 
     def observe(self, completion: Completion) -> Observation:
         content = completion.content

@@ -22,6 +22,7 @@ from migrate_check import safe_yaml
 from migrate_check.checks import schema_refs
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
 from migrate_check.checks.outputs import not_json_problem
+from migrate_check.checks.pydantic_schema import PydanticSchemaCheck, names_a_model
 from migrate_check.checks.registry import builtin_check
 from migrate_check.completion import Completion
 
@@ -38,14 +39,12 @@ class SchemaCheck(SideBySideCheck):
         self.source = source
 
     @classmethod
-    def from_options(cls, options: Any, base_dir: Path) -> SchemaCheck:
+    def from_options(cls, options: Any, base_dir: Path) -> SideBySideCheck:
         spec = options
         if isinstance(options, Mapping) and set(options) == {"schema"}:
             spec = options["schema"]
-        from migrate_check.checks.pydantic_schema import PydanticSchemaCheck, names_a_model
-
         if names_a_model(spec):
-            return PydanticSchemaCheck.from_path(spec, base_dir)
+            return PydanticSchemaCheck.from_options(spec, base_dir)
         relative_to = base_dir
         if isinstance(spec, str):
             schema, source = _load_schema_file(base_dir / spec, spec), spec
