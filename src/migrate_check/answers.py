@@ -13,11 +13,23 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from migrate_check.completion import Completion, LatencySource, ToolCall, Usage
 
 CHAT_ENDPOINT = "chat.completions"
 RESPONSES_ENDPOINT = "responses"
+
+
+def endpoint_of(uri: str) -> str:
+    """The API operation a URL or path addresses, whatever the host and prefix (Azure,
+    proxies): `chat.completions`, `responses`, or the path itself."""
+    path = urlsplit(uri).path.rstrip("/")
+    if path.endswith("/chat/completions"):
+        return CHAT_ENDPOINT
+    if path.endswith("/responses") or path == "responses":
+        return RESPONSES_ENDPOINT
+    return path or "/"
 
 
 def processing_ms(header: str | None) -> float | None:

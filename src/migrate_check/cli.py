@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from migrate_check import __version__
 from migrate_check.importing.errors import SourceError
+from migrate_check.paths import shown_path
 from migrate_check.suite import SuiteError
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             per_model = ", ".join(f"{m} ({n} cases)" for m, n in recorded.most_common())
             print(
                 f"  recordings: {len(result.cassettes)} cassettes under "
-                f"{_shown(cassette_dir / result.suite)}: {per_model}",
+                f"{shown_path(cassette_dir / result.suite)}: {per_model}",
                 file=out,
             )
         for skipped in result.skipped:
@@ -134,20 +135,12 @@ def _next_step(model: str | None, result: ImportResult, cassette_dir: Path | Non
     """The command that runs this suite with its recordings as the baseline's, runnable as
     printed from where the import ran."""
     baseline = model or (result.models.most_common(1)[0][0] if result.models else "BASELINE")
-    words = ["pytest", str(_shown(result.suite_path)), "--model-pair", f"{baseline}:CANDIDATE"]
+    words = ["pytest", str(shown_path(result.suite_path)), "--model-pair", f"{baseline}:CANDIDATE"]
     if cassette_dir is not None:
-        words += ["--cassette-dir", str(_shown(cassette_dir))]
+        words += ["--cassette-dir", str(shown_path(cassette_dir))]
     words += ["--record-mode", "once"]
     what = "records only the candidate" if model else "records both models"
     return f"{shlex.join(words)}  ({what})"
-
-
-def _shown(path: Path) -> Path:
-    """A path relative to the working directory when it is inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 def _one_line(exc: BaseException) -> str:

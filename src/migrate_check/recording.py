@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check import safe_yaml, secrets
+from migrate_check.answers import endpoint_of
 from migrate_check.atomic import write_atomic
 from migrate_check.bodies import BodyTooLarge, decode_response
 
@@ -73,16 +74,6 @@ def file_key(name: str) -> str:
 def cassette_path(root: Path, suite: str, case_id: str, model: str) -> Path:
     """Where the cassette of one case on one model lives: `<root>/<suite>/<case>/<model>.yaml`."""
     return root / safe_name(suite) / safe_name(case_id) / f"{safe_name(model)}.yaml"
-
-
-def endpoint_of(path: str) -> str:
-    """The API operation a URL path addresses, independent of host and prefix (Azure, proxies)."""
-    trimmed = path.rstrip("/")
-    if trimmed.endswith("/chat/completions"):
-        return "chat.completions"
-    if trimmed.endswith("/responses"):
-        return "responses"
-    return trimmed
 
 
 def _endpoint_matcher(r1: Any, r2: Any) -> None:
@@ -347,6 +338,11 @@ def use_case_cassette(router: Any, cassette: Any) -> Iterator[None]:
         yield
     finally:
         current_cassette.reset(token)
+
+
+def discard_case_cassette(router: Any, cassette: Any) -> None:
+    """Forget a case's cassette unsaved: what it holds on disk stays as it was."""
+    router.children.pop(id(cassette), None)
 
 
 def release_case_cassette(router: Any, cassette: Any) -> None:

@@ -18,12 +18,13 @@ from migrate_check.answers import (
     CHAT_ENDPOINT,
     RESPONSES_ENDPOINT,
     completions_from_body,
+    endpoint_of,
     processing_ms,
 )
 from migrate_check.bodies import BodyTooLarge, decode_response
 from migrate_check.case import Case
 from migrate_check.completion import Completion, LatencySource
-from migrate_check.recording import AtomicPersister, CassetteLoadError, endpoint_of, matchers
+from migrate_check.recording import AtomicPersister, CassetteLoadError, matchers
 
 # The URI a replayed request is matched with; host and port are not matched on.
 _REPLAY_BASE = "https://api.openai.com/v1"

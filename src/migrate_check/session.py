@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from migrate_check.case import Case, ModelPair
 from migrate_check.completion import Completion
+from migrate_check.paths import shown_path
 from migrate_check.recording import file_key, safe_name
 from migrate_check.results import CaseResult, Outcome, RunResult
 from migrate_check.suite import Suite, SuiteError, load_suite
@@ -136,7 +137,7 @@ class RunState:
     # -- suites -------------------------------------------------------------------------
     def load_suite(self, file: Path) -> Suite:
         """Load a suite and prepare its checks, so every mistake surfaces at collection."""
-        display = _relative(file, self.settings.rootdir)
+        display = shown_path(file, self.settings.rootdir)
         suite = load_suite(file, display)
         other = self._suite_files.setdefault(file_key(suite.name), file)
         if other != file:
@@ -145,7 +146,7 @@ class RunState:
                 display,
                 1,
                 f"suite name {suite.name!r} is already used by "
-                f"{_relative(other, self.settings.rootdir)} (cassette folders compare without "
+                f"{shown_path(other, self.settings.rootdir)} (cassette folders compare without "
                 "letter case); set 'suite:' in one of them",
             )
         _refuse_colliding_ids(suite, display)
@@ -168,7 +169,7 @@ class RunState:
             return Path(case.suite)
         shown = self._shown_files.get(case.file)
         if shown is None:
-            shown = self._shown_files[case.file] = _relative(case.file, self.settings.rootdir)
+            shown = self._shown_files[case.file] = shown_path(case.file, self.settings.rootdir)
         return shown
 
     def _build_checks(self, case: Case, display: Path) -> list[Check]:
@@ -188,7 +189,7 @@ class RunState:
         """The command that records a missing (or re-records a stale) cassette."""
         target = case.key
         if case.file is not None:
-            target = f"{_relative(case.file, self.settings.rootdir)}::{case.id}"
+            target = f"{shown_path(case.file, self.settings.rootdir)}::{case.id}"
         return (
             f"OPENAI_API_KEY=... pytest {shlex.quote(target)} "
             f"--model-pair {shlex.quote(str(self.settings.pair))} --record-mode {mode}"
@@ -250,7 +251,14 @@ class RunState:
         finally:
             self._note_unsaved(runner.write_errors)
         if self.settings.record_mode != "none" and not self.shutdown_dates:
-            self.shutdown_dates = runner.shutdown_dates(models)
+            from migrate_check.shutdown_dates import shutdown_dates
+
+            self.shutdown_dates = shutdown_dates(
+                models,
+                api_key=runner.api_key,
+                base_url=self.settings.base_url,
+                secrets=runner.secrets,
+            )
 
     def _note_unsaved(self, errors: Sequence[tuple[Path, OSError]]) -> None:
         """Cassettes a full disk or read-only folder refused: one line naming path and cause.
@@ -262,7 +270,7 @@ class RunState:
         path, exc = errors[0]
         more = f" (and {len(errors) - 1} more cassettes)" if len(errors) > 1 else ""
         self.write_error = (
-            f"could not write the cassette {_relative(path, self.settings.rootdir)}: "
+            f"could not write the cassette {shown_path(path, self.settings.rootdir)}: "
             f"{exc.strerror or exc}{more}; the answers are in the report, record again once "
             "the folder is writable"
         )
@@ -460,7 +468,7 @@ class RunState:
         return replace(
             run,
             stale_cassettes=tuple(
-                _relative(p, self.settings.rootdir).as_posix() for p in stale.cassettes
+                shown_path(p, self.settings.rootdir).as_posix() for p in stale.cassettes
             ),
             stale_exchanges=stale.exchange_count,
             stale_pruned=self.settings.prune_recordings,
@@ -512,7 +520,7 @@ class RunState:
         error = [f"migrate-check: {self.write_error}"] if self.write_error else []
         if self._aggregates is None or not self._run.cases:
             return error or ["no case was judged"]
-        paths = [_relative(p, self.settings.rootdir) for p in self.report_paths]
+        paths = [shown_path(p, self.settings.rootdir) for p in self.report_paths]
         lines = summary_lines(
             self._run,
             self._aggregates,
@@ -553,10 +561,3 @@ def load_prices(file: Path | None, overrides: Sequence[str]) -> PriceTable:
     if overrides:
         prices = prices.merged(parse_overrides(overrides))
     return prices
-
-
-def _relative(path: Path, root: Path) -> Path:
-    try:
-        return path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return path

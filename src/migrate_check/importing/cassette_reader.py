@@ -14,9 +14,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from migrate_check.answers import (
+    CHAT_ENDPOINT,
+    RESPONSES_ENDPOINT,
     completion_from_chat,
     completion_from_responses,
     completion_from_sse,
+    endpoint_of,
     error_message,
 )
 from migrate_check.completion import Completion
@@ -26,8 +29,8 @@ from migrate_check.importing.http_body import BodyError, body_text
 
 __all__ = ["CassetteReadError", "Exchange", "endpoint_of", "read_cassette"]
 
-CHAT = "chat.completions"
-RESPONSES = "responses"
+CHAT = CHAT_ENDPOINT
+RESPONSES = RESPONSES_ENDPOINT
 
 
 @dataclass(frozen=True)
@@ -71,16 +74,6 @@ def read_cassette(path: Path) -> list[Exchange]:
     Raises CassetteReadError (naming the file) when `path` is not a cassette.
     """
     return [_exchange(path, n, raw) for n, raw in enumerate(load_raw(path))]
-
-
-def endpoint_of(uri: str) -> str:
-    """Chat and Responses calls by their API name (also behind proxies and Azure paths)."""
-    path = urlsplit(uri).path.rstrip("/")
-    if path.endswith("/chat/completions"):
-        return CHAT
-    if path.endswith("/responses") or path == "responses":
-        return RESPONSES
-    return path or "/"
 
 
 def _exchange(path: Path, index: int, raw: RawInteraction) -> Exchange:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrate_check.completion import Completion
+from migrate_check.paths import shown_path
 from migrate_check.report import escaping
 from migrate_check.report.aggregate import (
     Aggregates,
@@ -181,22 +181,13 @@ def _completion(completion: Completion) -> dict[str, Any]:
     }
 
 
-def _relative(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
     case = result.case
     return {
         "key": case.key,
         "suite": case.suite,
         "id": case.id,
-        "file": _relative(case.file),
+        "file": shown_path(case.file).as_posix() if case.file else None,
         "line": case.line,
         "description": case.description,
         "origin": list(case.origin),
