@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from devtools.local_openai import extract
+from devtools.local_openai import extract, judge
 from devtools.local_openai.fill import Drift, fill, implied_schema
 from devtools.local_openai.prompt import Prompt, Tool
 
@@ -370,10 +370,14 @@ def answer(prompt: Prompt, sample: int = 0) -> Answer:
     wording only when `temperature` > 0, so repeated samples show a noise floor.
     """
     fam = family(prompt.model)
-    drift = drift_for(prompt)
-    calls = _tool_calls(prompt, drift)
+    judged = judge.reply(prompt)  # a judge request answers the same on every model
+    drift = None if judged is not None else drift_for(prompt)
+    calls = () if judged is not None else _tool_calls(prompt, drift)
     text: str | None
-    if calls:
+    if judged is not None:
+        text = judged
+        completion = _json_tokens(text)
+    elif calls:
         text = None
         completion = sum(_json_tokens(c.arguments) + 5 for c in calls)
     elif prompt.output.kind == "json_schema" or _wants_json(prompt):

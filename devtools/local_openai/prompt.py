@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 FormatKind = Literal["text", "json_object", "json_schema"]
-# `[fault:429]`, `[drift:enum]`, `[answer:refuse]`: markers for tests, never part of what
-# the model "reads".
-_MARKER = re.compile(r"\[(?:fault|drift|answer):[^\]]*\]", re.IGNORECASE)
+# `[fault:429]`, `[drift:enum]`, `[answer:refuse]`, `[batch:fail]`, `[judge:flip]`,
+# `[rubric:fail]`: markers for tests, never part of what the model "reads".
+_MARKER = re.compile(r"\[(?:fault|drift|answer|batch|judge|rubric):[^\]]*\]", re.IGNORECASE)
 
 
 class BadRequest(ValueError):
