@@ -5,18 +5,29 @@ nothing reaches the OpenAI API:
 
     with LocalServer(latency_ms=50) as server:
         client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
+
+Endpoints: chat completions and the Responses API (`app.py`, `answers.py`),
+embeddings (`embeddings.py`), files and batches (`files.py`, `batches.py`),
+Azure's paths for all of them (`azure.py`,
+`openai.AzureOpenAI(azure_endpoint=server.azure_endpoint, ...)`), and LLM-judge
+answers for structured outputs named `migrate_check_judge` or
+`migrate_check_rubric` (`judge.py`). Test markers in a prompt: `[fault:KIND]`
+(`faults.py`), `[drift:KIND]` and `[answer:KIND]` (`answers.py`),
+`[batch:fail]` (`batches.py`), `[judge:flip]` and `[rubric:fail]` (`judge.py`).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from types import TracebackType
 
 from devtools.local_openai.app import LocalHTTPServer, ServerState
+from devtools.local_openai.batches import BatchPlan
 from devtools.local_openai.faults import ALL_FAULTS, FaultPlan
 from devtools.local_openai.stats import Stats
 
-__all__ = ["ALL_FAULTS", "FaultPlan", "LocalServer", "Stats"]
+__all__ = ["ALL_FAULTS", "BatchPlan", "FaultPlan", "LocalServer", "Stats"]
 
 
 class LocalServer:
@@ -30,8 +41,12 @@ class LocalServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        batches: BatchPlan | None = None,
+        azure_deployments: Mapping[str, str] | None = None,
     ) -> None:
         self._state = ServerState(latency_ms, faults or FaultPlan(), seed)
+        self.set_batch_plan(batches or BatchPlan())
+        self.set_azure_deployments(azure_deployments or {})
         self._address = (host, port)
         self._httpd: LocalHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -50,6 +65,28 @@ class LocalServer:
     def base_url(self) -> str:
         """What `OPENAI_BASE_URL` or `openai.OpenAI(base_url=...)` take."""
         return f"http://{self._address[0]}:{self.port}/v1"
+
+    @property
+    def azure_endpoint(self) -> str:
+        """What `openai.AzureOpenAI(azure_endpoint=...)` takes (it adds `/openai/...`)."""
+        return f"http://{self._address[0]}:{self.port}"
+
+    def set_batch_plan(self, plan: BatchPlan) -> None:
+        """How long batches created from now on spend per status, and when they expire."""
+        self._state.batch_plan = plan
+
+    def set_azure_deployments(self, deployments: Mapping[str, str]) -> None:
+        """Map Azure deployment names to models; an unmapped deployment serves its own name."""
+        self._state.azure_deployments = dict(deployments)
+
+    def set_upload_limit(self, max_bytes: int) -> None:
+        """The largest file `POST /v1/files` takes (16 MiB unless set; the API takes 512 MB)."""
+        self._state.files.max_upload_bytes = max_bytes
+
+    @property
+    def batch_lines_run(self) -> int:
+        """Batch lines answered so far (they are not HTTP requests, so `stats` leaves them out)."""
+        return self._state.batches.lines_run
 
     def set_latency(self, ms: float) -> None:
         self._state.latency_ms = ms

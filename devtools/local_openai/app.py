@@ -15,13 +15,18 @@ import socket
 import struct
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
+from urllib.parse import parse_qs
 
-from devtools.local_openai import answers, wire
+from devtools.local_openai import answers, azure, embeddings, respond, routes, wire
+from devtools.local_openai.batches import BatchPlan, BatchStore
+from devtools.local_openai.errors import JSON_PARSE_ERROR, ApiError, json_body
 from devtools.local_openai.faults import FaultPlan, choose
-from devtools.local_openai.prompt import BadRequest, Prompt, from_chat, from_responses
+from devtools.local_openai.files import MAX_UPLOAD_BYTES, FileStore
+from devtools.local_openai.prompt import BadRequest, Prompt
 from devtools.local_openai.stats import Stats
 
 log = logging.getLogger("devtools.local_openai")
@@ -42,12 +47,8 @@ SLOW_ANSWER_S = 1.0  # extra wait for a non-streamed answer
 TRICKLE_GAP_S = 0.05  # between the bytes of a trickled answer: a 1 KiB body takes ~50 s
 RATE_LIMIT_REQUESTS = 30_000
 RATE_LIMIT_TOKENS = 150_000_000
-JSON_PARSE_ERROR = (
-    "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
-    "using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was "
-    "sent was not valid JSON. If you have trouble figuring out how to fix this, please contact "
-    "us through our help center at help.openai.com.)"
-)
+MAX_BODY_BYTES = 64 * 1024 * 1024  # any request body; uploads have their own, smaller cap
+__all__ = ["JSON_PARSE_ERROR", "LocalHTTPServer", "ServerState"]
 NO_KEY = (
     "You didn't provide an API key. You need to provide your API key in an Authorization header "
     "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (i.e. "
@@ -70,6 +71,27 @@ class ServerState:
         self._attempts: dict[bytes, int] = {}
         self._samples: dict[bytes, int] = {}
         self._used: dict[str, tuple[int, int]] = {}
+        self.batch_plan = BatchPlan()
+        self.azure_deployments: dict[str, str] = {}
+        self.files = FileStore(lambda: self.new_id("file"), MAX_UPLOAD_BYTES)
+        self.batches = BatchStore(self.files, self._run_line, self.new_id)
+
+    def _run_line(self, api: str, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """A batch line, answered as a first live call is (see `respond.run`)."""
+        return respond.run(api, request, self.ids())
+
+    def azure_model(self, deployment: str) -> str:
+        """The model an Azure deployment serves: its own name unless mapped."""
+        return self.azure_deployments.get(deployment, deployment)
+
+    def new_id(self, kind: str) -> str:
+        """An id in the API's style for files, batches, batch lines and request ids."""
+        with self._lock:
+            if kind == "file":
+                alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                return "file-" + "".join(self._rng.choice(alphabet) for _ in range(22))
+            hex_id = self._rng.randbytes(16).hex()
+        return hex_id if kind == "request" else f"{kind}_{hex_id}"
 
     def next_attempt(self, key: bytes) -> int:
         """How many times this exact body arrived before (faults draw per attempt)."""
@@ -176,14 +198,46 @@ class Handler(BaseHTTPRequestHandler):
         super().end_headers()
 
     def _dispatch(self, method: str) -> None:
-        body = self._read_body()
-        path = self.path.split("?", 1)[0].rstrip("/")
         self._latency_factor = 1.0
         self._model = ""
         self._tokens = 0
-        if not self._authorized():
+        self._echo = ""
+        raw_path, _, raw_query = self.path.partition("?")
+        path = raw_path.rstrip("/")
+        self._azure = azure.is_azure(path)
+        body = self._read_body()
+        if body is None:
             return
-        if method == "GET" and path == "/v1/models":
+        query = parse_qs(raw_query)
+        model: str | None = None
+        try:
+            if self._azure:
+                azure.check_key(
+                    self.headers.get("api-key", ""), self.headers.get("Authorization", "")
+                )
+                target = azure.route(path, query, self.state.azure_deployments)
+                path, model = target.path, target.model
+            elif not self._authorized():
+                return
+            self._route(method, path, query, body, model)
+        except ApiError as exc:
+            self._sleep()
+            self._json(exc.status, exc.body)
+
+    def _route(
+        self, method: str, path: str, query: dict[str, list[str]], body: bytes, model: str | None
+    ) -> None:
+        state = self.state
+        if path == "/v1/files" or path.startswith("/v1/files/"):
+            content_type = self.headers.get("Content-Type", "")
+            self._reply(routes.files(state.files, method, path, query, body, content_type))
+        elif path == "/v1/batches" or path.startswith("/v1/batches/"):
+            model_for = state.azure_model if self._azure else _same
+            plan = state.batch_plan
+            self._reply(routes.batches(state.batches, method, path, query, body, plan, model_for))
+        elif method == "POST" and path == "/v1/embeddings":
+            self._embed(body, model)
+        elif method == "GET" and path == "/v1/models":
             self._sleep()
             self._json(200, {"object": "list", "data": [_model(m) for m in MODELS]})
         elif method == "GET" and path.startswith("/v1/models/"):
@@ -195,14 +249,34 @@ class Handler(BaseHTTPRequestHandler):
                 message = f"The model '{name}' does not exist"
                 self._json(404, wire.error(message, "invalid_request_error", "model_not_found"))
         elif method == "POST" and path == "/v1/chat/completions":
-            self._complete(body, "chat")
+            self._complete(body, "chat", model)
         elif method == "POST" and path == "/v1/responses":
-            self._complete(body, "responses")
+            self._complete(body, "responses", model)
         else:
-            message = f"Invalid URL ({method} {self.path})"
-            self._json(404, wire.error(message, "invalid_request_error"))
+            self._reply(None)
 
-    def _read_body(self) -> bytes:
+    def _reply(self, reply: routes.Reply | None) -> None:
+        """Write what a route gave: JSON, raw file bytes, or the API's 404 for no route."""
+        self._sleep()
+        if reply is None:
+            if self._azure:
+                self._json(404, azure.not_found().body)
+                return
+            message = f"Invalid URL ({self.command} {self.path})"
+            self._json(404, wire.error(message, "invalid_request_error"))
+        elif isinstance(reply[1], bytes):
+            self._send(reply[0], reply[1], "application/octet-stream")
+        else:
+            self._json(reply[0], reply[1])
+
+    def _read_body(self) -> bytes | None:
+        """The request body; None (after a 413) when it is over `MAX_BODY_BYTES`."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            self.close_connection = True
+            message = f"Request body of {length} bytes is over the {MAX_BODY_BYTES} byte limit."
+            self._json(413, wire.error(message, "invalid_request_error", "request_too_large"))
+            return None
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             parts: list[bytes] = []
             while True:
@@ -213,12 +287,15 @@ class Handler(BaseHTTPRequestHandler):
                     return b"".join(parts)
                 parts.append(self.rfile.read(size))
                 self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
+                if sum(len(p) for p in parts) > MAX_BODY_BYTES:
+                    self.close_connection = True
+                    message = f"Request body is over the {MAX_BODY_BYTES} byte limit."
+                    self._json(413, wire.error(message, "invalid_request_error"))
+                    return None
         return self.rfile.read(length) if length else b""
 
     def _authorized(self) -> bool:
         auth = self.headers.get("Authorization", "")
-        self._echo = ""
         if auth.lower().startswith("basic "):
             # A gateway in front of the API that takes the base URL's `user:pass@`.
             try:
@@ -250,7 +327,24 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ completions
 
-    def _complete(self, body: bytes, api: str) -> None:
+    def _embed(self, body: bytes, model: str | None) -> None:
+        """`POST /v1/embeddings` (Azure: the deployment's, any model name goes)."""
+        request = self._request(json_body(body), model)
+        answer = embeddings.create(request, any_model=self._azure)
+        self._model = str(request.get("model"))
+        self._tokens = int(answer["usage"]["prompt_tokens"])
+        self._sleep()
+        self._json(200, answer)
+
+    def _request(self, request: dict[str, Any], model: str | None) -> dict[str, Any]:
+        """The request with its model as Azure reads it: the deployment's, or mapped."""
+        if model is not None:
+            return {**request, "model": model}
+        if self._azure and isinstance(request.get("model"), str):
+            return {**request, "model": self.state.azure_model(request["model"])}
+        return request
+
+    def _complete(self, body: bytes, api: str, model: str | None = None) -> None:
         try:
             request = json.loads(body)
             if not isinstance(request, dict):
@@ -259,8 +353,9 @@ class Handler(BaseHTTPRequestHandler):
             self._sleep()
             self._json(400, wire.error(JSON_PARSE_ERROR, "invalid_request_error"))
             return
+        request = self._request(request, model)
         try:
-            prompt = from_chat(request) if api == "chat" else from_responses(request)
+            prompt = respond.prompt_of(api, request)
         except BadRequest as exc:
             self._sleep()
             self._json(
@@ -290,16 +385,22 @@ class Handler(BaseHTTPRequestHandler):
                 events = wire.chat_chunks(reply, ids, include_usage=prompt.include_usage)
                 self._stream((wire.sse(e, named=False) for e in events), gap, fault, done=True)
             else:
-                sample = state.next_sample(key, commit=False)
-                more = [
-                    answers.answer(prompt, sample * 100 + i) for i in range(1, _choices(request))
-                ]
-                self._json(200, wire.chat_completion(reply, ids, more), fault=fault)
+                later = state.next_sample(key, commit=False)
+                answer = respond.body(api, reply, prompt, request, ids, later)
+                self._json(200, self._azure_dress(answer), fault=fault)
         elif prompt.stream:
             events = wire.response_events(reply, ids, request)
             self._stream((wire.sse(e, named=True) for e in events), gap, fault, done=False)
         else:
-            self._json(200, wire.response_object(reply, ids, request), fault=fault)
+            later = state.next_sample(key, commit=False)
+            answer = respond.body(api, reply, prompt, request, ids, later)
+            self._json(200, answer, fault=fault)
+
+    def _azure_dress(self, completion: dict[str, Any]) -> dict[str, Any]:
+        """Azure adds content-filter results to a chat completion; OpenAI does not."""
+        if not self._azure:
+            return completion
+        return azure.with_filter_results(completion)
 
     def _inject(self, fault: str, prompt: Prompt) -> bool:
         """Answer with an error-kind fault; False for faults that shape a normal answer."""
@@ -387,6 +488,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("x-ratelimit-limit-tokens", str(RATE_LIMIT_TOKENS))
         self.send_header("x-ratelimit-remaining-tokens", str(max(RATE_LIMIT_TOKENS - tokens, 0)))
         self.send_header("x-ratelimit-reset-tokens", "0s")
+        if getattr(self, "_azure", False):
+            self.send_header("apim-request-id", str(uuid.UUID(self.state.token(16))))
+            self.send_header("x-ms-region", "Local")
         for name, value in (extra or {}).items():
             self.send_header(name, value)
         if getattr(self, "_echo", ""):
@@ -456,10 +560,8 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def _choices(request: dict[str, Any]) -> int:
-    """How many choices a chat request asks for (`n`), within what the API allows."""
-    n = request.get("n")
-    return n if isinstance(n, int) and 1 <= n <= 128 else 1
+def _same(model: str) -> str:
+    return model
 
 
 def _model(name: str) -> dict[str, Any]:

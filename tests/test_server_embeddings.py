@@ -1,0 +1,216 @@
+"""The local server's embeddings and LLM-judge answers, driven by the real `openai` SDK."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import openai
+import pytest
+from devtools.local_openai import LocalServer
+
+SENTENCE = "The refund for order 4521 was issued on Thursday after a 3 day review."
+NEGATED = "The refund for order 4521 was not issued on Thursday after a 3 day review."
+REDATED = "The refund for order 4521 was issued on Tuesday after a 3 day review."
+PARAPHRASE = "Order 4521's money went back to the customer late this week once it was checked."
+UNRELATED = "Our office plants need watering twice a week in the summer."
+
+JUDGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "verdict": {"type": "string", "enum": ["same", "worse", "better"]},
+        "reason": {"type": "string"},
+    },
+    "required": ["verdict", "reason"],
+    "additionalProperties": False,
+}
+RUBRIC_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"pass": {"type": "boolean"}, "reason": {"type": "string"}},
+    "required": ["pass", "reason"],
+    "additionalProperties": False,
+}
+
+
+@pytest.fixture
+def azure_server(server: LocalServer) -> Iterator[LocalServer]:
+    """The session's server with no Azure deployments mapped, before and after."""
+    server.set_azure_deployments({})
+    yield server
+    server.set_azure_deployments({})
+
+
+@pytest.fixture
+def client(server: LocalServer) -> openai.OpenAI:
+    return openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+# ---------------------------------------------------------------- embeddings
+
+
+def test_base64_by_default_and_float_on_request_agree(client: openai.OpenAI) -> None:
+    raw = client.embeddings.with_raw_response.create(model="text-embedding-3-small", input=SENTENCE)
+    wire = json.loads(raw.text)
+    assert isinstance(wire["data"][0]["embedding"], str)  # the SDK asked for base64
+    decoded = raw.parse().data[0].embedding
+    floats = client.embeddings.create(
+        model="text-embedding-3-small", input=SENTENCE, encoding_format="float"
+    )
+    assert floats.data[0].embedding == decoded
+    assert len(decoded) == 1536
+    assert math.isclose(math.sqrt(sum(v * v for v in decoded)), 1.0, rel_tol=1e-5)
+    assert floats.model == "text-embedding-3-small" and floats.object == "list"
+
+    again = client.embeddings.create(model="text-embedding-3-small", input=SENTENCE)
+    assert again.data[0].embedding == decoded  # deterministic
+    short = client.embeddings.create(model="text-embedding-3-large", input=SENTENCE, dimensions=256)
+    assert len(short.data[0].embedding) == 256
+
+
+def test_similarity_follows_shared_words_like_real_embeddings(client: openai.OpenAI) -> None:
+    texts = [SENTENCE, NEGATED, REDATED, PARAPHRASE, UNRELATED]
+    result = client.embeddings.create(model="text-embedding-3-small", input=texts)
+    assert [d.index for d in result.data] == [0, 1, 2, 3, 4]
+    base, negated, redated, paraphrase, unrelated = (d.embedding for d in result.data)
+    assert cosine(base, negated) > 0.85  # the flipped fact barely moves the vector
+    assert cosine(base, redated) > 0.85
+    assert cosine(base, paraphrase) < min(cosine(base, negated), cosine(base, redated))
+    assert cosine(base, unrelated) < cosine(base, paraphrase)
+    assert cosine(base, unrelated) < 0.5
+
+
+def test_usage_counts_every_input(client: openai.OpenAI) -> None:
+    one = client.embeddings.create(model="text-embedding-3-small", input=SENTENCE)
+    two = client.embeddings.create(model="text-embedding-3-small", input=[SENTENCE, SENTENCE])
+    assert one.usage.prompt_tokens > 10
+    assert two.usage.prompt_tokens == 2 * one.usage.prompt_tokens == two.usage.total_tokens
+    tokens = client.embeddings.create(model="text-embedding-3-small", input=[[101, 102, 103]])
+    assert tokens.usage.prompt_tokens == 3
+
+
+def test_embedding_errors_as_the_api_sends_them(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError, match="does not exist"):
+        client.embeddings.create(model="gpt-4o-mini", input=SENTENCE)
+    with pytest.raises(openai.BadRequestError, match="does not support specifying dimensions"):
+        client.embeddings.create(model="text-embedding-ada-002", input=SENTENCE, dimensions=64)
+    with pytest.raises(openai.BadRequestError, match=r"'\$\.input' is invalid"):
+        client.embeddings.create(model="text-embedding-3-small", input="")
+    ada = client.embeddings.create(model="text-embedding-ada-002", input=SENTENCE)
+    assert ada.model == "text-embedding-ada-002-v2"  # what the API reports for ada
+
+
+def test_azure_embeddings_by_deployment(azure_server: LocalServer, client: openai.OpenAI) -> None:
+    azure = openai.AzureOpenAI(
+        azure_endpoint=azure_server.azure_endpoint,
+        api_version="2024-10-21",
+        api_key="azure-key",
+        max_retries=0,
+    )
+    azure_server.set_azure_deployments({"embed-prod": "text-embedding-3-small"})
+    mapped = azure.embeddings.create(model="embed-prod", input=SENTENCE)
+    direct = client.embeddings.create(model="text-embedding-3-small", input=SENTENCE)
+    assert mapped.model == "text-embedding-3-small"
+    assert mapped.data[0].embedding == direct.data[0].embedding
+    custom = azure.embeddings.create(model="team-embedder", input=SENTENCE)
+    assert custom.model == "team-embedder" and len(custom.data[0].embedding) == 1536
+
+
+# ---------------------------------------------------------------- judge
+
+
+def judge(client: openai.OpenAI, first: str, second: str, swapped: bool = False) -> dict[str, Any]:
+    """Ask the pairwise judge; swapped asks with neutral <first>/<second> tags."""
+    tags = ("first", "second") if swapped else ("baseline", "candidate")
+    message = (
+        "Compare the two answers' facts.\n"
+        f"<{tags[0]}>{first}</{tags[0]}>\n<{tags[1]}>{second}</{tags[1]}>"
+    )
+    completion = client.chat.completions.create(
+        model="gpt-4.1",
+        temperature=0,
+        messages=[
+            {"role": "system", "content": "You are a strict judge."},
+            {"role": "user", "content": message},
+        ],
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "migrate_check_judge", "strict": True, "schema": JUDGE_SCHEMA},
+        },
+    )
+    content = completion.choices[0].message.content
+    assert content is not None
+    verdict: dict[str, Any] = json.loads(content)
+    assert set(verdict) == {"verdict", "reason"} and verdict["reason"]
+    return verdict
+
+
+def test_judge_reads_facts_in_both_orders(client: openai.OpenAI) -> None:
+    reworded = "On Thursday, after a review of 3 days, order 4521 had its refund issued."
+    assert judge(client, SENTENCE, reworded)["verdict"] == "same"
+    assert judge(client, reworded, SENTENCE, swapped=True)["verdict"] == "same"
+
+    negated = judge(client, SENTENCE, NEGATED)
+    assert negated["verdict"] == "worse" and "negation" in negated["reason"]
+    redated = judge(client, SENTENCE, REDATED)
+    assert redated["verdict"] == "worse" and "Thursday" in redated["reason"]
+
+    dropped = "The refund for order 4521 was issued after a review."
+    assert judge(client, SENTENCE, dropped)["verdict"] == "worse"
+    swapped = judge(client, dropped, SENTENCE, swapped=True)
+    assert swapped["verdict"] == "better"  # a consistent judge mirrors itself
+    assert "second" in swapped["reason"]
+
+
+def test_flip_marker_gives_the_judge_a_position_bias(client: openai.OpenAI) -> None:
+    biased = f"{SENTENCE} [judge:flip]"
+    assert judge(client, biased, SENTENCE)["verdict"] == "worse"
+    assert judge(client, SENTENCE, biased, swapped=True)["verdict"] == "worse"  # disagrees
+
+
+def test_judge_answers_the_same_on_every_model_and_the_responses_api(
+    client: openai.OpenAI,
+) -> None:
+    message = f"<baseline>{SENTENCE}</baseline><candidate>{REDATED}</candidate>"
+    response = client.responses.create(
+        model="gpt-4o-mini",
+        input=message,
+        text={
+            "format": {
+                "type": "json_schema",
+                "name": "migrate_check_judge",
+                "schema": JUDGE_SCHEMA,
+                "strict": True,
+            }
+        },
+    )
+    assert json.loads(response.output_text) == judge(client, SENTENCE, REDATED)
+
+
+def test_rubric_passes_unless_marked(client: openai.OpenAI) -> None:
+    def rubric(output: str) -> dict[str, Any]:
+        completion = client.chat.completions.create(
+            model="gpt-4.1-mini",
+            messages=[
+                {
+                    "role": "user",
+                    "content": f"Does the output answer politely?\n<output>{output}</output>",
+                }
+            ],
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "migrate_check_rubric", "schema": RUBRIC_SCHEMA},
+            },
+        )
+        verdict: dict[str, Any] = json.loads(completion.choices[0].message.content or "")
+        return verdict
+
+    passed = rubric(SENTENCE)
+    assert passed["pass"] is True and "refund" in passed["reason"]
+    failed = rubric(f"{SENTENCE} [rubric:fail]")
+    assert failed["pass"] is False and "[rubric:fail]" not in failed["reason"]
