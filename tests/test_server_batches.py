@@ -98,7 +98,7 @@ def without_ids(body: dict[str, Any]) -> dict[str, Any]:
 def test_batch_moves_through_its_statuses_and_matches_live_answers(
     batch_server: LocalServer, client: openai.OpenAI
 ) -> None:
-    batch_server.set_batch_plan(BatchPlan(validating_s=0.1, in_progress_s=0.4, finalizing_s=0.1))
+    batch_server.set_batch_plan(BatchPlan(validating_s=0.2, in_progress_s=0.6, finalizing_s=0.2))
     bodies = [
         chat_body(QUESTION, temperature=0),
         chat_body("What is a good name for a cat?", temperature=0, n=2),
@@ -201,7 +201,8 @@ def test_expired_batch_keeps_finished_lines(
 def test_cancel_goes_through_cancelling_and_keeps_finished_lines(
     batch_server: LocalServer, client: openai.OpenAI
 ) -> None:
-    batch_server.set_batch_plan(BatchPlan(in_progress_s=0.8, cancelling_s=0.15))
+    # Lines finish 0.5 s apart: the cancel lands between two of them even on a busy machine.
+    batch_server.set_batch_plan(BatchPlan(in_progress_s=2.0, cancelling_s=0.15))
     bodies = [chat_body(f"Question number {i} about billing.") for i in range(4)]
     created = submit(client, bodies)
     started = poll(client, created.id, until=("in_progress",))[-1]
@@ -408,3 +409,15 @@ def test_azure_files_and_batches(azure: openai.AzureOpenAI) -> None:
     result = lines_of(azure, done.output_file_id)[0]
     assert result["response"]["body"]["model"] == "batch-deployment"
     assert created.id in [b.id for b in azure.batches.list(limit=100)]
+
+    embedding = {"model": "team-embedder", "input": "refund issued"}  # any deployment name
+    uploaded = azure.files.create(
+        file=("embed.jsonl", jsonl([embedding], "/embeddings")), purpose="batch"
+    )
+    created = azure.batches.create(
+        input_file_id=uploaded.id,
+        endpoint="/embeddings",  # type: ignore[arg-type]
+        completion_window="24h",
+    )
+    result = lines_of(azure, poll(azure, created.id)[-1].output_file_id)[0]
+    assert result["response"]["body"]["model"] == "team-embedder"

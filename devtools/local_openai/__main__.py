@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from devtools.local_openai import LocalServer
+from devtools.local_openai import BatchPlan, LocalServer
 from devtools.local_openai.faults import ALL_FAULTS, KNOWN_FAULTS, FaultPlan
 
 
@@ -29,6 +29,13 @@ def _rate(value: str) -> float:
     return rate
 
 
+def _deployment(value: str) -> tuple[str, str]:
+    name, sep, model = value.partition("=")
+    if not sep or not name or not model:
+        raise argparse.ArgumentTypeError(f"{value!r} is not NAME=MODEL")
+    return name, model
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m devtools.local_openai",
@@ -47,15 +54,38 @@ def main(argv: list[str] | None = None) -> None:
         "--retry-after", type=float, default=0.05, help="Seconds a 429 asks to wait"
     )
     parser.add_argument("--seed", type=int, default=0, help="Seed for fault draws and ids")
+    parser.add_argument(
+        "--batch-seconds",
+        type=float,
+        default=0.0,
+        help="Seconds a batch spends in progress, its lines finishing one by one (default 0)",
+    )
+    parser.add_argument(
+        "--azure-deployment",
+        type=_deployment,
+        action="append",
+        default=[],
+        metavar="NAME=MODEL",
+        help="Map an Azure deployment to a model (repeatable); unmapped ones serve their name",
+    )
     args = parser.parse_args(argv)
+    if args.batch_seconds < 0:
+        parser.error("--batch-seconds must not be negative")
     plan = FaultPlan(
         rate=args.fault_rate, seed=args.seed, kinds=args.fault_kinds, retry_after_s=args.retry_after
     )
     server = LocalServer(
-        latency_ms=args.latency_ms, faults=plan, seed=args.seed, host=args.host, port=args.port
+        latency_ms=args.latency_ms,
+        faults=plan,
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        batches=BatchPlan(in_progress_s=args.batch_seconds),
+        azure_deployments=dict(args.azure_deployment),
     )
     server.start()
     print(f"migrate-check local server on {server.base_url}", flush=True)
+    print(f"Azure clients: azure_endpoint={server.azure_endpoint}", flush=True)
     try:
         server.wait()
     except KeyboardInterrupt:

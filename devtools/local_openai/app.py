@@ -76,9 +76,11 @@ class ServerState:
         self.files = FileStore(lambda: self.new_id("file"), MAX_UPLOAD_BYTES)
         self.batches = BatchStore(self.files, self._run_line, self.new_id)
 
-    def _run_line(self, api: str, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _run_line(
+        self, api: str, request: dict[str, Any], azure: bool
+    ) -> tuple[int, dict[str, Any]]:
         """A batch line, answered as a first live call is (see `respond.run`)."""
-        return respond.run(api, request, self.ids())
+        return respond.run(api, request, self.ids(), any_model=azure)
 
     def azure_model(self, deployment: str) -> str:
         """The model an Azure deployment serves: its own name unless mapped."""
@@ -234,7 +236,11 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/v1/batches" or path.startswith("/v1/batches/"):
             model_for = state.azure_model if self._azure else _same
             plan = state.batch_plan
-            self._reply(routes.batches(state.batches, method, path, query, body, plan, model_for))
+            self._reply(
+                routes.batches(
+                    state.batches, method, path, query, body, plan, model_for, azure=self._azure
+                )
+            )
         elif method == "POST" and path == "/v1/embeddings":
             self._embed(body, model)
         elif method == "GET" and path == "/v1/models":
@@ -561,6 +567,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _same(model: str) -> str:
+    """OpenAI batches keep their lines' models; only Azure maps deployments."""
     return model
 
 

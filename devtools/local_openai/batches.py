@@ -17,14 +17,9 @@ batch `expired`; `POST /v1/batches/{id}/cancel` makes it `cancelling`, then
 their results in the output file and the rest go to the error file with
 `batch_expired` / `batch_cancelled`; `request_counts` counts only finished lines.
 
-Checks as the API makes them:
-
-* at creation, a 400: unknown endpoint or completion window, bad metadata, an
-  input file that is not `purpose=batch`, requests for more than one model;
-* while validating, the batch turns `failed` with `errors.data` (line numbers
-  from 1): a line that is not JSON or lacks `custom_id`/`method`/`url`/`body`,
-  a `url` other than the batch's endpoint, a duplicate `custom_id`, an empty
-  file, more lines than `max_lines` (50,000, as the API).
+Creation answers 400 for an unknown endpoint or completion window and an
+input file not uploaded with `purpose=batch`; `batch_input.py` checks the
+file itself (mixed models: 400; bad lines: the batch turns `failed`).
 """
 
 from __future__ import annotations
@@ -37,18 +32,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from devtools.local_openai import answers
+from devtools.local_openai.batch_input import Line, checked_metadata, one_model, read, required
 from devtools.local_openai.errors import ApiError
 from devtools.local_openai.files import FileStore, StoredFile, cursor_page
 from devtools.local_openai.respond import ENDPOINTS
 
 JsonObj = dict[str, Any]
-# (api, request body) -> (HTTP status, response body)
-LineRunner = Callable[[str, JsonObj], tuple[int, JsonObj]]
+# (api, request body, whether any model name goes, as on Azure) -> (HTTP status, response body)
+LineRunner = Callable[[str, JsonObj, bool], tuple[int, JsonObj]]
 
 FAIL_MARKER = "[batch:fail]"
 COMPLETION_WINDOW_S = 24 * 3600
-MAX_METADATA_KEYS = 16
 TERMINAL = frozenset(("completed", "failed", "expired", "cancelled"))
 CANCELLABLE = frozenset(("validating", "in_progress"))
 EXPIRED_LINE = {
@@ -89,17 +83,6 @@ class BatchPlan:
 
 
 @dataclass
-class Line:
-    """One request of a batch, and its result once run."""
-
-    number: int  # from 1, as error reports count
-    custom_id: str
-    body: JsonObj
-    result: JsonObj | None = None  # {"status_code", "body"} once run
-    done_at: float | None = None
-
-
-@dataclass
 class Batch:
     """A batch and everything needed to advance it."""
 
@@ -113,6 +96,7 @@ class Batch:
     lines: list[Line]
     model: str | None
     errors: list[JsonObj] = field(default_factory=list)
+    azure: bool = False
     status: str = "validating"
     times: dict[str, float] = field(default_factory=dict)
     cancel_at: float | None = None
@@ -156,11 +140,18 @@ class BatchStore:
 
     # ------------------------------------------------------------ the endpoints
 
-    def create(self, request: JsonObj, plan: BatchPlan, model_for: Callable[[str], str]) -> JsonObj:
-        """`POST /v1/batches`; `model_for` maps a line's model (Azure deployments)."""
-        input_file_id = _required(request, "input_file_id")
-        endpoint = _required(request, "endpoint")
-        window = _required(request, "completion_window")
+    def create(
+        self,
+        request: JsonObj,
+        plan: BatchPlan,
+        model_for: Callable[[str], str],
+        *,
+        azure: bool = False,
+    ) -> JsonObj:
+        """`POST /v1/batches`; on Azure, `model_for` maps a line's deployment to its model."""
+        input_file_id = required(request, "input_file_id")
+        endpoint = required(request, "endpoint")
+        window = required(request, "completion_window")
         if endpoint not in ENDPOINTS:
             shown = ", ".join(f"'{e}'" for e in ENDPOINTS if e.startswith("/v1/"))
             raise ApiError.invalid(
@@ -174,7 +165,7 @@ class BatchStore:
                 param="completion_window",
                 code="invalid_value",
             )
-        metadata = _metadata(request.get("metadata"))
+        metadata = checked_metadata(request.get("metadata"))
         source = self._files.get(input_file_id)
         if source.purpose != "batch":
             raise ApiError.invalid(
@@ -182,11 +173,11 @@ class BatchStore:
                 "a file uploaded with purpose 'batch'.",
                 param="input_file_id",
             )
-        lines, errors = _read(source, ENDPOINTS[endpoint], plan.max_lines)
+        lines, errors = read(source, ENDPOINTS[endpoint], plan.max_lines)
         for line in lines:
             if isinstance(line.body.get("model"), str):
                 line.body = {**line.body, "model": model_for(line.body["model"])}
-        model = _one_model(lines)
+        model = one_model(lines)
         batch = Batch(
             id=self._new_id("batch"),
             endpoint=endpoint,
@@ -198,6 +189,7 @@ class BatchStore:
             lines=[] if errors else lines,
             model=model,
             errors=errors,
+            azure=azure,
         )
         with self._lock:
             self._batches[batch.id] = batch
@@ -286,7 +278,7 @@ class BatchStore:
             if FAIL_MARKER in json.dumps(line.body, ensure_ascii=False).lower():
                 status, body = 500, FAILED_LINE_BODY
             else:
-                status, body = self._run(batch.api, line.body)
+                status, body = self._run(batch.api, line.body, batch.azure)
             line.result = {"status_code": status, "body": body}
             self.lines_run += 1
 
@@ -358,119 +350,6 @@ class BatchStore:
             "usage": _usage(ok),
             "metadata": batch.metadata,
         }
-
-
-# ---------------------------------------------------------------- reading the input file
-
-
-def _required(request: JsonObj, name: str) -> str:
-    value = request.get(name)
-    if not isinstance(value, str) or not value:
-        raise ApiError.invalid(
-            f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter"
-        )
-    return value
-
-
-def _metadata(value: Any) -> JsonObj | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ApiError.invalid("Invalid 'metadata': expected an object.", param="metadata")
-    if len(value) > MAX_METADATA_KEYS:
-        raise ApiError.invalid(
-            f"Invalid 'metadata': too many properties. Expected an object with at most "
-            f"{MAX_METADATA_KEYS} properties, but got an object with {len(value)} properties "
-            "instead.",
-            param="metadata",
-            code="object_above_max_properties",
-        )
-    for key, item in value.items():
-        if len(key) > 64 or not isinstance(item, str) or len(item) > 512:
-            raise ApiError.invalid(
-                f"Invalid 'metadata.{key}': keys must be at most 64 characters and values "
-                "strings of at most 512 characters.",
-                param=f"metadata.{key}",
-                code="invalid_value",
-            )
-    return dict(value)
-
-
-def _line_error(number: int, code: str, message: str, param: str | None = None) -> JsonObj:
-    return {"code": code, "line": number, "message": message, "param": param}
-
-
-def _read(source: StoredFile, api: str, max_lines: int) -> tuple[list[Line], list[JsonObj]]:
-    """The file's lines, and the validation errors that fail the batch (empty if none)."""
-    text = source.data.decode("utf-8", "replace")
-    rows = [(n, raw) for n, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
-    if not rows:
-        return [], [_line_error(1, "empty_file", "The batch input file is empty.")]
-    if len(rows) > max_lines:
-        message = (
-            f"The batch input file has {len(rows)} requests; a batch can hold at most {max_lines}."
-        )
-        return [], [_line_error(max_lines + 1, "too_many_requests", message)]
-    lines: list[Line] = []
-    errors: list[JsonObj] = []
-    seen: set[str] = set()
-    for number, raw in rows:
-        try:
-            item = json.loads(raw)
-        except ValueError:
-            item = None
-        if not isinstance(item, dict):
-            message = "This line is not parseable as valid JSON."
-            errors.append(_line_error(number, "invalid_json_line", message))
-            continue
-        missing = [k for k in ("custom_id", "method", "url", "body") if k not in item]
-        if missing:
-            message = f"Missing required parameter: '{missing[0]}'."
-            errors.append(_line_error(number, "missing_required_parameter", message, missing[0]))
-            continue
-        custom_id, body = item["custom_id"], item["body"]
-        if not isinstance(custom_id, str) or not isinstance(body, dict):
-            message = "'custom_id' must be a string and 'body' an object."
-            errors.append(_line_error(number, "invalid_request", message, "body"))
-            continue
-        if str(item["method"]).upper() != "POST":
-            message = f"Invalid method '{item['method']}': only POST is supported."
-            errors.append(_line_error(number, "invalid_method", message, "method"))
-            continue
-        if ENDPOINTS.get(str(item["url"])) != api:
-            message = "The URL provided for this request does not match the batch endpoint."
-            errors.append(_line_error(number, "invalid_url", message, "url"))
-            continue
-        if custom_id in seen:
-            message = (
-                "The custom_id for this request is a duplicate of another request. The "
-                "custom_id parameter must be unique for each individual request in a batch."
-            )
-            errors.append(_line_error(number, "duplicate_custom_id", message, "custom_id"))
-            continue
-        seen.add(custom_id)
-        lines.append(Line(number=number, custom_id=custom_id, body=body))
-    return lines, errors
-
-
-def _one_model(lines: list[Line]) -> str | None:
-    """The batch's model (as the API reports it); a 400 if the lines ask for several."""
-    first: Line | None = None
-    for line in lines:
-        model = line.body.get("model")
-        if not isinstance(model, str):
-            continue
-        if first is None:
-            first = line
-        elif model != first.body["model"]:
-            raise ApiError.invalid(
-                f"The batch input file mixes models: line {first.number} asks for "
-                f"'{first.body['model']}' and line {line.number} for '{model}'. All requests in "
-                "a batch must use the same model.",
-                param="input_file_id",
-                code="mismatched_model",
-            )
-    return answers.snapshot(first.body["model"]) if first is not None else None
 
 
 def _usage(lines: list[Line]) -> JsonObj:

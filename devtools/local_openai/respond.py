@@ -45,15 +45,16 @@ def body(
     return wire.response_object(reply, ids, request)
 
 
-def run(api: str, request: JsonObj, ids: wire.Ids) -> tuple[int, JsonObj]:
+def run(api: str, request: JsonObj, ids: wire.Ids, any_model: bool = False) -> tuple[int, JsonObj]:
     """(status, body) of one request as a first live call answers it, without faults or latency.
 
     Batches use it: sample 0 is the wording a first live call gets, and its
     further choices are those of the live call's sample counter after one answer.
+    `any_model` lets embeddings take any model name, as an Azure deployment may have.
     """
     if api == "embeddings":
         try:
-            return 200, embeddings.create(request)
+            return 200, embeddings.create(request, any_model=any_model)
         except ApiError as exc:
             return exc.status, exc.body
     try:

@@ -83,12 +83,14 @@ def batches(
     body: bytes,
     plan: BatchPlan,
     model_for: Callable[[str], str],
+    *,
+    azure: bool = False,
 ) -> Reply | None:
     """`POST/GET /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`."""
     parts = path.removeprefix("/v1/batches").strip("/").split("/") if path != "/v1/batches" else []
     if not parts:
         if method == "POST":
-            return 200, store.create(json_body(body), plan, model_for)
+            return 200, store.create(json_body(body), plan, model_for, azure=azure)
         if method == "GET":
             return 200, store.page(_one(query, "after"), _limit(query, 20, 100))
         return None
