@@ -3,6 +3,18 @@
 Aggregates are rendered by jinja2 (autoescaped); the cases travel as one JSON blob in a
 `<script type="application/json">` and are rendered lazily by inline JS with
 `textContent`, so untrusted outputs never become markup and 10,000 cases open quickly.
+
+The page is a viewer: display modes (all, outputs different, candidate failing), status,
+suite and check filters, a case-insensitive substring search over keys, prompts,
+outputs, reasons and evidence, keyboard navigation (j/k, Enter, Escape, /), and the
+whole view (filters, search, open case) kept in the URL's fragment so a link reopens it.
+
+Each case in `page_data()["cases"]` is a dict with one-letter keys, to keep 10,000 cases
+small: `k` key, `s` suite, `t` status, `p` prompt, `q` request parameters, `o` origin,
+`c` checks as `[check, status, reason, evidence (compact JSON), baseline_ok,
+candidate_ok, noise, approval]`, `b` / `d` baseline / candidate outputs per sample, `f`
+figures, `x` whether the outputs differ, `y` whether the candidate fails (a check fails
+on it, a check errored, or an answer was an error).
 """
 
 from __future__ import annotations
@@ -21,7 +33,7 @@ from migrate_check.report import escaping
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
 from migrate_check.report.sign_off import Verdict
 from migrate_check.report.tables import claim_rows, model_rows, price_note
-from migrate_check.results import CaseResult, RunResult
+from migrate_check.results import CaseResult, Outcome, RunResult
 
 TEXT_LIMIT = 20_000
 EVIDENCE_LIMIT = 4_000
@@ -71,9 +83,18 @@ def _prompt(result: CaseResult) -> str:
     return fmt.clip(prompt if isinstance(prompt, str) else fmt.compact(prompt), TEXT_LIMIT)
 
 
+def _failing(result: CaseResult) -> bool:
+    """The candidate fails: a check fails on it or errored, or one of its answers is an error."""
+    return any(
+        check.candidate_ok is False or check.outcome is Outcome.ERROR for check in result.checks
+    ) or any(completion.error for completion in result.candidate)
+
+
 def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
     params = fmt.key_params(result.case.request, run.pair.baseline)
     params.pop("model")
+    baseline = [fmt.display_text(c) for c in result.baseline]
+    candidate = [fmt.display_text(c) for c in result.candidate]
     return {
         "k": row.key,
         "s": row.suite,
@@ -94,8 +115,10 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
             ]
             for check in result.checks
         ],
-        "b": [fmt.clip(fmt.display_text(c), TEXT_LIMIT) for c in result.baseline],
-        "d": [fmt.clip(fmt.display_text(c), TEXT_LIMIT) for c in result.candidate],
+        "b": [fmt.clip(text, TEXT_LIMIT) for text in baseline],
+        "d": [fmt.clip(text, TEXT_LIMIT) for text in candidate],
+        "x": baseline != candidate,
+        "y": _failing(result),
         "f": [
             fmt.money(row.baseline.cost),
             fmt.money(row.candidate.cost),
