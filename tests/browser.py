@@ -1,17 +1,19 @@
 """Open report.html in Debian's Chromium through playwright, as a reviewer would.
 
-Shared by the HTML report test and `benchmarks/bench_reports.py`. A missing browser is a
-failure that says how to install it, never a silent skip.
+Shared by the HTML report tests and the benchmarks (`bench_reports.py`, `bench_viewer.py`).
+A missing browser skips the browser tests with a one-line reason that says how to install
+it, except under CI (`CI` set and not false), where it is a failure: there a skip would
+let the viewer rot unnoticed.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -37,6 +39,20 @@ def chromium_path() -> str | None:
     if Path("/usr/bin/chromium").exists():
         return "/usr/bin/chromium"
     return shutil.which("chromium")
+
+
+def under_ci(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def unavailable(reason: str, environ: Mapping[str, str] = os.environ) -> NoReturn:
+    """Skip a browser test with `reason` on one line, or fail it under CI."""
+    import pytest  # here, so the benchmarks can use this module without pytest
+
+    line = " ".join(reason.split())
+    if under_ci(environ):
+        pytest.fail(f"under CI the browser tests must run: {line}", pytrace=False)
+    pytest.skip(line)
 
 
 def artifacts_dir() -> Path:
@@ -69,10 +85,13 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def open_report(browser: Any, path: Path, problems: list[str]) -> tuple[Any, float]:
+def open_report(
+    browser: Any, path: Path, problems: list[str], fragment: str = ""
+) -> tuple[Any, float]:
     """A page showing `path` and the milliseconds from navigation to its first rows rendered.
 
-    Console errors, page errors and any request leaving file:// are appended to `problems`.
+    `fragment` (without `#`) opens a view a link kept. Console errors, page errors and any
+    request leaving file:// are appended to `problems`.
     """
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on(
@@ -92,7 +111,8 @@ def open_report(browser: Any, path: Path, problems: list[str]) -> tuple[Any, flo
             else None
         ),
     )
-    page.goto(path.resolve().as_uri(), wait_until="domcontentloaded")
+    url = path.resolve().as_uri() + (f"#{fragment}" if fragment else "")
+    page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("html[data-ready]", state="attached")
     ready = page.get_attribute("html", "data-ready")
     return page, float(ready or "nan")
