@@ -14,7 +14,9 @@ but `/openai/v1/...` needs `?api-version=`: missing, Azure answers 404
 "Resource not found" (it does, not 400); not a version, 400 "API version not
 supported". A deployment's model is its own name unless the server maps it
 (`LocalServer.set_azure_deployments`). Errors use Azure's envelope
-(`{"error": {"code": "404", "message": ...}}`).
+(`{"error": {"code": "404", "message": ...}}`); non-streamed chat completions
+carry Azure's `prompt_filter_results` and per-choice `content_filter_results`
+(streams are left as OpenAI sends them), and every answer `apim-request-id`.
 """
 
 from __future__ import annotations
