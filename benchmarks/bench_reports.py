@@ -21,7 +21,7 @@ from typing import ParamSpec, TypeVar
 
 from migrate_check.report import (
     PriceTable,
-    ReportOptions,
+    RunReport,
     build_aggregates,
     html,
     json_report,
@@ -100,7 +100,9 @@ def main() -> int:
     timed("report.json render", json_report.render, document)
     timed("report.md render", markdown.render, run, agg, decision, now)
     timed("report.html render", html.render, run, agg, decision, now)
-    paths = timed("write_reports (all three)", write_reports, run, ReportOptions(out, prices, now))
+    paths = timed(
+        "write_reports (all three)", write_reports, RunReport.build(run, prices, now), out
+    )
     for path in paths:
         print(f"  {path.name:<28} {path.stat().st_size / 1024 / 1024:8.2f} MiB")
     if not args.no_browser:

@@ -20,9 +20,6 @@ from devtools.local_openai import FaultPlan, LocalServer
 import migrate_check.judging  # noqa: F401
 import migrate_check.report  # noqa: F401
 import migrate_check.runner  # noqa: F401
-from migrate_check.checks import check_names
-
-check_names()  # loads the built-in checks' modules now, for the same reason
 
 PAIR = "gpt-4o-mini:gpt-4.1-mini"
 

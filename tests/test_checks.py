@@ -13,11 +13,11 @@ from migrate_check.case import CheckSpec
 from migrate_check.checks import (
     Check,
     CheckConfigError,
+    CheckRegistry,
     Observation,
     SideBySideCheck,
     build_check,
     check_names,
-    register_check,
 )
 from migrate_check.completion import Completion, ToolCall
 from migrate_check.results import CheckResult, Outcome
@@ -45,8 +45,10 @@ def judge(
     baseline: str | Completion,
     candidate: str | Completion,
     base_dir: Path = HERE,
+    registry: CheckRegistry | None = None,
 ) -> CheckResult:
-    check = build_check(CheckSpec(name, options), base_dir)
+    spec = CheckSpec(name, options)
+    check = registry.build(spec, base_dir) if registry else build_check(spec, base_dir)
     base = baseline if isinstance(baseline, Completion) else answer(baseline)
     cand = candidate if isinstance(candidate, Completion) else answer(candidate)
     result = check.judge([base], [cand])
@@ -438,7 +440,9 @@ def test_unknown_check_lists_known_names() -> None:
 
 
 def test_register_custom_check_and_collisions() -> None:
-    @register_check
+    registry = CheckRegistry()
+
+    @registry.register
     class ShoutCheck(SideBySideCheck):
         name = "test_shout"
         compares_values = False
@@ -450,18 +454,21 @@ def test_register_custom_check_and_collisions() -> None:
         def observe(self, completion: Completion) -> Observation:
             return Observation(completion.text.isupper(), problem="is not shouted")
 
-    assert "test_shout" in check_names()
-    assert judge("test_shout", None, "HI", "hi").outcome is Outcome.REGRESSED
-    register_check(ShoutCheck)  # registering the same class again is harmless
+    assert "test_shout" in registry.names()
+    assert judge("test_shout", None, "HI", "hi", registry=registry).outcome is Outcome.REGRESSED
+    registry.register(ShoutCheck)  # registering the same class again is harmless
+    # A run's registrations stay in that run's registry.
+    assert "test_shout" not in CheckRegistry().names()
+    assert "test_shout" not in check_names()
 
     class Impostor(ShoutCheck):
         name = "schema"
 
     with pytest.raises(CheckConfigError, match="^check name 'schema' is already registered by "):
-        register_check(Impostor)
+        registry.register(Impostor)
 
 
-def test_entry_point_checks_load_on_first_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_entry_point_checks_load_with_each_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     from importlib.metadata import EntryPoint
 
     from migrate_check.checks import registry
@@ -472,14 +479,12 @@ def test_entry_point_checks_load_on_first_lookup(monkeypatch: pytest.MonkeyPatch
         return [shipped] if group == registry.ENTRY_POINT_GROUP else []
 
     monkeypatch.setattr(registry, "entry_points", entry_points)
-    monkeypatch.setattr(registry, "_loaded", False)
-    monkeypatch.setattr(registry, "_registry", {})
-    assert "test_non_empty" in check_names()
-    assert judge("test_non_empty", None, "hi", "  ").outcome is Outcome.REGRESSED
+    with_entry_point = CheckRegistry()
+    assert "test_non_empty" in with_entry_point.names()
+    outcome = judge("test_non_empty", None, "hi", "  ", registry=with_entry_point).outcome
+    assert outcome is Outcome.REGRESSED
 
     broken = EntryPoint("broken", "no_such_module:Check", "migrate_check.checks")
     monkeypatch.setattr(registry, "entry_points", lambda group: [broken])
-    monkeypatch.setattr(registry, "_loaded", False)
-    monkeypatch.setattr(registry, "_registry", {})
     with pytest.raises(CheckConfigError, match="^cannot load check 'broken' from "):
-        check_names()
+        CheckRegistry()

@@ -11,9 +11,9 @@ import pytest
 
 from migrate_check.approvals import ApprovalStore
 from migrate_check.case import Case, CheckSpec
-from migrate_check.checks import Check, build_check
+from migrate_check.checks import Check, build_check, default_registry
 from migrate_check.completion import Completion
-from migrate_check.judging import checks_for, judge_case
+from migrate_check.judging import judge_case
 from migrate_check.results import CheckResult, Outcome
 
 HERE = Path(__file__).parent
@@ -38,9 +38,8 @@ def check(name: str, options: Any = None) -> Check:
 
 def test_each_check_gets_a_result() -> None:
     case = make_case(CheckSpec("schema", {"type": "object"}), CheckSpec("equal", "$.queue"))
-    result = judge_case(
-        case, answers('{"queue": "a"}'), answers('{"queue": "b"}'), checks_for(case)
-    )
+    checks = default_registry().checks_for(case, HERE)
+    result = judge_case(case, answers('{"queue": "a"}'), answers('{"queue": "b"}'), checks)
     assert [(r.check, r.outcome) for r in result.checks] == [
         ("schema", Outcome.SAME),
         ("equal $.queue", Outcome.CHANGED),
@@ -92,7 +91,7 @@ def test_a_raising_check_is_an_error_and_the_others_still_run() -> None:
 
 def test_approved_change_is_marked_and_stops_applying_when_output_changes() -> None:
     case = make_case(CheckSpec("equal", "$.queue"))
-    checks = checks_for(case)
+    checks = default_registry().checks_for(case, HERE)
     first = judge_case(case, answers('{"queue": "a"}'), answers('{"queue": "b"}'), checks)
     store = ApprovalStore()
     store.record(first, "merged queues", dt.date(2026, 11, 20))

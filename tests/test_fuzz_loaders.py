@@ -268,9 +268,7 @@ def test_a_generated_answer_replays_as_a_completion_or_an_error_never_a_crash(
         RunnerSettings(
             record_mode="none",
             cassette_dir=folder / "cassettes",
-            progress=False,
             base_url="http://127.0.0.1:9/v1",
-            api_key="sk-fuzz",
         ),
         lambda case, model, mode: "record it",
     )

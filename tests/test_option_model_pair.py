@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import PAIR, TRIAGE_SUITE, write_suite
-from migrate_check.session import ModelPairError, parse_model_pair
+from migrate_check.settings import ModelPairError, parse_model_pair
 
 
 def test_without_a_model_pair_the_plugin_changes_nothing(pytester: pytest.Pytester) -> None:

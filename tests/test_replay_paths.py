@@ -1,18 +1,24 @@
-"""Offline replay reads cassettes directly; it must give what the SDK through vcrpy gives."""
+"""Offline replay reads cassettes directly, with no HTTP: what it gives must be what the
+application gets from the SDK for the same recorded answers."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from devtools.local_openai import LocalServer
+from openai.types.chat import ChatCompletion
 
 from conftest import PAIR, write_suite
 from migrate_check.case import Case
 from migrate_check.completion import Completion
-from migrate_check.runner import Runner, RunnerSettings
+from migrate_check.recording import cassette_path
+from migrate_check.runner import Runner
+from migrate_check.settings import RunnerSettings
 from migrate_check.suite import load_suite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,36 +32,81 @@ def _example_cases() -> list[Case]:
     return cases
 
 
-def _replay(cases: list[Case], through_sdk: bool) -> dict[tuple[str, str], list[Completion]]:
-    settings = RunnerSettings(
-        cassette_dir=ROOT / "cassettes",
-        base_url="http://127.0.0.1:9/v1",
-        replay_through_sdk=through_sdk,
-    )
+def _replay(cases: list[Case]) -> dict[tuple[str, str], list[Completion]]:
+    settings = RunnerSettings(cassette_dir=ROOT / "cassettes", base_url="http://127.0.0.1:9/v1")
     return Runner(settings, lambda case, model, mode: f"record {case.key} on {model}").fetch(
         cases, MODELS
     )
 
 
-def test_direct_replay_equals_replay_through_the_sdk_on_the_bundled_example(
+def _recorded(case: Case, model: str) -> list[dict[str, Any]]:
+    """What the SDK makes of each recorded answer, read straight from the cassette file."""
+    path = cassette_path(ROOT / "cassettes", case.suite, case.id, model)
+    expected = []
+    for interaction in yaml.safe_load(path.read_text())["interactions"]:
+        body = interaction["response"]["body"]["string"]
+        if interaction["request"]["uri"].endswith("/responses"):
+            # The SDK builds Responses without validating them (`construct_type`); its
+            # `output_text` joins the message outputs' text parts.
+            data = json.loads(body)
+            text = "".join(
+                part["text"]
+                for item in data["output"]
+                if item["type"] == "message"
+                for part in item["content"]
+                if part["type"] == "output_text"
+            )
+            usage = data["usage"]
+            expected.append(
+                {
+                    "content": text,
+                    "model": data["model"],
+                    "tokens": (usage["input_tokens"], usage["output_tokens"]),
+                }
+            )
+            continue
+        completion = ChatCompletion.model_validate_json(body)
+        assert completion.usage is not None
+        for choice in completion.choices:
+            expected.append(
+                {
+                    "content": choice.message.content,
+                    "model": completion.model,
+                    "tokens": (completion.usage.prompt_tokens, completion.usage.completion_tokens),
+                    "finish_reason": choice.finish_reason,
+                }
+            )
+    return expected
+
+
+def test_replay_gives_what_the_sdk_reads_from_the_bundled_recordings(
     no_openai_env: None,
 ) -> None:
     cases = _example_cases()
-    direct = _replay(cases, through_sdk=False)
-    through_sdk = _replay(cases, through_sdk=True)
-    assert len(direct) == len(cases) * 2 >= 60
-    assert all(c.error is None for samples in direct.values() for c in samples)
-    assert direct == through_sdk
+    replayed = _replay(cases)
+    assert len(replayed) == len(cases) * 2 >= 60
+    for case in cases:
+        for model in MODELS:
+            got = replayed[(case.key, model)]
+            assert all(c.error is None for c in got), case.key
+            expected = _recorded(case, model)
+            assert len(got) == case.samples == len(expected), case.key
+            for completion, wanted in zip(got, expected, strict=True):
+                assert completion.content == wanted["content"], (case.key, model)
+                assert completion.response_model == wanted["model"]
+                usage = completion.usage
+                assert (usage.input_tokens, usage.output_tokens) == wanted["tokens"]
+                if "finish_reason" in wanted:
+                    assert completion.finish_reason == wanted["finish_reason"]
 
 
-@pytest.mark.parametrize("through_sdk", [False, True])
-def test_both_paths_say_the_same_about_a_stale_or_missing_recording(
-    no_openai_env: None, through_sdk: bool
+def test_a_stale_or_missing_recording_is_named_with_the_command_that_records_it(
+    no_openai_env: None,
 ) -> None:
     case = _example_cases()[0]
     stale = replace(case, request={**case.request, "temperature": 0.5})
     missing = replace(case, id="never-recorded")
-    result = _replay([stale, missing], through_sdk)
+    result = _replay([stale, missing])
     stale_error = result[(stale.key, MODELS[0])][0].error or ""
     missing_error = result[(missing.key, MODELS[0])][0].error or ""
     assert "does not match the case's request (request body differs in temperature)" in stale_error

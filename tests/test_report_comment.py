@@ -10,7 +10,7 @@ from devtools.synthetic_runs import make_run
 
 from conftest import PAIR
 from migrate_check.pricing import PriceTable
-from migrate_check.report import ReportOptions, write_reports
+from migrate_check.report import RunReport, write_reports
 from migrate_check.report import markdown as md
 
 NOW = "2026-11-20T10:00:00Z"
@@ -18,7 +18,7 @@ NOW = "2026-11-20T10:00:00Z"
 
 def _write(tmp_path: Path, per_status: int, **kwargs: object) -> dict[str, str]:
     run = make_run(per_status, **kwargs)  # type: ignore[arg-type]
-    paths = write_reports(run, ReportOptions(tmp_path, PriceTable.default(), NOW))
+    paths = write_reports(RunReport.build(run, PriceTable.default(), NOW), tmp_path)
     return {p.name: p.read_text(encoding="utf-8") for p in paths}
 
 

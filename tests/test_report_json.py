@@ -13,7 +13,7 @@ from devtools.synthetic_runs import HOSTILE, make_run
 from migrate_check.case import ModelPair
 from migrate_check.pricing import PriceTable
 from migrate_check.report import (
-    ReportOptions,
+    RunReport,
     build_aggregates,
     json_report,
     verdict,
@@ -95,8 +95,10 @@ def test_odd_evidence_is_made_json() -> None:
 def test_two_runs_differ_only_in_generated_at(tmp_path: Path) -> None:
     run = make_run(3, samples=2)
     shuffled = RunResult(run.pair, list(reversed(run.cases)), run.record_mode, "later")
-    first = write_reports(run, ReportOptions(tmp_path / "a", PRICES, "2026-11-20T10:00:00Z"))
-    second = write_reports(shuffled, ReportOptions(tmp_path / "b", PRICES, "2026-11-21T09:00:00Z"))
+    first = write_reports(RunReport.build(run, PRICES, "2026-11-20T10:00:00Z"), tmp_path / "a")
+    second = write_reports(
+        RunReport.build(shuffled, PRICES, "2026-11-21T09:00:00Z"), tmp_path / "b"
+    )
     a, b = first[0].read_text(), second[0].read_text()
     assert a != b
     assert a.replace("2026-11-20T10:00:00Z", "X") == b.replace("2026-11-21T09:00:00Z", "X")

@@ -9,7 +9,7 @@ import pytest
 from devtools.synthetic_runs import HOSTILE, make_run
 
 from migrate_check.pricing import PriceTable
-from migrate_check.report import ReportOptions, build_aggregates, markdown, verdict, write_reports
+from migrate_check.report import RunReport, build_aggregates, markdown, verdict, write_reports
 
 PRICES = PriceTable.default()
 NOW = "2026-11-20T10:00:00Z"
@@ -85,13 +85,13 @@ def test_step_summary_is_appended(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step output\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    paths = write_reports(make_run(1), ReportOptions(tmp_path / "out", PRICES, NOW))
+    paths = write_reports(RunReport.build(make_run(1), PRICES, NOW), tmp_path / "out")
     report = paths[1].read_text()
     assert summary.read_text() == "earlier step output\n" + report
 
 
 def test_no_step_summary_outside_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    paths = write_reports(make_run(1), ReportOptions(tmp_path, PRICES, NOW))
+    paths = write_reports(RunReport.build(make_run(1), PRICES, NOW), tmp_path)
     assert [p.name for p in paths] == ["report.json", "report.md", "report.html", "comment.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)

@@ -8,16 +8,15 @@ from devtools.synthetic_runs import make_run
 
 from migrate_check.case import ModelPair
 from migrate_check.pricing import PriceTable
-from migrate_check.report import build_aggregates, summary_lines, verdict
+from migrate_check.report import RunReport, summary_lines
 
 PRICES = PriceTable.default()
 
 
 def test_summary_has_verdict_counts_per_check_cost_latency_warnings_and_paths() -> None:
     run = make_run(2)
-    agg = build_aggregates(run, PRICES)
     paths = [Path("out/report.json"), Path("out/report.md"), Path("out/report.html")]
-    lines = list(summary_lines(run, agg, paths, now="2026-11-20T10:00:00Z"))
+    lines = list(summary_lines(RunReport.build(run, PRICES, "2026-11-20T10:00:00Z"), paths))
     assert lines[0] == "gpt-4o-mini -> gpt-4.1-mini: NO-GO (2 cases regressed; 2 cases errored)"
     assert lines[1].split() == [
         "regressed",
@@ -42,15 +41,14 @@ def test_summary_has_verdict_counts_per_check_cost_latency_warnings_and_paths() 
 
 def test_summary_follows_the_verdict_it_is_given() -> None:
     run = make_run(1, statuses=("same", "changed"))
-    agg = build_aggregates(run, PRICES)
-    default = next(iter(summary_lines(run, agg, [])))
-    strict = next(iter(summary_lines(run, agg, [], decision=verdict(agg, fail_on_changed=True))))
+    default = next(iter(summary_lines(RunReport.build(run, PRICES, ""))))
+    strict = next(iter(summary_lines(RunReport.build(run, PRICES, "", fail_on_changed=True))))
     assert default.endswith("REVIEW (1 case changed, to read and approve)")
     assert "NO-GO" in strict
 
 
 def test_no_warning_for_models_without_a_shutdown_date() -> None:
     run = make_run(1, statuses=("same",), pair=ModelPair("gpt-4o", "gpt-4.1"))
-    lines = list(summary_lines(run, build_aggregates(run, PRICES), []))
+    lines = list(summary_lines(RunReport.build(run, PRICES, "")))
     assert not any(line.startswith(("warning", "reports")) for line in lines)
     assert lines[0].endswith("GO (every case (1) unchanged or accepted)")

@@ -7,7 +7,7 @@ from devtools.synthetic_runs import make_run
 
 from conftest import PAIR
 from migrate_check.pricing import PriceTable
-from migrate_check.report import build_aggregates, markdown, summary_lines, verdict
+from migrate_check.report import RunReport, markdown, summary_lines
 from migrate_check.report import display as fmt
 
 NOW = "2026-11-29T10:00:00Z"
@@ -19,9 +19,9 @@ BOTH = (
 
 def _reports(shutdown_dates: dict[str, str] | None = None) -> tuple[list[str], str]:
     run = make_run(1)
-    agg = build_aggregates(run, PriceTable.default(), shutdown_dates)
-    terminal = list(summary_lines(run, agg, [], now=NOW))
-    return terminal, markdown.render(run, agg, verdict(agg), NOW)
+    report = RunReport.build(run, PriceTable.default(), NOW, shutdown_dates=shutdown_dates)
+    terminal = list(summary_lines(report))
+    return terminal, markdown.render(run, report.aggregates, report.verdict, NOW)
 
 
 def test_one_date_is_one_warning_in_the_terminal_and_the_markdown() -> None:
@@ -44,7 +44,7 @@ def test_two_dates_are_two_warnings() -> None:
 
 def test_past_dates_read_in_the_past() -> None:
     run = make_run(1)
-    agg = build_aggregates(run, PriceTable.default())
+    agg = RunReport.build(run, PriceTable.default(), NOW).aggregates
     [note] = fmt.shutdown_notes(agg.warnings, "2027-02-01T00:00:00Z")
     assert note.startswith("gpt-4o-mini and gpt-4.1-mini were shut down on 2027-01-14: ")
 

@@ -42,7 +42,7 @@ CASES = [
 
 def _fetch(root: Path, mode: str, base_url: str | None) -> dict[tuple[str, str], list[Completion]]:
     runner = Runner(
-        RunnerSettings(record_mode=mode, cassette_dir=root, base_url=base_url, api_key="sk-x"),
+        RunnerSettings(record_mode=mode, cassette_dir=root, base_url=base_url),
         lambda case, model, mode: "record it",
     )
     return runner.fetch(CASES, MODELS)

@@ -7,11 +7,15 @@ from typing import Any
 
 import pytest
 
+from migrate_check.checks import CheckRegistry
+
 
 def pytest_migrate_check_configure(
-    config: pytest.Config, register_check: Callable[[Any], Any]
+    config: pytest.Config, registry: CheckRegistry, register_check: Callable[[Any], Any]
 ) -> None:
     """Called once a run has a model pair; register the team's own checks here.
 
-    `register_check(MyCheck)` makes `- my_check: {...}` usable in suites, like a built-in.
+    `registry.register(MyCheck)` makes `- my_check: {...}` usable in suites, like a
+    built-in, for this run only. `register_check` is the same function, under the name
+    the first releases gave it.
     """

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from migrate_check.case import Case
+from migrate_check.checks import Check
 from migrate_check.failure_text import failure_lines
 from migrate_check.report.aggregate import case_status, check_status
 from migrate_check.results import CaseResult
-from migrate_check.session import FAILING, RunState
+from migrate_check.session import RunState
 from migrate_check.suite import SuiteError, looks_like_suite
 
 run_state_key = pytest.StashKey[RunState]()
@@ -86,21 +87,22 @@ class SuiteFile(pytest.File):
     def collect(self) -> Iterator[CaseItem]:
         state = self.config.stash[run_state_key]
         try:
-            suite = state.load_suite(self.path)
+            cases = state.load_suite(self.path)
         except SuiteError as exc:
             raise self.CollectError(str(exc)) from None
-        state.collected_cases += len(suite.cases)
+        state.collected_cases += len(cases)
         state.suite_files_collected += 1
-        for case in suite.cases:
-            yield CaseItem.from_parent(self, name=case.id, case=case)
+        for case, checks in cases:
+            yield CaseItem.from_parent(self, name=case.id, case=case, checks=checks)
 
 
 class CaseItem(pytest.Item):
     """One case of a suite, run on both models and judged by its checks."""
 
-    def __init__(self, *, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *, case: Case, checks: list[Check], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.case = case
+        self.checks = checks  # built once at collection
         self.result: CaseResult | None = None
 
     def runtest(self) -> None:
@@ -108,7 +110,7 @@ class CaseItem(pytest.Item):
         elsewhere = state.recorded_elsewhere(self.case)
         if elsewhere is not None:
             pytest.skip(elsewhere)
-        self.result = state.judge(self.case)
+        self.result = state.judge(self.case, self.checks)
         self.user_properties.append((OUTCOME_PROPERTY, case_status(self.result)))
         self.user_properties.extend(
             (CHECK_PROPERTY_PREFIX + check.check, check_status(check))
@@ -122,8 +124,7 @@ class CaseItem(pytest.Item):
     ) -> str | Any:
         if isinstance(excinfo.value, CaseFailed):
             state = self.config.stash[run_state_key]
-            failing = FAILING[state.settings.fail_on]
-            return "\n".join(failure_lines(excinfo.value.result, failing))
+            return "\n".join(failure_lines(excinfo.value.result, state.settings.failing))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Any, int | None, str]:

@@ -9,20 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from migrate_check.approvals import APPROVABLE, ApprovalStore, fingerprint
-from migrate_check.case import Case, CheckSpec
-from migrate_check.checks import Check, build_check
+from migrate_check.case import Case
+from migrate_check.checks import Check, default_registry
 from migrate_check.checks.answer import ALWAYS_ON
 from migrate_check.completion import Completion
 from migrate_check.results import CaseResult, CheckResult, Outcome
-
-#: What a case with no checks is judged by, so every case has a verdict.
-DEFAULT_CHECK = CheckSpec("similarity", {"min": 80})
-
-
-def checks_for(case: Case) -> list[Check]:
-    """The prepared checks of `case` (paths resolve against its suite file's folder)."""
-    base_dir = case.file.parent if case.file is not None else Path.cwd()
-    return [build_check(spec, base_dir) for spec in case.checks]
 
 
 def judge_case(
@@ -38,7 +29,7 @@ def judge_case(
     empty and filtered answers, and for answers from another model.
     """
     if not checks:
-        checks = [build_check(DEFAULT_CHECK, Path.cwd())]
+        checks = default_registry().checks_for(case, Path.cwd())
     failure = _call_failure(baseline, candidate)
     if failure is not None:
         results = [CheckResult(check.label, Outcome.ERROR, failure) for check in checks]

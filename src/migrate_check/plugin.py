@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shlex
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from migrate_check.checks import CheckConfigError, CheckRegistry
+from migrate_check.first_contact import how_to_run, small_suite
 from migrate_check.items import (
     CaseItem,
     SuiteFile,
@@ -31,7 +32,6 @@ WORKER_OUTPUT_KEY = "migrate_check_results"
 UNPAIRED_OUTPUT_KEY = "migrate_check_unpaired_suite"
 # Without a model pair: the first suite file collection passed over, to say how to run it.
 unpaired_suite_key = pytest.StashKey[str]()
-UNPAIRED_PEEK_BYTES = 64 * 1024
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
@@ -61,27 +61,25 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = settings_from(config)
     if settings is None:
         return
-    state = RunState(settings)
     try:
-        state.load_approvals()
+        registry = CheckRegistry()
+    except CheckConfigError as exc:
+        raise pytest.UsageError(f"migrate-check checks: {exc}") from None
+    try:
+        state = RunState.open(settings, registry)
     except ValueError as exc:
         raise pytest.UsageError(f"migrate-check approvals: {exc}") from None
     state.partial_notes += selection_notes(config)
     config.stash[run_state_key] = state
-    config.hook.pytest_migrate_check_configure(config=config, register_check=_register_check())
+    config.hook.pytest_migrate_check_configure(
+        config=config, registry=registry, register_check=registry.register
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if run_state_key in config.stash:
-        from migrate_check.checks import forget_team_checks
-
-        forget_team_checks()  # a later session in this process registers its own again
-
-
-def _register_check() -> Callable[[Any], Any]:
-    from migrate_check.checks import register_check
-
-    return register_check
+    state = config.stash.get(run_state_key, None)
+    if state is not None:
+        state.close()
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -95,7 +93,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile | None:
     config = parent.config
     if run_state_key not in config.stash:
-        if unpaired_suite_key not in config.stash and _small_suite(file_path):
+        if unpaired_suite_key not in config.stash and small_suite(file_path):
             config.stash[unpaired_suite_key] = os.path.relpath(
                 file_path, config.invocation_params.dir
             )
@@ -104,18 +102,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile 
         return None
     config.stash[run_state_key].suite_files_seen += 1
     return SuiteFile.from_parent(parent, path=file_path)
-
-
-def _small_suite(file_path: Path) -> bool:
-    """A suite file, among YAML files small enough to peek at on every run without a pair
-    (large ones are mostly cassettes; one small suite is enough for the hint)."""
-    if file_path.suffix not in (".yaml", ".yml"):
-        return False
-    try:
-        small = file_path.stat().st_size <= UNPAIRED_PEEK_BYTES
-    except OSError:
-        return False
-    return small and looks_like_suite(file_path)
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
@@ -170,8 +156,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if workeroutput is not None:
         workeroutput[WORKER_OUTPUT_KEY] = state.worker_results()
         return
-    if not state.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED):
-        session.exitstatus = max(int(session.exitstatus), pytest.ExitCode.TESTS_FAILED)
+    status = state.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+    session.exitstatus = max(int(session.exitstatus), status)
 
 
 def pytest_terminal_summary(
@@ -182,18 +168,12 @@ def pytest_terminal_summary(
         return
     if state is None:
         if unpaired_suite_key in config.stash:
-            terminalreporter.write_line(_how_to_run(config, config.stash[unpaired_suite_key]))
+            suite = config.stash[unpaired_suite_key]
+            terminalreporter.write_line(how_to_run(suite, config.invocation_params.args))
         return
     terminalreporter.section("migrate-check")
     for line in state.summary_lines():
         terminalreporter.write_line(line)
-
-
-def _how_to_run(config: pytest.Config, suite: str) -> str:
-    command = shlex.join(
-        ["pytest", "--model-pair", "BASELINE:CANDIDATE", *config.invocation_params.args]
-    )
-    return f"migrate-check: prompt suites such as {suite} run only with a model pair: {command}"
 
 
 @pytest.fixture

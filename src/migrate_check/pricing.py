@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -188,4 +188,14 @@ def parse_overrides(lines: Iterable[str]) -> dict[str, ModelPrice]:
         if not sep or not name.strip():
             raise ValueError(f"{line!r} is not 'model = input/cached_input/output'")
         prices[name.strip()] = parse_price(value)
+    return prices
+
+
+def load_prices(file: Path | None, overrides: Sequence[str]) -> PriceTable:
+    """The shipped prices, then a team's file, then ini lines; ValueError says what is wrong."""
+    prices = PriceTable.default()
+    if file is not None:
+        prices = prices.merged(PriceTable.load(file))
+    if overrides:
+        prices = prices.merged(parse_overrides(overrides))
     return prices

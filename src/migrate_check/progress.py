@@ -10,7 +10,7 @@ from typing import Any
 class RequestProgress:
     """Counts requests; draws a rich progress bar only when stderr is a terminal."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
+    def __init__(self, total: int, enabled: bool = True) -> None:
         self.total = total
         self.done = 0
         self.retries = 0

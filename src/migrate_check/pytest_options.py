@@ -1,7 +1,8 @@
 """Command-line and ini options, and turning them into one `RunSettings`.
 
-Every default lives here once. Paths follow pytest's convention: a path typed on the
-command line is relative to where pytest was started, an ini path to the rootdir.
+Every value is read through `getoption` and `getini`, once; defaults come from
+`settings`. Paths follow pytest's convention: a path typed on the command line is
+relative to where pytest was started, an ini path to the rootdir.
 """
 
 from __future__ import annotations
@@ -13,22 +14,23 @@ from pathlib import Path
 
 import pytest
 
+from migrate_check.pricing import load_prices
 from migrate_check.recording import RECORD_MODES
-from migrate_check.session import (
+from migrate_check.settings import (
+    DEFAULT_APPROVALS,
+    DEFAULT_CASSETTE_DIR,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_FAIL_ON,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RECORD_MODE,
+    DEFAULT_REPORT_DIR,
+    DEFAULT_TIMEOUT_S,
     FAIL_ON,
+    TIMEOUT_ENV,
     ModelPairError,
     RunSettings,
-    load_prices,
     parse_model_pair,
 )
-
-DEFAULT_CONCURRENCY = 8
-DEFAULT_MAX_RETRIES = 4
-DEFAULT_CASSETTE_DIR = "cassettes"
-DEFAULT_REPORT_DIR = "migrate-check-report"
-DEFAULT_APPROVALS = "migrate-check-approvals.yaml"
-TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
-DEFAULT_TIMEOUT_S = 60.0
 
 
 def _whole_number(minimum: int) -> Callable[[str], int]:
@@ -169,7 +171,7 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
     parser.addini("migrate_check_report_dir", "Where reports go", default=DEFAULT_REPORT_DIR)
     parser.addini("migrate_check_approvals", "Approvals file", default=DEFAULT_APPROVALS)
     parser.addini("migrate_check_prices", "A price table (JSON) overriding the shipped one")
-    parser.addini("migrate_check_record_mode", "Default record mode", default="none")
+    parser.addini("migrate_check_record_mode", "Default record mode", default=DEFAULT_RECORD_MODE)
     parser.addini(
         "migrate_check_request_timeout", "Seconds to wait for one live answer", default=""
     )
@@ -214,7 +216,7 @@ def _record_mode(config: pytest.Config) -> str:
     given = config.getoption("record_mode", None)
     recording_owns_flag = config.pluginmanager.hasplugin("recording")
     if given is None or (given == "none" and recording_owns_flag):
-        mode = config.getini("migrate_check_record_mode") or "none"
+        mode = config.getini("migrate_check_record_mode") or DEFAULT_RECORD_MODE
     else:
         mode = str(given)
     mode = "all" if mode == "rewrite" else mode  # pytest-recording's word for it
@@ -283,7 +285,7 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         or config.rootpath / DEFAULT_CASSETTE_DIR,
         report_dir=_path(config, "report_dir", "migrate_check_report_dir")
         or config.rootpath / DEFAULT_REPORT_DIR,
-        fail_on=config.getoption("fail_on") or "regressed",
+        fail_on=config.getoption("fail_on") or DEFAULT_FAIL_ON,
         samples=config.getoption("samples"),
         concurrency=config.getoption("concurrency") or DEFAULT_CONCURRENCY,
         max_retries=DEFAULT_MAX_RETRIES if retries is None else retries,

@@ -36,6 +36,7 @@ from migrate_check.recording import (
     use_case_cassette,
 )
 from migrate_check.sdk_request import create_arguments, request_body
+from migrate_check.settings import RunnerSettings
 
 REPLAY_API_KEY = "replay-without-key"
 SECRET_ENV = secret_values.SECRET_ENV
@@ -43,21 +44,6 @@ SECRET_ENV = secret_values.SECRET_ENV
 
 class QuotaExhausted(Exception):
     """The API said `insufficient_quota`: no further request can succeed, so the run stops."""
-
-
-@dataclass(frozen=True)
-class RunnerSettings:
-    """How requests are sent and recorded for one run."""
-
-    record_mode: str = "none"
-    cassette_dir: Path = Path("cassettes")
-    concurrency: int = 8
-    max_retries: int = 4
-    timeout_s: float = 60.0
-    progress: bool = True
-    replay_through_sdk: bool = False
-    base_url: str | None = None
-    api_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,10 +74,7 @@ class Runner:
     def __init__(self, settings: RunnerSettings, record_hint: RecordHint) -> None:
         self.settings = settings
         self.record_hint = record_hint
-        self._secrets = [
-            settings.api_key,
-            *(os.environ.get(name) for name in SECRET_ENV),
-        ]
+        self._secrets = [os.environ.get(name) for name in SECRET_ENV]
         self.fetched: dict[tuple[str, str], list[Completion]] = {}
         #: Cassettes replayed offline that hold exchanges no current request matches: their
         #: positions, so `--prune-recordings` can drop exactly those.
@@ -102,7 +85,7 @@ class Runner:
     @property
     def api_key(self) -> str:
         """The key requests carry; offline, a placeholder (cassettes hold no key)."""
-        return self.settings.api_key or os.environ.get("OPENAI_API_KEY") or REPLAY_API_KEY
+        return os.environ.get("OPENAI_API_KEY") or REPLAY_API_KEY
 
     @property
     def secrets(self) -> list[str | None]:
@@ -118,7 +101,7 @@ class Runner:
         so the caller can judge and report it.
         """
         self.fetched = {}
-        if self.settings.record_mode == "none" and not self.settings.replay_through_sdk:
+        if self.settings.record_mode == "none":
             return self._replay_all(cases, models, self.fetched)
         with scrubbed_logs(self._secrets):
             return asyncio.run(self._fetch_all(cases, models, self.fetched))
@@ -169,10 +152,9 @@ class Runner:
         models: Sequence[str],
         results: dict[tuple[str, str], list[Completion]],
     ) -> dict[tuple[str, str], list[Completion]]:
-        live = self.settings.record_mode != "none"
         total = sum(case.samples for case in cases) * len(models)
-        with RequestProgress(total, enabled=live and self.settings.progress) as progress:
-            lanes = {model: self._lane(live, progress) for model in models}
+        with RequestProgress(total) as progress:
+            lanes = {model: self._lane(progress) for model in models}
             try:
                 with recording_session() as router:
                     self.write_errors = router.write_errors  # filled until the session closes
@@ -189,19 +171,17 @@ class Runner:
                     await lane.client.close()
         return results
 
-    def _lane(self, live: bool, progress: RequestProgress) -> _Lane:
+    def _lane(self, progress: RequestProgress) -> _Lane:
         """One model's client, concurrency budget and rate gate: limits are per model."""
         import openai
 
         gate = RateGate()
-        http_client = None
-        if live:
-            hook = response_hook(gate, progress.answered)
-            http_client = deadline_client(self.settings.timeout_s, event_hooks={"response": [hook]})
+        hook = response_hook(gate, progress.answered)
+        http_client = deadline_client(self.settings.timeout_s, event_hooks={"response": [hook]})
         client = openai.AsyncOpenAI(
             api_key=self.api_key,
             base_url=self.settings.base_url,
-            max_retries=self.settings.max_retries if live else 0,
+            max_retries=self.settings.max_retries,
             timeout=self.settings.timeout_s,
             http_client=http_client,
         )
@@ -223,12 +203,6 @@ class Runner:
                 cassette = open_case_cassette(path, self.settings.record_mode)
             except CassetteLoadError as exc:
                 results[(case.key, model)] = [fetch_messages.unreadable(exc, model)] * case.samples
-                return
-            if self.settings.record_mode == "none" and len(cassette) == 0:
-                failure = Completion(
-                    model=model, error=fetch_messages.missing(case, model, path, self.record_hint)
-                )
-                results[(case.key, model)] = [failure] * case.samples
                 return
 
             async def one_sample() -> list[Completion]:

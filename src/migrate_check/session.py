@@ -1,7 +1,8 @@
-"""The state of one run: settings, fetched completions and judged cases.
+"""The state of one run: settings, fetched completions, judged cases, and its report.
 
 One `RunState` lives in `config.stash`; pytest hooks call into it, and it holds the
-logic they must not (fetching, judging, failing rules, approvals, reports).
+logic they must not (fetching, judging, failing rules, approvals). `finish()` turns
+what the run found into one `RunReport`, which every output then only reads.
 """
 
 from __future__ import annotations
@@ -15,89 +16,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from migrate_check.approvals import ApprovalStore, Audit
 from migrate_check.case import Case, ModelPair
+from migrate_check.checks import Check, CheckConfigError, CheckRegistry
 from migrate_check.completion import Completion
 from migrate_check.paths import shown_path
 from migrate_check.recording import file_key, safe_name
+from migrate_check.report.run_report import RunReport
 from migrate_check.results import CaseResult, Outcome, RunResult
+from migrate_check.settings import RunSettings
 from migrate_check.suite import Suite, SuiteError, load_suite
 
 if TYPE_CHECKING:
-    from migrate_check.approvals import ApprovalStore, Audit
-    from migrate_check.checks import Check
     from migrate_check.forked_replay import BackgroundReplay
-    from migrate_check.pricing import PriceTable
     from migrate_check.runner import Runner
 
 log = logging.getLogger("migrate_check")
 
-FAIL_ON = ("regressed", "changed")
-FAILING = {
-    "regressed": frozenset({Outcome.REGRESSED, Outcome.ERROR}),
-    "changed": frozenset({Outcome.REGRESSED, Outcome.ERROR, Outcome.CHANGED}),
-}
-
-
-class ModelPairError(ValueError):
-    """A `--model-pair` value that does not name two models."""
-
-
-def parse_model_pair(text: str) -> ModelPair:
-    """`BASELINE:CANDIDATE`; models whose names hold ':' (fine-tunes) use ',' instead."""
-    raw = text.strip()
-    if "," in raw:
-        parts = raw.split(",")
-    elif raw.count(":") == 1:
-        parts = raw.split(":")
-    else:
-        raise ModelPairError(
-            f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini "
-            "(for model names that contain ':' write BASELINE,CANDIDATE)"
-        )
-    baseline, candidate = (p.strip() for p in parts) if len(parts) == 2 else ("", "")
-    if not baseline or not candidate:
-        raise ModelPairError(f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini")
-    if baseline == candidate:
-        raise ModelPairError(f"{text!r} compares {baseline!r} with itself; name two models")
-    if file_key(baseline) == file_key(candidate):
-        raise ModelPairError(
-            f"{baseline!r} and {candidate!r} would share one cassette file "
-            f"({safe_name(baseline)}.yaml: names differ only in letter case or in characters "
-            "a file name cannot hold); name the models so their file names differ"
-        )
-    return ModelPair(baseline, candidate)
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything a run needs to know, resolved from options and ini values."""
-
-    @property
-    def owned_dirs(self) -> frozenset[Path]:
-        """Folders the plugin writes YAML into, which collection must not read as suites."""
-        return frozenset({self.cassette_dir, self.report_dir})
-
-    pair: ModelPair
-    rootdir: Path
-    record_mode: str = "none"
-    cassette_dir: Path = Path("cassettes")
-    report_dir: Path = Path("migrate-check-report")
-    fail_on: str = "regressed"
-    samples: int | None = None
-    concurrency: int = 8
-    max_retries: int = 4
-    timeout_s: float = 60.0
-    approvals_file: Path = Path("migrate-check-approvals.yaml")
-    accept: bool = False
-    accept_reason: str | None = None
-    #: Whether an accept run approves regressions too: a deliberate act, so only with a
-    #: reason (options.py decides); changes it always approves.
-    accept_regressions: bool = False
-    prices: PriceTable | None = None
-    base_url: str | None = None
-    write_reports: bool = True
-    record_baseline: bool = False  # record the baseline for cases imported from another model
-    prune_recordings: bool = False  # remove stale cassettes and exchanges at the end
+#: `finish`'s exit statuses, pytest's own numbers (`ExitCode.OK`, `ExitCode.TESTS_FAILED`).
+PASSED, FAILED = 0, 1
 
 
 @dataclass
@@ -105,18 +42,23 @@ class RunState:
     """Run-wide state shared by the hooks of one pytest session."""
 
     settings: RunSettings
+    #: The checks this run can use; the team's conftest adds its own through the hook.
+    registry: CheckRegistry
+    #: The approvals file as it was when the run started (`open` reads it).
+    approvals: ApprovalStore
     started_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     completions: dict[tuple[str, str], list[Completion]] = field(default_factory=dict)
     results: dict[str, CaseResult] = field(default_factory=dict)
+    #: What the run found, once `finish` made it (None before, and on xdist workers).
+    report: RunReport | None = None
     report_paths: list[Path] = field(default_factory=list)
 
+    @classmethod
+    def open(cls, settings: RunSettings, registry: CheckRegistry) -> RunState:
+        """A run's state; `ApprovalsError` (a ValueError) names the approvals file's mistake."""
+        return cls(settings, registry, ApprovalStore.load(settings.approvals_file))
+
     def __post_init__(self) -> None:
-        self._approvals: ApprovalStore | None = None
-        self._aggregates: Any = None
-        self._verdict: Any = None
-        self.approval_audit: Audit | None = None  # set by finish()
-        self._generated_at = ""
-        self._run = RunResult(pair=self.settings.pair)
         self.shutdown_dates: dict[str, str] = {}
         self._fetched_cases: dict[str, Case] = {}
         self._shown_files: dict[Path, Path] = {}
@@ -133,10 +75,12 @@ class RunState:
         self.write_error: str | None = None
         self._background: BackgroundReplay | None = None
         self._in_background: set[str] = set()
+        self._added_to_sys_path: list[str] = []
 
     # -- suites -------------------------------------------------------------------------
-    def load_suite(self, file: Path) -> Suite:
-        """Load a suite and prepare its checks, so every mistake surfaces at collection."""
+    def load_suite(self, file: Path) -> list[tuple[Case, list[Check]]]:
+        """A suite's cases, each with its prepared checks: every mistake surfaces at
+        collection, and judging reuses the checks built here."""
         display = shown_path(file, self.settings.rootdir)
         suite = load_suite(file, display)
         other = self._suite_files.setdefault(file_key(suite.name), file)
@@ -157,11 +101,18 @@ class RunState:
             )
         folder = str(file.parent.resolve())
         if folder not in sys.path:
-            # Dotted paths in a suite (`downstream: myapp.triage:route`) import from beside it.
+            # Dotted paths in a suite (`downstream: myapp.triage:route`) import from beside it;
+            # `close` takes the folder off again.
             sys.path.insert(0, folder)
-        for case in suite.cases:
-            self._build_checks(case, display)
-        return suite
+            self._added_to_sys_path.append(folder)
+        return [(case, self._build_checks(case, display)) for case in suite.cases]
+
+    def close(self) -> None:
+        """Undo what the run changed in the process: the suite folders put on `sys.path`."""
+        for folder in self._added_to_sys_path:
+            if folder in sys.path:
+                sys.path.remove(folder)
+        self._added_to_sys_path.clear()
 
     def _display(self, case: Case) -> Path:
         """The suite's path as messages show it (resolved once per file, not per case)."""
@@ -173,16 +124,14 @@ class RunState:
         return shown
 
     def _build_checks(self, case: Case, display: Path) -> list[Check]:
-        from migrate_check.checks import CheckConfigError, build_check
-
         base_dir = case.file.parent if case.file else self.settings.rootdir
         built = []
         for spec in case.checks:
             try:
-                built.append(build_check(spec, base_dir))
+                built.append(self.registry.build(spec, base_dir))
             except CheckConfigError as exc:
                 raise SuiteError(display, spec.line, str(exc), case.id) from None
-        return built
+        return built or self.registry.checks_for(case, base_dir)
 
     # -- fetching -----------------------------------------------------------------------
     def record_hint(self, case: Case, model: str, mode: str = "once") -> str:
@@ -214,7 +163,7 @@ class RunState:
 
     def prefetch(self, cases: Iterable[Case]) -> None:
         """Fetch every case not fetched yet, all at once, so requests overlap."""
-        from migrate_check.runner import Runner, RunnerSettings
+        from migrate_check.runner import Runner
 
         todo = [
             c
@@ -225,17 +174,7 @@ class RunState:
         ]
         if not todo:
             return
-        runner = Runner(
-            RunnerSettings(
-                record_mode=self.settings.record_mode,
-                cassette_dir=self.settings.cassette_dir,
-                concurrency=self.settings.concurrency,
-                max_retries=self.settings.max_retries,
-                timeout_s=self.settings.timeout_s,
-                base_url=self.settings.base_url,
-            ),
-            self.record_hint,
-        )
+        runner = Runner(self.settings.runner_settings(), self.record_hint)
         pair = self.settings.pair
         models = [pair.baseline, pair.candidate]
         self._fetched_cases.update((case.key, case) for case in todo)
@@ -290,8 +229,8 @@ class RunState:
         return True
 
     # -- judging ------------------------------------------------------------------------
-    def judge(self, case: Case) -> CaseResult:
-        """Judge one case (fetching it first if the prefetch did not)."""
+    def judge(self, case: Case, checks: list[Check]) -> CaseResult:
+        """Judge one case with its prepared checks (fetching it first if the prefetch did not)."""
         from migrate_check.judging import judge_case
 
         pair = self.settings.pair
@@ -301,7 +240,6 @@ class RunState:
             self.completions.update(self._background.take(case))
         baseline = self.completions.pop((case.key, pair.baseline))
         candidate = self.completions.pop((case.key, pair.candidate))
-        checks = self._build_checks(case, self._display(case))
         result = judge_case(case, baseline, candidate, checks, self.approvals)
         if self.settings.accept:
             note = {
@@ -322,22 +260,9 @@ class RunState:
             return frozenset({Outcome.CHANGED, Outcome.REGRESSED})
         return frozenset({Outcome.CHANGED})
 
-    @property
-    def approvals(self) -> ApprovalStore:
-        if self._approvals is None:
-            return self.load_approvals()
-        return self._approvals
-
-    def load_approvals(self) -> ApprovalStore:
-        """Read the approvals file once; `ApprovalsError` (a ValueError) names file and line."""
-        from migrate_check.approvals import ApprovalStore
-
-        self._approvals = ApprovalStore.load(self.settings.approvals_file)
-        return self._approvals
-
     def failing(self, result: CaseResult) -> bool:
         """Whether a judged case fails its test item under `--fail-on`."""
-        return result.outcome in FAILING[self.settings.fail_on]
+        return result.outcome in self.settings.failing
 
     def python_case_runner(self, suite: str, file: Path) -> Callable[..., CaseResult]:
         """A function that validates, fetches and judges a case written in Python."""
@@ -350,7 +275,7 @@ class RunState:
                 raise ValueError(exc.message) from None
             if self.settings.samples is not None:
                 case = replace(case, samples=self.settings.samples)
-            return self.judge(case)
+            return self.judge(case, self._build_checks(case, self._display(case)))
 
         return run_case
 
@@ -408,14 +333,15 @@ class RunState:
             return ()
         return (f"{skipped} suite files were not read (--lf skips files without failures)",)
 
-    def finish(self, interrupted: bool = False) -> bool:
-        """Save accepted approvals and write the reports (the controller only, once).
+    def finish(self, interrupted: bool = False) -> int:
+        """Make the run's report, save accepted approvals and write the report files (the
+        controller only, once); the exit status the run's outcome calls for.
 
-        False when a file could not be written (the summary then says which), or when
+        1 when a file could not be written (the summary then says which), or when
         `--fail-on changed` meets a verdict other than GO that no failed item carries (a
-        check broken in every case: REVIEW, though each item passed).
+        check broken in every case: REVIEW, though each item passed); else 0.
         """
-        from migrate_check.report import ReportOptions, build_aggregates, verdict, write_reports
+        from migrate_check.report import write_reports
 
         if self._background is not None:
             self._background.close()
@@ -423,32 +349,26 @@ class RunState:
         if interrupted:
             self._judge_unjudged()
         run = self._with_stale_recordings(self.run_result())
-        prices = self.settings.prices or load_prices(None, ())
-        self._generated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        self._aggregates = build_aggregates(run, prices, self.shutdown_dates)
-        self._verdict = verdict(
-            self._aggregates, fail_on_changed=self.settings.fail_on == "changed"
+        report = RunReport.build(
+            run,
+            self.settings.prices,
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            shutdown_dates=self.shutdown_dates,
+            fail_on_changed=self.settings.fail_on == "changed",
+            stale_note=self.stale_note,
         )
-        self._run = run
         try:
-            self.approval_audit = self._settle_approvals(run)
+            report = self.report = replace(report, approvals=self._settle_approvals(report))
             if self.settings.write_reports:
-                options = ReportOptions(
-                    out_dir=self.settings.report_dir,
-                    prices=prices,
-                    generated_at=self._generated_at,
-                    shutdown_dates=self.shutdown_dates,
-                    fail_on_changed=self.settings.fail_on == "changed",
-                    approvals=self.approval_audit,
-                )
-                self.report_paths = write_reports(run, options, aggregates=self._aggregates)
+                self.report_paths = write_reports(report, self.settings.report_dir)
         except OSError as exc:
+            self.report = report
             where = f" {exc.filename}" if exc.filename else ""
             self.write_error = f"could not write{where}: {exc.strerror or exc}"
-            return False
-        strict = self.settings.fail_on == "changed" and self._verdict.decision != "GO"
+            return FAILED
+        strict = self.settings.fail_on == "changed" and report.verdict.decision != "GO"
         # A cassette that could not be written fails the run too.
-        return self.write_error is None and not strict
+        return FAILED if self.write_error is not None or strict else PASSED
 
     def _with_stale_recordings(self, run: RunResult) -> RunResult:
         """Find (and with `--prune-recordings` remove) recordings no current case uses."""
@@ -474,13 +394,13 @@ class RunState:
             stale_pruned=self.settings.prune_recordings,
         )
 
-    def _settle_approvals(self, run: RunResult) -> Audit:
+    def _settle_approvals(self, report: RunReport) -> Audit:
         """Sort the file's approvals into used, stale and unchecked; an accept run then drops
         the stale ones, records what it approved and saves the file."""
         from migrate_check.approvals import Accepted, audit
 
-        store = self.approvals
-        found = audit(store, run.cases, complete=not self._aggregates.coverage.partial)
+        store, run = self.approvals, report.run
+        found = audit(store, run.cases, complete=not report.aggregates.coverage.partial)
         if not self.settings.accept:
             return found
         store.remove(found.stale)
@@ -511,26 +431,17 @@ class RunState:
                 key,
                 pair.candidate,
             ) in self.completions:
-                self.judge(case)
+                self.judge(case, self._build_checks(case, self._display(case)))
 
     def summary_lines(self) -> list[str]:
         """The terminal summary: verdict, counts per check, cost and latency, report paths."""
         from migrate_check.report import summary_lines
 
         error = [f"migrate-check: {self.write_error}"] if self.write_error else []
-        if self._aggregates is None or not self._run.cases:
+        if self.report is None or not self.report.run.cases:
             return error or ["no case was judged"]
         paths = [shown_path(p, self.settings.rootdir) for p in self.report_paths]
-        lines = summary_lines(
-            self._run,
-            self._aggregates,
-            paths,
-            decision=self._verdict,
-            now=self._generated_at,
-            approvals=self.approval_audit,
-        )
-        stale = [self.stale_note] if self.stale_note else []
-        return [*lines, *stale, *error]
+        return [*summary_lines(self.report, paths), *error]
 
 
 def _refuse_colliding_ids(suite: Suite, display: Path) -> None:
@@ -549,15 +460,3 @@ def _refuse_colliding_ids(suite: Suite, display: Path) -> None:
                 "hold; rename one",
                 case.id,
             )
-
-
-def load_prices(file: Path | None, overrides: Sequence[str]) -> PriceTable:
-    """The shipped prices, then a team's file, then ini lines; ValueError says what is wrong."""
-    from migrate_check.pricing import PriceTable, parse_overrides
-
-    prices = PriceTable.default()
-    if file is not None:
-        prices = prices.merged(PriceTable.load(file))
-    if overrides:
-        prices = prices.merged(parse_overrides(overrides))
-    return prices

@@ -1,8 +1,9 @@
 """Checks: each compares one aspect of the two models' outputs and gives one outcome.
 
 The public surface for teams writing their own: subclass `Check` (or `SideBySideCheck`,
-which brings the outcome rules and the noise floor), then `@register_check` it or ship
-it under the entry point group `migrate_check.checks`.
+which brings the outcome rules and the noise floor), then register it in the
+`pytest_migrate_check_configure` hook (`registry.register(MyCheck)`) or ship it under
+the entry point group `migrate_check.checks`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from migrate_check.checks.base import (
 )
 from migrate_check.checks.outcome_rules import NoiseFloor
 from migrate_check.checks.registry import (
+    CheckRegistry,
     build_check,
     check_names,
-    forget_team_checks,
-    register_check,
+    default_registry,
 )
 
 __all__ = [
@@ -31,8 +32,8 @@ __all__ = [
     "NoiseFloor",
     "Observation",
     "SideBySideCheck",
+    "CheckRegistry",
     "build_check",
     "check_names",
-    "forget_team_checks",
-    "register_check",
+    "default_registry",
 ]

@@ -12,10 +12,8 @@ from typing import Any
 
 from migrate_check.checks.base import Observation
 from migrate_check.checks.callable_check import CallableCheck
-from migrate_check.checks.registry import builtin_check
 
 
-@builtin_check
 class AssertCheck(CallableCheck):
     name = "assert"
     compares_values = False

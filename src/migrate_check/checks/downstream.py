@@ -13,10 +13,8 @@ from migrate_check.checks.base import Difference, Observation
 from migrate_check.checks.callable_check import CallableCheck
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import plain, shorten
-from migrate_check.checks.registry import builtin_check
 
 
-@builtin_check
 class DownstreamCheck(CallableCheck):
     name = "downstream"
 

@@ -20,7 +20,6 @@ from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import not_json_problem, shorten
-from migrate_check.checks.registry import builtin_check
 from migrate_check.completion import Completion
 
 
@@ -32,7 +31,6 @@ def compile_jsonpath(check: str, written: str) -> JSONPath:
     return compiled
 
 
-@builtin_check
 class EqualCheck(SideBySideCheck):
     name = "equal"
 

@@ -37,7 +37,6 @@ from typing import Any
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.outputs import comparable_text
-from migrate_check.checks.registry import builtin_check
 from migrate_check.completion import Completion
 
 KINDS = (
@@ -513,7 +512,6 @@ def _clock(hour: int, minute: int, second: int, zone: str) -> list[tuple[str, st
 # --- the check -------------------------------------------------------------------------
 
 
-@builtin_check
 class FactsCheck(SideBySideCheck):
     name = "facts"
 

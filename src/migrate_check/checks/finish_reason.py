@@ -13,7 +13,6 @@ from typing import Any
 
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
-from migrate_check.checks.registry import builtin_check
 from migrate_check.completion import Completion
 
 DEFAULT_EXPECTED = ("stop", "tool_calls")
@@ -23,7 +22,6 @@ _MEANINGS = {
 }
 
 
-@builtin_check
 class FinishReasonCheck(SideBySideCheck):
     name = "finish_reason"
     compares_values = False

@@ -1,118 +1,117 @@
-"""The one registry that built-in checks and a team's own checks go through.
+"""Which checks a run can use: the built-ins, installed packages' checks, and the team's own.
 
-Teams add checks with `@register_check` or by shipping a package with an entry point
-in the group `migrate_check.checks` (`mycheck = "myteam.checks:MyCheck"`); both are
-then usable in suite YAML like the built-ins. Built-ins and entry points load on the
-first lookup, so importing this module costs nothing.
+One `CheckRegistry` belongs to one run (the plugin keeps it in `config.stash` and hands
+it to the `pytest_migrate_check_configure` hook, where a team's conftest registers its
+checks); nothing a run registers outlives it. Packages ship checks under the entry point
+group `migrate_check.checks` (`mycheck = "myteam.checks:MyCheck"`); every registry loads
+them, like the built-ins. Plain-Python callers (the importer, benchmarks) that need no
+team checks use `default_registry()`.
 """
 
 from __future__ import annotations
 
-import importlib
+import functools
 import json
+import pkgutil
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from migrate_check.case import CheckSpec
+from migrate_check.case import Case, CheckSpec
 from migrate_check.checks.base import Check, CheckConfigError
 
 ENTRY_POINT_GROUP = "migrate_check.checks"
 
-_BUILTIN_MODULES = (
-    "schema",
-    "similarity",
-    "equal",
-    "downstream",
-    "assertion",
-    "tool_calls",
-    "text_match",
-    "finish_reason",
-    "facts",
+BUILTIN_CHECKS = (
+    "migrate_check.checks.schema:SchemaCheck",
+    "migrate_check.checks.similarity:SimilarityCheck",
+    "migrate_check.checks.equal:EqualCheck",
+    "migrate_check.checks.downstream:DownstreamCheck",
+    "migrate_check.checks.assertion:AssertCheck",
+    "migrate_check.checks.tool_calls:ToolCallsCheck",
+    "migrate_check.checks.text_match:ContainsCheck",
+    "migrate_check.checks.text_match:RegexCheck",
+    "migrate_check.checks.finish_reason:FinishReasonCheck",
+    "migrate_check.checks.facts:FactsCheck",
 )
 
-_registry: dict[str, type[Check]] = {}
-_built: dict[tuple[str, str, Path], Check] = {}
-_loaded = False
-_team_names: set[str] = set()  # registered through register_check, not built in
+#: What a case with no checks is judged by, so every case has a verdict.
+DEFAULT_CHECK = CheckSpec("similarity", {"min": 80})
 
 
-def register_check(cls: type[Check]) -> type[Check]:
-    """Class decorator: make `cls` usable in suites under `cls.name`."""
-    _ensure_loaded()
-    _add(cls)
-    _team_names.add(cls.name)
-    return cls
+class CheckRegistry:
+    """Check classes by the name suites use, and the checks built from them."""
 
+    def __init__(self) -> None:
+        self._classes: dict[str, type[Check]] = {}
+        # One built check per distinct name, options and base directory: suites repeat
+        # the same check on many cases, and building may compile or import.
+        self._built: dict[tuple[str, str, Path], Check] = {}
+        for path in BUILTIN_CHECKS:
+            self._add(pkgutil.resolve_name(path))
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                cls = entry.load()
+            except Exception as exc:  # a broken package's check: say which, stop the run
+                raise CheckConfigError(
+                    f"cannot load check {entry.name!r} from {entry.value!r}: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+            if not (isinstance(cls, type) and issubclass(cls, Check)):
+                raise CheckConfigError(
+                    f"entry point {entry.name!r} ({entry.value!r}) is not a Check subclass"
+                )
+            self._add(cls)
 
-def forget_team_checks() -> None:
-    """Drop checks a session registered (and every prepared check), when it ends.
+    def register(self, cls: type[Check]) -> type[Check]:
+        """Make `cls` usable in suites under `cls.name` (also works as a class decorator)."""
+        self._add(cls)
+        return cls
 
-    A process that runs pytest again (pytester does) registers its conftest's checks
-    anew, and those are new classes under the same names.
-    """
-    for name in _team_names:
-        _registry.pop(name, None)
-    _team_names.clear()
-    _built.clear()
-
-
-def _add(cls: type[Check]) -> None:
-    name = getattr(cls, "name", None)
-    if not isinstance(name, str) or not name:
-        raise CheckConfigError(f"{cls.__qualname__} has no 'name' to use in suites")
-    existing = _registry.get(name)
-    if existing is not None and existing is not cls:
-        raise CheckConfigError(
-            f"check name {name!r} is already registered by "
-            f"{existing.__module__}.{existing.__qualname__}"
-        )
-    _registry[name] = cls
-
-
-def _ensure_loaded() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(f"migrate_check.checks.{module}")
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            cls = entry.load()
-        except Exception as exc:
+    def _add(self, cls: type[Check]) -> None:
+        name = getattr(cls, "name", None)
+        if not isinstance(name, str) or not name:
+            raise CheckConfigError(f"{cls.__qualname__} has no 'name' to use in suites")
+        existing = self._classes.get(name)
+        if existing is not None and existing is not cls:
             raise CheckConfigError(
-                f"cannot load check {entry.name!r} from {entry.value!r}: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        if not (isinstance(cls, type) and issubclass(cls, Check)):
-            raise CheckConfigError(
-                f"entry point {entry.name!r} ({entry.value!r}) is not a Check subclass"
+                f"check name {name!r} is already registered by "
+                f"{existing.__module__}.{existing.__qualname__}"
             )
-        _add(cls)
+        self._classes[name] = cls
+
+    def names(self) -> list[str]:
+        """Every name usable as a check key in suites, sorted."""
+        return sorted(self._classes)
+
+    def build(self, spec: CheckSpec, base_dir: Path) -> Check:
+        """The prepared check for `spec`; `CheckConfigError` says what is wrong with it."""
+        cls = self._classes.get(spec.name)
+        if cls is None:
+            raise CheckConfigError(
+                f"unknown check {spec.name!r}; known checks: {', '.join(self.names())}"
+            )
+        key = (spec.name, json.dumps(spec.options, sort_keys=True, default=repr), base_dir)
+        check = self._built.get(key)
+        if check is None:
+            check = self._built[key] = cls.from_options(spec.options, base_dir)
+        return check
+
+    def checks_for(self, case: Case, base_dir: Path) -> list[Check]:
+        """The prepared checks of `case`, or the default check when it names none."""
+        return [self.build(spec, base_dir) for spec in case.checks or (DEFAULT_CHECK,)]
 
 
-def builtin_check(cls: type[Check]) -> type[Check]:
-    """Register a built-in while the registry is loading (avoids recursion)."""
-    _add(cls)
-    return cls
-
-
-def check_names() -> list[str]:
-    """Every name usable as a check key in suites, sorted."""
-    _ensure_loaded()
-    return sorted(_registry)
+@functools.cache
+def default_registry() -> CheckRegistry:
+    """The built-in and installed checks, for callers outside a pytest run."""
+    return CheckRegistry()
 
 
 def build_check(spec: CheckSpec, base_dir: Path) -> Check:
-    """The prepared check for `spec`, built once per distinct options and base directory."""
-    _ensure_loaded()
-    cls = _registry.get(spec.name)
-    if cls is None:
-        raise CheckConfigError(
-            f"unknown check {spec.name!r}; known checks: {', '.join(sorted(_registry))}"
-        )
-    key = (spec.name, json.dumps(spec.options, sort_keys=True, default=repr), base_dir)
-    check = _built.get(key)
-    if check is None:
-        check = _built[key] = cls.from_options(spec.options, base_dir)
-    return check
+    """`spec` built by the default registry (no team checks)."""
+    return default_registry().build(spec, base_dir)
+
+
+def check_names() -> list[str]:
+    """The names the default registry knows."""
+    return default_registry().names()

@@ -23,13 +23,11 @@ from migrate_check.checks import schema_refs
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
 from migrate_check.checks.outputs import not_json_problem
 from migrate_check.checks.pydantic_schema import PydanticSchemaCheck, names_a_model
-from migrate_check.checks.registry import builtin_check
 from migrate_check.completion import Completion
 
 _MAX_ERRORS = 5
 
 
-@builtin_check
 class SchemaCheck(SideBySideCheck):
     name = "schema"
     compares_values = False

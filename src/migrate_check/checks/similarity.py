@@ -21,7 +21,6 @@ from migrate_check.checks import option_values as opts
 from migrate_check.checks import outcome_rules
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.outputs import comparable_text
-from migrate_check.checks.registry import builtin_check
 from migrate_check.completion import Completion
 
 SCORERS: dict[str, Callable[..., float]] = {
@@ -60,7 +59,6 @@ def linear_reason(scorer: str, a: str, b: str) -> str | None:
     return None
 
 
-@builtin_check
 class SimilarityCheck(SideBySideCheck):
     name = "similarity"
 

@@ -14,7 +14,6 @@ from typing import Any
 from migrate_check.checks import bounded_regex
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
-from migrate_check.checks.registry import builtin_check
 from migrate_check.completion import Completion
 
 REGEX_FLAGS = {
@@ -24,7 +23,6 @@ REGEX_FLAGS = {
 }
 
 
-@builtin_check
 class ContainsCheck(SideBySideCheck):
     name = "contains"
     compares_values = False
@@ -58,7 +56,6 @@ class ContainsCheck(SideBySideCheck):
         return Observation(True)
 
 
-@builtin_check
 class RegexCheck(SideBySideCheck):
     name = "regex"
     compares_values = False

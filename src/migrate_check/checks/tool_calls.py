@@ -15,11 +15,9 @@ from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import Difference, Observation, SideBySideCheck
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import canonical_json
-from migrate_check.checks.registry import builtin_check
 from migrate_check.completion import Completion
 
 
-@builtin_check
 class ToolCallsCheck(SideBySideCheck):
     name = "tool_calls"
 

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
-from migrate_check.report.aggregate import STATUS_ORDER, Aggregates
-from migrate_check.report.sign_off import Verdict, verdict
-from migrate_check.results import RunResult
+from migrate_check.report.aggregate import STATUS_ORDER
+from migrate_check.report.run_report import RunReport
 
 if TYPE_CHECKING:
     from migrate_check.approvals import Audit
@@ -29,21 +28,13 @@ def _aligned(rows: Sequence[Sequence[str]]) -> Iterator[str]:
         ).rstrip()
 
 
-def summary_lines(
-    run: RunResult,
-    aggregates: Aggregates,
-    paths: list[Path],
-    *,
-    decision: Verdict | None = None,
-    now: str = "",
-    approvals: Audit | None = None,
-) -> Iterator[str]:
+def summary_lines(report: RunReport, paths: Sequence[Path] = ()) -> Iterator[str]:
     """Verdict, outcome counts per check, cost and latency per model, warnings, what became
-    of the approvals, report paths.
+    of the approvals, stale recordings, and the `paths` of the report files written.
 
     Names and dates can come from a server or a suite: control characters are made visible.
     """
-    for line in _lines(run, aggregates, paths, decision, now, approvals):
+    for line in _lines(report, paths):
         yield escaping.terminal(line)
 
 
@@ -82,15 +73,9 @@ def _approval_lines(audit: Audit) -> Iterator[str]:
         yield f"  ... and {len(audit.stale) - STALE_SHOWN} more, listed in report.json"
 
 
-def _lines(
-    run: RunResult,
-    aggregates: Aggregates,
-    paths: list[Path],
-    decision: Verdict | None,
-    now: str,
-    approvals: Audit | None = None,
-) -> Iterator[str]:
-    decision = decision or verdict(aggregates)
+def _lines(report: RunReport, paths: Sequence[Path]) -> Iterator[str]:
+    run, aggregates, decision = report.run, report.aggregates, report.verdict
+    now, approvals = report.generated_at, report.approvals
     pair = run.pair
     reasons = "; ".join(decision.reasons)
     yield f"{pair.baseline} -> {pair.candidate}: {decision.qualified} ({reasons})"
@@ -142,3 +127,5 @@ def _lines(
         yield from _approval_lines(approvals)
     if paths:
         yield "reports: " + ", ".join(str(path) for path in paths)
+    if report.stale_note:
+        yield report.stale_note
