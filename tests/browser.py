@@ -2,8 +2,8 @@
 
 Shared by the HTML report tests and the benchmarks (`bench_reports.py`, `bench_viewer.py`).
 A missing browser skips the browser tests with a one-line reason that says how to install
-it, except under CI (`CI` set and not false), where it is a failure: there a skip would
-let the viewer rot unnoticed.
+it, except under CI (`CI` set and not false) or where $MIGRATE_CHECK_CHROMIUM names one,
+where it is a failure: there a skip would let the viewer rot unnoticed.
 """
 
 from __future__ import annotations
@@ -46,12 +46,16 @@ def under_ci(environ: Mapping[str, str] = os.environ) -> bool:
 
 
 def unavailable(reason: str, environ: Mapping[str, str] = os.environ) -> NoReturn:
-    """Skip a browser test with `reason` on one line, or fail it under CI."""
+    """Skip a browser test with `reason` on one line; fail it under CI, or where
+    $MIGRATE_CHECK_CHROMIUM names a browser (one asked for and missing is an error)."""
     import pytest  # here, so the benchmarks can use this module without pytest
 
     line = " ".join(reason.split())
     if under_ci(environ):
         pytest.fail(f"under CI the browser tests must run: {line}", pytrace=False)
+    if environ.get("MIGRATE_CHECK_CHROMIUM"):
+        named = environ["MIGRATE_CHECK_CHROMIUM"]
+        pytest.fail(f"$MIGRATE_CHECK_CHROMIUM names {named}: {line}", pytrace=False)
     pytest.skip(line)
 
 

@@ -120,12 +120,13 @@ def test_embedded_cases_say_whether_outputs_differ_and_the_candidate_fails() -> 
 @pytest.mark.parametrize(
     ("environ", "outcome"),
     [({}, pytest.skip.Exception), ({"CI": "false"}, pytest.skip.Exception)]
-    + [({"CI": value}, pytest.fail.Exception) for value in ("true", "1")],
+    + [({"CI": value}, pytest.fail.Exception) for value in ("true", "1")]
+    + [({"MIGRATE_CHECK_CHROMIUM": "/opt/nowhere/chromium"}, pytest.fail.Exception)],
 )
 def test_a_missing_browser_skips_with_a_reason_but_fails_under_ci(
     environ: dict[str, str], outcome: type[BaseException]
 ) -> None:
-    assert under_ci(environ) is (outcome is pytest.fail.Exception)
+    assert under_ci(environ) is ("CI" in environ and environ["CI"] != "false")
     with pytest.raises(outcome, match="install it"):
         unavailable("Chromium is needed:\ninstall it", environ)
 
@@ -295,7 +296,8 @@ def test_display_modes_as_in_promptfoo(browser: Any, small: tuple[Path, RunResul
 
 
 def test_the_view_is_kept_in_the_url(browser: Any, small: tuple[Path, RunResult]) -> None:
-    path, _ = small
+    path, run = small
+    agg = build_aggregates(run, PRICES)
     problems: list[str] = []
     page, _ = open_report(browser, path, problems)
     assert urlsplit(page.url).fragment == ""  # the default view needs no fragment
@@ -327,6 +329,10 @@ def test_the_view_is_kept_in_the_url(browser: Any, small: tuple[Path, RunResult]
 
     page.keyboard.press("Escape")  # closing the case drops it from the link
     eventually(page, lambda: "case" not in view(page))
+    page.evaluate("location.hash = '#mode=different'")  # a link followed in the same tab
+    different = agg.total_cases - agg.statuses["same"]
+    eventually(page, lambda: page.input_value("#find") == "" and shown_count(page) == different)
+    assert page.get_attribute('#modes [data-mode="different"]', "aria-pressed") == "true"
 
     # A link is data too: whatever it holds only ever fills the filters.
     fragment = "q=%3Cimg+src%3Dx+onerror%3Dwindow.__pwned%3D3%3E&check=%3Cb%3E&case=%3C%2Fscript%3E"
