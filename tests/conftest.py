@@ -23,6 +23,14 @@ import migrate_check.runner  # noqa: F401
 
 PAIR = "gpt-4o-mini:gpt-4.1-mini"
 
+
+@pytest.fixture(params=[(), ("-n", "2")], ids=["serial", "xdist"])
+def plugin_args(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """Arguments an option's integration test runs with: serially, and under two xdist
+    workers, where the controller merges what the workers judged (syrupy's pattern)."""
+    return tuple(request.param)
+
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_ENV = "MIGRATE_CHECK_CORPUS"
 # Real cassettes from public projects, kept beside the repository, never copied into it.

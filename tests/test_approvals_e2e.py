@@ -283,7 +283,7 @@ def test_reason_mistakes_are_usage_errors(
 def test_the_reason_shows_beside_the_check_in_the_browser(
     project: pytest.Pytester, tmp_path: Path
 ) -> None:
-    from browser import chromium, open_report
+    from browser import chromium, open_report, unavailable
 
     run(project, "--accept", "--accept-reason", REASON).assert_outcomes(passed=3)
     problems: list[str] = []
@@ -294,7 +294,7 @@ def test_the_reason_shows_beside_the_check_in_the_browser(
             )
             page.click('.case[data-status="approved"] .head >> nth=0')
             notes = page.locator(".checks .approval").all_inner_texts()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    except RuntimeError as exc:  # no Chromium: skipped here, a failure under CI
+        unavailable(str(exc))
     assert any(note.endswith(f": {REASON}") for note in notes), notes
     assert problems == []

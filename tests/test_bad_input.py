@@ -210,6 +210,10 @@ def both(*setups: Setup) -> Setup:
     return run
 
 
+def escaping_model_name(root: Path) -> None:
+    write_cassette(root, CANDIDATE, chat_body("gpt-4.1-mini\x1b[2J", "hi"))
+
+
 def alias_bomb(levels: int = 9) -> str:
     """The billion laughs: a few hundred bytes standing for 9**levels strings."""
     lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
@@ -564,7 +568,7 @@ CATALOGUE = [
         args=("--fail-on", "changed"),
         setup=both(
             answers("hello there", None),
-            lambda root: write_cassette(root, CANDIDATE, chat_body("gpt-4.1-mini\x1b[2J", "hi")),
+            escaping_model_name,
         ),
         written=reports_hold("s::a"),
     ),

@@ -22,6 +22,7 @@ def test_similarity_of_long_texts_is_fast_and_names_its_method() -> None:
     started = time.perf_counter()
     difference = check.compare(check.observe(base), check.observe(cand))
     assert time.perf_counter() - started < 1.0
+    assert difference.evidence is not None
     assert difference.evidence["method"] == "trigram_dice"
     assert "trigram_dice, not partial_ratio" in difference.summary
 

@@ -97,7 +97,7 @@ def _has_tools(exchanges: list[Exchange]) -> bool:
     return requested or any(e.completion.tool_calls for e in _ok(exchanges) if e.completion)
 
 
-FEATURES = {
+FEATURES: dict[str, Callable[[list[Exchange]], bool]] = {
     "text": lambda xs: any(e.completion.text for e in _ok(xs) if e.completion),
     "tools": _has_tools,
     "stream": lambda xs: any(e.stream for e in xs),

@@ -9,20 +9,26 @@ from conftest import PAIR
 
 
 def test_accept_records_approvals_and_later_runs_pass(
-    pytester: pytest.Pytester, recorded: None
+    pytester: pytest.Pytester, plugin_args: tuple[str, ...], recorded: None
 ) -> None:
-    before = pytester.runpytest("--model-pair", PAIR, "--no-report")
+    before = pytester.runpytest(*plugin_args, "--model-pair", PAIR, "--no-report")
     before.assert_outcomes(passed=2, failed=1)
 
     accepted = pytester.runpytest(
-        "--model-pair", PAIR, "--no-report", "--accept", "--accept-reason", "greeting is fine"
+        *plugin_args,
+        "--model-pair",
+        PAIR,
+        "--no-report",
+        "--accept",
+        "--accept-reason",
+        "greeting is fine",
     )
     accepted.assert_outcomes(passed=3)
     approvals = yaml.safe_load((pytester.path / "migrate-check-approvals.yaml").read_text())
     text = yaml.safe_dump(approvals)
     assert "triage::regress" in text and "greeting is fine" in text
 
-    after = pytester.runpytest("--model-pair", PAIR)
+    after = pytester.runpytest(*plugin_args, "--model-pair", PAIR)
     after.assert_outcomes(passed=3)
     after.stdout.fnmatch_lines(["*approved*"])
     report = (pytester.path / "migrate-check-report" / "report.json").read_text()
@@ -30,10 +36,16 @@ def test_accept_records_approvals_and_later_runs_pass(
 
 
 def test_an_approval_stops_applying_when_an_output_changes(
-    pytester: pytest.Pytester, recorded: None
+    pytester: pytest.Pytester, plugin_args: tuple[str, ...], recorded: None
 ) -> None:
     approved = pytester.runpytest(
-        "--model-pair", PAIR, "--no-report", "--accept", "--accept-reason", "tone only"
+        *plugin_args,
+        "--model-pair",
+        PAIR,
+        "--no-report",
+        "--accept",
+        "--accept-reason",
+        "tone only",
     )
     approved.assert_outcomes(passed=3)  # the regression is approved, with its reason
     cassette = pytester.path / "cassettes" / "triage" / "regress" / "gpt-4.1-mini.yaml"
@@ -42,5 +54,5 @@ def test_an_approval_stops_applying_when_an_output_changes(
     body["string"] = body["string"].replace("Briefly", "In short", 1)
     assert "In short" in body["string"]
     cassette.write_text(yaml.safe_dump(data))
-    result = pytester.runpytest("--model-pair", PAIR, "--no-report")
+    result = pytester.runpytest(*plugin_args, "--model-pair", PAIR, "--no-report")
     result.assert_outcomes(passed=2, failed=1)

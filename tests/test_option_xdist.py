@@ -20,7 +20,7 @@ MORE_CASES = "".join(
 
 
 def _report(pytester: pytest.Pytester, folder: str) -> dict[str, object]:
-    data = json.loads((pytester.path / folder / "report.json").read_text())
+    data: dict[str, object] = json.loads((pytester.path / folder / "report.json").read_text())
     data.pop("generated_at")
     return data
 

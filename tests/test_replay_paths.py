@@ -17,8 +17,7 @@ from conftest import PAIR, write_suite
 from migrate_check.case import Case
 from migrate_check.completion import Completion
 from migrate_check.recording import cassette_path
-from migrate_check.runner import Runner
-from migrate_check.settings import RunnerSettings
+from migrate_check.runner import Runner, RunnerSettings
 from migrate_check.suite import load_suite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,7 +141,7 @@ def test_a_large_replay_read_in_a_second_process_reports_what_a_serial_one_does(
     assert forked.parseoutcomes() == expected
 
     def report(folder: str) -> dict[str, object]:
-        data = json.loads((pytester.path / folder / "report.json").read_text())
+        data: dict[str, object] = json.loads((pytester.path / folder / "report.json").read_text())
         data.pop("generated_at")
         return data
 

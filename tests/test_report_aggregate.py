@@ -61,9 +61,9 @@ def test_a_check_broken_in_every_case_makes_go_a_review_naming_it() -> None:
         result.checks.append(
             CheckResult("downstream app:route", Outcome.BROKEN, "both fail", None, False, False)
         )
-    result = verdict(build_aggregates(run, PRICES))
-    assert result.decision == "REVIEW"
-    assert result.reasons == (
+    decision = verdict(build_aggregates(run, PRICES))
+    assert decision.decision == "REVIEW"
+    assert decision.reasons == (
         "check 'downstream app:route' fails on both models in all 3 cases of suite "
         "'triage': the check or its callable is probably wrong",
     )

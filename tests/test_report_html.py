@@ -29,7 +29,8 @@ from migrate_check.results import CheckResult, Outcome, RunResult
 PRICES = PriceTable.default()
 NOW = "2026-11-20T10:00:00Z"
 LONG_ID = "a-case-id-that-goes-on-" * 12 + "and-ends-here"
-DEEP = 200  # nesting of one evidence: too deep to indent within the page's bound
+DEEP = 60  # nesting of one evidence (reports cut at 64 levels), 20 items wide at each
+# level: short enough to show whole, too big to indent within the page's bound
 FILTER_BOUND_MS = 1_000
 
 
@@ -54,7 +55,7 @@ def embedded(text: str) -> dict[str, Any]:
 def deep_evidence() -> Any:
     nested: Any = "bottom"
     for _ in range(DEEP):
-        nested = [nested]
+        nested = [nested, *range(20)]
     return nested
 
 

@@ -86,10 +86,29 @@ def test_odd_evidence_is_made_json() -> None:
     doc = json.loads(json_report.render(document(run)))
     validate(doc)
     evidence = doc["cases"][0]["checks"][-1]["evidence"]
-    assert isinstance(evidence, str) and "tuple key" in evidence
+    assert evidence["(1, 2)"] == "tuple key" and evidence["obj"] == "<class 'object'>"
     run.cases[0].checks[-1].evidence = {"set": {3, 1}, "nan": float("nan")}
     evidence = document(run)["cases"][0]["checks"][-1]["evidence"]
     assert evidence == {"set": [1, 3], "nan": "NaN"}
+
+
+def test_evidence_nested_without_end_is_cut_and_every_report_still_renders(
+    tmp_path: Path,
+) -> None:
+    run = make_run(1)
+    deep: Any = "bottom"
+    for _ in range(5000):  # far past Python's recursion limit
+        deep = [deep]
+    run.cases[0].checks[-1].evidence = {"nested": deep, "as_tuple": tuple(deep)}
+    key, check = run.cases[0].case.key, run.cases[0].checks[-1].check
+    paths = write_reports(RunReport.build(run, PRICES, "2026-11-20T10:00:00Z"), tmp_path)
+    doc = json.loads(paths[0].read_text())
+    validate(doc)
+    [case] = [c for c in doc["cases"] if c["key"] == key]
+    [evidence] = [c["evidence"] for c in case["checks"] if c["check"] == check]
+    text = json.dumps(evidence)
+    assert "nested deeper than 64 levels" in text and "bottom" not in text
+    assert all(path.stat().st_size < 5_000_000 for path in paths)
 
 
 def test_two_runs_differ_only_in_generated_at(tmp_path: Path) -> None:

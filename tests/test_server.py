@@ -338,7 +338,7 @@ def test_threads_share_one_server(server: LocalServer) -> None:
         try:
             c = openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
             c.chat.completions.create(model="gpt-4.1-mini", messages=user("thread"))
-        except BaseException as exc:  # reported below
+        except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=call) for _ in range(6)]

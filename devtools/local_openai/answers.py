@@ -82,10 +82,6 @@ class Answer:
     refusal: str | None = None
     web_search: str | None = None  # the query of a hosted web_search_call (Responses API)
 
-    @property
-    def latency_factor(self) -> float:
-        return LATENCY_FACTOR[self.family]
-
 
 def family(model: str) -> Family:
     """`gpt-4o*` answers like the baseline; any other model like the candidate."""

@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SourceError, SuiteError, OSError, ValueError) as exc:
         print(f"migrate-check: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception as exc:  # a bug of ours; still one line, named so it can be reported
+    except Exception as exc:  # noqa: BLE001 - a bug of ours; still one line, named so it can be reported
         print(
             f"migrate-check: internal error: {type(exc).__name__}: {_one_line(exc)}",
             file=sys.stderr,

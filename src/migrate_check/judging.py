@@ -58,7 +58,7 @@ def _run_check(
 ) -> CheckResult:
     try:
         return check.judge(baseline, candidate)
-    except Exception as exc:  # one broken check must not hide the others' verdicts
+    except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others' verdicts
         message = f": {exc}" if str(exc) else ""
         return CheckResult(
             check.label,

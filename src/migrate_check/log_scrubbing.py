@@ -38,7 +38,7 @@ class SecretFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a malformed record is logging's to report, not ours
+        except Exception:  # noqa: BLE001 - a malformed record is logging's to report, not ours
             return True
         record.msg, record.args = self.scrub(message), None
         if record.exc_info:

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate_check.pricing import load_prices
-from migrate_check.recording import RECORD_MODES
-from migrate_check.settings import (
+from migrate_check.defaults import (
     DEFAULT_APPROVALS,
     DEFAULT_CASSETTE_DIR,
     DEFAULT_CONCURRENCY,
@@ -25,12 +23,11 @@ from migrate_check.settings import (
     DEFAULT_RECORD_MODE,
     DEFAULT_REPORT_DIR,
     DEFAULT_TIMEOUT_S,
-    FAIL_ON,
     TIMEOUT_ENV,
-    ModelPairError,
-    RunSettings,
-    parse_model_pair,
 )
+from migrate_check.pricing import load_prices
+from migrate_check.recording import RECORD_MODES
+from migrate_check.settings import FAIL_ON, ModelPairError, RunSettings, parse_model_pair
 
 
 def _whole_number(minimum: int) -> Callable[[str], int]:

@@ -230,7 +230,7 @@ class AtomicPersister:
         except (KeyError, TypeError, AttributeError, IndexError):
             reason = "not a vcrpy cassette (expected a mapping with an 'interactions' list)"
             raise CassetteLoadError(path, reason) from None
-        except Exception as exc:  # any malformed content must name the file, not crash
+        except Exception as exc:  # noqa: BLE001 - any malformed content must name the file, not crash
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise CassetteLoadError(path, reason) from None
 

@@ -21,6 +21,13 @@ from migrate_check.answers import completions_from_body, endpoint_of, processing
 from migrate_check.case import Case
 from migrate_check.completion import Completion, LatencySource
 from migrate_check.deadline import deadline_client
+from migrate_check.defaults import (
+    DEFAULT_CASSETTE_DIR,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RECORD_MODE,
+    DEFAULT_TIMEOUT_S,
+)
 from migrate_check.fetch_messages import RecordHint
 from migrate_check.log_scrubbing import scrub_secrets, scrubbed_logs
 from migrate_check.pacing import RateGate, response_hook
@@ -36,7 +43,6 @@ from migrate_check.recording import (
     use_case_cassette,
 )
 from migrate_check.sdk_request import create_arguments, request_body
-from migrate_check.settings import RunnerSettings
 
 REPLAY_API_KEY = "replay-without-key"
 SECRET_ENV = secret_values.SECRET_ENV
@@ -44,6 +50,18 @@ SECRET_ENV = secret_values.SECRET_ENV
 
 class QuotaExhausted(Exception):
     """The API said `insufficient_quota`: no further request can succeed, so the run stops."""
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    """How requests are sent and recorded for one run."""
+
+    record_mode: str = DEFAULT_RECORD_MODE
+    cassette_dir: Path = Path(DEFAULT_CASSETTE_DIR)
+    concurrency: int = DEFAULT_CONCURRENCY
+    max_retries: int = DEFAULT_MAX_RETRIES
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    base_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +157,7 @@ class Runner:
         except RecordingMismatch as exc:
             error = fetch_messages.mismatch_text(case, model, path, str(exc), self.record_hint)
             completions = [Completion(model=model, error=error)]
-        except Exception as exc:  # one unreadable case must not stop the run
+        except Exception as exc:  # noqa: BLE001 - one unreadable case must not stop the run
             error = f"cannot replay {shown_path(path)}: {type(exc).__name__}: {exc}"
             completions = [Completion(model=model, error=error.splitlines()[0])]
         if len(completions) < case.samples:
@@ -255,7 +273,7 @@ class Runner:
             arguments = create_arguments(resource.create, case, model)
             raw = await resource.with_raw_response.create(**arguments)
             content = await raw.http_response.aread()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure of the call is this case's error
             cassette_miss = _find_cause(exc, CannotOverwriteExistingCassetteException)
             if cassette_miss is not None:
                 return [

@@ -1,4 +1,4 @@
-"""A run's settings, resolved once from options and ini values; every default lives here.
+"""A run's settings, resolved once from options and ini values (defaults: `defaults.py`).
 
 `pytest_options` reads the command line and ini file into one `RunSettings`; the runner's
 own settings are built from it, so no default is written twice.
@@ -10,19 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrate_check.case import ModelPair
+from migrate_check.defaults import (
+    DEFAULT_APPROVALS,
+    DEFAULT_CASSETTE_DIR,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_FAIL_ON,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RECORD_MODE,
+    DEFAULT_REPORT_DIR,
+    DEFAULT_TIMEOUT_S,
+)
 from migrate_check.pricing import PriceTable
 from migrate_check.recording import file_key, safe_name
 from migrate_check.results import Outcome
-
-DEFAULT_RECORD_MODE = "none"
-DEFAULT_CASSETTE_DIR = "cassettes"
-DEFAULT_REPORT_DIR = "migrate-check-report"
-DEFAULT_APPROVALS = "migrate-check-approvals.yaml"
-DEFAULT_FAIL_ON = "regressed"
-DEFAULT_CONCURRENCY = 8
-DEFAULT_MAX_RETRIES = 4
-DEFAULT_TIMEOUT_S = 60.0
-TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
+from migrate_check.runner import RunnerSettings
 
 FAIL_ON = ("regressed", "changed")
 FAILING = {
@@ -59,18 +60,6 @@ def parse_model_pair(text: str) -> ModelPair:
             "a file name cannot hold); name the models so their file names differ"
         )
     return ModelPair(baseline, candidate)
-
-
-@dataclass(frozen=True)
-class RunnerSettings:
-    """How requests are sent and recorded for one run."""
-
-    record_mode: str = DEFAULT_RECORD_MODE
-    cassette_dir: Path = Path(DEFAULT_CASSETTE_DIR)
-    concurrency: int = DEFAULT_CONCURRENCY
-    max_retries: int = DEFAULT_MAX_RETRIES
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    base_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any
         return _call_on_worker(call, timeout, what)
     except (Exception, KeyboardInterrupt):
         raise
-    except BaseException as exc:  # SystemExit, GeneratorExit, pytest's outcomes...
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, GeneratorExit, pytest's outcomes...
         raise _base_exception_error(exc, what) from None
 
 
@@ -125,7 +125,7 @@ class _Worker:
             call, future = self.jobs.get()
             try:
                 future.set_result(call())
-            except BaseException as exc:  # handed to the caller, which decides
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, which decides
                 future.set_exception(exc)
 
 
@@ -162,7 +162,7 @@ def _serve(connection: Any, call: Callable[[str, tuple[Any, ...]], Any]) -> None
             return
         try:
             reply: tuple[str, Any] = ("ok", call(path, args))
-        except BaseException as exc:  # every outcome goes back to the parent, which decides
+        except BaseException as exc:  # noqa: BLE001 - every outcome goes back to the parent, which decides
             reply = ("raised", exc)
         try:
             connection.send(reply)

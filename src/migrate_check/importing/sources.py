@@ -19,7 +19,6 @@ from migrate_check.importing.cassette_reader import CHAT, RESPONSES, Exchange, r
 from migrate_check.importing.errors import SourceError
 
 Format = Literal["auto", "cassette", "evals", "requests"]
-FORMATS: tuple[Format, ...] = ("auto", "cassette", "evals", "requests")
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 # Responses requests that lean on state kept by the server cannot be replayed on another model.
 STATEFUL_KEYS = ("conversation", "previous_response_id")

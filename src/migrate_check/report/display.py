@@ -56,38 +56,53 @@ def _tool_name(tool: Any) -> str:
     return str(tool.get("name", tool.get("type", "?")))
 
 
-def _fallback(value: Any) -> Any:
-    if isinstance(value, set | frozenset):
-        return sorted(value, key=repr)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return repr(value) if not isinstance(value, str) else value
+#: Evidence nested deeper than this is cut: a check (or the answer it quotes) can nest
+#: without end, and rendering must neither recurse past Python's limit nor grow unbounded.
+MAX_DEPTH = 64
+_TOO_DEEP = f"… (nested deeper than {MAX_DEPTH} levels)"
 
 
-def _plain(value: Any) -> bool:
-    """Already plain JSON (the common case), so no copy is needed."""
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Already plain JSON within the depth bound (the common case): no copy needed."""
     if value is None or isinstance(value, str | bool | int):
         return True
     if isinstance(value, float):
         return math.isfinite(value)
+    if depth >= MAX_DEPTH:
+        return False
     if isinstance(value, list):
-        return all(_plain(v) for v in value)
+        return all(_plain(v, depth + 1) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
     return False
 
 
+def _converted(value: Any, depth: int) -> Any:
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else json.dumps(value)  # "NaN", "Infinity"
+    if depth >= MAX_DEPTH:
+        return _TOO_DEEP
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _converted(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        value = sorted(value, key=repr)
+    if isinstance(value, list | tuple):
+        return [_converted(v, depth + 1) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return repr(value)
+
+
 def jsonable(value: Any) -> Any:
-    """Evidence is whatever a check produced; make it plain JSON (NaN becomes "NaN")."""
+    """Evidence is whatever a check produced; make it plain JSON (NaN becomes "NaN"),
+    nested at most `MAX_DEPTH` levels."""
     if _plain(value):
         return value
-    try:
-        text = json.dumps(value, default=_fallback)
-    except (TypeError, ValueError):
-        text = json.dumps(repr(value))
-    return json.loads(text, parse_constant=str)
+    return _converted(value, 0)
 
 
 def compact(value: Any, limit: int = 0) -> str:

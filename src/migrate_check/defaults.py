@@ -1,0 +1,14 @@
+"""Every default of a run, written once: the options' help, `RunSettings` and the runner's
+settings all read them from here."""
+
+from __future__ import annotations
+
+DEFAULT_RECORD_MODE = "none"
+DEFAULT_CASSETTE_DIR = "cassettes"
+DEFAULT_REPORT_DIR = "migrate-check-report"
+DEFAULT_APPROVALS = "migrate-check-approvals.yaml"
+DEFAULT_FAIL_ON = "regressed"
+DEFAULT_CONCURRENCY = 8
+DEFAULT_MAX_RETRIES = 4
+DEFAULT_TIMEOUT_S = 60.0
+TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
