@@ -65,12 +65,6 @@ REASON = "a greeting is fine from either model"
 APPROVALS = "migrate-check-approvals.yaml"
 
 
-@pytest.fixture(params=[[], ["-n", "2"]], ids=["serial", "xdist"])
-def xdist(request: pytest.FixtureRequest) -> list[str]:
-    params: list[str] = request.param
-    return params
-
-
 @pytest.fixture
 def project(
     pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
@@ -108,9 +102,9 @@ def report_checks(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, A
 
 
 def test_accept_approves_changes_and_a_regression_only_with_a_reason(
-    project: pytest.Pytester, xdist: list[str]
+    project: pytest.Pytester, plugin_args: tuple[str, ...]
 ) -> None:
-    plain = run(project, "--no-report", "--accept", *xdist)
+    plain = run(project, "--no-report", "--accept", *plugin_args)
     plain.assert_outcomes(passed=2, failed=1)
     plain.stdout.fnmatch_lines(
         [
@@ -126,7 +120,7 @@ def test_accept_approves_changes_and_a_regression_only_with_a_reason(
     ]
     assert all("reason" not in e for e in entries(project))
 
-    deliberate = run(project, "--no-report", "--accept", "--accept-reason", REASON, *xdist)
+    deliberate = run(project, "--no-report", "--accept", "--accept-reason", REASON, *plugin_args)
     deliberate.assert_outcomes(passed=3)
     deliberate.stdout.fnmatch_lines(
         [
@@ -137,7 +131,7 @@ def test_accept_approves_changes_and_a_regression_only_with_a_reason(
     (regression,) = [e for e in entries(project) if e["check"] == ASSERT]
     assert regression["case"] == "triage::regress" and regression["reason"] == REASON
 
-    after = run(project, *xdist)
+    after = run(project, *plugin_args)
     after.assert_outcomes(passed=3)
     after.stdout.fnmatch_lines(["approvals: 4 used, 0 stale"])
     document = report(project)
@@ -159,9 +153,9 @@ def test_accept_approves_changes_and_a_regression_only_with_a_reason(
 
 
 def test_accept_reports_its_reason_in_report_json(
-    project: pytest.Pytester, xdist: list[str]
+    project: pytest.Pytester, plugin_args: tuple[str, ...]
 ) -> None:
-    run(project, "--accept", "--accept-reason", REASON, *xdist).assert_outcomes(passed=3)
+    run(project, "--accept", "--accept-reason", REASON, *plugin_args).assert_outcomes(passed=3)
     document = report(project)
     assert document["approvals"]["accepted"] == {
         "added": {"changed": 3, "regressed": 1},
@@ -183,14 +177,14 @@ def _change_candidate_answer(pytester: pytest.Pytester, case: str) -> None:
 
 
 def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
-    project: pytest.Pytester, xdist: list[str]
+    project: pytest.Pytester, plugin_args: tuple[str, ...]
 ) -> None:
-    run(project, "--no-report", "--accept", "--accept-reason", REASON, *xdist)
+    run(project, "--no-report", "--accept", "--accept-reason", REASON, *plugin_args)
     assert len(entries(project)) == 4
     write_suite(project.path, "triage", EDITED_SUITE)
     _change_candidate_answer(project, "refund")
 
-    plain = run(project, *xdist)
+    plain = run(project, *plugin_args)
     plain.assert_outcomes(passed=2)
     plain.stdout.fnmatch_lines(
         [
@@ -224,7 +218,7 @@ def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
     assert len(entries(project)) == 4  # only an accept run writes the file
 
     # A partial run cannot tell a deleted case from a deselected one: it leaves both alone.
-    partial = run(project, "--no-report", "-k", "refund", *xdist)
+    partial = run(project, "--no-report", "-k", "refund", *plugin_args)
     partial.stdout.fnmatch_lines(
         [
             "approvals: 0 used, 1 stale, 3 not checked (their cases did not run); "
@@ -233,7 +227,7 @@ def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
         ]
     )
 
-    accepted = run(project, "--no-report", "--accept", *xdist)
+    accepted = run(project, "--no-report", "--accept", *plugin_args)
     accepted.assert_outcomes(passed=2)
     accepted.stdout.fnmatch_lines(
         ["approved: 1 changed; already approved: 1; stale approvals removed: 2"]
@@ -242,7 +236,7 @@ def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
         ("triage::refund", "similarity", None),
         ("triage::regress", ASSERT, REASON),
     ]
-    clean = run(project, "--no-report", *xdist)
+    clean = run(project, "--no-report", *plugin_args)
     clean.assert_outcomes(passed=2)
     clean.stdout.fnmatch_lines(["approvals: 2 used, 0 stale"])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from devtools.local_openai import LocalServer
@@ -94,3 +95,24 @@ def test_two_suites_with_one_name_are_refused(pytester: pytest.Pytester, offline
     result.stdout.fnmatch_lines(
         ["*triage.yaml:1: suite name 'triage' is already used by suites/*triage.yaml*"]
     )
+
+
+def test_a_run_takes_its_suite_folders_off_sys_path_when_it_ends(tmp_path: Path) -> None:
+    import sys
+
+    from migrate_check.case import ModelPair
+    from migrate_check.checks import CheckRegistry
+    from migrate_check.session import RunState
+    from migrate_check.settings import RunSettings
+
+    suite = write_suite(tmp_path, "triage", TRIAGE_SUITE)
+    settings = RunSettings(pair=ModelPair("gpt-4o-mini", "gpt-4.1-mini"), rootdir=tmp_path)
+    state = RunState.open(settings, CheckRegistry())
+    folder = str(suite.parent.resolve())
+    assert folder not in sys.path
+    cases = state.load_suite(suite)
+    assert [case.id for case, _ in cases] == ["refund", "login", "regress"]
+    assert all(checks for _, checks in cases)  # built at collection, handed to the items
+    assert folder in sys.path  # the suite's callables import from beside it
+    state.close()
+    assert folder not in sys.path

@@ -37,17 +37,16 @@ OPTIONS = [
 ]
 
 
-@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
 def test_suites_without_a_pair_say_how_to_run_them(
-    pytester: pytest.Pytester, xdist: list[str]
+    pytester: pytest.Pytester, plugin_args: tuple[str, ...]
 ) -> None:
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    result = pytester.runpytest("-p", "no:cacheprovider", "suites/", *xdist)
+    result = pytester.runpytest("-p", "no:cacheprovider", "suites/", *plugin_args)
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     [hint] = [line for line in result.outlines if line.startswith("migrate-check:")]
     command = hint.removeprefix(HINT).split()
     assert command[:3] == ["pytest", "--model-pair", "BASELINE:CANDIDATE"]
-    assert "suites/" in command and all(arg in command for arg in xdist)
+    assert "suites/" in command and all(arg in command for arg in plugin_args)
 
 
 def test_the_hint_comes_beside_other_tests_and_not_with_a_pair(

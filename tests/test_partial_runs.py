@@ -17,11 +17,10 @@ def _report(pytester: pytest.Pytester) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
 def test_a_selection_qualifies_the_verdict_everywhere(
-    pytester: pytest.Pytester, recorded: None, xdist: list[str]
+    pytester: pytest.Pytester, recorded: None, plugin_args: tuple[str, ...]
 ) -> None:
-    result = pytester.runpytest("--model-pair", PAIR, "-k", "refund or login", *xdist)
+    result = pytester.runpytest("--model-pair", PAIR, "-k", "refund or login", *plugin_args)
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*: GO on 2 of 3 cases (*partial run: 2 of 3 cases judged*"])
     report = _report(pytester)

@@ -22,9 +22,8 @@ GONE = """  - id: gone
 """
 
 
-@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["serial", "xdist"])
 def test_stale_cassettes_and_exchanges_are_reported_then_pruned(
-    pytester: pytest.Pytester, live: LocalServer, xdist: list[str]
+    pytester: pytest.Pytester, live: LocalServer, plugin_args: tuple[str, ...]
 ) -> None:
     write_suite(pytester.path, "stale", SUITE % ("First wording.", GONE))
     pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
@@ -36,7 +35,7 @@ def test_stale_cassettes_and_exchanges_are_reported_then_pruned(
     edited = cassettes / "edited" / "gpt-4o-mini.yaml"
     assert edited.read_text().count("uri:") == 2
 
-    result = pytester.runpytest("--model-pair", PAIR, *xdist)
+    result = pytester.runpytest("--model-pair", PAIR, *plugin_args)
     result.stdout.fnmatch_lines(
         [
             "*stale recordings: 2 cassettes of cases no suite has; 2 exchanges in 2 cassettes "
@@ -51,10 +50,10 @@ def test_stale_cassettes_and_exchanges_are_reported_then_pruned(
     ]
     assert (cassettes / "gone").is_dir()  # reported, not removed
 
-    pruned = pytester.runpytest("--model-pair", PAIR, "--prune-recordings", *xdist)
+    pruned = pytester.runpytest("--model-pair", PAIR, "--prune-recordings", *plugin_args)
     pruned.stdout.fnmatch_lines(["*stale recordings removed: 2 cassettes*2 exchanges*"])
     assert not (cassettes / "gone").exists()
     assert edited.read_text().count("uri:") == 1 and "Second wording" in edited.read_text()
-    clean = pytester.runpytest("--model-pair", PAIR, *xdist)
+    clean = pytester.runpytest("--model-pair", PAIR, *plugin_args)
     assert "stale recordings" not in clean.stdout.str()
     clean.assert_outcomes(passed=2)

@@ -27,6 +27,7 @@ from migrate_check.items import (
 from migrate_check.pytest_options import PAIR_INI, add_options, add_record_mode, settings_from
 from migrate_check.session import RunState
 from migrate_check.suite import looks_like_suite
+from migrate_check.worker_transfer import WorkerOutput
 
 WORKER_OUTPUT_KEY = "migrate_check_results"
 UNPAIRED_OUTPUT_KEY = "migrate_check_unpaired_suite"
@@ -139,7 +140,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     state = node.config.stash.get(run_state_key, None)
     output = getattr(node, "workeroutput", {}) or {}
     if state is not None and WORKER_OUTPUT_KEY in output:
-        state.merge_worker_results(output[WORKER_OUTPUT_KEY])
+        state.merge_worker_output(WorkerOutput.from_dict(output[WORKER_OUTPUT_KEY]))
     if UNPAIRED_OUTPUT_KEY in output:
         node.config.stash.setdefault(unpaired_suite_key, output[UNPAIRED_OUTPUT_KEY])
 
@@ -154,7 +155,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or config.option.collectonly:
         return
     if workeroutput is not None:
-        workeroutput[WORKER_OUTPUT_KEY] = state.worker_results()
+        workeroutput[WORKER_OUTPUT_KEY] = state.worker_output().as_dict()
         return
     status = state.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
     session.exitstatus = max(int(session.exitstatus), status)

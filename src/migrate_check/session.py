@@ -26,6 +26,7 @@ from migrate_check.report.run_report import RunReport
 from migrate_check.results import CaseResult, Outcome, RunResult
 from migrate_check.settings import RunSettings
 from migrate_check.suite import Suite, SuiteError, load_suite
+from migrate_check.worker_transfer import WorkerOutput
 
 if TYPE_CHECKING:
     from migrate_check.forked_replay import BackgroundReplay
@@ -280,39 +281,32 @@ class RunState:
         return run_case
 
     # -- xdist --------------------------------------------------------------------------
-    def worker_results(self) -> dict[str, Any]:
+    def worker_output(self) -> WorkerOutput:
         """What an xdist worker hands the controller: its judged cases and what it learnt."""
-        from migrate_check.worker_transfer import result_to_dict
+        return WorkerOutput(
+            results=list(self.results.values()),
+            collected_cases=self.collected_cases,
+            suite_files_seen=self.suite_files_seen,
+            suite_files_collected=self.suite_files_collected,
+            partial_notes=list(self.partial_notes),
+            suite_cases=dict(self.suite_cases),
+            stale_exchanges=dict(self.stale_exchanges),
+            shutdown_dates=dict(self.shutdown_dates),
+            write_error=self.write_error,
+        )
 
-        return {
-            "results": [result_to_dict(r) for r in self.results.values()],
-            "collected_cases": self.collected_cases,
-            "suite_files": [self.suite_files_seen, self.suite_files_collected],
-            "partial_notes": self.partial_notes,
-            "suite_cases": self.suite_cases,
-            "stale_exchanges": [[str(p), v] for p, v in self.stale_exchanges.items()],
-            "shutdown_dates": self.shutdown_dates,
-            "write_error": self.write_error,
-        }
-
-    def merge_worker_results(self, data: dict[str, Any]) -> None:
-        from migrate_check.worker_transfer import result_from_dict
-
-        for item in data["results"]:
-            result = result_from_dict(item)
-            self.results[result.case.key] = result
+    def merge_worker_output(self, output: WorkerOutput) -> None:
+        """Take in one worker's share (the controller, once per worker)."""
+        self.results.update((result.case.key, result) for result in output.results)
         # Every worker collects every suite; the items are then shared out among them.
-        self.collected_cases = max(self.collected_cases, data.get("collected_cases", 0))
-        seen, collected = data.get("suite_files", (0, 0))
-        self.suite_files_seen = max(self.suite_files_seen, seen)
-        self.suite_files_collected = max(self.suite_files_collected, collected)
-        self.partial_notes += [
-            n for n in data.get("partial_notes", []) if n not in self.partial_notes
-        ]
-        self.suite_cases.update(data.get("suite_cases", {}))
-        self.stale_exchanges.update((Path(p), v) for p, v in data.get("stale_exchanges", []))
-        self.shutdown_dates.update(data["shutdown_dates"])
-        self.write_error = self.write_error or data.get("write_error")
+        self.collected_cases = max(self.collected_cases, output.collected_cases)
+        self.suite_files_seen = max(self.suite_files_seen, output.suite_files_seen)
+        self.suite_files_collected = max(self.suite_files_collected, output.suite_files_collected)
+        self.partial_notes += [n for n in output.partial_notes if n not in self.partial_notes]
+        self.suite_cases.update(output.suite_cases)
+        self.stale_exchanges.update(output.stale_exchanges)
+        self.shutdown_dates.update(output.shutdown_dates)
+        self.write_error = self.write_error or output.write_error
 
     # -- finishing ----------------------------------------------------------------------
     def run_result(self, extra: Sequence[CaseResult] = ()) -> RunResult:

@@ -1,13 +1,15 @@
-"""Plain-data form of judged cases, so xdist workers can hand them to the controller."""
+"""What an xdist worker hands the controller, typed on both ends and plain data between
+(execnet carries only builtins)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migrate_check.case import Case, CheckSpec
 from migrate_check.completion import Completion, ToolCall, Usage
-from migrate_check.results import CaseResult, CheckResult, Outcome
+from migrate_check.results import CaseResult, CheckResult, GraderSpend, Outcome
 
 
 def completion_to_dict(c: Completion) -> dict[str, Any]:
@@ -85,11 +87,17 @@ def check_to_dict(c: CheckResult) -> dict[str, Any]:
         "approved": c.approved,
         "noise": c.noise,
         "approval": c.approval,
+        "grader": [
+            [g.model, g.calls, g.usage.input_tokens, g.usage.cached_input_tokens,
+             g.usage.output_tokens]
+            for g in c.grader
+        ],
     }
 
 
 def check_from_dict(d: dict[str, Any]) -> CheckResult:
-    return CheckResult(**{**d, "outcome": Outcome(d["outcome"])})
+    grader = [GraderSpend(m, n, Usage(i, c, o)) for m, n, i, c, o in d.get("grader", [])]
+    return CheckResult(**{**d, "outcome": Outcome(d["outcome"]), "grader": grader})
 
 
 def result_to_dict(r: CaseResult) -> dict[str, Any]:
@@ -108,3 +116,46 @@ def result_from_dict(d: dict[str, Any]) -> CaseResult:
         candidate=[completion_from_dict(c) for c in d["candidate"]],
         checks=[check_from_dict(c) for c in d["checks"]],
     )
+
+
+@dataclass
+class WorkerOutput:
+    """One worker's share of the run: its judged cases and what it learnt on the way."""
+
+    results: list[CaseResult] = field(default_factory=list)
+    #: Every worker collects every suite; the controller keeps the largest counts.
+    collected_cases: int = 0
+    suite_files_seen: int = 0
+    suite_files_collected: int = 0
+    partial_notes: list[str] = field(default_factory=list)
+    suite_cases: dict[str, list[str]] = field(default_factory=dict)
+    stale_exchanges: dict[Path, list[int]] = field(default_factory=dict)
+    shutdown_dates: dict[str, str] = field(default_factory=dict)
+    write_error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "results": [result_to_dict(r) for r in self.results],
+            "collected_cases": self.collected_cases,
+            "suite_files": [self.suite_files_seen, self.suite_files_collected],
+            "partial_notes": self.partial_notes,
+            "suite_cases": self.suite_cases,
+            "stale_exchanges": [[str(p), v] for p, v in self.stale_exchanges.items()],
+            "shutdown_dates": self.shutdown_dates,
+            "write_error": self.write_error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WorkerOutput:
+        seen, collected = data["suite_files"]
+        return cls(
+            results=[result_from_dict(item) for item in data["results"]],
+            collected_cases=data["collected_cases"],
+            suite_files_seen=seen,
+            suite_files_collected=collected,
+            partial_notes=list(data["partial_notes"]),
+            suite_cases=dict(data["suite_cases"]),
+            stale_exchanges={Path(p): list(v) for p, v in data["stale_exchanges"]},
+            shutdown_dates=dict(data["shutdown_dates"]),
+            write_error=data["write_error"],
+        )
