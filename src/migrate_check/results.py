@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrate_check.case import Case, ModelPair
-from migrate_check.completion import Completion
+from migrate_check.completion import Completion, Usage
 
 
 class Outcome(enum.StrEnum):
@@ -44,6 +44,15 @@ def worst(outcomes: list[Outcome]) -> Outcome:
     return max(outcomes, key=lambda o: o.severity, default=Outcome.SAME)
 
 
+@dataclass(frozen=True)
+class GraderSpend:
+    """What a grader model (embeddings, a judge) spent on one check: calls and tokens."""
+
+    model: str
+    calls: int
+    usage: Usage
+
+
 @dataclass
 class CheckResult:
     """The judgement of one check on one case."""
@@ -59,6 +68,8 @@ class CheckResult:
     #: For an approved result: the approval's `reason` (None when none was given) and
     #: `approved_on` (an ISO date), for the reports.
     approval: dict[str, str | None] | None = None
+    #: Grader calls this check made (`embedding`, `judge`), costed apart from the pair's.
+    grader: list[GraderSpend] = field(default_factory=list)
 
 
 @dataclass
