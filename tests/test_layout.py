@@ -20,7 +20,9 @@ STAGES: dict[str, int] = {
         ],
         2,
     ),
-    **dict.fromkeys(["checks", "callables", "time_limits", "judging", "approvals", "pricing"], 3),
+    **dict.fromkeys(
+        ["checks", "callables", "time_limits", "judging", "approvals", "pricing", "grading"], 3
+    ),
     **dict.fromkeys(["report", "failure_text"], 4),
     **dict.fromkeys(
         [

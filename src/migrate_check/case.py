@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 Api = Literal["chat", "responses"]
+#: The two sides of a comparison: the model a feature runs on now, and the one it moves to.
+Side = Literal["baseline", "candidate"]
+SIDES: tuple[Side, ...] = ("baseline", "candidate")
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,30 @@ class Case:
     recorded_with: tuple[str, ...] = ()
     #: Where an imported case came from: source file and interaction.
     origin: tuple[str, ...] = ()
+    #: What one side sends differently (the suite's `baseline:` / `candidate:`), as request
+    #: keys that replace the shared request's; None removes a key (`max_tokens: null`).
+    sides: dict[Side, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
         """Stable identity across runs: `suite::case`."""
         return f"{self.suite}::{self.id}"
+
+    def request_for(self, side: Side) -> dict[str, Any]:
+        """The request one side sends: the shared one, with that side's changes."""
+        changes = self.sides.get(side)
+        if not changes:
+            return self.request
+        merged = {**self.request, **changes}
+        return {key: value for key, value in merged.items() if value is not None}
+
+    def on_side(self, side: Side) -> Case:
+        """This case as one side sends it (what that side's cassette is matched against)."""
+        if not self.sides:
+            return self
+        return replace(self, request=self.request_for(side), sides={})
+
+    @property
+    def differs_by_side(self) -> bool:
+        """Whether the two sides send different requests (apart from the model)."""
+        return self.request_for("baseline") != self.request_for("candidate")

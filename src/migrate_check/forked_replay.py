@@ -35,11 +35,10 @@ def can_fork() -> bool:
     )
 
 
-def _child(connection: Any, runner: Any, cases: Sequence[Case], models: Sequence[str]) -> None:
+def _child(connection: Any, runner: Any, jobs: Sequence[tuple[Case, str]]) -> None:
     batch: list[tuple[Key, list[Completion]]] = []
-    for case in cases:
-        for model in models:
-            batch.append(((case.key, model), runner.replay_one(case, model)))
+    for case, model in jobs:
+        batch.append(((case.key, model), runner.replay_one(case, model)))
         if len(batch) >= _BATCH:
             connection.send(batch)
             batch = []
@@ -52,17 +51,21 @@ def _child(connection: Any, runner: Any, cases: Sequence[Case], models: Sequence
 class BackgroundReplay:
     """Completions a forked child is reading; `take` waits for the ones asked for."""
 
-    def __init__(self, runner: Any, cases: Sequence[Case], models: Sequence[str]) -> None:
+    def __init__(self, runner: Any, jobs: Sequence[tuple[Case, str]]) -> None:
+        """`jobs`: (case as its side sends it, model), in the order the items will run."""
         import migrate_check.replay  # noqa: F401 - imported before forking, not in the child
 
         self._runner = runner
-        self._models = list(models)
+        self._jobs: dict[Key, Case] = {(case.key, model): case for case, model in jobs}
+        self._keys: dict[str, list[Key]] = {}
+        for key in self._jobs:
+            self._keys.setdefault(key[0], []).append(key)
         self._ready: dict[Key, list[Completion]] = {}
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
         self._connection: Any = receiver
         self._process = context.Process(
-            target=_child, args=(sender, runner, list(cases), self._models), daemon=True
+            target=_child, args=(sender, runner, list(jobs)), daemon=True
         )
         self._process.start()
         sender.close()
@@ -70,7 +73,7 @@ class BackgroundReplay:
 
     def take(self, case: Case) -> dict[Key, list[Completion]]:
         """The completions of one case on every model, read by the child (or here, if it died)."""
-        wanted = [(case.key, model) for model in self._models]
+        wanted = self._keys.get(case.key, [])
         while not self._done and not all(key in self._ready for key in wanted):
             try:
                 batch = self._connection.recv()
@@ -85,7 +88,9 @@ class BackgroundReplay:
         taken: dict[Key, list[Completion]] = {}
         for key in wanted:
             ready = self._ready.pop(key, None)
-            taken[key] = ready if ready is not None else self._runner.replay_one(case, key[1])
+            if ready is None:  # the child died: read it here, as that side sends it
+                ready = self._runner.replay_one(self._jobs[key], key[1])
+            taken[key] = ready
         return taken
 
     @property

@@ -12,7 +12,9 @@ from migrate_check.approvals import APPROVABLE, ApprovalStore, fingerprint
 from migrate_check.case import Case
 from migrate_check.checks import Check, default_registry
 from migrate_check.checks.answer import ALWAYS_ON
+from migrate_check.checks.graded import GradedCheck
 from migrate_check.completion import Completion
+from migrate_check.grading import Replies
 from migrate_check.results import CaseResult, CheckResult, Outcome
 
 
@@ -22,8 +24,12 @@ def judge_case(
     candidate: list[Completion],
     checks: Sequence[Check],
     approvals: ApprovalStore | None = None,
+    replies: Replies | None = None,
 ) -> CaseResult:
     """Every check's verdict on one case; approved changes are marked, not hidden.
+
+    Checks graded by a model (`embedding`, `judge`) read the grader's `replies` (by call
+    key, from `grading.Grader`); without them they are an error saying so.
 
     The always-on `answer` check comes last: every case is judged for cut-off, refused,
     empty and filtered answers, and for answers from another model.
@@ -34,7 +40,9 @@ def judge_case(
     if failure is not None:
         results = [CheckResult(check.label, Outcome.ERROR, failure) for check in checks]
     else:
-        results = [_run_check(check, baseline, candidate) for check in [*checks, ALWAYS_ON]]
+        results = [
+            _run_check(check, baseline, candidate, replies) for check in [*checks, ALWAYS_ON]
+        ]
     result = CaseResult(case, baseline, candidate, results)
     if approvals is not None and len(approvals):
         _apply_approvals(result, approvals)
@@ -54,9 +62,14 @@ def _call_failure(baseline: list[Completion], candidate: list[Completion]) -> st
 
 
 def _run_check(
-    check: Check, baseline: list[Completion], candidate: list[Completion]
+    check: Check,
+    baseline: list[Completion],
+    candidate: list[Completion],
+    replies: Replies | None = None,
 ) -> CheckResult:
     try:
+        if isinstance(check, GradedCheck) and replies is not None:
+            return check.judge_with(baseline, candidate, replies)
         return check.judge(baseline, candidate)
     except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others' verdicts
         message = f": {exc}" if str(exc) else ""

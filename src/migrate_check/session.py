@@ -30,6 +30,7 @@ from migrate_check.worker_transfer import WorkerOutput
 
 if TYPE_CHECKING:
     from migrate_check.forked_replay import BackgroundReplay
+    from migrate_check.grading import Grader, GraderCall, GraderReply
     from migrate_check.runner import Runner
 
 log = logging.getLogger("migrate_check")
@@ -77,6 +78,7 @@ class RunState:
         self._background: BackgroundReplay | None = None
         self._in_background: set[str] = set()
         self._added_to_sys_path: list[str] = []
+        self._grader: Grader | None = None
 
     # -- suites -------------------------------------------------------------------------
     def load_suite(self, file: Path) -> list[tuple[Case, list[Check]]]:
@@ -190,6 +192,9 @@ class RunState:
             raise
         finally:
             self._note_unsaved(runner.write_errors)
+        if self.settings.record_mode != "none":
+            # Live grader calls of every case go out together once both answers are known.
+            self._prefetch_grades(todo)
         if self.settings.record_mode != "none" and not self.shutdown_dates:
             from migrate_check.shutdown_dates import shutdown_dates
 
@@ -241,7 +246,8 @@ class RunState:
             self.completions.update(self._background.take(case))
         baseline = self.completions.pop((case.key, pair.baseline))
         candidate = self.completions.pop((case.key, pair.candidate))
-        result = judge_case(case, baseline, candidate, checks, self.approvals)
+        replies = self._grades(case, checks, baseline, candidate)
+        result = judge_case(case, baseline, candidate, checks, self.approvals, replies)
         if self.settings.accept:
             note = {
                 "reason": self.settings.accept_reason,
@@ -253,6 +259,58 @@ class RunState:
                     check.approval = dict(note)
         self.results[case.key] = result
         return result
+
+    # -- grading (embedding, judge): the grader's calls, recorded beside the case's ------
+    @property
+    def grader(self) -> Grader:
+        from migrate_check.grading import Grader
+
+        if self._grader is None:
+            self._grader = Grader(self.settings.runner_settings(), self.record_hint)
+        return self._grader
+
+    def _grader_calls(
+        self, checks: Iterable[Check], baseline: list[Completion], candidate: list[Completion]
+    ) -> list[GraderCall]:
+        from migrate_check.checks.graded import GradedCheck
+
+        graded = [check for check in checks if isinstance(check, GradedCheck)]
+        answers = [*baseline, *candidate]
+        if not graded or not baseline or not candidate or any(c.error for c in answers):
+            return []  # no check runs on a case whose call failed
+        return [call for check in graded for call in check.grader_calls(baseline, candidate)]
+
+    def _prefetch_grades(self, cases: Iterable[Case]) -> None:
+        pair, jobs = self.settings.pair, []
+        for case in cases:
+            baseline = self.completions.get((case.key, pair.baseline), [])
+            candidate = self.completions.get((case.key, pair.candidate), [])
+            try:
+                checks = self._build_checks(case, self._display(case))
+            except SuiteError:
+                continue  # said at collection
+            calls = self._grader_calls(checks, baseline, candidate)
+            if calls:
+                jobs.append((case, calls))
+        if jobs:
+            self.grader.fetch(jobs)
+            self._note_unsaved(self.grader.write_errors)
+
+    def _grades(
+        self,
+        case: Case,
+        checks: list[Check],
+        baseline: list[Completion],
+        candidate: list[Completion],
+    ) -> dict[str, GraderReply]:
+        """The grader's answers for this case's graded checks (fetched now if not yet)."""
+        calls = self._grader_calls(checks, baseline, candidate)
+        if not calls:
+            return {}
+        if not self.grader.has(case, calls):
+            self.grader.fetch([(case, calls)])
+            self._note_unsaved(self.grader.write_errors)
+        return self.grader.replies(case)
 
     @property
     def accepted_outcomes(self) -> frozenset[Outcome]:

@@ -10,14 +10,14 @@ import difflib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from migrate_check import safe_yaml
-from migrate_check.case import Api, Case, CheckSpec
+from migrate_check.case import SIDES, Api, Case, CheckSpec, Side
 
 SUITE_KEYS = (
     "suite",
@@ -28,6 +28,8 @@ SUITE_KEYS = (
     "samples",
     "api",
     "recorded_with",
+    "baseline",
+    "candidate",
 )
 CASE_KEYS = (
     "id",
@@ -40,7 +42,13 @@ CASE_KEYS = (
     "api",
     "recorded_with",
     "origin",
+    "baseline",
+    "candidate",
 )
+#: What a `baseline:` or `candidate:` block may change for its side.
+SIDE_KEYS = ("system", "messages", "input", "instructions", "request")
+#: A prompt read from a file beside the suite (`content: {file: prompts/triage-v2.md}`).
+MAX_PROMPT_FILE_BYTES = 1024 * 1024
 MESSAGE_ROLES = ("system", "developer", "user", "assistant", "tool")
 APIS: tuple[Api, ...] = ("chat", "responses")
 MAX_SUITE_BYTES = 16 * 1024 * 1024  # a 10,000-case suite is about 2 MiB
@@ -158,8 +166,10 @@ class _SuiteReader:
             raise self.error(doc.key_lines["cases"], "'cases' is empty; add at least one case")
         seen: dict[str, int] = {}
         cases = []
+        suite_sides = self._side_nodes(doc, None)
         for index, node in enumerate(cases_node):
             case = self._case(node, index, name, request, api, samples, checks, recorded_with)
+            case = self._with_sides(case, suite_sides, self._side_nodes(node, case.id))
             if case.id in seen:
                 raise self.error(
                     case.line, f"duplicate case id (first used on line {seen[case.id]})", case.id
@@ -234,6 +244,129 @@ class _SuiteReader:
             recorded_with=self._strings(node, "recorded_with", case_id) or suite_recorded_with,
             origin=self._strings(node, "origin", case_id),
         )
+
+    # -- per-side requests -------------------------------------------------------------
+    def _side_nodes(self, node: _Located, case: str | None) -> dict[Side, _Located]:
+        """The `baseline:` / `candidate:` blocks of a suite or a case, keys checked."""
+        found: dict[Side, _Located] = {}
+        for side in SIDES:
+            if side not in node:
+                continue
+            block = node[side]
+            if not isinstance(block, _Located):
+                raise self.error(
+                    node.key_lines[side],
+                    f"'{side}' must be a mapping of what that side sends differently "
+                    f"({', '.join(SIDE_KEYS)})",
+                    case,
+                )
+            self._check_keys(block, SIDE_KEYS, f"'{side}'", case)
+            found[side] = block
+        return found
+
+    def _with_sides(
+        self, case: Case, suite_sides: dict[Side, _Located], case_sides: dict[Side, _Located]
+    ) -> Case:
+        """The case with each side's changes resolved into plain request keys: the suite's
+        block first, then the case's, each applied to the request as it stands so far."""
+        sides: dict[Side, dict[str, Any]] = {}
+        for side in SIDES:
+            changes: dict[str, Any] = {}
+            for block in (suite_sides.get(side), case_sides.get(side)):
+                if block is not None:
+                    current = {**case.request, **changes}
+                    changes.update(self._side_changes(block, current, case, side))
+            if changes:
+                sides[side] = changes
+        if not sides:
+            return case
+        with_sides = replace(case, sides=sides)
+        for side in SIDES:
+            if "model" in with_sides.request_for(side):
+                raise self.error(case.line, f"'{side}' may not set 'model'", case.id)
+        return with_sides
+
+    def _side_changes(
+        self, block: _Located, current: dict[str, Any], case: Case, side: Side
+    ) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        if "request" in block:
+            params = self._mapping(block, "request", case.id)
+            if "model" in params:
+                raise self.error(
+                    block.key_lines["request"], "'model' is set by --model-pair", case.id
+                )
+            changes.update(_plain(params))
+        chat = case.api == "chat"
+        if "messages" in block:
+            if not chat:
+                raise self.error(
+                    block.key_lines["messages"], "'messages' is for chat; use 'input'", case.id
+                )
+            changes["messages"] = self._messages(block, case.id)
+        if "input" in block:
+            if chat:
+                raise self.error(
+                    block.key_lines["input"], "'input' is for 'api: responses'", case.id
+                )
+            changes["input"] = _plain(block["input"])
+        if "instructions" in block:
+            if chat:
+                raise self.error(
+                    block.key_lines["instructions"],
+                    "'instructions' is for 'api: responses'; use 'system'",
+                    case.id,
+                )
+            changes["instructions"] = self._text(block, "instructions", case.id)
+        if "system" in block:
+            text = self._text(block, "system", case.id)
+            if chat:
+                messages = changes.get("messages", current.get("messages", []))
+                changes["messages"] = _with_system(messages, text)
+            else:
+                changes["instructions"] = text
+        try:
+            json.dumps(changes)
+        except (TypeError, ValueError) as exc:
+            raise self.error(
+                block.line, f"'{side}' holds a value JSON cannot carry ({exc})", case.id
+            ) from None
+        return changes
+
+    def _text(self, node: _Located, key: str, case: str | None) -> str:
+        """A prompt: a string, or `{file: path}` read from beside the suite."""
+        value = node[key]
+        if isinstance(value, str):
+            return value
+        return self._prompt_file(value, node.key_lines[key], key, case)
+
+    def _prompt_file(self, value: Any, line: int, what: str, case: str | None) -> str:
+        """The text of `{file: path}`: a file inside the suite's folder, UTF-8, bounded.
+
+        Suites come from others too: a path may not leave the suite's folder (no `..`,
+        no absolute path, no symbolic link out), or a prompt could carry a private file
+        to the API.
+        """
+        if not (isinstance(value, Mapping) and set(value) == {"file"}):
+            raise self.error(
+                line, f"{what!r} must be text or {{file: path beside the suite}}", case
+            )
+        name = value["file"]
+        if not isinstance(name, str) or not name:
+            raise self.error(line, f"{what!r}: 'file' must be a path", case)
+        folder = self.file.parent.resolve()
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder):
+            raise self.error(
+                line, f"{what!r}: the prompt file {name!r} is outside the suite's folder", case
+            )
+        try:
+            text = safe_yaml.read_text(path, MAX_PROMPT_FILE_BYTES)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise self.error(
+                line, f"{what!r}: cannot read the prompt file {name!r}: {exc}", case
+            ) from None
+        return text
 
     def _strings(self, node: _Located, key: str, case: str | None) -> tuple[str, ...]:
         """A string or a list of strings (`recorded_with: gpt-4o-mini`)."""
@@ -310,6 +443,10 @@ class _SuiteReader:
                 )
             if "content" not in message and "tool_calls" not in message:
                 raise self.error(where, f"message #{position + 1} has no 'content'", case)
+            if isinstance(message.get("content"), dict):
+                message["content"] = self._prompt_file(
+                    message["content"], where, f"message #{position + 1}", case
+                )
         return [_plain(m) for m in messages]
 
     def _checks(self, node: _Located, case: str | None) -> tuple[CheckSpec, ...]:
@@ -334,6 +471,17 @@ class _SuiteReader:
                     case,
                 )
         return tuple(specs)
+
+
+def _with_system(messages: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """The messages with the first system (or developer) message's content replaced, or
+    a system message put first when there is none."""
+    patched = [dict(m) for m in messages]
+    for message in patched:
+        if message.get("role") in ("system", "developer"):
+            message["content"] = text
+            return patched
+    return [{"role": "system", "content": text}, *patched]
 
 
 def _plain(value: Any) -> Any:

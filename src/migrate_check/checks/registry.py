@@ -32,6 +32,8 @@ BUILTIN_CHECKS = (
     "migrate_check.checks.text_match:RegexCheck",
     "migrate_check.checks.finish_reason:FinishReasonCheck",
     "migrate_check.checks.facts:FactsCheck",
+    "migrate_check.checks.embedding:EmbeddingCheck",
+    "migrate_check.checks.judge:JudgeCheck",
 )
 
 #: What a case with no checks is judged by, so every case has a verdict.
