@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -169,6 +170,13 @@ def test_each_side_records_and_replays_its_own_prompt(
 
     assert system_prompt("gpt-4o-mini") == "You write release notes."
     assert system_prompt("gpt-4.1-mini") == "You write release notes. Keep every fact."
+    # The reports say what each side sent.
+    report = json.loads((pytester.path / "migrate-check-report" / "report.json").read_text())
+    (case,) = report["cases"]
+    assert case["prompt"][0]["content"] == "You write release notes."
+    assert case["candidate_prompt"][0]["content"] == "You write release notes. Keep every fact."
+    page = (pytester.path / "migrate-check-report" / "report.html").read_text()
+    assert "candidate sends:" in page and "Keep every fact." in page
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.delenv("OPENAI_API_KEY")
     replayed = pytester.runpytest(*plugin_args, "--model-pair", PAIR, "--no-report")

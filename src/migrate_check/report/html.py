@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup
 
 from migrate_check.approvals import describe
+from migrate_check.case import SIDES, Case, ModelPair
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
@@ -68,8 +69,31 @@ def script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _prompt(result: CaseResult) -> str:
-    prompt = result.case.request.get("messages", result.case.request.get("input"))
+def _prompt(case: Case) -> str:
+    """The prompt as the baseline sends it, and the candidate's too when a suite revised it."""
+    baseline = _prompt_text(case.request_for("baseline"))
+    if not case.differs_by_side:
+        return baseline
+    candidate = _prompt_text(case.request_for("candidate"))
+    if candidate == baseline:
+        return baseline
+    return f"baseline sends:\n{baseline}\n\ncandidate sends:\n{candidate}"
+
+
+def _params(case: Case, pair: ModelPair) -> str:
+    """The key request parameters, per side when the sides send different ones."""
+    shown = []
+    for side, model in zip(SIDES, (pair.baseline, pair.candidate), strict=True):
+        params = fmt.key_params(case.request_for(side), model)
+        params.pop("model")
+        shown.append(fmt.compact(params))
+    if shown[0] == shown[1]:
+        return shown[0]
+    return f"baseline {shown[0]} · candidate {shown[1]}"
+
+
+def _prompt_text(request: dict[str, Any]) -> str:
+    prompt = request.get("messages", request.get("input"))
     if isinstance(prompt, list):
         lines = []
         for message in prompt:
@@ -91,16 +115,14 @@ def _failing(result: CaseResult) -> bool:
 
 
 def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
-    params = fmt.key_params(result.case.request, run.pair.baseline)
-    params.pop("model")
     baseline = [fmt.display_text(c) for c in result.baseline]
     candidate = [fmt.display_text(c) for c in result.candidate]
     return {
         "k": row.key,
         "s": row.suite,
         "t": row.status,
-        "p": _prompt(result),
-        "q": fmt.compact(params),
+        "p": _prompt(result.case),
+        "q": _params(result.case, run.pair),
         "o": "; ".join(result.case.origin),
         "c": [
             [

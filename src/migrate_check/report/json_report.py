@@ -11,6 +11,7 @@ from dataclasses import asdict
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from migrate_check.case import Case, Side
 from migrate_check.completion import Completion
 from migrate_check.paths import shown_path
 from migrate_check.report import escaping
@@ -181,6 +182,15 @@ def _completion(completion: Completion) -> dict[str, Any]:
     }
 
 
+def _prompt(case: Case, side: Side) -> Any:
+    request = case.request_for(side)
+    return jsonable(request.get("messages", request.get("input")))
+
+
+def _prompts_differ(case: Case) -> bool:
+    return case.differs_by_side and _prompt(case, "baseline") != _prompt(case, "candidate")
+
+
 def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
     case = result.case
     return {
@@ -196,10 +206,11 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
         "status": row.status,
         "outcome": result.outcome.value,
         "approved": result.approved,
-        "prompt": jsonable(case.request.get("messages", case.request.get("input"))),
+        "prompt": _prompt(case, "baseline"),
+        **({"candidate_prompt": _prompt(case, "candidate")} if _prompts_differ(case) else {}),
         "request": {
-            "baseline": key_params(case.request, run.pair.baseline),
-            "candidate": key_params(case.request, run.pair.candidate),
+            "baseline": key_params(case.request_for("baseline"), run.pair.baseline),
+            "candidate": key_params(case.request_for("candidate"), run.pair.candidate),
         },
         "baseline": {
             "completions": [_completion(c) for c in result.baseline],
