@@ -92,7 +92,8 @@ def load(text: str, loader_class: type[yaml.SafeLoader] = SafeLoader) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        expanded_size(node)
+        if "&" in text:  # no anchor, no alias: nothing can expand (saves a walk per file)
+            expanded_size(node)
         return loader.construct_document(node)
     finally:
         loader.dispose()
