@@ -15,6 +15,7 @@ from typing import Literal
 from migrate_check.case import ModelPair
 from migrate_check.completion import Completion
 from migrate_check.pricing import ModelPrice, PriceTable
+from migrate_check.report.grading_figures import GradingFigures, grading_figures
 from migrate_check.results import CaseResult, CheckResult, Outcome, RunResult
 
 Role = Literal["baseline", "candidate"]
@@ -179,6 +180,8 @@ class Aggregates:
     price_source: str
     price_overrides: tuple[str, ...]
     rows: tuple[CaseRow, ...]
+    #: What grader models (embedding, judge) cost, apart from the pair; None without any.
+    grading: GradingFigures | None = None
 
     def side(self, role: Role) -> SideStats:
         return self.baseline if role == "baseline" else self.candidate
@@ -214,6 +217,7 @@ def build_aggregates(
         price_source=prices.source,
         price_overrides=prices.overrides,
         rows=rows,
+        grading=grading_figures(results, prices),
     )
 
 

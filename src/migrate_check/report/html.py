@@ -177,6 +177,7 @@ def render(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str
         claim_rows=claim_rows(agg),
         checks=agg.checks,
         price_note=price_note(agg),
+        grading_notes=agg.grading.lines() if agg.grading else [],
         data=script_json(page_data(run, agg)),
     )
     return escaping.no_surrogates(page)

@@ -24,6 +24,7 @@ from migrate_check.report.aggregate import (
     check_status,
 )
 from migrate_check.report.display import jsonable, key_params
+from migrate_check.report.grading_figures import GradingFigures
 from migrate_check.report.sign_off import Verdict
 from migrate_check.results import CaseResult, RunResult
 
@@ -68,6 +69,8 @@ def build_document(
     }
     if approvals is not None:
         document["approvals"] = approvals.as_dict()
+    if aggregates.grading is not None:
+        document["grading"] = _grading(aggregates.grading)
     if run.stale_cassettes or run.stale_exchanges:
         document["stale_recordings"] = {
             "cassettes": list(run.stale_cassettes),
@@ -110,6 +113,29 @@ def _prices(aggregates: Aggregates) -> dict[str, Any]:
         "models": {
             side.model: side.price.as_dict() if side.price else None
             for side in (aggregates.baseline, aggregates.candidate)
+        },
+    }
+
+
+def _grading(grading: GradingFigures) -> dict[str, Any]:
+    """The grader's calls and cost, apart from the pair's; the judge's calibration."""
+    models = []
+    for m in grading.models:
+        data = asdict(m)
+        data["cost_usd"] = data.pop("cost")
+        models.append(data)
+    calibration = grading.calibration
+    return {
+        "models": models,
+        "cost_usd": grading.cost,
+        "cost_complete": grading.cost_complete,
+        "calibration": None
+        if calibration is None
+        else {
+            "approved": calibration.approved,
+            "agreed_with_approved": calibration.agreed_with_approved,
+            "regressed": calibration.regressed,
+            "agreed_with_regressed": calibration.agreed_with_regressed,
         },
     }
 

@@ -108,7 +108,9 @@ def _head(agg: Aggregates, decision: Verdict, generated_at: str) -> list[str]:
         ["", f"{pair.baseline} (baseline)", f"{pair.candidate} (candidate)", "candidate/baseline"],
         model_rows(agg),
     )
-    lines += ["", cell(price_note(agg)), "", "### Claims vs your data", ""]
+    lines += ["", cell(price_note(agg))]
+    lines += [f"\n{cell(note)}" for note in (agg.grading.lines() if agg.grading else [])]
+    lines += ["", "### Claims vs your data", ""]
     lines += _table(
         ["claim", "measured as", pair.baseline, pair.candidate, "this run"], claim_rows(agg)
     )

@@ -121,6 +121,8 @@ def _lines(report: RunReport, paths: Sequence[Path]) -> Iterator[str]:
         if aggregates.price_overrides
         else ""
     )
+    if aggregates.grading is not None:
+        yield from aggregates.grading.lines()
     for note in fmt.shutdown_notes(aggregates.warnings, now):
         yield f"warning: {note}"
     if approvals is not None:
