@@ -3,7 +3,11 @@
 The example's recordings come from `devtools.local_openai` (a local OpenAI-compatible
 server), not from the OpenAI API; this script is how they were made:
 
-    python scripts/record_example.py
+    python scripts/record_example.py                              # every suite
+    python scripts/record_example.py suites/customer_updates.yaml # one suite
+
+The grader calls of the `embedding` and `judge` checks are answered by the same server
+(deterministic embeddings and judge verdicts) and recorded beside each case.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from devtools.local_openai import LocalServer
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    targets = argv or ["suites/"]
     with LocalServer(latency_ms=120.0, seed=0) as server:
         env = {
             **os.environ,
@@ -31,7 +36,7 @@ def main() -> int:
             sys.executable,
             "-m",
             "pytest",
-            "suites/",
+            *targets,
             "-q",
             "--no-report",
             "--model-pair",
@@ -47,4 +52,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

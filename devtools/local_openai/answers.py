@@ -49,11 +49,22 @@ DRIFT_KINDS: tuple[str, ...] = (
 _DRIFT_MARKER = re.compile(r"\[drift:([a-z_]+)\]", re.IGNORECASE)
 # `[answer:KIND]` (candidate family only), `[answer:KIND:both]` or `[answer:KIND:baseline]`:
 # an answer that is not a plain answer, for the always-on answer checks.
-ANSWER_KINDS = ("refuse", "empty", "filter", "truncate", "web_search", "model")
+# `redate` and `negate` change one fact of free text and keep every other word: the first
+# weekday moves two days back (Thursday -> Tuesday), or the first "is"/"was"/"will"/"can"
+# gains a "not"; what letter- and embedding-based similarity barely see. `reword` keeps
+# every fact and word but swaps the two clauses around the first ", and ": a paraphrase.
+ANSWER_KINDS = (
+    "refuse", "empty", "filter", "truncate", "web_search", "model", "redate", "negate",
+    "reword",
+)  # fmt: skip
 _ANSWER_MARKER = re.compile(
-    r"\[answer:(refuse|empty|filter|truncate|web_search|model=[\w.:-]+)(?::(both|baseline))?\]",
+    r"\[answer:(refuse|empty|filter|truncate|web_search|redate|negate|reword|model=[\w.:-]+)"
+    r"(?::(both|baseline))?\]",
     re.IGNORECASE,
 )
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAY_NAMES) + r")\b")
+_AFFIRMED = re.compile(r"\b(is|was|will|can)\b(?! not\b)")
 REFUSAL = "I'm sorry, but I can't help with that request."
 
 
@@ -419,11 +430,34 @@ def _with_markers(reply: Answer, prompt: Prompt) -> Answer:
             reply = replace(reply, text="", tool_calls=(), finish_reason="content_filter")
         elif kind.lower() == "truncate" and reply.text:
             reply = replace(reply, text=reply.text[: len(reply.text) // 2], finish_reason="length")
+        elif kind.lower() == "redate" and reply.text:
+            reply = replace(reply, text=_WEEKDAY.sub(_two_days_back, reply.text, count=1))
+        elif kind.lower() == "negate" and reply.text:
+            reply = replace(reply, text=_AFFIRMED.sub(r"\1 not", reply.text, count=1))
+        elif kind.lower() == "reword" and reply.text:
+            reply = replace(reply, text=_swap_clauses(reply.text))
         elif kind.lower() == "web_search":
             reply = replace(reply, web_search=prompt.user[:80])
         elif kind.lower().startswith("model="):
             reply = replace(reply, model=kind.split("=", 1)[1])
     return reply
+
+
+def _two_days_back(match: re.Match[str]) -> str:
+    return _WEEKDAY_NAMES[(_WEEKDAY_NAMES.index(match.group(1)) - 2) % 7]
+
+
+def _swap_clauses(text: str) -> str:
+    """`Opener: A, and B.` -> `Opener: B, and a.` (unchanged without ", and ")."""
+    head, colon, body = text.partition(": ")
+    if not colon:
+        head, body = "", text
+    first, sep, rest = body.partition(", and ")
+    if not sep or not first or not rest:
+        return text
+    second, end = rest.rstrip("."), "." if rest.endswith(".") else ""
+    swapped = f"{second[:1].upper()}{second[1:]}, and {first[:1].lower()}{first[1:]}{end}"
+    return f"{head}{colon}{swapped}"
 
 
 def _truncate(text: str, max_tokens: int) -> str:

@@ -54,12 +54,18 @@ class Calibration:
         return self.approved + self.regressed
 
     def line(self) -> str:
-        return (
-            f"judge vs human decisions: agreed on {self.agreed_with_approved} of "
-            f"{self.approved} approved changes (judged same or better) and "
-            f"{self.agreed_with_regressed} of {self.regressed} known regressions "
-            "(judged regressed or changed)"
-        )
+        parts = []
+        if self.approved:
+            parts.append(
+                f"agreed on {self.agreed_with_approved} of {self.approved} approved changes "
+                "(judged same or better)"
+            )
+        if self.regressed:
+            parts.append(
+                f"{self.agreed_with_regressed} of {self.regressed} known regressions "
+                "(judged regressed or changed)"
+            )
+        return "judge vs human decisions: " + "; ".join(parts)
 
 
 @dataclass(frozen=True)
