@@ -112,6 +112,8 @@ def no_openai_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No key and no base URL from the developer's environment leaks into a test."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)  # Azure settings would send to Azure
 
 
 @pytest.fixture

@@ -15,8 +15,11 @@ def test_shipped_table_is_dated_and_has_the_headline_pair() -> None:
     table = PriceTable.default()
     assert table.date == "2026-11"
     assert "pricing" in table.source
-    assert table.models["gpt-4o-mini"] == ModelPrice(0.15, 0.075, 0.6, "2027-01-14")
-    assert table.models["gpt-4.1-mini"] == ModelPrice(0.4, 0.1, 1.6, "2027-01-14")
+    # The Batch API's prices beside the list prices: half of them.
+    batch_4o_mini = ModelPrice(0.075, 0.0375, 0.3)
+    batch_41_mini = ModelPrice(0.2, 0.05, 0.8)
+    assert table.models["gpt-4o-mini"] == ModelPrice(0.15, 0.075, 0.6, "2027-01-14", batch_4o_mini)
+    assert table.models["gpt-4.1-mini"] == ModelPrice(0.4, 0.1, 1.6, "2027-01-14", batch_41_mini)
     for model in ("gpt-4.1-nano", "gpt-4o", "gpt-4.1"):
         assert table.price_for(model) is not None
 

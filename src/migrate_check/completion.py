@@ -58,6 +58,11 @@ class Completion:
     latency_source: LatencySource | None = None
     body: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     choice: int = 0
+    #: The batch that answered (the recording's `openai-batch-id`): priced at batch rates.
+    batch_id: str | None = None
+    #: The model a name in the pair stands for (an Azure deployment's, from
+    #: `migrate_check_azure_models`), for the "answered by another model" check.
+    stands_for: str | None = None
 
     @property
     def content(self) -> str | None:

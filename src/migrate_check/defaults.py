@@ -12,3 +12,5 @@ DEFAULT_CONCURRENCY = 8
 DEFAULT_MAX_RETRIES = 4
 DEFAULT_TIMEOUT_S = 60.0
 TIMEOUT_ENV = "MIGRATE_CHECK_TIMEOUT_S"
+DEFAULT_BATCH_POLL_S = 30.0  # seconds between polls of running batches (--batch-poll)
+DEFAULT_BATCH_WAIT_S = 25 * 3600.0  # a batch's 24-hour window and then some (--batch-wait)

@@ -23,15 +23,19 @@ _DATED_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})$")
 
 @dataclass(frozen=True)
 class ModelPrice:
-    """USD per 1M tokens; `cached_input` None means cached tokens cost full price."""
+    """USD per 1M tokens; `cached_input` None means cached tokens cost full price;
+    `batch` the prices through the Batch API (None: as listed, for want of a batch price)."""
 
     input: float
     cached_input: float | None
     output: float
     shutdown_date: str | None = None
+    batch: ModelPrice | None = None
 
-    def cost(self, usage: Usage) -> float:
+    def cost(self, usage: Usage, batch: bool = False) -> float:
         """(input - cached) * in + cached * cached_in + output * out, per 1M tokens."""
+        if batch and self.batch is not None:
+            return self.batch.cost(usage)
         cached = min(usage.cached_input_tokens, usage.input_tokens)
         cached_rate = self.input if self.cached_input is None else self.cached_input
         return (
@@ -111,10 +115,20 @@ class PriceTable:
                 return self.models[name]
         return None
 
-    def cost(self, model: str, usage: Usage) -> float | None:
-        """USD for one completion's usage; None when the model has no known price."""
+    def cost(self, model: str, usage: Usage, batch: bool = False) -> float | None:
+        """USD for one completion's usage (`batch`: answered through the Batch API); None
+        when the model has no known price."""
         price = self.price_for(model)
-        return None if price is None else price.cost(usage)
+        return None if price is None else price.cost(usage, batch)
+
+    def with_aliases(self, aliases: Mapping[str, str]) -> PriceTable:
+        """This table where each name (an Azure deployment) costs what its model costs."""
+        models = dict(self.models)
+        for name, model in aliases.items():
+            price = self.price_for(model)
+            if price is not None:
+                models[name] = price
+        return replace(self, models=models)
 
     def shutdown_date(self, model: str) -> str | None:
         price = self.price_for(model)
@@ -136,11 +150,13 @@ def _price(name: str, spec: Any, origin: str) -> ModelPrice:
     try:
         cached = spec.get("cached_input")
         shutdown = spec.get("shutdown_date")
+        batch = spec.get("batch")
         price = ModelPrice(
             input=float(spec["input"]),
             cached_input=None if cached is None else float(cached),
             output=float(spec["output"]),
             shutdown_date=None if shutdown is None else str(shutdown),
+            batch=None if batch is None else _price(f"{name} (batch)", batch, origin),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from migrate_check.azure import AzureSettingsError, azure_target, parse_models
 from migrate_check.defaults import (
     DEFAULT_APPROVALS,
+    DEFAULT_BATCH_POLL_S,
+    DEFAULT_BATCH_WAIT_S,
     DEFAULT_CASSETTE_DIR,
     DEFAULT_CONCURRENCY,
     DEFAULT_FAIL_ON,
@@ -155,6 +158,26 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
         "no current request matches",
     )
     group.addoption(
+        "--batch",
+        action="store_true",
+        default=False,
+        help="Record the missing exchanges through the Batch API (half price, a day's "
+        "window) instead of live calls; with a --record-mode that records",
+    )
+    group.addoption(
+        "--batch-poll",
+        type=_seconds,
+        metavar="SECONDS",
+        help=f"Seconds between polls of running batches (default {DEFAULT_BATCH_POLL_S:g})",
+    )
+    group.addoption(
+        "--batch-wait",
+        type=_seconds,
+        metavar="SECONDS",
+        help="Stop waiting for batches after SECONDS, leaving them to a later --batch run "
+        f"(default {DEFAULT_BATCH_WAIT_S:g})",
+    )
+    group.addoption(
         "--no-report",
         action="store_true",
         default=False,
@@ -171,6 +194,17 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
     parser.addini("migrate_check_record_mode", "Default record mode", default=DEFAULT_RECORD_MODE)
     parser.addini(
         "migrate_check_request_timeout", "Seconds to wait for one live answer", default=""
+    )
+    parser.addini(
+        "migrate_check_batch", "Record through the Batch API (as --batch)", type="bool"
+    )
+    parser.addini("migrate_check_batch_poll", "Seconds between polls of batches", default="")
+    parser.addini("migrate_check_batch_wait", "Seconds to wait for batches", default="")
+    parser.addini(
+        "migrate_check_azure_models",
+        "What model each deployment in the pair stands for, one 'deployment = model' a line",
+        type="linelist",
+        default=[],
     )
     parser.addini(
         "migrate_check_price_overrides",
@@ -240,6 +274,32 @@ def _timeout(config: pytest.Config) -> float:
     return DEFAULT_TIMEOUT_S
 
 
+def _ini_seconds(config: pytest.Config, option: str, ini: str, default: float) -> float:
+    given: float | None = config.getoption(option)
+    if given is not None:
+        return given
+    text = config.getini(ini)
+    if not text:
+        return default
+    try:
+        return _seconds(text)
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"{ini}: {exc}") from None
+
+
+def _batch(config: pytest.Config, record_mode: str) -> bool:
+    """Whether to record through batches: `--batch` needs a record mode that records; the
+    ini's `migrate_check_batch` applies only when one does (CI replays stay offline)."""
+    if config.getoption("batch"):
+        if record_mode == "none":
+            raise pytest.UsageError(
+                "--batch records through the Batch API: add --record-mode once (or "
+                "new_episodes, all)"
+            )
+        return True
+    return bool(config.getini("migrate_check_batch")) and record_mode != "none"
+
+
 def settings_from(config: pytest.Config) -> RunSettings | None:
     """The run's settings, or None without a model pair; mistakes are `UsageError`s."""
     pair_text = (
@@ -274,10 +334,16 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
     except ValueError as exc:
         raise pytest.UsageError(f"migrate-check prices: {exc}") from None
     retries = config.getoption("max_retries")
+    record_mode = _record_mode(config)
+    try:
+        azure_models = parse_models(config.getini("migrate_check_azure_models"))
+        azure = azure_target(records=record_mode != "none")
+    except AzureSettingsError as exc:
+        raise pytest.UsageError(f"migrate-check Azure: {exc}") from None
     return RunSettings(
         pair=pair,
         rootdir=config.rootpath,
-        record_mode=_record_mode(config),
+        record_mode=record_mode,
         cassette_dir=_path(config, "cassette_dir", "migrate_check_cassette_dir")
         or config.rootpath / DEFAULT_CASSETTE_DIR,
         report_dir=_path(config, "report_dir", "migrate_check_report_dir")
@@ -292,9 +358,18 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         accept=accept,
         accept_reason=reason.strip() if reason else None,
         accept_regressions=bool(reason),  # a written reason is what makes it deliberate
-        prices=prices,
+        prices=prices.with_aliases(azure_models),
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         write_reports=not config.getoption("no_report"),
         record_baseline=config.getoption("record_baseline"),
         prune_recordings=config.getoption("prune_recordings"),
+        batch=_batch(config, record_mode),
+        batch_poll_s=_ini_seconds(
+            config, "batch_poll", "migrate_check_batch_poll", DEFAULT_BATCH_POLL_S
+        ),
+        batch_wait_s=_ini_seconds(
+            config, "batch_wait", "migrate_check_batch_wait", DEFAULT_BATCH_WAIT_S
+        ),
+        azure=azure,
+        azure_models=tuple(azure_models.items()),
     )

@@ -35,6 +35,7 @@ KEPT_RESPONSE_HEADERS = frozenset(
         "content-type",
         "content-encoding",
         "openai-processing-ms",
+        "openai-batch-id",  # marks an exchange recorded through the Batch API (batch.py)
         "retry-after",
         "retry-after-ms",
         *(

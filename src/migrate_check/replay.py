@@ -59,25 +59,32 @@ def _header(headers: dict[str, Any], wanted: str) -> str | None:
     return None
 
 
-def recorded_answers(
+def matching_answers(
     path: Path, case: Case, body: dict[str, Any], stale: list[int] | None = None
-) -> list[tuple[str, str | None]]:
-    """The recorded bodies (and `openai-processing-ms`) answering this request, in order.
-
-    The positions of recorded exchanges that answer no current request (a prompt edited
-    and recorded again beside its old answer) are appended to `stale`.
-    Raises MissingRecording, RecordingMismatch or CassetteLoadError.
-    """
-    from vcr.matchers import get_matchers_results, requests_match
+) -> list[tuple[str, str | None, str | None]]:
+    """Every recorded body answering this request, with its `openai-processing-ms` and
+    `openai-batch-id` headers, in order; none without a cassette (CassetteLoadError for
+    one that cannot be read)."""
     from vcr.persisters.filesystem import CassetteNotFoundError
     from vcr.serializers import yamlserializer
 
     try:
         requests, responses, *_ = AtomicPersister.load_cassette(path, yamlserializer)
     except CassetteNotFoundError:
-        raise MissingRecording(str(path)) from None
-    if not requests:
-        raise MissingRecording(str(path))
+        return []
+    return _answers(path, requests, responses, case, body, stale)
+
+
+def _answers(
+    path: Path,
+    requests: list[Any],
+    responses: list[Any],
+    case: Case,
+    body: dict[str, Any],
+    stale: list[int] | None,
+) -> list[tuple[str, str | None, str | None]]:
+    from vcr.matchers import requests_match
+
     live = _live_request(case, body)
     used = matchers()
     answers = []
@@ -95,9 +102,41 @@ def recorded_answers(
                     raise CassetteLoadError(path, f"an answer is refused: {exc}") from None
             raw = response.get("body", {}).get("string", b"")
             text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
-            answers.append((text, _header(response.get("headers", {}), "openai-processing-ms")))
+            headers = response.get("headers", {})
+            answers.append(
+                (
+                    text,
+                    _header(headers, "openai-processing-ms"),
+                    _header(headers, "openai-batch-id"),
+                )
+            )
+    return answers
+
+
+def recorded_answers(
+    path: Path, case: Case, body: dict[str, Any], stale: list[int] | None = None
+) -> list[tuple[str, str | None, str | None]]:
+    """The recorded bodies (with `openai-processing-ms` and `openai-batch-id`) answering
+    this request, one per sample.
+
+    The positions of recorded exchanges that answer no current request (a prompt edited
+    and recorded again beside its old answer) are appended to `stale`.
+    Raises MissingRecording, RecordingMismatch or CassetteLoadError.
+    """
+    from vcr.matchers import get_matchers_results
+    from vcr.persisters.filesystem import CassetteNotFoundError
+    from vcr.serializers import yamlserializer
+
+    try:
+        requests, responses, *_ = AtomicPersister.load_cassette(path, yamlserializer)
+    except CassetteNotFoundError:
+        raise MissingRecording(str(path)) from None
+    if not requests:
+        raise MissingRecording(str(path))
+    answers = _answers(path, requests, responses, case, body, stale)
     if not answers:
-        _, failures = get_matchers_results(live, requests[0], used)
+        live = _live_request(case, body)
+        _, failures = get_matchers_results(live, requests[0], matchers())
         reasons = [message.splitlines()[0] for _name, message in failures if message]
         raise RecordingMismatch("; ".join(reasons) or "no recorded request matches")
     if len(answers) < case.samples:
@@ -113,10 +152,13 @@ def replay(
     endpoint = RESPONSES_ENDPOINT if case.api == "responses" else CHAT_ENDPOINT
     streamed = bool(case.request.get("stream"))
     completions = []
-    for text, header in recorded_answers(path, case, body, stale):
+    for text, header, batch_id in recorded_answers(path, case, body, stale):
         latency = processing_ms(header)
         source: LatencySource | None = "openai-processing-ms" if latency is not None else None
-        completions += completions_from_body(text, endpoint, streamed, model, latency, source)
+        found = completions_from_body(text, endpoint, streamed, model, latency, source)
+        for completion in found:
+            completion.batch_id = batch_id
+        completions += found
     return sanitize.completions(completions, secrets.from_environment())
 
 

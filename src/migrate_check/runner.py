@@ -18,10 +18,13 @@ from typing import Any
 from migrate_check import fetch_messages, sanitize
 from migrate_check import secrets as secret_values
 from migrate_check.answers import completions_from_body, endpoint_of, processing_ms
+from migrate_check.azure import AzureTarget
 from migrate_check.case import Case
 from migrate_check.completion import Completion, LatencySource
 from migrate_check.deadline import deadline_client
 from migrate_check.defaults import (
+    DEFAULT_BATCH_POLL_S,
+    DEFAULT_BATCH_WAIT_S,
     DEFAULT_CASSETTE_DIR,
     DEFAULT_CONCURRENCY,
     DEFAULT_MAX_RETRIES,
@@ -48,6 +51,10 @@ REPLAY_API_KEY = "replay-without-key"
 SECRET_ENV = secret_values.SECRET_ENV
 
 
+#: One model's answers to one case: the case as that side sends it, and the model.
+Job = tuple[Case, str]
+
+
 class QuotaExhausted(Exception):
     """The API said `insufficient_quota`: no further request can succeed, so the run stops."""
 
@@ -62,6 +69,11 @@ class RunnerSettings:
     max_retries: int = DEFAULT_MAX_RETRIES
     timeout_s: float = DEFAULT_TIMEOUT_S
     base_url: str | None = None
+    batch: bool = False  # record through the Batch API (batch.py)
+    batch_poll_s: float = DEFAULT_BATCH_POLL_S
+    batch_wait_s: float = DEFAULT_BATCH_WAIT_S
+    azure: AzureTarget | None = None  # send through the SDK's Azure client (azure.py)
+    azure_models: tuple[tuple[str, str], ...] = ()  # deployment -> the model it stands for
 
 
 @dataclass(frozen=True)
@@ -113,27 +125,104 @@ class Runner:
     def fetch(
         self, cases: Sequence[Case], models: Sequence[str]
     ) -> dict[tuple[str, str], list[Completion]]:
-        """Every sample of every case on every model, keyed by (case key, model).
+        """Every sample of every case on every model, keyed by (case key, model)."""
+        return self.fetch_jobs([(case, model) for case in cases for model in models])
 
-        What finished stays in `self.fetched` also when the fetch is interrupted (Ctrl-C),
-        so the caller can judge and report it.
+    def fetch_jobs(self, jobs: Sequence[Job]) -> dict[tuple[str, str], list[Completion]]:
+        """Every sample of each (case, model) job, keyed by (case key, model).
+
+        A job's case is as that side sends it (`Case.on_side`), so each model's cassette
+        matches its own request. What finished stays in `self.fetched` also when the fetch
+        is interrupted (Ctrl-C), so the caller can judge and report it.
         """
         self.fetched = {}
         if self.settings.record_mode == "none":
-            return self._replay_all(cases, models, self.fetched)
+            return self._replay_all(jobs, self.fetched)
         with scrubbed_logs(self._secrets):
-            return asyncio.run(self._fetch_all(cases, models, self.fetched))
+            if self.settings.batch:
+                return self._through_batches(jobs, self.fetched)
+            return self._stands_for(asyncio.run(self._fetch_all(jobs, self.fetched)))
+
+    def _through_batches(
+        self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]
+    ) -> dict[tuple[str, str], list[Completion]]:
+        """Record what the cases lack through batches (streamed cases live: a batch does
+        not stream), then read every cassette as offline replay does."""
+        from migrate_check.batch import BatchRecorder, Target
+
+        streamed = [(c, m) for c, m in jobs if c.request.get("stream")]
+        batched = [(c, m) for c, m in jobs if not c.request.get("stream")]
+        azure = self.settings.azure
+        target = Target(
+            base_url=self.settings.base_url or Target.base_url,
+            azure_endpoint=azure.endpoint if azure else None,
+            api_version=azure.api_version if azure else None,
+        )
+
+        async def record() -> dict[tuple[str, str], str]:
+            client = self._client(None)
+            try:
+                recorder = BatchRecorder(
+                    client,
+                    target,
+                    self.settings.cassette_dir,
+                    self.settings.record_mode,
+                    poll_s=self.settings.batch_poll_s,
+                    wait_s=self.settings.batch_wait_s,
+                    secrets=self._secrets,
+                )
+                return await recorder.record(batched)
+            finally:
+                await client.close()
+
+        errors = asyncio.run(record()) if batched else {}
+        if streamed:
+            asyncio.run(self._fetch_all(streamed, results))
+        self._replay_all(batched, results)
+        for case, model in batched:
+            if (case.key, model) in errors:
+                failed = Completion(model=model, error=errors[(case.key, model)])
+                results[(case.key, model)] = [failed] * case.samples
+        return self._stands_for(results)
+
+    def _stands_for(
+        self, results: dict[tuple[str, str], list[Completion]]
+    ) -> dict[tuple[str, str], list[Completion]]:
+        """Each answer says what model its name stands for (an Azure deployment's)."""
+        models = dict(self.settings.azure_models)
+        if models:
+            for completions in results.values():
+                for completion in completions:
+                    completion.stands_for = models.get(completion.model)
+        return results
+
+    def _client(self, http_client: Any) -> Any:
+        """The SDK's client: `AsyncAzureOpenAI` with Azure settings, else `AsyncOpenAI`."""
+        import openai
+
+        if self.settings.azure is not None:
+            from migrate_check.azure import async_client
+
+            return async_client(
+                self.settings.azure,
+                max_retries=self.settings.max_retries,
+                timeout=self.settings.timeout_s,
+                http_client=http_client,
+            )
+        return openai.AsyncOpenAI(
+            api_key=self.api_key,
+            base_url=self.settings.base_url,
+            max_retries=self.settings.max_retries,
+            timeout=self.settings.timeout_s,
+            http_client=http_client,
+        )
 
     def _replay_all(
-        self,
-        cases: Sequence[Case],
-        models: Sequence[str],
-        results: dict[tuple[str, str], list[Completion]],
+        self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]
     ) -> dict[tuple[str, str], list[Completion]]:
         """Offline: read each cassette and match its requests, with no HTTP in between."""
-        for case in cases:
-            for model in models:
-                results[(case.key, model)] = self.replay_one(case, model)
+        for case, model in jobs:
+            results[(case.key, model)] = self.replay_one(case, model)
         return results
 
     def replay_one(self, case: Case, model: str) -> list[Completion]:
@@ -162,26 +251,25 @@ class Runner:
             completions = [Completion(model=model, error=error.splitlines()[0])]
         if len(completions) < case.samples:
             completions = completions * case.samples
+        if stands_for := dict(self.settings.azure_models).get(model):
+            for completion in completions:
+                completion.stands_for = stands_for
         return completions
 
     async def _fetch_all(
-        self,
-        cases: Sequence[Case],
-        models: Sequence[str],
-        results: dict[tuple[str, str], list[Completion]],
+        self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]
     ) -> dict[tuple[str, str], list[Completion]]:
-        total = sum(case.samples for case in cases) * len(models)
+        total = sum(case.samples for case, _ in jobs)
         with RequestProgress(total) as progress:
-            lanes = {model: self._lane(progress) for model in models}
+            lanes = {model: self._lane(progress) for model in dict.fromkeys(m for _, m in jobs)}
             try:
                 with recording_session() as router:
                     self.write_errors = router.write_errors  # filled until the session closes
                     async with asyncio.TaskGroup() as group:
-                        for case in cases:
-                            for model in models:
-                                group.create_task(
-                                    self._fetch_case(lanes[model], router, case, model, results)
-                                )
+                        for case, model in jobs:
+                            group.create_task(
+                                self._fetch_case(lanes[model], router, case, model, results)
+                            )
             except* QuotaExhausted as quota:
                 raise quota.exceptions[0] from None
             finally:
@@ -191,18 +279,11 @@ class Runner:
 
     def _lane(self, progress: RequestProgress) -> _Lane:
         """One model's client, concurrency budget and rate gate: limits are per model."""
-        import openai
 
         gate = RateGate()
         hook = response_hook(gate, progress.answered)
         http_client = deadline_client(self.settings.timeout_s, event_hooks={"response": [hook]})
-        client = openai.AsyncOpenAI(
-            api_key=self.api_key,
-            base_url=self.settings.base_url,
-            max_retries=self.settings.max_retries,
-            timeout=self.settings.timeout_s,
-            http_client=http_client,
-        )
+        client = self._client(http_client)
         budget = self.settings.concurrency
         return _Lane(client, asyncio.Semaphore(budget), asyncio.Semaphore(budget), gate, progress)
 

@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 SECRET_ENV = (
     "OPENAI_API_KEY",
@@ -100,18 +100,20 @@ def variants(value: str) -> set[str]:
 
 
 def url_credentials(url: str) -> set[str]:
-    """What of a URL's user info is secret: `user:pass`, its base64, and a long password."""
+    """What of a URL is secret: its user info (`user:pass`, its base64, a long password)
+    and the values of its query (a signature or key an endpoint URL carries)."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return set()
+    query = {v for _name, value in parse_qsl(parts.query) for v in variants(value)}
     if "@" not in parts.netloc:
-        return set()
+        return query
     raw_info = parts.netloc.rsplit("@", 1)[0]
     user, _, password = (unquote(p) for p in raw_info.partition(":"))
     pair = f"{user}:{password}"
     found = {raw_info, pair, base64.b64encode(pair.encode()).decode()} if raw_info else set()
-    found |= variants(password) | variants(user)
+    found |= variants(password) | variants(user) | query
     return {f for f in found if f and f != ":"}
 
 

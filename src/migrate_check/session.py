@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrate_check.approvals import ApprovalStore, Audit
-from migrate_check.case import Case, ModelPair
+from migrate_check.case import SIDES, Case, ModelPair
 from migrate_check.checks import Check, CheckConfigError, CheckRegistry
 from migrate_check.completion import Completion
 from migrate_check.paths import shown_path
@@ -181,10 +181,16 @@ class RunState:
         pair = self.settings.pair
         models = [pair.baseline, pair.candidate]
         self._fetched_cases.update((case.key, case) for case in todo)
-        if self.settings.record_mode == "none" and self._replay_in_background(runner, todo):
+        # Each side sends its own request (a suite's `baseline:` / `candidate:`).
+        jobs = [
+            (case.on_side(side), model)
+            for case in todo
+            for side, model in zip(SIDES, (pair.baseline, pair.candidate), strict=True)
+        ]
+        if self.settings.record_mode == "none" and self._replay_in_background(runner, jobs):
             return
         try:
-            self.completions.update(runner.fetch(todo, models))
+            self.completions.update(runner.fetch_jobs(jobs))
             self.stale_exchanges.update(runner.stale_exchanges)
         except BaseException:
             # Ctrl-C or an exhausted quota: keep what finished, so the report shows it.
@@ -195,7 +201,9 @@ class RunState:
         if self.settings.record_mode != "none":
             # Live grader calls of every case go out together once both answers are known.
             self._prefetch_grades(todo)
-        if self.settings.record_mode != "none" and not self.shutdown_dates:
+        # Azure has no models list of OpenAI's shutdown dates: the price table's serve.
+        live = self.settings.record_mode != "none" and self.settings.azure is None
+        if live and not self.shutdown_dates:
             from migrate_check.shutdown_dates import shutdown_dates
 
             self.shutdown_dates = shutdown_dates(
@@ -220,17 +228,15 @@ class RunState:
             "the folder is writable"
         )
 
-    def _replay_in_background(self, runner: Runner, cases: list[Case]) -> bool:
+    def _replay_in_background(self, runner: Runner, jobs: list[tuple[Case, str]]) -> bool:
         """Hand a large offline replay to a forked reader; False when that does not pay."""
         from migrate_check import forked_replay
 
+        cases = {case.key for case, _ in jobs}
         if len(cases) < forked_replay.MIN_CASES or not forked_replay.can_fork():
             return False
-        pair = self.settings.pair
-        self._background = forked_replay.BackgroundReplay(
-            runner, cases, [pair.baseline, pair.candidate]
-        )
-        self._in_background.update(case.key for case in cases)
+        self._background = forked_replay.BackgroundReplay(runner, jobs)
+        self._in_background.update(cases)
         log.info("reading %d cases' cassettes in a second process", len(cases))
         return True
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migrate_check.azure import AzureTarget
 from migrate_check.case import ModelPair
 from migrate_check.defaults import (
     DEFAULT_APPROVALS,
+    DEFAULT_BATCH_POLL_S,
+    DEFAULT_BATCH_WAIT_S,
     DEFAULT_CASSETTE_DIR,
     DEFAULT_CONCURRENCY,
     DEFAULT_FAIL_ON,
@@ -92,6 +95,12 @@ class RunSettings:
     write_reports: bool = True
     record_baseline: bool = False  # record the baseline for cases imported from another model
     prune_recordings: bool = False  # remove stale cassettes and exchanges at the end
+    batch: bool = False  # record through the Batch API (batch.py)
+    batch_poll_s: float = DEFAULT_BATCH_POLL_S
+    batch_wait_s: float = DEFAULT_BATCH_WAIT_S
+    azure: AzureTarget | None = None  # AZURE_OPENAI_ENDPOINT's resource, when set
+    #: What model each name in the pair stands for (`migrate_check_azure_models`).
+    azure_models: tuple[tuple[str, str], ...] = ()
 
     @property
     def failing(self) -> frozenset[Outcome]:
@@ -107,4 +116,9 @@ class RunSettings:
             max_retries=self.max_retries,
             timeout_s=self.timeout_s,
             base_url=self.base_url,
+            batch=self.batch,
+            batch_poll_s=self.batch_poll_s,
+            batch_wait_s=self.batch_wait_s,
+            azure=self.azure,
+            azure_models=self.azure_models,
         )

@@ -25,6 +25,8 @@ def completion_to_dict(c: Completion) -> dict[str, Any]:
         "refused": c.refused,
         "latency_source": c.latency_source,
         "choice": c.choice,
+        "batch_id": c.batch_id,
+        "stands_for": c.stands_for,
     }
 
 
@@ -41,6 +43,8 @@ def completion_from_dict(d: dict[str, Any]) -> Completion:
         refused=d.get("refused", False),
         latency_source=d.get("latency_source"),
         choice=d.get("choice", 0),
+        batch_id=d.get("batch_id"),
+        stands_for=d.get("stands_for"),
     )
 
 
@@ -57,6 +61,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "description": case.description,
         "recorded_with": list(case.recorded_with),
         "origin": list(case.origin),
+        "sides": case.sides,
     }
 
 
@@ -73,6 +78,7 @@ def case_from_dict(d: dict[str, Any]) -> Case:
         description=d["description"],
         recorded_with=tuple(d.get("recorded_with", ())),
         origin=tuple(d.get("origin", ())),
+        sides=d.get("sides", {}),
     )
 
 
@@ -88,8 +94,13 @@ def check_to_dict(c: CheckResult) -> dict[str, Any]:
         "noise": c.noise,
         "approval": c.approval,
         "grader": [
-            [g.model, g.calls, g.usage.input_tokens, g.usage.cached_input_tokens,
-             g.usage.output_tokens]
+            [
+                g.model,
+                g.calls,
+                g.usage.input_tokens,
+                g.usage.cached_input_tokens,
+                g.usage.output_tokens,
+            ]
             for g in c.grader
         ],
     }

@@ -81,7 +81,8 @@ class AnswerCheck(SideBySideCheck):
     def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
         for side, completions in (("baseline", baseline), ("candidate", candidate)):
             for completion in completions:
-                if not same_model(completion.model, completion.response_model):
+                asked = completion.stands_for or completion.model
+                if not same_model(asked, completion.response_model):
                     return CheckResult(
                         self.label,
                         Outcome.ERROR,

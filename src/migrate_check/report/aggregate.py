@@ -275,9 +275,10 @@ def _cost(completion: Completion, fallback: str, prices: PriceTable) -> float | 
     as the model asked when the answering one is not in the price table."""
     asked = completion.model or fallback
     answered = completion.response_model
+    batch = completion.batch_id is not None  # recorded through the Batch API: its prices
     if answered and prices.price_for(answered) is not None:
-        return prices.cost(answered, completion.usage)
-    return prices.cost(asked, completion.usage)
+        return prices.cost(answered, completion.usage, batch=batch)
+    return prices.cost(asked, completion.usage, batch=batch)
 
 
 def _figures(completions: Sequence[Completion], model: str, prices: PriceTable) -> SideFigures:
