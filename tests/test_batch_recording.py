@@ -190,10 +190,11 @@ def _mixed_suite(root: Path, count: int, failing: str | None = None) -> None:
 
 
 def test_a_failed_line_is_that_case_s_error_with_its_cause(
-    pytester: pytest.Pytester, batch_live: LocalServer
+    pytester: pytest.Pytester, batch_live: LocalServer, plugin_args: tuple[str, ...]
 ) -> None:
     _mixed_suite(pytester.path, 3, failing="c1")
-    result = _run(pytester, "--record-mode", "once", "--batch", "--batch-poll", "0.05", "-rA")
+    args = ("--record-mode", "once", "--batch", "--batch-poll", "0.05", "-rA")
+    result = _run(pytester, *plugin_args, *args)
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
         ["*baseline call to gpt-4o-mini failed: batch batch_* line mc-* failed: API error 500:*"]
@@ -227,3 +228,18 @@ def test_batch_needs_a_record_mode_that_records(pytester: pytest.Pytester, offli
     result = _run(pytester, "--batch")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--batch records through the Batch API: add --record-mode once*"])
+
+
+def test_a_broken_state_file_is_each_case_s_one_line_error(
+    pytester: pytest.Pytester, batch_live: LocalServer
+) -> None:
+    write_suite(pytester.path, "triage", TRIAGE_SUITE)
+    (pytester.path / "cassettes").mkdir()
+    (pytester.path / "cassettes" / STATE).write_text("{half a file")
+    before = len(_batch_ids(batch_live))
+    result = _run(pytester, "--record-mode", "once", "--batch", "--no-report", "-rA")
+    result.assert_outcomes(failed=3)
+    result.stdout.fnmatch_lines(
+        ["*recording through batches failed: *.migrate-check-batches.json: cannot read the batch*"]
+    )
+    assert len(_batch_ids(batch_live)) == before

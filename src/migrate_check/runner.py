@@ -148,6 +148,8 @@ class Runner:
     ) -> dict[tuple[str, str], list[Completion]]:
         """Record what the cases lack through batches (streamed cases live: a batch does
         not stream), then read every cassette as offline replay does."""
+        import openai
+
         from migrate_check.batch import BatchRecorder, Target
 
         streamed = [(c, m) for c, m in jobs if c.request.get("stream")]
@@ -175,7 +177,12 @@ class Runner:
             finally:
                 await client.close()
 
-        errors = asyncio.run(record()) if batched else {}
+        try:
+            errors = asyncio.run(record()) if batched else {}
+        except (ValueError, openai.OpenAIError) as exc:  # a broken state file, the API says no
+            detail = scrub_secrets(f"{exc}".strip() or type(exc).__name__, self._secrets)
+            error = f"recording through batches failed: {detail.splitlines()[0][:500]}"
+            errors = {(case.key, model): error for case, model in batched}
         if streamed:
             asyncio.run(self._fetch_all(streamed, results))
         self._replay_all(batched, results)
