@@ -243,3 +243,28 @@ def test_a_broken_state_file_is_each_case_s_one_line_error(
         ["*recording through batches failed: *.migrate-check-batches.json: cannot read the batch*"]
     )
     assert len(_batch_ids(batch_live)) == before
+
+
+def test_a_batch_the_api_does_not_know_is_named_and_forgotten(
+    pytester: pytest.Pytester, batch_live: LocalServer
+) -> None:
+    from migrate_check.batch import custom_id, sdk_body
+    from migrate_check.batch_state import BatchState, OpenBatch
+    from migrate_check.case import Case
+
+    _mixed_suite(pytester.path, 1)
+    content = "Question 0: when does order 0 ship?"
+    case = Case(
+        "mixed", "c0", {"temperature": 0, "messages": [{"role": "user", "content": content}]}, ()
+    )
+    cid = custom_id(case, "gpt-4o-mini", sdk_body(case, "gpt-4o-mini"), 0)
+    lines = {cid: "mixed/c0/gpt-4o-mini.yaml"}
+    BatchState(pytester.path / "cassettes").add(
+        OpenBatch("batch_gone", "gpt-4o-mini", "/v1/chat/completions", lines)
+    )
+    args = ("--record-mode", "once", "--batch", "--batch-poll", "0.05", "--no-report", "-rA")
+    first = _run(pytester, *args)
+    first.assert_outcomes(failed=1)
+    first.stdout.fnmatch_lines(["*batch batch_gone (from .migrate-check-batches.json) is unknown*"])
+    assert not (pytester.path / "cassettes" / STATE).exists()
+    _run(pytester, *args).assert_outcomes(passed=1)

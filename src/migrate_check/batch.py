@@ -287,11 +287,18 @@ class BatchRecorder:
         ours: set[str],
         progress: BatchProgress,
     ) -> None:
+        import openai
+
         deadline = time.monotonic() + self.wait_s
         open_batches = list(batches)
         while open_batches:
             for entry in list(open_batches):
-                batch = await self.client.batches.retrieve(entry.id)
+                try:
+                    batch = await self.client.batches.retrieve(entry.id)
+                except openai.NotFoundError:
+                    self._forget(entry, by_id, ours)  # another key's or endpoint's batch
+                    open_batches.remove(entry)
+                    continue
                 progress.update(entry.id, batch.status, batch.request_counts)
                 if batch.status in ENDED:
                     await self._collect(entry, batch, by_id, ours)
@@ -309,6 +316,18 @@ class BatchRecorder:
                             by_id[cid].running = note
                 return
             await asyncio.sleep(self.poll_s)
+
+    def _forget(self, entry: OpenBatch, by_id: dict[str, Wanted], ours: set[str]) -> None:
+        """A batch the API does not know (another key, another endpoint): its cases say so,
+        and the state lets it go, so the next run submits them anew."""
+        note = (
+            f"batch {entry.id} (from {self.state.path.name}) is unknown to this API key and "
+            "endpoint; run again with --batch to submit its requests anew"
+        )
+        for cid in entry.lines:
+            if cid in by_id and by_id[cid].failure is None:
+                by_id[cid].failure = note
+        self.state.settle(entry.id, {c for c, owner in entry.lines.items() if owner in ours})
 
     async def _collect(
         self, entry: OpenBatch, batch: Any, by_id: dict[str, Wanted], ours: set[str]
