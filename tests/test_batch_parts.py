@@ -165,3 +165,16 @@ def test_an_endpoint_s_credentials_and_query_values_are_scrubbed_by_value() -> N
     )
     text = scrubber.text("a SENTINELPASS9 b SENTINELSIG7 c SENTINELAZUREKEY d")
     assert "SENTINEL" not in text and text.count(secrets.REDACTED) == 3
+
+
+def test_batch_progress_adds_up_every_batch_s_counts() -> None:
+    from types import SimpleNamespace
+
+    from migrate_check.progress import BatchProgress
+
+    with BatchProgress(10, enabled=False) as progress:
+        progress.update("b1", "in_progress", SimpleNamespace(completed=3, failed=1, total=5))
+        progress.update("b2", "validating", None)
+        progress.update("b1", "completed", SimpleNamespace(completed=4, failed=1, total=5))
+    assert (progress.done, progress.failed) == (4, 1)
+    assert progress.statuses == {"b1": "completed", "b2": "validating"}
