@@ -36,15 +36,23 @@ class ShorterCheck(Check):
         )
 
 
-def pytest_migrate_check_configure(config, register_check):
-    register_check(ShorterCheck)
+def pytest_migrate_check_configure(config, registry):
+    registry.register(ShorterCheck)
 '''
+# The hook's first form: `register_check` is the registry's `register`.
+OLD_HOOK = (
+    "(config, registry):\n    registry.register(",
+    "(config, register_check):\n    register_check(",
+)
 
 
+@pytest.mark.parametrize("hook", ["registry", "register_check"])
 def test_a_check_registered_in_conftest_is_used_from_yaml(
-    pytester: pytest.Pytester, live: LocalServer
+    pytester: pytest.Pytester, live: LocalServer, hook: str
 ) -> None:
-    pytester.makeconftest(CUSTOM_CHECK)
+    conftest = CUSTOM_CHECK if hook == "registry" else CUSTOM_CHECK.replace(*OLD_HOOK)
+    assert hook in conftest
+    pytester.makeconftest(conftest)
     write_suite(
         pytester.path,
         "custom",
@@ -62,6 +70,17 @@ def test_a_check_registered_in_conftest_is_used_from_yaml(
     result = pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*regressed*not_longer x0.1*characters*"])
+    # The check was the run's own: a run without the conftest does not know it.
+    (pytester.path / "conftest.py").unlink()
+    unknown = pytester.runpytest("--model-pair", PAIR, "--no-report")
+    unknown.stdout.fnmatch_lines(["*unknown check 'not_longer'*"])
+
+
+def test_the_module_level_register_check_says_where_registration_went() -> None:
+    from migrate_check.checks import register_check
+
+    with pytest.raises(TypeError, match=r"pytest_migrate_check_configure\(config, registry\)"):
+        register_check(object)
 
 
 def test_cases_written_in_python_join_the_run(pytester: pytest.Pytester, live: LocalServer) -> None:

@@ -105,7 +105,7 @@ def test_a_missing_recording_names_the_case_the_model_and_the_command(
 ) -> None:
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
     result = _run(pytester, *plugin_args, "-k", "refund")
-    # xdist's workers collect only the node named, so nothing counts as deselected there.
+    # Under xdist the controller does not learn the workers' deselection counts.
     result.assert_outcomes(failed=1, deselected=0 if plugin_args else 2)
     result.stdout.fnmatch_lines(
         [
@@ -164,7 +164,7 @@ def test_a_changed_case_is_a_missing_recording_not_a_stale_answer(
     suite.write_text(suite.read_text().replace("order 123", "order 456"))
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     result = _run(pytester, *plugin_args, "-k", "refund")
-    # xdist's workers collect only the node named, so nothing counts as deselected there.
+    # Under xdist the controller does not learn the workers' deselection counts.
     result.assert_outcomes(failed=1, deselected=0 if plugin_args else 2)
     result.stdout.fnmatch_lines(["*does not match the case's request*body differs in messages*"])
 

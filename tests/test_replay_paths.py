@@ -14,7 +14,7 @@ from devtools.local_openai import LocalServer
 from openai.types.chat import ChatCompletion
 
 from conftest import PAIR, write_suite
-from migrate_check.case import Case
+from migrate_check.case import SIDES, Case
 from migrate_check.completion import Completion
 from migrate_check.recording import cassette_path
 from migrate_check.runner import Runner, RunnerSettings
@@ -32,10 +32,15 @@ def _example_cases() -> list[Case]:
 
 
 def _replay(cases: list[Case]) -> dict[tuple[str, str], list[Completion]]:
+    """Each side's answers, as the run asks for them: the case as that side sends it."""
     settings = RunnerSettings(cassette_dir=ROOT / "cassettes", base_url="http://127.0.0.1:9/v1")
-    return Runner(settings, lambda case, model, mode: f"record {case.key} on {model}").fetch(
-        cases, MODELS
-    )
+    runner = Runner(settings, lambda case, model, mode: f"record {case.key} on {model}")
+    jobs = [
+        (case.on_side(side), model)
+        for case in cases
+        for side, model in zip(SIDES, MODELS, strict=True)
+    ]
+    return runner.fetch_jobs(jobs)
 
 
 def _recorded(case: Case, model: str) -> list[dict[str, Any]]:
@@ -44,6 +49,8 @@ def _recorded(case: Case, model: str) -> list[dict[str, Any]]:
     expected = []
     for interaction in yaml.safe_load(path.read_text())["interactions"]:
         body = interaction["response"]["body"]["string"]
+        headers = interaction["response"]["headers"]
+        latency = float(headers["openai-processing-ms"][0])
         if interaction["request"]["uri"].endswith("/responses"):
             # The SDK builds Responses without validating them (`construct_type`); its
             # `output_text` joins the message outputs' text parts.
@@ -56,23 +63,42 @@ def _recorded(case: Case, model: str) -> list[dict[str, Any]]:
                 if part["type"] == "output_text"
             )
             usage = data["usage"]
+            calls = [
+                (item["name"], json.loads(item["arguments"]))
+                for item in data["output"]
+                if item["type"] == "function_call"
+            ]
             expected.append(
                 {
                     "content": text,
                     "model": data["model"],
                     "tokens": (usage["input_tokens"], usage["output_tokens"]),
+                    "cached": usage["input_tokens_details"]["cached_tokens"],
+                    "tool_calls": calls,
+                    "refused": False,
+                    "latency_ms": latency,
                 }
             )
             continue
         completion = ChatCompletion.model_validate_json(body)
         assert completion.usage is not None
+        details = completion.usage.prompt_tokens_details
         for choice in completion.choices:
+            calls = [
+                (call.function.name, json.loads(call.function.arguments))
+                for call in choice.message.tool_calls or []
+                if call.type == "function"
+            ]
             expected.append(
                 {
                     "content": choice.message.content,
                     "model": completion.model,
                     "tokens": (completion.usage.prompt_tokens, completion.usage.completion_tokens),
+                    "cached": details.cached_tokens if details and details.cached_tokens else 0,
                     "finish_reason": choice.finish_reason,
+                    "tool_calls": calls,
+                    "refused": choice.message.refusal is not None,
+                    "latency_ms": latency,
                 }
             )
     return expected
@@ -84,19 +110,32 @@ def test_replay_gives_what_the_sdk_reads_from_the_bundled_recordings(
     cases = _example_cases()
     replayed = _replay(cases)
     assert len(replayed) == len(cases) * 2 >= 60
+    seen_tool_calls = seen_responses = seen_revised = 0
     for case in cases:
+        seen_revised += case.differs_by_side
+        seen_responses += case.api == "responses"
         for model in MODELS:
             got = replayed[(case.key, model)]
             assert all(c.error is None for c in got), case.key
             expected = _recorded(case, model)
             assert len(got) == case.samples == len(expected), case.key
             for completion, wanted in zip(got, expected, strict=True):
+                seen_tool_calls += bool(wanted["tool_calls"])
                 assert completion.content == wanted["content"], (case.key, model)
                 assert completion.response_model == wanted["model"]
                 usage = completion.usage
                 assert (usage.input_tokens, usage.output_tokens) == wanted["tokens"]
+                assert usage.cached_input_tokens == wanted["cached"]
+                assert [(c.name, c.arguments) for c in completion.tool_calls] == wanted[
+                    "tool_calls"
+                ]
+                assert completion.refused is wanted["refused"]
+                assert completion.latency_ms == wanted["latency_ms"]
+                assert completion.latency_source == "openai-processing-ms"
                 if "finish_reason" in wanted:
                     assert completion.finish_reason == wanted["finish_reason"]
+    # The example covers what this compares: tool calls, the Responses API, revised prompts.
+    assert seen_tool_calls >= 5 and seen_responses >= 2 and seen_revised >= 2
 
 
 def test_a_stale_or_missing_recording_is_named_with_the_command_that_records_it(

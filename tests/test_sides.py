@@ -88,10 +88,52 @@ def test_responses_sides_change_instructions_and_input(tmp_path: Path) -> None:
     )
     (case,) = load_suite(path).cases
     assert case.request_for("baseline") == {"input": "Summarise the release."}
+    from devtools.synthetic_runs import make_run
+
+    from migrate_check.pricing import PriceTable
+    from migrate_check.report import RunReport, write_reports
+
+    run = make_run(1)
+    run.cases = run.cases[:1]
+    run.cases[0].case = case
+    written = write_reports(RunReport.build(run, PriceTable.default(), "now"), tmp_path / "out")
+    (reported,) = json.loads(written[0].read_text())["cases"]
+    assert reported["candidate_prompt"] == {
+        "instructions": "Be brief.",
+        "input": "Summarise the release in one sentence.",
+    }
     assert case.request_for("candidate") == {
         "input": "Summarise the release in one sentence.",
         "instructions": "Be brief.",
     }
+
+
+def test_a_responses_prompt_in_input_is_patched_there_and_files_load_in_input(
+    tmp_path: Path,
+) -> None:
+    path = _suite(
+        tmp_path,
+        """
+        request: {stop: null}
+        cases:
+          - id: r
+            api: responses
+            input:
+              - {role: developer, content: {file: old.md}}
+              - {role: user, content: Summarise the release.}
+            candidate:
+              system: {file: new.md}
+              request: {temperature: 1}
+        """,
+        {"old.md": "Old.", "new.md": "New."},
+    )
+    (case,) = load_suite(path).cases
+    assert case.request_for("baseline")["input"][0] == {"role": "developer", "content": "Old."}
+    candidate = case.request_for("candidate")
+    assert candidate["input"][0] == {"role": "developer", "content": "New."}
+    assert "instructions" not in candidate  # one prompt, not the old one plus a new one
+    # A shared `null` is the suite's own value: a side with changes still sends it.
+    assert candidate["stop"] is None and "stop" in case.request_for("baseline")
 
 
 @pytest.mark.parametrize(

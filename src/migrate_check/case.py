@@ -65,8 +65,13 @@ class Case:
         changes = self.sides.get(side)
         if not changes:
             return self.request
-        merged = {**self.request, **changes}
-        return {key: value for key, value in merged.items() if value is not None}
+        merged = dict(self.request)
+        for key, value in changes.items():
+            if value is None:
+                merged.pop(key, None)  # `max_tokens: null`: this side does not send it
+            else:
+                merged[key] = value
+        return merged
 
     def on_side(self, side: Side) -> Case:
         """This case as one side sends it (what that side's cassette is matched against)."""

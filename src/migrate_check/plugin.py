@@ -1,6 +1,6 @@
 """pytest wiring: options, collection of suite files, the run state, xdist and the summary.
 
-Logic lives in plain modules (suite, runner, engine, report); this file only connects
+Logic lives in plain modules (suite, runner, judging, report); this file only connects
 them to pytest's hooks. Without `--model-pair` (or the ini `migrate_check_model_pair`) it
 does nothing but say, when it sees suite files, how to run them.
 """

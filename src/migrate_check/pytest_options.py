@@ -1,7 +1,7 @@
 """Command-line and ini options, and turning them into one `RunSettings`.
 
 Every value is read through `getoption` and `getini`, once; defaults come from
-`settings`. Paths follow pytest's convention: a path typed on the command line is
+`defaults.py`. Paths follow pytest's convention: a path typed on the command line is
 relative to where pytest was started, an ini path to the rootdir.
 """
 

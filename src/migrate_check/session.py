@@ -373,9 +373,8 @@ class RunState:
         self.write_error = self.write_error or output.write_error
 
     # -- finishing ----------------------------------------------------------------------
-    def run_result(self, extra: Sequence[CaseResult] = ()) -> RunResult:
-        cases = list(self.results.values()) + list(extra)
-        cases.sort(key=lambda r: r.case.key)
+    def run_result(self) -> RunResult:
+        cases = sorted(self.results.values(), key=lambda r: r.case.key)
         return RunResult(
             pair=self.settings.pair,
             cases=cases,

@@ -88,7 +88,7 @@ class RunSettings:
     accept: bool = False
     accept_reason: str | None = None
     #: Whether an accept run approves regressions too: a deliberate act, so only with a
-    #: reason (options.py decides); changes it always approves.
+    #: reason (pytest_options.py decides); changes it always approves.
     accept_regressions: bool = False
     prices: PriceTable = field(default_factory=PriceTable.default)
     base_url: str | None = None

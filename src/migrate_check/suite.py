@@ -219,7 +219,7 @@ class _SuiteReader:
             if "messages" in node and "input" not in node:
                 request["input"] = self._messages(node, case_id)
             elif "input" in node:
-                request["input"] = _plain(node["input"])
+                request["input"] = self._input(node, case_id)
             else:
                 raise self.error(node.line, "a responses case needs 'input'", case_id)
         try:
@@ -309,7 +309,7 @@ class _SuiteReader:
                 raise self.error(
                     block.key_lines["input"], "'input' is for 'api: responses'", case.id
                 )
-            changes["input"] = _plain(block["input"])
+            changes["input"] = self._input(block, case.id)
         if "instructions" in block:
             if chat:
                 raise self.error(
@@ -320,9 +320,12 @@ class _SuiteReader:
             changes["instructions"] = self._text(block, "instructions", case.id)
         if "system" in block:
             text = self._text(block, "system", case.id)
+            given = changes.get("input", current.get("input"))
             if chat:
                 messages = changes.get("messages", current.get("messages", []))
                 changes["messages"] = _with_system(messages, text)
+            elif isinstance(given, list) and any(_is_system(m) for m in given):
+                changes["input"] = _with_system(given, text)  # the prompt is in `input`
             else:
                 changes["instructions"] = text
         try:
@@ -332,6 +335,19 @@ class _SuiteReader:
                 block.line, f"'{side}' holds a value JSON cannot carry ({exc})", case.id
             ) from None
         return changes
+
+    def _input(self, node: _Located, case: str | None) -> Any:
+        """A Responses API `input`: text, or items whose `content` may be `{file: path}`."""
+        value = node["input"]
+        if isinstance(value, list):
+            line = node.key_lines["input"]
+            for position, item in enumerate(value):
+                if isinstance(item, dict) and isinstance(item.get("content"), dict):
+                    where = _line_of(item, line)
+                    item["content"] = self._prompt_file(
+                        item["content"], where, f"input item #{position + 1}", case
+                    )
+        return _plain(value)
 
     def _text(self, node: _Located, key: str, case: str | None) -> str:
         """A prompt: a string, or `{file: path}` read from beside the suite."""
@@ -473,12 +489,16 @@ class _SuiteReader:
         return tuple(specs)
 
 
-def _with_system(messages: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+def _is_system(message: Any) -> bool:
+    return isinstance(message, dict) and message.get("role") in ("system", "developer")
+
+
+def _with_system(messages: list[Any], text: str) -> list[Any]:
     """The messages with the first system (or developer) message's content replaced, or
     a system message put first when there is none."""
-    patched = [dict(m) for m in messages]
+    patched = [dict(m) if isinstance(m, dict) else m for m in messages]
     for message in patched:
-        if message.get("role") in ("system", "developer"):
+        if _is_system(message):
             message["content"] = text
             return patched
     return [{"role": "system", "content": text}, *patched]

@@ -36,4 +36,14 @@ __all__ = [
     "build_check",
     "check_names",
     "default_registry",
+    "register_check",
 ]
+
+
+def register_check(cls: object) -> object:
+    """Gone: each run registers checks into its own registry, through the hook."""
+    raise TypeError(
+        "migrate_check.checks.register_check is gone: register the check in conftest.py, "
+        "def pytest_migrate_check_configure(config, registry): registry.register(MyCheck), "
+        "or ship it under the entry point group 'migrate_check.checks'"
+    )

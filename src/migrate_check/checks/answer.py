@@ -1,6 +1,6 @@
 """`answer`, always on: was each side's answer a whole answer, from the model asked?
 
-No suite names it; the engine judges every case by it, so a candidate cut off
+No suite names it; `judging` judges every case by it, so a candidate cut off
 mid-sentence cannot pass on a similarity score. A side fails when its answer was cut
 off (`length`, `max_output_tokens`, an incomplete Responses status), refused, empty,
 or stopped by a content filter: on the candidate only that is `regressed`, on the

@@ -93,6 +93,11 @@ def _params(case: Case, pair: ModelPair) -> str:
 
 
 def _prompt_text(request: dict[str, Any]) -> str:
+    instructions = request.get("instructions")
+    if instructions is not None:
+        text = instructions if isinstance(instructions, str) else fmt.compact(instructions)
+        rest = _prompt_text({k: v for k, v in request.items() if k != "instructions"})
+        return fmt.clip(f"instructions: {text}\n{rest}", TEXT_LIMIT)
     prompt = request.get("messages", request.get("input"))
     if isinstance(prompt, list):
         lines = []

@@ -209,8 +209,12 @@ def _completion(completion: Completion) -> dict[str, Any]:
 
 
 def _prompt(case: Case, side: Side) -> Any:
+    """The messages (chat) or input (Responses), with the instructions when there are any."""
     request = case.request_for(side)
-    return jsonable(request.get("messages", request.get("input")))
+    prompt = jsonable(request.get("messages", request.get("input")))
+    if "instructions" in request:
+        return {"instructions": jsonable(request["instructions"]), "input": prompt}
+    return prompt
 
 
 def _prompts_differ(case: Case) -> bool:
