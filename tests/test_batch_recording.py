@@ -268,3 +268,34 @@ def test_a_batch_the_api_does_not_know_is_named_and_forgotten(
     first.stdout.fnmatch_lines(["*batch batch_gone (from .migrate-check-batches.json) is unknown*"])
     assert not (pytester.path / "cassettes" / STATE).exists()
     _run(pytester, *args).assert_outcomes(passed=1)
+
+
+def test_new_episodes_sends_only_the_samples_a_cassette_lacks_and_all_rewrites(
+    pytester: pytest.Pytester, batch_live: LocalServer
+) -> None:
+    _mixed_suite(pytester.path, 2)
+    args = ("--batch", "--batch-poll", "0.05", "--no-report")
+    _run(pytester, "--record-mode", "once", *args).assert_outcomes(passed=2)
+    lines = batch_live.batch_lines_run
+    cassette = pytester.path / "cassettes" / "mixed" / "c0" / "gpt-4o-mini.yaml"
+
+    def exchanges() -> list[Any]:
+        found: list[Any] = yaml.safe_load(cassette.read_text())["interactions"]
+        return found
+
+    first = exchanges()
+    assert len(first) == 1
+    _run(pytester, "--record-mode", "new_episodes", "--samples", "3", *args).assert_outcomes(
+        passed=2
+    )
+    assert batch_live.batch_lines_run - lines == 2 * 2 * 2  # 2 more samples, 2 cases, 2 models
+    grown = exchanges()
+    assert len(grown) == 3 and grown[0] == first[0]
+    lines = batch_live.batch_lines_run
+    _run(pytester, "--record-mode", "all", *args).assert_outcomes(passed=2)
+    assert batch_live.batch_lines_run - lines == 2 * 2
+    (rewritten,) = exchanges()
+    assert (
+        rewritten["response"]["headers"]["openai-batch-id"]
+        != first[0]["response"]["headers"]["openai-batch-id"]
+    )
