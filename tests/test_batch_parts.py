@@ -178,3 +178,37 @@ def test_batch_progress_adds_up_every_batch_s_counts() -> None:
         progress.update("b1", "completed", SimpleNamespace(completed=4, failed=1, total=5))
     assert (progress.done, progress.failed) == (4, 1)
     assert progress.statuses == {"b1": "completed", "b2": "validating"}
+
+
+def test_result_lines_are_taken_only_when_they_answer_a_line_of_the_batch(tmp_path: Path) -> None:
+    from migrate_check.case import Case
+
+    case = Case("s", "c", {"messages": [{"role": "user", "content": "hi"}]}, (), samples=2)
+    body = batch.sdk_body(case, "m")
+    ids = [batch.custom_id(case, "m", body, n) for n in range(2)]
+    item = batch.Wanted(case, "m", tmp_path / "s" / "c" / "m.yaml", body, ids)
+    entry = OpenBatch("batch_1", "m", "/v1/chat/completions", {ids[0]: "s/c/m.yaml"})
+    recorder = batch.BatchRecorder(
+        None, batch.Target(), tmp_path, "once", poll_s=1, wait_s=1, secrets=["sk-SENTINEL-123456"]
+    )
+    by_id = dict.fromkeys(ids, item)
+    ok = {"status_code": 200, "body": {"choices": []}}
+    hostile = [
+        b"not json",
+        b"[1, 2]",
+        json.dumps({"custom_id": "mc-unknown", "response": ok}).encode(),
+        json.dumps({"custom_id": ids[1], "response": ok}).encode(),  # not this batch's line
+        json.dumps(
+            {"custom_id": ids[0], "response": {"status_code": 200, "body": "text"}}
+        ).encode(),
+        json.dumps({"custom_id": ids[0], "error": {"code": "batch_expired"}}).encode(),
+    ]
+    for line in hostile:
+        recorder._take(line, entry, by_id)
+    assert not item.answers and not item.failure
+    failed = {"status_code": 401, "body": {"error": {"message": "bad key sk-SENTINEL-123456"}}}
+    recorder._take(json.dumps({"custom_id": ids[0], "response": failed}).encode(), entry, by_id)
+    assert item.failure is not None and "API error 401: bad key" in item.failure
+    assert "SENTINEL" not in item.failure
+    recorder._take(json.dumps({"custom_id": ids[0], "response": ok}).encode(), entry, by_id)
+    assert list(item.answers) == [ids[0]] and not item.path.exists()  # 1 of 2 samples: unwritten
