@@ -14,9 +14,9 @@ from devtools.local_openai import LocalServer
 from openai.types.chat import ChatCompletion
 
 from conftest import PAIR, write_suite
-from migrate_check.case import SIDES, Case
+from migrate_check.case import Case
 from migrate_check.completion import Completion
-from migrate_check.recording import cassette_path
+from migrate_check.recording import case_cassette_path
 from migrate_check.runner import Runner, RunnerSettings
 from migrate_check.suite import load_suite
 
@@ -27,7 +27,10 @@ MODELS = ["gpt-4o-mini", "gpt-4.1-mini"]
 def _example_cases() -> list[Case]:
     cases: list[Case] = []
     for path in sorted((ROOT / "suites").glob("*.yaml")):
-        cases.extend(load_suite(path).cases)
+        suite = load_suite(path)
+        cases.extend(suite.cases)
+        for variant in suite.variants.values():
+            cases.extend(variant)
     return cases
 
 
@@ -35,17 +38,14 @@ def _replay(cases: list[Case]) -> dict[tuple[str, str], list[Completion]]:
     """Each side's answers, as the run asks for them: the case as that side sends it."""
     settings = RunnerSettings(cassette_dir=ROOT / "cassettes", base_url="http://127.0.0.1:9/v1")
     runner = Runner(settings, lambda case, model, mode: f"record {case.key} on {model}")
-    jobs = [
-        (case.on_side(side), model)
-        for case in cases
-        for side, model in zip(SIDES, MODELS, strict=True)
-    ]
+    jobs = [(case.on_side("candidate"), case.variant_model or MODELS[1]) for case in cases]
+    jobs += [(case.on_side("baseline"), MODELS[0]) for case in cases if not case.variant]
     return runner.fetch_jobs(jobs)
 
 
 def _recorded(case: Case, model: str) -> list[dict[str, Any]]:
     """What the SDK makes of each recorded answer, read straight from the cassette file."""
-    path = cassette_path(ROOT / "cassettes", case.suite, case.id, model)
+    path = case_cassette_path(ROOT / "cassettes", case, model)
     expected = []
     for interaction in yaml.safe_load(path.read_text())["interactions"]:
         body = interaction["response"]["body"]["string"]
@@ -109,12 +109,12 @@ def test_replay_gives_what_the_sdk_reads_from_the_bundled_recordings(
 ) -> None:
     cases = _example_cases()
     replayed = _replay(cases)
-    assert len(replayed) == len(cases) * 2 >= 60
+    assert len(replayed) == len(cases) + sum(not case.variant for case in cases) >= 60
     seen_tool_calls = seen_responses = seen_revised = 0
     for case in cases:
         seen_revised += case.differs_by_side
         seen_responses += case.api == "responses"
-        for model in MODELS:
+        for model in MODELS[1:] if case.variant else MODELS:
             got = replayed[(case.key, model)]
             assert all(c.error is None for c in got), case.key
             expected = _recorded(case, model)

@@ -31,7 +31,7 @@ from migrate_check.case import Case
 from migrate_check.log_scrubbing import scrub_secrets
 from migrate_check.paths import shown_path
 from migrate_check.progress import BatchProgress
-from migrate_check.recording import CassetteLoadError, cassette_path, write_interactions
+from migrate_check.recording import CassetteLoadError, case_cassette_path, write_interactions
 from migrate_check.sdk_request import request_body
 
 log = logging.getLogger("migrate_check")
@@ -124,7 +124,7 @@ def wanted(jobs: Sequence[Job], record_mode: str, cassette_dir: Path) -> list[Wa
     cassette, `new_episodes` the samples a cassette lacks, `all` every sample again."""
     found = []
     for case, model in jobs:
-        path = cassette_path(cassette_dir, case.suite, case.id, model)
+        path = case_cassette_path(cassette_dir, case, model)
         body = sdk_body(case, model)
         have = 0
         if record_mode == "once" and path.exists():

@@ -54,11 +54,35 @@ class Case:
     #: What one side sends differently (the suite's `baseline:` / `candidate:`), as request
     #: keys that replace the shared request's; None removes a key (`max_tokens: null`).
     sides: dict[Side, dict[str, Any]] = field(default_factory=dict)
+    #: A named candidate variant this case is judged for ("" for the pair's candidate as
+    #: it is), and the model it runs on (None: the pair's candidate).
+    variant: str = ""
+    variant_model: str | None = None
 
     @property
     def key(self) -> str:
-        """Stable identity across runs: `suite::case`."""
+        """Stable identity across runs: `suite::case`, `suite::case[variant]` for a variant."""
+        return f"{self.suite}::{self.name}"
+
+    @property
+    def name(self) -> str:
+        """The case's item name: its id, with the variant in brackets (`refund[new-prompt]`)."""
+        return f"{self.id}[{self.variant}]" if self.variant else self.id
+
+    @property
+    def base_key(self) -> str:
+        """The key of the case as the pair runs it: a variant shares its baseline's answers."""
         return f"{self.suite}::{self.id}"
+
+    def candidate_model(self, pair: ModelPair) -> str:
+        """The model the candidate side runs on: the variant's, else the pair's."""
+        return self.variant_model or pair.candidate
+
+    def plain(self) -> Case:
+        """The case without its variant: what the baseline's answers belong to."""
+        if not self.variant:
+            return self
+        return replace(self, variant="", variant_model=None)
 
     def request_for(self, side: Side) -> dict[str, Any]:
         """The request one side sends: the shared one, with that side's changes."""

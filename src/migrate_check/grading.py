@@ -39,11 +39,11 @@ from migrate_check.paths import shown_path
 from migrate_check.recording import (
     AtomicPersister,
     CassetteLoadError,
+    case_cassette_path,
     matchers,
     open_case_cassette,
     recording_session,
     release_case_cassette,
-    safe_name,
     use_case_cassette,
 )
 from migrate_check.runner import REPLAY_API_KEY, RunnerSettings
@@ -57,11 +57,6 @@ _REPLAY_BASE = "https://api.openai.com/v1"
 #: 3,072 dimensions in base64 is about 34 MB; real cases send a handful).
 MAX_REPLY_CHARS = 48 * 1024 * 1024
 GRADER_PREFIX = "grader."
-
-
-def grader_cassette_path(root: Path, suite: str, case_id: str, model: str) -> Path:
-    """`<root>/<suite>/<case>/grader.<model>.yaml`, beside the case's model cassettes."""
-    return root / safe_name(suite) / safe_name(case_id) / f"{GRADER_PREFIX}{safe_name(model)}.yaml"
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,7 @@ class Grader:
 
     # -- offline ----------------------------------------------------------------------
     def _path(self, case: Case, model: str) -> Path:
-        return grader_cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
+        return case_cassette_path(self.settings.cassette_dir, case, model, GRADER_PREFIX)
 
     def _missing(self, case: Case, model: str, path: Path) -> str:
         return (

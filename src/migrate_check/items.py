@@ -90,10 +90,11 @@ class SuiteFile(pytest.File):
             cases = state.load_suite(self.path)
         except SuiteError as exc:
             raise self.CollectError(str(exc)) from None
-        state.collected_cases += len(cases)
+        state.collected_cases += sum(1 for case, _ in cases if not case.variant)
+        state.collected_variants.update(case.variant for case, _ in cases if case.variant)
         state.suite_files_collected += 1
         for case, checks in cases:
-            yield CaseItem.from_parent(self, name=case.id, case=case, checks=checks)
+            yield CaseItem.from_parent(self, name=case.name, case=case, checks=checks)
 
 
 class CaseItem(pytest.Item):

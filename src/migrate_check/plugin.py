@@ -105,6 +105,12 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile 
     return SuiteFile.from_parent(parent, path=file_path)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    state = session.config.stash.get(run_state_key, None)
+    if state is not None and not _is_xdist_controller(session.config):
+        state.note_unknown_variants()
+
+
 def _is_xdist_controller(config: pytest.Config) -> bool:
     return getattr(config.option, "dist", "no") != "no" and not hasattr(config, "workerinput")
 

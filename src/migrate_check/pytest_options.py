@@ -151,6 +151,13 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
         help="Record the pair's baseline also for cases imported as recorded with another model",
     )
     group.addoption(
+        "--variant",
+        action="append",
+        metavar="NAME[,NAME]",
+        help="Judge only these named candidate variants (a suite's 'variants:' or the ini's "
+        "migrate_check_variants) beside the pair's candidate; default: every one defined",
+    )
+    group.addoption(
         "--prune-recordings",
         action="store_true",
         default=False,
@@ -195,14 +202,18 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
     parser.addini(
         "migrate_check_request_timeout", "Seconds to wait for one live answer", default=""
     )
-    parser.addini(
-        "migrate_check_batch", "Record through the Batch API (as --batch)", type="bool"
-    )
+    parser.addini("migrate_check_batch", "Record through the Batch API (as --batch)", type="bool")
     parser.addini("migrate_check_batch_poll", "Seconds between polls of batches", default="")
     parser.addini("migrate_check_batch_wait", "Seconds to wait for batches", default="")
     parser.addini(
         "migrate_check_azure_models",
         "What model each deployment in the pair stands for, one 'deployment = model' a line",
+        type="linelist",
+        default=[],
+    )
+    parser.addini(
+        "migrate_check_variants",
+        "Candidate variants for every suite, one 'name = model' a line (e.g. nano = gpt-4.1-nano)",
         type="linelist",
         default=[],
     )
@@ -372,4 +383,30 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         ),
         azure=azure,
         azure_models=tuple(azure_models.items()),
+        variants=_selected_variants(config),
+        ini_variants=_ini_variants(config),
     )
+
+
+def _selected_variants(config: pytest.Config) -> tuple[str, ...] | None:
+    """`--variant a,b --variant c`: those names only; None (not given): every variant."""
+    given: list[str] | None = config.getoption("variant")
+    if not given:
+        return None
+    names = tuple(dict.fromkeys(n.strip() for value in given for n in value.split(",")))
+    if not all(names):
+        raise pytest.UsageError(f"--variant: an empty name in {given!r}")
+    return names
+
+
+def _ini_variants(config: pytest.Config) -> tuple[tuple[str, str], ...]:
+    """`migrate_check_variants` lines, `name = model`; a mistake names the line."""
+    found: dict[str, str] = {}
+    for line in config.getini("migrate_check_variants"):
+        name, sep, model = (part.strip() for part in str(line).partition("="))
+        if not sep or not name or not model or not name.replace("-", "").replace("_", "").isalnum():
+            raise pytest.UsageError(
+                f"migrate_check_variants: {line!r} is not 'name = model', e.g. nano = gpt-4.1-nano"
+            )
+        found[name] = model
+    return tuple(found.items())

@@ -21,6 +21,7 @@ from migrate_check import safe_yaml, secrets
 from migrate_check.answers import endpoint_of
 from migrate_check.atomic import write_atomic
 from migrate_check.bodies import BodyTooLarge, decode_response
+from migrate_check.case import Case
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 
@@ -75,6 +76,13 @@ def file_key(name: str) -> str:
 def cassette_path(root: Path, suite: str, case_id: str, model: str) -> Path:
     """Where the cassette of one case on one model lives: `<root>/<suite>/<case>/<model>.yaml`."""
     return root / safe_name(suite) / safe_name(case_id) / f"{safe_name(model)}.yaml"
+
+
+def case_cassette_path(root: Path, case: Case, model: str, prefix: str = "") -> Path:
+    """The cassette of `case` on `model`: `<prefix><model>.yaml` in the case's folder, and
+    `variant.<name>.<prefix><model>.yaml` for a named variant, whose requests differ."""
+    stem = f"variant.{case.variant}.{prefix}" if case.variant else prefix
+    return root / safe_name(case.suite) / safe_name(case.id) / f"{safe_name(stem + model)}.yaml"
 
 
 def _endpoint_matcher(r1: Any, r2: Any) -> None:

@@ -101,6 +101,8 @@ class RunResult:
     started_at: str = ""
     #: Cases in the suite files this run collected, selected or not (None: not counted).
     collected_cases: int | None = None
+    #: Per named candidate variant, its cases in the suite files collected.
+    collected_variants: dict[str, int] = field(default_factory=dict)
     #: Why the run judged only part of its suites (`--lf`, `-k`, `-x`, node ids...).
     partial_notes: tuple[str, ...] = ()
     #: Recordings no current case uses: cassette files (as shown) and exchanges inside

@@ -38,7 +38,7 @@ from migrate_check.paths import shown_path
 from migrate_check.progress import RequestProgress
 from migrate_check.recording import (
     CassetteLoadError,
-    cassette_path,
+    case_cassette_path,
     discard_case_cassette,
     open_case_cassette,
     recording_session,
@@ -236,7 +236,7 @@ class Runner:
         """Every sample of one case on one model from its cassette; failures as errors."""
         from migrate_check.replay import MissingRecording, RecordingMismatch, replay
 
-        path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
+        path = case_cassette_path(self.settings.cassette_dir, case, model)
         stale: list[int] = []
         try:
             completions = replay(path, case, model, request_body(case, model), stale)
@@ -304,7 +304,7 @@ class Runner:
     ) -> None:
         # Only as many cassettes open as requests can be in flight: memory stays flat.
         async with lane.open_cases:
-            path = cassette_path(self.settings.cassette_dir, case.suite, case.id, model)
+            path = case_cassette_path(self.settings.cassette_dir, case, model)
             try:
                 cassette = open_case_cassette(path, self.settings.record_mode)
             except CassetteLoadError as exc:

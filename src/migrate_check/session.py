@@ -11,13 +11,14 @@ import datetime as dt
 import logging
 import shlex
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrate_check.approvals import ApprovalStore, Audit
-from migrate_check.case import SIDES, Case, ModelPair
+from migrate_check.case import Case, ModelPair
 from migrate_check.checks import Check, CheckConfigError, CheckRegistry
 from migrate_check.completion import Completion
 from migrate_check.paths import shown_path
@@ -66,6 +67,7 @@ class RunState:
         self._shown_files: dict[Path, Path] = {}
         self._suite_files: dict[str, Path] = {}
         self.collected_cases = 0  # cases in the suite files collected (xdist: per worker)
+        self.collected_variants: Counter[str] = Counter()  # and of each variant
         # Suite files found, and those whose cases were read: `--lf` skips the others.
         self.suite_files_seen = self.suite_files_collected = 0
         self.partial_notes: list[str] = []
@@ -78,6 +80,9 @@ class RunState:
         self._background: BackgroundReplay | None = None
         self._in_background: set[str] = set()
         self._added_to_sys_path: list[str] = []
+        self.variants_defined: set[str] = set()
+        # How many fetched cases (a case and its variants) still need each baseline answer.
+        self._baseline_users: Counter[tuple[str, str]] = Counter()
         self._grader: Grader | None = None
 
     # -- suites -------------------------------------------------------------------------
@@ -98,17 +103,41 @@ class RunState:
             )
         _refuse_colliding_ids(suite, display)
         self.suite_cases[suite.name] = [case.id for case in suite.cases]
+        cases = self._with_variants(suite)
         if self.settings.samples is not None:
-            suite = replace(
-                suite, cases=tuple(replace(c, samples=self.settings.samples) for c in suite.cases)
-            )
+            cases = [replace(c, samples=self.settings.samples) for c in cases]
         folder = str(file.parent.resolve())
         if folder not in sys.path:
             # Dotted paths in a suite (`downstream: myapp.triage:route`) import from beside it;
             # `close` takes the folder off again.
             sys.path.insert(0, folder)
             self._added_to_sys_path.append(folder)
-        return [(case, self._build_checks(case, display)) for case in suite.cases]
+        return [(case, self._build_checks(case, display)) for case in cases]
+
+    def _with_variants(self, suite: Suite) -> list[Case]:
+        """Each case, followed by the selected variants of it (the suite's `variants:`,
+        then the ini's `migrate_check_variants` it does not define itself)."""
+        variants = dict(suite.variants)
+        for name, model in self.settings.ini_variants:
+            if name not in variants:
+                variants[name] = tuple(
+                    replace(case, variant=name, variant_model=model) for case in suite.cases
+                )
+        self.variants_defined.update(variants)
+        chosen = [runs for name, runs in variants.items() if self.settings.wants_variant(name)]
+        return [
+            c for index, case in enumerate(suite.cases) for c in (case, *(r[index] for r in chosen))
+        ]
+
+    def note_unknown_variants(self) -> None:
+        """Say which `--variant` names no collected suite (nor the ini file) defines: a
+        misspelt name judges nothing, and the verdict must not look complete."""
+        unknown = [v for v in self.settings.variants or () if v not in self.variants_defined]
+        if unknown and self.suite_files_collected:
+            known = ", ".join(sorted(self.variants_defined)) or "none"
+            self.partial_notes.append(
+                f"--variant {', '.join(unknown)}: no suite collected defines it (known: {known})"
+            )
 
     def close(self) -> None:
         """Undo what the run changed in the process: the suite folders put on `sys.path`."""
@@ -141,7 +170,7 @@ class RunState:
         """The command that records a missing (or re-records a stale) cassette."""
         target = case.key
         if case.file is not None:
-            target = f"{shown_path(case.file, self.settings.rootdir)}::{case.id}"
+            target = f"{shown_path(case.file, self.settings.rootdir)}::{case.name}"
         return (
             f"OPENAI_API_KEY=... pytest {shlex.quote(target)} "
             f"--model-pair {shlex.quote(str(self.settings.pair))} --record-mode {mode}"
@@ -171,7 +200,7 @@ class RunState:
         todo = [
             c
             for c in cases
-            if (c.key, self.settings.pair.baseline) not in self.completions
+            if self._candidate_key(c) not in self.completions
             and c.key not in self._in_background
             and self.recorded_elsewhere(c) is None
         ]
@@ -179,15 +208,20 @@ class RunState:
             return
         runner = Runner(self.settings.runner_settings(), self.record_hint)
         pair = self.settings.pair
-        models = [pair.baseline, pair.candidate]
         self._fetched_cases.update((case.key, case) for case in todo)
-        # Each side sends its own request (a suite's `baseline:` / `candidate:`).
-        jobs = [
-            (case.on_side(side), model)
-            for case in todo
-            for side, model in zip(SIDES, (pair.baseline, pair.candidate), strict=True)
-        ]
-        if self.settings.record_mode == "none" and self._replay_in_background(runner, jobs):
+        # Each side sends its own request (a suite's `baseline:` / `candidate:`), and a
+        # case's variants share one baseline answer: asked (and recorded) once.
+        jobs: list[tuple[Case, str]] = []
+        for case in todo:
+            baseline = self._baseline_key(case)
+            if self._baseline_users[baseline] == 0 and baseline not in self.completions:
+                jobs.append((case.plain().on_side("baseline"), pair.baseline))
+            self._baseline_users[baseline] += 1
+            jobs.append((case.on_side("candidate"), case.candidate_model(pair)))
+        models = list(dict.fromkeys(model for _, model in jobs))
+        variants = any(case.variant for case in todo)
+        in_background = not variants and self._replay_in_background(runner, jobs)
+        if self.settings.record_mode == "none" and in_background:
             return
         try:
             self.completions.update(runner.fetch_jobs(jobs))
@@ -228,12 +262,19 @@ class RunState:
             "the folder is writable"
         )
 
+    def _candidate_key(self, case: Case) -> tuple[str, str]:
+        return (case.key, case.candidate_model(self.settings.pair))
+
+    def _baseline_key(self, case: Case) -> tuple[str, str]:
+        return (case.base_key, self.settings.pair.baseline)
+
     def _replay_in_background(self, runner: Runner, jobs: list[tuple[Case, str]]) -> bool:
         """Hand a large offline replay to a forked reader; False when that does not pay."""
         from migrate_check import forked_replay
 
         cases = {case.key for case, _ in jobs}
-        if len(cases) < forked_replay.MIN_CASES or not forked_replay.can_fork():
+        offline = self.settings.record_mode == "none"
+        if not offline or len(cases) < forked_replay.MIN_CASES or not forked_replay.can_fork():
             return False
         self._background = forked_replay.BackgroundReplay(runner, jobs)
         self._in_background.update(cases)
@@ -245,13 +286,16 @@ class RunState:
         """Judge one case with its prepared checks (fetching it first if the prefetch did not)."""
         from migrate_check.judging import judge_case
 
-        pair = self.settings.pair
         self.prefetch([case])
         if self._background is not None and case.key in self._in_background:
             self._in_background.discard(case.key)
             self.completions.update(self._background.take(case))
-        baseline = self.completions.pop((case.key, pair.baseline))
-        candidate = self.completions.pop((case.key, pair.candidate))
+        candidate = self.completions.pop(self._candidate_key(case))
+        baseline_key = self._baseline_key(case)
+        baseline = self.completions[baseline_key]
+        self._baseline_users[baseline_key] -= 1
+        if self._baseline_users[baseline_key] <= 0:  # no variant of the case still needs it
+            del self.completions[baseline_key], self._baseline_users[baseline_key]
         replies = self._grades(case, checks, baseline, candidate)
         result = judge_case(case, baseline, candidate, checks, self.approvals, replies)
         if self.settings.accept:
@@ -287,10 +331,10 @@ class RunState:
         return [call for check in graded for call in check.grader_calls(baseline, candidate)]
 
     def _prefetch_grades(self, cases: Iterable[Case]) -> None:
-        pair, jobs = self.settings.pair, []
+        jobs = []
         for case in cases:
-            baseline = self.completions.get((case.key, pair.baseline), [])
-            candidate = self.completions.get((case.key, pair.candidate), [])
+            baseline = self.completions.get(self._baseline_key(case), [])
+            candidate = self.completions.get(self._candidate_key(case), [])
             try:
                 checks = self._build_checks(case, self._display(case))
             except SuiteError:
@@ -350,6 +394,7 @@ class RunState:
         return WorkerOutput(
             results=list(self.results.values()),
             collected_cases=self.collected_cases,
+            collected_variants=dict(self.collected_variants),
             suite_files_seen=self.suite_files_seen,
             suite_files_collected=self.suite_files_collected,
             partial_notes=list(self.partial_notes),
@@ -364,6 +409,8 @@ class RunState:
         self.results.update((result.case.key, result) for result in output.results)
         # Every worker collects every suite; the items are then shared out among them.
         self.collected_cases = max(self.collected_cases, output.collected_cases)
+        for name, count in output.collected_variants.items():
+            self.collected_variants[name] = max(self.collected_variants[name], count)
         self.suite_files_seen = max(self.suite_files_seen, output.suite_files_seen)
         self.suite_files_collected = max(self.suite_files_collected, output.suite_files_collected)
         self.partial_notes += [n for n in output.partial_notes if n not in self.partial_notes]
@@ -381,6 +428,7 @@ class RunState:
             record_mode=self.settings.record_mode,
             started_at=self.started_at,
             collected_cases=self.collected_cases,
+            collected_variants=dict(self.collected_variants),
             partial_notes=tuple(self.partial_notes) + self._skipped_suite_files(),
         )
 
@@ -456,20 +504,20 @@ class RunState:
         the stale ones, records what it approved and saves the file."""
         from migrate_check.approvals import Accepted, audit
 
-        store, run = self.approvals, report.run
-        found = audit(store, run.cases, complete=not report.aggregates.coverage.partial)
+        store, cases = self.approvals, report.all_cases
+        found = audit(store, cases, complete=not report.aggregates.coverage.partial)
         if not self.settings.accept:
             return found
         store.remove(found.stale)
         added: dict[str, int] = {}
-        for result in run.cases:
+        for result in cases:
             for outcome in store.record(
                 result, self.settings.accept_reason, dt.date.today(), self.accepted_outcomes
             ):
                 added[outcome.value] = added.get(outcome.value, 0) + 1
         left = sum(
             1
-            for result in run.cases
+            for result in cases
             for check in result.checks
             if check.outcome is Outcome.REGRESSED and not check.approved
         )
@@ -480,14 +528,11 @@ class RunState:
 
     def _judge_unjudged(self) -> None:
         """After an interrupt, judge the cases whose answers both arrived, for the report."""
-        pair = self.settings.pair
         for key, case in self._fetched_cases.items():
             if key in self.results:
                 continue
-            if (key, pair.baseline) in self.completions and (
-                key,
-                pair.candidate,
-            ) in self.completions:
+            both = (self._baseline_key(case), self._candidate_key(case))
+            if all(answer in self.completions for answer in both):
                 self.judge(case, self._build_checks(case, self._display(case)))
 
     def summary_lines(self) -> list[str]:
@@ -495,7 +540,7 @@ class RunState:
         from migrate_check.report import summary_lines
 
         error = [f"migrate-check: {self.write_error}"] if self.write_error else []
-        if self.report is None or not self.report.run.cases:
+        if self.report is None or not self.report.all_cases:
             return error or ["no case was judged"]
         paths = [shown_path(p, self.settings.rootdir) for p in self.report_paths]
         return [*summary_lines(self.report, paths), *error]

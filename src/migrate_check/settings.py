@@ -101,6 +101,13 @@ class RunSettings:
     azure: AzureTarget | None = None  # AZURE_OPENAI_ENDPOINT's resource, when set
     #: What model each name in the pair stands for (`migrate_check_azure_models`).
     azure_models: tuple[tuple[str, str], ...] = ()
+    #: Candidate variants to judge (`--variant`); None: every variant defined.
+    variants: tuple[str, ...] | None = None
+    #: Variants for every suite from the ini file: (name, model).
+    ini_variants: tuple[tuple[str, str], ...] = ()
+
+    def wants_variant(self, name: str) -> bool:
+        return self.variants is None or name in self.variants
 
     @property
     def failing(self) -> frozenset[Outcome]:

@@ -10,7 +10,7 @@ import difflib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ SUITE_KEYS = (
     "recorded_with",
     "baseline",
     "candidate",
+    "variants",
 )
 CASE_KEYS = (
     "id",
@@ -47,6 +48,8 @@ CASE_KEYS = (
 )
 #: What a `baseline:` or `candidate:` block may change for its side.
 SIDE_KEYS = ("system", "messages", "input", "instructions", "request")
+#: What a named candidate variant may give: its model, and what it sends differently.
+VARIANT_KEYS = ("model", *SIDE_KEYS)
 #: A prompt read from a file beside the suite (`content: {file: prompts/triage-v2.md}`).
 MAX_PROMPT_FILE_BYTES = 1024 * 1024
 MESSAGE_ROLES = ("system", "developer", "user", "assistant", "tool")
@@ -120,6 +123,8 @@ class Suite:
     file: Path
     description: str
     cases: tuple[Case, ...]
+    #: Named candidate variants (`variants:`), each with the suite's cases as it runs them.
+    variants: dict[str, tuple[Case, ...]] = field(default_factory=dict)
 
 
 def _line_of(value: Any, default: int) -> int:
@@ -176,7 +181,48 @@ class _SuiteReader:
                 )
             seen[case.id] = case.line
             cases.append(case)
-        return Suite(name=name, file=self.file, description=description, cases=tuple(cases))
+        variants = self._variants(doc, cases)
+        return Suite(
+            name=name,
+            file=self.file,
+            description=description,
+            cases=tuple(cases),
+            variants=variants,
+        )
+
+    def _variants(self, doc: _Located, cases: list[Case]) -> dict[str, tuple[Case, ...]]:
+        """`variants:`: each a model and/or what the candidate sends differently, applied to
+        every case on top of the case's own `candidate:` changes."""
+        node = doc.get("variants")
+        if node is None:
+            return {}
+        line = doc.key_lines["variants"]
+        if not isinstance(node, _Located) or not node:
+            raise self.error(
+                line, "'variants' must map a name to a model and what it sends differently"
+            )
+        variants: dict[str, tuple[Case, ...]] = {}
+        for name, block in node.items():
+            where = node.key_lines[name]
+            if not _CASE_ID.match(name):
+                raise self.error(where, f"variant name {name!r} must be a plain slug")
+            if not isinstance(block, _Located):
+                raise self.error(
+                    where, f"variant {name!r} must be a mapping ({', '.join(VARIANT_KEYS)})"
+                )
+            self._check_keys(block, VARIANT_KEYS, f"variant {name!r}", None)
+            model = block.get("model")
+            if model is not None and (not isinstance(model, str) or not model.strip()):
+                raise self.error(where, f"variant {name!r}: 'model' must be a model name")
+            variant_cases = []
+            for case in cases:
+                current = case.request_for("candidate")
+                changes = self._side_changes(block, current, case, "candidate")
+                candidate = {**case.sides.get("candidate", {}), **changes}
+                sides = {**case.sides, "candidate": candidate} if candidate else dict(case.sides)
+                variant_cases.append(replace(case, sides=sides, variant=name, variant_model=model))
+            variants[name] = tuple(variant_cases)
+        return variants
 
     def _case(
         self,

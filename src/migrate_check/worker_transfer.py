@@ -62,6 +62,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "recorded_with": list(case.recorded_with),
         "origin": list(case.origin),
         "sides": case.sides,
+        "variant": case.variant,
+        "variant_model": case.variant_model,
     }
 
 
@@ -79,6 +81,8 @@ def case_from_dict(d: dict[str, Any]) -> Case:
         recorded_with=tuple(d.get("recorded_with", ())),
         origin=tuple(d.get("origin", ())),
         sides=d.get("sides", {}),
+        variant=d.get("variant", ""),
+        variant_model=d.get("variant_model"),
     )
 
 
@@ -136,6 +140,7 @@ class WorkerOutput:
     results: list[CaseResult] = field(default_factory=list)
     #: Every worker collects every suite; the controller keeps the largest counts.
     collected_cases: int = 0
+    collected_variants: dict[str, int] = field(default_factory=dict)
     suite_files_seen: int = 0
     suite_files_collected: int = 0
     partial_notes: list[str] = field(default_factory=list)
@@ -148,6 +153,7 @@ class WorkerOutput:
         return {
             "results": [result_to_dict(r) for r in self.results],
             "collected_cases": self.collected_cases,
+            "collected_variants": self.collected_variants,
             "suite_files": [self.suite_files_seen, self.suite_files_collected],
             "partial_notes": self.partial_notes,
             "suite_cases": self.suite_cases,
@@ -162,6 +168,7 @@ class WorkerOutput:
         return cls(
             results=[result_from_dict(item) for item in data["results"]],
             collected_cases=data["collected_cases"],
+            collected_variants=dict(data["collected_variants"]),
             suite_files_seen=seen,
             suite_files_collected=collected,
             partial_notes=list(data["partial_notes"]),

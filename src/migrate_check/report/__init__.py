@@ -15,6 +15,7 @@ from migrate_check.report.aggregate import Aggregates, build_aggregates
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.sign_off import Verdict, verdict
 from migrate_check.report.summary import summary_lines
+from migrate_check.report.tables import variant_findings, variant_rows
 
 __all__ = [
     "Aggregates",
@@ -42,12 +43,29 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
         report.generated_at,
     )
     out = Path(out_dir)
+    table, findings = variant_rows(report.candidates), variant_findings(report)
     document = json_report.build_document(
-        run, aggregates, decision, now, approvals=report.approvals
+        run,
+        aggregates,
+        decision,
+        now,
+        approvals=report.approvals,
+        variants=report.variants,
+        findings=findings,
     )
-    md = markdown.render(run, aggregates, decision, now)
-    page = html.render(run, aggregates, decision, now)
-    comment = markdown.render_comment(run, aggregates, decision, now)
+    md = markdown.render(run, aggregates, decision, now, variants=table, findings=findings)
+    page = html.render(
+        run,
+        aggregates,
+        decision,
+        now,
+        variants=report.variants,
+        variant_table=table,
+        findings=findings,
+    )
+    comment = markdown.render_comment(
+        run, aggregates, decision, now, variants=table, findings=findings
+    )
     paths = [out / "report.json", out / "report.md", out / "report.html", out / "comment.md"]
     texts = [json_report.render(document), md, page, comment]
     for path, text in zip(paths, texts, strict=True):

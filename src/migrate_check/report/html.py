@@ -20,6 +20,7 @@ on it, a check errored, or an answer was an error).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -32,8 +33,9 @@ from migrate_check.case import SIDES, Case, ModelPair
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
+from migrate_check.report.run_report import VariantReport
 from migrate_check.report.sign_off import Verdict
-from migrate_check.report.tables import claim_rows, model_rows, price_note
+from migrate_check.report.tables import VARIANT_HEADER, claim_rows, model_rows, price_note
 from migrate_check.results import CaseResult, Outcome, RunResult
 
 TEXT_LIMIT = 20_000
@@ -157,18 +159,37 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
     }
 
 
-def page_data(run: RunResult, agg: Aggregates) -> dict[str, Any]:
-    """What the page's script renders: cases worst first, with the filter choices."""
-    rows = agg.rows_worst_first()
+def page_data(
+    run: RunResult, agg: Aggregates, variants: Sequence[VariantReport] = ()
+) -> dict[str, Any]:
+    """What the page's script renders: cases worst first (the pair's, then each variant's
+    as `case[variant]`), with the filter choices."""
+    parts = [(run, agg), *((v.run, v.aggregates) for v in variants)]
+    cases = [
+        _case(part_run.cases[row.index], row, part_run)
+        for part_run, part_agg in parts
+        for row in part_agg.rows_worst_first()
+    ]
     return {
         "statuses": list(STATUS_ORDER),
-        "suites": sorted({row.suite for row in rows}),
-        "checks": sorted(agg.checks),
-        "cases": [_case(run.cases[row.index], row, run) for row in rows],
+        "suites": sorted({str(c["s"]) for c in cases}),
+        "checks": sorted({name for _, part_agg in parts for name in part_agg.checks}),
+        "cases": cases,
     }
 
 
-def render(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str) -> str:
+def render(
+    run: RunResult,
+    agg: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    *,
+    variants: Sequence[VariantReport] = (),
+    variant_table: Sequence[Sequence[str]] = (),
+    findings: Sequence[str] = (),
+) -> str:
+    """report.html; `variants`: named candidates (their cases join the list), with the
+    candidates table's rows and findings."""
     warnings = fmt.shutdown_notes(agg.warnings, generated_at)  # once per date, as elsewhere
     page = _template().render(
         pair=run.pair,
@@ -183,6 +204,9 @@ def render(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str
         checks=agg.checks,
         price_note=price_note(agg),
         grading_notes=agg.grading.lines() if agg.grading else [],
-        data=script_json(page_data(run, agg)),
+        variant_header=VARIANT_HEADER,
+        variant_rows=variant_table,
+        variant_findings=findings,
+        data=script_json(page_data(run, agg, variants)),
     )
     return escaping.no_surrogates(page)

@@ -7,6 +7,7 @@ in `generated_at`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from migrate_check.report.aggregate import (
 )
 from migrate_check.report.display import jsonable, key_params
 from migrate_check.report.grading_figures import GradingFigures
+from migrate_check.report.run_report import VariantReport
 from migrate_check.report.sign_off import Verdict
 from migrate_check.results import CaseResult, RunResult
 
@@ -49,7 +51,10 @@ def build_document(
     generated_at: str,
     *,
     approvals: Audit | None = None,
+    variants: Sequence[VariantReport] = (),
+    findings: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """report.json's content; `variants`: named candidates, each judged apart."""
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -67,6 +72,11 @@ def build_document(
         "aggregates": _aggregates(aggregates),
         "cases": [_case(run.cases[row.index], row, run) for row in aggregates.rows],
     }
+    if variants:
+        document["variants"] = {
+            "findings": list(findings),
+            "candidates": [_variant(v) for v in variants],
+        }
     if approvals is not None:
         document["approvals"] = approvals.as_dict()
     if aggregates.grading is not None:
@@ -205,6 +215,23 @@ def _completion(completion: Completion) -> dict[str, Any]:
         "latency_source": completion.latency_source,
         "error": completion.error,
         "refused": completion.refused,
+    }
+
+
+def _variant(variant: VariantReport) -> dict[str, Any]:
+    """A named candidate: its model, verdict, figures and cases, as the pair's are."""
+    agg, decision, run = variant.aggregates, variant.verdict, variant.run
+    return {
+        "name": variant.name,
+        "model": variant.model,
+        "verdict": {
+            "decision": decision.decision,
+            "scope": decision.scope,
+            "rule": decision.rule,
+            "reasons": list(decision.reasons),
+        },
+        "aggregates": _aggregates(agg),
+        "cases": [_case(run.cases[row.index], row, run) for row in agg.rows],
     }
 
 

@@ -19,7 +19,13 @@ from migrate_check.report import display as fmt
 from migrate_check.report import escaping
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
 from migrate_check.report.sign_off import Verdict
-from migrate_check.report.tables import claim_rows, model_rows, price_note, status_columns
+from migrate_check.report.tables import (
+    VARIANT_HEADER,
+    claim_rows,
+    model_rows,
+    price_note,
+    status_columns,
+)
 from migrate_check.results import CaseResult, RunResult
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -42,10 +48,13 @@ def render(
     *,
     max_bytes: int = MAX_BYTES,
     limit: str = "step-summary",
+    variants: Sequence[Sequence[str]] = (),
+    findings: Sequence[str] = (),
 ) -> str:
     """The whole Markdown report, at most `max_bytes` UTF-8 bytes however many cases;
-    `limit` names the GitHub limit the note on left-out cases blames."""
-    head = "\n".join(_head(agg, decision, generated_at)) + "\n"
+    `limit` names the GitHub limit the note on left-out cases blames; `variants`: the
+    candidates table's rows (`tables.variant_rows`), with its `findings`."""
+    head = "\n".join(_head(agg, decision, generated_at, variants, findings)) + "\n"
     parts = [head]
     used = _size(head)
     listed = [row for row in agg.rows_worst_first() if row.status != "same"]
@@ -61,11 +70,28 @@ def render(
     return escaping.no_surrogates("".join(parts))
 
 
-def render_comment(run: RunResult, agg: Aggregates, decision: Verdict, generated_at: str) -> str:
+def render_comment(
+    run: RunResult,
+    agg: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    *,
+    variants: Sequence[Sequence[str]] = (),
+    findings: Sequence[str] = (),
+) -> str:
     """comment.md: the report within one pull-request comment, marked on its first line."""
     head = COMMENT_MARKER + "\n"
     budget = COMMENT_MAX_BYTES - _size(head)
-    body = render(run, agg, decision, generated_at, max_bytes=budget, limit="comment")
+    body = render(
+        run,
+        agg,
+        decision,
+        generated_at,
+        max_bytes=budget,
+        limit="comment",
+        variants=variants,
+        findings=findings,
+    )
     if _size(body) > budget:  # only a head of thousands of check rows gets here
         note = "\n\n(cut to fit one comment; see report.html or report.json)\n"
         kept = body.encode("utf-8")[: budget - _size(note)].decode("utf-8", errors="ignore")
@@ -89,7 +115,13 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]
     return lines
 
 
-def _head(agg: Aggregates, decision: Verdict, generated_at: str) -> list[str]:
+def _head(
+    agg: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    variants: Sequence[Sequence[str]] = (),
+    findings: Sequence[str] = (),
+) -> list[str]:
     pair = agg.pair
     lines = [
         f"## migrate-check: {cell(pair.baseline)} → {cell(pair.candidate)}: "
@@ -103,6 +135,10 @@ def _head(agg: Aggregates, decision: Verdict, generated_at: str) -> list[str]:
     for note in fmt.shutdown_notes(agg.warnings, generated_at):
         lines += ["> [!WARNING]", f"> {cell(note)}", ""]
     lines += _table(["cases", *STATUS_ORDER], [[agg.total_cases, *status_columns(agg.statuses)]])
+    if variants:
+        lines += ["", f"### Candidates against {cell(pair.baseline)}", ""]
+        lines += _table(VARIANT_HEADER, variants)
+        lines += ["", *(f"- {cell(f)}" for f in findings)]
     lines += ["", "### Per model", ""]
     lines += _table(
         ["", f"{pair.baseline} (baseline)", f"{pair.candidate} (candidate)", "candidate/baseline"],

@@ -14,6 +14,7 @@ from migrate_check.report import display as fmt
 from migrate_check.report import escaping
 from migrate_check.report.aggregate import STATUS_ORDER
 from migrate_check.report.run_report import RunReport
+from migrate_check.report.tables import VARIANT_HEADER, variant_findings, variant_rows
 
 if TYPE_CHECKING:
     from migrate_check.approvals import Audit
@@ -127,6 +128,10 @@ def _lines(report: RunReport, paths: Sequence[Path]) -> Iterator[str]:
         yield f"warning: {note}"
     if approvals is not None:
         yield from _approval_lines(approvals)
+    if report.candidates:
+        yield f"candidates against {pair.baseline}:"
+        yield from _aligned([list(VARIANT_HEADER), *variant_rows(report.candidates)])
+        yield from variant_findings(report)
     if paths:
         yield "reports: " + ", ".join(str(path) for path in paths)
     if report.stale_note:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from migrate_check.report import display as fmt
 from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, Rate, SideStats
+from migrate_check.report.run_report import RunReport, VariantReport
 
 Row = tuple[str, str, str, str]
 
@@ -93,3 +96,42 @@ def price_note(agg: Aggregates) -> str:
 
 def status_columns(counts: dict[str, int]) -> list[int]:
     return [counts.get(status, 0) for status in STATUS_ORDER]
+
+
+#: The columns of the candidates table (the pair's candidate as it is, and each variant).
+VARIANT_HEADER = ("candidate", "verdict", *STATUS_ORDER, "cost", "latency median")
+
+
+def variant_rows(candidates: Sequence[VariantReport]) -> list[list[str]]:
+    """One row per candidate: its verdict, case outcomes, cost and latency."""
+    return [
+        [
+            v.label,
+            v.verdict.qualified,
+            *(str(n) for n in status_columns(v.aggregates.statuses)),
+            _cost(v.aggregates.candidate),
+            fmt.millis(v.aggregates.candidate.latency_median_ms),
+        ]
+        for v in candidates
+    ]
+
+
+def variant_findings(report: RunReport) -> list[str]:
+    """Which candidate changes least, and the cheapest that is GO."""
+    if not report.candidates:
+        return []
+    shared = report.shared_cases
+    if not shared:
+        return ["the candidates ran on no case in common: nothing to compare them on"]
+    on = f"on the {len(shared)} cases every candidate ran"
+    least = report.least_changed
+    cheapest = report.cheapest_go
+    lines = []
+    if least is not None:
+        lines.append(f"changes least {on}: {least.label} ({least.changed_on(shared)} changed)")
+    if cheapest is not None:
+        spent = fmt.money(cheapest.cost_on(shared))
+        lines.append(f"cheapest GO {on}: {cheapest.label} ({spent})")
+    else:
+        lines.append("cheapest GO: none of the candidates is GO")
+    return lines
