@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pkgutil
 import textwrap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -20,6 +21,12 @@ from devtools.local_openai import FaultPlan, LocalServer
 import migrate_check.judging  # noqa: F401
 import migrate_check.report  # noqa: F401
 import migrate_check.runner  # noqa: F401
+from migrate_check.checks.registry import BUILTIN_CHECKS
+
+# The built-in checks' modules too: jsonpath-ng's parser (the `equal` check) looks itself up
+# in sys.modules, so a second generation of it raises KeyError when an outer test uses it.
+for _check in BUILTIN_CHECKS:
+    pkgutil.resolve_name(_check)
 
 PAIR = "gpt-4o-mini:gpt-4.1-mini"
 
