@@ -20,6 +20,18 @@ RecordHint = Callable[[Case, str, str], str]  # (case, model, record mode) -> a 
 _SDK_PREFIX = re.compile(r"^Error code: \d+( - )?")
 
 
+def cause_of(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of `kind` in `exc`'s chain of causes (the SDK wraps vcrpy's)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def missing(case: Case, model: str, path: Path, hint: RecordHint) -> str:
     return (
         f"no recording of case {case.key!r} on model {model!r} (looked for "

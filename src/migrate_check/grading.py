@@ -102,17 +102,6 @@ def _usage_of(text: str) -> Usage:
     return chat_usage(body.get("usage")) if isinstance(body, dict) else Usage()
 
 
-def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, kind):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
 @dataclass(frozen=True)
 class _Lane:
     client: Any
@@ -280,7 +269,7 @@ class Grader:
             raw = await resource.with_raw_response.create(**call.body)
             content = await raw.http_response.aread()
         except Exception as exc:  # noqa: BLE001 - a failed grader call is that check's error
-            miss = _find_cause(exc, CannotOverwriteExistingCassetteException)
+            miss = fetch_messages.cause_of(exc, CannotOverwriteExistingCassetteException)
             if miss is not None:
                 return GraderReply(model, error=self._lacking(case, model, path, "no match"))
             if isinstance(exc, openai.APIStatusError):

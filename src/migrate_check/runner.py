@@ -87,17 +87,6 @@ class _Lane:
     progress: RequestProgress
 
 
-def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, kind):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
 class Runner:
     """Fetches completions for cases on models, through per-case cassettes."""
 
@@ -362,7 +351,7 @@ class Runner:
             raw = await resource.with_raw_response.create(**arguments)
             content = await raw.http_response.aread()
         except Exception as exc:  # noqa: BLE001 - any failure of the call is this case's error
-            cassette_miss = _find_cause(exc, CannotOverwriteExistingCassetteException)
+            cassette_miss = fetch_messages.cause_of(exc, CannotOverwriteExistingCassetteException)
             if cassette_miss is not None:
                 return [
                     Completion(
