@@ -10,7 +10,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "migrate_check"
 #: Each module's stage, in the order data flows; the pytest wiring and the importer sit
 #: on top and may use every stage. A new module needs a line here.
 STAGES: dict[str, int] = {
-    **dict.fromkeys(["case", "completion", "results", "defaults", "paths", "atomic"], 0),
+    **dict.fromkeys(
+        ["case", "completion", "results", "defaults", "paths", "atomic", "canonical"], 0
+    ),
     **dict.fromkeys(["suite", "safe_yaml"], 1),
     **dict.fromkeys(
         [

@@ -174,3 +174,83 @@ def test_ini_variants_apply_to_every_suite_and_an_unknown_name_is_said(
     result.stdout.fnmatch_lines(["*--variant mini: no suite collected defines it (known: nano)*"])
     bad = pytester.runpytest("--model-pair", PAIR, "-o", "migrate_check_variants=nano")
     bad.stderr.fnmatch_lines(["*migrate_check_variants: 'nano' is not 'name = model'*"])
+
+
+def test_one_worker_keeps_a_case_s_baseline_for_its_variants(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    _project(pytester.path)
+    # Items reach an xdist worker one by one; re-recording must still ask each baseline once.
+    pytester.runpytest("-n", "1", "--model-pair", PAIR, "--record-mode", "all", "--no-report")
+    assert live.stats.by_model["gpt-4o-mini"] == 2
+
+
+def test_choosing_variants_keeps_the_others_approvals_and_renaming_one_leaves_stale_files(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suite = _project(pytester.path)
+    accept = ("--accept", "--accept-reason", "reviewed", "--no-report")
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", *accept)
+    approvals = (pytester.path / "migrate-check-approvals.yaml").read_text()
+    assert "notes::failover[nano]" in approvals
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY")
+    chosen = pytester.runpytest("--model-pair", PAIR, "--variant", "new-prompt", "--no-report")
+    chosen.stdout.fnmatch_lines(["approvals: * used, 0 stale*"])
+    # Only the variants ran, and under --fail-on changed they decide (all pass here).
+    only_variants = pytester.runpytest(
+        "--model-pair", PAIR, "-k", "new-prompt", "--fail-on", "changed", "--no-report"
+    )
+    assert only_variants.ret == 0
+    # A variant renamed: its old cassettes are stale and --prune-recordings removes them.
+    suite.write_text(suite.read_text().replace("nano:", "tiny:"))
+    old = pytester.path / "cassettes" / "notes" / "failover" / "variant.nano.gpt-4.1-nano.yaml"
+    assert old.exists()
+    pruned = pytester.runpytest(
+        "--model-pair", PAIR, "--variant", "new-prompt", "--prune-recordings"
+    )
+    pruned.stdout.fnmatch_lines(["*stale*"])
+    assert not old.exists()
+
+
+@pytest.mark.parametrize(
+    ("second", "words"),
+    [
+        (
+            "variants:\n  nano: {model: gpt-4.1-mini}\n",
+            "variant 'nano' (gpt-4.1-mini) is also defined",
+        ),
+        (
+            "variants:\n  Nano: {model: gpt-4.1-nano}\n",
+            "variant 'Nano' (gpt-4.1-nano) is also defined",
+        ),
+    ],
+)
+def test_a_variant_name_means_one_model_in_every_suite(
+    pytester: pytest.Pytester, offline: None, second: str, words: str
+) -> None:
+    _project(pytester.path)
+    write_suite(
+        pytester.path,
+        "other",
+        "suite: other\n"
+        + second
+        + "cases:\n  - id: a\n    messages: [{role: user, content: hi}]\n",
+    )
+    result = pytester.runpytest("--model-pair", PAIR, "--collect-only", "-q")
+    result.stdout.fnmatch_lines([f"*{words}*one name, one model*"])
+
+
+def test_variant_names_are_file_safe_and_prompt_files_are_not_hidden(tmp_path: Path) -> None:
+    body = "cases:\n  - id: a\n    messages: [{role: user, content: hi}]\n"
+    for head, words in (
+        ("variants:\n  a.b: {model: x}\n", "must be a plain slug"),
+        ("variants:\n  nano: {model: x}\n  NANO: {model: y}\n", "only in letter case"),
+        ("candidate:\n  system: {file: .env}\n", "is hidden"),
+    ):
+        (tmp_path / ".env").write_text("OPENAI_API_KEY=sk-secret")
+        path = tmp_path / "s.yaml"
+        path.write_text(head + body)
+        with pytest.raises(SuiteError, match=words) as info:
+            load_suite(path)
+        assert "sk-secret" not in str(info.value)

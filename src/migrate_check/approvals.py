@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,6 +275,8 @@ def audit(store: ApprovalStore, results: Iterable[CaseResult], *, complete: bool
     naming a case of a judged suite that was not judged names a case that no longer exists.
     """
     by_key = {r.case.key: r for r in results}
+    # An approval of a variant this run did not judge (`--variant`, `-k`) is not checked.
+    variants_run = {r.case.variant for r in by_key.values()}
     suites = {
         r.case.suite
         for r in by_key.values()
@@ -285,7 +288,9 @@ def audit(store: ApprovalStore, results: Iterable[CaseResult], *, complete: bool
     for approval in store:
         result = by_key.get(approval.case)
         if result is None:
-            if complete and any(approval.case.startswith(f"{s}::") for s in suites):
+            variant = _VARIANT_SUFFIX.search(approval.case)
+            judged = variant is None or variant.group(1) in variants_run
+            if complete and judged and any(approval.case.startswith(f"{s}::") for s in suites):
                 stale.append(StaleApproval(approval.case, approval.check, CASE_GONE))
             else:
                 unchecked += 1
@@ -309,6 +314,10 @@ def audit(store: ApprovalStore, results: Iterable[CaseResult], *, complete: bool
         else:
             used += 1
     return Audit(used, tuple(stale), unchecked)
+
+
+#: A variant's case key ends in its name: `suite::case[variant]`.
+_VARIANT_SUFFIX = re.compile(r"\[([^\]]+)\]$")
 
 
 def _call_failed(result: CaseResult) -> bool:

@@ -78,10 +78,14 @@ def cassette_path(root: Path, suite: str, case_id: str, model: str) -> Path:
     return root / safe_name(suite) / safe_name(case_id) / f"{safe_name(model)}.yaml"
 
 
+#: A variant's cassettes in its case's folder: `variant.<name>.<model>.yaml`.
+VARIANT_PREFIX = "variant."
+
+
 def case_cassette_path(root: Path, case: Case, model: str, prefix: str = "") -> Path:
     """The cassette of `case` on `model`: `<prefix><model>.yaml` in the case's folder, and
     `variant.<name>.<prefix><model>.yaml` for a named variant, whose requests differ."""
-    stem = f"variant.{case.variant}.{prefix}" if case.variant else prefix
+    stem = f"{VARIANT_PREFIX}{case.variant}.{prefix}" if case.variant else prefix
     return root / safe_name(case.suite) / safe_name(case.id) / f"{safe_name(stem + model)}.yaml"
 
 

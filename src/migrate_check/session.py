@@ -81,6 +81,10 @@ class RunState:
         self._in_background: set[str] = set()
         self._added_to_sys_path: list[str] = []
         self.variants_defined: set[str] = set()
+        # Each variant name's model and the suite that named it first (names compared
+        # without letter case: they become file names).
+        self._variant_models: dict[str, tuple[str, str | None, Path]] = {}
+        self.suite_variants: dict[str, set[str]] = {}  # for stale variant cassettes
         # How many fetched cases (a case and its variants) still need each baseline answer.
         self._baseline_users: Counter[tuple[str, str]] = Counter()
         self._grader: Grader | None = None
@@ -112,6 +116,8 @@ class RunState:
             # `close` takes the folder off again.
             sys.path.insert(0, folder)
             self._added_to_sys_path.append(folder)
+        for case in cases:
+            self._baseline_users[self._baseline_key(case)] += 1
         return [(case, self._build_checks(case, display)) for case in cases]
 
     def _with_variants(self, suite: Suite) -> list[Case]:
@@ -123,10 +129,25 @@ class RunState:
                 variants[name] = tuple(
                     replace(case, variant=name, variant_model=model) for case in suite.cases
                 )
+        for name, runs in variants.items():
+            chosen = runs[0].variant_model if runs else None
+            first = self._variant_models.setdefault(name.casefold(), (name, chosen, suite.file))
+            if first[:2] != (name, chosen):
+                pair_candidate = "the pair's candidate"
+                raise SuiteError(
+                    shown_path(suite.file, self.settings.rootdir),
+                    1,
+                    f"variant {name!r} ({chosen or pair_candidate}) is also defined by "
+                    f"{shown_path(first[2], self.settings.rootdir)} as {first[0]!r} "
+                    f"({first[1] or pair_candidate}): one name, one model; rename one",
+                )
         self.variants_defined.update(variants)
-        chosen = [runs for name, runs in variants.items() if self.settings.wants_variant(name)]
+        self.suite_variants[suite.name] = set(variants)
+        selected = [runs for name, runs in variants.items() if self.settings.wants_variant(name)]
         return [
-            c for index, case in enumerate(suite.cases) for c in (case, *(r[index] for r in chosen))
+            c
+            for index, case in enumerate(suite.cases)
+            for c in (case, *(runs[index] for runs in selected))
         ]
 
     def note_unknown_variants(self) -> None:
@@ -212,11 +233,12 @@ class RunState:
         # Each side sends its own request (a suite's `baseline:` / `candidate:`), and a
         # case's variants share one baseline answer: asked (and recorded) once.
         jobs: list[tuple[Case, str]] = []
+        asked: set[tuple[str, str]] = set()
         for case in todo:
             baseline = self._baseline_key(case)
-            if self._baseline_users[baseline] == 0 and baseline not in self.completions:
+            if baseline not in self.completions and baseline not in asked:
+                asked.add(baseline)
                 jobs.append((case.plain().on_side("baseline"), pair.baseline))
-            self._baseline_users[baseline] += 1
             jobs.append((case.on_side("candidate"), case.candidate_model(pair)))
         models = list(dict.fromkeys(model for _, model in jobs))
         variants = any(case.variant for case in todo)
@@ -296,6 +318,8 @@ class RunState:
         self._baseline_users[baseline_key] -= 1
         if self._baseline_users[baseline_key] <= 0:  # no variant of the case still needs it
             del self.completions[baseline_key], self._baseline_users[baseline_key]
+        # (Counted at collection: on an xdist worker, items of one case arrive one by one,
+        # and the baseline is kept, not asked again, until the last of them is judged.)
         replies = self._grades(case, checks, baseline, candidate)
         result = judge_case(case, baseline, candidate, checks, self.approvals, replies)
         if self.settings.accept:
@@ -399,6 +423,7 @@ class RunState:
             suite_files_collected=self.suite_files_collected,
             partial_notes=list(self.partial_notes),
             suite_cases=dict(self.suite_cases),
+            suite_variants={suite: sorted(names) for suite, names in self.suite_variants.items()},
             stale_exchanges=dict(self.stale_exchanges),
             shutdown_dates=dict(self.shutdown_dates),
             write_error=self.write_error,
@@ -415,6 +440,8 @@ class RunState:
         self.suite_files_collected = max(self.suite_files_collected, output.suite_files_collected)
         self.partial_notes += [n for n in output.partial_notes if n not in self.partial_notes]
         self.suite_cases.update(output.suite_cases)
+        for suite, names in output.suite_variants.items():
+            self.suite_variants.setdefault(suite, set()).update(names)
         self.stale_exchanges.update(output.stale_exchanges)
         self.shutdown_dates.update(output.shutdown_dates)
         self.write_error = self.write_error or output.write_error
@@ -471,7 +498,8 @@ class RunState:
             where = f" {exc.filename}" if exc.filename else ""
             self.write_error = f"could not write{where}: {exc.strerror or exc}"
             return FAILED
-        strict = self.settings.fail_on == "changed" and report.verdict.decision != "GO"
+        ran = [c.verdict for c in report.candidates if c.run.cases] or [report.verdict]
+        strict = self.settings.fail_on == "changed" and any(v.decision != "GO" for v in ran)
         # A cassette that could not be written fails the run too.
         return FAILED if self.write_error is not None or strict else PASSED
 
@@ -480,7 +508,7 @@ class RunState:
         from migrate_check.stale import StaleRecordings, prune, stale_cassettes
 
         stale = StaleRecordings(
-            stale_cassettes(self.settings.cassette_dir, self.suite_cases),
+            stale_cassettes(self.settings.cassette_dir, self.suite_cases, self.suite_variants),
             dict(self.stale_exchanges),
         )
         if not stale:

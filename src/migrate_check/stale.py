@@ -10,7 +10,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrate_check.recording import AtomicPersister, CassetteLoadError, file_key, safe_name
+from migrate_check.recording import (
+    VARIANT_PREFIX,
+    AtomicPersister,
+    CassetteLoadError,
+    file_key,
+    safe_name,
+)
 
 
 @dataclass
@@ -42,18 +48,30 @@ class StaleRecordings:
         return f"stale recordings: {what} (--prune-recordings removes them)"
 
 
-def stale_cassettes(cassette_dir: Path, suites: Mapping[str, Iterable[str]]) -> list[Path]:
+def stale_cassettes(
+    cassette_dir: Path,
+    suites: Mapping[str, Iterable[str]],
+    variants: Mapping[str, Iterable[str]] | None = None,
+) -> list[Path]:
     """Cassette files under the folders of `suites` (suite name -> its case ids) whose case
-    the suite no longer has. Folders of suites this run did not collect are not looked at."""
+    the suite no longer has, and a current case's `variant.<name>.*` cassettes of variants
+    no longer defined (`variants`: suite name -> its variant names). Folders of suites this
+    run did not collect are not looked at."""
     found = []
     for suite, case_ids in suites.items():
         folder = cassette_dir / safe_name(suite)
         if not folder.is_dir():
             continue
         current = {file_key(case_id) for case_id in case_ids}
+        named = {file_key(name) for name in (variants or {}).get(suite, ())}
         for case_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
             if file_key(case_folder.name) not in current:
                 found += sorted(case_folder.glob("*.yaml"))
+                continue
+            for path in sorted(case_folder.glob(f"{VARIANT_PREFIX}*.yaml")):
+                name = path.name[len(VARIANT_PREFIX) :].split(".", 1)[0]
+                if file_key(name) not in named:
+                    found.append(path)
     return found
 
 

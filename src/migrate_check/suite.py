@@ -56,6 +56,7 @@ MESSAGE_ROLES = ("system", "developer", "user", "assistant", "tool")
 APIS: tuple[Api, ...] = ("chat", "responses")
 MAX_SUITE_BYTES = 16 * 1024 * 1024  # a 10,000-case suite is about 2 MiB
 _CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_VARIANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")  # no '.': file names split on it
 
 
 class SuiteError(Exception):
@@ -204,8 +205,17 @@ class _SuiteReader:
         variants: dict[str, tuple[Case, ...]] = {}
         for name, block in node.items():
             where = node.key_lines[name]
-            if not _CASE_ID.match(name):
-                raise self.error(where, f"variant name {name!r} must be a plain slug")
+            if not _VARIANT_NAME.match(name):
+                raise self.error(
+                    where,
+                    f"variant name {name!r} must be a plain slug of letters, digits, '-' and "
+                    "'_' (it becomes part of file names)",
+                )
+            other = next((n for n in variants if n.casefold() == name.casefold()), None)
+            if other is not None:
+                raise self.error(
+                    where, f"variant {name!r} differs from {other!r} only in letter case"
+                )
             if not isinstance(block, _Located):
                 raise self.error(
                     where, f"variant {name!r} must be a mapping ({', '.join(VARIANT_KEYS)})"
@@ -421,6 +431,10 @@ class _SuiteReader:
         if not path.is_relative_to(folder):
             raise self.error(
                 line, f"{what!r}: the prompt file {name!r} is outside the suite's folder", case
+            )
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            raise self.error(
+                line, f"{what!r}: the prompt file {name!r} is hidden (.env and the like)", case
             )
         try:
             text = safe_yaml.read_text(path, MAX_PROMPT_FILE_BYTES)

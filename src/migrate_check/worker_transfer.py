@@ -145,6 +145,7 @@ class WorkerOutput:
     suite_files_collected: int = 0
     partial_notes: list[str] = field(default_factory=list)
     suite_cases: dict[str, list[str]] = field(default_factory=dict)
+    suite_variants: dict[str, list[str]] = field(default_factory=dict)
     stale_exchanges: dict[Path, list[int]] = field(default_factory=dict)
     shutdown_dates: dict[str, str] = field(default_factory=dict)
     write_error: str | None = None
@@ -157,6 +158,7 @@ class WorkerOutput:
             "suite_files": [self.suite_files_seen, self.suite_files_collected],
             "partial_notes": self.partial_notes,
             "suite_cases": self.suite_cases,
+            "suite_variants": self.suite_variants,
             "stale_exchanges": [[str(p), v] for p, v in self.stale_exchanges.items()],
             "shutdown_dates": self.shutdown_dates,
             "write_error": self.write_error,
@@ -173,6 +175,7 @@ class WorkerOutput:
             suite_files_collected=collected,
             partial_notes=list(data["partial_notes"]),
             suite_cases=dict(data["suite_cases"]),
+            suite_variants=dict(data["suite_variants"]),
             stale_exchanges={Path(p): list(v) for p, v in data["stale_exchanges"]},
             shutdown_dates=dict(data["shutdown_dates"]),
             write_error=data["write_error"],

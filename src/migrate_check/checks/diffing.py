@@ -7,7 +7,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from migrate_check.checks.outputs import canonical_json
+from migrate_check.checks.outputs import json_or_none
 
 
 def deep_difference(
@@ -23,7 +23,7 @@ def deep_difference(
     Equal JSON values skip deepdiff (its cost matters at 10,000 cases). Integers and
     floats of equal value are equal, as they are to the Python code that reads them.
     """
-    left, right = canonical_json(baseline), canonical_json(candidate)
+    left, right = json_or_none(baseline), json_or_none(candidate)
     if left is not None and left == right:
         return None
     options: dict[str, Any] = {"ignore_order": ignore_order, "ignore_numeric_type_changes": True}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from migrate_check.canonical import canonical_json
 from migrate_check.completion import Completion
 
 _FENCE = "```"
@@ -30,10 +31,10 @@ def not_json_problem(completion: Completion) -> str:
     return f"is {completion.parsed.error}"
 
 
-def canonical_json(value: Any) -> str | None:
-    """Sorted-keys JSON for a fast equality test; None when the value is not JSON-able."""
+def json_or_none(value: Any) -> str | None:
+    """Canonical JSON for a fast equality test; None when the value is not JSON-able."""
     try:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+        return canonical_json(value)
     except (TypeError, ValueError):
         return None
 
@@ -45,6 +46,6 @@ def plain(value: Any) -> Any:
 
 def shorten(value: Any, limit: int = 60) -> str:
     """A short display of a value for one-line reasons."""
-    shown = repr(value) if not isinstance(value, dict | list) else canonical_json(value)
+    shown = repr(value) if not isinstance(value, dict | list) else json_or_none(value)
     shown = shown if shown is not None else repr(value)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"

@@ -14,7 +14,7 @@ from typing import Any
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import Difference, Observation, SideBySideCheck
 from migrate_check.checks.diffing import deep_difference
-from migrate_check.checks.outputs import canonical_json
+from migrate_check.checks.outputs import json_or_none
 from migrate_check.completion import Completion
 
 
@@ -40,7 +40,7 @@ class ToolCallsCheck(SideBySideCheck):
             for call in completion.tool_calls
         ]
         if self.ignore_order:
-            calls.sort(key=lambda call: canonical_json(call) or repr(call))
+            calls.sort(key=lambda call: json_or_none(call) or repr(call))
         return Observation(None, calls)
 
     def _arguments(self, arguments: Any) -> Any:

@@ -8,19 +8,15 @@ gives the same ids and the same cassette paths.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
+
+from migrate_check.canonical import canonical_json
 
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_WORDS = 5
 MAX_SLUG = 40
 MAX_WORD = 20  # a pasted token or base64 blob must not crowd out the rest
-
-
-def canonical_json(value: Any) -> str:
-    """Key order and spacing never make two equal requests look different."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def request_hash(request: dict[str, Any]) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from migrate_check.atomic import write_atomic
+from migrate_check.canonical import canonical_json
 from migrate_check.case import Api
-from migrate_check.importing.case_ids import IdAllocator, canonical_json
+from migrate_check.importing.case_ids import IdAllocator
 from migrate_check.importing.cassette_reader import Exchange
 from migrate_check.importing.errors import SourceError
 from migrate_check.importing.sources import Collected, Prompt, Skipped

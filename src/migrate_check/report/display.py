@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from migrate_check.canonical import canonical_json
 from migrate_check.completion import Completion
 
 # Request fields a reviewer needs to see to trust a comparison; the prompt is shown apart.
@@ -112,7 +113,7 @@ def compact(value: Any, limit: int = 0) -> str:
     text = (
         value
         if isinstance(value, str)
-        else json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        else canonical_json(jsonable(value))
     )
     return clip(text, limit)
 

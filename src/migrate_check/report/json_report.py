@@ -12,6 +12,7 @@ from dataclasses import asdict
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from migrate_check.canonical import canonical_json
 from migrate_check.case import Case, Side
 from migrate_check.completion import Completion
 from migrate_check.paths import shown_path
@@ -95,13 +96,9 @@ def render(document: dict[str, Any]) -> str:
 
     def dump(value: Any) -> str:
         try:
-            text = json.dumps(
-                value, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-            )
+            text = canonical_json(value, allow_nan=False)
         except ValueError:  # NaN or infinity somewhere: JSON has no such numbers
-            text = json.dumps(
-                jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-            )
+            text = canonical_json(jsonable(value))
         return escaping.no_surrogates(text)
 
     lines = []
