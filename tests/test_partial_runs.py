@@ -88,7 +88,10 @@ def test_cases_written_in_python_count_among_the_judged(
             migrate_check_case(id="refund", messages=[{"role": "user", "content": "Hi"}])
         """
     )
-    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "-k", "py")
+    # The network is cut (`recorded`): fail the Python case at once, not after SDK retries.
+    pytester.runpytest(
+        "--model-pair", PAIR, "--record-mode", "once", "--max-retries", "0", "-k", "py"
+    )
     coverage = _report(pytester)["aggregates"]["coverage"]
     assert (coverage["judged"], coverage["collected"]) == (1, 4)
     pytester.runpytest("--model-pair", PAIR)
