@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ import yaml
 
 from migrate_check import safe_yaml
 from migrate_check.atomic import write_atomic
+from migrate_check.case import Case
 from migrate_check.completion import Completion
 from migrate_check.results import CaseResult, Outcome
 
@@ -288,8 +288,8 @@ def audit(store: ApprovalStore, results: Iterable[CaseResult], *, complete: bool
     for approval in store:
         result = by_key.get(approval.case)
         if result is None:
-            variant = _VARIANT_SUFFIX.search(approval.case)
-            judged = variant is None or variant.group(1) in variants_run
+            variant = Case.variant_of(approval.case)
+            judged = not variant or variant in variants_run
             if complete and judged and any(approval.case.startswith(f"{s}::") for s in suites):
                 stale.append(StaleApproval(approval.case, approval.check, CASE_GONE))
             else:
@@ -314,10 +314,6 @@ def audit(store: ApprovalStore, results: Iterable[CaseResult], *, complete: bool
         else:
             used += 1
     return Audit(used, tuple(stale), unchecked)
-
-
-#: A variant's case key ends in its name: `suite::case[variant]`.
-_VARIANT_SUFFIX = re.compile(r"\[([^\]]+)\]$")
 
 
 def _call_failed(result: CaseResult) -> bool:

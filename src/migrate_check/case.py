@@ -69,6 +69,12 @@ class Case:
         """The case's item name: its id, with the variant in brackets (`refund[new-prompt]`)."""
         return f"{self.id}[{self.variant}]" if self.variant else self.id
 
+    @staticmethod
+    def variant_of(key: str) -> str:
+        """The variant a case key names (`suite::case[variant]`), "" for the pair's own."""
+        head, bracket, rest = key.rpartition("[")
+        return rest[:-1] if bracket and rest.endswith("]") and "::" in head else ""
+
     @property
     def base_key(self) -> str:
         """The key of the case as the pair runs it: a variant shares its baseline's answers."""

@@ -82,6 +82,13 @@ def cassette_path(root: Path, suite: str, case_id: str, model: str) -> Path:
 VARIANT_PREFIX = "variant."
 
 
+def cassette_variant(file_name: str) -> str | None:
+    """The variant a cassette file belongs to (`variant.<name>.…yaml`), None for the pair's."""
+    if not file_name.startswith(VARIANT_PREFIX):
+        return None
+    return file_name[len(VARIANT_PREFIX) :].split(".", 1)[0]
+
+
 def case_cassette_path(root: Path, case: Case, model: str, prefix: str = "") -> Path:
     """The cassette of `case` on `model`: `<prefix><model>.yaml` in the case's folder, and
     `variant.<name>.<prefix><model>.yaml` for a named variant, whose requests differ."""

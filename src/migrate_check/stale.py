@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrate_check.recording import (
-    VARIANT_PREFIX,
     AtomicPersister,
     CassetteLoadError,
+    cassette_variant,
     file_key,
     safe_name,
 )
@@ -68,9 +68,9 @@ def stale_cassettes(
             if file_key(case_folder.name) not in current:
                 found += sorted(case_folder.glob("*.yaml"))
                 continue
-            for path in sorted(case_folder.glob(f"{VARIANT_PREFIX}*.yaml")):
-                name = path.name[len(VARIANT_PREFIX) :].split(".", 1)[0]
-                if file_key(name) not in named:
+            for path in sorted(case_folder.glob("*.yaml")):
+                variant = cassette_variant(path.name)
+                if variant is not None and file_key(variant) not in named:
                     found.append(path)
     return found
 
