@@ -256,7 +256,7 @@ class Grader:
         self._replies[case.key].update(
             (call.key, reply) for call, reply in zip(calls, replies, strict=True)
         )
-        release_case_cassette(router, cassette)  # saved now, atomically
+        await release_case_cassette(router, cassette)  # saved now, atomically
 
     async def _send(
         self, client: Any, case: Case, model: str, path: Path, call: GraderCall

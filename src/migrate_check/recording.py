@@ -9,6 +9,7 @@ own file, record mode and matching, so per-file vcrpy semantics hold unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import json
@@ -365,13 +366,20 @@ def discard_case_cassette(router: Any, cassette: Any) -> None:
     router.children.pop(id(cassette), None)
 
 
-def release_case_cassette(router: Any, cassette: Any) -> None:
+async def release_case_cassette(router: Any, cassette: Any) -> None:
     """Save a finished case's cassette now and stop holding it: memory stays flat.
 
-    A cassette that cannot be written (full disk, read-only folder) is noted in
-    `router.write_errors`; the answers stay with the caller, for the report.
+    The save (YAML, an fsync, a rename) runs in a worker thread, so the event loop keeps
+    sending meanwhile; a cancelled run still finishes the write (asyncio.run waits for
+    its threads), and each file is written atomically either way. A cassette that
+    cannot be written (full disk, read-only folder) is noted in `router.write_errors`;
+    the answers stay with the caller, for the report.
     """
     router.children.pop(id(cassette), None)
+    await asyncio.to_thread(_save_noting_errors, router, cassette)
+
+
+def _save_noting_errors(router: Any, cassette: Any) -> None:
     try:
         cassette._save()
     except OSError as exc:

@@ -45,7 +45,7 @@ from migrate_check.recording import (
     release_case_cassette,
     use_case_cassette,
 )
-from migrate_check.sdk_request import create_arguments, request_body
+from migrate_check.sdk_request import Post, RequestOptionError, post_for, request_body
 
 REPLAY_API_KEY = "replay-without-key"
 SECRET_ENV = secret_values.SECRET_ENV
@@ -76,12 +76,21 @@ class RunnerSettings:
     azure_models: tuple[tuple[str, str], ...] = ()  # deployment -> the model it stands for
 
 
+#: Connections per HTTP client. httpx's pool scans all of its connections on every
+#: request and every release, so one pool of 128 costs more per request than 16 of 8.
+CONNECTIONS_PER_CLIENT = 8
+
+
 @dataclass(frozen=True)
 class _Lane:
-    """One model's client and budgets: requests in flight, and cases with an open cassette."""
+    """One model's clients and budgets: requests in flight, and cases with an open cassette.
 
-    client: Any
-    limit: asyncio.Semaphore
+    `free` holds one entry per request the model may have in flight: a client with a
+    connection to spare. Taking one is the concurrency budget; no pool ever queues.
+    """
+
+    clients: tuple[Any, ...]
+    free: asyncio.Queue[Any]
     open_cases: asyncio.Semaphore
     gate: RateGate
     progress: RequestProgress
@@ -270,18 +279,30 @@ class Runner:
                 raise quota.exceptions[0] from None
             finally:
                 for lane in lanes.values():
-                    await lane.client.close()
+                    for client in lane.clients:
+                        await client.close()
         return results
 
     def _lane(self, progress: RequestProgress) -> _Lane:
-        """One model's client, concurrency budget and rate gate: limits are per model."""
-
+        """One model's clients, concurrency budget and rate gate: limits are per model."""
         gate = RateGate()
         hook = response_hook(gate, progress.answered)
-        http_client = deadline_client(self.settings.timeout_s, event_hooks={"response": [hook]})
-        client = self._client(http_client)
         budget = self.settings.concurrency
-        return _Lane(client, asyncio.Semaphore(budget), asyncio.Semaphore(budget), gate, progress)
+        sizes = [
+            min(CONNECTIONS_PER_CLIENT, budget - start)
+            for start in range(0, budget, CONNECTIONS_PER_CLIENT)
+        ]
+        free: asyncio.Queue[Any] = asyncio.Queue()
+        clients = []
+        for size in sizes:
+            http_client = deadline_client(
+                self.settings.timeout_s, connections=size, event_hooks={"response": [hook]}
+            )
+            client = self._client(http_client)
+            clients.append(client)
+            for _ in range(size):
+                free.put_nowait(client)
+        return _Lane(tuple(clients), free, asyncio.Semaphore(budget), gate, progress)
 
     async def _fetch_case(
         self,
@@ -295,16 +316,25 @@ class Runner:
         async with lane.open_cases:
             path = case_cassette_path(self.settings.cassette_dir, case, model)
             try:
+                post = post_for(case, model)  # built once, sent for each sample
+            except RequestOptionError as exc:
+                error = Completion(model=model, error=f"cannot send {case.key}: {exc}")
+                results[(case.key, model)] = [error] * case.samples
+                return
+            try:
                 cassette = open_case_cassette(path, self.settings.record_mode)
             except CassetteLoadError as exc:
                 results[(case.key, model)] = [fetch_messages.unreadable(exc, model)] * case.samples
                 return
 
             async def one_sample() -> list[Completion]:
-                async with lane.limit:
+                client = await lane.free.get()
+                try:
                     await lane.gate.wait()
                     with use_case_cassette(router, cassette):
-                        completions = await self._send(lane.client, case, model, path, cassette)
+                        completions = await self._send(client, post, case, model, path, cassette)
+                finally:
+                    lane.free.put_nowait(client)
                 lane.progress.finished()
                 return completions
 
@@ -329,27 +359,29 @@ class Runner:
                     fetch_messages.kept_note(c, arrived, case.samples, path) for c in answers
                 ]
                 return
-            # Saved as soon as the case is done (atomically), not at the end of the run: a
-            # run that is killed keeps every case it finished.
-            release_case_cassette(router, cassette)
             if arrived < case.samples and arrived:
                 answers = [fetch_messages.partial_note(c, arrived, case.samples) for c in answers]
             results[(case.key, model)] = answers
+            # Saved as soon as the case is done (atomically), not at the end of the run: a
+            # run that is killed keeps every case it finished.
+            await release_case_cassette(router, cassette)
 
     async def _send(
-        self, client: Any, case: Case, model: str, path: Path, cassette: Any
+        self, client: Any, post: Post, case: Case, model: str, path: Path, cassette: Any
     ) -> list[Completion]:
         """One request's answers (one per choice), or one Completion saying why none came."""
+        import httpx2
         import openai
         from vcr.errors import CannotOverwriteExistingCassetteException
 
-        resource = client.responses if case.api == "responses" else client.chat.completions
         started = time.perf_counter()
         played_before = cassette.play_count
         try:
-            arguments = create_arguments(resource.create, case, model)
-            raw = await resource.with_raw_response.create(**arguments)
-            content = await raw.http_response.aread()
+            # The SDK's client sends it (auth, retries, errors); the answer's bytes are read.
+            response = await client.post(
+                post.path, cast_to=httpx2.Response, body=post.body, options=post.options
+            )
+            content = response.content
         except Exception as exc:  # noqa: BLE001 - any failure of the call is this case's error
             cassette_miss = fetch_messages.cause_of(exc, CannotOverwriteExistingCassetteException)
             if cassette_miss is not None:
@@ -383,7 +415,7 @@ class Runner:
                 Completion(model=model, error=f"the call failed ({shown_path(path)}): {lines[0]}")
             ]
         elapsed_ms = (time.perf_counter() - started) * 1000
-        latency = processing_ms(raw.headers.get("openai-processing-ms"))
+        latency = processing_ms(response.headers.get("openai-processing-ms"))
         source: LatencySource | None = "openai-processing-ms" if latency is not None else None
         # Time measured around an answer the cassette played back is vcrpy's, not the
         # API's: only a call that went out has a measured latency.
@@ -391,7 +423,7 @@ class Runner:
         if latency is None and self.settings.record_mode != "none" and went_out:
             latency, source = elapsed_ms, "measured"
         text = content.decode("utf-8", errors="replace")
-        endpoint = endpoint_of(raw.http_request.url.path)
+        endpoint = endpoint_of(response.request.url.path)
         streamed = bool(case.request.get("stream"))
         found = completions_from_body(text, endpoint, streamed, model, latency, source)
         return sanitize.completions(found, secret_values.from_environment(extra=self._secrets))

@@ -1,0 +1,57 @@
+"""How a live run sends: the body posted is the body cassettes match on, the SDK's own
+request options travel beside it, and one model's budget spreads over small pools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from migrate_check.case import Case
+from migrate_check.sdk_request import Post, RequestOptionError, post_for, request_body
+
+
+def case_with(request: dict[str, Any], api: str = "chat") -> Case:
+    return Case(
+        suite="s",
+        id="c",
+        request={"messages": [{"role": "user", "content": "hi"}], **request},
+        checks=(),
+        api=api,  # type: ignore[arg-type]
+    )
+
+
+def test_post_body_is_the_matched_body_and_options_ride_beside_it() -> None:
+    case = case_with(
+        {
+            "temperature": 0,
+            "brand_new_parameter": {"x": 1},  # newer than the SDK: sent as it is
+            "extra_body": {"seed": 7},
+            "extra_headers": {"x-team": 5},
+            "extra_query": {"api-version": "v"},
+            "timeout": 12,
+        }
+    )
+    post = post_for(case, "gpt-4.1-mini")
+    assert post == Post(
+        "/chat/completions",
+        request_body(case, "gpt-4.1-mini"),
+        {"headers": {"x-team": "5"}, "params": {"api-version": "v"}, "timeout": 12.0},
+    )
+    assert post.body["seed"] == 7 and "extra_body" not in post.body
+    assert post.body["brand_new_parameter"] == {"x": 1}
+    assert post_for(case_with({}, api="responses"), "m").path == "/responses"
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        ({"extra_body": [1]}, "'extra_body' must be a mapping"),
+        ({"extra_headers": "x"}, "'extra_headers' must be a mapping"),
+        ({"timeout": True}, "'timeout' must be seconds"),
+        ({"timeout": -1}, "'timeout' must be seconds"),
+    ],
+)
+def test_a_bad_sdk_option_is_refused_by_name(request_: dict[str, Any], message: str) -> None:
+    with pytest.raises(RequestOptionError, match=message):
+        post_for(case_with(request_), "m")
