@@ -1,4 +1,8 @@
-"""--record-mode: vcrpy's words and meanings, one cassette per case per model."""
+"""--record-mode: vcrpy's words and meanings, one cassette per case per model.
+
+Recording and replaying under xdist workers, and a replay error crossing from a worker,
+run serially and under `-n 2`; how each mode treats a cassette is decided inside the
+worker that holds the case, by the code a serial run uses, so those run serially."""
 
 from __future__ import annotations
 
@@ -28,37 +32,21 @@ def test_record_once_then_replay_offline_gives_the_same_outcomes(
     live: LocalServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    recorded = _run(pytester, *plugin_args, "--record-mode", "once", "-rA")
-    recorded.assert_outcomes(passed=2, failed=1)
-    assert live.stats.completions == 6
-    assert sorted(_cassettes(pytester.path)) == [
-        f"triage/{case}/{model}.yaml"
-        for case in ("login", "refund", "regress")
-        for model in ("gpt-4.1-mini", "gpt-4o-mini")
-    ]
-    # The network is gone: a closed port and no key. Replay must not need either.
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    monkeypatch.delenv("OPENAI_API_KEY")
-    replayed = _run(pytester, *plugin_args, "-rA")
-    replayed.assert_outcomes(passed=2, failed=1)
-    assert live.stats.completions == 6
-    replayed.stdout.fnmatch_lines(["*regressed*assert team_checks:is_baseline*"])
-
-
-def test_a_recorded_cassette_is_plain_vcrpy_and_holds_no_secret(
-    pytester: pytest.Pytester,
-    plugin_args: tuple[str, ...],
-    live: LocalServer,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+    """Recording and replaying serially and under workers: the cassettes are plain vcrpy
+    with no secret in them, and replay with the network gone gives the same outcomes."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-SENTINELKEY-4242")
     monkeypatch.setenv("OPENAI_ORG_ID", "org-SENTINELORG")
     monkeypatch.setenv("OPENAI_PROJECT_ID", "proj_SENTINELPROJ")
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    _run(pytester, *plugin_args, "--record-mode", "once")
+    recorded = _run(pytester, *plugin_args, "--record-mode", "once", "-rA")
+    recorded.assert_outcomes(passed=2, failed=1)
+    assert live.stats.completions == 6
     texts = _cassettes(pytester.path)
-    assert texts
+    assert sorted(texts) == [
+        f"triage/{case}/{model}.yaml"
+        for case in ("login", "refund", "regress")
+        for model in ("gpt-4.1-mini", "gpt-4o-mini")
+    ]
     for name, text in texts.items():
         for secret in (
             "SENTINEL",
@@ -77,17 +65,23 @@ def test_a_recorded_cassette_is_plain_vcrpy_and_holds_no_secret(
         headers = interaction["response"]["headers"]
         assert "openai-processing-ms" in headers
         assert '"usage"' in interaction["response"]["body"]["string"]
+    _plain_vcrpy_replays(
+        pytester.path / "cassettes" / "triage" / "login" / "gpt-4o-mini.yaml", live
+    )
+    # The network is gone: a closed port and no key. Replay must not need either.
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY")
+    replayed = _run(pytester, *plugin_args, "-rA")
+    replayed.assert_outcomes(passed=2, failed=1)
+    assert live.stats.completions == 6
+    replayed.stdout.fnmatch_lines(["*regressed*assert team_checks:is_baseline*"])
 
 
-def test_plain_vcrpy_replays_a_cassette(
-    pytester: pytest.Pytester, plugin_args: tuple[str, ...], live: LocalServer
-) -> None:
+def _plain_vcrpy_replays(cassette: Path, live: LocalServer) -> None:
+    """Plain vcrpy, without the plugin, replays a cassette the plugin recorded."""
     import openai
     import vcr
 
-    write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    _run(pytester, *plugin_args, "--record-mode", "once")
-    cassette = pytester.path / "cassettes" / "triage" / "login" / "gpt-4o-mini.yaml"
     client = openai.OpenAI(base_url=live.base_url, api_key="sk-other", max_retries=0)
     before = live.stats.completions
     with vcr.use_cassette(str(cassette), record_mode="none", match_on=["method", "path"]):
@@ -118,32 +112,32 @@ def test_a_missing_recording_names_the_case_the_model_and_the_command(
 
 
 def test_once_never_rerecords_and_new_episodes_records_only_what_is_new(
-    pytester: pytest.Pytester, plugin_args: tuple[str, ...], live: LocalServer
+    pytester: pytest.Pytester, live: LocalServer
 ) -> None:
     suite = write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    _run(pytester, *plugin_args, "--record-mode", "once")
+    _run(pytester, "--record-mode", "once")
     first = _cassettes(pytester.path)
     assert live.stats.completions == 6
-    _run(pytester, *plugin_args, "--record-mode", "once")
+    _run(pytester, "--record-mode", "once")
     assert live.stats.completions == 6
     assert _cassettes(pytester.path) == first
     suite.write_text(
         suite.read_text()
         + '  - id: added\n    messages:\n      - {role: user, content: "A new case."}\n'
     )
-    _run(pytester, *plugin_args, "--record-mode", "new_episodes")
+    _run(pytester, "--record-mode", "new_episodes")
     assert live.stats.completions == 8
     after = _cassettes(pytester.path)
     assert {k: v for k, v in after.items() if not k.startswith("triage/added/")} == first
 
 
 def test_all_rerecords_every_case_without_churn_in_requests(
-    pytester: pytest.Pytester, plugin_args: tuple[str, ...], live: LocalServer
+    pytester: pytest.Pytester, live: LocalServer
 ) -> None:
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    _run(pytester, *plugin_args, "--record-mode", "once")
+    _run(pytester, "--record-mode", "once")
     first = _cassettes(pytester.path)
-    _run(pytester, *plugin_args, "--record-mode", "all")
+    _run(pytester, "--record-mode", "all")
     assert live.stats.completions == 12
     second = _cassettes(pytester.path)
     assert sorted(first) == sorted(second)
@@ -155,22 +149,20 @@ def test_all_rerecords_every_case_without_churn_in_requests(
 
 def test_a_changed_case_is_a_missing_recording_not_a_stale_answer(
     pytester: pytest.Pytester,
-    plugin_args: tuple[str, ...],
     live: LocalServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     suite = write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    _run(pytester, *plugin_args, "--record-mode", "once")
+    _run(pytester, "--record-mode", "once")
     suite.write_text(suite.read_text().replace("order 123", "order 456"))
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    result = _run(pytester, *plugin_args, "-k", "refund")
-    # Under xdist the controller does not learn the workers' deselection counts.
-    result.assert_outcomes(failed=1, deselected=0 if plugin_args else 2)
+    result = _run(pytester, "-k", "refund")
+    result.assert_outcomes(failed=1, deselected=2)
     result.stdout.fnmatch_lines(["*does not match the case's request*body differs in messages*"])
 
 
 def test_an_api_failure_is_an_error_for_that_case_and_is_not_recorded(
-    pytester: pytest.Pytester, plugin_args: tuple[str, ...], live: LocalServer
+    pytester: pytest.Pytester, live: LocalServer
 ) -> None:
     write_suite(
         pytester.path,
@@ -186,7 +178,7 @@ def test_an_api_failure_is_an_error_for_that_case_and_is_not_recorded(
               - {role: user, content: "Hello"}
         """,
     )
-    result = _run(pytester, *plugin_args, "--record-mode", "once", "--max-retries", "0")
+    result = _run(pytester, "--record-mode", "once", "--max-retries", "0")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*error*API error 500*"])
     assert sorted(_cassettes(pytester.path)) == [
