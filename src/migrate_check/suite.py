@@ -115,6 +115,99 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LocatedLis
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+_MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+# Scalars whose safe constructor is a plain function of the node (no generator, no recursion).
+_PLAIN_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary", "timestamp")
+)
+
+
+class _NotPlain(Exception):
+    """A node the quick builder leaves to the careful loader (which says what is wrong)."""
+
+
+class _QuickBuilder:
+    """What `_Loader` constructs from a composed document, built directly from its nodes.
+
+    PyYAML's constructor dispatches every node through generic machinery; suites hold
+    only mappings with string keys, lists and plain scalars, which this builds (lines
+    kept) several times faster. An aliased node is built once and shared, as PyYAML
+    does. Anything else (merge keys, other tags, a document whose aliases expand beyond
+    `safe_yaml.MAX_NODES` or refer to themselves) raises `_NotPlain`.
+    """
+
+    def __init__(self, loader: _Loader) -> None:
+        self.loader = loader
+        self.built: dict[int, tuple[Any, int]] = {}  # node id -> (value, expanded size)
+        self.on_path: set[int] = set()
+
+    def build(self, node: yaml.Node) -> tuple[Any, int]:
+        key = id(node)
+        done = self.built.get(key)
+        if done is not None:
+            return done
+        if key in self.on_path:
+            raise _NotPlain  # an alias inside the node it refers to
+        value: Any
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR_TAG:
+                value = node.value
+            elif node.tag in _PLAIN_SCALAR_TAGS:
+                value = self.loader.yaml_constructors[node.tag](self.loader, node)
+            else:
+                raise _NotPlain
+            size = 1
+        elif isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            self.on_path.add(key)
+            located = _Located()
+            located.line = node.start_mark.line + 1
+            key_lines: dict[str, int] = {}
+            located.key_lines = key_lines
+            size = 1
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+                    raise _NotPlain  # a merge key, or a key that is not a string
+                item, item_size = self.build(value_node)
+                name = key_node.value
+                located[name] = item
+                key_lines[name] = key_node.start_mark.line + 1
+                size += 1 + item_size
+            self.on_path.discard(key)
+            value = located
+        elif isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            self.on_path.add(key)
+            items = _LocatedList()
+            items.line = node.start_mark.line + 1
+            size = 1
+            for child in node.value:
+                item, item_size = self.build(child)
+                items.append(item)
+                size += item_size
+            self.on_path.discard(key)
+            value = items
+        else:
+            raise _NotPlain
+        if size > safe_yaml.MAX_NODES:
+            raise _NotPlain  # the careful loader refuses it, saying why
+        self.built[key] = (value, size)
+        return value, size
+
+
+def _load_located(text: str) -> Any:
+    """The document with lines kept: built quickly when it is plain (see `_QuickBuilder`),
+    else, or on any problem, by the careful loader, which bounds aliases and names errors."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _QuickBuilder(loader).build(node)[0]
+    except Exception:  # noqa: BLE001, S110 - the careful loader below says what is wrong
+        pass
+    finally:
+        loader.dispose()
+    return safe_yaml.load(text, _Loader)  # a SafeLoader, refusing alias bombs
+
 
 @dataclass(frozen=True)
 class Suite:
@@ -158,7 +251,7 @@ class _SuiteReader:
         if not _CASE_ID.match(name):
             raise self.error(doc.key_lines["suite"], f"suite name {name!r} must be a plain slug")
         description = self._string(doc, "description", None, default="")
-        request = self._mapping(doc, "request", None)
+        request = _plain(self._mapping(doc, "request", None))
         api = self._api(doc, None, "chat")
         samples = self._samples(doc, None, 1)
         checks = self._checks(doc, None)
@@ -260,7 +353,9 @@ class _SuiteReader:
             )
         self._check_keys(node, CASE_KEYS, "a case", case_id)
         api = self._api(node, case_id, suite_api)
-        request = {**suite_request, **self._mapping(node, "request", case_id)}
+        # The suite's request is plain already (its values are shared by the cases, as
+        # nothing changes a case's request); the case's own parts are made plain here.
+        request = {**suite_request, **_plain(self._mapping(node, "request", case_id))}
         if "model" in request:
             raise self.error(node.line, "'model' is set by --model-pair, not in the suite", case_id)
         if api == "chat":
@@ -290,7 +385,7 @@ class _SuiteReader:
         return Case(
             suite=suite,
             id=case_id,
-            request=_plain(request),
+            request=request,
             checks=checks,
             api=api,
             samples=self._samples(node, case_id, suite_samples),
@@ -566,7 +661,7 @@ def _with_system(messages: list[Any], text: str) -> list[Any]:
 
 def _plain(value: Any) -> Any:
     """Strip the line-tracking types so cases hold ordinary dicts and lists."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):  # YAML gives no other mappings
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
@@ -590,7 +685,7 @@ def parse_suite_text(text: str, file: Path, display: Path | None = None) -> Suit
     """Parse one suite document; `display` is the path shown in errors (relative if possible)."""
     shown = display or file
     try:
-        doc = safe_yaml.load(text, _Loader)  # a SafeLoader, refusing alias bombs
+        doc = _load_located(text)
     except safe_yaml.YamlBombError as exc:
         mark = exc.problem_mark
         raise SuiteError(shown, mark.line + 1 if mark else 0, str(exc.problem)) from None

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from migrate_check.checks.outputs import json_or_none
 
 
@@ -26,6 +24,8 @@ def deep_difference(
     left, right = json_or_none(baseline), json_or_none(candidate)
     if left is not None and left == right:
         return None
+    from deepdiff import DeepDiff  # imported at the first difference: a tenth of a second
+
     options: dict[str, Any] = {"ignore_order": ignore_order, "ignore_numeric_type_changes": True}
     if tolerance is not None:
         options["math_epsilon"] = tolerance
