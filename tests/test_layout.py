@@ -19,6 +19,7 @@ STAGES: dict[str, int] = {
             "sdk_request", "runner", "recording", "replay", "forked_replay", "answers",
             "fetch_messages", "pacing", "deadline", "progress", "shutdown_dates", "secrets",
             "log_scrubbing", "sanitize", "bodies", "stale", "batch", "batch_state", "azure",
+            "sharded_recording",
         ],
         2,
     ),

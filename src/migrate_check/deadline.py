@@ -22,6 +22,11 @@ def _ssl_context() -> Any:
     return httpx2.create_ssl_context()
 
 
+def warm_up() -> None:
+    """Build what every client shares before processes fork, so each inherits it."""
+    _ssl_context()
+
+
 def deadline_client(timeout_s: float, connections: int | None = None, **kwargs: Any) -> Any:
     """The SDK's default async HTTP client, each attempt bounded by `timeout_s` seconds,
     with at most `connections` open connections (the SDK's default pool without)."""

@@ -13,6 +13,11 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+
+class QuotaExhausted(Exception):
+    """The API said `insufficient_quota`: no further request can succeed, so the run stops."""
+
+
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 MAX_PAUSE_S = 120.0
@@ -41,12 +46,30 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return parse_duration(headers.get("retry-after"))
 
 
-class RateGate:
-    """Holds back one model's requests while its rate limit says to wait."""
+class _Cell:
+    """Where a gate keeps its resume time: here, or in memory processes share."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    value = 0.0
+
+
+class RateGate:
+    """Holds back one model's requests while its rate limit says to wait.
+
+    Processes recording the same model share one gate through `shared` (an object with a
+    float `.value`, e.g. a `multiprocessing.RawValue("d")`), so one 429 pauses them all.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, shared: Any = None) -> None:
         self._clock = clock
-        self._resume_at = 0.0
+        self._cell: Any = shared if shared is not None else _Cell()
+
+    @property
+    def _resume_at(self) -> float:
+        return float(self._cell.value)
+
+    @_resume_at.setter
+    def _resume_at(self, when: float) -> None:
+        self._cell.value = when
 
     def delay(self) -> float:
         return max(0.0, self._resume_at - self._clock())

@@ -91,6 +91,11 @@ class RequestProgress(_Progress):
         self.done += 1
         self._refresh()
 
+    def set_counts(self, done: int, retries: int) -> None:
+        """Counts kept elsewhere (recording processes): shown as they are."""
+        self.done, self.retries = done, retries
+        self._refresh()
+
     def _refresh(self) -> None:
         elapsed = self.bar.elapsed
         rate = f"{self.done / elapsed:.1f} req/s" if elapsed > 0 else ""

@@ -112,6 +112,13 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
         help=f"Requests in flight per model when recording (default {DEFAULT_CONCURRENCY})",
     )
     group.addoption(
+        "--record-processes",
+        type=_whole_number(1),
+        metavar="N",
+        help="Processes a live recording is spread over, sharing each model's --concurrency "
+        "and rate limits (default: one per core once each gets 100 requests; 1: none)",
+    )
+    group.addoption(
         "--max-retries",
         type=_whole_number(0),
         metavar="N",
@@ -362,6 +369,7 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         fail_on=config.getoption("fail_on") or DEFAULT_FAIL_ON,
         samples=config.getoption("samples"),
         concurrency=config.getoption("concurrency") or DEFAULT_CONCURRENCY,
+        record_processes=config.getoption("record_processes"),
         max_retries=DEFAULT_MAX_RETRIES if retries is None else retries,
         timeout_s=_timeout(config),
         approvals_file=_path(config, "approvals", "migrate_check_approvals")

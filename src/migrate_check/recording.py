@@ -53,6 +53,10 @@ MAX_CASSETTE_BYTES = 64 * 1024 * 1024  # one case on one model; real ones are ki
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 current_cassette: contextvars.ContextVar[Any] = contextvars.ContextVar("migrate_check_cassette")
+#: Where `AtomicPersister` leaves a cassette's YAML for the caller to write, when set.
+_deferred_writes: contextvars.ContextVar[list[tuple[Path, str]] | None] = contextvars.ContextVar(
+    "migrate_check_deferred_writes"
+)
 
 
 class CassetteLoadError(Exception):
@@ -259,7 +263,12 @@ class AtomicPersister:
     def save_cassette(cassette_path: str | Path, cassette_dict: Any, serializer: Any) -> None:
         from vcr.serialize import serialize
 
-        write_atomic(Path(cassette_path), serialize(cassette_dict, serializer))
+        text = serialize(cassette_dict, serializer)
+        deferred = _deferred_writes.get(None)
+        if deferred is not None:
+            deferred.append((Path(cassette_path), text))
+        else:
+            write_atomic(Path(cassette_path), text)
 
 
 def open_case_cassette(path: Path, record_mode: str) -> Any:
@@ -369,21 +378,25 @@ def discard_case_cassette(router: Any, cassette: Any) -> None:
 async def release_case_cassette(router: Any, cassette: Any) -> None:
     """Save a finished case's cassette now and stop holding it: memory stays flat.
 
-    The save (YAML, an fsync, a rename) runs in a worker thread, so the event loop keeps
-    sending meanwhile; a cancelled run still finishes the write (asyncio.run waits for
-    its threads), and each file is written atomically either way. A cassette that
-    cannot be written (full disk, read-only folder) is noted in `router.write_errors`;
-    the answers stay with the caller, for the report.
+    The YAML is made here; the write (a temporary file, an fsync, a rename) runs in a
+    worker thread, so the event loop keeps sending meanwhile, and a cancelled run still
+    finishes it (asyncio.run waits for its threads). Only system calls run in that
+    thread: Python work there would take the GIL from the loop. A cassette that cannot
+    be written (full disk, read-only folder) is noted in `router.write_errors`; the
+    answers stay with the caller, for the report.
     """
     router.children.pop(id(cassette), None)
-    await asyncio.to_thread(_save_noting_errors, router, cassette)
-
-
-def _save_noting_errors(router: Any, cassette: Any) -> None:
+    writes: list[tuple[Path, str]] = []
+    token = _deferred_writes.set(writes)
     try:
         cassette._save()
-    except OSError as exc:
-        router.write_errors.append((Path(cassette._path), exc))
+    finally:
+        _deferred_writes.reset(token)
+    for path, text in writes:
+        try:
+            await asyncio.to_thread(write_atomic, path, text)
+        except OSError as exc:
+            router.write_errors.append((path, exc))
 
 
 def write_interactions(path: Path, interactions: list[dict[str, Any]]) -> None:

@@ -8,6 +8,7 @@ set: one case fails, the run goes on. Only an exhausted quota stops everything.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import time
 from collections.abc import Sequence
@@ -33,7 +34,7 @@ from migrate_check.defaults import (
 )
 from migrate_check.fetch_messages import RecordHint
 from migrate_check.log_scrubbing import scrub_secrets, scrubbed_logs
-from migrate_check.pacing import RateGate, response_hook
+from migrate_check.pacing import QuotaExhausted, RateGate, response_hook
 from migrate_check.paths import shown_path
 from migrate_check.progress import RequestProgress
 from migrate_check.recording import (
@@ -54,9 +55,7 @@ SECRET_ENV = secret_values.SECRET_ENV
 #: One model's answers to one case: the case as that side sends it, and the model.
 Job = tuple[Case, str]
 
-
-class QuotaExhausted(Exception):
-    """The API said `insufficient_quota`: no further request can succeed, so the run stops."""
+__all__ = ["Job", "QuotaExhausted", "Runner", "RunnerSettings"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,9 @@ class RunnerSettings:
     batch_wait_s: float = DEFAULT_BATCH_WAIT_S
     azure: AzureTarget | None = None  # send through the SDK's Azure client (azure.py)
     azure_models: tuple[tuple[str, str], ...] = ()  # deployment -> the model it stands for
+    #: Processes a live recording is spread over (`--record-processes`); None: one per
+    #: core once the run is big enough (sharded_recording.py).
+    processes: int | None = None
 
 
 #: Connections per HTTP client. httpx's pool scans all of its connections on every
@@ -109,6 +111,8 @@ class Runner:
         self.stale_exchanges: dict[Path, list[int]] = {}
         # Cassettes that could not be written, with why; the answers are kept regardless.
         self.write_errors: list[tuple[Path, OSError]] = []
+        #: Each model's rate gate's resume time, shared by recording processes.
+        self.shared_gates: dict[str, Any] = {}
 
     @property
     def api_key(self) -> str:
@@ -139,6 +143,16 @@ class Runner:
         with scrubbed_logs(self._secrets):
             if self.settings.batch:
                 return self._through_batches(jobs, self.fetched)
+            from migrate_check import sharded_recording
+
+            shards = sharded_recording.shard_count(
+                sum(case.samples for case, _ in jobs),
+                self.settings.concurrency,
+                self.settings.processes,
+            )
+            if shards > 1:
+                sharded_recording.fetch_in_shards(self, jobs, self.fetched, shards)
+                return self._stands_for(self.fetched)
             return self._stands_for(asyncio.run(self._fetch_all(jobs, self.fetched)))
 
     def _through_batches(
@@ -200,6 +214,15 @@ class Runner:
                 for completion in completions:
                     completion.stands_for = models.get(completion.model)
         return results
+
+    def for_shard(self, concurrency: int) -> Runner:
+        """A runner for one recording process: this one's settings with its share of the
+        in-flight budget, pacing by the same shared rate gates."""
+        shard = Runner(
+            dataclasses.replace(self.settings, concurrency=concurrency), self.record_hint
+        )
+        shard.shared_gates = self.shared_gates
+        return shard
 
     def _client(self, http_client: Any) -> Any:
         """The SDK's client: `AsyncAzureOpenAI` with Azure settings, else `AsyncOpenAI`."""
@@ -264,28 +287,36 @@ class Runner:
     async def _fetch_all(
         self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]
     ) -> dict[tuple[str, str], list[Completion]]:
-        total = sum(case.samples for case, _ in jobs)
-        with RequestProgress(total) as progress:
-            lanes = {model: self._lane(progress) for model in dict.fromkeys(m for _, m in jobs)}
-            try:
-                with recording_session() as router:
-                    self.write_errors = router.write_errors  # filled until the session closes
-                    async with asyncio.TaskGroup() as group:
-                        for case, model in jobs:
-                            group.create_task(
-                                self._fetch_case(lanes[model], router, case, model, results)
-                            )
-            except* QuotaExhausted as quota:
-                raise quota.exceptions[0] from None
-            finally:
-                for lane in lanes.values():
-                    for client in lane.clients:
-                        await client.close()
+        with RequestProgress(sum(case.samples for case, _ in jobs)) as progress:
+            return await self.fetch_live(jobs, results, progress)
+
+    async def fetch_live(
+        self,
+        jobs: Sequence[Job],
+        results: dict[tuple[str, str], list[Completion]],
+        progress: RequestProgress,
+    ) -> dict[tuple[str, str], list[Completion]]:
+        """Send every job's samples in this process, counting them on `progress`."""
+        lanes = {model: self._lane(progress, model) for model in dict.fromkeys(m for _, m in jobs)}
+        try:
+            with recording_session() as router:
+                self.write_errors = router.write_errors  # filled until the session closes
+                async with asyncio.TaskGroup() as group:
+                    for case, model in jobs:
+                        group.create_task(
+                            self._fetch_case(lanes[model], router, case, model, results)
+                        )
+        except* QuotaExhausted as quota:
+            raise quota.exceptions[0] from None
+        finally:
+            for lane in lanes.values():
+                for client in lane.clients:
+                    await client.close()
         return results
 
-    def _lane(self, progress: RequestProgress) -> _Lane:
+    def _lane(self, progress: RequestProgress, model: str) -> _Lane:
         """One model's clients, concurrency budget and rate gate: limits are per model."""
-        gate = RateGate()
+        gate = RateGate(shared=self.shared_gates.get(model))
         hook = response_hook(gate, progress.answered)
         budget = self.settings.concurrency
         sizes = [

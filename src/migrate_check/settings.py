@@ -82,6 +82,7 @@ class RunSettings:
     fail_on: str = DEFAULT_FAIL_ON
     samples: int | None = None
     concurrency: int = DEFAULT_CONCURRENCY
+    record_processes: int | None = None  # None: one per core for a big enough recording
     max_retries: int = DEFAULT_MAX_RETRIES
     timeout_s: float = DEFAULT_TIMEOUT_S
     approvals_file: Path = Path(DEFAULT_APPROVALS)
@@ -120,6 +121,7 @@ class RunSettings:
             record_mode=self.record_mode,
             cassette_dir=self.cassette_dir,
             concurrency=self.concurrency,
+            processes=self.record_processes,
             max_retries=self.max_retries,
             timeout_s=self.timeout_s,
             base_url=self.base_url,

@@ -1,0 +1,168 @@
+"""Live recording spread over processes (`--record-processes`): every case recorded once,
+each model's budget and rate limit shared, and Ctrl-C or an exhausted quota stop every
+process the way they stop one.
+
+The end-to-end tests run pytest as a real subprocess: a process with other threads
+running (an xdist worker) never forks, so in-process pytester runs would not shard.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from devtools.local_openai import LocalServer
+
+from migrate_check.case import Case
+from migrate_check.completion import Completion
+from migrate_check.pacing import RateGate
+from migrate_check.sharded_recording import (
+    _Collected,
+    shard_count,
+    split_budget,
+    split_jobs,
+)
+from test_faults import assert_complete_cassette
+from test_interrupts import cassettes, environment, pytest_command, suite_text
+
+SHARDED = ("--record-processes", "2", "-o", "log_cli=true", "--log-cli-level", "INFO")
+
+
+def case(n: int) -> Case:
+    return Case(suite="s", id=f"c{n}", request={"messages": []}, checks=())
+
+
+def test_jobs_are_dealt_per_model_so_every_shard_sends_every_model() -> None:
+    jobs = [(case(n), model) for n in range(5) for model in ("a", "b")]
+    shares = split_jobs(jobs, 2)
+    assert [[(c.id, m) for c, m in share] for share in shares] == [
+        [("c0", "a"), ("c0", "b"), ("c2", "a"), ("c2", "b"), ("c4", "a"), ("c4", "b")],
+        [("c1", "a"), ("c1", "b"), ("c3", "a"), ("c3", "b")],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "shards", "budgets"), [(8, 2, [4, 4]), (5, 2, [3, 2]), (3, 3, [1, 1, 1])]
+)
+def test_shards_share_the_budget_it_adds_up(
+    concurrency: int, shards: int, budgets: list[int]
+) -> None:
+    assert split_budget(concurrency, shards) == budgets
+    assert sum(budgets) == concurrency
+
+
+def test_never_more_processes_than_requests_in_flight_and_one_when_asked() -> None:
+    assert shard_count(10_000, 8, wanted=1) == 1
+    assert shard_count(10_000, 1, wanted=4) == 1
+    assert shard_count(50, 8, wanted=None) == 1  # too few requests to pay for a fork
+
+
+def test_a_429_in_one_process_holds_back_the_others() -> None:
+    shared = multiprocessing.get_context("fork").RawValue("d", 0.0)
+    here, there = RateGate(shared=shared), RateGate(shared=shared)
+    assert there.delay() == 0
+    here.observe(429, {"retry-after": "5"})
+    assert 4 < there.delay() <= 5
+
+
+def test_cases_a_process_never_answered_are_errors_not_lost() -> None:
+    results: dict[tuple[str, str], list[Completion]] = {}
+
+    class Recorder:
+        write_errors: list[object] = []
+
+    collected = _Collected(Recorder(), results)  # type: ignore[arg-type]
+    share = [(case(1), "m"), (case(2), "m")]
+    answered = {(case(1).key, "m"): [Completion(model="m", text="hi")]}
+    collected.take(
+        {"results": answered, "write_errors": [], "quota": None, "failure": "MemoryError: x"},
+        share,
+    )
+    assert results[(case(1).key, "m")][0].text == "hi"
+    assert results[(case(2).key, "m")][0].error == ("the recording process failed: MemoryError: x")
+
+
+def run(root: Path, server: LocalServer, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        pytest_command(*args),
+        cwd=root,
+        env=environment(server),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_every_case_is_recorded_once_within_each_models_budget(tmp_path: Path) -> None:
+    (tmp_path / "suites").mkdir()
+    (tmp_path / "suites" / "many.yaml").write_text(suite_text(24))
+    with LocalServer(latency_ms=40) as server:
+        result = run(tmp_path, server, "--record-mode", "once", "--concurrency", "3", *SHARDED)
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert "recording in 2 processes, each with 2/1 requests in flight" in result.stdout
+        assert server.stats.completions == 48  # each case once on each model
+        assert server.stats.max_in_flight <= 6  # 3 per model, however split
+        recorded = cassettes(tmp_path)
+        assert len(recorded) == 48
+        for name in recorded:
+            assert assert_complete_cassette(tmp_path / name) == 1
+        replayed = run(tmp_path, server, "--record-mode", "none")
+        assert "24 passed" in replayed.stdout, replayed.stdout[-3000:]
+        assert server.stats.completions == 48  # replay sent nothing
+    report = json.loads((tmp_path / "migrate-check-report" / "report.json").read_text())
+    assert len(report["cases"]) == 24
+
+
+def test_an_exhausted_quota_in_one_process_stops_them_all(tmp_path: Path) -> None:
+    (tmp_path / "suites").mkdir()
+    text = suite_text(40).replace('"Question 1"', '"Question 1 [fault:insufficient_quota:always]"')
+    (tmp_path / "suites" / "many.yaml").write_text(text)
+    with LocalServer(latency_ms=150) as server:
+        result = run(tmp_path, server, "--record-mode", "once", "--concurrency", "2", *SHARDED)
+        output = result.stdout + result.stderr
+        assert result.returncode == pytest.ExitCode.INTERRUPTED, output[-3000:]
+        assert "quota is exhausted (insufficient_quota)" in output
+        assert "Traceback" not in output
+        assert server.stats.completions < 60, "the other process went on recording"
+    for name in cassettes(tmp_path):
+        assert assert_complete_cassette(tmp_path / name) == 1
+
+
+def test_ctrl_c_stops_every_process_and_keeps_what_finished(tmp_path: Path) -> None:
+    (tmp_path / "suites").mkdir()
+    suite = tmp_path / "suites" / "many.yaml"
+    suite.write_text(suite_text(4))
+    with LocalServer(latency_ms=0) as server:
+        assert run(tmp_path, server, "--record-mode", "once", "--no-report").returncode == 0
+        before = cassettes(tmp_path)
+        suite.write_text(suite_text(40))
+        server.set_latency(300)
+        process = subprocess.Popen(
+            pytest_command("--record-mode", "new_episodes", "--concurrency", "2", *SHARDED),
+            cwd=tmp_path,
+            env=environment(server),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while len(cassettes(tmp_path)) < len(before) + 6 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)  # to pytest only, as `kill -INT` would
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == pytest.ExitCode.INTERRUPTED, output[-3000:]
+    assert "recording in 2 processes" in output
+    now = cassettes(tmp_path)
+    assert len(before) + 6 <= len(now) < 80, "the run was not stopped midway"
+    assert {name: now[name] for name in before} == before
+    for name in now:
+        assert assert_complete_cassette(tmp_path / name) == 1, name
+    assert not list((tmp_path / "cassettes").rglob("*.tmp"))
+    report = json.loads((tmp_path / "migrate-check-report" / "report.json").read_text())
+    answered = [c for c in report["cases"] if not c.get("error")]
+    assert len(answered) >= 3, "the report lost what finished"
