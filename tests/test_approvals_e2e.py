@@ -1,6 +1,8 @@
 """Approvals end to end, as snapshot users expect them: `--accept` says what it approved,
 a regression takes a reason, the reason is in every report, stale approvals are named and
-the next accept removes them, and the file diffs cleanly. Serially and under `-n 2`."""
+the next accept removes them, and the file diffs cleanly. Approvals under `-n 2` (applied
+and stale ones found from what the workers judged, the file and the reports written by the
+controller) are the stale-approvals test's serial/xdist pair; the others run serially."""
 
 from __future__ import annotations
 
@@ -102,9 +104,9 @@ def report_checks(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, A
 
 
 def test_accept_approves_changes_and_a_regression_only_with_a_reason(
-    project: pytest.Pytester, plugin_args: tuple[str, ...]
+    project: pytest.Pytester,
 ) -> None:
-    plain = run(project, "--no-report", "--accept", *plugin_args)
+    plain = run(project, "--no-report", "--accept")
     plain.assert_outcomes(passed=2, failed=1)
     plain.stdout.fnmatch_lines(
         [
@@ -120,7 +122,7 @@ def test_accept_approves_changes_and_a_regression_only_with_a_reason(
     ]
     assert all("reason" not in e for e in entries(project))
 
-    deliberate = run(project, "--no-report", "--accept", "--accept-reason", REASON, *plugin_args)
+    deliberate = run(project, "--no-report", "--accept", "--accept-reason", REASON)
     deliberate.assert_outcomes(passed=3)
     deliberate.stdout.fnmatch_lines(
         [
@@ -131,7 +133,7 @@ def test_accept_approves_changes_and_a_regression_only_with_a_reason(
     (regression,) = [e for e in entries(project) if e["check"] == ASSERT]
     assert regression["case"] == "triage::regress" and regression["reason"] == REASON
 
-    after = run(project, *plugin_args)
+    after = run(project)
     after.assert_outcomes(passed=3)
     after.stdout.fnmatch_lines(["approvals: 4 used, 0 stale"])
     document = report(project)
@@ -152,11 +154,7 @@ def test_accept_approves_changes_and_a_regression_only_with_a_reason(
     )
 
 
-def test_accept_reports_its_reason_in_report_json(
-    project: pytest.Pytester, plugin_args: tuple[str, ...]
-) -> None:
-    run(project, "--accept", "--accept-reason", REASON, *plugin_args).assert_outcomes(passed=3)
-    document = report(project)
+def _reports_the_accept(document: dict[str, Any]) -> None:
     assert document["approvals"]["accepted"] == {
         "added": {"changed": 3, "regressed": 1},
         "reason": REASON,
@@ -164,6 +162,11 @@ def test_accept_reports_its_reason_in_report_json(
         "regressed_left": 0,
     }
     assert report_checks(document)["triage::login", "similarity"]["approval"]["reason"] == REASON
+
+
+def test_accept_reports_its_reason_in_report_json(project: pytest.Pytester) -> None:
+    run(project, "--accept", "--accept-reason", REASON).assert_outcomes(passed=3)
+    _reports_the_accept(report(project))
 
 
 def _change_candidate_answer(pytester: pytest.Pytester, case: str) -> None:
@@ -179,8 +182,9 @@ def _change_candidate_answer(pytester: pytest.Pytester, case: str) -> None:
 def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
     project: pytest.Pytester, plugin_args: tuple[str, ...]
 ) -> None:
-    run(project, "--no-report", "--accept", "--accept-reason", REASON, *plugin_args)
+    run(project, "--accept", "--accept-reason", REASON, *plugin_args)
     assert len(entries(project)) == 4
+    _reports_the_accept(report(project))
     write_suite(project.path, "triage", EDITED_SUITE)
     _change_candidate_answer(project, "refund")
 
@@ -236,9 +240,14 @@ def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
         ("triage::refund", "similarity", None),
         ("triage::regress", ASSERT, REASON),
     ]
-    clean = run(project, "--no-report", *plugin_args)
+    clean = run(project, *plugin_args)
     clean.assert_outcomes(passed=2)
     clean.stdout.fnmatch_lines(["approvals: 2 used, 0 stale"])
+    # What the approvals file says reaches the report from the worker that judged the case.
+    approval = report_checks(report(project))["triage::regress", ASSERT]["approval"]
+    assert approval["reason"] == REASON and re.fullmatch(
+        r"\d{4}-\d\d-\d\d", approval["approved_on"]
+    )
 
 
 def test_the_file_diffs_cleanly(project: pytest.Pytester) -> None:

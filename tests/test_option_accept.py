@@ -1,4 +1,7 @@
-"""--accept: approved changes pass, until either output changes again."""
+"""--accept: approved changes pass, until either output changes again.
+
+Serially: approvals under `-n 2` (applied in the workers, written by the controller,
+stale ones named from what the workers judged) are test_approvals_e2e's serial/xdist pair."""
 
 from __future__ import annotations
 
@@ -9,13 +12,12 @@ from conftest import PAIR
 
 
 def test_accept_records_approvals_and_later_runs_pass(
-    pytester: pytest.Pytester, plugin_args: tuple[str, ...], recorded: None
+    pytester: pytest.Pytester, recorded: None
 ) -> None:
-    before = pytester.runpytest(*plugin_args, "--model-pair", PAIR, "--no-report")
+    before = pytester.runpytest("--model-pair", PAIR, "--no-report")
     before.assert_outcomes(passed=2, failed=1)
 
     accepted = pytester.runpytest(
-        *plugin_args,
         "--model-pair",
         PAIR,
         "--no-report",
@@ -28,7 +30,7 @@ def test_accept_records_approvals_and_later_runs_pass(
     text = yaml.safe_dump(approvals)
     assert "triage::regress" in text and "greeting is fine" in text
 
-    after = pytester.runpytest(*plugin_args, "--model-pair", PAIR)
+    after = pytester.runpytest("--model-pair", PAIR)
     after.assert_outcomes(passed=3)
     after.stdout.fnmatch_lines(["*approved*"])
     report = (pytester.path / "migrate-check-report" / "report.json").read_text()
@@ -36,10 +38,9 @@ def test_accept_records_approvals_and_later_runs_pass(
 
 
 def test_an_approval_stops_applying_when_an_output_changes(
-    pytester: pytest.Pytester, plugin_args: tuple[str, ...], recorded: None
+    pytester: pytest.Pytester, recorded: None
 ) -> None:
     approved = pytester.runpytest(
-        *plugin_args,
         "--model-pair",
         PAIR,
         "--no-report",
@@ -54,5 +55,5 @@ def test_an_approval_stops_applying_when_an_output_changes(
     body["string"] = body["string"].replace("Briefly", "In short", 1)
     assert "In short" in body["string"]
     cassette.write_text(yaml.safe_dump(data))
-    result = pytester.runpytest(*plugin_args, "--model-pair", PAIR, "--no-report")
+    result = pytester.runpytest("--model-pair", PAIR, "--no-report")
     result.assert_outcomes(passed=2, failed=1)
