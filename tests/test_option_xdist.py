@@ -48,3 +48,9 @@ def test_two_workers_merge_into_the_serial_report(
     parallel.stdout.fnmatch_lines(
         ["*= migrate-check =*", "*NO-GO*", "*reports: parallel/report.json*"]
     )
+    # Each worker learns the shutdown dates; the controller warns once, as a serial run does.
+    warnings = [line for line in parallel.outlines if "shut down on" in line]
+    assert warnings == [line for line in serial.outlines if "shut down on" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: gpt-4o-mini and gpt-4.1-mini")
+    md = (pytester.path / "parallel" / "report.md").read_text()
+    assert md.count("[!WARNING]") == 1

@@ -192,17 +192,16 @@ SIDES_SUITE = """
 
 
 def test_each_side_records_and_replays_its_own_prompt(
-    pytester: pytest.Pytester,
-    plugin_args: tuple[str, ...],
-    live: LocalServer,
-    monkeypatch: pytest.MonkeyPatch,
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Serially: a case's sides cross from an xdist worker with it (test_worker_transfer),
+    # and per-side prompts from files record and replay under -n 2 in test_variants.
     suite = write_suite(pytester.path, "notes", SIDES_SUITE)
     prompts = suite.parent / "prompts"
     prompts.mkdir()
     (prompts / "notes-v1.md").write_text("You write release notes.")
     (prompts / "notes-v2.md").write_text("You write release notes. Keep every fact.")
-    pytester.runpytest(*plugin_args, "--model-pair", PAIR, "--record-mode", "once")
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once")
     cassettes = pytester.path / "cassettes" / "notes" / "outage"
 
     def system_prompt(model: str) -> str:
@@ -221,11 +220,11 @@ def test_each_side_records_and_replays_its_own_prompt(
     assert "candidate sends:" in page and "Keep every fact." in page
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.delenv("OPENAI_API_KEY")
-    replayed = pytester.runpytest(*plugin_args, "--model-pair", PAIR, "--no-report")
+    replayed = pytester.runpytest("--model-pair", PAIR, "--no-report")
     replayed.assert_outcomes(passed=1)
     # Revising the candidate's prompt file is a missing recording for the candidate only.
     (prompts / "notes-v2.md").write_text("You write release notes. Keep every fact, briefly.")
-    edited = pytester.runpytest(*plugin_args, "--model-pair", PAIR, "--no-report")
+    edited = pytester.runpytest("--model-pair", PAIR, "--no-report")
     edited.assert_outcomes(failed=1)
     edited.stdout.fnmatch_lines(["*candidate call to gpt-4.1-mini failed*does not match*"])
     edited.stdout.no_fnmatch_line("*baseline call to gpt-4o-mini failed*")
