@@ -152,15 +152,22 @@ def test_a_stale_or_missing_recording_is_named_with_the_command_that_records_it(
     assert f"record {missing.key} on gpt-4o-mini" in missing_error
 
 
+# Replays of MIN_CASES (200) cases and more are read in a forked child. The subprocess run
+# below lowers that bound in its own process (a conftest.py): the same forked path, with
+# several batches streamed back through the pipe, on a fifth of the cases to record.
+FEW_CASES = 40
+
+
 def test_a_large_replay_read_in_a_second_process_reports_what_a_serial_one_does(
     pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from migrate_check.forked_replay import MIN_CASES
+    from migrate_check import forked_replay
 
+    count = FEW_CASES + 5
     cases = "".join(
         f'  - id: c{n}\n    messages: [{{role: user, content: "Refund order {n}, please."}}]\n'
-        + ("    checks: [{assert: team_checks:is_baseline}]\n" if n % 50 == 0 else "")
-        for n in range(MIN_CASES + 10)
+        + ("    checks: [{assert: team_checks:is_baseline}]\n" if n % 9 == 0 else "")
+        for n in range(count)
     )
     write_suite(pytester.path, "big", "suite: big\nchecks: [{similarity: 20}]\ncases:\n" + cases)
     pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
@@ -169,13 +176,15 @@ def test_a_large_replay_read_in_a_second_process_reports_what_a_serial_one_does(
     # In-process, the session's server thread is running, so replay stays serial here;
     # a subprocess has one thread and reads the cassettes in a forked child.
     serial = pytester.runpytest("--model-pair", PAIR, "--report-dir", "serial")
+    assert count < forked_replay.MIN_CASES  # lowered in the subprocess only, just below
+    pytester.makeconftest(
+        f"import migrate_check.forked_replay\nmigrate_check.forked_replay.MIN_CASES = {FEW_CASES}\n"
+    )
     forked = pytester.runpytest_subprocess(
         "--model-pair", PAIR, "--report-dir", "forked", "--log-cli-level=INFO"
     )
-    forked.stdout.fnmatch_lines(
-        [f"*reading {MIN_CASES + 10} cases' cassettes in a second process*"]
-    )
-    expected = {"passed": MIN_CASES + 10 - 5, "failed": 5}
+    forked.stdout.fnmatch_lines([f"*reading {count} cases' cassettes in a second process*"])
+    expected = {"passed": count - 5, "failed": 5}  # c0, c9, ..., c36 regress
     assert serial.parseoutcomes() == expected
     assert forked.parseoutcomes() == expected
 
