@@ -41,14 +41,15 @@ def test_two_offline_runs_write_the_same_report_json_but_for_generated_at(
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.delenv("OPENAI_API_KEY")
     reports = []
-    for name, extra in (("one", ()), ("two", ()), ("xdist", ("-n", "2"))):
-        _run(pytester, "--report-dir", f"report-{name}", *extra)
+    # Serially: a report merged from -n 2 workers equals the serial one in test_option_xdist,
+    # and test_worker_transfer holds that what workers hand over renders the same bytes.
+    for name in ("one", "two"):
+        _run(pytester, "--report-dir", f"report-{name}")
         data = (pytester.path / f"report-{name}" / "report.json").read_bytes()
         assert len(GENERATED_AT.findall(data)) == 1, data[:300]
         reports.append(GENERATED_AT.sub(b"", data))
-    one, two, xdist = reports
+    one, two = reports
     assert one == two
-    assert one == xdist
     document = json.loads(one)
     assert len(document["cases"]) == 6
     assert document["record_mode"] == "none"

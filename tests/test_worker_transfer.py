@@ -22,15 +22,15 @@ NOW = "2026-11-20T10:00:00Z"
 
 
 def _every_field_set() -> list[CaseResult]:
-    """A case with per-side requests and its variant, answers with every field a worker
+    """A Responses case with per-side requests and its variant, answers with every field a worker
     learns (tool calls, a refusal, a batch, a deployment's model), checks approved with a
     reason, with a noise figure and with a grader's spend."""
     case = Case(
         suite="notes",
         id="failover",
-        request={"messages": [{"role": "user", "content": "Summarise."}], "temperature": 0},
+        request={"input": "Summarise.", "instructions": "Be brief.", "temperature": 0},
         checks=(CheckSpec("similarity", {"min": 80}, 7), CheckSpec("judge", {"rubric": "x"}, 8)),
-        api="chat",
+        api="responses",
         samples=2,
         file=Path("suites/notes.yaml"),
         line=6,
@@ -122,7 +122,7 @@ def test_a_worker_s_output_crosses_execnet_and_reads_back_unchanged() -> None:
         assert value, name
     for result in _every_field_set():
         for field in dataclasses.fields(Case):
-            if field.name not in ("api", "variant", "variant_model"):
+            if field.name not in ("variant", "variant_model"):
                 assert getattr(result.case, field.name), field.name
     assert any(r.case.variant_model for r in back.results)
 
