@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 
 class Stats:
@@ -15,6 +16,9 @@ class Stats:
         self.max_in_flight = 0
         self.by_model: dict[str, int] = {}
         self.faults: dict[str, int] = {}
+        #: When the first and the last model call arrived (time.monotonic), for rates.
+        self.first_call_at: float | None = None
+        self.last_call_at: float | None = None
 
     @property
     def completions(self) -> int:
@@ -35,8 +39,20 @@ class Stats:
             self.in_flight -= 1
 
     def saw_model(self, model: str) -> None:
+        now = time.monotonic()
         with self._lock:
             self.by_model[model] = self.by_model.get(model, 0) + 1
+            if self.first_call_at is None:
+                self.first_call_at = now
+            self.last_call_at = now
+
+    @property
+    def calls_span(self) -> float:
+        """Seconds from the first model call's arrival to the last one's."""
+        with self._lock:
+            if self.first_call_at is None or self.last_call_at is None:
+                return 0.0
+            return self.last_call_at - self.first_call_at
 
     def saw_fault(self, kind: str) -> None:
         with self._lock:
@@ -49,6 +65,7 @@ class Stats:
             self.max_in_flight = self.in_flight
             self.by_model = {}
             self.faults = {}
+            self.first_call_at = self.last_call_at = None
 
     def __repr__(self) -> str:
         return (
