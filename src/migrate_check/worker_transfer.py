@@ -1,8 +1,15 @@
 """What an xdist worker hands the controller, typed on both ends and plain data between
-(execnet carries only builtins)."""
+(execnet carries only builtins).
+
+Each judged case crosses as one `marshal` string of its plain data: execnet's own
+serializer spends dozens of bytes and a Python object on every small value, so a worker
+handing over thousands of cases as nested dicts and lists peaked at twice its memory.
+Builtins only, as before: a case whose data `marshal` cannot carry goes as the dicts.
+"""
 
 from __future__ import annotations
 
+import marshal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +140,20 @@ def result_from_dict(d: dict[str, Any]) -> CaseResult:
     )
 
 
+def encode_result(r: CaseResult) -> bytes | dict[str, Any]:
+    """One judged case as one compact string (its plain dicts where marshal refuses them)."""
+    data = result_to_dict(r)
+    try:
+        return marshal.dumps(data)
+    except ValueError:  # a value marshal cannot carry: execnet says what, as it always did
+        return data
+
+
+def decode_result(item: bytes | dict[str, Any]) -> CaseResult:
+    data = marshal.loads(item) if isinstance(item, bytes) else item  # noqa: S302 - our own worker's
+    return result_from_dict(data)
+
+
 @dataclass
 class WorkerOutput:
     """One worker's share of the run: its judged cases and what it learnt on the way."""
@@ -152,7 +173,7 @@ class WorkerOutput:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "results": [result_to_dict(r) for r in self.results],
+            "results": [encode_result(r) for r in self.results],
             "collected_cases": self.collected_cases,
             "collected_variants": self.collected_variants,
             "suite_files": [self.suite_files_seen, self.suite_files_collected],
@@ -168,7 +189,7 @@ class WorkerOutput:
     def from_dict(cls, data: dict[str, Any]) -> WorkerOutput:
         seen, collected = data["suite_files"]
         return cls(
-            results=[result_from_dict(item) for item in data["results"]],
+            results=[decode_result(item) for item in data["results"]],
             collected_cases=data["collected_cases"],
             collected_variants=dict(data["collected_variants"]),
             suite_files_seen=seen,
