@@ -370,6 +370,37 @@ def record(
     return result, server.stats
 
 
+RSS_CONFTEST = """import os
+import resource
+
+
+def pytest_unconfigure(config):
+    # Each process's own peak RSS (xdist workers too), for benchmarks/bench_memory.py.
+    out = os.environ.get("BENCH_RSS_FILE")
+    if out:
+        who = getattr(config, "workerinput", {}).get("workerid", "main")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        with open(out, "a", encoding="utf-8") as handle:
+            handle.write(f"{who} {peak:.1f}\\n")
+"""
+
+
+def write_rss_conftest(work: Path) -> None:
+    """A conftest beside the suites that writes each process's peak RSS (MiB) to the file
+    named by `BENCH_RSS_FILE`, one `<worker id or main> <MiB>` line per process."""
+    (work / "conftest.py").write_text(RSS_CONFTEST, encoding="utf-8")
+
+
+def read_rss_file(path: Path) -> dict[str, float]:
+    """`{"main": MiB, "gw0": MiB, ...}` as the conftest wrote them (then the file is removed)."""
+    peaks = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        who, mib = line.split()
+        peaks[who] = float(mib)
+    path.unlink()
+    return peaks
+
+
 def summary_line(output: str) -> str:
     """pytest's closing line (`12 passed, 3 failed in 1.2s`)."""
     lines = [line for line in output.splitlines() if " in " in line and line[:1].isdigit()]

@@ -1,18 +1,23 @@
-"""Peak memory replaying a large suite, and the sizes of what it reads and writes.
+"""Peak memory and time replaying a large suite, serially and under xdist; sizes on disk.
 
     /work/venv/bin/python benchmarks/bench_memory.py [--cases 10000] [--files K]
-        [--record-concurrency 64]
+        [--runs 3] [--record-concurrency 64] [--keep DIR]
 
 Generates N cases (benchmarks/_suites.py), records them once against the local server
-(latency 0, high concurrency; the time it took is printed), then replays them offline
-twice: without reports and with the three reports written. Each figure is the max RSS of
-that pytest process alone (`os.wait4`), beside bare pytest running N trivial
-parametrized tests. Also printed: the cassettes' and the reports' sizes on disk.
+(latency 0, high concurrency; the time it took is printed), then, --runs times and
+interleaved, replays them offline: serially without reports, serially with the three
+reports, and under `-n 2` (xdist, no reports), beside bare pytest running N trivial
+parametrized tests. Printed: the median wall time and the median max RSS of the pytest
+process (`os.wait4`), and under `-n 2` each worker's own peak RSS (a conftest writes
+each process's `ru_maxrss`), with `-n 2` against serial: faster, and no worker above
+serial's peak? Also printed: the cassettes' and the reports' sizes on disk.
+`--keep DIR` records into DIR once and reuses it on later runs (same --cases, --files).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -20,12 +25,16 @@ from _suites import (
     bare_project,
     check,
     clean_env,
+    generate,
+    median,
     migrate_cmd,
     pytest_cmd,
+    read_rss_file,
     record,
     run,
     summary_line,
     table,
+    write_rss_conftest,
     write_suites,
 )
 
@@ -39,48 +48,83 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--files", type=int, default=None, help="suite files (default N/100)")
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--record-concurrency", type=int, default=64)
     parser.add_argument("--timeout", type=float, default=1800.0, help="per subprocess, seconds")
+    parser.add_argument("--keep", type=Path, default=None, help="record once into DIR, reuse")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="mc-bench-memory-") as tmp:
-        root = Path(tmp)
+        root = args.keep or Path(tmp)
         work = root / "suite"
-        specs = write_suites(work, args.cases, args.files)
-        bare = bare_project(root, args.cases)
-        print(f"{args.cases} cases in {len(specs)} suite files, 2 models")
+        if args.keep is not None and (work / "cassettes").is_dir():
+            specs = generate(args.cases, args.files)
+            bare = root / "bare"
+            print(f"{args.cases} cases in {len(specs)} suite files, 2 models (reusing {work})")
+        else:
+            specs = write_suites(work, args.cases, args.files)
+            bare = bare_project(root, args.cases)
+            print(f"{args.cases} cases in {len(specs)} suite files, 2 models")
+            rec, stats = record(work, 0, args.record_concurrency, args.timeout)
+            print(
+                f"recording: {rec.seconds:.1f} s wall, {rec.cpu_s:.1f} s CPU, "
+                f"max RSS {rec.max_rss_mb:.0f} MB, {stats.requests} requests "
+                f"({summary_line(rec.output)})"
+            )
+        write_rss_conftest(work)
+        rss_file = root / "rss.txt"
+        offline = {**clean_env(), "BENCH_RSS_FILE": str(rss_file)}
+        print(f"{os.cpu_count()} cores; {args.runs} runs each, interleaved")
 
-        rec, stats = record(work, 0, args.record_concurrency, args.timeout)
-        print(
-            f"recording: {rec.seconds:.1f} s wall, {rec.cpu_s:.1f} s CPU, "
-            f"max RSS {rec.max_rss_mb:.0f} MB, {stats.requests} requests "
-            f"({summary_line(rec.output)})"
-        )
+        kinds = {
+            "bare pytest": (pytest_cmd("test_bare.py"), bare, (0,)),
+            "replay, no reports": (migrate_cmd(), work, (0, 1)),
+            "replay + reports": (migrate_cmd(report=True), work, (0, 1)),
+            "replay -n 2": (migrate_cmd("-n", "2"), work, (0, 1)),
+        }
+        walls: dict[str, list[float]] = {k: [] for k in kinds}
+        rss: dict[str, list[float]] = {k: [] for k in kinds}
+        workers: list[float] = []  # each -n 2 worker's peak, all runs
+        summaries: dict[str, str] = {}
+        for _ in range(args.runs):
+            for label, (cmd, cwd, allowed) in kinds.items():
+                rss_file.unlink(missing_ok=True)
+                r = run(cmd, cwd, offline, args.timeout)
+                check(r, label, allowed)
+                walls[label].append(r.seconds)
+                rss[label].append(r.max_rss_mb)
+                summaries[label] = summary_line(r.output)
+                if label == "replay -n 2" and rss_file.exists():
+                    peaks = read_rss_file(rss_file)
+                    workers += [mib for who, mib in peaks.items() if who != "main"]
 
-        offline = clean_env()
-        bare_run = run(pytest_cmd("test_bare.py"), bare, offline, args.timeout)
-        check(bare_run, "bare pytest", (0,))
-        plain = run(migrate_cmd(), work, offline, args.timeout)
-        check(plain, "replay")
-        reports = run(migrate_cmd(report=True), work, offline, args.timeout)
-        check(reports, "replay with reports")
-
+        bare_rss = median(rss["bare pytest"])
         rows = [
             [
                 label,
-                f"{r.max_rss_mb:.0f}",
-                f"{r.max_rss_mb / bare_run.max_rss_mb:.2f}",
-                f"{r.seconds:.1f}",
-                summary_line(r.output),
+                f"{median(walls[label]):.1f}",
+                f"{median(rss[label]):.0f}",
+                f"{median(rss[label]) / bare_rss:.2f}",
+                summaries[label],
             ]
-            for label, r in (
-                ("bare pytest", bare_run),
-                ("replay, no reports", plain),
-                ("replay + reports", reports),
-            )
+            for label in kinds
         ]
-        print(table(rows, ["", "max RSS MB", "x bare", "wall s", "pytest"]))
-        per_case = (reports.max_rss_mb - bare_run.max_rss_mb) * 1024 / args.cases
+        print(table(rows, ["", "wall s", "max RSS MB", "RSS x bare", "pytest"]))
+        serial_wall, xdist_wall = median(walls["replay, no reports"]), median(walls["replay -n 2"])
+        serial_rss = median(rss["replay, no reports"])
+        faster = "faster" if xdist_wall < serial_wall else "slower"
+        print(
+            f"-n 2 against serial (no reports): wall {xdist_wall:.1f} s vs {serial_wall:.1f} s "
+            f"({xdist_wall / serial_wall:.2f}x, {faster})"
+        )
+        if workers:
+            top = max(workers)
+            print(
+                f"-n 2 workers' peak RSS: median {median(workers):.0f} MB, max {top:.0f} MB, "
+                f"against serial's {serial_rss:.0f} MB "
+                f"({'within' if top <= serial_rss else 'above'} it)"
+            )
+        per_case = (median(rss["replay + reports"]) - bare_rss) * 1024 / args.cases
         print(f"over bare pytest: {per_case:.1f} KB per case (replay + reports)")
 
         sizes = [
