@@ -79,7 +79,7 @@ class RunnerSettings:
 
 
 #: Connections per HTTP client. httpx's pool scans all of its connections on every
-#: request and every release, so one pool of 128 costs more per request than 16 of 8.
+#: request and every release, so one pool of 128 costs more per request than 32 of 4.
 CONNECTIONS_PER_CLIENT = 4
 
 
