@@ -5,10 +5,14 @@ All render one `RunReport`, decided once when the run finishes.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
-from migrate_check.atomic import write_atomic
+from migrate_check.atomic import _mode_for, write_atomic
 from migrate_check.pricing import ModelPrice, PriceTable
 from migrate_check.report import html, json_report, markdown
 from migrate_check.report.aggregate import Aggregates, build_aggregates
@@ -35,7 +39,10 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
     """Write report.json, report.md, report.html and comment.md (report.md cut to fit a
     pull-request comment) atomically; append the Markdown to $GITHUB_STEP_SUMMARY when CI
-    sets it. Returns the paths written."""
+    sets it. Returns the paths written.
+
+    report.json and report.html are written a case at a time, so neither their text nor
+    every case's data is held at once."""
     run, aggregates, decision, now = (
         report.run,
         report.aggregates,
@@ -44,34 +51,57 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
     )
     out = Path(out_dir)
     table, findings = variant_rows(report.candidates), variant_findings(report)
-    document = json_report.build_document(
-        run,
-        aggregates,
-        decision,
-        now,
-        approvals=report.approvals,
-        variants=report.variants,
-        findings=findings,
-    )
+    paths = [out / "report.json", out / "report.md", out / "report.html", out / "comment.md"]
+    with _atomic_text(paths[0]) as handle:
+        json_report.write(
+            handle,
+            run,
+            aggregates,
+            decision,
+            now,
+            approvals=report.approvals,
+            variants=report.variants,
+            findings=findings,
+        )
     md = markdown.render(run, aggregates, decision, now, variants=table, findings=findings)
-    page = html.render(
-        run,
-        aggregates,
-        decision,
-        now,
-        variants=report.variants,
-        variant_table=table,
-        findings=findings,
-    )
+    write_atomic(paths[1], md)
+    with _atomic_text(paths[2]) as handle:
+        html.write(
+            handle,
+            run,
+            aggregates,
+            decision,
+            now,
+            variants=report.variants,
+            variant_table=table,
+            findings=findings,
+        )
     comment = markdown.render_comment(
         run, aggregates, decision, now, variants=table, findings=findings
     )
-    paths = [out / "report.json", out / "report.md", out / "report.html", out / "comment.md"]
-    texts = [json_report.render(document), md, page, comment]
-    for path, text in zip(paths, texts, strict=True):
-        write_atomic(path, text)
+    write_atomic(paths[3], comment)
     summary = os.environ.get(STEP_SUMMARY_ENV)
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(md)
     return paths
+
+
+@contextlib.contextmanager
+def _atomic_text(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text file written as `write_atomic` writes one: into a temporary file
+    beside `path` (with the permissions an ordinary write would leave), synced, then
+    renamed over `path`; removed if anything fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -20,10 +20,10 @@ on it, a check errored, or an answer was an error).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TextIO
 
 import jinja2
 from markupsafe import Markup
@@ -65,10 +65,15 @@ def script_json(data: Any) -> Markup:
         )
     except ValueError:  # NaN or infinity: not JSON, and JSON.parse would refuse the page
         text = json.dumps(fmt.jsonable(data), ensure_ascii=False, separators=(",", ":"))
+    return Markup(_script_safe(text))
+
+
+def _script_safe(text: str) -> str:
+    """`text` as script_json leaves it: each character that matters replaced on its own,
+    so pieces escaped apart join to the whole escaped at once."""
     text = escaping.no_surrogates(text)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _prompt(case: Case) -> str:
@@ -164,18 +169,63 @@ def page_data(
 ) -> dict[str, Any]:
     """What the page's script renders: cases worst first (the pair's, then each variant's
     as `case[variant]`), with the filter choices."""
-    parts = [(run, agg), *((v.run, v.aggregates) for v in variants)]
-    cases = [
-        _case(part_run.cases[row.index], row, part_run)
-        for part_run, part_agg in parts
-        for row in part_agg.rows_worst_first()
-    ]
+    cases = list(_case_dicts(run, agg, variants))
     return {
         "statuses": list(STATUS_ORDER),
         "suites": sorted({str(c["s"]) for c in cases}),
-        "checks": sorted({name for _, part_agg in parts for name in part_agg.checks}),
+        "checks": _check_names(agg, variants),
         "cases": cases,
     }
+
+
+def _case_dicts(
+    run: RunResult, agg: Aggregates, variants: Sequence[VariantReport]
+) -> Iterator[dict[str, Any]]:
+    parts = [(run, agg), *((v.run, v.aggregates) for v in variants)]
+    return (
+        _case(part_run.cases[row.index], row, part_run)
+        for part_run, part_agg in parts
+        for row in part_agg.rows_worst_first()
+    )
+
+
+def _check_names(agg: Aggregates, variants: Sequence[VariantReport]) -> list[str]:
+    return sorted(
+        {name for part in (agg, *(v.aggregates for v in variants)) for name in part.checks}
+    )
+
+
+class _NotJson(Exception):
+    """A value JSON has no text for (NaN, infinity): the page is written at once instead."""
+
+
+def _data_pieces(
+    run: RunResult, agg: Aggregates, variants: Sequence[VariantReport]
+) -> Iterator[str]:
+    """`script_json(page_data(...))` in pieces, a case at a time (keys sorted: `cases`,
+    `checks`, `statuses`, `suites`); `_NotJson` where script_json would fall back."""
+
+    def dump(value: Any) -> str:
+        try:
+            text = json.dumps(
+                value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+            )
+        except ValueError:
+            raise _NotJson from None
+        return _script_safe(text)
+
+    suites: set[str] = set()
+    yield '{"cases":['
+    for n, case in enumerate(_case_dicts(run, agg, variants)):
+        suites.add(str(case["s"]))
+        yield ("," if n else "") + dump(case)
+    yield '],"checks":' + dump(_check_names(agg, variants))
+    yield ',"statuses":' + dump(list(STATUS_ORDER))
+    yield ',"suites":' + dump(sorted(suites)) + "}"
+
+
+# Where the page's data goes in the rendered template when it is written in pieces.
+_DATA_MARK = "\x00migrate-check-page-data\x00"
 
 
 def render(
@@ -190,8 +240,61 @@ def render(
 ) -> str:
     """report.html; `variants`: named candidates (their cases join the list), with the
     candidates table's rows and findings."""
+    data = script_json(page_data(run, agg, variants))
+    page = _page(run, agg, decision, generated_at, variant_table, findings, data)
+    return escaping.no_surrogates(page)
+
+
+def write(
+    out: TextIO,
+    run: RunResult,
+    agg: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    *,
+    variants: Sequence[VariantReport] = (),
+    variant_table: Sequence[Sequence[str]] = (),
+    findings: Sequence[str] = (),
+) -> None:
+    """Write `render(...)` to `out` (a seekable file), the cases' data a case at a time:
+    neither their dicts nor the page's text are held whole."""
+    page = _page(run, agg, decision, generated_at, variant_table, findings, Markup(_DATA_MARK))
+    before, mark, after = page.partition(_DATA_MARK)
+    start = out.tell()
+    if mark and _DATA_MARK not in after:
+        try:
+            out.write(escaping.no_surrogates(before))
+            for piece in _data_pieces(run, agg, variants):
+                out.write(piece)
+            out.write(escaping.no_surrogates(after))
+            return
+        except _NotJson:  # script_json's fallback applies to the whole page: start again
+            out.seek(start)
+            out.truncate()
+    out.write(
+        render(
+            run,
+            agg,
+            decision,
+            generated_at,
+            variants=variants,
+            variant_table=variant_table,
+            findings=findings,
+        )
+    )
+
+
+def _page(
+    run: RunResult,
+    agg: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    variant_table: Sequence[Sequence[str]],
+    findings: Sequence[str],
+    data: Markup,
+) -> str:
     warnings = fmt.shutdown_notes(agg.warnings, generated_at)  # once per date, as elsewhere
-    page = _template().render(
+    return _template().render(
         pair=run.pair,
         decision=decision,
         generated_at=generated_at,
@@ -207,6 +310,5 @@ def render(
         variant_header=VARIANT_HEADER,
         variant_rows=variant_table,
         variant_findings=findings,
-        data=script_json(page_data(run, agg, variants)),
+        data=data,
     )
-    return escaping.no_surrogates(page)

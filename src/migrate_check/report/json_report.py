@@ -7,10 +7,10 @@ in `generated_at`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from migrate_check.canonical import canonical_json
 from migrate_check.case import Case, Side
@@ -56,6 +56,30 @@ def build_document(
     findings: Sequence[str] = (),
 ) -> dict[str, Any]:
     """report.json's content; `variants`: named candidates, each judged apart."""
+    document = _head(
+        run,
+        aggregates,
+        decision,
+        generated_at,
+        approvals=approvals,
+        variants=variants,
+        findings=findings,
+    )
+    document["cases"] = list(_cases(run, aggregates))
+    return document
+
+
+def _head(
+    run: RunResult,
+    aggregates: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    *,
+    approvals: Audit | None,
+    variants: Sequence[VariantReport],
+    findings: Sequence[str],
+) -> dict[str, Any]:
+    """Everything in report.json but its `cases`."""
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -71,7 +95,6 @@ def build_document(
         "prices": _prices(aggregates),
         "warnings": [{"kind": "shutdown", **asdict(w)} for w in aggregates.warnings],
         "aggregates": _aggregates(aggregates),
-        "cases": [_case(run.cases[row.index], row, run) for row in aggregates.rows],
     }
     if variants:
         document["variants"] = {
@@ -91,24 +114,67 @@ def build_document(
     return document
 
 
+def _cases(run: RunResult, aggregates: Aggregates) -> Iterator[dict[str, Any]]:
+    return (_case(run.cases[row.index], row, run) for row in aggregates.rows)
+
+
+def write(
+    out: TextIO,
+    run: RunResult,
+    aggregates: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    *,
+    approvals: Audit | None = None,
+    variants: Sequence[VariantReport] = (),
+    findings: Sequence[str] = (),
+) -> None:
+    """Write report.json to `out` as `render(build_document(...))` would, one case at a
+    time: neither the cases' dicts nor the whole text are ever held at once."""
+    head = _head(
+        run,
+        aggregates,
+        decision,
+        generated_at,
+        approvals=approvals,
+        variants=variants,
+        findings=findings,
+    )
+    out.write("{\n")
+    for n, key in enumerate(sorted([*head, "cases"])):
+        if n:
+            out.write(",\n")
+        if key != "cases":
+            out.write(f"{_dump(key)}:{_dump(head[key])}")
+            continue
+        out.write(f"{_dump(key)}:[")
+        first = True
+        for case in _cases(run, aggregates):
+            out.write("\n" if first else ",\n")
+            out.write(_dump(case))
+            first = False
+        out.write("]" if first else "\n]")
+    out.write("\n}\n")
+
+
+def _dump(value: Any) -> str:
+    try:
+        text = canonical_json(value, allow_nan=False)
+    except ValueError:  # NaN or infinity somewhere: JSON has no such numbers
+        text = canonical_json(jsonable(value))
+    return escaping.no_surrogates(text)
+
+
 def render(document: dict[str, Any]) -> str:
     """Compact JSON with one top-level key, and one case, per line: small, greppable, diffable."""
-
-    def dump(value: Any) -> str:
-        try:
-            text = canonical_json(value, allow_nan=False)
-        except ValueError:  # NaN or infinity somewhere: JSON has no such numbers
-            text = canonical_json(jsonable(value))
-        return escaping.no_surrogates(text)
-
     lines = []
     for key in sorted(document):
         value = document[key]
         if key == "cases":
-            body = ",\n".join(dump(case) for case in value)
-            lines.append(f"{dump(key)}:[\n{body}\n]" if value else f"{dump(key)}:[]")
+            body = ",\n".join(_dump(case) for case in value)
+            lines.append(f"{_dump(key)}:[\n{body}\n]" if value else f"{_dump(key)}:[]")
         else:
-            lines.append(f"{dump(key)}:{dump(value)}")
+            lines.append(f"{_dump(key)}:{_dump(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
