@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import pkgutil
+import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -169,10 +172,43 @@ TRIAGE_SUITE = """
 """
 
 
+def record_once(root: Path, server: LocalServer) -> subprocess.CompletedProcess[str]:
+    """Record the suites under `root` through the plugin: pytest in a subprocess, against
+    `server`, with a throwaway key and nothing else from the environment."""
+    server.set_faults(FaultPlan())
+    server.set_latency(0)
+    server.set_processing_header(True)
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("OPENAI_", "AZURE_OPENAI_", "PYTEST_"))
+    }
+    env.update(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test-local-0000")
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--no-report"]
+    command += ["--model-pair", PAIR, "--record-mode", "once", "suites"]
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+
+
+def copy_project(recording: Path, project: Path) -> None:
+    """A recorded project's suites and cassettes, copied for one test to use (and change)."""
+    for folder in ("suites", "cassettes"):
+        shutil.copytree(recording / folder, project / folder, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def triage_recording(tmp_path_factory: pytest.TempPathFactory, local_server: LocalServer) -> Path:
+    """The triage suite recorded once per session (per xdist worker) through the plugin;
+    tests that only replay it copy it (`recorded`) instead of recording it again."""
+    root = tmp_path_factory.mktemp("triage-recording")
+    write_suite(root, "triage", TRIAGE_SUITE)
+    done = record_once(root, local_server)
+    assert done.returncode == pytest.ExitCode.TESTS_FAILED, done.stdout + done.stderr
+    assert "2 passed" in done.stdout and "1 failed" in done.stdout, done.stdout
+    assert len(list((root / "cassettes").rglob("*.yaml"))) == 6
+    return root
+
+
 @pytest.fixture
-def recorded(pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The triage suite recorded once in a pytester project, then the network cut."""
-    write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    monkeypatch.delenv("OPENAI_API_KEY")
+def recorded(pytester: pytest.Pytester, triage_recording: Path, offline: None) -> None:
+    """The triage suite recorded (once per session) in a pytester project, the network cut."""
+    copy_project(triage_recording, pytester.path)

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from devtools.local_openai import LocalServer
 
-from conftest import PAIR, write_suite
+from conftest import PAIR, copy_project, record_once, write_suite
 from migrate_check.report import json_report
 
 SUITE = """
@@ -67,17 +67,23 @@ REASON = "a greeting is fine from either model"
 APPROVALS = "migrate-check-approvals.yaml"
 
 
-@pytest.fixture
-def project(
-    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
-) -> pytest.Pytester:
-    """The suite recorded once from the local server, then the network cut."""
-    write_suite(pytester.path, "triage", SUITE)
-    recorded = pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory, local_server: LocalServer) -> Path:
+    """The suite recorded once from the local server, for every test here to copy."""
+    root = tmp_path_factory.mktemp("approvals-recording")
+    write_suite(root, "triage", SUITE)
+    recorded = record_once(root, local_server)
     # Three similarity checks changed, one assertion regressed.
-    recorded.stdout.fnmatch_lines([f"  {ASSERT} * 1 * 0 * 0 *", "  similarity * 0 * 0 * 3 *"])
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    monkeypatch.delenv("OPENAI_API_KEY")
+    pytest.LineMatcher(recorded.stdout.splitlines()).fnmatch_lines(
+        [f"  {ASSERT} * 1 * 0 * 0 *", "  similarity * 0 * 0 * 3 *"]
+    )
+    return root
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, recording: Path, offline: None) -> pytest.Pytester:
+    """The recorded suite in this test's project, the network cut."""
+    copy_project(recording, pytester.path)
     return pytester
 
 
@@ -220,6 +226,11 @@ def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
         "accepted": None,
     }
     assert len(entries(project)) == 4  # only an accept run writes the file
+    # What the approvals file says reaches the report from the worker that judged the case.
+    approval = report_checks(document)["triage::regress", ASSERT]["approval"]
+    assert approval["reason"] == REASON and re.fullmatch(
+        r"\d{4}-\d\d-\d\d", approval["approved_on"]
+    )
 
     # A partial run cannot tell a deleted case from a deselected one: it leaves both alone.
     partial = run(project, "--no-report", "-k", "refund", *plugin_args)
@@ -231,7 +242,9 @@ def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
         ]
     )
 
-    accepted = run(project, "--no-report", "--accept", *plugin_args)
+    # Serially from here: removing stale approvals is the controller's, on what it merged
+    # above, and writing the file was shown under workers by the first accept.
+    accepted = run(project, "--no-report", "--accept")
     accepted.assert_outcomes(passed=2)
     accepted.stdout.fnmatch_lines(
         ["approved: 1 changed; already approved: 1; stale approvals removed: 2"]
@@ -240,14 +253,9 @@ def test_stale_approvals_are_named_in_every_run_and_removed_by_the_next_accept(
         ("triage::refund", "similarity", None),
         ("triage::regress", ASSERT, REASON),
     ]
-    clean = run(project, *plugin_args)
+    clean = run(project, "--no-report")
     clean.assert_outcomes(passed=2)
     clean.stdout.fnmatch_lines(["approvals: 2 used, 0 stale"])
-    # What the approvals file says reaches the report from the worker that judged the case.
-    approval = report_checks(report(project))["triage::regress", ASSERT]["approval"]
-    assert approval["reason"] == REASON and re.fullmatch(
-        r"\d{4}-\d\d-\d\d", approval["approved_on"]
-    )
 
 
 def test_the_file_diffs_cleanly(project: pytest.Pytester) -> None:
