@@ -118,7 +118,9 @@ class RunState:
             self._added_to_sys_path.append(folder)
         for case in cases:
             self._baseline_users[self._baseline_key(case)] += 1
-        return [(case, self._build_checks(case, display)) for case in cases]
+        # A suite's checks are shared by its cases (the same specs): built once each here.
+        built: dict[tuple[int, Path], Check] = {}
+        return [(case, self._build_checks(case, display, built)) for case in cases]
 
     def _with_variants(self, suite: Suite) -> list[Case]:
         """Each case, followed by the selected variants of it (the suite's `variants:`,
@@ -176,15 +178,24 @@ class RunState:
             shown = self._shown_files[case.file] = shown_path(case.file, self.settings.rootdir)
         return shown
 
-    def _build_checks(self, case: Case, display: Path) -> list[Check]:
+    def _build_checks(
+        self, case: Case, display: Path, built: dict[tuple[int, Path], Check] | None = None
+    ) -> list[Check]:
+        """The case's checks, from the registry; `built` remembers them by spec while the
+        specs live (one suite's load), which saves the registry's key per case."""
         base_dir = case.file.parent if case.file else self.settings.rootdir
-        built = []
+        checks = []
         for spec in case.checks:
-            try:
-                built.append(self.registry.build(spec, base_dir))
-            except CheckConfigError as exc:
-                raise SuiteError(display, spec.line, str(exc), case.id) from None
-        return built or self.registry.checks_for(case, base_dir)
+            check = built.get((id(spec), base_dir)) if built is not None else None
+            if check is None:
+                try:
+                    check = self.registry.build(spec, base_dir)
+                except CheckConfigError as exc:
+                    raise SuiteError(display, spec.line, str(exc), case.id) from None
+                if built is not None:
+                    built[(id(spec), base_dir)] = check
+            checks.append(check)
+        return checks or self.registry.checks_for(case, base_dir)
 
     # -- fetching -----------------------------------------------------------------------
     def record_hint(self, case: Case, model: str, mode: str = "once") -> str:
