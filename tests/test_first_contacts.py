@@ -145,7 +145,7 @@ def test_help_lists_every_option_in_the_group(pytester: pytest.Pytester) -> None
 def test_beside_pytest_recording_help_shows_where_record_mode_is(
     pytester: pytest.Pytester, order: list[str]
 ) -> None:
-    alone = pytester.runpytest_subprocess("-p", "no:recording", "--help").stdout.str()
+    alone = pytester.runpytest("-p", "no:recording", "--help").stdout.str()  # in-process
     ours = _group(alone, "migrate-check:")
     result = pytester.runpytest_subprocess(*order, "--help")
     assert result.ret == pytest.ExitCode.OK, result.stderr.str()
