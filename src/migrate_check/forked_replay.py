@@ -4,6 +4,12 @@ Reading two YAML cassettes per case costs about as much as pytest spends running
 case, and pytest uses one core. A forked child reads the cassettes in the order the
 items will run and streams the completions back, so the parent judges case N while the
 child reads case N+1: a replay takes about the longer of the two, not their sum.
+
+Neither waits for the other: each cassette is claimed once, by whichever process gets
+to it first. When the parent needs a case the child has not claimed yet (the child is
+behind: a busy machine gives it less of a core), the parent reads it itself instead of
+idling, and the child skips it; when the parent waits for a case the child holds, the
+child sends what it has at once instead of filling its batch.
 """
 
 from __future__ import annotations
@@ -35,11 +41,33 @@ def can_fork() -> bool:
     )
 
 
-def _child(connection: Any, runner: Any, jobs: Sequence[tuple[Case, str]]) -> None:
+class _Claims:
+    """Which jobs a process has taken on, shared by the parent and the forked child.
+
+    No lock (a child killed holding one would hang the parent): in the rare race both
+    processes read the same cassette, and the parent drops the child's copy.
+    """
+
+    def __init__(self, context: Any, count: int) -> None:
+        self._taken = context.RawArray("b", count)
+        #: Set while the parent waits for an answer the child holds.
+        self.parent_waiting = context.RawValue("b", 0)
+
+    def claim(self, index: int) -> bool:
+        """Take job `index` on; False when the other process already has."""
+        if self._taken[index]:
+            return False
+        self._taken[index] = 1
+        return True
+
+
+def _child(connection: Any, runner: Any, jobs: Sequence[tuple[Case, str]], claims: _Claims) -> None:
     batch: list[tuple[Key, list[Completion]]] = []
-    for case, model in jobs:
+    for index, (case, model) in enumerate(jobs):
+        if not claims.claim(index):
+            continue  # the parent got there first
         batch.append(((case.key, model), runner.replay_one(case, model)))
-        if len(batch) >= _BATCH:
+        if len(batch) >= _BATCH or claims.parent_waiting.value:
             connection.send(batch)
             batch = []
     connection.send(batch)
@@ -57,41 +85,57 @@ class BackgroundReplay:
 
         self._runner = runner
         self._jobs: dict[Key, Case] = {(case.key, model): case for case, model in jobs}
+        self._index: dict[Key, int] = {}
+        for index, (case, model) in enumerate(jobs):
+            self._index.setdefault((case.key, model), index)
         self._keys: dict[str, list[Key]] = {}
         for key in self._jobs:
             self._keys.setdefault(key[0], []).append(key)
         self._ready: dict[Key, list[Completion]] = {}
+        self._handed: set[Key] = set()  # taken by the items: a late copy from the child is dropped
         context = multiprocessing.get_context("fork")
+        self._claims = _Claims(context, len(jobs))
         receiver, sender = context.Pipe(duplex=False)
         self._connection: Any = receiver
         self._process = context.Process(
-            target=_child, args=(sender, runner, list(jobs)), daemon=True
+            target=_child, args=(sender, runner, list(jobs), self._claims), daemon=True
         )
         self._process.start()
         sender.close()
         self._done = False
 
     def take(self, case: Case) -> dict[Key, list[Completion]]:
-        """The completions of one case on every model, read by the child (or here, if it died)."""
-        wanted = self._keys.get(case.key, [])
-        while not self._done and not all(key in self._ready for key in wanted):
-            try:
-                batch = self._connection.recv()
-            except (EOFError, OSError):
-                batch = None
-            if batch is None:
-                self._finish()
-            elif isinstance(batch, dict):  # what the child learnt besides the answers
-                self._runner.stale_exchanges.update(batch["stale_exchanges"])
-            else:
-                self._ready.update(batch)
+        """The completions of one case on every model, read by the child, or here when the
+        child has not got to them (or died)."""
         taken: dict[Key, list[Completion]] = {}
-        for key in wanted:
+        for key in self._keys.get(case.key, []):
             ready = self._ready.pop(key, None)
-            if ready is None:  # the child died: read it here, as that side sends it
+            if ready is None and (self._done or self._claims.claim(self._index[key])):
+                ready = self._runner.replay_one(self._jobs[key], key[1])
+            while ready is None and not self._done:
+                self._receive()
+                ready = self._ready.pop(key, None)
+            if ready is None:  # the child died holding it: read it here, as that side sends it
                 ready = self._runner.replay_one(self._jobs[key], key[1])
             taken[key] = ready
+            self._handed.add(key)
         return taken
+
+    def _receive(self) -> None:
+        """Wait for the child's next message (telling it not to fill its batch first)."""
+        self._claims.parent_waiting.value = 1
+        try:
+            batch = self._connection.recv()
+        except (EOFError, OSError):
+            batch = None
+        finally:
+            self._claims.parent_waiting.value = 0
+        if batch is None:
+            self._finish()
+        elif isinstance(batch, dict):  # what the child learnt besides the answers
+            self._runner.stale_exchanges.update(batch["stale_exchanges"])
+        else:
+            self._ready.update((key, ready) for key, ready in batch if key not in self._handed)
 
     @property
     def stale_exchanges(self) -> dict[Any, list[int]]:
