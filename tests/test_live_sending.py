@@ -36,7 +36,12 @@ def test_post_body_is_the_matched_body_and_options_ride_beside_it() -> None:
     assert post == Post(
         "/chat/completions",
         request_body(case, "gpt-4.1-mini"),
-        {"headers": {"x-team": "5"}, "params": {"api-version": "v"}, "timeout": 12.0},
+        {
+            "security": {"bearer_auth": True},
+            "headers": {"x-team": "5"},
+            "params": {"api-version": "v"},
+            "timeout": 12.0,
+        },
     )
     assert post.body["seed"] == 7 and "extra_body" not in post.body
     assert post.body["brand_new_parameter"] == {"x": 1}

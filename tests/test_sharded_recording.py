@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import signal
 import subprocess
 import time
@@ -133,7 +134,11 @@ def test_an_exhausted_quota_in_one_process_stops_them_all(tmp_path: Path) -> Non
         assert assert_complete_cassette(tmp_path / name) == 1
 
 
-def test_ctrl_c_stops_every_process_and_keeps_what_finished(tmp_path: Path) -> None:
+@pytest.mark.parametrize("to_group", [False, True], ids=["kill-parent", "terminal-group"])
+def test_ctrl_c_stops_every_process_and_keeps_what_finished(tmp_path: Path, to_group: bool) -> None:
+    """SIGINT to pytest alone (`kill -INT`), or to its whole process group as a terminal's
+    Ctrl-C sends it: either way each shard stops once and hands back what finished, and
+    every case the report shows answered has its cassette on disk."""
     (tmp_path / "suites").mkdir()
     suite = tmp_path / "suites" / "many.yaml"
     suite.write_text(suite_text(4))
@@ -149,11 +154,15 @@ def test_ctrl_c_stops_every_process_and_keeps_what_finished(tmp_path: Path) -> N
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,  # its own process group, which a terminal would signal
         )
         deadline = time.monotonic() + 60
         while len(cassettes(tmp_path)) < len(before) + 6 and time.monotonic() < deadline:
             time.sleep(0.02)
-        process.send_signal(signal.SIGINT)  # to pytest only, as `kill -INT` would
+        if to_group:
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
     assert process.returncode == pytest.ExitCode.INTERRUPTED, output[-3000:]
     assert "recording in 2 processes" in output
@@ -163,6 +172,58 @@ def test_ctrl_c_stops_every_process_and_keeps_what_finished(tmp_path: Path) -> N
     for name in now:
         assert assert_complete_cassette(tmp_path / name) == 1, name
     assert not list((tmp_path / "cassettes").rglob("*.tmp"))
+    assert "the recording process" not in output  # no shard was killed or lost
     report = json.loads((tmp_path / "migrate-check-report" / "report.json").read_text())
     answered = [c for c in report["cases"] if not c.get("error")]
     assert len(answered) >= 3, "the report lost what finished"
+    for answered_case in answered:
+        folder = tmp_path / "cassettes" / "many" / answered_case["id"]
+        assert len(list(folder.glob("*.yaml"))) == 2, f"{answered_case['id']} answered, not saved"
+
+
+def test_a_cancelled_run_still_writes_every_cassette_whose_answers_it_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writes queue behind busy threads (an fsync on a slow disk); Ctrl-C cancels the run
+    meanwhile. Every case whose answers were kept must still reach the disk."""
+    import asyncio
+
+    from vcr.request import Request
+
+    from migrate_check import atomic, recording
+
+    real_write = atomic.write_atomic
+
+    def slow_write(path: Path, text: str) -> None:
+        time.sleep(0.05)
+        real_write(path, text)
+
+    monkeypatch.setattr("migrate_check.recording.write_atomic", slow_write)
+    response = {
+        "status": {"code": 200, "message": "OK"},
+        "headers": {"content-type": ["application/json"]},
+        "body": {"string": b'{"choices": []}'},
+    }
+    kept: set[int] = set()
+
+    async def one_case(router: object, n: int) -> None:
+        cassette = recording.open_case_cassette(tmp_path / f"c{n}" / "m.yaml", "once")
+        request = Request("POST", "http://x/v1/chat/completions", b'{"model": "m"}', {})
+        cassette.append(request, response)
+        await asyncio.sleep(0.001 * (n % 3))
+        kept.add(n)  # as the runner keeps the answers before releasing the cassette
+        await recording.release_case_cassette(router, cassette)
+
+    async def run_then_cancel() -> None:
+        with recording.recording_session() as router:
+            async with asyncio.TaskGroup() as group:
+                for n in range(30):
+                    group.create_task(one_case(router, n))
+                task = asyncio.current_task()
+                assert task is not None
+                asyncio.get_running_loop().call_later(0.02, task.cancel)  # what Ctrl-C does
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(run_then_cancel())
+    written = {int(p.parent.name[1:]) for p in tmp_path.rglob("m.yaml")}
+    assert kept and written == kept

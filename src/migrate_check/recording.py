@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -379,11 +380,12 @@ async def release_case_cassette(router: Any, cassette: Any) -> None:
     """Save a finished case's cassette now and stop holding it: memory stays flat.
 
     The YAML is made here; the write (a temporary file, an fsync, a rename) runs in a
-    worker thread, so the event loop keeps sending meanwhile, and a cancelled run still
-    finishes it (asyncio.run waits for its threads). Only system calls run in that
-    thread: Python work there would take the GIL from the loop. A cassette that cannot
-    be written (full disk, read-only folder) is noted in `router.write_errors`; the
-    answers stay with the caller, for the report.
+    worker thread, so the event loop keeps sending meanwhile. Only system calls run in
+    that thread: Python work there would take the GIL from the loop. The write is
+    shielded: a run cancelled meanwhile (Ctrl-C, an exhausted quota) still finishes it,
+    since asyncio.run waits for its executor's queued work. A cassette that cannot be
+    written (full disk, read-only folder) is noted in `router.write_errors`; the answers
+    stay with the caller, for the report.
     """
     router.children.pop(id(cassette), None)
     writes: list[tuple[Path, str]] = []
@@ -392,11 +394,17 @@ async def release_case_cassette(router: Any, cassette: Any) -> None:
         cassette._save()
     finally:
         _deferred_writes.reset(token)
+    loop = asyncio.get_running_loop()
     for path, text in writes:
-        try:
-            await asyncio.to_thread(write_atomic, path, text)
-        except OSError as exc:
-            router.write_errors.append((path, exc))
+        write = loop.run_in_executor(None, write_atomic, path, text)
+        write.add_done_callback(functools.partial(_note_failed_write, router, path))
+        with contextlib.suppress(OSError):  # noted by the callback
+            await asyncio.shield(write)
+
+
+def _note_failed_write(router: Any, path: Path, write: asyncio.Future[None]) -> None:
+    if not write.cancelled() and isinstance(write.exception(), OSError):
+        router.write_errors.append((path, write.exception()))
 
 
 def write_interactions(path: Path, interactions: list[dict[str, Any]]) -> None:

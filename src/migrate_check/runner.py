@@ -372,13 +372,16 @@ class Runner:
             tasks = [asyncio.ensure_future(one_sample()) for _ in range(case.samples)]
             try:
                 samples = await asyncio.gather(*tasks)
-            except asyncio.CancelledError:
+            except (asyncio.CancelledError, QuotaExhausted):
                 if all(t.done() and not t.cancelled() and t.exception() is None for t in tasks):
                     # Every answer arrived: the router saves the cassette, keep the answers too.
                     results[(case.key, model)] = [c for t in tasks for c in t.result()]
                 else:
-                    # Some samples only: not saved, so the next run records the case whole.
+                    # Some samples only: not saved, so the next run records the case whole
+                    # (an exhausted quota in one sample leaves the others running: stop them).
                     discard_case_cassette(router, cassette)
+                    for task in tasks:
+                        task.cancel()
                 raise
             answers = [c for sample in samples for c in sample]
             arrived = sum(all(c.error is None for c in sample) for sample in samples)

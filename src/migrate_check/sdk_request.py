@@ -55,7 +55,8 @@ def post_for(case: Case, model: str) -> Post:
     given = case.request.get("extra_body")
     if given is not None and not isinstance(given, Mapping):
         raise RequestOptionError(f"request option 'extra_body' must be a mapping: {given!r}")
-    options: dict[str, Any] = {}
+    # The API key as a bearer token only, as `create()` sends it (never an admin key).
+    options: dict[str, Any] = {"security": {"bearer_auth": True}}
     for name, option in (("extra_headers", "headers"), ("extra_query", "params")):
         value = case.request.get(name)
         if value is not None and not isinstance(value, Mapping):

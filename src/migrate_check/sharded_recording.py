@@ -15,11 +15,11 @@ a single process stops: what finished is kept and saved, the rest is not.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection, wait
@@ -65,11 +65,14 @@ def cores() -> int:
 
 
 def shard_count(requests: int, concurrency: int, wanted: int | None) -> int:
-    """How many processes record: `wanted` (`--record-processes`), else one per core once
-    each gets `MIN_REQUESTS_PER_SHARD` requests; never more than requests in flight, and
-    one where forking is unsafe (another thread running, as under xdist)."""
-    shards = wanted if wanted is not None else min(cores(), requests // MIN_REQUESTS_PER_SHARD)
-    shards = min(shards, concurrency, requests)
+    """How many processes record: `wanted` (`--record-processes`), else on Linux one per
+    core once each gets `MIN_REQUESTS_PER_SHARD` requests (elsewhere forking is unsafe
+    or missing, so only on request); never more than requests in flight, and one where
+    forking is unsafe (another thread running, as under xdist)."""
+    if wanted is None:
+        linux = sys.platform.startswith("linux")
+        wanted = min(cores(), requests // MIN_REQUESTS_PER_SHARD) if linux else 1
+    shards = min(wanted, concurrency, requests)
     return shards if shards > 1 and can_fork() else 1
 
 
@@ -101,18 +104,40 @@ class _SharedCounts(RequestProgress):
         self._counts[2 * self._slot + 1] = self.retries
 
 
+#: How often a shard looks whether the parent asked it to stop.
+STOP_POLL_S = 0.05
+
+
 def _record_shard(
-    connection: Connection, runner: Recorder, jobs: list[Job], progress: RequestProgress
+    connection: Connection,
+    runner: Recorder,
+    jobs: list[Job],
+    progress: RequestProgress,
+    stop: Any,
 ) -> None:
-    """In the forked shard: record `jobs`, then send back answers and what went wrong."""
+    """In the forked shard: record `jobs`, then send back answers and what went wrong.
+
+    A shard ignores SIGINT: a terminal's Ctrl-C reaches the parent too, which asks every
+    shard to stop through `stop` (shared memory), so each is stopped exactly once, by
+    cancelling its work the way asyncio.run handles one Ctrl-C, and always answers.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     results: Results = {}
     message: dict[str, Any] = {"quota": None, "failure": None}
+
+    async def record() -> None:
+        work = asyncio.ensure_future(runner.fetch_live(jobs, results, progress))
+        while not work.done():
+            if stop.value:
+                work.cancel()
+            await asyncio.wait([work], timeout=STOP_POLL_S)
+        if not work.cancelled():
+            work.result()
+
     try:
-        asyncio.run(runner.fetch_live(jobs, results, progress))
+        asyncio.run(record())
     except QuotaExhausted as exc:
         message["quota"] = str(exc)
-    except KeyboardInterrupt:
-        pass  # stopped by the parent: what finished is in `results`
     except BaseException as exc:  # noqa: BLE001 - said to the parent, which marks the cases
         message["failure"] = f"{type(exc).__name__}: {exc}".splitlines()[0]
     message["results"] = results
@@ -140,37 +165,26 @@ def fetch_in_shards(
     context = multiprocessing.get_context("fork")
     models = dict.fromkeys(model for _, model in jobs)
     runner.shared_gates = {model: context.RawValue("d", 0.0) for model in models}
-    counts = context.RawArray("q", 2 * shards)
-    shares = split_jobs(jobs, shards)
     budgets = split_budget(runner.settings.concurrency, shards)
     log.info(
         "recording in %d processes, each with %s requests in flight per model",
         shards,
         "/".join(map(str, budgets)),
     )
-    pending: dict[Connection, tuple[Any, list[Job]]] = {}
-    for slot, (share, budget) in enumerate(zip(shares, budgets, strict=True)):
-        receiver, sender = context.Pipe(duplex=False)
-        shard = runner.for_shard(budget)
-        process = context.Process(
-            target=_record_shard,
-            args=(sender, shard, share, _SharedCounts(counts, slot)),
-            daemon=True,
-        )
-        process.start()
-        sender.close()
-        pending[receiver] = (process, share)
-    collected = _Collected(runner, results)
-    total = sum(case.samples for case, _ in jobs)
-    with RequestProgress(total) as progress:
+    group = _Shards(context, shards, _Collected(runner, results))
+    with RequestProgress(sum(case.samples for case, _ in jobs)) as progress:
         try:
-            _collect(pending, collected, counts, progress, stop_at=None)
+            for slot, (share, budget) in enumerate(
+                zip(split_jobs(jobs, shards), budgets, strict=True)
+            ):
+                group.start(slot, runner.for_shard(budget), share)
+            group.collect(progress)
         except KeyboardInterrupt:
-            _stop(pending)
-            _collect(pending, collected, counts, progress, stop_at=time.monotonic() + STOP_GRACE_S)
+            group.stop()
+            group.collect(progress, grace_s=STOP_GRACE_S)
             raise
-    if collected.quota is not None:
-        raise QuotaExhausted(collected.quota)
+    if group.collected.quota is not None:
+        raise QuotaExhausted(group.collected.quota)
     return results
 
 
@@ -196,39 +210,65 @@ class _Collected:
                 self.results[(case.key, model)] = [failed] * case.samples
 
 
-def _collect(
-    pending: dict[Connection, tuple[Any, list[Job]]],
-    collected: _Collected,
-    counts: Any,
-    progress: RequestProgress,
-    stop_at: float | None,
-) -> None:
-    """Wait for every shard's answers (until `stop_at`, then kill), showing progress."""
-    while pending:
-        if stop_at is not None and time.monotonic() > stop_at:
-            for process, share in pending.values():
-                process.kill()
-                collected.lost(share, "the recording process was stopped before it answered")
-            pending.clear()
-            return
-        for ready in wait(list(pending), timeout=0.2):
-            connection = cast(Connection, ready)
-            process, share = pending.pop(connection)
+class _Shards:
+    """The running shards: how to start them, hear them out, and stop them."""
+
+    def __init__(self, context: Any, shards: int, collected: _Collected) -> None:
+        self._context = context
+        self.collected = collected
+        self._counts = context.RawArray("q", 2 * shards)
+        self._stop = context.RawValue("b", 0)
+        self._pending: dict[Connection, tuple[Any, list[Job]]] = {}
+
+    def start(self, slot: int, runner: Recorder, share: list[Job]) -> None:
+        receiver, sender = self._context.Pipe(duplex=False)
+        process = self._context.Process(
+            target=_record_shard,
+            args=(sender, runner, share, _SharedCounts(self._counts, slot), self._stop),
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        self._pending[receiver] = (process, share)
+
+    def stop(self) -> None:
+        """Ask every shard to stop as Ctrl-C would: each keeps and sends what finished."""
+        self._stop.value = 1
+
+    def collect(self, progress: RequestProgress, grace_s: float | None = None) -> None:
+        """Every shard's answers, showing progress; with `grace_s`, shards that have not
+        answered by then are killed and their cases become errors."""
+        stop_at = None if grace_s is None else time.monotonic() + grace_s
+        while self._pending:
+            if stop_at is not None and time.monotonic() > stop_at:
+                for process, share in self._pending.values():
+                    process.kill()
+                    self.collected.lost(
+                        share, "the recording process was stopped before it answered"
+                    )
+                self._pending.clear()
+                return
+            for ready in wait(list(self._pending), timeout=0.2):
+                self._hear(cast(Connection, ready))
+                if self.collected.quota is not None and stop_at is None:
+                    self.stop()  # an exhausted quota stops every shard, as in one process
+                    stop_at = time.monotonic() + STOP_GRACE_S
+            progress.set_counts(sum(self._counts[0::2]), sum(self._counts[1::2]))
+
+    def _hear(self, connection: Connection) -> None:
+        """One shard's answers. Ctrl-C waits until they are read whole and kept: cut short,
+        the pipe would be left mid-message and the answers lost."""
+        process, share = self._pending[connection]
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
             try:
-                collected.take(connection.recv(), share)
+                self.collected.take(connection.recv(), share)
             except (EOFError, OSError):  # killed (out of memory, say) before it answered
                 process.join(timeout=5)
-                collected.lost(share, f"the recording process ended (exit code {process.exitcode})")
+                code = process.exitcode
+                self.collected.lost(share, f"the recording process ended (exit code {code})")
+            del self._pending[connection]
             connection.close()
             process.join(timeout=5)
-            if collected.quota is not None and stop_at is None:
-                _stop(pending)  # an exhausted quota stops every shard, as in one process
-                stop_at = time.monotonic() + STOP_GRACE_S
-        progress.set_counts(sum(counts[0::2]), sum(counts[1::2]))
-
-
-def _stop(pending: dict[Connection, tuple[Any, list[Job]]]) -> None:
-    """Ask every shard still running to stop as Ctrl-C would: it keeps what finished."""
-    for process, _ in pending.values():
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(process.pid, signal.SIGINT)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
