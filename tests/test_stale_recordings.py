@@ -50,7 +50,8 @@ def test_stale_cassettes_and_exchanges_are_reported_then_pruned(
     ]
     assert (cassettes / "gone").is_dir()  # reported, not removed
 
-    pruned = pytester.runpytest("--model-pair", PAIR, "--prune-recordings", *plugin_args)
+    # Serially: pruning is the controller's, on the stale exchanges merged above.
+    pruned = pytester.runpytest("--model-pair", PAIR, "--prune-recordings")
     pruned.stdout.fnmatch_lines(["*stale recordings removed: 2 cassettes*2 exchanges*"])
     assert not (cassettes / "gone").exists()
     assert edited.read_text().count("uri:") == 1 and "Second wording" in edited.read_text()

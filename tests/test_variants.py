@@ -138,9 +138,8 @@ def test_each_variant_is_an_item_judged_against_one_baseline(
     monkeypatch.delenv("OPENAI_API_KEY")
     picked = pytester.runpytest(*plugin_args, "--model-pair", PAIR, "-k", "new-prompt")
     picked.assert_outcomes(passed=2, deselected=0 if plugin_args else 4)
-    only_nano = pytester.runpytest(
-        *plugin_args, "--model-pair", PAIR, "--variant", "nano", "--no-report"
-    )
+    # Serially: --variant chooses at collection, in each worker as in a serial run.
+    only_nano = pytester.runpytest("--model-pair", PAIR, "--variant", "nano", "--no-report")
     only_nano.assert_outcomes(passed=2, failed=2)  # failover regresses on both candidates
 
 
