@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any, TextIO, cast
 
 _UMASK_LOCK = threading.Lock()
 
@@ -29,15 +32,15 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~_umask()
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
+@contextlib.contextmanager
+def _atomic_file(path: Path, binary: bool) -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+        opened = open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        with opened as handle:
+            yield handle
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
@@ -45,3 +48,16 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_text(path: Path) -> contextlib.AbstractContextManager[TextIO]:
+    """A UTF-8 text file written atomically: into a temporary file beside `path` (with
+    the permissions an ordinary write would leave), synced, then renamed over `path`;
+    removed if anything fails. Lets a writer stream a large file a part at a time."""
+    return cast(contextlib.AbstractContextManager[TextIO], _atomic_file(path, binary=False))
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`."""
+    with _atomic_file(path, binary=isinstance(data, bytes)) as handle:
+        handle.write(data)

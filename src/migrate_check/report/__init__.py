@@ -5,14 +5,10 @@ All render one `RunReport`, decided once when the run finishes.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
 
-from migrate_check.atomic import _mode_for, write_atomic
+from migrate_check.atomic import atomic_text, write_atomic
 from migrate_check.pricing import ModelPrice, PriceTable
 from migrate_check.report import html, json_report, markdown
 from migrate_check.report.aggregate import Aggregates, build_aggregates
@@ -52,7 +48,7 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
     out = Path(out_dir)
     table, findings = variant_rows(report.candidates), variant_findings(report)
     paths = [out / "report.json", out / "report.md", out / "report.html", out / "comment.md"]
-    with _atomic_text(paths[0]) as handle:
+    with atomic_text(paths[0]) as handle:
         json_report.write(
             handle,
             run,
@@ -65,7 +61,7 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
         )
     md = markdown.render(run, aggregates, decision, now, variants=table, findings=findings)
     write_atomic(paths[1], md)
-    with _atomic_text(paths[2]) as handle:
+    with atomic_text(paths[2]) as handle:
         html.write(
             handle,
             run,
@@ -85,23 +81,3 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(md)
     return paths
-
-
-@contextlib.contextmanager
-def _atomic_text(path: Path) -> Iterator[TextIO]:
-    """A UTF-8 text file written as `write_atomic` writes one: into a temporary file
-    beside `path` (with the permissions an ordinary write would leave), synced, then
-    renamed over `path`; removed if anything fails."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
