@@ -94,8 +94,8 @@ def load(text: str, loader_class: type[yaml.SafeLoader] = SafeLoader) -> Any:
             return None
         if _plain_constructors(loader_class):
             try:
-                return _PlainBuilder(loader).build(node)[0]
-            except _NotPlain:
+                return PlainBuilder(loader).build(node)[0]
+            except NotPlain:
                 pass  # PyYAML's own constructor below, after the bound
         if "&" in text:  # no anchor, no alias: nothing can expand (saves a walk per file)
             expanded_size(node)
@@ -104,9 +104,9 @@ def load(text: str, loader_class: type[yaml.SafeLoader] = SafeLoader) -> Any:
         loader.dispose()
 
 
-_MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
-_SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
-_STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 #: Scalar tags whose safe constructor is a plain function of the node (no generator).
 PLAIN_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary", "timestamp")
@@ -117,14 +117,14 @@ _SAFE = yaml.SafeLoader.yaml_constructors
 def _plain_constructors(loader_class: type[yaml.SafeLoader]) -> bool:
     """Whether the loader builds mappings, lists and strings as the safe loader does."""
     own = loader_class.yaml_constructors
-    return all(own.get(tag) is _SAFE[tag] for tag in (_MAP_TAG, _SEQ_TAG, _STR_TAG))
+    return all(own.get(tag) is _SAFE[tag] for tag in (MAP_TAG, SEQ_TAG, STR_TAG))
 
 
-class _NotPlain(Exception):
-    """A node `_PlainBuilder` leaves to PyYAML's constructor."""
+class NotPlain(Exception):
+    """A node `PlainBuilder` leaves to PyYAML's constructor."""
 
 
-class _PlainBuilder:
+class PlainBuilder:
     """What a safe loader constructs from a composed document, built straight from its nodes.
 
     PyYAML's constructor dispatches every node through generic machinery (a generator
@@ -132,7 +132,7 @@ class _PlainBuilder:
     tags) needs none of it, and this builds the same values several times faster. An
     aliased node is built once and shared, as PyYAML does; the size with every alias
     expanded is counted on the way, and a document beyond `MAX_NODES`, an alias inside
-    the node it refers to, merge keys or any other tag raise `_NotPlain`, for PyYAML's
+    the node it refers to, merge keys or any other tag raise `NotPlain`, for PyYAML's
     constructor (behind `expanded_size`) to handle or refuse as it always has.
     """
 
@@ -143,43 +143,57 @@ class _PlainBuilder:
 
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
-            raise _NotPlain
-        if node.tag == _STR_TAG:
+            raise NotPlain
+        if node.tag == STR_TAG:
             return node.value
         if node.tag not in PLAIN_SCALAR_TAGS:
-            raise _NotPlain
+            raise NotPlain
         return self.loader.yaml_constructors[node.tag](self.loader, node)
 
+    def key(self, node: yaml.Node) -> Any:
+        """A mapping key's value (a subclass may allow fewer kinds)."""
+        return self.scalar(node)
+
+    def new_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+        return {}
+
+    def put(self, mapping: dict[Any, Any], key_node: yaml.Node, item: Any) -> None:
+        mapping[self.key(key_node)] = item
+
+    def new_list(self, node: yaml.SequenceNode) -> list[Any]:
+        return []
+
     def build(self, node: yaml.Node) -> tuple[Any, int]:
+        """The node's value and its size with every alias expanded."""
         key = id(node)
         done = self.built.get(key)
         if done is not None:
             return done
         if key in self.on_path:
-            raise _NotPlain
+            raise NotPlain  # an alias inside the node it refers to
         value: Any
         size = 1
-        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+        if isinstance(node, yaml.MappingNode) and node.tag == MAP_TAG:
             self.on_path.add(key)
-            mapping: dict[Any, Any] = {}
+            mapping = self.new_mapping(node)
             for key_node, value_node in node.value:
                 item, item_size = self.build(value_node)
-                mapping[self.scalar(key_node)] = item
+                self.put(mapping, key_node, item)
                 size += 1 + item_size
             self.on_path.discard(key)
             value = mapping
-        elif isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+        elif isinstance(node, yaml.SequenceNode) and node.tag == SEQ_TAG:
             self.on_path.add(key)
-            items = []
+            items = self.new_list(node)
             for child in node.value:
-                item, size_of_item = self.build(child)
+                item, item_size = self.build(child)
                 items.append(item)
-                size += size_of_item
+                size += item_size
             self.on_path.discard(key)
             value = items
         else:
             value = self.scalar(node)
         if size > MAX_NODES:
-            raise _NotPlain
+            raise NotPlain
         self.built[key] = (value, size)
         return value, size

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -115,84 +115,32 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LocatedLis
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
-_MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
-_SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
-_STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
-# Scalars whose safe constructor is a plain function of the node (no generator, no recursion).
-_PLAIN_SCALAR_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary", "timestamp")
-)
 
+class _QuickBuilder(safe_yaml.PlainBuilder):
+    """What `_Loader` constructs from a plain document, built straight from its nodes
+    (see `safe_yaml.PlainBuilder`), with each mapping's and list's lines kept. Keys
+    must be strings: anything else is left to the careful loader, which says so."""
 
-class _NotPlain(Exception):
-    """A node the quick builder leaves to the careful loader (which says what is wrong)."""
+    def key(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != safe_yaml.STR_TAG:
+            raise safe_yaml.NotPlain  # a merge key, or a key that is not a string
+        return node.value
 
+    def new_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+        located = _Located()
+        located.line = node.start_mark.line + 1
+        located.key_lines = {}
+        return located
 
-class _QuickBuilder:
-    """What `_Loader` constructs from a composed document, built directly from its nodes.
+    def put(self, mapping: dict[Any, Any], key_node: yaml.Node, item: Any) -> None:
+        name = self.key(key_node)
+        mapping[name] = item
+        cast(_Located, mapping).key_lines[name] = key_node.start_mark.line + 1
 
-    PyYAML's constructor dispatches every node through generic machinery; suites hold
-    only mappings with string keys, lists and plain scalars, which this builds (lines
-    kept) several times faster. An aliased node is built once and shared, as PyYAML
-    does. Anything else (merge keys, other tags, a document whose aliases expand beyond
-    `safe_yaml.MAX_NODES` or refer to themselves) raises `_NotPlain`.
-    """
-
-    def __init__(self, loader: _Loader) -> None:
-        self.loader = loader
-        self.built: dict[int, tuple[Any, int]] = {}  # node id -> (value, expanded size)
-        self.on_path: set[int] = set()
-
-    def build(self, node: yaml.Node) -> tuple[Any, int]:
-        key = id(node)
-        done = self.built.get(key)
-        if done is not None:
-            return done
-        if key in self.on_path:
-            raise _NotPlain  # an alias inside the node it refers to
-        value: Any
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR_TAG:
-                value = node.value
-            elif node.tag in _PLAIN_SCALAR_TAGS:
-                value = self.loader.yaml_constructors[node.tag](self.loader, node)
-            else:
-                raise _NotPlain
-            size = 1
-        elif isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
-            self.on_path.add(key)
-            located = _Located()
-            located.line = node.start_mark.line + 1
-            key_lines: dict[str, int] = {}
-            located.key_lines = key_lines
-            size = 1
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
-                    raise _NotPlain  # a merge key, or a key that is not a string
-                item, item_size = self.build(value_node)
-                name = key_node.value
-                located[name] = item
-                key_lines[name] = key_node.start_mark.line + 1
-                size += 1 + item_size
-            self.on_path.discard(key)
-            value = located
-        elif isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-            self.on_path.add(key)
-            items = _LocatedList()
-            items.line = node.start_mark.line + 1
-            size = 1
-            for child in node.value:
-                item, item_size = self.build(child)
-                items.append(item)
-                size += item_size
-            self.on_path.discard(key)
-            value = items
-        else:
-            raise _NotPlain
-        if size > safe_yaml.MAX_NODES:
-            raise _NotPlain  # the careful loader refuses it, saying why
-        self.built[key] = (value, size)
-        return value, size
+    def new_list(self, node: yaml.SequenceNode) -> list[Any]:
+        items = _LocatedList()
+        items.line = node.start_mark.line + 1
+        return items
 
 
 def _load_located(text: str) -> Any:
