@@ -110,11 +110,7 @@ def compact(value: Any, limit: int = 0) -> str:
     """One-line JSON, cut at `limit` characters (0: whole)."""
     if value is None:
         return ""
-    text = (
-        value
-        if isinstance(value, str)
-        else canonical_json(jsonable(value))
-    )
+    text = value if isinstance(value, str) else canonical_json(jsonable(value))
     return clip(text, limit)
 
 
