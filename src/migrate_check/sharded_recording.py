@@ -128,8 +128,8 @@ def _record_shard(
     async def record() -> None:
         work = asyncio.ensure_future(runner.fetch_live(jobs, results, progress))
         while not work.done():
-            if stop.value:
-                work.cancel()
+            if stop.value and not work.cancelling():
+                work.cancel()  # once: a second cancel would cut its clean-up short
             await asyncio.wait([work], timeout=STOP_POLL_S)
         if not work.cancelled():
             work.result()
