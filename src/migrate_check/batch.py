@@ -32,7 +32,7 @@ from migrate_check.log_scrubbing import scrub_secrets
 from migrate_check.paths import shown_path
 from migrate_check.progress import BatchProgress
 from migrate_check.recording import CassetteLoadError, case_cassette_path, write_interactions
-from migrate_check.sdk_request import request_body
+from migrate_check.sdk_request import api_path, request_body
 
 log = logging.getLogger("migrate_check")
 
@@ -64,7 +64,7 @@ class Target:
 
     def uri(self, case: Case, model: str) -> str:
         """The URI a live call of this case records."""
-        operation = "responses" if case.api == "responses" else "chat/completions"
+        operation = api_path(case).lstrip("/")
         if self.azure_endpoint is None:
             return f"{self.base_url.rstrip('/')}/{operation}"
         root = f"{self.azure_endpoint.rstrip('/')}/openai"
@@ -73,7 +73,7 @@ class Target:
 
     def endpoint(self, case: Case) -> str:
         """A batch's `endpoint` (and its lines' `url`): Azure's have no `/v1`."""
-        operation = "/responses" if case.api == "responses" else "/chat/completions"
+        operation = api_path(case)
         return operation if self.azure_endpoint is not None else f"/v1{operation}"
 
 

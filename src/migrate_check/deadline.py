@@ -27,25 +27,37 @@ def warm_up() -> None:
     _ssl_context()
 
 
+@functools.cache
+def _client_class() -> Any:
+    """The SDK's default async client with a deadline per attempt (built once: a run
+    makes a client per few connections)."""
+    import httpx2
+    import openai
+
+    class DeadlineClient(openai.DefaultAsyncHttpxClient):
+        deadline_s: float
+
+        async def send(self, request: Any, **options: Any) -> Any:
+            try:
+                async with asyncio.timeout(self.deadline_s):
+                    return await super().send(request, **options)
+            except TimeoutError:
+                raise httpx2.ReadTimeout(
+                    f"no whole answer within {self.deadline_s:g} s", request=request
+                ) from None
+
+    return DeadlineClient
+
+
 def deadline_client(timeout_s: float, connections: int | None = None, **kwargs: Any) -> Any:
     """The SDK's default async HTTP client, each attempt bounded by `timeout_s` seconds,
     with at most `connections` open connections (the SDK's default pool without)."""
     import httpx2
-    import openai
 
     if connections is not None:
         kwargs["limits"] = httpx2.Limits(
             max_connections=connections, max_keepalive_connections=connections
         )
-
-    class DeadlineClient(openai.DefaultAsyncHttpxClient):
-        async def send(self, request: Any, **options: Any) -> Any:
-            try:
-                async with asyncio.timeout(timeout_s):
-                    return await super().send(request, **options)
-            except TimeoutError:
-                raise httpx2.ReadTimeout(
-                    f"no whole answer within {timeout_s:g} s", request=request
-                ) from None
-
-    return DeadlineClient(verify=_ssl_context(), **kwargs)
+    client = _client_class()(verify=_ssl_context(), **kwargs)
+    client.deadline_s = timeout_s
+    return client

@@ -35,6 +35,11 @@ def request_body(case: Case, model: str) -> dict[str, Any]:
 API_PATHS = {"chat": "/chat/completions", "responses": "/responses"}
 
 
+def api_path(case: Case) -> str:
+    """Where a case's request goes: `/chat/completions` or `/responses`."""
+    return API_PATHS.get(case.api, API_PATHS["chat"])
+
+
 @dataclass(frozen=True)
 class Post:
     """One case's request on one model, built once and sent for each sample."""
@@ -68,4 +73,4 @@ def post_for(case: Case, model: str) -> Post:
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
             raise RequestOptionError(f"request option 'timeout' must be seconds: {timeout!r}")
         options["timeout"] = float(timeout)
-    return Post(API_PATHS.get(case.api, API_PATHS["chat"]), request_body(case, model), options)
+    return Post(api_path(case), request_body(case, model), options)
