@@ -24,6 +24,7 @@ from migrate_check.completion import Completion
 from migrate_check.pacing import RateGate
 from migrate_check.sharded_recording import (
     _Collected,
+    running_alongside,
     shard_count,
     split_budget,
     split_jobs,
@@ -107,7 +108,9 @@ def test_every_case_is_recorded_once_within_each_models_budget(tmp_path: Path) -
         assert result.returncode == 0, result.stdout[-3000:]
         assert "recording in 2 processes, each with 2/1 requests in flight" in result.stdout
         assert server.stats.completions == 48  # each case once on each model
-        assert server.stats.max_in_flight <= 6  # 3 per model, however split
+        # 3 per model, however split, and the two models-list lookups beside them
+        assert server.stats.max_in_flight <= 6 + 2
+        assert_dates_asked_while_sending(server)
         recorded = cassettes(tmp_path)
         assert len(recorded) == 48
         for name in recorded:
@@ -117,6 +120,44 @@ def test_every_case_is_recorded_once_within_each_models_budget(tmp_path: Path) -
         assert server.stats.completions == 48  # replay sent nothing
     report = json.loads((tmp_path / "migrate-check-report" / "report.json").read_text())
     assert len(report["cases"]) == 24
+
+
+def assert_dates_asked_while_sending(server: LocalServer) -> None:
+    """The models list was asked for each model's shutdown date once, while cases were
+    still being sent, not after the last answer."""
+    lookups = server.stats.model_lookups
+    assert sorted(model for model, _ in lookups) == ["gpt-4.1-mini", "gpt-4o-mini"]
+    assert server.stats.last_call_at is not None
+    assert max(at for _, at in lookups) < server.stats.last_call_at
+
+
+def test_one_process_asks_the_shutdown_dates_while_sending_too(tmp_path: Path) -> None:
+    (tmp_path / "suites").mkdir()
+    (tmp_path / "suites" / "many.yaml").write_text(suite_text(12))
+    with LocalServer(latency_ms=40) as server:
+        args = ("--record-mode", "once", "--concurrency", "2", "--record-processes", "1")
+        result = run(tmp_path, server, *args)
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert "recording in" not in result.stdout
+        assert server.stats.completions == 24
+        assert_dates_asked_while_sending(server)
+
+
+def test_work_alongside_runs_once_and_its_failure_stays_its_own() -> None:
+    ran: list[str] = []
+    with running_alongside(lambda: ran.append("asked")):
+        pass
+    assert ran == ["asked"]
+
+    def fails() -> None:
+        raise RuntimeError("models list down")
+
+    with running_alongside(fails):
+        ran.append("sent")  # the block itself is unaffected, and nothing is raised after
+    assert ran == ["asked", "sent"]
+    with running_alongside(None):
+        ran.append("nothing alongside")
+    assert ran[-1] == "nothing alongside"
 
 
 def test_an_exhausted_quota_in_one_process_stops_them_all(tmp_path: Path) -> None:

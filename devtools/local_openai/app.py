@@ -247,8 +247,9 @@ class Handler(BaseHTTPRequestHandler):
             self._sleep()
             self._json(200, {"object": "list", "data": [_model(m) for m in MODELS]})
         elif method == "GET" and path.startswith("/v1/models/"):
-            self._sleep()
             name = path.removeprefix("/v1/models/")
+            state.stats.saw_lookup(name)
+            self._sleep()
             if name in MODELS:
                 self._json(200, _model(name))
             else:

@@ -19,6 +19,8 @@ class Stats:
         #: When the first and the last model call arrived (time.monotonic), for rates.
         self.first_call_at: float | None = None
         self.last_call_at: float | None = None
+        #: When each model's own entry (`GET /v1/models/{id}`) was asked (time.monotonic).
+        self.model_lookups: list[tuple[str, float]] = []
 
     @property
     def completions(self) -> int:
@@ -46,6 +48,10 @@ class Stats:
                 self.first_call_at = now
             self.last_call_at = now
 
+    def saw_lookup(self, model: str) -> None:
+        with self._lock:
+            self.model_lookups.append((model, time.monotonic()))
+
     @property
     def calls_span(self) -> float:
         """Seconds from the first model call's arrival to the last one's."""
@@ -66,6 +72,7 @@ class Stats:
             self.by_model = {}
             self.faults = {}
             self.first_call_at = self.last_call_at = None
+            self.model_lookups = []
 
     def __repr__(self) -> str:
         return (

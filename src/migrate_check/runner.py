@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,30 +130,34 @@ class Runner:
         """Every sample of every case on every model, keyed by (case key, model)."""
         return self.fetch_jobs([(case, model) for case in cases for model in models])
 
-    def fetch_jobs(self, jobs: Sequence[Job]) -> dict[tuple[str, str], list[Completion]]:
+    def fetch_jobs(
+        self, jobs: Sequence[Job], alongside: Callable[[], None] | None = None
+    ) -> dict[tuple[str, str], list[Completion]]:
         """Every sample of each (case, model) job, keyed by (case key, model).
 
         A job's case is as that side sends it (`Case.on_side`), so each model's cassette
         matches its own request. What finished stays in `self.fetched` also when the fetch
-        is interrupted (Ctrl-C), so the caller can judge and report it.
+        is interrupted (Ctrl-C), so the caller can judge and report it. A live fetch runs
+        `alongside` in a thread meanwhile (once any recording processes have forked).
         """
+        from migrate_check import sharded_recording
+
         self.fetched = {}
         if self.settings.record_mode == "none":
             return self._replay_all(jobs, self.fetched)
         with scrubbed_logs(self._secrets):
-            if self.settings.batch:
-                return self._through_batches(jobs, self.fetched)
-            from migrate_check import sharded_recording
-
             shards = sharded_recording.shard_count(
                 sum(case.samples for case, _ in jobs),
                 self.settings.concurrency,
                 self.settings.processes,
             )
-            if shards > 1:
-                sharded_recording.fetch_in_shards(self, jobs, self.fetched, shards)
+            if shards > 1 and not self.settings.batch:
+                sharded_recording.fetch_in_shards(self, jobs, self.fetched, shards, alongside)
                 return self._stands_for(self.fetched)
-            return self._stands_for(asyncio.run(self._fetch_all(jobs, self.fetched)))
+            with sharded_recording.running_alongside(alongside):
+                if self.settings.batch:
+                    return self._through_batches(jobs, self.fetched)
+                return self._stands_for(asyncio.run(self._fetch_all(jobs, self.fetched)))
 
     def _through_batches(
         self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]

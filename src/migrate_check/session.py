@@ -256,8 +256,11 @@ class RunState:
         in_background = not variants and self._replay_in_background(runner, jobs)
         if self.settings.record_mode == "none" and in_background:
             return
+        dates: dict[str, str] = {}
         try:
-            self.completions.update(runner.fetch_jobs(jobs))
+            self.completions.update(
+                runner.fetch_jobs(jobs, self._ask_shutdown_dates(runner, models, dates))
+            )
             self.stale_exchanges.update(runner.stale_exchanges)
         except BaseException:
             # Ctrl-C or an exhausted quota: keep what finished, so the report shows it.
@@ -265,20 +268,32 @@ class RunState:
             raise
         finally:
             self._note_unsaved(runner.write_errors)
+            self.shutdown_dates.update(dates)
         if self.settings.record_mode != "none":
             # Live grader calls of every case go out together once both answers are known.
             self._prefetch_grades(todo)
-        # Azure has no models list of OpenAI's shutdown dates: the price table's serve.
-        live = self.settings.record_mode != "none" and self.settings.azure is None
-        if live and not self.shutdown_dates:
-            from migrate_check.shutdown_dates import shutdown_dates
 
-            self.shutdown_dates = shutdown_dates(
-                models,
-                api_key=runner.api_key,
-                base_url=self.settings.base_url,
-                secrets=runner.secrets,
+    def _ask_shutdown_dates(
+        self, runner: Runner, models: list[str], into: dict[str, str]
+    ) -> Callable[[], None] | None:
+        """What asks the models list for shutdown dates while the cases are sent: on
+        live runs, once. Azure has no such list: the price table's dates serve."""
+        live = self.settings.record_mode != "none" and self.settings.azure is None
+        if not live or self.shutdown_dates:
+            return None
+        from migrate_check.shutdown_dates import shutdown_dates
+
+        def ask() -> None:
+            into.update(
+                shutdown_dates(
+                    models,
+                    api_key=runner.api_key,
+                    base_url=self.settings.base_url,
+                    secrets=runner.secrets,
+                )
             )
+
+        return ask
 
     def _note_unsaved(self, errors: Sequence[tuple[Path, OSError]]) -> None:
         """Cassettes a full disk or read-only folder refused: one line naming path and cause.

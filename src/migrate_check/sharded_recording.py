@@ -15,13 +15,15 @@ a single process stops: what finished is kept and saved, the rest is not.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import os
 import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol, cast
 
@@ -146,10 +148,43 @@ def _record_shard(
     connection.close()
 
 
+@contextlib.contextmanager
+def running_alongside(work: Callable[[], None] | None) -> Iterator[None]:
+    """Run `work` in a thread while the block sends, and wait for it after.
+
+    For the run's own small requests (the models list's shutdown dates), so they cost no
+    time of their own. Start it only where no fork is to come: a process that forks while
+    another thread runs can deadlock, and `can_fork` refuses then. Cut short (Ctrl-C), the
+    block does not wait: the thread is a daemon, and its work bounded by its own timeout.
+    """
+    if work is None:
+        yield
+        return
+    thread = threading.Thread(target=_logged(work), name="migrate-check-alongside", daemon=True)
+    thread.start()
+    yield
+    thread.join()
+
+
+def _logged(work: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - what runs alongside is extra: a failure costs it only
+            log.debug("work alongside the recording failed", exc_info=True)
+
+    return run
+
+
 def fetch_in_shards(
-    runner: Recorder, jobs: Sequence[Job], results: Results, shards: int
+    runner: Recorder,
+    jobs: Sequence[Job],
+    results: Results,
+    shards: int,
+    alongside: Callable[[], None] | None = None,
 ) -> Results:
     """Record `jobs` in `shards` forked processes; their answers land in `results`.
+    `alongside` runs in a thread of this process once every shard has forked.
 
     Raises KeyboardInterrupt or QuotaExhausted as a single process would, after every
     shard has handed back what it finished.
@@ -178,7 +213,8 @@ def fetch_in_shards(
                 zip(split_jobs(jobs, shards), budgets, strict=True)
             ):
                 group.start(slot, runner.for_shard(budget), share)
-            group.collect(progress)
+            with running_alongside(alongside):
+                group.collect(progress)
         except KeyboardInterrupt:
             group.stop()
             group.collect(progress, grace_s=STOP_GRACE_S)
