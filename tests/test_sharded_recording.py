@@ -133,13 +133,13 @@ def assert_dates_asked_while_sending(server: LocalServer) -> None:
 
 def test_one_process_asks_the_shutdown_dates_while_sending_too(tmp_path: Path) -> None:
     (tmp_path / "suites").mkdir()
-    (tmp_path / "suites" / "many.yaml").write_text(suite_text(12))
-    with LocalServer(latency_ms=40) as server:
+    (tmp_path / "suites" / "many.yaml").write_text(suite_text(16))
+    with LocalServer(latency_ms=50) as server:  # 16 rounds of 50 ms: the lookups' margin
         args = ("--record-mode", "once", "--concurrency", "2", "--record-processes", "1")
         result = run(tmp_path, server, *args)
         assert result.returncode == 0, result.stdout[-3000:]
         assert "recording in" not in result.stdout
-        assert server.stats.completions == 24
+        assert server.stats.completions == 32
         assert_dates_asked_while_sending(server)
 
 
