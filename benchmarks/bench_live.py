@@ -14,8 +14,12 @@ time; pytest's own startup (`pytest --version`, median of 3) is printed beside i
 - req/s: requests / wall time, the whole run (startup, collection, judging included).
 - sending req/s: requests / (first to last model call's arrival at the server +
   latency): the rate while requests go out, which the client's CPU bounds.
+- sending/ideal: that sending time against the ideal; outside sending s: the wall time
+  before the first call and after the last answer (startup, collection, importing the
+  SDK, forking, judging, the summary, exit), which no concurrency shortens.
 - CPU s: the pytest process and its recording processes (user + system).
-- max in flight: the server's, at most 2 x concurrency.
+- max in flight: the server's, at most 2 x concurrency, and the two models-list lookups
+  (shutdown dates) that go out beside the cases.
 
 `--processes N` passes `--record-processes N` (default: the plugin's own choice, one
 per core). `--before SRC` runs the same rows with the plugin imported from SRC first (a
@@ -114,6 +118,8 @@ def main() -> None:
                         f"{wall / ideal:.2f}",
                         f"{requests / wall:.0f}",
                         f"{requests / sending:.0f}",
+                        f"{sending / ideal:.2f}",
+                        f"{wall - sending:.2f}",
                         f"{median([s.cpu_s for s in taken]):.1f}",
                         f"{max(s.max_in_flight for s in taken)} / {concurrency * len(MODELS)}",
                     ]
@@ -125,6 +131,8 @@ def main() -> None:
             "wall/ideal",
             "req/s",
             "sending req/s",
+            "sending/ideal",
+            "outside sending s",
             "CPU s",
             "max in flight",
         ]
