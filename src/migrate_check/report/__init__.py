@@ -10,7 +10,6 @@ from pathlib import Path
 
 from migrate_check.atomic import atomic_text, write_atomic
 from migrate_check.pricing import ModelPrice, PriceTable
-from migrate_check.report import html, json_report, markdown
 from migrate_check.report.aggregate import Aggregates, build_aggregates
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.sign_off import Verdict, verdict
@@ -39,6 +38,10 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
 
     report.json and report.html are written a case at a time, so neither their text nor
     every case's data is held at once."""
+    # Imported here: the writers (html's jinja2 above all) cost a run that writes no
+    # report, and every collection, a twentieth of a second.
+    from migrate_check.report import html, json_report, markdown
+
     run, aggregates, decision, now = (
         report.run,
         report.aggregates,
