@@ -197,10 +197,11 @@ def build_aggregates(
 ) -> Aggregates:
     """Every figure the reports show; pure, so writers and tests share one result."""
     ordered = sorted(enumerate(run.cases), key=lambda item: (item[1].case.key, item[0]))
-    rows = tuple(_row(i, cr, run.pair, prices) for i, cr in ordered)
+    costs = _Costs(prices)
+    rows = tuple(_row(i, cr, run.pair, costs) for i, cr in ordered)
     results = [cr for _, cr in ordered]
-    baseline = _side("baseline", run.pair.baseline, results, prices)
-    candidate = _side("candidate", run.pair.candidate, results, prices)
+    baseline = _side("baseline", run.pair.baseline, results, costs)
+    candidate = _side("candidate", run.pair.candidate, results, costs)
     return Aggregates(
         pair=run.pair,
         total_cases=len(rows),
@@ -270,19 +271,34 @@ def _check_counts(results: Sequence[CaseResult]) -> dict[str, dict[str, int]]:
     return {name: _count(statuses) for name, statuses in sorted(by_check.items())}
 
 
-def _cost(completion: Completion, fallback: str, prices: PriceTable) -> float | None:
-    """Priced as the model that answered (a fallback to another model costs its price);
-    as the model asked when the answering one is not in the price table."""
-    asked = completion.model or fallback
-    answered = completion.response_model
-    batch = completion.batch_id is not None  # recorded through the Batch API: its prices
-    if answered and prices.price_for(answered) is not None:
-        return prices.cost(answered, completion.usage, batch=batch)
-    return prices.cost(asked, completion.usage, batch=batch)
+class _Costs:
+    """Each completion's cost, the price table read once per model name: rows and side
+    totals both need every cost, and a lookup tries up to three spellings of the name."""
+
+    def __init__(self, prices: PriceTable) -> None:
+        self.prices = prices
+        self._prices: dict[str, ModelPrice | None] = {}
+
+    def price_for(self, model: str) -> ModelPrice | None:
+        try:
+            return self._prices[model]
+        except KeyError:
+            price = self._prices[model] = self.prices.price_for(model)
+            return price
+
+    def cost(self, completion: Completion, fallback: str) -> float | None:
+        """Priced as the model that answered (a fallback to another model costs its price);
+        as the model asked when the answering one is not in the price table."""
+        answered = completion.response_model
+        price = self.price_for(answered) if answered else None
+        if price is None:
+            price = self.price_for(completion.model or fallback)
+        batch = completion.batch_id is not None  # recorded through the Batch API: its prices
+        return None if price is None else price.cost(completion.usage, batch)
 
 
-def _figures(completions: Sequence[Completion], model: str, prices: PriceTable) -> SideFigures:
-    costs = [_cost(c, model, prices) for c in completions]
+def _figures(completions: Sequence[Completion], model: str, prices: _Costs) -> SideFigures:
+    costs = [prices.cost(c, model) for c in completions]
     latencies = [c.latency_ms for c in completions if c.latency_ms is not None and not c.error]
     return SideFigures(
         samples=len(completions),
@@ -297,7 +313,7 @@ def _figures(completions: Sequence[Completion], model: str, prices: PriceTable) 
     )
 
 
-def _row(index: int, cr: CaseResult, pair: ModelPair, prices: PriceTable) -> CaseRow:
+def _row(index: int, cr: CaseResult, pair: ModelPair, prices: _Costs) -> CaseRow:
     return CaseRow(
         index=index,
         key=cr.case.key,
@@ -318,9 +334,9 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def _side(role: Role, model: str, results: Sequence[CaseResult], prices: PriceTable) -> SideStats:
+def _side(role: Role, model: str, results: Sequence[CaseResult], prices: _Costs) -> SideStats:
     completions = [c for cr in results for c in getattr(cr, role)]
-    costs = [_cost(c, model, prices) for c in completions]
+    costs = [prices.cost(c, model) for c in completions]
     known = [c for c in costs if c is not None]
     cost = math.fsum(known) if known else None
     latencies = [c.latency_ms for c in completions if c.latency_ms is not None and not c.error]
