@@ -8,14 +8,19 @@ in headless Chromium (tests/browser.py). Printed:
 
 - the page's size and the time Python takes to render it;
 - load: milliseconds from navigation to the first rows, DOMContentLoaded, and when the
-  search text of every case is built (after the first rows, in the background); a first
-  search right at load, before that text is built;
+  search text of every case is built (in the background once the search box has focus);
+  a first search right at load, before that text is built;
+- the page's JavaScript heap (CDP's `Runtime.getHeapUsage` after a forced garbage
+  collection): with the first rows shown, once the search text is built, and once the
+  first 20 cases were opened and closed;
 - per filter action (searches over evidence, reasons and outputs, a display mode, a
   status, a check, clearing): the page's own script time, the time until the next frame
   is painted, and the wall time seen from Python (which adds playwright's round trips);
   the median of R repeats;
 - keyboard: one `j` step, and opening a case with Enter;
-- opening a link to the last case of a 1,429-case filter (rows rendered up to it).
+- opening a link to the last case of a 1,429-case filter (rows rendered up to it): the
+  wall time from a new tab to the case shown, and the page's own time to its first rows
+  with that case open.
 """
 
 from __future__ import annotations
@@ -67,6 +72,17 @@ def figures(page: Any) -> tuple[int, float, float]:
     return int(script[0]), float(script[1]), paint
 
 
+def heap_mib(page: Any) -> float:
+    """The page's JavaScript heap in use after a full garbage collection, in MiB."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("HeapProfiler.collectGarbage")
+        used = float(cdp.send("Runtime.getHeapUsage")["usedSize"])
+    finally:
+        cdp.detach()
+    return used / 2**20
+
+
 def timed(page: Any, action: Callable[[], object]) -> tuple[float, float, float]:
     """Script, to-paint and wall milliseconds of one filter action."""
     before = figures(page)[0]
@@ -104,20 +120,38 @@ def bench(browser: Any, cases: int, words: int, repeat: int, folder: Path) -> No
     )
     problems: list[str] = []
     loads, contents, indexes = [], [], []
+    heaps: dict[str, list[float]] = {"rows": [], "indexed": [], "opened": []}
     for _ in range(repeat):
         page, ready = open_report(browser, path, problems)
         dom = page.evaluate(
             "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
         )
+        heaps["rows"].append(heap_mib(page))
+        page.focus("#find")  # what starts the search text, where it is built on demand
         while page.get_attribute("html", "data-indexed") is None:
             page.wait_for_timeout(5)
         loads.append(ready)
         contents.append(float(dom))
         indexes.append(float(page.get_attribute("html", "data-indexed") or "nan"))
+        heaps["indexed"].append(heap_mib(page))
+        page.reload(wait_until="domcontentloaded")
+        page.wait_for_selector("html[data-ready]", state="attached")
+        heads = page.locator(".case .head")
+        for n in range(20):
+            heads.nth(n).click()
+            heads.nth(n).click()
+        heaps["opened"].append(heap_mib(page))
         page.close()
     print(f"  {'first rows after navigation':<30} {statistics.median(loads):7.0f} ms")
     print(f"  {'DOMContentLoaded':<30} {statistics.median(contents):7.0f} ms")
     print(f"  {'search text of all cases built':<30} {statistics.median(indexes):7.0f} ms")
+    for label, when in (
+        ("rows", "first rows"),
+        ("indexed", "search text built"),
+        ("opened", "20 cases opened"),
+    ):
+        line = f"JS heap, {when}"
+        print(f"  {line:<30} {statistics.median(heaps[label]):7.1f} MiB")
 
     cold = []
     for _ in range(repeat):  # at once, before the search text is built in the background
@@ -152,14 +186,21 @@ def bench(browser: Any, cases: int, words: int, repeat: int, folder: Path) -> No
     )
     page.close()
 
-    started = time.perf_counter()
-    linked, _ = open_report(browser, path, problems, f"status=improved&case={improved[-1]}")
-    linked.locator(".case.open > .body").first.wait_for()
-    elapsed = (time.perf_counter() - started) * 1000
-    rows = linked.locator(".case").count()
+    walls, readies = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fragment = f"status=improved&case={improved[-1]}"
+        linked, ready = open_report(browser, path, problems, fragment)
+        linked.locator(".case.open > .body").first.wait_for()
+        walls.append((time.perf_counter() - started) * 1000)
+        readies.append(ready)
+        rows = linked.locator(".case").count()
+        linked.close()
     where = f"page + link to case {len(improved)}/{len(improved)}"
-    print(f"  {where:<30} {elapsed:6.0f} ms wall ({rows} rows rendered)")
-    linked.close()
+    print(
+        f"  {where:<30} {statistics.median(walls):6.0f} ms wall, "
+        f"{statistics.median(readies):.0f} ms to its rows, case open ({rows} rows rendered)"
+    )
     print(f"  {'console/network problems':<30} {len(problems):6d}")
 
 
