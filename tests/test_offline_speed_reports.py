@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import math
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from devtools.synthetic_runs import make_run
@@ -16,6 +19,7 @@ from migrate_check.report.tables import variant_findings, variant_rows
 from migrate_check.results import CaseResult, RunResult
 
 NOW = "2026-11-20T10:00:00Z"
+DATA_BLOCK = re.compile(r'<script type="application/json" [^>]*>(.*?)</script>', re.S)
 
 
 def _with_variant(run: RunResult) -> RunResult:
@@ -96,18 +100,29 @@ def test_a_report_that_cannot_be_written_leaves_no_file_behind(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
 
 
-def test_a_page_whose_data_is_not_json_is_written_at_once(
+def test_a_value_json_has_no_text_for_falls_back_in_its_own_block(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    report = RunReport.build(make_run(1), PriceTable.default(), NOW)
+    """NaN is no JSON (JSON.parse would refuse its block): that block falls back to
+    script_json's plain JSON, the others are as ever, and streaming writes the same."""
+    report = RunReport.build(make_run(5), PriceTable.default(), NOW)
     run, agg, decision = report.run, report.aggregates, report.verdict
+    plain = html.render(run, agg, decision, NOW)
+    case = html._case
+
+    def with_nan(result: CaseResult, *args: Any) -> dict[str, Any]:
+        data = case(result, *args)
+        if result is run.cases[0]:
+            data["q"] = {"temperature": math.nan}
+        return data
+
+    monkeypatch.setattr(html, "_case", with_nan)
     page = html.render(run, agg, decision, NOW)
-
-    def pieces(*args: object) -> object:
-        yield '{"cases":['
-        raise html._NotJson
-
-    monkeypatch.setattr(html, "_data_pieces", pieces)
     streamed = io.StringIO()
     html.write(streamed, run, agg, decision, NOW)
     assert streamed.getvalue() == page
+    blocks, before = (DATA_BLOCK.findall(text) for text in (page, plain))
+    changed = [block for block, was in zip(blocks, before, strict=True) if block != was]
+    assert len(changed) == 1 and '"temperature":"NaN"' in changed[0]
+    for block in blocks:  # each still JSON, as JSON.parse reads it
+        json.loads(block, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))

@@ -45,10 +45,50 @@ def write(run: RunResult, folder: Path) -> Path:
     return path
 
 
+DATA_BLOCK = re.compile(r'<script type="application/json" ([a-z]+)="([^"]*)">(.*?)</script>', re.S)
+
+
+def strict_json(text: str) -> Any:
+    """`text` as JSON.parse reads it: NaN and infinities are not JSON."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def data_blocks(text: str) -> list[tuple[str, str, str]]:
+    """The page's data blocks, in order: (attribute, its value, the block's text)."""
+    return [(m.group(1), m.group(2), m.group(3)) for m in DATA_BLOCK.finditer(text)]
+
+
 def embedded(text: str) -> dict[str, Any]:
-    blob = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text, re.S)
-    assert blob is not None
-    data: dict[str, Any] = json.loads(blob.group(1))
+    """The page's data as one document: the filters' choices, and `cases`, each case's
+    index entry joined to its detail, with checks as `[check, status, reason, evidence,
+    baseline_ok, candidate_ok, noise, approval]`."""
+    entries: list[dict[str, Any]] = []
+    blocks: dict[str, list[dict[str, Any]]] = {}
+    data: dict[str, Any] = {}
+    for attribute, value, blob in data_blocks(text):
+        if attribute == "class" and value == "case-index":
+            entries.extend(strict_json(blob))
+        elif attribute == "id" and value.startswith("cases-"):
+            blocks[value] = strict_json(blob)
+        else:
+            assert (attribute, value) == ("id", "report-data")
+            data = strict_json(blob)
+    assert "cases" not in data
+    chunk = html.DETAIL_CHUNK
+    assert list(blocks) == [f"cases-{b}" for b in range(-(-len(entries) // chunk))]
+    details = [detail for block in blocks.values() for detail in block]
+    assert len(details) == len(entries)
+    assert all(len(block) == chunk for block in list(blocks.values())[:-1])
+    cases = []
+    for entry, detail in zip(entries, details, strict=True):
+        assert len(entry["c"]) == len(detail["c"])
+        checks = [[*head[:2], *rest] for head, rest in zip(entry["c"], detail["c"], strict=True)]
+        cases.append(entry | detail | {"c": checks})
+    data["cases"] = cases
     return data
 
 
@@ -89,7 +129,9 @@ def test_untrusted_outputs_stay_data() -> None:
     text = page_text(make_run(1, hostile=True))
     assert "window.__pwned" in text
     assert "<script>window.__pwned" not in text and "<img src=x" not in text
-    assert text.count("</script>") == 2  # the data blob and the page script, nothing else
+    blocks = data_blocks(text)
+    # Each data block and the page script, nothing else.
+    assert text.count("</script>") == text.count("<script") == len(blocks) + 1
     data = embedded(text)
     hostile = next(c for c in data["cases"] if c["k"].endswith("-hostile"))
     assert any(HOSTILE in side for side in hostile["d"])
@@ -109,6 +151,49 @@ def test_embedded_cases_are_worst_first_with_filters() -> None:
     assert data["suites"] == ["extraction", "summaries", "support-triage"]
     assert "equal $.queue" in data["checks"]
     assert all(len(c["b"]) == 2 and len(c["d"]) == 2 for c in data["cases"])
+
+
+HOSTILE_ID = "a-</script><!--<script>window.__pwned=4</script>-->-&amp;-\u2028"
+
+
+def hostile_run() -> RunResult:
+    """A case whose key and answers try to end their data block, open a comment, run."""
+    run = make_run(1, hostile=True)
+    first = run.cases[0]
+    first.case = dataclasses.replace(first.case, id=HOSTILE_ID)
+    return run
+
+
+def test_each_case_block_keeps_hostile_text_as_data() -> None:
+    text = page_text(hostile_run())
+    blocks = data_blocks(text)
+    assert sum(1 for a, v, _ in blocks if a == "id" and v.startswith("cases-")) == 1
+    for _, _, blob in blocks:  # nothing in a block can end it or open a comment
+        assert not set(blob) & {"<", ">", "&", "\u2028"}, blob[:80]
+    assert "<!--" not in text and "window.__pwned=4" in text
+    assert text.count("</script>") == text.count("<script") == len(blocks) + 1
+    cases = embedded(text)["cases"]
+    keyed = [c for c in cases if c["k"].endswith(HOSTILE_ID)]
+    assert len(keyed) == 1
+    hostile = next(c for c in cases if c["k"].endswith("-hostile"))
+    assert any(HOSTILE in side for side in hostile["d"]) and hostile["c"][-1][2] == HOSTILE
+    # The index holds what the list needs, the detail the rest, apart.
+    index = next(strict_json(b) for a, v, b in blocks if v == "case-index")
+    assert set(index[0]) == {"c", "f", "k", "s", "t", "x", "y"}
+    assert all(len(check) == 3 for entry in index for check in entry["c"])
+    (detail, *_) = strict_json(next(b for a, v, b in blocks if v == "cases-0"))
+    assert set(detail) == {"b", "c", "d", "o", "p", "q"}
+    assert all(len(check) == 6 for check in detail["c"])
+
+
+def test_the_index_and_the_details_come_in_blocks() -> None:
+    text = page_text(make_run(30))  # 210 cases
+    blocks = data_blocks(text)
+    index = [strict_json(b) for a, v, b in blocks if v == "case-index"]
+    assert [len(part) for part in index] == [100, 100, 10]
+    details = [strict_json(b) for a, v, b in blocks if v.startswith("cases-")]
+    assert [len(part) for part in details] == [20] * 10 + [10]
+    assert [c["k"] for c in embedded(text)["cases"]] == [e["k"] for part in index for e in part]
 
 
 def test_embedded_cases_say_whether_outputs_differ_and_the_candidate_fails() -> None:
@@ -216,6 +301,63 @@ def test_report_in_chromium(browser: Any, small: tuple[Path, RunResult]) -> None
     page.click('button.only[data-only="changed"]')
     page.locator(".case .head").first.click()
     page.screenshot(path=str(artifacts_dir() / "report.png"), full_page=True)
+    assert problems == []
+
+
+def test_hostile_keys_and_answers_stay_data_in_the_viewer(browser: Any, tmp_path: Path) -> None:
+    path = write(hostile_run(), tmp_path)
+    problems: list[str] = []
+    page, _ = open_report(browser, path, problems)
+    assert shown_count(page) == 8
+    page.fill("#find", "window.__pwned=4")
+    assert shown_count(page) == 1
+    page.click(".case .head")
+    assert page.locator(".case .key").inner_text().endswith(HOSTILE_ID)
+    assert page.locator(".case.open > .body").is_visible()
+    page.fill("#find", "hostile")
+    page.click(".case .head")
+    sides = page.locator(".case.open .sides pre").all_inner_texts()
+    assert any(HOSTILE in side for side in sides)
+    assert page.evaluate("window.__pwned") is None
+    assert problems == []
+
+
+def test_a_case_detail_is_parsed_only_when_needed(
+    browser: Any, small: tuple[Path, RunResult]
+) -> None:
+    """At load the page reads no detail block; opening a case reads its block once;
+    searching reads every block, once each (for the search text)."""
+    path, run = small
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.add_init_script(
+        """(() => {
+          const byId = Document.prototype.getElementById;
+          window.__read = [];
+          Document.prototype.getElementById = function (id) {
+            if (String(id).startsWith("cases-")) window.__read.push(String(id));
+            return byId.call(this, id);
+          };
+        })()"""
+    )
+    page.goto(path.resolve().as_uri(), wait_until="domcontentloaded")
+    page.wait_for_selector("html[data-ready]", state="attached")
+    assert page.evaluate("window.__read") == []
+    total = page.locator(".case").count()
+    blocks = [f"cases-{b}" for b in range(-(-total // html.DETAIL_CHUNK))]
+    assert len(blocks) > 1
+    page.locator(".case .head").nth(total - 1).click()
+    assert page.evaluate("window.__read") == [blocks[-1]]
+    page.click('button.only[data-only="changed"]')  # the list is rebuilt
+    page.click("#all-statuses")
+    page.locator(".case .head").nth(total - 1).click()  # opened again: its detail is kept
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    assert page.evaluate("window.__read") == [blocks[-1]]
+    page.fill("#find", "KeyError")
+    eventually(page, lambda: page.get_attribute("html", "data-indexed") is not None)
+    assert page.evaluate("window.__read") == [blocks[-1], *blocks]
     assert problems == []
 
 

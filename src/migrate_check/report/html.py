@@ -1,7 +1,7 @@
 """report.html: one self-contained page a reviewer opens offline from CI artifacts.
 
-Aggregates are rendered by jinja2 (autoescaped); the cases travel as one JSON blob in a
-`<script type="application/json">` and are rendered lazily by inline JS with
+Aggregates are rendered by jinja2 (autoescaped); the cases travel as JSON in
+`<script type="application/json">` blocks and are rendered lazily by inline JS with
 `textContent`, so untrusted outputs never become markup and 10,000 cases open quickly.
 
 The page is a viewer: display modes (all, outputs different, candidate failing), status,
@@ -9,12 +9,25 @@ suite and check filters, a case-insensitive substring search over keys, prompts,
 outputs, reasons and evidence, keyboard navigation (j/k, Enter, Escape, /), and the
 whole view (filters, search, open case) kept in the URL's fragment so a link reopens it.
 
-Each case in `page_data()["cases"]` is a dict with one-letter keys, to keep 10,000 cases
-small: `k` key, `s` suite, `t` status, `p` prompt, `q` request parameters, `o` origin,
-`c` checks as `[check, status, reason, evidence (compact JSON), baseline_ok,
-candidate_ok, noise, approval]`, `b` / `d` baseline / candidate outputs per sample, `f`
-figures, `x` whether the outputs differ, `y` whether the candidate fails (a check fails
-on it, a check errored, or an answer was an error).
+The page parses only what its list needs when it opens: a compact entry per case, in
+`<script type="application/json" class="case-index">` blocks of `INDEX_CHUNK` cases.
+The cases' details come `DETAIL_CHUNK` to a block, `id="cases-B"` (block B holds the
+cases from B x DETAIL_CHUNK in list order), parsed when one of its cases is opened or
+searched: neither the time to the first rows nor the page's memory holds every answer
+and evidence at once. With one-letter keys, to keep 10,000 cases small:
+
+- a case's entry: `k` key, `s` suite, `t` status, `x` whether the outputs differ, `y`
+  whether the candidate fails (a check fails on it, a check errored, or an answer was
+  an error), `f` figures, `c` checks as `[check, status, fails]` (fails: the candidate
+  fails it or it errored);
+- its detail: `p` prompt, `q` request parameters, `o` origin, `b` / `d` baseline /
+  candidate outputs per sample, `c` the same checks, in the same order, as `[reason,
+  evidence (compact JSON), baseline_ok, candidate_ok, noise, approval]`.
+
+The last block, `id="report-data"`, holds the filters' choices: `statuses`, `suites`,
+`checks`. The blocks are written in list order, a case at a time, so the page is
+written without holding the cases' data; a value JSON has no text for (NaN) falls
+back in its own block as `script_json` says.
 """
 
 from __future__ import annotations
@@ -40,6 +53,10 @@ from migrate_check.results import CaseResult, Outcome, RunResult
 
 TEXT_LIMIT = 20_000
 EVIDENCE_LIMIT = 4_000
+INDEX_CHUNK = 100  # cases per index block
+DETAIL_CHUNK = 20  # cases per detail block
+# What of a case the list needs (its entry); the rest is its detail, parsed on demand.
+_ENTRY_KEYS = ("f", "k", "s", "t", "x", "y")
 
 
 def _load(name: str) -> str:
@@ -69,8 +86,8 @@ def script_json(data: Any) -> Markup:
 
 
 def _script_safe(text: str) -> str:
-    """`text` as script_json leaves it: each character that matters replaced on its own,
-    so pieces escaped apart join to the whole escaped at once."""
+    """`text` as script_json leaves it: `<`, `>`, `&` and the two JavaScript line
+    separators as escapes, and no lone surrogate."""
     text = escaping.no_surrogates(text)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -164,23 +181,10 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
     }
 
 
-def page_data(
-    run: RunResult, agg: Aggregates, variants: Sequence[VariantReport] = ()
-) -> dict[str, Any]:
-    """What the page's script renders: cases worst first (the pair's, then each variant's
-    as `case[variant]`), with the filter choices."""
-    cases = list(_case_dicts(run, agg, variants))
-    return {
-        "statuses": list(STATUS_ORDER),
-        "suites": sorted({str(c["s"]) for c in cases}),
-        "checks": _check_names(agg, variants),
-        "cases": cases,
-    }
-
-
 def _case_dicts(
     run: RunResult, agg: Aggregates, variants: Sequence[VariantReport]
 ) -> Iterator[dict[str, Any]]:
+    """Cases worst first, the pair's and then each variant's (as `case[variant]`)."""
     parts = [(run, agg), *((v.run, v.aggregates) for v in variants)]
     return (
         _case(part_run.cases[row.index], row, part_run)
@@ -189,39 +193,59 @@ def _case_dicts(
     )
 
 
+def _split(case: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A case's entry in the list's index, and its detail."""
+    entry = {key: case[key] for key in _ENTRY_KEYS}
+    entry["c"] = [[r[0], r[1], r[5] is False or r[1] == "error"] for r in case["c"]]
+    detail = {key: value for key, value in case.items() if key not in _ENTRY_KEYS}
+    detail["c"] = [r[2:] for r in case["c"]]
+    return entry, detail
+
+
 def _check_names(agg: Aggregates, variants: Sequence[VariantReport]) -> list[str]:
     return sorted(
         {name for part in (agg, *(v.aggregates for v in variants)) for name in part.checks}
     )
 
 
-class _NotJson(Exception):
-    """A value JSON has no text for (NaN, infinity): the page is written at once instead."""
+def _index_block(entries: list[dict[str, Any]]) -> str:
+    return f'<script type="application/json" class="case-index">{script_json(entries)}</script>\n'
+
+
+def _detail_block(number: int, details: list[dict[str, Any]]) -> str:
+    return f'<script type="application/json" id="cases-{number}">{script_json(details)}</script>\n'
 
 
 def _data_pieces(
     run: RunResult, agg: Aggregates, variants: Sequence[VariantReport]
 ) -> Iterator[str]:
-    """`script_json(page_data(...))` in pieces, a case at a time (keys sorted: `cases`,
-    `checks`, `statuses`, `suites`); `_NotJson` where script_json would fall back."""
-
-    def dump(value: Any) -> str:
-        try:
-            text = json.dumps(
-                value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
-            )
-        except ValueError:
-            raise _NotJson from None
-        return _script_safe(text)
-
+    """The page's data blocks in list order, a case at a time: the details after every
+    `DETAIL_CHUNK` cases, the index after every `INDEX_CHUNK`, the filters' choices last."""
     suites: set[str] = set()
-    yield '{"cases":['
-    for n, case in enumerate(_case_dicts(run, agg, variants)):
+    entries: list[dict[str, Any]] = []
+    details: list[dict[str, Any]] = []
+    blocks = 0
+    for case in _case_dicts(run, agg, variants):
         suites.add(str(case["s"]))
-        yield ("," if n else "") + dump(case)
-    yield '],"checks":' + dump(_check_names(agg, variants))
-    yield ',"statuses":' + dump(list(STATUS_ORDER))
-    yield ',"suites":' + dump(sorted(suites)) + "}"
+        entry, detail = _split(case)
+        entries.append(entry)
+        details.append(detail)
+        if len(details) == DETAIL_CHUNK:
+            yield _detail_block(blocks, details)
+            blocks, details = blocks + 1, []
+        if len(entries) == INDEX_CHUNK:
+            yield _index_block(entries)
+            entries = []
+    if details:
+        yield _detail_block(blocks, details)
+    if entries:
+        yield _index_block(entries)
+    choices = {
+        "checks": _check_names(agg, variants),
+        "statuses": list(STATUS_ORDER),
+        "suites": sorted(suites),
+    }
+    yield f'<script type="application/json" id="report-data">{script_json(choices)}</script>'
 
 
 # Where the page's data goes in the rendered template when it is written in pieces.
@@ -240,7 +264,7 @@ def render(
 ) -> str:
     """report.html; `variants`: named candidates (their cases join the list), with the
     candidates table's rows and findings."""
-    data = script_json(page_data(run, agg, variants))
+    data = Markup("".join(_data_pieces(run, agg, variants)))
     page = _page(run, agg, decision, generated_at, variant_table, findings, data)
     return escaping.no_surrogates(page)
 
@@ -256,32 +280,27 @@ def write(
     variant_table: Sequence[Sequence[str]] = (),
     findings: Sequence[str] = (),
 ) -> None:
-    """Write `render(...)` to `out` (a seekable file), the cases' data a case at a time:
-    neither their dicts nor the page's text are held whole."""
+    """Write `render(...)` to `out`, the cases' data a case at a time: neither their
+    dicts nor the page's text are held whole."""
     page = _page(run, agg, decision, generated_at, variant_table, findings, Markup(_DATA_MARK))
     before, mark, after = page.partition(_DATA_MARK)
-    start = out.tell()
-    if mark and _DATA_MARK not in after:
-        try:
-            out.write(escaping.no_surrogates(before))
-            for piece in _data_pieces(run, agg, variants):
-                out.write(piece)
-            out.write(escaping.no_surrogates(after))
-            return
-        except _NotJson:  # script_json's fallback applies to the whole page: start again
-            out.seek(start)
-            out.truncate()
-    out.write(
-        render(
-            run,
-            agg,
-            decision,
-            generated_at,
-            variants=variants,
-            variant_table=variant_table,
-            findings=findings,
+    if not mark or _DATA_MARK in after:  # the template holds the mark once, or not at all
+        out.write(
+            render(
+                run,
+                agg,
+                decision,
+                generated_at,
+                variants=variants,
+                variant_table=variant_table,
+                findings=findings,
+            )
         )
-    )
+        return
+    out.write(escaping.no_surrogates(before))
+    for piece in _data_pieces(run, agg, variants):
+        out.write(piece)
+    out.write(escaping.no_surrogates(after))
 
 
 def _page(
@@ -311,4 +330,5 @@ def _page(
         variant_rows=variant_table,
         variant_findings=findings,
         data=data,
+        detail_chunk=DETAIL_CHUNK,
     )
