@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 import os
 import signal
@@ -197,6 +198,10 @@ def fetch_in_shards(
     from migrate_check.deadline import warm_up
 
     warm_up()
+    # What exists now (the SDK's types, the items) is never garbage: frozen, the shards
+    # do not copy its pages when a collection would touch them, and pytest's closing
+    # collections skip it (about 0.1 s a run).
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     models = dict.fromkeys(model for _, model in jobs)
     runner.shared_gates = {model: context.RawValue("d", 0.0) for model in models}
