@@ -81,6 +81,10 @@ class RunnerSettings:
 #: Connections per HTTP client. httpx's pool scans all of its connections on every
 #: request and every release, so one pool of 128 costs more per request than 32 of 4.
 CONNECTIONS_PER_CLIENT = 4
+#: Cases open (cassette loaded) per request a model may have in flight. More than one: a
+#: case saving its cassette (an fsync, now and then a slow one) must not keep the next
+#: case from taking the connection it freed.
+OPEN_CASES_PER_REQUEST = 2
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,10 @@ class Runner:
             if shards > 1 and not self.settings.batch:
                 sharded_recording.fetch_in_shards(self, jobs, self.fetched, shards, alongside)
                 return self._stands_for(self.fetched)
+            # Imported before the thread starts: two threads importing the SDK at once
+            # can see it half initialised (an ImportError in the one that loses).
+            import openai  # noqa: F401
+
             with sharded_recording.running_alongside(alongside):
                 if self.settings.batch:
                     return self._through_batches(jobs, self.fetched)
@@ -337,7 +345,8 @@ class Runner:
             clients.append(client)
             for _ in range(size):
                 free.put_nowait(client)
-        return _Lane(tuple(clients), free, asyncio.Semaphore(budget), gate, progress)
+        open_cases = asyncio.Semaphore(OPEN_CASES_PER_REQUEST * budget)
+        return _Lane(tuple(clients), free, open_cases, gate, progress)
 
     async def _fetch_case(
         self,
@@ -347,7 +356,7 @@ class Runner:
         model: str,
         results: dict[tuple[str, str], list[Completion]],
     ) -> None:
-        # Only as many cassettes open as requests can be in flight: memory stays flat.
+        # Cassettes open in proportion to requests in flight: memory stays flat.
         async with lane.open_cases:
             path = case_cassette_path(self.settings.cassette_dir, case, model)
             try:
