@@ -18,12 +18,16 @@ def deep_difference(
 ) -> dict[str, Any] | None:
     """None when the values are equal under the options, else deepdiff's report as plain JSON.
 
-    Equal JSON values skip deepdiff (its cost matters at 10,000 cases). Integers and
-    floats of equal value are equal, as they are to the Python code that reads them.
+    Equal JSON values skip deepdiff (its cost matters at 10,000 cases), and so do two
+    different one-line strings or integers, whose report is always the same one change
+    at the root. Integers and floats of equal value are equal, as they are to the Python
+    code that reads them.
     """
     left, right = json_or_none(baseline), json_or_none(candidate)
     if left is not None and left == right:
         return None
+    if _one_change_at_root(baseline, candidate, tolerance, significant_digits):
+        return {"values_changed": {"root": {"new_value": candidate, "old_value": baseline}}}
     from deepdiff import DeepDiff  # imported at the first difference: a tenth of a second
 
     options: dict[str, Any] = {"ignore_order": ignore_order, "ignore_numeric_type_changes": True}
@@ -40,3 +44,17 @@ def deep_difference(
         serialised = json.dumps(diff.to_dict(), default=repr)
     evidence: dict[str, Any] = json.loads(serialised)
     return evidence
+
+
+def _one_change_at_root(
+    baseline: Any, candidate: Any, tolerance: float | None, significant_digits: int | None
+) -> bool:
+    """Whether deepdiff would report exactly `values_changed` at the root, nothing more:
+    two unequal strings without a line break (with one, it adds a unified diff), or two
+    unequal integers compared exactly (not bools, which are ints to Python)."""
+    kind = type(baseline)
+    if kind is not type(candidate) or baseline == candidate:
+        return False
+    if kind is str:
+        return "\n" not in baseline and "\n" not in candidate
+    return kind is int and tolerance is None and significant_digits is None
