@@ -9,7 +9,10 @@ Neither waits for the other: each cassette is claimed once, by whichever process
 to it first. When the parent needs a case the child has not claimed yet (the child is
 behind: a busy machine gives it less of a core), the parent reads it itself instead of
 idling, and the child skips it; when the parent waits for a case the child holds, the
-child sends what it has at once instead of filling its batch.
+child sends what it has at once instead of filling its batch, and the parent reads
+cases from the far end of the list meanwhile (the child, which also pickles what it
+reads, is the slower of the two on a quiet machine: left alone, the replay would run
+at its pace).
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ class BackgroundReplay:
         import migrate_check.replay  # noqa: F401 - imported before forking, not in the child
 
         self._runner = runner
+        self._job_list = list(jobs)
         self._jobs: dict[Key, Case] = {(case.key, model): case for case, model in jobs}
         self._index: dict[Key, int] = {}
         for index, (case, model) in enumerate(jobs):
@@ -94,6 +98,7 @@ class BackgroundReplay:
             self._keys.setdefault(key[0], []).append(key)
         self._ready: dict[Key, list[Completion]] = {}
         self._handed: set[Key] = set()  # taken by the items: a late copy from the child is dropped
+        self._back = len(jobs) - 1  # the next job the parent reads from the far end
         context = multiprocessing.get_context("fork")
         self._claims = _Claims(context, len(jobs))
         receiver, sender = context.Pipe(duplex=False)
@@ -120,13 +125,33 @@ class BackgroundReplay:
             if ready is None and (self._done or self._claims.claim(self._index[key])):
                 ready = self._runner.replay_one(self._jobs[key], key[1])
             while ready is None and not self._done:
-                self._receive()
+                if self._connection.poll(0) or not self._read_from_back():
+                    self._receive()
                 ready = self._ready.pop(key, None)
             if ready is None:  # the child died holding it: read it here, as that side sends it
                 ready = self._runner.replay_one(self._jobs[key], key[1])
             taken[key] = ready
             self._handed.add(key)
         return taken
+
+    def _read_from_back(self) -> bool:
+        """Read one job the child has not claimed, from the end of the list (where the
+        child gets last), while the child finishes the one waited for; False when the
+        two have met."""
+        self._claims.parent_waiting.value = 1  # the child sends the waited-for case at once
+        while self._back >= 0:
+            index = self._back
+            self._back -= 1
+            case, model = self._job_list[index]
+            key = (case.key, model)
+            if self._index[key] != index or key in self._handed or key in self._ready:
+                continue
+            if not self._claims.claim(index):
+                self._back = -1  # the child has got this far: everything before is its
+                return False
+            self._ready[key] = self._runner.replay_one(case, model)
+            return True
+        return False
 
     def _receive(self) -> None:
         """Wait for the child's next message (telling it not to fill its batch first)."""
