@@ -7,10 +7,12 @@ Generates N cases (benchmarks/_suites.py), records them once against the local s
 (latency 0, high concurrency; the time it took is printed), then, --runs times and
 interleaved, replays them offline: serially without reports, serially with the three
 reports, and under `-n 2` (xdist, no reports), beside bare pytest running N trivial
-parametrized tests. Printed: the median wall time and the median max RSS of the pytest
-process (`os.wait4`), and under `-n 2` each worker's own peak RSS (a conftest writes
-each process's `ru_maxrss`), with `-n 2` against serial: faster, and no worker above
-serial's peak? Also printed: the cassettes' and the reports' sizes on disk.
+parametrized tests, serially and under `-n 2` (what xdist alone costs trivial tests on
+this machine: the bound on "-n 2 replay faster than serial"). Printed: the median wall
+time and the median max RSS of the pytest process (`os.wait4`), and under `-n 2` each
+worker's own peak RSS (a conftest writes each process's `ru_maxrss`), with `-n 2`
+against serial: faster, and no worker above serial's peak? Also printed: the cassettes'
+and the reports' sizes on disk.
 `--keep DIR` records into DIR once and reuses it on later runs (same --cases, --files).
 """
 
@@ -78,6 +80,7 @@ def main() -> None:
 
         kinds = {
             "bare pytest": (pytest_cmd("test_bare.py"), bare, (0,)),
+            "bare pytest -n 2": (pytest_cmd("test_bare.py", "-n", "2"), bare, (0,)),
             "replay, no reports": (migrate_cmd(), work, (0, 1)),
             "replay + reports": (migrate_cmd(report=True), work, (0, 1)),
             "replay -n 2": (migrate_cmd("-n", "2"), work, (0, 1)),
@@ -116,6 +119,12 @@ def main() -> None:
         print(
             f"-n 2 against serial (no reports): wall {xdist_wall:.1f} s vs {serial_wall:.1f} s "
             f"({xdist_wall / serial_wall:.2f}x, {faster})"
+        )
+        bare_serial, bare_xdist = median(walls["bare pytest"]), median(walls["bare pytest -n 2"])
+        print(
+            f"-n 2 against serial, bare pytest ({args.cases} trivial tests): wall "
+            f"{bare_xdist:.1f} s vs {bare_serial:.1f} s ({bare_xdist / bare_serial:.2f}x): "
+            "what xdist itself costs here, the bound on -n 2 replay beating serial"
         )
         if workers:
             top = max(workers)
