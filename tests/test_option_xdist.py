@@ -25,6 +25,14 @@ def _report(pytester: pytest.Pytester, folder: str) -> dict[str, object]:
     return data
 
 
+def _page(pytester: pytest.Pytester, folder: str) -> bytes:
+    """report.html's bytes, but for the time it was generated."""
+    generated_at = json.loads((pytester.path / folder / "report.json").read_text())["generated_at"]
+    page = (pytester.path / folder / "report.html").read_bytes()
+    assert page.count(generated_at.encode()) == 1
+    return page.replace(generated_at.encode(), b"")
+
+
 def test_two_workers_merge_into_the_serial_report(
     pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -39,6 +47,7 @@ def test_two_workers_merge_into_the_serial_report(
     assert serial.parseoutcomes() == {"passed": 8, "failed": 1}
     assert parallel.parseoutcomes() == {"passed": 8, "failed": 1}
     assert _report(pytester, "parallel") == _report(pytester, "serial")
+    assert _page(pytester, "parallel") == _page(pytester, "serial")
     assert sorted(p.name for p in (pytester.path / "parallel").iterdir()) == [
         "comment.md",
         "report.html",
