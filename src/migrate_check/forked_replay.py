@@ -31,6 +31,8 @@ from migrate_check.completion import Completion
 # Below this many cases a second process costs more than it saves.
 MIN_CASES = 200
 _BATCH = 25
+#: Cases taken between two `gc.freeze()` calls (see `BackgroundReplay.take`).
+_FREEZE_EVERY = 250
 
 Key = tuple[str, str]
 
@@ -99,6 +101,7 @@ class BackgroundReplay:
         self._ready: dict[Key, list[Completion]] = {}
         self._handed: set[Key] = set()  # taken by the items: a late copy from the child is dropped
         self._back = len(jobs) - 1  # the next job the parent reads from the far end
+        self._taken = 0
         context = multiprocessing.get_context("fork")
         self._claims = _Claims(context, len(jobs))
         receiver, sender = context.Pipe(duplex=False)
@@ -119,6 +122,13 @@ class BackgroundReplay:
     def take(self, case: Case) -> dict[Key, list[Completion]]:
         """The completions of one case on every model, read by the child, or here when the
         child has not got to them (or died)."""
+        self._taken += 1
+        if self._taken % _FREEZE_EVERY == 0:
+            # What a case leaves behind (its answers, verdicts, pytest's reports) is kept
+            # to the end of the run, for the reports: frozen, each full collection stops
+            # walking all of it again (at 2,000 cases, 0.3 s of collecting down to 0.07).
+            # Garbage cycles alive at the moment (a few hundred objects) wait until exit.
+            gc.freeze()
         taken: dict[Key, list[Completion]] = {}
         for key in self._keys.get(case.key, []):
             ready = self._ready.pop(key, None)
@@ -195,3 +205,4 @@ class BackgroundReplay:
         if not self._done:
             self._process.kill()
             self._finish()
+        gc.freeze()  # the run is over: pytest's two collections at exit skip what it made
