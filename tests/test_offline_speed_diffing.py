@@ -10,7 +10,8 @@ from deepdiff import DeepDiff
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrate_check.checks.diffing import _one_change_at_root, deep_difference
+from migrate_check.checks.diffing import _one_change_at_root, _one_change_inside, deep_difference
+from migrate_check.checks.outputs import json_or_none
 
 OPTIONS: list[dict[str, Any]] = [
     {},
@@ -23,6 +24,9 @@ OPTIONS: list[dict[str, Any]] = [
 
 def by_deepdiff(baseline: Any, candidate: Any, **options: Any) -> dict[str, Any] | None:
     """What deep_difference answered before it had a fast path."""
+    left, right = json_or_none(baseline), json_or_none(candidate)
+    if left is not None and left == right:
+        return None
     settings_: dict[str, Any] = {
         "ignore_order": options.get("ignore_order", False),
         "ignore_numeric_type_changes": True,
@@ -83,3 +87,99 @@ def test_only_one_change_at_the_root_takes_the_fast_path(
     assert deep_difference(baseline, candidate, **options) == by_deepdiff(
         baseline, candidate, **options
     )
+
+
+keys = st.sampled_from(["city", "unit", "name", "arguments", "date", "__x", "a b", "_p", "it's"])
+leaves = st.one_of(
+    st.sampled_from(["Oslo", "Madrid", "celsius", "a\nb", ""]),
+    st.integers(min_value=-2, max_value=2),
+    st.booleans(),
+    st.none(),
+    st.sampled_from([1.0, 0.5, float("nan")]),
+)
+json_values = st.recursive(
+    leaves,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=4)),
+    max_leaves=8,
+)
+calls = st.lists(st.dictionaries(keys, json_values, max_size=4), max_size=3)
+
+
+@st.composite
+def edited(draw: st.DrawFn, value: Any) -> Any:
+    """`value` with one small edit (or a few), as a candidate changes a baseline."""
+    copy = json.loads(json.dumps(value))
+    for _ in range(draw(st.integers(min_value=1, max_value=2))):
+        dicts = [d for d in _nodes(copy) if isinstance(d, dict)]
+        lists = [item for item in _nodes(copy) if isinstance(item, list)]
+        edit = draw(st.sampled_from(["add", "drop", "change", "append", "pop"]))
+        if edit in ("add", "drop", "change") and dicts:
+            target = draw(st.sampled_from(dicts))
+            key = draw(keys)
+            if edit == "drop":
+                target.pop(key, None)
+            else:
+                target[key] = draw(json_values)
+        elif lists:
+            target_list = draw(st.sampled_from(lists))
+            if edit == "pop" and target_list:
+                target_list.pop()
+            else:
+                target_list.append(draw(st.dictionaries(keys, json_values, max_size=3)))
+    return copy
+
+
+def _nodes(value: Any) -> list[Any]:
+    found = [value]
+    children = value.values() if isinstance(value, dict) else value
+    if isinstance(value, dict | list):
+        for child in children:
+            found += _nodes(child)
+    return found
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.data(), st.sampled_from(OPTIONS))
+def test_nested_changes_are_reported_as_deepdiff_reports_them(
+    data: st.DataObject, options: dict[str, Any]
+) -> None:
+    baseline = data.draw(st.one_of(calls, json_values))
+    candidate = data.draw(st.one_of(edited(baseline), calls, json_values))
+    ours = outcome(deep_difference, baseline, candidate, **options)
+    assert ours == outcome(by_deepdiff, baseline, candidate, **options)
+
+
+def outcome(diff: Any, *args: Any, **options: Any) -> Any:
+    """The report, or the exception deepdiff raises (NaN with significant_digits)."""
+    try:
+        return diff(*args, **options)
+    except ValueError as exc:
+        return repr(exc)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "candidate"),
+    [
+        (  # an argument added
+            [{"name": "get_weather", "arguments": {"city": "Oslo"}}],
+            [{"name": "get_weather", "arguments": {"city": "Oslo", "unit": "celsius"}}],
+        ),
+        (  # a call added
+            [{"name": "get_weather", "arguments": {"city": "Madrid"}}],
+            [
+                {"name": "get_weather", "arguments": {"city": "Madrid"}},
+                {"name": "search_flights", "arguments": {"origin": "Madrid", "date": "x"}},
+            ],
+        ),
+        ([{"name": "a", "arguments": {"city": "Oslo"}}], []),  # the call dropped
+        ({"a": {"b": [{"c": 1}]}}, {"a": {"b": [{"c": 2}]}}),
+        (  # an argument's value changed
+            [{"name": "get_weather", "arguments": {"city": "Oslo", "unit": "celsius"}}],
+            [{"name": "get_weather", "arguments": {"city": "Bergen", "unit": "celsius"}}],
+        ),
+    ],
+)
+def test_tool_call_changes_skip_deepdiff(baseline: Any, candidate: Any) -> None:
+    fast = _one_change_inside(baseline, candidate)
+    assert fast is not None
+    assert fast == by_deepdiff(baseline, candidate)

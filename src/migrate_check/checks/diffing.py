@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from migrate_check.checks.outputs import json_or_none
@@ -28,6 +29,10 @@ def deep_difference(
         return None
     if _one_change_at_root(baseline, candidate, tolerance, significant_digits):
         return {"values_changed": {"root": {"new_value": candidate, "old_value": baseline}}}
+    if not ignore_order and tolerance is None and significant_digits is None:
+        report = _one_change_inside(baseline, candidate)
+        if report is not None:
+            return report
     from deepdiff import DeepDiff  # imported at the first difference: a tenth of a second
 
     options: dict[str, Any] = {"ignore_order": ignore_order, "ignore_numeric_type_changes": True}
@@ -58,3 +63,72 @@ def _one_change_at_root(
     if kind is str:
         return "\n" not in baseline and "\n" not in candidate
     return kind is int and tolerance is None and significant_digits is None
+
+
+class _NotSimple(Exception):
+    """A difference `_one_change_inside` leaves to deepdiff."""
+
+
+#: Keys whose deepdiff path is `['key']` (no quoting to match; no leading `__`, which
+#: deepdiff skips as private).
+_PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+#: deepdiff's default `threshold_to_diff_deeper`: dicts sharing fewer keys are reported
+#: as one changed value instead.
+_DEEPER = 0.33
+
+
+def _one_change_inside(baseline: Any, candidate: Any) -> dict[str, Any] | None:
+    """deepdiff's report (order kept, no tolerance) when the two differ in exactly one
+    place of the few kinds it reports simply: a one-line string or an integer changed, a
+    key added or removed, a dict appended to or dropped from the end of a list of dicts
+    (two tool calls where the candidate adds an argument, or a call). None for anything
+    else, which deepdiff itself diffs."""
+    changes: list[tuple[str, str, Any]] = []
+    try:
+        _walk(baseline, candidate, "root", changes)
+    except _NotSimple:
+        return None
+    if len(changes) != 1:
+        return None
+    kind, path, value = changes[0]
+    report = {kind: [path]} if kind.startswith("dictionary_") else {kind: {path: value}}
+    evidence: dict[str, Any] = json.loads(json.dumps(report))  # a copy, as deepdiff's JSON
+    return evidence
+
+
+def _walk(a: Any, b: Any, path: str, changes: list[tuple[str, str, Any]]) -> None:
+    if len(changes) > 1:
+        raise _NotSimple  # several changes: their order is deepdiff's to decide
+    kind = type(a)
+    if kind is dict and type(b) is dict:
+        if not all(isinstance(k, str) and _PLAIN_KEY.match(k) for k in (*a, *b)):
+            raise _NotSimple
+        shared = [k for k in b if k in a]
+        added = [k for k in b if k not in a]
+        removed = [k for k in a if k not in b]
+        union = len(shared) + len(added) + len(removed)
+        if union > 1 and len(shared) / union < _DEEPER:
+            raise _NotSimple
+        changes += [("dictionary_item_added", f"{path}['{k}']", None) for k in added]
+        changes += [("dictionary_item_removed", f"{path}['{k}']", None) for k in removed]
+        for k in shared:
+            _walk(a[k], b[k], f"{path}['{k}']", changes)
+        return
+    if kind is list and type(b) is list:
+        if not all(type(item) is dict for item in (*a, *b)):
+            raise _NotSimple  # lists of plain values: deepdiff aligns them with difflib
+        for index in range(max(len(a), len(b))):
+            where = f"{path}[{index}]"
+            if index >= len(a):
+                changes.append(("iterable_item_added", where, b[index]))
+            elif index >= len(b):
+                changes.append(("iterable_item_removed", where, a[index]))
+            else:
+                _walk(a[index], b[index], where, changes)
+        return
+    if kind is type(b) and kind in (str, int, float, bool, type(None)) and a == b:
+        return
+    if _one_change_at_root(a, b, None, None):
+        changes.append(("values_changed", path, {"new_value": b, "old_value": a}))
+        return
+    raise _NotSimple
