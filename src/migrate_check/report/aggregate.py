@@ -298,17 +298,31 @@ class _Costs:
 
 
 def _figures(completions: Sequence[Completion], model: str, prices: _Costs) -> SideFigures:
-    costs = [prices.cost(c, model) for c in completions]
-    latencies = [c.latency_ms for c in completions if c.latency_ms is not None and not c.error]
+    # One pass (two sides of every case: the per-row sums were a generator each).
+    errors = input_tokens = cached_input_tokens = output_tokens = 0
+    costs: list[float] = []
+    priced = True
+    latencies: list[float] = []
+    for c in completions:
+        cost = prices.cost(c, model)
+        if cost is None:
+            priced = False
+        else:
+            costs.append(cost)
+        input_tokens += c.usage.input_tokens
+        cached_input_tokens += c.usage.cached_input_tokens
+        output_tokens += c.usage.output_tokens
+        if c.error:
+            errors += 1
+        elif c.latency_ms is not None:
+            latencies.append(c.latency_ms)
     return SideFigures(
         samples=len(completions),
-        errors=sum(1 for c in completions if c.error),
-        input_tokens=sum(c.usage.input_tokens for c in completions),
-        cached_input_tokens=sum(c.usage.cached_input_tokens for c in completions),
-        output_tokens=sum(c.usage.output_tokens for c in completions),
-        cost=None
-        if any(c is None for c in costs)
-        else math.fsum(c for c in costs if c is not None),
+        errors=errors,
+        input_tokens=input_tokens,
+        cached_input_tokens=cached_input_tokens,
+        output_tokens=output_tokens,
+        cost=math.fsum(costs) if priced else None,
         latency_ms=statistics.median(latencies) if latencies else None,
     )
 
@@ -384,12 +398,16 @@ def comparable_latency(base: SideStats, cand: SideStats) -> bool:
 
 
 def _rate(results: Sequence[CaseResult], check: str, role: Role) -> Rate:
-    verdicts = [
-        getattr(c, f"{role}_ok")
-        for cr in results
-        for c in cr.checks
-        if check_kind(c.check) == check
-    ]
+    attribute = f"{role}_ok"
+    kinds: dict[str, str] = {}  # label -> kind, worked out once per label
+    verdicts = []
+    for cr in results:
+        for c in cr.checks:
+            kind = kinds.get(c.check)
+            if kind is None:
+                kind = kinds[c.check] = check_kind(c.check)
+            if kind == check:
+                verdicts.append(getattr(c, attribute))
     known = [v for v in verdicts if v is not None]
     return Rate(passed=sum(1 for v in known if v), total=len(known))
 
