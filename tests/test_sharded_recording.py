@@ -160,6 +160,16 @@ def test_work_alongside_runs_once_and_its_failure_stays_its_own() -> None:
     assert ran[-1] == "nothing alongside"
 
 
+def test_ctrl_c_never_lands_on_the_work_alongside() -> None:
+    """The main thread blocks SIGINT while it reads a shard's answers; the thread beside
+    it blocks SIGINT throughout, so the kernel holds a Ctrl-C for the main thread."""
+    masks: list[set[int | signal.Signals]] = []
+    with running_alongside(lambda: masks.append(signal.pthread_sigmask(signal.SIG_BLOCK, []))):
+        pass
+    assert signal.SIGINT in masks[0]
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
 def test_an_exhausted_quota_in_one_process_stops_them_all(tmp_path: Path) -> None:
     (tmp_path / "suites").mkdir()
     text = suite_text(40).replace('"Question 1"', '"Question 1 [fault:insufficient_quota:always]"')

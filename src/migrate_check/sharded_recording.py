@@ -161,14 +161,20 @@ def running_alongside(work: Callable[[], None] | None) -> Iterator[None]:
     if work is None:
         yield
         return
-    thread = threading.Thread(target=_logged(work), name="migrate-check-alongside", daemon=True)
+    thread = threading.Thread(target=_aside(work), name="migrate-check-alongside", daemon=True)
     thread.start()
     yield
     thread.join()
 
 
-def _logged(work: Callable[[], None]) -> Callable[[], None]:
+def _aside(work: Callable[[], None]) -> Callable[[], None]:
+    """`work` as a thread runs it: never the thread a Ctrl-C lands on (the main thread
+    blocks SIGINT while it reads a shard's answers, and the signal must then wait, not
+    land here), and a failure only logged."""
+
     def run() -> None:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             work()
         except Exception:  # noqa: BLE001 - what runs alongside is extra: a failure costs it only
