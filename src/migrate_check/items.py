@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from migrate_check.session import RunState
 from migrate_check.suite import SuiteError, looks_like_suite
 
 run_state_key = pytest.StashKey[RunState]()
+_froze_key = pytest.StashKey[bool]()
 
 #: The item's `user_properties` (and so the JUnit XML's properties) carry the outcomes.
 OUTCOME_PROPERTY = "migrate_check.outcome"
@@ -93,8 +95,27 @@ class SuiteFile(pytest.File):
         state.collected_cases += sum(1 for case, _ in cases if not case.variant)
         state.collected_variants.update(case.variant for case, _ in cases if case.variant)
         state.suite_files_collected += 1
+        _freeze_until_the_end(self.config)
         for case, checks in cases:
             yield CaseItem.from_parent(self, name=case.name, case=case, checks=checks)
+
+
+def _freeze_until_the_end(config: pytest.Config) -> None:
+    """Everything alive now (a suite's cases and checks, the items before them) lives to
+    the end of the run: frozen, the cyclic collector stops walking it at every full
+    collection, pytest's two at exit included (at 2,000 cases, `--collect-only` spends
+    0.02 s collecting instead of 0.19).
+
+    Nothing is unfrozen at the end (that would cost exit a full walk); instead, a process
+    that runs pytest again (pytester) unfreezes and collects what the earlier run froze
+    when it collects its first suite, so the garbage cycles of at most one run wait.
+    """
+    if _froze_key not in config.stash:
+        config.stash[_froze_key] = True
+        if gc.get_freeze_count():
+            gc.unfreeze()
+            gc.collect()
+    gc.freeze()
 
 
 class CaseItem(pytest.Item):
