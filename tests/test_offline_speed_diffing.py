@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -183,3 +186,39 @@ def test_tool_call_changes_skip_deepdiff(baseline: Any, candidate: Any) -> None:
     fast = _one_change_inside(baseline, candidate)
     assert fast is not None
     assert fast == by_deepdiff(baseline, candidate)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "candidate"),
+    [
+        (2**53, 2**53 + 1),  # equal as floats, which is how deepdiff compares numbers
+        ({"id": 9007199254740992}, {"id": 9007199254740993}),
+        ([{"id": 1234567890123456789}], [{"id": 1234567890123456788}]),
+        (-(2**60), -(2**60) - 1),
+    ],
+)
+def test_integers_beyond_a_floats_precision_are_deepdiffs_to_judge(
+    baseline: Any, candidate: Any
+) -> None:
+    assert deep_difference(baseline, candidate) == by_deepdiff(baseline, candidate)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"at": dt.datetime(2020, 1, 1)},
+        {"amount": Decimal("1.5")},
+        {"id": uuid.UUID(int=7)},
+        {"tags": {"a"}},
+        {"raw": b"x"},
+    ],
+)
+def test_values_that_are_not_json_are_serialised_by_deepdiff_as_before(extra: Any) -> None:
+    """What a team's `downstream` function returns need not be JSON: a record appended
+    or dropped is shown the way deepdiff writes it, never a TypeError."""
+    assert deep_difference([{"a": 1}], [{"a": 1}, extra]) == by_deepdiff(
+        [{"a": 1}], [{"a": 1}, extra]
+    )
+    assert deep_difference([{"a": 1}, extra], [{"a": 1}]) == by_deepdiff(
+        [{"a": 1}, extra], [{"a": 1}]
+    )

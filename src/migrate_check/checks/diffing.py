@@ -27,9 +27,10 @@ def deep_difference(
     left, right = json_or_none(baseline), json_or_none(candidate)
     if left is not None and left == right:
         return None
-    if _one_change_at_root(baseline, candidate, tolerance, significant_digits):
+    plain_json = left is not None and right is not None  # deepdiff's own JSON handles the rest
+    if plain_json and _one_change_at_root(baseline, candidate, tolerance, significant_digits):
         return {"values_changed": {"root": {"new_value": candidate, "old_value": baseline}}}
-    if not ignore_order and tolerance is None and significant_digits is None:
+    if plain_json and not ignore_order and tolerance is None and significant_digits is None:
         report = _one_change_inside(baseline, candidate)
         if report is not None:
             return report
@@ -56,13 +57,23 @@ def _one_change_at_root(
 ) -> bool:
     """Whether deepdiff would report exactly `values_changed` at the root, nothing more:
     two unequal strings without a line break (with one, it adds a unified diff), or two
-    unequal integers compared exactly (not bools, which are ints to Python)."""
+    unequal integers a float holds exactly (not bools, which are ints to Python)."""
     kind = type(baseline)
     if kind is not type(candidate) or baseline == candidate:
         return False
     if kind is str:
         return "\n" not in baseline and "\n" not in candidate
-    return kind is int and tolerance is None and significant_digits is None
+    return (
+        kind is int
+        and tolerance is None
+        and significant_digits is None
+        # deepdiff compares numbers as floats: beyond 2**53 unequal integers can be equal
+        and max(abs(baseline), abs(candidate)) <= _EXACT_FLOAT_INT
+    )
+
+
+#: The largest integer every smaller one of which a float holds exactly.
+_EXACT_FLOAT_INT = 2**53
 
 
 class _NotSimple(Exception):
