@@ -161,20 +161,30 @@ def running_alongside(work: Callable[[], None] | None) -> Iterator[None]:
     if work is None:
         yield
         return
-    thread = threading.Thread(target=_aside(work), name="migrate-check-alongside", daemon=True)
-    thread.start()
+    thread = threading.Thread(target=_logged(work), name="migrate-check-alongside", daemon=True)
+    # Started with SIGINT blocked, which the thread keeps: a Ctrl-C never lands on it.
+    # (The main thread blocks SIGINT while it reads a shard's answers, and the signal
+    # must then wait for it, not interrupt it through another thread.)
+    with _sigint_blocked():
+        thread.start()
     yield
     thread.join()
 
 
-def _aside(work: Callable[[], None]) -> Callable[[], None]:
-    """`work` as a thread runs it: never the thread a Ctrl-C lands on (the main thread
-    blocks SIGINT while it reads a shard's answers, and the signal must then wait, not
-    land here), and a failure only logged."""
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
+
+def _logged(work: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
-        if hasattr(signal, "pthread_sigmask"):
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             work()
         except Exception:  # noqa: BLE001 - what runs alongside is extra: a failure costs it only
@@ -306,8 +316,7 @@ class _Shards:
         """One shard's answers. Ctrl-C waits until they are read whole and kept: cut short,
         the pipe would be left mid-message and the answers lost."""
         process, share = self._pending[connection]
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        with _sigint_blocked():
             try:
                 self.collected.take(connection.recv(), share)
             except (EOFError, OSError):  # killed (out of memory, say) before it answered
@@ -317,5 +326,3 @@ class _Shards:
             del self._pending[connection]
             connection.close()
             process.join(timeout=5)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

@@ -6,8 +6,8 @@ Asked only on live runs; a model the list does not know, or a failed call, is le
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from migrate_check.log_scrubbing import scrubbed_logs
 
@@ -33,7 +33,18 @@ def shutdown_dates(
             return None
         return date if isinstance(date, str) and date else None
 
-    # Asked together, not one after the other: the run waits for the slowest only.
-    with client, scrubbed_logs(secrets), ThreadPoolExecutor(max(len(models), 1)) as pool:
-        found = dict(zip(models, pool.map(shutdown_date, models), strict=True))
-    return {model: date for model, date in found.items() if date is not None}
+    # Asked together, not one after the other: the run waits for the slowest only. The
+    # threads are daemons (a pool's are not): a run ended by Ctrl-C does not wait at exit
+    # for a lookup that hangs.
+    found: dict[str, str | None] = {}
+
+    def ask(model: str) -> None:
+        found[model] = shutdown_date(model)
+
+    with client, scrubbed_logs(secrets):
+        threads = [threading.Thread(target=ask, args=(m,), daemon=True) for m in models]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return {model: date for model in models if (date := found.get(model)) is not None}
