@@ -141,8 +141,9 @@ class Runner:
 
         A job's case is as that side sends it (`Case.on_side`), so each model's cassette
         matches its own request. What finished stays in `self.fetched` also when the fetch
-        is interrupted (Ctrl-C), so the caller can judge and report it. A live fetch runs
-        `alongside` in a thread meanwhile (once any recording processes have forked).
+        is interrupted (Ctrl-C), so the caller can judge and report it. A live fetch also
+        runs `alongside`: in a thread while recording processes send, else once this
+        process has sent everything (while it records, vcrpy patches its HTTP clients).
         """
         from migrate_check import sharded_recording
 
@@ -158,14 +159,13 @@ class Runner:
             if shards > 1 and not self.settings.batch:
                 sharded_recording.fetch_in_shards(self, jobs, self.fetched, shards, alongside)
                 return self._stands_for(self.fetched)
-            # Imported before the thread starts: two threads importing the SDK at once
-            # can see it half initialised (an ImportError in the one that loses).
-            import openai  # noqa: F401
-
-            with sharded_recording.running_alongside(alongside):
-                if self.settings.batch:
-                    return self._through_batches(jobs, self.fetched)
-                return self._stands_for(asyncio.run(self._fetch_all(jobs, self.fetched)))
+            if self.settings.batch:
+                fetched = self._through_batches(jobs, self.fetched)
+            else:
+                fetched = self._stands_for(asyncio.run(self._fetch_all(jobs, self.fetched)))
+            if alongside is not None:
+                sharded_recording.quietly(alongside)()
+            return fetched
 
     def _through_batches(
         self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]

@@ -276,8 +276,9 @@ class RunState:
     def _ask_shutdown_dates(
         self, runner: Runner, models: list[str], into: dict[str, str]
     ) -> Callable[[], None] | None:
-        """What asks the models list for shutdown dates while the cases are sent: on
-        live runs, once. Azure has no such list: the price table's dates serve."""
+        """What asks the models list for shutdown dates, beside the cases' requests where
+        it can be (`Runner.fetch_jobs`): on live runs, once. Azure has no such list: the
+        price table's dates serve."""
         live = self.settings.record_mode != "none" and self.settings.azure is None
         if not live or self.shutdown_dates:
             return None

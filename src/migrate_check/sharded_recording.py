@@ -151,17 +151,19 @@ def _record_shard(
 
 @contextlib.contextmanager
 def running_alongside(work: Callable[[], None] | None) -> Iterator[None]:
-    """Run `work` in a thread while the block sends, and wait for it after.
+    """Run `work` in a thread while the shards send, and wait for it after.
 
     For the run's own small requests (the models list's shutdown dates), so they cost no
-    time of their own. Start it only where no fork is to come: a process that forks while
-    another thread runs can deadlock, and `can_fork` refuses then. Cut short (Ctrl-C), the
-    block does not wait: the thread is a daemon, and its work bounded by its own timeout.
+    time of their own. Only in the parent of shards: it must not fork after (a process
+    that forks while another thread runs can deadlock), and its HTTP clients must not be
+    patched by vcrpy, as a recording process's are (a request outside a case is refused).
+    Cut short (Ctrl-C), the block does not wait: the thread is a daemon, and its work
+    bounded by its own timeout.
     """
     if work is None:
         yield
         return
-    thread = threading.Thread(target=_logged(work), name="migrate-check-alongside", daemon=True)
+    thread = threading.Thread(target=quietly(work), name="migrate-check-alongside", daemon=True)
     # Started with SIGINT blocked, which the thread keeps: a Ctrl-C never lands on it.
     # (The main thread blocks SIGINT while it reads a shard's answers, and the signal
     # must then wait for it, not interrupt it through another thread.)
@@ -183,7 +185,9 @@ def _sigint_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _logged(work: Callable[[], None]) -> Callable[[], None]:
+def quietly(work: Callable[[], None]) -> Callable[[], None]:
+    """`work`, its failure only logged: what runs beside the recording is extra."""
+
     def run() -> None:
         try:
             work()
