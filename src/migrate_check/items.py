@@ -108,14 +108,20 @@ def _freeze_until_the_end(config: pytest.Config) -> None:
 
     Nothing is unfrozen at the end (that would cost exit a full walk); instead, a process
     that runs pytest again (pytester) unfreezes and collects what the earlier run froze
-    when it collects its first suite, so the garbage cycles of at most one run wait.
+    when it collects its first suite, so the garbage cycles of at most one run wait. A
+    process that froze objects itself, before any run, keeps them frozen.
     """
     if _froze_key not in config.stash:
         config.stash[_froze_key] = True
-        if gc.get_freeze_count():
+        if _frozen_here and gc.get_freeze_count():  # not what the process froze itself
             gc.unfreeze()
             gc.collect()
     gc.freeze()
+    _frozen_here[:] = [True]
+
+
+#: Whether a run in this process froze (a list: set without `global`).
+_frozen_here: list[bool] = []
 
 
 class CaseItem(pytest.Item):
