@@ -52,26 +52,14 @@ def test_streamed_reports_are_the_rendered_ones(name: str) -> None:
     run, agg, decision = report.run, report.aggregates, report.verdict
     table, findings = variant_rows(report.candidates), variant_findings(report)
 
-    document = json_report.build_document(
-        run,
-        agg,
-        decision,
-        NOW,
-        approvals=report.approvals,
-        variants=report.variants,
-        findings=findings,
-    )
+    options: dict[str, Any] = {
+        "approvals": report.approvals,
+        "variants": report.variants,
+        "findings": findings,
+    }
+    document = json_report.build_document(run, agg, decision, NOW, **options)
     streamed = io.StringIO()
-    json_report.write(
-        streamed,
-        run,
-        agg,
-        decision,
-        NOW,
-        approvals=report.approvals,
-        variants=report.variants,
-        findings=findings,
-    )
+    json_report.write(streamed, run, agg, decision, NOW, **options)
     assert streamed.getvalue() == json_report.render(document)
 
     page = html.render(

@@ -264,6 +264,19 @@ def render(
 ) -> str:
     """report.html; `variants`: named candidates (their cases join the list), with the
     candidates table's rows and findings."""
+    return _whole_page(run, agg, decision, generated_at, variants, variant_table, findings)
+
+
+def _whole_page(
+    run: RunResult,
+    agg: Aggregates,
+    decision: Verdict,
+    generated_at: str,
+    variants: Sequence[VariantReport],
+    variant_table: Sequence[Sequence[str]],
+    findings: Sequence[str],
+) -> str:
+    """The page rendered in one piece, its data included."""
     data = Markup("".join(_data_pieces(run, agg, variants)))
     page = _page(run, agg, decision, generated_at, variant_table, findings, data)
     return escaping.no_surrogates(page)
@@ -285,17 +298,7 @@ def write(
     page = _page(run, agg, decision, generated_at, variant_table, findings, Markup(_DATA_MARK))
     before, mark, after = page.partition(_DATA_MARK)
     if not mark or _DATA_MARK in after:  # the template holds the mark once, or not at all
-        out.write(
-            render(
-                run,
-                agg,
-                decision,
-                generated_at,
-                variants=variants,
-                variant_table=variant_table,
-                findings=findings,
-            )
-        )
+        out.write(_whole_page(run, agg, decision, generated_at, variants, variant_table, findings))
         return
     out.write(escaping.no_surrogates(before))
     for piece in _data_pieces(run, agg, variants):

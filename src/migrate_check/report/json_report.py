@@ -56,15 +56,7 @@ def build_document(
     findings: Sequence[str] = (),
 ) -> dict[str, Any]:
     """report.json's content; `variants`: named candidates, each judged apart."""
-    document = _head(
-        run,
-        aggregates,
-        decision,
-        generated_at,
-        approvals=approvals,
-        variants=variants,
-        findings=findings,
-    )
+    document = _head(run, aggregates, decision, generated_at, approvals, variants, findings)
     document["cases"] = list(_cases(run, aggregates))
     return document
 
@@ -74,7 +66,6 @@ def _head(
     aggregates: Aggregates,
     decision: Verdict,
     generated_at: str,
-    *,
     approvals: Audit | None,
     variants: Sequence[VariantReport],
     findings: Sequence[str],
@@ -131,15 +122,7 @@ def write(
 ) -> None:
     """Write report.json to `out` as `render(build_document(...))` would, one case at a
     time: neither the cases' dicts nor the whole text are ever held at once."""
-    head = _head(
-        run,
-        aggregates,
-        decision,
-        generated_at,
-        approvals=approvals,
-        variants=variants,
-        findings=findings,
-    )
+    head = _head(run, aggregates, decision, generated_at, approvals, variants, findings)
     out.write("{\n")
     for n, key in enumerate(sorted([*head, "cases"])):
         if n:
