@@ -15,11 +15,11 @@ import random
 import time
 from pathlib import Path
 
-from migrate_check.case import Case, CheckSpec
 from migrate_check.checks import build_check
-from migrate_check.completion import Completion
-from migrate_check.judging import judge_case
-from migrate_check.results import Outcome
+from migrate_check.core.case import Case, CheckSpec
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import Outcome
+from migrate_check.judging.engine import judge_case
 
 SCHEMA = {
     "type": "object",

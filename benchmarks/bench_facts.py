@@ -17,10 +17,10 @@ import statistics
 import time
 from pathlib import Path
 
-from migrate_check.case import CheckSpec
 from migrate_check.checks import build_check
-from migrate_check.completion import Completion
-from migrate_check.results import Outcome
+from migrate_check.core.case import CheckSpec
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import Outcome
 
 FACTS = [
     "Your refund of ${amount} was issued on {month} {day}, 2026.",

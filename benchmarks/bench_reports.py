@@ -5,7 +5,7 @@
 
 The run is synthetic (`devtools.synthetic_runs`): every status in equal shares, JSON
 outputs of about W words. The browser part opens report.html in headless Chromium
-(tests/browser.py) and times the first rows, a filter click, expanding a case, and
+(tests/helpers/browser.py) and times the first rows, a filter click, expanding a case, and
 scrolling through the first thousand rows.
 """
 
@@ -19,16 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from migrate_check.report import (
-    PriceTable,
-    RunReport,
-    build_aggregates,
-    html,
-    json_report,
-    markdown,
-    verdict,
-    write_reports,
-)
+from migrate_check.report import PriceTable, RunReport, build_aggregates, verdict, write_reports
+from migrate_check.report.writers import html, json_report, markdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: devtools/
 
@@ -47,7 +39,7 @@ def timed(label: str, func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -
 
 
 def browser_figures(path: Path) -> None:
-    from browser import chromium, open_report
+    from helpers.browser import chromium, open_report
 
     problems: list[str] = []
     with chromium() as browser:

@@ -4,7 +4,7 @@
 
 For each size, a synthetic run (`devtools.synthetic_runs`: every status in equal shares,
 JSON outputs of about W words) is rendered to report.html, which is opened from file://
-in headless Chromium (tests/browser.py). Printed:
+in headless Chromium (tests/helpers/browser.py). Printed:
 
 - the page's size and the time Python takes to render it;
 - load: milliseconds from navigation to the first rows, DOMContentLoaded, and when the
@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from devtools.synthetic_runs import STATUSES, make_run
 
-from browser import chromium, open_report
-from migrate_check.pricing import PriceTable
-from migrate_check.report import html
+from helpers.browser import chromium, open_report
+from migrate_check.core.pricing import PriceTable
 from migrate_check.report.aggregate import build_aggregates
 from migrate_check.report.sign_off import verdict
+from migrate_check.report.writers import html
 
 NOW = "2026-11-20T10:00:00Z"
 

@@ -9,9 +9,9 @@ import json
 import random
 from typing import Any
 
-from migrate_check.case import Case, CheckSpec, ModelPair
-from migrate_check.completion import Completion, ToolCall, Usage
-from migrate_check.results import CaseResult, CheckResult, Outcome, RunResult
+from migrate_check.core.case import Case, CheckSpec, ModelPair
+from migrate_check.core.completion import Completion, ToolCall, Usage
+from migrate_check.core.results import CaseResult, CheckResult, Outcome, RunResult
 
 STATUSES = ("same", "changed", "regressed", "improved", "broken", "error", "approved")
 HOSTILE = "</script><script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"

@@ -21,9 +21,9 @@ from devtools.local_openai import FaultPlan, LocalServer
 # Imported once, before any in-process pytester run: pytester restores sys.modules after
 # each inner run, and a second generation of httpx2/httpcore2 (or of our lazily imported
 # modules) breaks exception mapping and class identity between tests.
-import migrate_check.judging  # noqa: F401
+import migrate_check.judging.engine  # noqa: F401
 import migrate_check.report  # noqa: F401
-import migrate_check.runner  # noqa: F401
+import migrate_check.sending.runner  # noqa: F401
 from migrate_check.checks.registry import BUILTIN_CHECKS
 
 # The built-in checks' modules too: jsonpath-ng's parser (the `equal` check) looks itself up

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.checks.base import Observation, SideBySideCheck
-from migrate_check.completion import Completion
-from migrate_check.results import CheckResult, Outcome
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CheckResult, Outcome
 
 CUT_OFF = frozenset({"length", "max_tokens", "max_output_tokens", "incomplete"})
 FILTERED = frozenset({"content_filter"})
@@ -35,7 +35,7 @@ def known_model(name: str) -> bool:
     An Azure deployment or a gateway's alias (`support-mini-prod`) names no model, so
     what answers it cannot be held against it.
     """
-    from migrate_check.pricing import PriceTable
+    from migrate_check.core.pricing import PriceTable
 
     return PriceTable.default().price_for(name) is not None
 

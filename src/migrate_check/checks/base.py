@@ -19,8 +19,8 @@ from migrate_check.checks.outcome_rules import (
     disagreement_beyond_noise,
     judge_observations,
 )
-from migrate_check.completion import Completion
-from migrate_check.results import CheckResult, Outcome
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CheckResult, Outcome
 
 __all__ = [
     "Check",

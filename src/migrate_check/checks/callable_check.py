@@ -15,10 +15,10 @@ import abc
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
-from migrate_check.callables import CheckCallable, InputError, InputForm, load_check_callable
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckRunError, Observation, SideBySideCheck
-from migrate_check.completion import Completion
+from migrate_check.checks.callables import CheckCallable, InputError, InputForm, load_check_callable
+from migrate_check.core.completion import Completion
 
 DEFAULT_TIMEOUT = 10.0
 OPTIONS = ("callable", "receives", "timeout", "isolate")

@@ -30,9 +30,9 @@ from migrate_check.checks import outcome_rules
 from migrate_check.checks.graded import GradedCheck
 from migrate_check.checks.observations import Difference, Observation
 from migrate_check.checks.outputs import comparable_text
-from migrate_check.completion import Completion
-from migrate_check.grading import EMBEDDINGS, GraderCall, Replies
-from migrate_check.results import CheckResult, Outcome
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CheckResult, Outcome
+from migrate_check.sending.grading import EMBEDDINGS, GraderCall, Replies
 
 DEFAULT_MODEL = "text-embedding-3-small"
 DEFAULT_MIN = 0.85

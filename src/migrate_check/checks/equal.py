@@ -20,7 +20,7 @@ from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import not_json_problem, shorten
-from migrate_check.completion import Completion
+from migrate_check.core.completion import Completion
 
 
 def compile_jsonpath(check: str, written: str) -> JSONPath:

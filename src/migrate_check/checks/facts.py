@@ -37,7 +37,7 @@ from typing import Any
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.outputs import comparable_text
-from migrate_check.completion import Completion
+from migrate_check.core.completion import Completion
 
 KINDS = (
     "numbers",

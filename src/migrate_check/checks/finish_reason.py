@@ -13,7 +13,7 @@ from typing import Any
 
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
-from migrate_check.completion import Completion
+from migrate_check.core.completion import Completion
 
 DEFAULT_EXPECTED = ("stop", "tool_calls")
 _MEANINGS = {

@@ -12,9 +12,9 @@ import abc
 from collections.abc import Iterable, Sequence
 
 from migrate_check.checks.base import Check
-from migrate_check.completion import Completion, Usage
-from migrate_check.grading import GraderCall, GraderReply, Replies
-from migrate_check.results import CheckResult, GraderSpend, Outcome
+from migrate_check.core.completion import Completion, Usage
+from migrate_check.core.results import CheckResult, GraderSpend, Outcome
+from migrate_check.sending.grading import GraderCall, GraderReply, Replies
 
 
 class GradedCheck(Check):

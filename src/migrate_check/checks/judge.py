@@ -39,9 +39,9 @@ from migrate_check.checks.base import CheckConfigError
 from migrate_check.checks.graded import GradedCheck
 from migrate_check.checks.outcome_rules import pass_fail_outcome
 from migrate_check.checks.outputs import comparable_text
-from migrate_check.completion import Completion
-from migrate_check.grading import CHAT, GraderCall, GraderReply, Replies
-from migrate_check.results import CheckResult, Outcome, worst
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CheckResult, Outcome, worst
+from migrate_check.sending.grading import CHAT, GraderCall, GraderReply, Replies
 
 DEFAULT_MODEL = "gpt-4.1"
 DEFAULT_MAX_CHARS = 8000

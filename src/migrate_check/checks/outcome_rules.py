@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from migrate_check.checks.observations import Difference, Observation
-from migrate_check.results import CheckResult, Outcome
+from migrate_check.core.results import CheckResult, Outcome
 
 #: How far below the baseline's self-similarity a cross score must fall to count.
 SCORE_MARGIN = 5.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from migrate_check.canonical import canonical_json
-from migrate_check.completion import Completion
+from migrate_check.core.canonical import canonical_json
+from migrate_check.core.completion import Completion
 
 _FENCE = "```"
 

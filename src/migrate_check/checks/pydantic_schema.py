@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from migrate_check.callables import InputError, pydantic_model, validate_with_model
 from migrate_check.checks.base import Observation, SideBySideCheck
-from migrate_check.completion import Completion
+from migrate_check.checks.callables import InputError, pydantic_model, validate_with_model
+from migrate_check.core.completion import Completion
 
 _SCHEMA_FILES = (".json", ".yaml", ".yml")
 

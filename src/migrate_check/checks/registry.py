@@ -16,8 +16,8 @@ import pkgutil
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from migrate_check.case import Case, CheckSpec
 from migrate_check.checks.base import Check, CheckConfigError
+from migrate_check.core.case import Case, CheckSpec
 
 ENTRY_POINT_GROUP = "migrate_check.checks"
 

@@ -18,12 +18,12 @@ from jsonschema.exceptions import SchemaError, best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 
-from migrate_check import safe_yaml
 from migrate_check.checks import schema_refs
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
 from migrate_check.checks.outputs import not_json_problem
 from migrate_check.checks.pydantic_schema import PydanticSchemaCheck, names_a_model
-from migrate_check.completion import Completion
+from migrate_check.core.completion import Completion
+from migrate_check.safety import safe_yaml
 
 _MAX_ERRORS = 5
 

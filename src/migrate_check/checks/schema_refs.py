@@ -23,9 +23,9 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
-from migrate_check import safe_yaml
 from migrate_check.checks import bounded_regex
 from migrate_check.checks.base import CheckConfigError
+from migrate_check.safety import safe_yaml
 
 MAX_SCHEMA_FILES = 200
 MAX_SCHEMA_BYTES = 8 * 1024 * 1024

@@ -21,7 +21,7 @@ from migrate_check.checks import option_values as opts
 from migrate_check.checks import outcome_rules
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
 from migrate_check.checks.outputs import comparable_text
-from migrate_check.completion import Completion
+from migrate_check.core.completion import Completion
 
 SCORERS: dict[str, Callable[..., float]] = {
     "ratio": fuzz.ratio,

@@ -14,7 +14,7 @@ from typing import Any
 from migrate_check.checks import bounded_regex
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
-from migrate_check.completion import Completion
+from migrate_check.core.completion import Completion
 
 REGEX_FLAGS = {
     "i": bounded_regex.IGNORECASE,

@@ -15,7 +15,7 @@ from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import Difference, Observation, SideBySideCheck
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import json_or_none
-from migrate_check.completion import Completion
+from migrate_check.core.completion import Completion
 
 
 class ToolCallsCheck(SideBySideCheck):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrate_check.answers import (
+from migrate_check.cassettes.answers import (
     completion_from_chat,
     completion_from_responses,
     completion_from_sse,

@@ -11,7 +11,7 @@ import hashlib
 import re
 from typing import Any
 
-from migrate_check.canonical import canonical_json
+from migrate_check.core.canonical import canonical_json
 
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_WORDS = 5

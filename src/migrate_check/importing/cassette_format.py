@@ -17,9 +17,9 @@ from urllib.parse import urlunsplit
 
 import yaml
 
-from migrate_check import safe_yaml
+from migrate_check.cassettes.recording import MAX_CASSETTE_BYTES
 from migrate_check.importing.errors import CassetteReadError
-from migrate_check.recording import MAX_CASSETTE_BYTES
+from migrate_check.safety import safe_yaml
 
 Body = str | bytes | dict[str, Any] | list[Any] | None
 

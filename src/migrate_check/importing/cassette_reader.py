@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from migrate_check.answers import (
+from migrate_check.cassettes.answers import (
     CHAT_ENDPOINT,
     RESPONSES_ENDPOINT,
     completion_from_chat,
@@ -22,7 +22,7 @@ from migrate_check.answers import (
     endpoint_of,
     error_message,
 )
-from migrate_check.completion import Completion
+from migrate_check.core.completion import Completion
 from migrate_check.importing.cassette_format import RawInteraction, load_raw
 from migrate_check.importing.errors import CassetteReadError
 from migrate_check.importing.http_body import BodyError, body_text

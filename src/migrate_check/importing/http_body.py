@@ -11,7 +11,7 @@ import json
 import zlib
 from typing import Any
 
-from migrate_check import bodies
+from migrate_check.safety import bodies
 
 _GZIP_MAGIC = b"\x1f\x8b"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from migrate_check.case import Api
+from migrate_check.core.case import Api
 from migrate_check.importing.cassette_reader import CHAT, RESPONSES, Exchange, read_cassette
 from migrate_check.importing.errors import SourceError
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from migrate_check.atomic import write_atomic
-from migrate_check.canonical import canonical_json
-from migrate_check.case import Api
+from migrate_check.core.atomic import write_atomic
+from migrate_check.core.canonical import canonical_json
+from migrate_check.core.case import Api
 from migrate_check.importing.case_ids import IdAllocator
 from migrate_check.importing.cassette_reader import Exchange
 from migrate_check.importing.errors import SourceError
@@ -246,8 +246,8 @@ def write_import(
     default_checks: list[dict[str, Any]] | None = None,
 ) -> ImportResult:
     """Write the suite file and the baseline cassettes; returns what was written and skipped."""
-    from migrate_check.recording import cassette_path, write_interactions
-    from migrate_check.suite import SuiteError, parse_suite_text
+    from migrate_check.cassettes.recording import cassette_path, write_interactions
+    from migrate_check.suites.loading import SuiteError, parse_suite_text
 
     suite = name or suite_path.stem
     if not SUITE_NAME.fullmatch(suite):
@@ -283,8 +283,8 @@ def write_import(
 def _drop_unusable_checks(cases: list[ImportedCase], base_dir: Path) -> list[str]:
     """A check this install cannot build (unknown name, a schema jsonschema rejects) would
     fail the whole suite at load; it is left out of that case, with a warning."""
-    from migrate_check.case import CheckSpec
     from migrate_check.checks import CheckConfigError, build_check
+    from migrate_check.core.case import CheckSpec
 
     warnings = []
     for case in cases:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from migrate_check.atomic import atomic_text, write_atomic
-from migrate_check.pricing import ModelPrice, PriceTable
+from migrate_check.core.atomic import atomic_text, write_atomic
+from migrate_check.core.pricing import ModelPrice, PriceTable
 from migrate_check.report.aggregate import Aggregates, build_aggregates
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.sign_off import Verdict, verdict
-from migrate_check.report.summary import summary_lines
 from migrate_check.report.tables import variant_findings, variant_rows
+from migrate_check.report.writers.terminal import summary_lines
 
 __all__ = [
     "Aggregates",
@@ -40,7 +40,7 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
     every case's data is held at once."""
     # Imported here: the writers (html's jinja2 above all) cost a run that writes no
     # report, and every collection, a twentieth of a second.
-    from migrate_check.report import html, json_report, markdown
+    from migrate_check.report.writers import html, json_report, markdown
 
     run, aggregates, decision, now = (
         report.run,

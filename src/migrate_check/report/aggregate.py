@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from migrate_check.case import ModelPair
-from migrate_check.completion import Completion
-from migrate_check.pricing import ModelPrice, PriceTable
+from migrate_check.core.case import ModelPair
+from migrate_check.core.completion import Completion
+from migrate_check.core.pricing import ModelPrice, PriceTable
+from migrate_check.core.results import CaseResult, CheckResult, Outcome, RunResult
 from migrate_check.report.grading_figures import GradingFigures, grading_figures
-from migrate_check.results import CaseResult, CheckResult, Outcome, RunResult
 
 Role = Literal["baseline", "candidate"]
 ROLES: tuple[Role, Role] = ("baseline", "candidate")

@@ -9,8 +9,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from migrate_check.canonical import canonical_json
-from migrate_check.completion import Completion
+from migrate_check.core.canonical import canonical_json
+from migrate_check.core.completion import Completion
 
 # Request fields a reviewer needs to see to trust a comparison; the prompt is shown apart.
 KEY_PARAMS = (

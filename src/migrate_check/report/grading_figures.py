@@ -19,10 +19,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from migrate_check.completion import Usage
-from migrate_check.pricing import PriceTable
+from migrate_check.core.completion import Usage
+from migrate_check.core.pricing import PriceTable
+from migrate_check.core.results import CaseResult, Outcome
 from migrate_check.report.display import money
-from migrate_check.results import CaseResult, Outcome
 
 JUDGE_CHECK = "judge"
 _ACCEPTING = frozenset({Outcome.SAME, Outcome.IMPROVED})

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from migrate_check.approvals import Audit
-from migrate_check.case import ModelPair
-from migrate_check.pricing import PriceTable
+from migrate_check.core.case import ModelPair
+from migrate_check.core.pricing import PriceTable
+from migrate_check.core.results import CaseResult, RunResult
+from migrate_check.judging.approvals import Audit
 from migrate_check.report.aggregate import Aggregates, CaseRow, build_aggregates
 from migrate_check.report.sign_off import Verdict, verdict
-from migrate_check.results import CaseResult, RunResult
 
 #: Case statuses that are no change at all, for "changes least".
 UNCHANGED = ("same", "approved")

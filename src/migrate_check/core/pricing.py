@@ -1,0 +1,217 @@
+"""A dated price table, so every cost in a report says which prices it assumed.
+
+The shipped table (`prices.json`) is a snapshot of public list prices; teams with
+other prices (Azure, negotiated, a newer model) override it from the ini or a file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from migrate_check.core.completion import Usage
+
+_PER = 1_000_000
+_DATED_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})$")
+
+
+@dataclass(frozen=True)
+class ModelPrice:
+    """USD per 1M tokens; `cached_input` None means cached tokens cost full price;
+    `batch` the prices through the Batch API (None: as listed, for want of a batch price)."""
+
+    input: float
+    cached_input: float | None
+    output: float
+    shutdown_date: str | None = None
+    batch: ModelPrice | None = None
+
+    def cost(self, usage: Usage, batch: bool = False) -> float:
+        """(input - cached) * in + cached * cached_in + output * out, per 1M tokens."""
+        if batch and self.batch is not None:
+            return self.batch.cost(usage)
+        cached = min(usage.cached_input_tokens, usage.input_tokens)
+        cached_rate = self.input if self.cached_input is None else self.cached_input
+        return (
+            (usage.input_tokens - cached) * self.input
+            + cached * cached_rate
+            + usage.output_tokens * self.output
+        ) / _PER
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "cached_input": self.cached_input,
+            "output": self.output,
+            "shutdown_date": self.shutdown_date,
+        }
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Prices by model name, with the date they were seen and where."""
+
+    date: str
+    source: str
+    models: dict[str, ModelPrice]
+    overrides: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def default(cls) -> PriceTable:
+        """The table shipped in the package."""
+        text = resources.files("migrate_check.core").joinpath("prices.json").read_text("utf-8")
+        return cls.from_json(json.loads(text), origin="prices.json")
+
+    @classmethod
+    def load(cls, path: Path) -> PriceTable:
+        """A table from a JSON file shaped like the shipped `prices.json`."""
+        try:
+            data = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"cannot read price table {str(path)!r}: {exc}") from exc
+        return cls.from_json(data, origin=str(path))
+
+    @classmethod
+    def from_json(cls, data: Any, origin: str) -> PriceTable:
+        if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
+            raise ValueError(f"price table {origin!r} needs a 'models' mapping")
+        models = {name: _price(name, spec, origin) for name, spec in data["models"].items()}
+        return cls(
+            date=str(data.get("date", "unknown")),
+            source=str(data.get("source", origin)),
+            models=models,
+        )
+
+    def merged(
+        self, overrides: PriceTable | Mapping[str, ModelPrice | Mapping[str, Any]]
+    ) -> PriceTable:
+        """This table with some models' prices replaced or added; the report names them."""
+        items = overrides.models if isinstance(overrides, PriceTable) else overrides
+        models = dict(self.models)
+        for name, spec in items.items():
+            base = models.get(name)
+            if isinstance(spec, ModelPrice):
+                keep = spec.shutdown_date or (base.shutdown_date if base else None)
+                models[name] = replace(spec, shutdown_date=keep)
+                continue
+            fields = {**(base.as_dict() if base else {}), **dict(spec)}
+            models[name] = _price(name, fields, "overrides")
+        return replace(
+            self,
+            models=models,
+            overrides=tuple(sorted({*self.overrides, *items})),
+        )
+
+    def price_for(self, model: str) -> ModelPrice | None:
+        """The price of `model`, matching dated snapshots and provider prefixes to their alias."""
+        for name in _candidates(model):
+            if name in self.models:
+                return self.models[name]
+        return None
+
+    def cost(self, model: str, usage: Usage, batch: bool = False) -> float | None:
+        """USD for one completion's usage (`batch`: answered through the Batch API); None
+        when the model has no known price."""
+        price = self.price_for(model)
+        return None if price is None else price.cost(usage, batch)
+
+    def with_aliases(self, aliases: Mapping[str, str]) -> PriceTable:
+        """This table where each name (an Azure deployment) costs what its model costs."""
+        models = dict(self.models)
+        for name, model in aliases.items():
+            price = self.price_for(model)
+            if price is not None:
+                models[name] = price
+        return replace(self, models=models)
+
+    def shutdown_date(self, model: str) -> str | None:
+        price = self.price_for(model)
+        return None if price is None else price.shutdown_date
+
+
+def _candidates(model: str) -> Iterable[str]:
+    """`openai/gpt-4o-mini-2024-07-18` -> itself, `gpt-4o-mini-2024-07-18`, `gpt-4o-mini`."""
+    name = model.strip()
+    yield name
+    name = name.lower().rsplit("/", 1)[-1]
+    yield name
+    yield _DATED_SUFFIX.sub("", name)
+
+
+def _price(name: str, spec: Any, origin: str) -> ModelPrice:
+    if not isinstance(spec, Mapping):
+        raise ValueError(f"price of {name!r} in {origin!r} must be a mapping, got {spec!r}")
+    try:
+        cached = spec.get("cached_input")
+        shutdown = spec.get("shutdown_date")
+        batch = spec.get("batch")
+        price = ModelPrice(
+            input=float(spec["input"]),
+            cached_input=None if cached is None else float(cached),
+            output=float(spec["output"]),
+            shutdown_date=None if shutdown is None else str(shutdown),
+            batch=None if batch is None else _price(f"{name} (batch)", batch, origin),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"price of {name!r} in {origin!r} needs numeric 'input' and 'output': {exc}"
+        ) from exc
+    return _checked(price, f"price of {name!r} in {origin!r}")
+
+
+def _checked(price: ModelPrice, what: str) -> ModelPrice:
+    """A price every cost can use: finite and not negative (inf and NaN poison every sum)."""
+    for field_name in ("input", "cached_input", "output"):
+        value = getattr(price, field_name)
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise ValueError(
+                f"{what} has {field_name} {value!r}; a price is a finite number of USD "
+                "per 1M tokens, 0 or more"
+            )
+    return price
+
+
+def parse_price(text: str) -> ModelPrice:
+    """`0.15/0.075/0.60` (input/cached/output) or `0.15/0.60`, USD per 1M tokens."""
+    parts = [p.strip() for p in text.split("/")]
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) == 3:
+        return _checked(ModelPrice(numbers[0], numbers[1], numbers[2]), f"price {text.strip()!r}")
+    if len(numbers) == 2:
+        return _checked(ModelPrice(numbers[0], None, numbers[1]), f"price {text.strip()!r}")
+    raise ValueError(
+        f"{text!r} is not a price; write input/cached_input/output per 1M tokens, "
+        "e.g. 0.15/0.075/0.60"
+    )
+
+
+def parse_overrides(lines: Iterable[str]) -> dict[str, ModelPrice]:
+    """Ini lines `gpt-4o-mini = 0.15/0.075/0.60` into prices for `PriceTable.merged`."""
+    prices: dict[str, ModelPrice] = {}
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"{line!r} is not 'model = input/cached_input/output'")
+        prices[name.strip()] = parse_price(value)
+    return prices
+
+
+def load_prices(file: Path | None, overrides: Sequence[str]) -> PriceTable:
+    """The shipped prices, then a team's file, then ini lines; ValueError says what is wrong."""
+    prices = PriceTable.default()
+    if file is not None:
+        prices = prices.merged(PriceTable.load(file))
+    if overrides:
+        prices = prices.merged(parse_overrides(overrides))
+    return prices

@@ -1,0 +1,93 @@
+"""Judging one case: run each check on both models' answers and apply approvals.
+
+Plain Python, no pytest: the plugin, the CLI and the benchmark all call `judge_case`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from migrate_check.checks import Check, default_registry
+from migrate_check.checks.answer import ALWAYS_ON
+from migrate_check.checks.graded import GradedCheck
+from migrate_check.core.case import Case
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CaseResult, CheckResult, Outcome
+from migrate_check.judging.approvals import APPROVABLE, ApprovalStore, fingerprint
+from migrate_check.sending.grading import Replies
+
+
+def judge_case(
+    case: Case,
+    baseline: list[Completion],
+    candidate: list[Completion],
+    checks: Sequence[Check],
+    approvals: ApprovalStore | None = None,
+    replies: Replies | None = None,
+) -> CaseResult:
+    """Every check's verdict on one case; approved changes are marked, not hidden.
+
+    Checks graded by a model (`embedding`, `judge`) read the grader's `replies` (by call
+    key, from `grading.Grader`); without them they are an error saying so.
+
+    The always-on `answer` check comes last: every case is judged for cut-off, refused,
+    empty and filtered answers, and for answers from another model.
+    """
+    if not checks:
+        checks = default_registry().checks_for(case, Path.cwd())
+    failure = _call_failure(baseline, candidate)
+    if failure is not None:
+        results = [CheckResult(check.label, Outcome.ERROR, failure) for check in checks]
+    else:
+        results = [
+            _run_check(check, baseline, candidate, replies) for check in [*checks, ALWAYS_ON]
+        ]
+    result = CaseResult(case, baseline, candidate, results)
+    if approvals is not None and len(approvals):
+        _apply_approvals(result, approvals)
+    return result
+
+
+def _call_failure(baseline: list[Completion], candidate: list[Completion]) -> str | None:
+    """Why the checks cannot run: a side has no answer or one of its calls failed."""
+    for side, completions in (("baseline", baseline), ("candidate", candidate)):
+        if not completions:
+            return f"no {side} answer"
+        for index, completion in enumerate(completions):
+            if completion.error is not None:
+                sample = f" (sample {index + 1})" if len(completions) > 1 else ""
+                return f"{side} call to {completion.model} failed{sample}: {completion.error}"
+    return None
+
+
+def _run_check(
+    check: Check,
+    baseline: list[Completion],
+    candidate: list[Completion],
+    replies: Replies | None = None,
+) -> CheckResult:
+    try:
+        if isinstance(check, GradedCheck) and replies is not None:
+            return check.judge_with(baseline, candidate, replies)
+        return check.judge(baseline, candidate)
+    except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others' verdicts
+        message = f": {exc}" if str(exc) else ""
+        return CheckResult(
+            check.label,
+            Outcome.ERROR,
+            f"check {check.label!r} raised {type(exc).__name__}{message}",
+            {"raised": type(exc).__name__, "message": str(exc)},
+        )
+
+
+def _apply_approvals(result: CaseResult, approvals: ApprovalStore) -> None:
+    baseline_fp = fingerprint(result.baseline)
+    candidate_fp = fingerprint(result.candidate)
+    for check_result in result.checks:
+        if check_result.outcome not in APPROVABLE:
+            continue
+        approval = approvals.find(result.case.key, check_result.check, baseline_fp, candidate_fp)
+        if approval is not None:
+            check_result.approved = True
+            check_result.approval = approval.note()

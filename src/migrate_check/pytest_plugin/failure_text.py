@@ -1,0 +1,67 @@
+"""Compact, readable failure text for a judged case, in the spirit of pytest's assertion diffs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CaseResult, Outcome
+from migrate_check.report import escaping
+
+_MAX_EVIDENCE = 600
+_MAX_OUTPUT = 300
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _evidence(evidence: Any) -> str:
+    if evidence is None:
+        return ""
+    if isinstance(evidence, str):
+        return _shorten(evidence, _MAX_EVIDENCE)
+    try:
+        text = json.dumps(evidence, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        text = repr(evidence)
+    return _shorten(text, _MAX_EVIDENCE)
+
+
+def _output(completion: Completion) -> str:
+    if completion.error:
+        return f"ERROR {completion.error}"
+    if completion.refused:
+        return _shorten(f"REFUSED: {completion.text}", _MAX_OUTPUT)
+    if completion.tool_calls:
+        calls = ", ".join(
+            f"{c.name}({json.dumps(c.arguments, sort_keys=True)})" for c in completion.tool_calls
+        )
+        return _shorten(f"{completion.text} [tool calls: {calls}]".strip(), _MAX_OUTPUT)
+    return _shorten(completion.text, _MAX_OUTPUT)
+
+
+def failure_lines(result: CaseResult, failing: frozenset[Outcome]) -> list[str]:
+    """What a reader needs to see why a case failed: each non-same check, then both outputs."""
+    case = result.case
+    lines = [f"{case.key}: {result.outcome.value} ({len(result.checks)} checks)"]
+    for check in result.checks:
+        if check.outcome is Outcome.SAME:
+            continue
+        mark = ">" if check.outcome in failing and not check.approved else " "
+        approved = " (approved)" if check.approved else ""
+        lines.append(f"{mark} {check.outcome.value:<9} {check.check}: {check.reason}{approved}")
+        if check.noise:
+            lines.append(f"            noise: {check.noise}")
+        evidence = _evidence(check.evidence)
+        if evidence:
+            lines.append(f"            evidence: {evidence}")
+    if result.baseline:
+        lines.append(f"  baseline  {result.baseline[0].model}: {_output(result.baseline[0])}")
+    if result.candidate:
+        lines.append(f"  candidate {result.candidate[0].model}: {_output(result.candidate[0])}")
+    # Answers and error bodies are untrusted: their control characters and escape
+    # sequences are shown, never sent to the terminal (or the JUnit XML) raw.
+    return [escaping.terminal(line) for line in lines]

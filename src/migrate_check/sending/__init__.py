@@ -1,0 +1,6 @@
+"""Sending a case to a model: live, in forked processes, through batches, or replayed.
+
+In: cases and the run's sending settings. Out: each case's `Completion`s per model,
+recorded into its cassettes, or an error that says what failed and what to run next.
+The judge's and embeddings' calls (`grading`) go out through here too.
+"""

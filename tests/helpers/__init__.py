@@ -1,0 +1,1 @@
+"""What the tests share that is not a test: a browser, graded cases, a team's callables."""
