@@ -16,7 +16,7 @@ from openai.types.chat import ChatCompletion
 from conftest import PAIR, write_suite
 from migrate_check.cassettes.recording import case_cassette_path
 from migrate_check.core.case import Case
-from migrate_check.core.completion import Completion
+from migrate_check.core.completion import CompletionsByCase
 from migrate_check.sending.runner import Runner, RunnerSettings
 from migrate_check.suites.loading import load_suite
 
@@ -34,7 +34,7 @@ def _example_cases() -> list[Case]:
     return cases
 
 
-def _replay(cases: list[Case]) -> dict[tuple[str, str], list[Completion]]:
+def _replay(cases: list[Case]) -> CompletionsByCase:
     """Each side's answers, as the run asks for them: the case as that side sends it."""
     settings = RunnerSettings(cassette_dir=ROOT / "cassettes", base_url="http://127.0.0.1:9/v1")
     runner = Runner(settings, lambda case, model, mode: f"record {case.key} on {model}")

@@ -22,7 +22,7 @@ from test_faults import assert_complete_cassette
 from test_interrupts import cassettes, environment, pytest_command, suite_text
 
 from migrate_check.core.case import Case
-from migrate_check.core.completion import Completion
+from migrate_check.core.completion import Completion, CompletionsByCase
 from migrate_check.sending.pacing import RateGate
 from migrate_check.sending.sharded import (
     _Collected,
@@ -73,7 +73,7 @@ def test_a_429_in_one_process_holds_back_the_others() -> None:
 
 
 def test_cases_a_process_never_answered_are_errors_not_lost() -> None:
-    results: dict[tuple[str, str], list[Completion]] = {}
+    results: CompletionsByCase = {}
 
     class Recorder:
         write_errors: list[object] = []

@@ -8,7 +8,7 @@ import yaml
 from devtools.local_openai import LocalServer
 
 from migrate_check.core.case import Case
-from migrate_check.core.completion import Completion
+from migrate_check.core.completion import CompletionsByCase
 from migrate_check.sending.runner import Runner, RunnerSettings
 
 MODELS = ["gpt-4o-mini", "gpt-4.1-mini"]
@@ -40,7 +40,7 @@ CASES = [
 ]
 
 
-def _fetch(root: Path, mode: str, base_url: str | None) -> dict[tuple[str, str], list[Completion]]:
+def _fetch(root: Path, mode: str, base_url: str | None) -> CompletionsByCase:
     runner = Runner(
         RunnerSettings(record_mode=mode, cassette_dir=root, base_url=base_url),
         lambda case, model, mode: "record it",

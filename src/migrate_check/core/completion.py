@@ -93,3 +93,8 @@ class Completion:
             return JsonParse(True, json.loads(self.text))
         except (ValueError, TypeError, RecursionError) as exc:
             return JsonParse(False, error=f"not JSON: {exc}"[:500])
+
+
+#: A case's samples on one model, keyed by (case key, model): what sending returns and
+#: judging and the reports read.
+CompletionsByCase = dict[tuple[str, str], list[Completion]]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from migrate_check.cassettes.recording import file_key, safe_name
 from migrate_check.checks import Check, CheckConfigError, CheckRegistry
 from migrate_check.core.case import Case, ModelPair
-from migrate_check.core.completion import Completion
+from migrate_check.core.completion import Completion, CompletionsByCase
 from migrate_check.core.paths import shown_path
 from migrate_check.core.results import CaseResult, Outcome, RunResult
 from migrate_check.judging.approvals import ApprovalStore, Audit
@@ -50,7 +50,7 @@ class RunState:
     #: The approvals file as it was when the run started (`open` reads it).
     approvals: ApprovalStore
     started_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
-    completions: dict[tuple[str, str], list[Completion]] = field(default_factory=dict)
+    completions: CompletionsByCase = field(default_factory=dict)
     results: dict[str, CaseResult] = field(default_factory=dict)
     #: What the run found, once `finish` made it (None before, and on xdist workers).
     report: RunReport | None = None

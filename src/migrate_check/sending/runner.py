@@ -27,7 +27,7 @@ from migrate_check.cassettes.recording import (
     use_case_cassette,
 )
 from migrate_check.core.case import Case
-from migrate_check.core.completion import Completion, LatencySource
+from migrate_check.core.completion import Completion, CompletionsByCase, LatencySource
 from migrate_check.core.defaults import (
     DEFAULT_BATCH_POLL_S,
     DEFAULT_BATCH_WAIT_S,
@@ -110,7 +110,7 @@ class Runner:
         self.settings = settings
         self.record_hint = record_hint
         self._secrets = [os.environ.get(name) for name in SECRET_ENV]
-        self.fetched: dict[tuple[str, str], list[Completion]] = {}
+        self.fetched: CompletionsByCase = {}
         #: Cassettes replayed offline that hold exchanges no current request matches: their
         #: positions, so `--prune-recordings` can drop exactly those.
         self.stale_exchanges: dict[Path, list[int]] = {}
@@ -129,15 +129,13 @@ class Runner:
         """Values no log line, error or cassette may show."""
         return list(self._secrets)
 
-    def fetch(
-        self, cases: Sequence[Case], models: Sequence[str]
-    ) -> dict[tuple[str, str], list[Completion]]:
+    def fetch(self, cases: Sequence[Case], models: Sequence[str]) -> CompletionsByCase:
         """Every sample of every case on every model, keyed by (case key, model)."""
         return self.fetch_jobs([(case, model) for case in cases for model in models])
 
     def fetch_jobs(
         self, jobs: Sequence[Job], alongside: Callable[[], None] | None = None
-    ) -> dict[tuple[str, str], list[Completion]]:
+    ) -> CompletionsByCase:
         """Every sample of each (case, model) job, keyed by (case key, model).
 
         A job's case is as that side sends it (`Case.on_side`), so each model's cassette
@@ -169,8 +167,8 @@ class Runner:
             return fetched
 
     def _through_batches(
-        self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]
-    ) -> dict[tuple[str, str], list[Completion]]:
+        self, jobs: Sequence[Job], results: CompletionsByCase
+    ) -> CompletionsByCase:
         """Record what the cases lack through batches (streamed cases live: a batch does
         not stream), then read every cassette as offline replay does."""
         import openai
@@ -217,9 +215,7 @@ class Runner:
                 results[(case.key, model)] = [failed] * case.samples
         return self._stands_for(results)
 
-    def _stands_for(
-        self, results: dict[tuple[str, str], list[Completion]]
-    ) -> dict[tuple[str, str], list[Completion]]:
+    def _stands_for(self, results: CompletionsByCase) -> CompletionsByCase:
         """Each answer says what model its name stands for (an Azure deployment's)."""
         models = dict(self.settings.azure_models)
         if models:
@@ -258,9 +254,7 @@ class Runner:
             http_client=http_client,
         )
 
-    def _replay_all(
-        self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]
-    ) -> dict[tuple[str, str], list[Completion]]:
+    def _replay_all(self, jobs: Sequence[Job], results: CompletionsByCase) -> CompletionsByCase:
         """Offline: read each cassette and match its requests, with no HTTP in between."""
         for case, model in jobs:
             results[(case.key, model)] = self.replay_one(case, model)
@@ -298,17 +292,17 @@ class Runner:
         return completions
 
     async def _fetch_all(
-        self, jobs: Sequence[Job], results: dict[tuple[str, str], list[Completion]]
-    ) -> dict[tuple[str, str], list[Completion]]:
+        self, jobs: Sequence[Job], results: CompletionsByCase
+    ) -> CompletionsByCase:
         with RequestProgress(sum(case.samples for case, _ in jobs)) as progress:
             return await self.fetch_live(jobs, results, progress)
 
     async def fetch_live(
         self,
         jobs: Sequence[Job],
-        results: dict[tuple[str, str], list[Completion]],
+        results: CompletionsByCase,
         progress: RequestProgress,
-    ) -> dict[tuple[str, str], list[Completion]]:
+    ) -> CompletionsByCase:
         """Send every job's samples in this process, counting them on `progress`."""
         lanes = {model: self._lane(progress, model) for model in dict.fromkeys(m for _, m in jobs)}
         try:
@@ -355,7 +349,7 @@ class Runner:
         router: Any,
         case: Case,
         model: str,
-        results: dict[tuple[str, str], list[Completion]],
+        results: CompletionsByCase,
     ) -> None:
         # Cassettes open in proportion to requests in flight: memory stays flat.
         async with lane.open_cases:

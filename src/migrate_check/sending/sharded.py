@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol, cast
 
 from migrate_check.core.case import Case
-from migrate_check.core.completion import Completion
+from migrate_check.core.completion import Completion, CompletionsByCase
 from migrate_check.sending.forked_replay import can_fork
 from migrate_check.sending.pacing import QuotaExhausted
 from migrate_check.sending.progress import RequestProgress
@@ -41,7 +41,7 @@ MIN_REQUESTS_PER_SHARD = 100
 #: How long stopped shards get to hand back what finished before they are killed.
 STOP_GRACE_S = 15.0
 
-Results = dict[tuple[str, str], list[Completion]]
+Results = CompletionsByCase
 Job = tuple[Case, str]  # the case as its side sends it, and the model
 
 
