@@ -28,7 +28,7 @@ from migrate_check.checks.registry import BUILTIN_CHECKS
 
 # The built-in checks' modules too: jsonpath-ng's parser (the `equal` check) looks itself up
 # in sys.modules, so a second generation of it raises KeyError when an outer test uses it.
-for _check in BUILTIN_CHECKS:
+for _check in BUILTIN_CHECKS.values():
     pkgutil.resolve_name(_check)
 
 PAIR = "gpt-4o-mini:gpt-4.1-mini"

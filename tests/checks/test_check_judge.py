@@ -17,7 +17,7 @@ from devtools.local_openai import LocalServer
 
 from helpers.graded_cases import CLOSED_PORT, answers, grade
 from migrate_check.checks import CheckConfigError
-from migrate_check.checks.judge import JudgeCheck
+from migrate_check.checks.builtin.judge import JudgeCheck
 from migrate_check.core.results import Outcome
 from migrate_check.sending.grading import GraderReply
 

@@ -9,7 +9,7 @@ import pytest
 
 from migrate_check.checks import bounded_regex
 from migrate_check.checks.base import CheckRunError
-from migrate_check.checks.similarity import SimilarityCheck
+from migrate_check.checks.builtin.similarity import SimilarityCheck
 from migrate_check.core.completion import Completion
 from migrate_check.safety import bodies, safe_yaml
 from migrate_check.safety.secrets import from_environment

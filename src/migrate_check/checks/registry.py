@@ -13,45 +13,35 @@ from __future__ import annotations
 import functools
 import json
 import pkgutil
+from collections.abc import Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
+from types import MappingProxyType
 
 from migrate_check.checks.base import Check, CheckConfigError
 from migrate_check.core.case import Case, CheckSpec
 
 ENTRY_POINT_GROUP = "migrate_check.checks"
 
-BUILTIN_CHECKS = (
-    "migrate_check.checks.schema:SchemaCheck",
-    "migrate_check.checks.similarity:SimilarityCheck",
-    "migrate_check.checks.equal:EqualCheck",
-    "migrate_check.checks.downstream:DownstreamCheck",
-    "migrate_check.checks.assertion:AssertCheck",
-    "migrate_check.checks.tool_calls:ToolCallsCheck",
-    "migrate_check.checks.text_match:ContainsCheck",
-    "migrate_check.checks.text_match:RegexCheck",
-    "migrate_check.checks.finish_reason:FinishReasonCheck",
-    "migrate_check.checks.facts:FactsCheck",
-    "migrate_check.checks.embedding:EmbeddingCheck",
-    "migrate_check.checks.judge:JudgeCheck",
+#: The built-in checks by the name suites use (each class's `name`), as "module:Class":
+#: a run imports only the modules of the checks its suites use (some import a tenth of a
+#: second of libraries).
+BUILTIN_CHECKS: Mapping[str, str] = MappingProxyType(
+    {
+        "schema": "migrate_check.checks.builtin.schema:SchemaCheck",
+        "similarity": "migrate_check.checks.builtin.similarity:SimilarityCheck",
+        "equal": "migrate_check.checks.builtin.equal:EqualCheck",
+        "downstream": "migrate_check.checks.builtin.downstream:DownstreamCheck",
+        "assert": "migrate_check.checks.builtin.assertion:AssertCheck",
+        "tool_calls": "migrate_check.checks.builtin.tool_calls:ToolCallsCheck",
+        "contains": "migrate_check.checks.builtin.text_match:ContainsCheck",
+        "regex": "migrate_check.checks.builtin.text_match:RegexCheck",
+        "finish_reason": "migrate_check.checks.builtin.finish_reason:FinishReasonCheck",
+        "facts": "migrate_check.checks.builtin.facts:FactsCheck",
+        "embedding": "migrate_check.checks.builtin.embedding:EmbeddingCheck",
+        "judge": "migrate_check.checks.builtin.judge:JudgeCheck",
+    }
 )
-
-#: Each built-in check's name, as its class says (`name`): a run imports only the checks
-#: its suites use (some import a tenth of a second of libraries).
-BUILTIN_NAMES = {
-    "schema": BUILTIN_CHECKS[0],
-    "similarity": BUILTIN_CHECKS[1],
-    "equal": BUILTIN_CHECKS[2],
-    "downstream": BUILTIN_CHECKS[3],
-    "assert": BUILTIN_CHECKS[4],
-    "tool_calls": BUILTIN_CHECKS[5],
-    "contains": BUILTIN_CHECKS[6],
-    "regex": BUILTIN_CHECKS[7],
-    "finish_reason": BUILTIN_CHECKS[8],
-    "facts": BUILTIN_CHECKS[9],
-    "embedding": BUILTIN_CHECKS[10],
-    "judge": BUILTIN_CHECKS[11],
-}
 
 #: What a case with no checks is judged by, so every case has a verdict.
 DEFAULT_CHECK = CheckSpec("similarity", {"min": 80})
@@ -66,7 +56,7 @@ class CheckRegistry:
         # the same check on many cases, and building may compile or import.
         self._built: dict[tuple[str, str, Path], Check] = {}
         # Built-ins not imported yet, by name: imported when first asked for.
-        self._builtin: dict[str, str] = dict(BUILTIN_NAMES)
+        self._unimported_builtins: dict[str, str] = dict(BUILTIN_CHECKS)
         for entry in entry_points(group=ENTRY_POINT_GROUP):
             try:
                 cls = entry.load()
@@ -100,14 +90,14 @@ class CheckRegistry:
 
     def _class(self, name: str) -> type[Check] | None:
         """The class registered under `name` (a built-in is imported now), or None."""
-        path = self._builtin.pop(name, None)
+        path = self._unimported_builtins.pop(name, None)
         if path is not None:
             self._classes.setdefault(name, pkgutil.resolve_name(path))
         return self._classes.get(name)
 
     def names(self) -> list[str]:
         """Every name usable as a check key in suites, sorted."""
-        return sorted({*self._classes, *self._builtin})
+        return sorted({*self._classes, *self._unimported_builtins})
 
     def build(self, spec: CheckSpec, base_dir: Path) -> Check:
         """The prepared check for `spec`; `CheckConfigError` says what is wrong with it."""

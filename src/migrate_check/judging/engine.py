@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from migrate_check.checks import Check, default_registry
-from migrate_check.checks.answer import ALWAYS_ON
+from migrate_check.checks.builtin.answer import ALWAYS_ON
 from migrate_check.checks.graded import GradedCheck
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion

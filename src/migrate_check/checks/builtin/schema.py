@@ -20,8 +20,8 @@ from jsonschema.validators import validator_for
 
 from migrate_check.checks import schema_refs
 from migrate_check.checks.base import CheckConfigError, Observation, SideBySideCheck
+from migrate_check.checks.builtin.pydantic_schema import PydanticSchemaCheck, names_a_model
 from migrate_check.checks.outputs import not_json_problem
-from migrate_check.checks.pydantic_schema import PydanticSchemaCheck, names_a_model
 from migrate_check.core.completion import Completion
 from migrate_check.safety import safe_yaml
 

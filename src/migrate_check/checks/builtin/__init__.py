@@ -1,0 +1,8 @@
+"""The checks migrate-check ships, one module per check (or pair of related checks).
+
+They are written as a team's own check would be, against the base classes, outcome
+rules and option parsing in `migrate_check.checks`, and reach a run the same way: the
+registry (`checks/registry.py`) names each by the key suites use and imports its module
+only when a suite first asks for it, so this package imports none of them here.
+`answer` is the exception that no suite names: `judging` runs it on every case.
+"""
