@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from migrate_check.report import display as fmt
-from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, Rate, SideStats
+from migrate_check.report.aggregate import Aggregates
+from migrate_check.report.model_figures import Rate, SideStats
 from migrate_check.report.run_report import RunReport, VariantReport
+from migrate_check.report.statuses import STATUS_ORDER
 
 Row = tuple[str, str, str, str]
 
