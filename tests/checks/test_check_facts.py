@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migrate_check.checks import CheckConfigError, build_check
-from migrate_check.checks.builtin.facts import MAX_LISTED, PATTERNS, extract
+from migrate_check.checks.builtin.fact_extraction import MAX_LISTED, PATTERNS, extract
 from migrate_check.core.case import CheckSpec
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CheckResult, Outcome
