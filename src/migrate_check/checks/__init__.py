@@ -3,7 +3,8 @@
 The public surface for teams writing their own: subclass `Check` (or `SideBySideCheck`,
 which brings the outcome rules and the noise floor), then register it in the
 `pytest_migrate_check_configure` hook (`registry.register(MyCheck)`) or ship it under
-the entry point group `migrate_check.checks`.
+the entry point group `migrate_check.checks`. The built-in checks are written the same
+way, in `builtin/`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ __all__ = [
 
 
 def register_check(cls: object) -> object:
-    """Gone: each run registers checks into its own registry, through the hook."""
+    """Raise, saying where a check is registered instead.
+
+    Checks belong to one run's registry, so there is no process-wide one to add to; code
+    that calls this gets a `TypeError` naming the hook and the entry point group to use.
+    """
     raise TypeError(
         "migrate_check.checks.register_check is gone: register the check in conftest.py, "
         "def pytest_migrate_check_configure(config, registry): registry.register(MyCheck), "

@@ -1,4 +1,5 @@
-"""The checks migrate-check ships, one module per check (or pair of related checks).
+"""The checks migrate-check ships: a module per check (`contains` and `regex` share
+`text_match`), and beside `facts` the two that find and canonicalise facts in a text.
 
 They are written as a team's own check would be, against the base classes, outcome
 rules and option parsing in `migrate_check.checks`, and reach a run the same way: the
