@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from migrate_check.report import PriceTable, RunReport, build_aggregates, verdict, write_reports
+from migrate_check.report import PriceTable, RunReport, build_aggregates, write_reports
 from migrate_check.report.writers import html, json_report, markdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: devtools/
@@ -85,16 +85,13 @@ def main() -> int:
     now = "2026-11-20T10:00:00Z"
     print(f"{len(run.cases):,} cases, {args.samples} sample(s) a side, ~{args.words} words")
 
-    agg = build_aggregates(run, prices)
-    decision = verdict(agg)
+    report = RunReport.build(run, prices, now)
     timed("build_aggregates", build_aggregates, run, prices)
-    document = timed("report.json build", json_report.build_document, run, agg, decision, now)
+    document = timed("report.json build", json_report.build_document, report)
     timed("report.json render", json_report.render, document)
-    timed("report.md render", markdown.render, run, agg, decision, now)
-    timed("report.html render", html.render, run, agg, decision, now)
-    paths = timed(
-        "write_reports (all three)", write_reports, RunReport.build(run, prices, now), out
-    )
+    timed("report.md render", markdown.render, report)
+    timed("report.html render", html.render, report)
+    paths = timed("write_reports (all three)", write_reports, report, out)
     for path in paths:
         print(f"  {path.name:<28} {path.stat().st_size / 1024 / 1024:8.2f} MiB")
     if not args.no_browser:

@@ -42,8 +42,7 @@ from devtools.synthetic_runs import STATUSES, make_run
 
 from helpers.browser import chromium, open_report
 from migrate_check.core.pricing import PriceTable
-from migrate_check.report.aggregate import build_aggregates
-from migrate_check.report.sign_off import verdict
+from migrate_check.report.run_report import RunReport
 from migrate_check.report.writers import html
 
 NOW = "2026-11-20T10:00:00Z"
@@ -54,13 +53,14 @@ def write_page(cases: int, words: int, folder: Path) -> tuple[Path, float, list[
     the improved cases in display order."""
     run = make_run(-(-cases // len(STATUSES)), words=words)
     run.cases = run.cases[:cases]
-    agg = build_aggregates(run, PriceTable.default())
+    report = RunReport.build(run, PriceTable.default(), NOW)
     started = time.perf_counter()
-    text = html.render(run, agg, verdict(agg), NOW)
+    text = html.render(report)
     render_ms = (time.perf_counter() - started) * 1000
     path = folder / f"report-{cases}.html"
     path.write_text(text, "utf-8")
-    improved = [row.key for row in agg.rows_worst_first() if row.status == "improved"]
+    rows = report.aggregates.rows_worst_first()
+    improved = [row.key for row in rows if row.status == "improved"]
     return path, render_ms, improved
 
 

@@ -13,7 +13,8 @@ from migrate_check.core.completion import Completion, Usage
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CheckResult, Outcome, RunResult
 from migrate_check.report import build_aggregates, verdict
-from migrate_check.report.aggregate import case_status, percentile
+from migrate_check.report.model_figures import percentile
+from migrate_check.report.statuses import case_status
 
 PRICES = PriceTable.default()
 

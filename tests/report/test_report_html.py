@@ -23,7 +23,7 @@ from helpers.browser import artifacts_dir, chromium, open_report, unavailable, u
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CheckResult, Outcome, RunResult
 from migrate_check.report.aggregate import build_aggregates
-from migrate_check.report.sign_off import verdict
+from migrate_check.report.run_report import RunReport
 from migrate_check.report.writers import html
 
 PRICES = PriceTable.default()
@@ -35,8 +35,7 @@ FILTER_BOUND_MS = 1_000
 
 
 def page_text(run: RunResult) -> str:
-    agg = build_aggregates(run, PRICES)
-    return html.render(run, agg, verdict(agg), NOW)
+    return html.render(RunReport.build(run, PRICES, NOW))
 
 
 def write(run: RunResult, folder: Path) -> Path:

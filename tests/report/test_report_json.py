@@ -13,15 +13,14 @@ from devtools.synthetic_runs import HOSTILE, make_run
 from migrate_check.core.case import ModelPair
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CheckResult, Outcome, RunResult
-from migrate_check.report import RunReport, build_aggregates, verdict, write_reports
+from migrate_check.report import RunReport, write_reports
 from migrate_check.report.writers import json_report
 
 PRICES = PriceTable.default()
 
 
 def document(run: RunResult, generated_at: str = "2026-11-20T10:00:00Z") -> dict[str, Any]:
-    agg = build_aggregates(run, PRICES)
-    return json_report.build_document(run, agg, verdict(agg), generated_at)
+    return json_report.build_document(RunReport.build(run, PRICES, generated_at))
 
 
 def validate(doc: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from devtools.synthetic_runs import HOSTILE, make_run
 
 from migrate_check.core.pricing import PriceTable
-from migrate_check.report import RunReport, build_aggregates, verdict, write_reports
+from migrate_check.report import RunReport, write_reports
 from migrate_check.report.writers import markdown
 
 PRICES = PriceTable.default()
@@ -18,8 +18,7 @@ NOW = "2026-11-20T10:00:00Z"
 
 def render(per_status: int, max_bytes: int = markdown.MAX_BYTES, **kwargs: object) -> str:
     run = make_run(per_status, **kwargs)  # type: ignore[arg-type]
-    agg = build_aggregates(run, PRICES)
-    return markdown.render(run, agg, verdict(agg), NOW, max_bytes=max_bytes)
+    return markdown.render(RunReport.build(run, PRICES, NOW), max_bytes=max_bytes)
 
 
 def test_verdict_and_aggregates_come_before_the_cases_worst_first() -> None:
@@ -77,8 +76,7 @@ def test_untrusted_text_cannot_escape_its_markup() -> None:
 def test_fences_outlast_backticks_in_outputs() -> None:
     run = make_run(1, statuses=("changed",))
     run.cases[0].candidate[0].text = "```python\nprint(1)\n```"
-    agg = build_aggregates(run, PRICES)
-    text = markdown.render(run, agg, verdict(agg), NOW)
+    text = markdown.render(RunReport.build(run, PRICES, NOW))
     assert "````diff\n" in text
 
 

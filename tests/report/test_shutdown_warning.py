@@ -22,7 +22,7 @@ def _reports(shutdown_dates: dict[str, str] | None = None) -> tuple[list[str], s
     run = make_run(1)
     report = RunReport.build(run, PriceTable.default(), NOW, shutdown_dates=shutdown_dates)
     terminal = list(summary_lines(report))
-    return terminal, markdown.render(run, report.aggregates, report.verdict, NOW)
+    return terminal, markdown.render(report)
 
 
 def test_one_date_is_one_warning_in_the_terminal_and_the_markdown() -> None:

@@ -16,7 +16,6 @@ from devtools.synthetic_runs import make_run
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CaseResult, RunResult
 from migrate_check.report import RunReport, write_reports
-from migrate_check.report.tables import variant_findings, variant_rows
 from migrate_check.report.writers import html, json_report
 
 NOW = "2026-11-20T10:00:00Z"
@@ -50,34 +49,16 @@ RUNS = {
 @pytest.mark.parametrize("name", sorted(RUNS))
 def test_streamed_reports_are_the_rendered_ones(name: str) -> None:
     report = RunReport.build(RUNS[name](), PriceTable.default(), NOW)
-    run, agg, decision = report.run, report.aggregates, report.verdict
-    table, findings = variant_rows(report.candidates), variant_findings(report)
 
-    options: dict[str, Any] = {
-        "approvals": report.approvals,
-        "variants": report.variants,
-        "findings": findings,
-    }
-    document = json_report.build_document(run, agg, decision, NOW, **options)
+    document = json_report.build_document(report)
     streamed = io.StringIO()
-    json_report.write(streamed, run, agg, decision, NOW, **options)
+    json_report.write(streamed, report)
     assert streamed.getvalue() == json_report.render(document)
 
-    page = html.render(
-        run, agg, decision, NOW, variants=report.variants, variant_table=table, findings=findings
-    )
+    page = html.render(report)
     streamed = io.StringIO()
     streamed.write("")  # a file may hold nothing yet
-    html.write(
-        streamed,
-        run,
-        agg,
-        decision,
-        NOW,
-        variants=report.variants,
-        variant_table=table,
-        findings=findings,
-    )
+    html.write(streamed, report)
     assert streamed.getvalue() == page
 
 
@@ -95,8 +76,8 @@ def test_a_value_json_has_no_text_for_falls_back_in_its_own_block(
     """NaN is no JSON (JSON.parse would refuse its block): that block falls back to
     script_json's plain JSON, the others are as ever, and streaming writes the same."""
     report = RunReport.build(make_run(5), PriceTable.default(), NOW)
-    run, agg, decision = report.run, report.aggregates, report.verdict
-    plain = html.render(run, agg, decision, NOW)
+    run = report.run
+    plain = html.render(report)
     case = html._case
 
     def with_nan(result: CaseResult, *args: Any) -> dict[str, Any]:
@@ -106,9 +87,9 @@ def test_a_value_json_has_no_text_for_falls_back_in_its_own_block(
         return data
 
     monkeypatch.setattr(html, "_case", with_nan)
-    page = html.render(run, agg, decision, NOW)
+    page = html.render(report)
     streamed = io.StringIO()
-    html.write(streamed, run, agg, decision, NOW)
+    html.write(streamed, report)
     assert streamed.getvalue() == page
     blocks, before = (DATA_BLOCK.findall(text) for text in (page, plain))
     changed = [block for block, was in zip(blocks, before, strict=True) if block != was]

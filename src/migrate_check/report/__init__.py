@@ -13,7 +13,6 @@ from migrate_check.core.pricing import ModelPrice, PriceTable
 from migrate_check.report.aggregate import Aggregates, build_aggregates
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.sign_off import Verdict, verdict
-from migrate_check.report.tables import variant_findings, variant_rows
 from migrate_check.report.writers.terminal import summary_lines
 
 __all__ = [
@@ -42,43 +41,15 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
     # report, and every collection, a twentieth of a second.
     from migrate_check.report.writers import html, json_report, markdown
 
-    run, aggregates, decision, now = (
-        report.run,
-        report.aggregates,
-        report.verdict,
-        report.generated_at,
-    )
     out = Path(out_dir)
-    table, findings = variant_rows(report.candidates), variant_findings(report)
     paths = [out / "report.json", out / "report.md", out / "report.html", out / "comment.md"]
     with atomic_text(paths[0]) as handle:
-        json_report.write(
-            handle,
-            run,
-            aggregates,
-            decision,
-            now,
-            approvals=report.approvals,
-            variants=report.variants,
-            findings=findings,
-        )
-    md = markdown.render(run, aggregates, decision, now, variants=table, findings=findings)
+        json_report.write(handle, report)
+    md = markdown.render(report)
     write_atomic(paths[1], md)
     with atomic_text(paths[2]) as handle:
-        html.write(
-            handle,
-            run,
-            aggregates,
-            decision,
-            now,
-            variants=report.variants,
-            variant_table=table,
-            findings=findings,
-        )
-    comment = markdown.render_comment(
-        run, aggregates, decision, now, variants=table, findings=findings
-    )
-    write_atomic(paths[3], comment)
+        html.write(handle, report)
+    write_atomic(paths[3], markdown.render_comment(report))
     summary = os.environ.get(STEP_SUMMARY_ENV)
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

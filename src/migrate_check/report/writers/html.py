@@ -33,7 +33,7 @@ back in its own block as `script_json` says.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any, TextIO
@@ -46,10 +46,17 @@ from migrate_check.core.results import CaseResult, Outcome, RunResult
 from migrate_check.judging.approvals import describe
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
-from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
-from migrate_check.report.run_report import VariantReport
-from migrate_check.report.sign_off import Verdict
-from migrate_check.report.tables import VARIANT_HEADER, claim_rows, model_rows, price_note
+from migrate_check.report.case_figures import CaseRow
+from migrate_check.report.run_report import RunReport
+from migrate_check.report.statuses import STATUS_ORDER, check_status
+from migrate_check.report.tables import (
+    VARIANT_HEADER,
+    claim_rows,
+    model_rows,
+    price_note,
+    variant_findings,
+    variant_rows,
+)
 
 _WRITERS = resources.files("migrate_check.report.writers")  # templates and the schema
 
@@ -183,11 +190,9 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
     }
 
 
-def _case_dicts(
-    run: RunResult, agg: Aggregates, variants: Sequence[VariantReport]
-) -> Iterator[dict[str, Any]]:
+def _case_dicts(report: RunReport) -> Iterator[dict[str, Any]]:
     """Cases worst first, the pair's and then each variant's (as `case[variant]`)."""
-    parts = [(run, agg), *((v.run, v.aggregates) for v in variants)]
+    parts = [(report.run, report.aggregates), *((v.run, v.aggregates) for v in report.variants)]
     return (
         _case(part_run.cases[row.index], row, part_run)
         for part_run, part_agg in parts
@@ -204,10 +209,9 @@ def _split(case: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return entry, detail
 
 
-def _check_names(agg: Aggregates, variants: Sequence[VariantReport]) -> list[str]:
-    return sorted(
-        {name for part in (agg, *(v.aggregates for v in variants)) for name in part.checks}
-    )
+def _check_names(report: RunReport) -> list[str]:
+    parts = (report.aggregates, *(v.aggregates for v in report.variants))
+    return sorted({name for part in parts for name in part.checks})
 
 
 def _index_block(entries: list[dict[str, Any]]) -> str:
@@ -218,16 +222,14 @@ def _detail_block(number: int, details: list[dict[str, Any]]) -> str:
     return f'<script type="application/json" id="cases-{number}">{script_json(details)}</script>\n'
 
 
-def _data_pieces(
-    run: RunResult, agg: Aggregates, variants: Sequence[VariantReport]
-) -> Iterator[str]:
+def _data_pieces(report: RunReport) -> Iterator[str]:
     """The page's data blocks in list order, a case at a time: the details after every
     `DETAIL_CHUNK` cases, the index after every `INDEX_CHUNK`, the filters' choices last."""
     suites: set[str] = set()
     entries: list[dict[str, Any]] = []
     details: list[dict[str, Any]] = []
     blocks = 0
-    for case in _case_dicts(run, agg, variants):
+    for case in _case_dicts(report):
         suites.add(str(case["s"]))
         entry, detail = _split(case)
         entries.append(entry)
@@ -243,7 +245,7 @@ def _data_pieces(
     if entries:
         yield _index_block(entries)
     choices = {
-        "checks": _check_names(agg, variants),
+        "checks": _check_names(report),
         "statuses": list(STATUS_ORDER),
         "suites": sorted(suites),
     }
@@ -254,73 +256,33 @@ def _data_pieces(
 _DATA_MARK = "\x00migrate-check-page-data\x00"
 
 
-def render(
-    run: RunResult,
-    agg: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    *,
-    variants: Sequence[VariantReport] = (),
-    variant_table: Sequence[Sequence[str]] = (),
-    findings: Sequence[str] = (),
-) -> str:
-    """report.html; `variants`: named candidates (their cases join the list), with the
-    candidates table's rows and findings."""
-    return _whole_page(run, agg, decision, generated_at, variants, variant_table, findings)
+def render(report: RunReport) -> str:
+    """report.html; the variants' cases join the list after the pair's."""
+    data = Markup("".join(_data_pieces(report)))
+    return escaping.no_surrogates(_page(report, data))
 
 
-def _whole_page(
-    run: RunResult,
-    agg: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    variants: Sequence[VariantReport],
-    variant_table: Sequence[Sequence[str]],
-    findings: Sequence[str],
-) -> str:
-    """The page rendered in one piece, its data included."""
-    data = Markup("".join(_data_pieces(run, agg, variants)))
-    page = _page(run, agg, decision, generated_at, variant_table, findings, data)
-    return escaping.no_surrogates(page)
-
-
-def write(
-    out: TextIO,
-    run: RunResult,
-    agg: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    *,
-    variants: Sequence[VariantReport] = (),
-    variant_table: Sequence[Sequence[str]] = (),
-    findings: Sequence[str] = (),
-) -> None:
-    """Write `render(...)` to `out`, the cases' data a case at a time: neither their
+def write(out: TextIO, report: RunReport) -> None:
+    """Write `render(report)` to `out`, the cases' data a case at a time: neither their
     dicts nor the page's text are held whole."""
-    page = _page(run, agg, decision, generated_at, variant_table, findings, Markup(_DATA_MARK))
+    page = _page(report, Markup(_DATA_MARK))
     before, mark, after = page.partition(_DATA_MARK)
     if not mark or _DATA_MARK in after:  # the template holds the mark once, or not at all
-        out.write(_whole_page(run, agg, decision, generated_at, variants, variant_table, findings))
+        out.write(render(report))
         return
     out.write(escaping.no_surrogates(before))
-    for piece in _data_pieces(run, agg, variants):
+    for piece in _data_pieces(report):
         out.write(piece)
     out.write(escaping.no_surrogates(after))
 
 
-def _page(
-    run: RunResult,
-    agg: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    variant_table: Sequence[Sequence[str]],
-    findings: Sequence[str],
-    data: Markup,
-) -> str:
-    warnings = fmt.shutdown_notes(agg.warnings, generated_at)  # once per date, as elsewhere
+def _page(report: RunReport, data: Markup) -> str:
+    """The page with `data` where the cases' blocks go."""
+    agg, generated_at = report.aggregates, report.generated_at
+    warnings = fmt.shutdown_notes(agg.warnings, generated_at)  # one per date, as in every report
     return _template().render(
-        pair=run.pair,
-        decision=decision,
+        pair=report.run.pair,
+        decision=report.verdict,
         generated_at=generated_at,
         warnings=warnings,
         statuses=STATUS_ORDER,
@@ -332,8 +294,8 @@ def _page(
         price_note=price_note(agg),
         grading_notes=agg.grading.lines() if agg.grading else [],
         variant_header=VARIANT_HEADER,
-        variant_rows=variant_table,
-        variant_findings=findings,
+        variant_rows=variant_rows(report.candidates),
+        variant_findings=variant_findings(report),
         data=data,
         detail_chunk=DETAIL_CHUNK,
     )

@@ -7,10 +7,10 @@ in `generated_at`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import asdict
 from importlib import resources
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from migrate_check.core.canonical import canonical_json
 from migrate_check.core.case import Case, Side
@@ -18,23 +18,16 @@ from migrate_check.core.completion import Completion
 from migrate_check.core.paths import shown_path
 from migrate_check.core.results import CaseResult, RunResult
 from migrate_check.report import escaping
-from migrate_check.report.aggregate import (
-    Aggregates,
-    CaseRow,
-    Rate,
-    SideFigures,
-    SideStats,
-    check_status,
-)
+from migrate_check.report.aggregate import Aggregates
+from migrate_check.report.case_figures import CaseRow, SideFigures
 from migrate_check.report.display import jsonable, key_params
 from migrate_check.report.grading_figures import GradingFigures
-from migrate_check.report.run_report import VariantReport
-from migrate_check.report.sign_off import Verdict
+from migrate_check.report.model_figures import Rate, SideStats
+from migrate_check.report.run_report import RunReport, VariantReport
+from migrate_check.report.statuses import check_status
+from migrate_check.report.tables import variant_findings
 
 _WRITERS = resources.files("migrate_check.report.writers")  # templates and the schema
-
-if TYPE_CHECKING:
-    from migrate_check.judging.approvals import Audit
 
 FORMAT = "migrate-check-report"
 VERSION = 2
@@ -47,36 +40,20 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def build_document(
-    run: RunResult,
-    aggregates: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    *,
-    approvals: Audit | None = None,
-    variants: Sequence[VariantReport] = (),
-    findings: Sequence[str] = (),
-) -> dict[str, Any]:
-    """report.json's content; `variants`: named candidates, each judged apart."""
-    document = _head(run, aggregates, decision, generated_at, approvals, variants, findings)
-    document["cases"] = list(_cases(run, aggregates))
+def build_document(report: RunReport) -> dict[str, Any]:
+    """report.json's content; named variants are each judged apart."""
+    document = _head(report)
+    document["cases"] = list(_cases(report.run, report.aggregates))
     return document
 
 
-def _head(
-    run: RunResult,
-    aggregates: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    approvals: Audit | None,
-    variants: Sequence[VariantReport],
-    findings: Sequence[str],
-) -> dict[str, Any]:
+def _head(report: RunReport) -> dict[str, Any]:
     """Everything in report.json but its `cases`."""
+    run, aggregates, decision = report.run, report.aggregates, report.verdict
     document = {
         "format": FORMAT,
         "version": VERSION,
-        "generated_at": generated_at,
+        "generated_at": report.generated_at,
         "pair": {"baseline": run.pair.baseline, "candidate": run.pair.candidate},
         "record_mode": run.record_mode,
         "verdict": {
@@ -89,13 +66,13 @@ def _head(
         "warnings": [{"kind": "shutdown", **asdict(w)} for w in aggregates.warnings],
         "aggregates": _aggregates(aggregates),
     }
-    if variants:
+    if report.variants:
         document["variants"] = {
-            "findings": list(findings),
-            "candidates": [_variant(v) for v in variants],
+            "findings": variant_findings(report),
+            "candidates": [_variant(v) for v in report.variants],
         }
-    if approvals is not None:
-        document["approvals"] = approvals.as_dict()
+    if report.approvals is not None:
+        document["approvals"] = report.approvals.as_dict()
     if aggregates.grading is not None:
         document["grading"] = _grading(aggregates.grading)
     if run.stale_cassettes or run.stale_exchanges:
@@ -111,20 +88,10 @@ def _cases(run: RunResult, aggregates: Aggregates) -> Iterator[dict[str, Any]]:
     return (_case(run.cases[row.index], row, run) for row in aggregates.rows)
 
 
-def write(
-    out: TextIO,
-    run: RunResult,
-    aggregates: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    *,
-    approvals: Audit | None = None,
-    variants: Sequence[VariantReport] = (),
-    findings: Sequence[str] = (),
-) -> None:
-    """Write report.json to `out` as `render(build_document(...))` would, one case at a
-    time: neither the cases' dicts nor the whole text are ever held at once."""
-    head = _head(run, aggregates, decision, generated_at, approvals, variants, findings)
+def write(out: TextIO, report: RunReport) -> None:
+    """Write report.json to `out` as `render(build_document(report))` would, one case at
+    a time: neither the cases' dicts nor the whole text are ever held at once."""
+    head = _head(report)
     out.write("{\n")
     for n, key in enumerate(sorted([*head, "cases"])):
         if n:
@@ -134,7 +101,7 @@ def write(
             continue
         out.write(f"{_dump(key)}:[")
         first = True
-        for case in _cases(run, aggregates):
+        for case in _cases(report.run, report.aggregates):
             out.write("\n" if first else ",\n")
             out.write(_dump(case))
             first = False

@@ -14,18 +14,21 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from migrate_check.core.results import CaseResult, RunResult
+from migrate_check.core.results import CaseResult
 from migrate_check.judging.approvals import describe
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
-from migrate_check.report.aggregate import STATUS_ORDER, Aggregates, CaseRow, check_status
-from migrate_check.report.sign_off import Verdict
+from migrate_check.report.case_figures import CaseRow
+from migrate_check.report.run_report import RunReport
+from migrate_check.report.statuses import STATUS_ORDER, check_status
 from migrate_check.report.tables import (
     VARIANT_HEADER,
     claim_rows,
     model_rows,
     price_note,
     status_columns,
+    variant_findings,
+    variant_rows,
 )
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -40,27 +43,17 @@ WRAP = 100
 _FOOTER_RESERVE = 600
 
 
-def render(
-    run: RunResult,
-    agg: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    *,
-    max_bytes: int = MAX_BYTES,
-    limit: str = "step-summary",
-    variants: Sequence[Sequence[str]] = (),
-    findings: Sequence[str] = (),
-) -> str:
+def render(report: RunReport, *, max_bytes: int = MAX_BYTES, limit: str = "step-summary") -> str:
     """The whole Markdown report, at most `max_bytes` UTF-8 bytes however many cases;
-    `limit` names the GitHub limit the note on left-out cases blames; `variants`: the
-    candidates table's rows (`tables.variant_rows`), with its `findings`."""
-    head = "\n".join(_head(agg, decision, generated_at, variants, findings)) + "\n"
+    `limit` names the GitHub limit the note on left-out cases blames."""
+    agg = report.aggregates
+    head = "\n".join(_head(report)) + "\n"
     parts = [head]
     used = _size(head)
     listed = [row for row in agg.rows_worst_first() if row.status != "same"]
     shown = 0
     for row in listed:
-        block = _case_block(run.cases[row.index], row)
+        block = _case_block(report.run.cases[row.index], row)
         if used + _size(block) + _FOOTER_RESERVE > max_bytes:
             break
         parts.append(block)
@@ -70,28 +63,11 @@ def render(
     return escaping.no_surrogates("".join(parts))
 
 
-def render_comment(
-    run: RunResult,
-    agg: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    *,
-    variants: Sequence[Sequence[str]] = (),
-    findings: Sequence[str] = (),
-) -> str:
+def render_comment(report: RunReport) -> str:
     """comment.md: the report within one pull-request comment, marked on its first line."""
     head = COMMENT_MARKER + "\n"
     budget = COMMENT_MAX_BYTES - _size(head)
-    body = render(
-        run,
-        agg,
-        decision,
-        generated_at,
-        max_bytes=budget,
-        limit="comment",
-        variants=variants,
-        findings=findings,
-    )
+    body = render(report, max_bytes=budget, limit="comment")
     if _size(body) > budget:  # only a head of thousands of check rows gets here
         note = "\n\n(cut to fit one comment; see report.html or report.json)\n"
         kept = body.encode("utf-8")[: budget - _size(note)].decode("utf-8", errors="ignore")
@@ -115,13 +91,11 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]
     return lines
 
 
-def _head(
-    agg: Aggregates,
-    decision: Verdict,
-    generated_at: str,
-    variants: Sequence[Sequence[str]] = (),
-    findings: Sequence[str] = (),
-) -> list[str]:
+def _head(report: RunReport) -> list[str]:
+    """The verdict and the figures down to the case list's heading, with the candidates
+    table and its findings when variants ran."""
+    agg, decision, generated_at = report.aggregates, report.verdict, report.generated_at
+    candidates = variant_rows(report.candidates)
     pair = agg.pair
     lines = [
         f"## migrate-check: {cell(pair.baseline)} → {cell(pair.candidate)}: "
@@ -135,10 +109,10 @@ def _head(
     for note in fmt.shutdown_notes(agg.warnings, generated_at):
         lines += ["> [!WARNING]", f"> {cell(note)}", ""]
     lines += _table(["cases", *STATUS_ORDER], [[agg.total_cases, *status_columns(agg.statuses)]])
-    if variants:
+    if candidates:
         lines += ["", f"### Candidates against {cell(pair.baseline)}", ""]
-        lines += _table(VARIANT_HEADER, variants)
-        lines += ["", *(f"- {cell(f)}" for f in findings)]
+        lines += _table(VARIANT_HEADER, candidates)
+        lines += ["", *(f"- {cell(f)}" for f in variant_findings(report))]
     lines += ["", "### Per model", ""]
     lines += _table(
         ["", f"{pair.baseline} (baseline)", f"{pair.candidate} (candidate)", "candidate/baseline"],

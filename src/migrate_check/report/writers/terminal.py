@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
-from migrate_check.report.aggregate import STATUS_ORDER
 from migrate_check.report.run_report import RunReport
+from migrate_check.report.statuses import STATUS_ORDER
 from migrate_check.report.tables import VARIANT_HEADER, variant_findings, variant_rows
 
 if TYPE_CHECKING:
