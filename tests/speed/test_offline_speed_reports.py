@@ -74,7 +74,7 @@ def test_a_value_json_has_no_text_for_falls_back_in_its_own_block(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """NaN is no JSON (JSON.parse would refuse its block): that block falls back to
-    script_json's plain JSON, the others are as ever, and streaming writes the same."""
+    script_json's plain JSON, the others are as without it, and streaming writes the same."""
     report = RunReport.build(make_run(5), PriceTable.default(), NOW)
     run = report.run
     plain = html.render(report)

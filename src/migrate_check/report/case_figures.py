@@ -51,13 +51,13 @@ class CostLookup:
 
     def __init__(self, prices: PriceTable) -> None:
         self.prices = prices
-        self._prices: dict[str, ModelPrice | None] = {}
+        self._by_model: dict[str, ModelPrice | None] = {}
 
     def price_for(self, model: str) -> ModelPrice | None:
         try:
-            return self._prices[model]
+            return self._by_model[model]
         except KeyError:
-            price = self._prices[model] = self.prices.price_for(model)
+            price = self._by_model[model] = self.prices.price_for(model)
             return price
 
     def cost(self, completion: Completion, fallback: str) -> float | None:
