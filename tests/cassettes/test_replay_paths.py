@@ -14,7 +14,7 @@ from devtools.local_openai import LocalServer
 from openai.types.chat import ChatCompletion
 
 from conftest import PAIR, write_suite
-from migrate_check.cassettes.recording import case_cassette_path
+from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.core.case import Case
 from migrate_check.core.completion import CompletionsByCase
 from migrate_check.sending.runner import Runner, RunnerSettings

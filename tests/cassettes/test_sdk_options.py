@@ -9,7 +9,7 @@ import yaml
 from devtools.local_openai import LocalServer
 
 from conftest import PAIR, write_suite
-from migrate_check.cassettes.recording import cassette_path
+from migrate_check.cassettes.paths import cassette_path
 
 SUITE = """
 suite: options

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migrate_check.cassettes.recording import CassetteLoadError, open_case_cassette
+from migrate_check.cassettes.files import CassetteLoadError, open_case_cassette
 from migrate_check.importing.cassette_reader import read_cassette
 from migrate_check.importing.errors import SourceError
 from migrate_check.judging.approvals import ApprovalsError, ApprovalStore
@@ -251,7 +251,8 @@ def replayed_answers(draw: st.DrawFn) -> dict[str, Any]:
 def test_a_generated_answer_replays_as_a_completion_or_an_error_never_a_crash(
     folder: Path, interaction: dict[str, Any], stream: bool
 ) -> None:
-    from migrate_check.cassettes.recording import cassette_path, write_interactions
+    from migrate_check.cassettes.files import write_interactions
+    from migrate_check.cassettes.paths import cassette_path
     from migrate_check.core.case import Case
     from migrate_check.sending.runner import Runner, RunnerSettings
 

@@ -20,7 +20,8 @@ from migrate_check.cassettes.answers import (
     endpoint_of,
     processing_ms,
 )
-from migrate_check.cassettes.recording import AtomicPersister, CassetteLoadError, matchers
+from migrate_check.cassettes.files import AtomicPersister, CassetteLoadError
+from migrate_check.cassettes.matching import matchers
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion, LatencySource
 from migrate_check.safety import sanitize, secrets

@@ -10,13 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrate_check.cassettes.recording import (
-    AtomicPersister,
-    CassetteLoadError,
-    cassette_variant,
-    file_key,
-    safe_name,
-)
+from migrate_check.cassettes.files import AtomicPersister, CassetteLoadError
+from migrate_check.cassettes.paths import cassette_variant, file_key, safe_name
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from migrate_check.cassettes.recording import safe_name
+from migrate_check.cassettes.paths import safe_name
 from migrate_check.importing.sources import Collected, Skipped
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlunsplit
 
 import yaml
 
-from migrate_check.cassettes.recording import MAX_CASSETTE_BYTES
+from migrate_check.cassettes.files import MAX_CASSETTE_BYTES
 from migrate_check.importing.errors import CassetteReadError
 from migrate_check.safety import safe_yaml
 

@@ -246,7 +246,8 @@ def write_import(
     default_checks: list[dict[str, Any]] | None = None,
 ) -> ImportResult:
     """Write the suite file and the baseline cassettes; returns what was written and skipped."""
-    from migrate_check.cassettes.recording import cassette_path, write_interactions
+    from migrate_check.cassettes.files import write_interactions
+    from migrate_check.cassettes.paths import cassette_path
     from migrate_check.suites.loading import SuiteError, parse_suite_text
 
     suite = name or suite_path.stem
