@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 
 from migrate_check.safety import safe_yaml
-from migrate_check.suites.loading import _load_located, _Loader, _Located, _LocatedList
+from migrate_check.suites.located import Located as _Located
+from migrate_check.suites.located import LocatedList as _LocatedList
+from migrate_check.suites.located import LocatedLoader as _Loader
+from migrate_check.suites.located import load_located as _load_located
 
 ROOT = Path(__file__).resolve().parents[2]
 
