@@ -85,7 +85,7 @@ class _NotSimple(Exception):
 _PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 #: deepdiff's default `threshold_to_diff_deeper`: dicts sharing fewer keys are reported
 #: as one changed value instead.
-_DEEPER = 0.33
+_THRESHOLD_TO_DIFF_DEEPER = 0.33
 
 
 def _one_change_inside(baseline: Any, candidate: Any) -> dict[str, Any] | None:
@@ -96,7 +96,7 @@ def _one_change_inside(baseline: Any, candidate: Any) -> dict[str, Any] | None:
     else, which deepdiff itself diffs."""
     changes: list[tuple[str, str, Any]] = []
     try:
-        _walk(baseline, candidate, "root", changes)
+        _collect_changes(baseline, candidate, "root", changes)
     except _NotSimple:
         return None
     if len(changes) != 1:
@@ -107,7 +107,9 @@ def _one_change_inside(baseline: Any, candidate: Any) -> dict[str, Any] | None:
     return evidence
 
 
-def _walk(a: Any, b: Any, path: str, changes: list[tuple[str, str, Any]]) -> None:
+def _collect_changes(a: Any, b: Any, path: str, changes: list[tuple[str, str, Any]]) -> None:
+    """Appends to `changes` each (deepdiff report key, path, value) where `a` and `b` differ
+    at or under `path`; `_NotSimple` when the difference is not one deepdiff reports simply."""
     if len(changes) > 1:
         raise _NotSimple  # several changes: their order is deepdiff's to decide
     kind = type(a)
@@ -118,12 +120,12 @@ def _walk(a: Any, b: Any, path: str, changes: list[tuple[str, str, Any]]) -> Non
         added = [k for k in b if k not in a]
         removed = [k for k in a if k not in b]
         union = len(shared) + len(added) + len(removed)
-        if union > 1 and len(shared) / union < _DEEPER:
+        if union > 1 and len(shared) / union < _THRESHOLD_TO_DIFF_DEEPER:
             raise _NotSimple
         changes += [("dictionary_item_added", f"{path}['{k}']", None) for k in added]
         changes += [("dictionary_item_removed", f"{path}['{k}']", None) for k in removed]
         for k in shared:
-            _walk(a[k], b[k], f"{path}['{k}']", changes)
+            _collect_changes(a[k], b[k], f"{path}['{k}']", changes)
         return
     if kind is list and type(b) is list:
         if not all(type(item) is dict for item in (*a, *b)):
@@ -135,7 +137,7 @@ def _walk(a: Any, b: Any, path: str, changes: list[tuple[str, str, Any]]) -> Non
             elif index >= len(b):
                 changes.append(("iterable_item_removed", where, a[index]))
             else:
-                _walk(a[index], b[index], where, changes)
+                _collect_changes(a[index], b[index], where, changes)
         return
     if kind is type(b) and kind in (str, int, float, bool, type(None)) and a == b:
         return

@@ -80,7 +80,7 @@ class CheckRegistry:
         name = getattr(cls, "name", None)
         if not isinstance(name, str) or not name:
             raise CheckConfigError(f"{cls.__qualname__} has no 'name' to use in suites")
-        existing = self._class(name)
+        existing = self._class_named(name)
         if existing is not None and existing is not cls:
             raise CheckConfigError(
                 f"check name {name!r} is already registered by "
@@ -88,7 +88,7 @@ class CheckRegistry:
             )
         self._classes[name] = cls
 
-    def _class(self, name: str) -> type[Check] | None:
+    def _class_named(self, name: str) -> type[Check] | None:
         """The class registered under `name` (a built-in is imported now), or None."""
         path = self._unimported_builtins.pop(name, None)
         if path is not None:
@@ -101,7 +101,7 @@ class CheckRegistry:
 
     def build(self, spec: CheckSpec, base_dir: Path) -> Check:
         """The prepared check for `spec`; `CheckConfigError` says what is wrong with it."""
-        cls = self._class(spec.name)
+        cls = self._class_named(spec.name)
         if cls is None:
             raise CheckConfigError(
                 f"unknown check {spec.name!r}; known checks: {', '.join(self.names())}"

@@ -210,7 +210,7 @@ def _emails(text: str) -> Iterator[re.Match[str]]:
 
 
 def _add(kinds: dict[str, dict[str, str]], kind: str, canonical: str, raw: str) -> None:
-    kinds.setdefault(kind, {}).setdefault(canonical, shorten(raw.strip(_TRAILING)))
+    kinds.setdefault(kind, {}).setdefault(canonical, shorten_text(raw.strip(_TRAILING)))
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -230,9 +230,9 @@ def _sentence(text: str, ends: list[int], position: int) -> str:
     start = ends[at - 1] if at else 0
     stop = ends[at] if at < len(ends) else len(text)
     start, stop = max(start, position - 80), min(stop, position + 80)
-    return shorten(SPACES.sub(" ", text[start:stop]).strip(), 160)
+    return shorten_text(SPACES.sub(" ", text[start:stop]).strip(), 160)
 
 
-def shorten(text: str, limit: int = 60) -> str:
+def shorten_text(text: str, limit: int = 60) -> str:
     """`text` cut to `limit` characters, the last one an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -37,7 +37,7 @@ from migrate_check.checks.builtin.fact_extraction import (
     SPACES,
     Facts,
     extract,
-    shorten,
+    shorten_text,
 )
 from migrate_check.checks.outputs import comparable_text
 from migrate_check.core.completion import Completion
@@ -133,7 +133,7 @@ class FactsCheck(SideBySideCheck):
         head = "facts differ"
         if regressed:
             head = f"facts regressed ({', '.join(regressed)} in regress_on)"
-        listed = "; ".join(shorten(entry, 100) for entry in shown[:3])
+        listed = "; ".join(shorten_text(entry, 100) for entry in shown[:3])
         summary = f"{head}: {listed}{more}; meaning is not compared{note}"
         return Difference(True, summary, evidence, regression=bool(regressed))
 
@@ -157,7 +157,7 @@ def _negation(base: Facts, cand: Facts) -> tuple[bool, str]:
 def _shown(canonical: str, raw: str) -> str:
     """The canonical form, with how it was written when that differs."""
     same = SPACES.sub("", raw).casefold() == SPACES.sub("", canonical).casefold()
-    return shorten(canonical) if same else f"{shorten(canonical)} (“{raw}”)"
+    return shorten_text(canonical) if same else f"{shorten_text(canonical)} (“{raw}”)"
 
 
 def _listed(entries: list[str]) -> list[str]:
