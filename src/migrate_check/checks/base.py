@@ -41,7 +41,32 @@ class CheckRunError(Exception):
 
 
 class Check(abc.ABC):
-    """One configured check; instances are cached and reused across cases."""
+    """One configured check; instances are cached and reused across cases.
+
+    Subclass it for a check that judges a case as a whole; most checks subclass
+    `SideBySideCheck` instead, which brings the outcome rules and the noise floor.
+
+    Args:
+        name: (class attribute) the key suites use for the check, `- my_check: {...}`.
+        options: (to `from_options`) the value under that key in the suite, as YAML gives it.
+        base_dir: (to `from_options`) the suite's folder, for files its options name.
+
+    Example:
+        ```python
+        class NotEmpty(Check):
+            name = "not_empty"
+
+            @classmethod
+            def from_options(cls, options, base_dir):
+                return cls()
+
+            def judge(self, baseline, candidate):
+                empty = [c for c in candidate if not c.text.strip()]
+                if empty:
+                    return CheckResult(self.label, Outcome.REGRESSED, "an empty answer")
+                return CheckResult(self.label, Outcome.SAME, "every answer has text")
+        ```
+    """
 
     name: ClassVar[str]
 
@@ -64,7 +89,35 @@ class Check(abc.ABC):
 
 
 class SideBySideCheck(Check):
-    """A check written as `observe` per sample plus `compare` across models."""
+    """A check written as `observe` per sample plus `compare` across models.
+
+    `observe` looks at one sample on its own (does it pass, what value does it yield);
+    `compare` says whether two passing samples' values differ. The outcome rules decide
+    the rest: failing only on the candidate is `regressed`, only on the baseline
+    `improved`, values that differ beyond the baseline's own noise `changed`.
+
+    Args:
+        name: (class attribute) the key suites use for the check.
+        compares_values: (class attribute) False for a pure pass/fail check.
+
+    Example:
+        ```python
+        class MaxWords(SideBySideCheck):
+            name = "max_words"
+            compares_values = False
+
+            def __init__(self, most: int) -> None:
+                self.most = most
+
+            @classmethod
+            def from_options(cls, options, base_dir):
+                return cls(int(options["most"]))
+
+            def observe(self, completion):
+                words = len(completion.text.split())
+                return Observation(words <= self.most, words, f"has {words} words")
+        ```
+    """
 
     #: False for pure pass/fail checks: they skip the comparison step.
     compares_values: ClassVar[bool] = True

@@ -13,9 +13,17 @@ from typing import Any
 class Observation:
     """What a check saw in one sample.
 
-    `ok` is the pass/fail of checks that have one (None for pure comparisons),
-    `value` what `compare` gets, `problem` why it fails ("is not JSON: ..."),
-    phrased to follow "candidate output".
+    Args:
+        ok: the sample's pass or fail, for checks that have one (None for pure comparisons).
+        value: what `compare` gets for this sample.
+        problem: why it fails ("is not JSON: ..."), phrased to follow "candidate output".
+        evidence: plain JSON the reports show beside the outcome.
+
+    Example:
+        ```python
+        Observation(False, problem="is not JSON: Expecting value at line 1")
+        Observation(None, value={"queue": "billing"})
+        ```
     """
 
     ok: bool | None
@@ -26,10 +34,21 @@ class Observation:
 
 @dataclass(frozen=True)
 class Difference:
-    """How two observations compare: `differs`, a one-line `summary`, plain-JSON `evidence`.
+    """How two observations compare.
 
-    `score` is set by score-based checks (similarity); `regression` marks a difference
-    that loses something the baseline had (a tool call that is no longer made).
+    Args:
+        differs: whether the two samples differ in what the check looks at.
+        summary: one line for the reports ("queue: billing -> refunds").
+        evidence: plain JSON the reports show (a diff, both values).
+        score: the score of score-based checks (similarity), None otherwise.
+        regression: the difference loses something the baseline had (a tool call that
+            is no longer made), so it counts as `regressed` rather than `changed`.
+
+    Example:
+        ```python
+        evidence = {"baseline": "billing", "candidate": "refunds"}
+        Difference(True, "queue: billing -> refunds", evidence)
+        ```
     """
 
     differs: bool

@@ -48,7 +48,22 @@ DEFAULT_CHECK = CheckSpec("similarity", {"min": 80})
 
 
 class CheckRegistry:
-    """Check classes by the name suites use, and the checks built from them."""
+    """Check classes by the name suites use, and the checks built from them.
+
+    Each run has its own, handed to the `pytest_migrate_check_configure` hook; what a
+    team registers there lasts for that run only.
+
+    Args:
+        cls: (to `register`) a `Check` subclass whose `name` suites will use; a name a
+            built-in or another check already has is refused with `CheckConfigError`.
+
+    Example:
+        ```python
+        # conftest.py
+        def pytest_migrate_check_configure(config, registry):
+            registry.register(MaxWords)
+        ```
+    """
 
     def __init__(self) -> None:
         self._classes: dict[str, type[Check]] = {}

@@ -60,7 +60,26 @@ class VariantReport:
 
 @dataclass(frozen=True)
 class RunReport:
-    """What one run found: the judged cases, their figures, the decision, the approvals."""
+    """What one run found: the judged cases, their figures, the decision, the approvals.
+
+    Every output (report.json, report.md, report.html, comment.md, the terminal summary)
+    renders this one object and recomputes nothing.
+
+    Args:
+        run: every judged case, with both models' completions and each check's result.
+        aggregates: the figures the reports show (rates, costs, latency, claims).
+        verdict: GO, REVIEW or NO-GO, and the rule that decided it.
+        generated_at: when the report was made (ISO 8601).
+        approvals: what became of the approvals file, None when none was read.
+        stale_note: recordings no current case uses, in one line.
+        variants: each named candidate variant, judged against the same baseline.
+
+    Example:
+        ```python
+        report = RunReport.build(run, PriceTable.default(), "2026-12-06T12:00:00+00:00")
+        print(report.verdict.decision, len(report.run.cases))
+        ```
+    """
 
     run: RunResult
     aggregates: Aggregates
