@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    imp = commands.add_parser(
+    import_parser = commands.add_parser(
         "import",
         help="Turn cassettes, an OpenAI Evals JSONL or logged requests into a suite",
         description=(
@@ -45,28 +45,32 @@ def build_parser() -> argparse.ArgumentParser:
             "cassettes become the baseline's recordings, so only the candidate needs calling."
         ),
     )
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="Files or folders to read")
-    imp.add_argument(
+    import_parser.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="Files or folders to read"
+    )
+    import_parser.add_argument(
         "--suite", required=True, type=Path, help="Suite file to write, e.g. suites/app.yaml"
     )
-    imp.add_argument(
+    import_parser.add_argument(
         "--cassette-dir",
         type=Path,
         help="Where the recordings go (default: where pytest reads them for the suite: "
         "the rootdir's migrate_check_cassette_dir, else cassettes)",
     )
-    imp.add_argument(
+    import_parser.add_argument(
         "--model",
         help="Import only answers recorded with this model (default: one suite per recorded model)",
     )
-    imp.add_argument(
+    import_parser.add_argument(
         "--format",
         choices=("auto", "cassette", "evals", "requests"),
         default="auto",
         help="Kind of input; auto: .jsonl with 'ideal' is Evals, other .jsonl logged requests",
     )
-    imp.add_argument("--name", help="Suite name (default: the suite file's stem)")
-    imp.add_argument("--force", action="store_true", help="Overwrite an existing suite file")
+    import_parser.add_argument("--name", help="Suite name (default: the suite file's stem)")
+    import_parser.add_argument(
+        "--force", action="store_true", help="Overwrite an existing suite file"
+    )
     return parser
 
 

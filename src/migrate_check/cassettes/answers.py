@@ -1,6 +1,6 @@
 """What a recorded OpenAI answer says: response bodies and SSE streams -> `Completion`s.
 
-One core module knows the shapes of chat completions and Responses API answers, so the
+One module knows the shapes of chat completions and Responses API answers, so the
 runner (live), replay (offline) and the importer agree on what "the text", "the tool
 calls" and "the samples" of an answer are. A refusal counts as the text when there is
 no content: a model that starts refusing is a change users must see. Every choice of a

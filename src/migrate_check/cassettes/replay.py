@@ -87,12 +87,16 @@ def _answers(
     from vcr.matchers import requests_match
 
     live = _live_request(case, body)
-    used = matchers()
+    match_on = matchers()
     answers = []
     for index, (stored, response) in enumerate(zip(requests, responses, strict=False)):
         # The common case, decided without re-serialising the live body for every match.
-        same = stored.method == "POST" and endpoint_of(stored.path) == endpoint_of(live.path)
-        if not (same and _stored_json(stored.body) == body or requests_match(live, stored, used)):
+        plain_match = (
+            stored.method == "POST"
+            and endpoint_of(stored.path) == endpoint_of(live.path)
+            and _stored_json(stored.body) == body
+        )
+        if not (plain_match or requests_match(live, stored, match_on)):
             if stale is not None:
                 stale.append(index)
         else:

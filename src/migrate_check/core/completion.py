@@ -18,6 +18,9 @@ class ToolCall:
 
 @dataclass(frozen=True)
 class Usage:
+    """Tokens one answer used, as the API counts them; cached input tokens are part of
+    `input_tokens`."""
+
     input_tokens: int = 0
     cached_input_tokens: int = 0
     output_tokens: int = 0

@@ -17,7 +17,7 @@ from typing import Any
 
 from migrate_check.core.completion import Usage
 
-_PER = 1_000_000
+_TOKENS_PER_PRICE = 1_000_000  # prices are USD per 1M tokens
 _DATED_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})$")
 
 
@@ -42,7 +42,7 @@ class ModelPrice:
             (usage.input_tokens - cached) * self.input
             + cached * cached_rate
             + usage.output_tokens * self.output
-        ) / _PER
+        ) / _TOKENS_PER_PRICE
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -110,7 +110,7 @@ class PriceTable:
 
     def price_for(self, model: str) -> ModelPrice | None:
         """The price of `model`, matching dated snapshots and provider prefixes to their alias."""
-        for name in _candidates(model):
+        for name in _lookup_names(model):
             if name in self.models:
                 return self.models[name]
         return None
@@ -135,7 +135,7 @@ class PriceTable:
         return None if price is None else price.shutdown_date
 
 
-def _candidates(model: str) -> Iterable[str]:
+def _lookup_names(model: str) -> Iterable[str]:
     """`openai/gpt-4o-mini-2024-07-18` -> itself, `gpt-4o-mini-2024-07-18`, `gpt-4o-mini`."""
     name = model.strip()
     yield name

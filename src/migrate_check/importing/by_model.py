@@ -40,7 +40,7 @@ def split_by_model(
     exists; otherwise into the suite named as asked, whose cases are all unrecorded.
     """
     models = recorded_models(collected) if only is None else [only]
-    split = len(models) > 1
+    one_suite_per_model = len(models) > 1
     groups: dict[str | None, ModelGroup] = {}
     skipped = list(collected.skipped)
     for prompt in collected.prompts:
@@ -53,10 +53,12 @@ def split_by_model(
         elif prompt.model in models:
             key = prompt.model
         else:
-            key = None if split or not models else models[0]
+            key = None if one_suite_per_model or not models else models[0]
         group = groups.get(key)
         if group is None:
-            path, group_name = _named(suite_path, name, key if split else None)
+            path, group_name = _suite_for_model(
+                suite_path, name, key if one_suite_per_model else None
+            )
             group = groups[key] = ModelGroup(key, path, group_name)
             group.collected = replace(collected, prompts=[], skipped=[])
         group.collected.prompts.append(prompt)
@@ -70,7 +72,9 @@ def split_by_model(
     return ordered
 
 
-def _named(suite_path: Path, name: str | None, model: str | None) -> tuple[Path, str | None]:
+def _suite_for_model(
+    suite_path: Path, name: str | None, model: str | None
+) -> tuple[Path, str | None]:
     """`suites/app.yaml` -> `suites/app-gpt-4o-mini.yaml` (suite `app-gpt-4o-mini`)."""
     if model is None:
         return suite_path, name

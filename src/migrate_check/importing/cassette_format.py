@@ -88,12 +88,12 @@ def load_raw(path: Path) -> list[RawInteraction]:
     data = _parse(path, text)
     if isinstance(data, dict) and isinstance(data.get("interactions"), list):
         items: list[Any] = data["interactions"]
-        old = False
+        pre_1_0_list = False
     elif isinstance(data, list) and data and all(_looks_interaction(i) for i in data):
-        items, old = data, True
+        items, pre_1_0_list = data, True
     else:
         raise CassetteReadError(path, "not a vcrpy cassette (no 'interactions' list)")
-    return [_interaction(path, n, item, old) for n, item in enumerate(items)]
+    return [_interaction(path, n, item, pre_1_0_list) for n, item in enumerate(items)]
 
 
 def _parse(path: Path, text: str) -> Any:
@@ -116,14 +116,14 @@ def _looks_interaction(item: Any) -> bool:
     return isinstance(item, dict) and "request" in item and "response" in item
 
 
-def _interaction(path: Path, index: int, item: Any, old: bool) -> RawInteraction:
+def _interaction(path: Path, index: int, item: Any, pre_1_0_list: bool) -> RawInteraction:
     where = f"interaction {index}"
     if not _looks_interaction(item):
         raise CassetteReadError(path, "interaction has no request/response", where)
     request, response = item["request"], item["response"]
     if not isinstance(request, dict) or not isinstance(response, dict):
         raise CassetteReadError(path, "request and response must be mappings", where)
-    uri = _old_uri(request) if old else request.get("uri")
+    uri = _pre_1_0_uri(request) if pre_1_0_list else request.get("uri")
     if not isinstance(uri, str) or not uri:
         raise CassetteReadError(path, "request has no uri", where)
     status = response.get("status")
@@ -141,7 +141,7 @@ def _interaction(path: Path, index: int, item: Any, old: bool) -> RawInteraction
     )
 
 
-def _old_uri(request: dict[str, Any]) -> str | None:
+def _pre_1_0_uri(request: dict[str, Any]) -> str | None:
     """Pre-1.0 vcrpy stored protocol, host, port and path apart."""
     if "uri" in request:
         return str(request["uri"])
@@ -185,7 +185,7 @@ def normalize_headers(headers: Any) -> dict[str, list[str]]:
 
 
 def _header_pair(item: Any) -> tuple[Any, Any]:
-    """Old cassettes: `[name, value]` pairs or raw `Name: value\\r\\n` lines."""
+    """A header stored as a list item: a `[name, value]` pair or a raw `Name: value\\r\\n` line."""
     if isinstance(item, list | tuple) and len(item) == 2:
         return item[0], item[1]
     if isinstance(item, str) and ":" in item:

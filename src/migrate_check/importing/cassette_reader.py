@@ -29,9 +29,6 @@ from migrate_check.importing.http_body import BodyError, body_text
 
 __all__ = ["CassetteReadError", "Exchange", "endpoint_of", "read_cassette"]
 
-CHAT = CHAT_ENDPOINT
-RESPONSES = RESPONSES_ENDPOINT
-
 
 @dataclass(frozen=True)
 class Exchange:
@@ -142,7 +139,7 @@ def _interpret(
     """The completion, or why there is none."""
     if not 200 <= status < 300:
         return None, f"HTTP {status}: {_error_text(text)}"
-    if endpoint not in (CHAT, RESPONSES):
+    if endpoint not in (CHAT_ENDPOINT, RESPONSES_ENDPOINT):
         return None, f"not a model answer ({endpoint})"
     if text is None or not text.strip():
         return None, "no response body recorded"
@@ -153,7 +150,7 @@ def _interpret(
             body = json.loads(text)
             if not isinstance(body, dict):
                 return None, "response body is not a JSON object"
-            build = completion_from_chat if endpoint == CHAT else completion_from_responses
+            build = completion_from_chat if endpoint == CHAT_ENDPOINT else completion_from_responses
             completion = build(body, model, latency)
     except ValueError as exc:
         return None, f"response body unreadable: {str(exc).splitlines()[0]}"

@@ -2,7 +2,7 @@
 
 pytest finds its rootdir and ini file from the paths it is given (and the configuration
 files above them); the cassette folder is `<rootdir>/<migrate_check_cassette_dir>`. The
-rules have grown over releases (pytest.toml, [tool.pytest], ...), so rather than copy
+rules differ between pytest versions (pytest.toml, [tool.pytest], ...), so rather than copy
 them, this asks pytest itself: a run that stops right after reading its configuration.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-DEFAULT_CASSETTE_DIR = "cassettes"
+from migrate_check.core.defaults import DEFAULT_CASSETTE_DIR
 
 
 class _ReadConfiguration:

@@ -51,7 +51,7 @@ def decompress(data: bytes, encoding: str) -> bytes:
             data = _gunzip(data)
         elif coding == "deflate":
             data = _inflate(data)
-        elif coding in _CODECS:
+        elif coding in _OPTIONAL_CODEC_MODULES:
             data = _optional_codec(coding, data)
         else:
             raise BodyError(f"unknown content-encoding {coding!r}")
@@ -81,12 +81,12 @@ def _inflate(data: bytes) -> bytes:
         raise BodyError("deflate body does not decompress") from None
 
 
-_CODECS = {"br": ("brotli", "brotlicffi"), "zstd": ("zstandard",)}
+_OPTIONAL_CODEC_MODULES = {"br": ("brotli", "brotlicffi"), "zstd": ("zstandard",)}
 
 
 def _optional_codec(coding: str, data: bytes) -> bytes:
     """Brotli and zstd need third-party modules; say which when none is installed."""
-    for name in _CODECS[coding]:
+    for name in _OPTIONAL_CODEC_MODULES[coding]:
         try:
             module: Any = importlib.import_module(name)
         except ImportError:
@@ -97,5 +97,5 @@ def _optional_codec(coding: str, data: bytes) -> bytes:
             return bytes(module.decompress(data))
         except Exception as exc:  # codec modules raise their own error types
             raise BodyError(f"{coding} body does not decompress: {exc}") from exc
-    needed = " or ".join(repr(n) for n in _CODECS[coding])
+    needed = " or ".join(repr(n) for n in _OPTIONAL_CODEC_MODULES[coding])
     raise BodyError(f"content-encoding {coding} needs the {needed} package (pip install it)")

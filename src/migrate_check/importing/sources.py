@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from migrate_check.cassettes.answers import CHAT_ENDPOINT, RESPONSES_ENDPOINT
 from migrate_check.core.case import Api
-from migrate_check.importing.cassette_reader import CHAT, RESPONSES, Exchange, read_cassette
+from migrate_check.importing.cassette_reader import Exchange, read_cassette
 from migrate_check.importing.errors import SourceError
 
 Format = Literal["auto", "cassette", "evals", "requests"]
@@ -59,8 +60,8 @@ class Collected:
 def collect(paths: list[Path], fmt: Format = "auto") -> Collected:
     """Read every input (directories are walked for cassettes and JSONL files)."""
     collected = Collected()
-    for path in _expand(paths, fmt):
-        kind = _kind(path, fmt)
+    for path in _input_files(paths):
+        kind = _format_of(path, fmt)
         reader = {"cassette": cassette_prompts, "evals": evals_prompts}.get(kind, request_prompts)
         prompts, skipped = reader(path)
         collected.prompts.extend(prompts)
@@ -70,7 +71,7 @@ def collect(paths: list[Path], fmt: Format = "auto") -> Collected:
     return collected
 
 
-def _expand(paths: list[Path], fmt: Format) -> Iterator[Path]:
+def _input_files(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             found = sorted(
@@ -87,7 +88,7 @@ def _expand(paths: list[Path], fmt: Format) -> Iterator[Path]:
             raise SourceError(path, "no such file or directory")
 
 
-def _kind(path: Path, fmt: Format) -> str:
+def _format_of(path: Path, fmt: Format) -> str:
     if fmt != "auto":
         return fmt
     if path.suffix.lower() != ".jsonl":
@@ -103,13 +104,13 @@ def cassette_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
     skipped: list[Skipped] = []
     for exchange in read_cassette(path):
         origin = exchange.where
-        if exchange.endpoint not in (CHAT, RESPONSES):
+        if exchange.endpoint not in (CHAT_ENDPOINT, RESPONSES_ENDPOINT):
             skipped.append(Skipped(origin, f"not a model call ({exchange.method} {exchange.path})"))
             continue
         if exchange.request is None:
             skipped.append(Skipped(origin, exchange.error or "no JSON request body recorded"))
             continue
-        api: Api = "responses" if exchange.endpoint == RESPONSES else "chat"
+        api: Api = "responses" if exchange.endpoint == RESPONSES_ENDPOINT else "chat"
         reason = request_problem(exchange.request, api)
         if reason is None and (exchange.completion is None or exchange.completion.error):
             reason = f"no usable answer recorded ({exchange.error or 'unreadable'})"

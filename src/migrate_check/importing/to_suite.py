@@ -28,7 +28,7 @@ from migrate_check.importing.sources import Collected, Prompt, Skipped
 
 SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 DEFAULT_CHECKS: tuple[dict[str, Any], ...] = ({"similarity": {"min": 80}},)
-_UNHOISTED = ("messages", "input")
+_PROMPT_KEYS = ("messages", "input")  # a case's own prompt, never shared by the suite
 _DROPPED_HEADERS = ("content-encoding", "content-length")
 
 
@@ -118,7 +118,7 @@ def suite_document(
     name: str, description: str, cases: list[ImportedCase], default_checks: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """The suite as YAML-ready data; shared request parameters and checks are hoisted."""
-    shared_request = _shared_items([c.request for c in cases], exclude=_UNHOISTED)
+    shared_request = _shared_items([c.request for c in cases], exclude=_PROMPT_KEYS)
     shared_checks = _shared_checks([c.checks for c in cases])
     doc: dict[str, Any] = {"suite": name, "description": description}
     if shared_request:
@@ -160,7 +160,7 @@ def _case_entry(
     else:
         entry["messages"] = case.request["messages"]
     params = {
-        k: v for k, v in case.request.items() if k not in _UNHOISTED and k not in shared_request
+        k: v for k, v in case.request.items() if k not in _PROMPT_KEYS and k not in shared_request
     }
     if params:
         entry["request"] = params

@@ -39,10 +39,10 @@ from migrate_check.safety import safe_yaml
 
 MAX_APPROVALS_BYTES = 16 * 1024 * 1024
 APPROVABLE = frozenset({Outcome.CHANGED, Outcome.REGRESSED})
-_FIELDS = ("case", "check", "baseline", "candidate", "approved_on", "reason")
+_APPROVAL_FIELDS = ("case", "check", "baseline", "candidate", "approved_on", "reason")
 
 
-class _Dumper(yaml.SafeDumper):
+class _NoAliasDumper(yaml.SafeDumper):
     """Never writes an anchor or alias: equal values (one date object shared by every entry
     an accept run adds) are written out in full, so each entry reads and diffs alone."""
 
@@ -73,6 +73,8 @@ def fingerprint(completions: Sequence[Completion]) -> str:
 
 @dataclass(frozen=True)
 class Approval:
+    """One accepted change: a case's check, for the outputs fingerprinted on both sides."""
+
     case: str
     check: str
     baseline: str
@@ -201,7 +203,7 @@ class ApprovalStore:
             "# migrate-check approvals: changes accepted for the exact outputs fingerprinted.\n"
         )
         body = yaml.dump(
-            document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000
+            document, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=1_000_000
         )
         write_atomic(path, header + body)
 
@@ -338,9 +340,9 @@ def _approval(path: Path, entry: Any, nodes: list[yaml.Node], index: int) -> App
 
     if not isinstance(entry, dict):
         raise fail(f"must be a mapping, got {entry!r}")
-    unknown = sorted(set(entry) - set(_FIELDS))
+    unknown = sorted(set(entry) - set(_APPROVAL_FIELDS))
     if unknown:
-        raise fail(f"has unknown field {unknown[0]!r}; fields: {', '.join(_FIELDS)}")
+        raise fail(f"has unknown field {unknown[0]!r}; fields: {', '.join(_APPROVAL_FIELDS)}")
     for name in ("case", "check", "baseline", "candidate"):
         if not isinstance(entry.get(name), str) or not entry[name]:
             raise fail(f"needs a string {name!r}")

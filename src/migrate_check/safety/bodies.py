@@ -12,7 +12,7 @@ import zlib
 from typing import Any
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
-_CHUNK = 1024 * 1024
+_INFLATE_STEP_BYTES = 1024 * 1024  # checked against the bound after each step
 
 
 class BodyTooLarge(ValueError):
@@ -33,7 +33,7 @@ def _inflate(data: bytes, wbits: int, coding: str, limit: int) -> bytes:
         inflater = zlib.decompressobj(wbits)
         pending = rest
         while pending:
-            out += inflater.decompress(pending, _CHUNK)
+            out += inflater.decompress(pending, _INFLATE_STEP_BYTES)
             if len(out) > limit:
                 raise BodyTooLarge(coding, limit)
             pending = inflater.unconsumed_tail

@@ -111,13 +111,13 @@ STR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 PLAIN_SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary", "timestamp")
 )
-_SAFE = yaml.SafeLoader.yaml_constructors
+_SAFE_CONSTRUCTORS = yaml.SafeLoader.yaml_constructors
 
 
 def _plain_constructors(loader_class: type[yaml.SafeLoader]) -> bool:
     """Whether the loader builds mappings, lists and strings as the safe loader does."""
     own = loader_class.yaml_constructors
-    return all(own.get(tag) is _SAFE[tag] for tag in (MAP_TAG, SEQ_TAG, STR_TAG))
+    return all(own.get(tag) is _SAFE_CONSTRUCTORS[tag] for tag in (MAP_TAG, SEQ_TAG, STR_TAG))
 
 
 class NotPlain(Exception):
@@ -133,7 +133,7 @@ class PlainBuilder:
     aliased node is built once and shared, as PyYAML does; the size with every alias
     expanded is counted on the way, and a document beyond `MAX_NODES`, an alias inside
     the node it refers to, merge keys or any other tag raise `NotPlain`, for PyYAML's
-    constructor (behind `expanded_size`) to handle or refuse as it always has.
+    constructor (behind `expanded_size`) to handle or refuse.
     """
 
     def __init__(self, loader: yaml.SafeLoader) -> None:
