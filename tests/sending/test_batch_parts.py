@@ -12,20 +12,20 @@ import pytest
 
 from migrate_check.core.completion import Usage
 from migrate_check.core.pricing import PriceTable
-from migrate_check.sending import batch
+from migrate_check.sending import batch, batch_requests, batch_results
 from migrate_check.sending.azure import AzureSettingsError, azure_target, parse_models
 from migrate_check.sending.batch_state import BatchState, BatchStateError, OpenBatch
 
 
 def test_files_stay_within_lines_and_bytes_and_keep_a_case_s_samples_together() -> None:
     groups = [[b"a" * 10, b"b" * 10], [b"c" * 10], [b"d" * 10, b"e" * 10], [b"f" * 10]]
-    files = batch.split(groups, max_lines=3, max_bytes=1000)
+    files = batch_requests.split(groups, max_lines=3, max_bytes=1000)
     assert [len(f) for f in files] == [3, 3]  # [a b c] [d e f]: no group is cut
     assert files[0][:2] == groups[0]
-    files = batch.split(groups, max_lines=100, max_bytes=25)
+    files = batch_requests.split(groups, max_lines=100, max_bytes=25)
     assert [sum(map(len, f)) for f in files] == [20, 10, 20, 10]
     with pytest.raises(ValueError, match="exceed one batch file's limits"):
-        batch.split([[b"x" * 30]], max_lines=100, max_bytes=25)
+        batch_requests.split([[b"x" * 30]], max_lines=100, max_bytes=25)
 
 
 async def _chunks(*parts: bytes) -> AsyncIterator[bytes]:
@@ -35,7 +35,7 @@ async def _chunks(*parts: bytes) -> AsyncIterator[bytes]:
 
 def _lines(*parts: bytes) -> list[bytes]:
     async def collect() -> list[bytes]:
-        return [line async for line in batch.result_lines(_chunks(*parts))]
+        return [line async for line in batch_results.result_lines(_chunks(*parts))]
 
     return asyncio.run(collect())
 
@@ -48,11 +48,11 @@ def test_result_files_are_read_line_by_line_within_bounds(
         b'{"b":2}',
         b'{"c":3}',
     ]
-    monkeypatch.setattr(batch, "MAX_RESULT_LINE_BYTES", 8)
-    with pytest.raises(batch.ResultFileError, match="a line is longer than 8 bytes"):
+    monkeypatch.setattr(batch_results, "MAX_RESULT_LINE_BYTES", 8)
+    with pytest.raises(batch_results.ResultFileError, match="a line is longer than 8 bytes"):
         _lines(b"0123456789abcdef")
-    monkeypatch.setattr(batch, "MAX_RESULT_FILE_BYTES", 20)
-    with pytest.raises(batch.ResultFileError, match="larger than 20 bytes"):
+    monkeypatch.setattr(batch_results, "MAX_RESULT_FILE_BYTES", 20)
+    with pytest.raises(batch_results.ResultFileError, match="larger than 20 bytes"):
         _lines(*[b"1234\n"] * 5)
 
 
@@ -92,13 +92,13 @@ def test_custom_ids_follow_the_request_not_the_run() -> None:
     from migrate_check.core.case import Case
 
     case = Case("s", "c", {"messages": [{"role": "user", "content": "hi"}]}, ())
-    body = batch.sdk_body(case, "gpt-4o-mini")
+    body = batch_requests.sdk_body(case, "gpt-4o-mini")
     assert list(body)[0] == "model"  # as the SDK serialises it
-    first = batch.custom_id(case, "gpt-4o-mini", body, 0)
-    assert first == batch.custom_id(case, "gpt-4o-mini", dict(reversed(body.items())), 0)
-    assert first != batch.custom_id(case, "gpt-4o-mini", body, 1)
+    first = batch_requests.custom_id(case, "gpt-4o-mini", body, 0)
+    assert first == batch_requests.custom_id(case, "gpt-4o-mini", dict(reversed(body.items())), 0)
+    assert first != batch_requests.custom_id(case, "gpt-4o-mini", body, 1)
     changed = {**body, "messages": [{"role": "user", "content": "hello"}]}
-    assert first != batch.custom_id(case, "gpt-4o-mini", changed, 0)
+    assert first != batch_requests.custom_id(case, "gpt-4o-mini", changed, 0)
     assert len(first) <= 64
 
 
@@ -134,10 +134,12 @@ def test_target_uris_are_the_ones_the_sdk_sends() -> None:
 
     chat = Case("s", "c", {}, ())
     responses = Case("s", "r", {}, (), api="responses")
-    openai_target = batch.Target("http://127.0.0.1:1/v1/")
+    openai_target = batch_requests.Target("http://127.0.0.1:1/v1/")
     assert openai_target.uri(chat, "m") == "http://127.0.0.1:1/v1/chat/completions"
     assert openai_target.endpoint(responses) == "/v1/responses"
-    azure = batch.Target(azure_endpoint="https://res.openai.azure.com", api_version="2024-10-21")
+    azure = batch_requests.Target(
+        azure_endpoint="https://res.openai.azure.com", api_version="2024-10-21"
+    )
     assert azure.uri(chat, "dep") == (
         "https://res.openai.azure.com/openai/deployments/dep/chat/completions"
         "?api-version=2024-10-21"
@@ -146,7 +148,7 @@ def test_target_uris_are_the_ones_the_sdk_sends() -> None:
         "https://res.openai.azure.com/openai/responses?api-version=2024-10-21"
     )
     assert azure.endpoint(chat) == "/chat/completions"
-    assert json.loads(batch.input_line("id", "/chat/completions", {"model": "dep"})) == {
+    assert json.loads(batch_requests.input_line("id", "/chat/completions", {"model": "dep"})) == {
         "custom_id": "id",
         "method": "POST",
         "url": "/chat/completions",
@@ -184,12 +186,18 @@ def test_result_lines_are_taken_only_when_they_answer_a_line_of_the_batch(tmp_pa
     from migrate_check.core.case import Case
 
     case = Case("s", "c", {"messages": [{"role": "user", "content": "hi"}]}, (), samples=2)
-    body = batch.sdk_body(case, "m")
-    ids = [batch.custom_id(case, "m", body, n) for n in range(2)]
-    item = batch.Wanted(case, "m", tmp_path / "s" / "c" / "m.yaml", body, ids)
+    body = batch_requests.sdk_body(case, "m")
+    ids = [batch_requests.custom_id(case, "m", body, n) for n in range(2)]
+    item = batch_requests.BatchedCase(case, "m", tmp_path / "s" / "c" / "m.yaml", body, ids)
     entry = OpenBatch("batch_1", "m", "/v1/chat/completions", {ids[0]: "s/c/m.yaml"})
     recorder = batch.BatchRecorder(
-        None, batch.Target(), tmp_path, "once", poll_s=1, wait_s=1, secrets=["sk-SENTINEL-123456"]
+        None,
+        batch_requests.Target(),
+        tmp_path,
+        "once",
+        poll_s=1,
+        wait_s=1,
+        secrets=["sk-SENTINEL-123456"],
     )
     by_id = dict.fromkeys(ids, item)
     ok = {"status_code": 200, "body": {"choices": []}}

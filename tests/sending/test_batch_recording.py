@@ -249,7 +249,7 @@ def test_a_batch_the_api_does_not_know_is_named_and_forgotten(
     pytester: pytest.Pytester, batch_live: LocalServer
 ) -> None:
     from migrate_check.core.case import Case
-    from migrate_check.sending.batch import custom_id, sdk_body
+    from migrate_check.sending.batch_requests import custom_id, sdk_body
     from migrate_check.sending.batch_state import BatchState, OpenBatch
 
     _mixed_suite(pytester.path, 1)

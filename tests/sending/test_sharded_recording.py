@@ -75,10 +75,10 @@ def test_a_429_in_one_process_holds_back_the_others() -> None:
 def test_cases_a_process_never_answered_are_errors_not_lost() -> None:
     results: CompletionsByCase = {}
 
-    class Recorder:
+    class Sender:
         write_errors: list[object] = []
 
-    collected = _Collected(Recorder(), results)  # type: ignore[arg-type]
+    collected = _Collected(Sender(), results)  # type: ignore[arg-type]
     share = [(case(1), "m"), (case(2), "m")]
     answered = {(case(1).key, "m"): [Completion(model="m", text="hi")]}
     collected.take(

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from migrate_check.core.completion import CompletionsByCase
+
 ENDPOINT_ENV = "AZURE_OPENAI_ENDPOINT"
 VERSION_ENV = "OPENAI_API_VERSION"
 KEY_ENV = "AZURE_OPENAI_API_KEY"
@@ -76,6 +78,19 @@ def parse_models(lines: Iterable[str]) -> dict[str, str]:
             raise AzureSettingsError(f"{line.strip()!r} is not 'deployment = model'")
         found[name] = model
     return found
+
+
+def mark_deployment_models(
+    results: CompletionsByCase, deployments: Iterable[tuple[str, str]]
+) -> CompletionsByCase:
+    """Each answer says what model its name stands for (an Azure deployment's), from
+    `deployments` (deployment -> model); without any, the answers are left as they are."""
+    models = dict(deployments)
+    if models:
+        for completions in results.values():
+            for completion in completions:
+                completion.stands_for = models.get(completion.model)
+    return results
 
 
 def async_client(

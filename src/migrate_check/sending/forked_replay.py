@@ -9,7 +9,7 @@ Neither waits for the other: each cassette is claimed once, by whichever process
 to it first. When the parent needs a case the child has not claimed yet (the child is
 behind: a busy machine gives it less of a core), the parent reads it itself instead of
 idling, and the child skips it; when the parent waits for a case the child holds, the
-child sends what it has at once instead of filling its batch, and the parent reads
+child sends what it has at once instead of filling its message, and the parent reads
 cases from the far end of the list meanwhile (the child, which also pickles what it
 reads, is the slower of the two on a quiet machine: left alone, the replay would run
 at its pace).
@@ -26,15 +26,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from migrate_check.core.case import Case
-from migrate_check.core.completion import Completion
+from migrate_check.core.completion import Completion, CompletionsByCase
+from migrate_check.sending.sdk_request import Job
 
 # Below this many cases a second process costs more than it saves.
 MIN_CASES = 200
-_BATCH = 25
+#: Answers the child sends in one message (fewer when the parent is waiting for one).
+_ANSWERS_PER_MESSAGE = 25
 #: Cases taken between two `gc.freeze()` calls (see `BackgroundReplay.take`).
 _FREEZE_EVERY = 250
 
-Key = tuple[str, str]
+#: (case key, model): a job's key in `CompletionsByCase`.
+JobKey = tuple[str, str]
 
 
 def can_fork() -> bool:
@@ -67,16 +70,17 @@ class _Claims:
         return True
 
 
-def _child(connection: Any, runner: Any, jobs: Sequence[tuple[Case, str]], claims: _Claims) -> None:
-    batch: list[tuple[Key, list[Completion]]] = []
+def _child(connection: Any, runner: Any, jobs: Sequence[Job], claims: _Claims) -> None:
+    """In the forked child: read the jobs' cassettes in order, sending the answers back."""
+    answers: list[tuple[JobKey, list[Completion]]] = []
     for index, (case, model) in enumerate(jobs):
         if not claims.claim(index):
             continue  # the parent got there first
-        batch.append(((case.key, model), runner.replay_one(case, model)))
-        if len(batch) >= _BATCH or claims.parent_waiting.value:
-            connection.send(batch)
-            batch = []
-    connection.send(batch)
+        answers.append(((case.key, model), runner.replay_one(case, model)))
+        if len(answers) >= _ANSWERS_PER_MESSAGE or claims.parent_waiting.value:
+            connection.send(answers)
+            answers = []
+    connection.send(answers)
     connection.send({"stale_exchanges": runner.stale_exchanges})
     connection.send(None)
     connection.close()
@@ -85,21 +89,23 @@ def _child(connection: Any, runner: Any, jobs: Sequence[tuple[Case, str]], claim
 class BackgroundReplay:
     """Completions a forked child is reading; `take` waits for the ones asked for."""
 
-    def __init__(self, runner: Any, jobs: Sequence[tuple[Case, str]]) -> None:
+    def __init__(self, runner: Any, jobs: Sequence[Job]) -> None:
         """`jobs`: (case as its side sends it, model), in the order the items will run."""
         import migrate_check.cassettes.replay  # noqa: F401 - imported before forking, not in the child
 
         self._runner = runner
         self._job_list = list(jobs)
-        self._jobs: dict[Key, Case] = {(case.key, model): case for case, model in jobs}
-        self._index: dict[Key, int] = {}
+        self._jobs: dict[JobKey, Case] = {(case.key, model): case for case, model in jobs}
+        self._index: dict[JobKey, int] = {}
         for index, (case, model) in enumerate(jobs):
             self._index.setdefault((case.key, model), index)
-        self._keys: dict[str, list[Key]] = {}
+        self._keys: dict[str, list[JobKey]] = {}
         for key in self._jobs:
             self._keys.setdefault(key[0], []).append(key)
-        self._ready: dict[Key, list[Completion]] = {}
-        self._handed: set[Key] = set()  # taken by the items: a late copy from the child is dropped
+        self._ready: CompletionsByCase = {}
+        self._handed: set[JobKey] = (
+            set()
+        )  # taken by the items: a late copy from the child is dropped
         self._back = len(jobs) - 1  # the next job the parent reads from the far end
         self._taken = 0
         context = multiprocessing.get_context("fork")
@@ -119,7 +125,7 @@ class BackgroundReplay:
         sender.close()
         self._done = False
 
-    def take(self, case: Case) -> dict[Key, list[Completion]]:
+    def take(self, case: Case) -> CompletionsByCase:
         """The completions of one case on every model, read by the child, or here when the
         child has not got to them (or died)."""
         self._taken += 1
@@ -130,7 +136,7 @@ class BackgroundReplay:
             # Garbage cycles alive at the moment (a few hundred objects) wait until exit, or
             # until this process runs pytest again (see `items._freeze_until_the_end`).
             gc.freeze()
-        taken: dict[Key, list[Completion]] = {}
+        taken: CompletionsByCase = {}
         for key in self._keys.get(case.key, []):
             ready = self._ready.pop(key, None)
             if ready is None and (self._done or self._claims.claim(self._index[key])):
@@ -165,20 +171,20 @@ class BackgroundReplay:
         return False
 
     def _receive(self) -> None:
-        """Wait for the child's next message (telling it not to fill its batch first)."""
+        """Wait for the child's next message (telling it not to fill that message first)."""
         self._claims.parent_waiting.value = 1
         try:
-            batch = self._connection.recv()
+            message = self._connection.recv()
         except (EOFError, OSError):
-            batch = None
+            message = None
         finally:
             self._claims.parent_waiting.value = 0
-        if batch is None:
+        if message is None:
             self._finish()
-        elif isinstance(batch, dict):  # what the child learnt besides the answers
-            self._runner.stale_exchanges.update(batch["stale_exchanges"])
+        elif isinstance(message, dict):  # what the child learnt besides the answers
+            self._runner.stale_exchanges.update(message["stale_exchanges"])
         else:
-            self._ready.update((key, ready) for key, ready in batch if key not in self._handed)
+            self._ready.update((key, ready) for key, ready in message if key not in self._handed)
 
     @property
     def stale_exchanges(self) -> dict[Any, list[int]]:

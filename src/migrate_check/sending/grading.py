@@ -43,10 +43,10 @@ from migrate_check.core.paths import shown_path
 from migrate_check.safety import secrets as secret_values
 from migrate_check.safety.bodies import BodyTooLarge, decode_response
 from migrate_check.safety.log_scrubbing import scrub_secrets, scrubbed_logs
-from migrate_check.sending import fetch_messages
+from migrate_check.sending import failures
 from migrate_check.sending.deadline import deadline_client
-from migrate_check.sending.fetch_messages import RecordHint
-from migrate_check.sending.runner import REPLAY_API_KEY, RunnerSettings
+from migrate_check.sending.failures import RecordHint
+from migrate_check.sending.settings import RunnerSettings, api_key
 
 Endpoint = Literal["embeddings", "chat.completions"]
 EMBEDDINGS: Endpoint = "embeddings"
@@ -103,7 +103,9 @@ def _usage_of(text: str) -> Usage:
 
 
 @dataclass(frozen=True)
-class _Lane:
+class _GraderClient:
+    """One grader model's SDK client, and how many of its calls may be in flight."""
+
     client: Any
     limit: asyncio.Semaphore
 
@@ -210,32 +212,34 @@ class Grader:
     async def _fetch_live(self, todo: list[tuple[Case, str, list[GraderCall]]]) -> None:
         import openai
 
-        lanes: dict[str, _Lane] = {}
-        api_key = os.environ.get("OPENAI_API_KEY") or REPLAY_API_KEY
+        grader_clients: dict[str, _GraderClient] = {}
+        key = api_key()
         for _, model, _ in todo:
-            if model not in lanes:
+            if model not in grader_clients:
                 client = openai.AsyncOpenAI(
-                    api_key=api_key,
+                    api_key=key,
                     base_url=self.settings.base_url,
                     max_retries=self.settings.max_retries,
                     timeout=self.settings.timeout_s,
                     http_client=deadline_client(self.settings.timeout_s),
                 )
-                lanes[model] = _Lane(client, asyncio.Semaphore(self.settings.concurrency))
+                grader_clients[model] = _GraderClient(
+                    client, asyncio.Semaphore(self.settings.concurrency)
+                )
         try:
             with recording_session() as router:
                 self.write_errors = router.write_errors
                 async with asyncio.TaskGroup() as group:
                     for case, model, calls in todo:
                         group.create_task(
-                            self._fetch_case(lanes[model], router, case, model, calls)
+                            self._fetch_case(grader_clients[model], router, case, model, calls)
                         )
         finally:
-            for lane in lanes.values():
-                await lane.client.close()
+            for grader in grader_clients.values():
+                await grader.client.close()
 
     async def _fetch_case(
-        self, lane: _Lane, router: Any, case: Case, model: str, calls: list[GraderCall]
+        self, grader: _GraderClient, router: Any, case: Case, model: str, calls: list[GraderCall]
     ) -> None:
         path = self._path(case, model)
         try:
@@ -248,9 +252,9 @@ class Grader:
             return
 
         async def one(call: GraderCall) -> GraderReply:
-            async with lane.limit:
+            async with grader.limit:
                 with use_case_cassette(router, cassette):
-                    return await self._send(lane.client, case, model, path, call)
+                    return await self._send(grader.client, case, model, path, call)
 
         replies = await asyncio.gather(*(one(call) for call in calls))
         self._replies[case.key].update(
@@ -269,11 +273,11 @@ class Grader:
             raw = await resource.with_raw_response.create(**call.body)
             content = await raw.http_response.aread()
         except Exception as exc:  # noqa: BLE001 - a failed grader call is that check's error
-            miss = fetch_messages.cause_of(exc, CannotOverwriteExistingCassetteException)
+            miss = failures.cause_of(exc, CannotOverwriteExistingCassetteException)
             if miss is not None:
                 return GraderReply(model, error=self._lacking(case, model, path, "no match"))
             if isinstance(exc, openai.APIStatusError):
-                detail = scrub_secrets(fetch_messages.status_detail(exc), self._secrets)
+                detail = scrub_secrets(failures.status_detail(exc), self._secrets)
                 return GraderReply(model, error=f"API error {exc.status_code}: {detail}")
             lines = scrub_secrets(f"{type(exc).__name__}: {exc}", self._secrets).splitlines()
             return GraderReply(model, error=f"the grader call failed: {lines[0] if lines else ''}")

@@ -14,6 +14,10 @@ from typing import Any
 
 from migrate_check.core.case import Case
 
+#: One (case, model) to send: the case as its side sends it (`Case.on_side`), and the
+#: model. Each model's cassette then matches that model's own request.
+Job = tuple[Case, str]
+
 #: Keys of a suite's `request:` that are the SDK's per-request options, not API parameters.
 SDK_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
 

@@ -2,10 +2,11 @@
 
 One process's CPU caps a live run long before the API does: from about 32 requests in
 flight per model, building requests, the HTTP pool and vcrpy take longer than the
-answers do to arrive. Each shard is a forked process that sends its share of every
-model's cases with its share of that model's in-flight budget (the shares add up to
-`--concurrency`), and the shards of one model pace themselves by one rate gate in
-shared memory, so a 429 or a spent budget holds them all back, as in one process.
+answers do to arrive. Each shard is a forked process whose `LiveSender` (`live`) sends
+its share of every model's cases with its share of that model's in-flight budget (the
+shares add up to `--concurrency`), and the shards of one model pace themselves by one
+rate gate in shared memory, so a 429 or a spent budget holds them all back, as in one
+process.
 
 Each shard saves its own cassettes as cases finish (atomically) and hands its answers
 back when it ends. Ctrl-C, or an exhausted quota in one shard, stops every shard the way
@@ -26,13 +27,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
-from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion, CompletionsByCase
 from migrate_check.sending.forked_replay import can_fork
+from migrate_check.sending.live import LiveSender
 from migrate_check.sending.pacing import QuotaExhausted
 from migrate_check.sending.progress import RequestProgress
+from migrate_check.sending.sdk_request import Job
 
 log = logging.getLogger("migrate_check")
 
@@ -40,23 +42,6 @@ log = logging.getLogger("migrate_check")
 MIN_REQUESTS_PER_SHARD = 100
 #: How long stopped shards get to hand back what finished before they are killed.
 STOP_GRACE_S = 15.0
-
-Results = CompletionsByCase
-Job = tuple[Case, str]  # the case as its side sends it, and the model
-
-
-class Recorder(Protocol):
-    """What a shard needs of the runner (runner.py): settings, gates, sending."""
-
-    settings: Any
-    shared_gates: dict[str, Any]
-    write_errors: list[Any]
-
-    def for_shard(self, concurrency: int) -> Recorder: ...
-
-    async def fetch_live(
-        self, jobs: Sequence[Job], results: Results, progress: RequestProgress
-    ) -> Results: ...
 
 
 def cores() -> int:
@@ -113,7 +98,7 @@ STOP_POLL_S = 0.05
 
 def _record_shard(
     connection: Connection,
-    runner: Recorder,
+    live: LiveSender,
     jobs: list[Job],
     progress: RequestProgress,
     stop: Any,
@@ -125,11 +110,11 @@ def _record_shard(
     cancelling its work the way asyncio.run handles one Ctrl-C, and always answers.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    results: Results = {}
+    results: CompletionsByCase = {}
     message: dict[str, Any] = {"quota": None, "failure": None}
 
     async def record() -> None:
-        work = asyncio.ensure_future(runner.fetch_live(jobs, results, progress))
+        work = asyncio.ensure_future(live.fetch_live(jobs, results, progress))
         while not work.done():
             if stop.value and not work.cancelling():
                 work.cancel()  # once: a second cancel would cut its clean-up short
@@ -144,7 +129,7 @@ def _record_shard(
     except BaseException as exc:  # noqa: BLE001 - said to the parent, which marks the cases
         message["failure"] = f"{type(exc).__name__}: {exc}".splitlines()[0]
     message["results"] = results
-    message["write_errors"] = runner.write_errors
+    message["write_errors"] = live.write_errors
     connection.send(message)
     connection.close()
 
@@ -198,12 +183,12 @@ def quietly(work: Callable[[], None]) -> Callable[[], None]:
 
 
 def fetch_in_shards(
-    runner: Recorder,
+    live: LiveSender,
     jobs: Sequence[Job],
-    results: Results,
+    results: CompletionsByCase,
     shards: int,
     alongside: Callable[[], None] | None = None,
-) -> Results:
+) -> CompletionsByCase:
     """Record `jobs` in `shards` forked processes; their answers land in `results`.
     `alongside` runs in a thread of this process once every shard has forked.
 
@@ -224,20 +209,20 @@ def fetch_in_shards(
     gc.freeze()
     context = multiprocessing.get_context("fork")
     models = dict.fromkeys(model for _, model in jobs)
-    runner.shared_gates = {model: context.RawValue("d", 0.0) for model in models}
-    budgets = split_budget(runner.settings.concurrency, shards)
+    live.shared_gates = {model: context.RawValue("d", 0.0) for model in models}
+    budgets = split_budget(live.settings.concurrency, shards)
     log.info(
         "recording in %d processes, each with %s requests in flight per model",
         shards,
         "/".join(map(str, budgets)),
     )
-    group = _Shards(context, shards, _Collected(runner, results))
+    group = _Shards(context, shards, _Collected(live, results))
     with RequestProgress(sum(case.samples for case, _ in jobs)) as progress:
         try:
             for slot, (share, budget) in enumerate(
                 zip(split_jobs(jobs, shards), budgets, strict=True)
             ):
-                group.start(slot, runner.for_shard(budget), share)
+                group.start(slot, live.for_shard(budget), share)
             with running_alongside(alongside):
                 group.collect(progress)
         except KeyboardInterrupt:
@@ -251,13 +236,15 @@ def fetch_in_shards(
 
 @dataclasses.dataclass
 class _Collected:
-    runner: Recorder
-    results: Results
+    """What the shards handed back, gathered into the parent's results and write errors."""
+
+    live: LiveSender
+    results: CompletionsByCase
     quota: str | None = None
 
     def take(self, message: dict[str, Any], share: list[Job]) -> None:
         self.results.update(message["results"])
-        self.runner.write_errors.extend(message["write_errors"])
+        self.live.write_errors.extend(message["write_errors"])
         if message["quota"] is not None and self.quota is None:
             self.quota = message["quota"]
         if message["failure"] is not None:
@@ -281,11 +268,11 @@ class _Shards:
         self._stop = context.RawValue("b", 0)
         self._pending: dict[Connection, tuple[Any, list[Job]]] = {}
 
-    def start(self, slot: int, runner: Recorder, share: list[Job]) -> None:
+    def start(self, slot: int, live: LiveSender, share: list[Job]) -> None:
         receiver, sender = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=_record_shard,
-            args=(sender, runner, share, _SharedCounts(self._counts, slot), self._stop),
+            args=(sender, live, share, _SharedCounts(self._counts, slot), self._stop),
             daemon=True,
         )
         process.start()

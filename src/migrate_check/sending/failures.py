@@ -2,12 +2,14 @@
 
 Each message names the case, the model and the cassette, and ends with the command
 that records (or re-records) it; API errors are reduced to one line without secrets.
+`replay_failure` words a cassette that could not be replayed, `call_failure` a live
+call that failed; the grader's calls (`grading`) reuse the pieces.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ from migrate_check.cassettes.recording import CassetteLoadError
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion
 from migrate_check.core.paths import shown_path
+from migrate_check.safety.log_scrubbing import scrub_secrets
+from migrate_check.sending.pacing import QuotaExhausted
 
 RecordHint = Callable[[Case, str, str], str]  # (case, model, record mode) -> a command
 _SDK_PREFIX = re.compile(r"^Error code: \d+( - )?")
@@ -33,6 +37,7 @@ def cause_of(exc: BaseException, kind: type[BaseException]) -> BaseException | N
 
 
 def missing(case: Case, model: str, path: Path, hint: RecordHint) -> str:
+    """No cassette for the case on the model: where it was looked for, how to record it."""
     return (
         f"no recording of case {case.key!r} on model {model!r} (looked for "
         f"{shown_path(path)}); record it with: {hint(case, model, 'once')}"
@@ -51,6 +56,7 @@ def mismatch(case: Case, model: str, path: Path, exc: Any, hint: RecordHint) -> 
 
 
 def mismatch_text(case: Case, model: str, path: Path, reason: str, hint: RecordHint) -> str:
+    """A cassette recorded for another request than the case sends now, and why."""
     return (
         f"the recording of case {case.key!r} on model {model!r} ({shown_path(path)}) does not "
         f"match the case's request ({reason}); the case changed since it was recorded. "
@@ -59,6 +65,7 @@ def mismatch_text(case: Case, model: str, path: Path, reason: str, hint: RecordH
 
 
 def kept_note(completion: Completion, arrived: int, samples: int, path: Path) -> Completion:
+    """A failed sample's error, saying the earlier whole recording was kept."""
     if completion.error is None:
         return completion
     completion.error += (
@@ -69,6 +76,7 @@ def kept_note(completion: Completion, arrived: int, samples: int, path: Path) ->
 
 
 def partial_note(completion: Completion, arrived: int, samples: int) -> Completion:
+    """A failed sample's error, saying how many samples were recorded and how to add the rest."""
     if completion.error is None:
         return completion
     completion.error += (
@@ -79,6 +87,7 @@ def partial_note(completion: Completion, arrived: int, samples: int) -> Completi
 
 
 def unreadable(exc: CassetteLoadError, model: str) -> Completion:
+    """A cassette that cannot be read, as the case's error: delete it and record again."""
     shown = CassetteLoadError(shown_path(exc.path), exc.reason)
     return Completion(model=model, error=f"{shown}; delete it and record again")
 
@@ -96,6 +105,7 @@ def status_detail(exc: Any) -> str:
 
 
 def error_code(exc: Any) -> str | None:
+    """An API error's `code` (else its `type`), from the body the SDK parsed."""
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         error = body.get("error", body)
@@ -103,3 +113,61 @@ def error_code(exc: Any) -> str | None:
             code = error.get("code") or error.get("type")
             return str(code) if code else None
     return getattr(exc, "code", None)
+
+
+def replay_failure(
+    exc: Exception, case: Case, model: str, path: Path, hint: RecordHint
+) -> Completion:
+    """Why a cassette could not be replayed: missing, unreadable, recorded for another
+    request, or anything else that went wrong reading it (its first line)."""
+    from migrate_check.cassettes.replay import MissingRecording, RecordingMismatch
+
+    if isinstance(exc, MissingRecording):
+        return Completion(model=model, error=missing(case, model, path, hint))
+    if isinstance(exc, CassetteLoadError):
+        return unreadable(exc, model)
+    if isinstance(exc, RecordingMismatch):
+        return Completion(model=model, error=mismatch_text(case, model, path, str(exc), hint))
+    error = f"cannot replay {shown_path(path)}: {type(exc).__name__}: {exc}"
+    return Completion(model=model, error=error.splitlines()[0])
+
+
+def call_failure(
+    exc: Exception,
+    case: Case,
+    model: str,
+    path: Path,
+    hint: RecordHint,
+    *,
+    secrets: Iterable[str | None],
+    timeout_s: float,
+) -> Completion:
+    """Why a live call brought no answer, as its case's error, without secrets.
+
+    Raises QuotaExhausted for an exhausted quota: no later call can succeed either.
+    """
+    import openai
+    from vcr.errors import CannotOverwriteExistingCassetteException
+
+    cassette_miss = cause_of(exc, CannotOverwriteExistingCassetteException)
+    if cassette_miss is not None:
+        return Completion(model=model, error=mismatch(case, model, path, cassette_miss, hint))
+    if isinstance(exc, openai.APIStatusError):
+        code = error_code(exc)
+        message = scrub_secrets(status_detail(exc), secrets)
+        if code == "insufficient_quota":
+            raise QuotaExhausted(
+                f"the API key's quota is exhausted (insufficient_quota) on {model}: "
+                f"{message}. Add credit or use another key, then run again."
+            ) from None
+        return Completion(model=model, error=f"API error {exc.status_code}: {message}")
+    if isinstance(exc, openai.APITimeoutError):
+        error = f"API timeout: no whole answer within {timeout_s:g} s"
+        return Completion(model=model, error=f"{error} (--request-timeout)")
+    if isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__ or exc
+        detail = scrub_secrets(f"{type(cause).__name__}: {cause}", secrets)
+        return Completion(model=model, error=f"connection error: {detail}")
+    # Anything else (a recorded header that is not ASCII, say) fails this call only.
+    lines = scrub_secrets(f"{type(exc).__name__}: {exc}", secrets).splitlines()
+    return Completion(model=model, error=f"the call failed ({shown_path(path)}): {lines[0]}")
