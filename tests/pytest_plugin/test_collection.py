@@ -102,7 +102,7 @@ def test_a_run_takes_its_suite_folders_off_sys_path_when_it_ends(tmp_path: Path)
 
     from migrate_check.checks import CheckRegistry
     from migrate_check.core.case import ModelPair
-    from migrate_check.pytest_plugin.session import RunState
+    from migrate_check.pytest_plugin.run_state import RunState
     from migrate_check.pytest_plugin.settings import RunSettings
 
     suite = write_suite(tmp_path, "triage", TRIAGE_SUITE)

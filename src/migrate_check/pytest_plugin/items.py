@@ -12,8 +12,10 @@ import pytest
 from migrate_check.checks import Check
 from migrate_check.core.case import Case
 from migrate_check.core.results import CaseResult
+from migrate_check.pytest_plugin.case_judging import judge
 from migrate_check.pytest_plugin.failure_text import failure_lines
-from migrate_check.pytest_plugin.session import RunState
+from migrate_check.pytest_plugin.fetching import recorded_elsewhere
+from migrate_check.pytest_plugin.run_state import RunState
 from migrate_check.report.aggregate import case_status, check_status
 from migrate_check.suites.loading import SuiteError, looks_like_suite
 
@@ -135,10 +137,10 @@ class CaseItem(pytest.Item):
 
     def runtest(self) -> None:
         state = self.config.stash[run_state_key]
-        elsewhere = state.recorded_elsewhere(self.case)
+        elsewhere = recorded_elsewhere(state.settings, self.case)
         if elsewhere is not None:
             pytest.skip(elsewhere)
-        self.result = state.judge(self.case, self.checks)
+        self.result = judge(state, self.case, self.checks)
         self.user_properties.append((OUTCOME_PROPERTY, case_status(self.result)))
         self.user_properties.extend(
             (CHECK_PROPERTY_PREFIX + check.check, check_status(check))

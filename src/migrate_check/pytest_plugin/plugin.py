@@ -1,8 +1,9 @@
 """pytest wiring: options, collection of suite files, the run state, xdist and the summary.
 
-Logic lives in plain modules (suite, runner, judging, report); this file only connects
-them to pytest's hooks. Without `--model-pair` (or the ini `migrate_check_model_pair`) it
-does nothing but say, when it sees suite files, how to run them.
+Logic lives in plain modules (`run_state`, `fetching`, `case_judging`, `finishing`,
+`worker_transfer`, and the stages below); this file only connects them to pytest's
+hooks. Without `--model-pair` (or the ini `migrate_check_model_pair`) it does nothing
+but say, when it sees suite files, how to run them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from typing import Any
 import pytest
 
 from migrate_check.checks import CheckConfigError, CheckRegistry
+from migrate_check.pytest_plugin.case_judging import python_case_runner
+from migrate_check.pytest_plugin.fetching import prefetch
+from migrate_check.pytest_plugin.finishing import finish_run, summary_lines
 from migrate_check.pytest_plugin.first_contact import how_to_run, small_suite
 from migrate_check.pytest_plugin.items import (
     CaseItem,
@@ -30,8 +34,12 @@ from migrate_check.pytest_plugin.options import (
     add_record_mode,
     settings_from,
 )
-from migrate_check.pytest_plugin.session import RunState
-from migrate_check.pytest_plugin.worker_transfer import WorkerOutput
+from migrate_check.pytest_plugin.run_state import RunState
+from migrate_check.pytest_plugin.worker_transfer import (
+    WorkerOutput,
+    merge_worker_output,
+    worker_output,
+)
 from migrate_check.suites.loading import looks_like_suite
 
 WORKER_OUTPUT_KEY = "migrate_check_results"
@@ -134,7 +142,7 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     from migrate_check.sending.runner import QuotaExhausted
 
     try:
-        state.prefetch(cases)
+        prefetch(state, cases)
     except QuotaExhausted as exc:
         pytest.exit(f"migrate-check: {exc}", returncode=pytest.ExitCode.INTERRUPTED)
 
@@ -151,7 +159,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     state = node.config.stash.get(run_state_key, None)
     output = getattr(node, "workeroutput", {}) or {}
     if state is not None and WORKER_OUTPUT_KEY in output:
-        state.merge_worker_output(WorkerOutput.from_dict(output[WORKER_OUTPUT_KEY]))
+        merge_worker_output(state, WorkerOutput.from_dict(output[WORKER_OUTPUT_KEY]))
     if UNPAIRED_OUTPUT_KEY in output:
         node.config.stash.setdefault(unpaired_suite_key, output[UNPAIRED_OUTPUT_KEY])
 
@@ -166,9 +174,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or config.option.collectonly:
         return
     if workeroutput is not None:
-        workeroutput[WORKER_OUTPUT_KEY] = state.worker_output().as_dict()
+        workeroutput[WORKER_OUTPUT_KEY] = worker_output(state).as_dict()
         return
-    status = state.finish(interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
+    status = finish_run(state, interrupted=exitstatus == pytest.ExitCode.INTERRUPTED)
     session.exitstatus = max(int(session.exitstatus), status)
 
 
@@ -184,7 +192,7 @@ def pytest_terminal_summary(
             terminalreporter.write_line(how_to_run(suite, config.invocation_params.args))
         return
     terminalreporter.section("migrate-check")
-    for line in state.summary_lines():
+    for line in summary_lines(state):
         terminalreporter.write_line(line)
 
 
@@ -201,4 +209,4 @@ def migrate_check_case(request: pytest.FixtureRequest) -> Callable[..., Any]:
             f"or set {PAIR_INI} in the ini file"
         )
     suite = Path(request.node.path).stem
-    return state.python_case_runner(suite, Path(request.node.path))
+    return python_case_runner(state, suite, Path(request.node.path))

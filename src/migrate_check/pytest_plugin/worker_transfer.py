@@ -3,8 +3,10 @@
 
 Each judged case crosses as one `marshal` string of its plain data: execnet's own
 serializer spends dozens of bytes and a Python object on every small value, so a worker
-handing over thousands of cases as nested dicts and lists peaked at twice its memory.
-Builtins only, as before: a case whose data `marshal` cannot carry goes as the dicts.
+handing over thousands of cases as nested dicts and lists peaks at twice its memory.
+A case whose data `marshal` cannot carry goes as the dicts, which are builtins too.
+`worker_output` packs a worker's share of the `RunState`; `merge_worker_output` takes
+it in on the controller.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from migrate_check.core.case import Case, CheckSpec
 from migrate_check.core.completion import Completion, ToolCall, Usage
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome
+from migrate_check.pytest_plugin.run_state import RunState
 
 
 def completion_to_dict(c: Completion) -> dict[str, Any]:
@@ -145,7 +148,7 @@ def encode_result(r: CaseResult) -> bytes | dict[str, Any]:
     data = result_to_dict(r)
     try:
         return marshal.dumps(data)
-    except ValueError:  # a value marshal cannot carry: execnet says what, as it always did
+    except ValueError:  # marshal refused a value: execnet takes the dicts, or names the value
         return data
 
 
@@ -201,3 +204,38 @@ class WorkerOutput:
             shutdown_dates=dict(data["shutdown_dates"]),
             write_error=data["write_error"],
         )
+
+
+def worker_output(state: RunState) -> WorkerOutput:
+    """What an xdist worker hands the controller: its judged cases and what it learnt."""
+    return WorkerOutput(
+        results=list(state.results.values()),
+        collected_cases=state.collected_cases,
+        collected_variants=dict(state.collected_variants),
+        suite_files_seen=state.suite_files_seen,
+        suite_files_collected=state.suite_files_collected,
+        partial_notes=list(state.partial_notes),
+        suite_cases=dict(state.suite_cases),
+        suite_variants={suite: sorted(names) for suite, names in state.variants.by_suite.items()},
+        stale_exchanges=dict(state.stale_exchanges),
+        shutdown_dates=dict(state.shutdown_dates),
+        write_error=state.write_error,
+    )
+
+
+def merge_worker_output(state: RunState, output: WorkerOutput) -> None:
+    """Take in one worker's share (the controller, once per worker)."""
+    state.results.update((result.case.key, result) for result in output.results)
+    # Every worker collects every suite; the items are then shared out among them.
+    state.collected_cases = max(state.collected_cases, output.collected_cases)
+    for name, count in output.collected_variants.items():
+        state.collected_variants[name] = max(state.collected_variants[name], count)
+    state.suite_files_seen = max(state.suite_files_seen, output.suite_files_seen)
+    state.suite_files_collected = max(state.suite_files_collected, output.suite_files_collected)
+    state.partial_notes += [n for n in output.partial_notes if n not in state.partial_notes]
+    state.suite_cases.update(output.suite_cases)
+    for suite, names in output.suite_variants.items():
+        state.variants.by_suite.setdefault(suite, set()).update(names)
+    state.stale_exchanges.update(output.stale_exchanges)
+    state.shutdown_dates.update(output.shutdown_dates)
+    state.write_error = state.write_error or output.write_error
