@@ -1,21 +1,47 @@
-"""Hooks a team implements in `conftest.py` to extend migrate-check."""
+"""Hooks a team implements in `conftest.py` to extend migrate-check, and their arguments."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
-from migrate_check.checks import CheckRegistry
+from migrate_check.checks import Check, CheckRegistry
+
+#: The release that drops the hook's deprecated `register_check` argument.
+REGISTER_CHECK_REMOVED_IN = "0.3"
+REGISTER_CHECK_DEPRECATED = (
+    f"register_check is deprecated and will be removed in migrate-check "
+    f"{REGISTER_CHECK_REMOVED_IN}; use registry.register"
+)
 
 
 def pytest_migrate_check_configure(
-    config: pytest.Config, registry: CheckRegistry, register_check: Callable[[Any], Any]
+    config: pytest.Config,
+    registry: CheckRegistry,
+    register_check: Callable[[type[Check]], type[Check]],
 ) -> None:
     """Called once a run has a model pair; register the team's own checks here.
 
     `registry.register(MyCheck)` makes `- my_check: {...}` usable in suites, like a
-    built-in, for this run only. `register_check` is the same function, under the name
-    the first releases gave it.
+    built-in, for this run only. `register_check(MyCheck)` does the same but is
+    deprecated: it warns, and goes in migrate-check 0.3.
     """
+
+
+def deprecated_register_check(
+    config: pytest.Config, registry: CheckRegistry
+) -> Callable[[type[Check]], type[Check]]:
+    """`registry.register`, warning on each call that the name is deprecated.
+
+    The warning is pytest's configure-time warning (as pytest-xdist issues its own), so
+    it lands in the warnings summary, pointing at the conftest that called it, and
+    `-W error::DeprecationWarning` turns it into an error.
+    """
+
+    def register_check(check: type[Check]) -> type[Check]:
+        # Three frames up: issue_config_time_warning, this function, the conftest's hook.
+        config.issue_config_time_warning(DeprecationWarning(REGISTER_CHECK_DEPRECATED), 3)
+        return registry.register(check)
+
+    return register_check

@@ -21,6 +21,7 @@ from migrate_check.pytest_plugin.case_judging import python_case_runner
 from migrate_check.pytest_plugin.fetching import prefetch
 from migrate_check.pytest_plugin.finishing import finish_run, summary_lines
 from migrate_check.pytest_plugin.first_contact import how_to_run, small_suite
+from migrate_check.pytest_plugin.hookspecs import deprecated_register_check
 from migrate_check.pytest_plugin.items import (
     CaseItem,
     SuiteFile,
@@ -86,7 +87,9 @@ def pytest_configure(config: pytest.Config) -> None:
     state.partial_notes += selection_notes(config)
     config.stash[run_state_key] = state
     config.hook.pytest_migrate_check_configure(
-        config=config, registry=registry, register_check=registry.register
+        config=config,
+        registry=registry,
+        register_check=deprecated_register_check(config, registry),
     )
 
 
