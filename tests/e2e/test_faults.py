@@ -11,6 +11,7 @@ import pytest
 from devtools.local_openai import FaultPlan, LocalServer
 
 from conftest import PAIR, write_suite
+from helpers.recording_runs import assert_complete_cassette
 
 MODELS = ("gpt-4o-mini", "gpt-4.1-mini")
 # Words that start the cause of every failed call the runner can report.
@@ -51,29 +52,6 @@ def cassette_files(root: Path) -> dict[str, bytes]:
         for p in sorted((root / "cassettes").rglob("*"))
         if p.is_file()
     }
-
-
-def assert_complete_cassette(path: Path) -> int:
-    """Load with plain vcrpy; every interaction is a whole 200 whose body parses."""
-    from vcr.serialize import deserialize
-    from vcr.serializers import yamlserializer
-
-    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
-    assert requests, f"{path} holds no interaction"
-    for request, response in zip(requests, responses, strict=True):
-        assert response["status"]["code"] == 200, path
-        json.loads(request.body)
-        body = response["body"]["string"]
-        text = body.decode() if isinstance(body, bytes) else body
-        if "event-stream" in str(response["headers"]).lower():
-            events = [line[5:].strip() for line in text.splitlines() if line.startswith("data:")]
-            assert events, path
-            for event in events:
-                if event != "[DONE]":
-                    json.loads(event)
-        else:
-            assert "usage" in json.loads(text), path
-    return len(requests)
 
 
 def report_cases(root: Path) -> dict[str, dict[str, Any]]:

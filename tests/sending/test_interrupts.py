@@ -7,10 +7,8 @@ signalled once the run has written some cassettes of its own.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,47 +16,18 @@ from pathlib import Path
 
 import pytest
 from devtools.local_openai import LocalServer
-from test_faults import assert_complete_cassette
 
-from conftest import PAIR
+from helpers.recording_runs import (
+    assert_complete_cassette,
+    cassettes,
+    environment,
+    pytest_command,
+    suite_text,
+)
 
 MODELS = ("gpt-4o-mini", "gpt-4.1-mini")
 FIRST = 6  # cases recorded by an earlier, complete run
 TOTAL = 40
-
-
-def suite_text(count: int) -> str:
-    lines = ["suite: many", "cases:"]
-    for i in range(count):
-        lines += [f"  - id: c{i:02d}", f'    messages: [{{role: user, content: "Question {i}"}}]']
-    return "\n".join(lines) + "\n"
-
-
-def cassettes(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted((root / "cassettes").rglob("*.yaml"))
-    }
-
-
-def pytest_command(*args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--model-pair",
-        PAIR,
-        "-p",
-        "no:cacheprovider",
-        "suites",
-        *args,
-    ]
-
-
-def environment(server: LocalServer) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "PYTEST_"))}
-    env.update(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test-interrupt")
-    return env
 
 
 @dataclass

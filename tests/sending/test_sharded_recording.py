@@ -18,9 +18,14 @@ from pathlib import Path
 
 import pytest
 from devtools.local_openai import LocalServer
-from test_faults import assert_complete_cassette
-from test_interrupts import cassettes, environment, pytest_command, suite_text
 
+from helpers.recording_runs import (
+    assert_complete_cassette,
+    cassettes,
+    environment,
+    pytest_command,
+    suite_text,
+)
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion, CompletionsByCase
 from migrate_check.sending.pacing import RateGate
