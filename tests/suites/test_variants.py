@@ -11,6 +11,7 @@ from devtools.local_openai import LocalServer
 
 from conftest import PAIR, write_suite
 from migrate_check.suites.loading import SuiteError, load_suite
+from migrate_check.suites.variant_selection import VariantSelection
 
 NOTE = (
     "Summarise this incident for customers: on Tuesday a database failover took 14 "
@@ -62,6 +63,47 @@ def test_a_variant_is_the_suite_s_cases_with_its_model_and_changes(tmp_path: Pat
         "gpt-4.1-nano",
         False,
     )
+
+
+def test_a_selection_follows_each_case_with_its_chosen_variants(tmp_path: Path) -> None:
+    suite = load_suite(_project(tmp_path))
+    every = VariantSelection(tmp_path, ini_variants=(("mini", "gpt-4.1-mini"),))
+    assert [case.name for case in every.cases_of(suite)] == [
+        "failover",
+        "failover[new-prompt]",
+        "failover[nano]",
+        "failover[mini]",
+        "plain",
+        "plain[new-prompt]",
+        "plain[nano]",
+        "plain[mini]",
+    ]
+    assert every.defined == {"new-prompt", "nano", "mini"}
+    assert every.by_suite == {"notes": {"new-prompt", "nano", "mini"}}
+    assert every.unknown_note() is None
+    chosen = VariantSelection(tmp_path, chosen=("nano", "nanoo"))
+    assert [case.name for case in chosen.cases_of(suite)] == [
+        "failover",
+        "failover[nano]",
+        "plain",
+        "plain[nano]",
+    ]
+    assert chosen.unknown_note() == (
+        "--variant nanoo: no suite collected defines it (known: nano, new-prompt)"
+    )
+
+
+def test_a_selection_refuses_a_variant_name_meaning_two_models(tmp_path: Path) -> None:
+    selection = VariantSelection(tmp_path)
+    selection.cases_of(load_suite(_project(tmp_path)))
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "variants:\n  NANO: {model: gpt-4.1-nano}\n"
+        "cases:\n  - id: a\n    messages: [{role: user, content: hi}]\n"
+    )
+    with pytest.raises(SuiteError, match="variant 'NANO' .* as 'nano' .*rename one") as info:
+        selection.cases_of(load_suite(other))
+    assert info.value.file == Path("other.yaml")
 
 
 @pytest.mark.parametrize(

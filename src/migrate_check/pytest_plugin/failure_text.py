@@ -9,8 +9,8 @@ from migrate_check.core.completion import Completion
 from migrate_check.core.results import CaseResult, Outcome
 from migrate_check.report import escaping
 
-_MAX_EVIDENCE = 600
-_MAX_OUTPUT = 300
+_MAX_EVIDENCE_CHARS = 600
+_MAX_ANSWER_CHARS = 300
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -22,25 +22,25 @@ def _evidence(evidence: Any) -> str:
     if evidence is None:
         return ""
     if isinstance(evidence, str):
-        return _shorten(evidence, _MAX_EVIDENCE)
+        return _shorten(evidence, _MAX_EVIDENCE_CHARS)
     try:
         text = json.dumps(evidence, sort_keys=True, default=str)
     except (TypeError, ValueError):
         text = repr(evidence)
-    return _shorten(text, _MAX_EVIDENCE)
+    return _shorten(text, _MAX_EVIDENCE_CHARS)
 
 
-def _output(completion: Completion) -> str:
+def _answer_text(completion: Completion) -> str:
     if completion.error:
         return f"ERROR {completion.error}"
     if completion.refused:
-        return _shorten(f"REFUSED: {completion.text}", _MAX_OUTPUT)
+        return _shorten(f"REFUSED: {completion.text}", _MAX_ANSWER_CHARS)
     if completion.tool_calls:
         calls = ", ".join(
             f"{c.name}({json.dumps(c.arguments, sort_keys=True)})" for c in completion.tool_calls
         )
-        return _shorten(f"{completion.text} [tool calls: {calls}]".strip(), _MAX_OUTPUT)
-    return _shorten(completion.text, _MAX_OUTPUT)
+        return _shorten(f"{completion.text} [tool calls: {calls}]".strip(), _MAX_ANSWER_CHARS)
+    return _shorten(completion.text, _MAX_ANSWER_CHARS)
 
 
 def failure_lines(result: CaseResult, failing: frozenset[Outcome]) -> list[str]:
@@ -59,9 +59,11 @@ def failure_lines(result: CaseResult, failing: frozenset[Outcome]) -> list[str]:
         if evidence:
             lines.append(f"            evidence: {evidence}")
     if result.baseline:
-        lines.append(f"  baseline  {result.baseline[0].model}: {_output(result.baseline[0])}")
+        lines.append(f"  baseline  {result.baseline[0].model}: {_answer_text(result.baseline[0])}")
     if result.candidate:
-        lines.append(f"  candidate {result.candidate[0].model}: {_output(result.candidate[0])}")
+        lines.append(
+            f"  candidate {result.candidate[0].model}: {_answer_text(result.candidate[0])}"
+        )
     # Answers and error bodies are untrusted: their control characters and escape
     # sequences are shown, never sent to the terminal (or the JUnit XML) raw.
     return [escaping.terminal(line) for line in lines]

@@ -28,15 +28,20 @@ if TYPE_CHECKING:
 log = logging.getLogger("migrate_check")
 
 
-def record_hint(settings: RunSettings, case: Case, model: str, mode: str = "once") -> str:
-    """The command that records a missing (or re-records a stale) cassette."""
-    target = case.key
-    if case.file is not None:
-        target = f"{shown_path(case.file, settings.rootdir)}::{case.name}"
-    return (
-        f"OPENAI_API_KEY=... pytest {shlex.quote(target)} "
-        f"--model-pair {shlex.quote(str(settings.pair))} --record-mode {mode}"
-    )
+def _record_hint_for(settings: RunSettings) -> Callable[[Case, str, str], str]:
+    """What the messages of a missing (or stale) cassette end with: the command that
+    records it, given the case, the model and the record mode."""
+
+    def record_hint(case: Case, model: str, mode: str) -> str:
+        target = case.key
+        if case.file is not None:
+            target = f"{shown_path(case.file, settings.rootdir)}::{case.name}"
+        return (
+            f"OPENAI_API_KEY=... pytest {shlex.quote(target)} "
+            f"--model-pair {shlex.quote(str(settings.pair))} --record-mode {mode}"
+        )
+
+    return record_hint
 
 
 def recorded_elsewhere(settings: RunSettings, case: Case) -> str | None:
@@ -55,13 +60,6 @@ def recorded_elsewhere(settings: RunSettings, case: Case) -> str | None:
         f"--model-pair {shlex.quote(str(ModelPair(recorded[0], other)))} "
         f"(or add --record-baseline to record {pair.baseline} for it)"
     )
-
-
-def _record_hint_for(settings: RunSettings) -> Callable[[Case, str, str], str]:
-    def hint(case: Case, model: str, mode: str) -> str:
-        return record_hint(settings, case, model, mode)
-
-    return hint
 
 
 def prefetch(state: RunState, cases: Iterable[Case]) -> None:

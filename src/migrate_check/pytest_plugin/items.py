@@ -20,13 +20,13 @@ from migrate_check.report.aggregate import case_status, check_status
 from migrate_check.suites.loading import SuiteError, looks_like_suite
 
 run_state_key = pytest.StashKey[RunState]()
-_froze_key = pytest.StashKey[bool]()
+_froze_this_run_key = pytest.StashKey[bool]()
 
 #: The item's `user_properties` (and so the JUnit XML's properties) carry the outcomes.
 OUTCOME_PROPERTY = "migrate_check.outcome"
 CHECK_PROPERTY_PREFIX = "migrate_check.check."
 # How each outcome shows in pytest's progress line and in `-v`: letter, word and colour.
-_SHOWN: dict[str, tuple[str, str, dict[str, bool]]] = {
+_OUTCOME_MARKS: dict[str, tuple[str, str, dict[str, bool]]] = {
     "same": (".", "PASSED", {"green": True}),
     "approved": ("A", "APPROVED", {"green": True}),
     "improved": ("I", "IMPROVED", {"green": True}),
@@ -71,9 +71,9 @@ def report_status(
     if report.when != "call":
         return None
     status = next((str(v) for n, v in report.user_properties if n == OUTCOME_PROPERTY), None)
-    if status not in _SHOWN:
+    if status not in _OUTCOME_MARKS:
         return None
-    letter, word, markup = _SHOWN[status]
+    letter, word, markup = _OUTCOME_MARKS[status]
     return ("failed" if report.failed else "passed"), letter, (word, markup)
 
 
@@ -113,17 +113,17 @@ def _freeze_until_the_end(config: pytest.Config) -> None:
     when it collects its first suite, so the garbage cycles of at most one run wait. A
     process that froze objects itself, before any run, keeps them frozen.
     """
-    if _froze_key not in config.stash:
-        config.stash[_froze_key] = True
-        if _frozen_here and gc.get_freeze_count():  # not what the process froze itself
+    if _froze_this_run_key not in config.stash:
+        config.stash[_froze_this_run_key] = True
+        if _frozen_by_a_run and gc.get_freeze_count():  # not what the process froze itself
             gc.unfreeze()
             gc.collect()
     gc.freeze()
-    _frozen_here[:] = [True]
+    _frozen_by_a_run[:] = [True]
 
 
 #: Whether a run in this process froze (a list: set without `global`).
-_frozen_here: list[bool] = []
+_frozen_by_a_run: list[bool] = []
 
 
 class CaseItem(pytest.Item):

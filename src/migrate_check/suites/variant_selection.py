@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from migrate_check.core.case import Case
 from migrate_check.core.paths import shown_path
-from migrate_check.suites.loading import Suite, SuiteError
+from migrate_check.suites.suite import Suite, SuiteError
 
 
 class VariantDefinition(NamedTuple):
