@@ -1,77 +1,50 @@
-"""Command-line and ini options, and turning them into one `RunSettings`.
+"""Registering the option table with pytest, and resolving it into one `RunSettings`.
 
-Every value is read through `getoption` and `getini`, once; defaults come from
-`defaults.py`. Paths follow pytest's convention: a path typed on the command line is
-relative to where pytest was started, an ini path to the rootdir.
+`option_table.py` declares each option once; this module adds them to the
+`migrate-check` group and the ini file, reads each through `getoption` and `getini`
+once, and checks the values that depend on one another. Paths follow pytest's
+convention: a path typed on the command line is relative to where pytest was started,
+an ini path to the rootdir.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from migrate_check.cassettes.recording import RECORD_MODES
-from migrate_check.core.defaults import (
-    DEFAULT_APPROVALS,
-    DEFAULT_BATCH_POLL_S,
-    DEFAULT_BATCH_WAIT_S,
-    DEFAULT_CASSETTE_DIR,
-    DEFAULT_CONCURRENCY,
-    DEFAULT_FAIL_ON,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_RECORD_MODE,
-    DEFAULT_REPORT_DIR,
-    DEFAULT_TIMEOUT_S,
-    TIMEOUT_ENV,
-)
 from migrate_check.core.pricing import load_prices
-from migrate_check.pytest_plugin.settings import (
-    FAIL_ON,
-    ModelPairError,
-    RunSettings,
-    parse_model_pair,
+from migrate_check.pytest_plugin.option_table import (
+    ACCEPT,
+    ACCEPT_REASON,
+    AZURE_MODELS,
+    BATCH,
+    INI_VARIANTS,
+    MODEL_PAIR,
+    NO_REPORT,
+    OPTIONS,
+    PAIR_INI,
+    PRICE_OVERRIDES,
+    PRICES,
+    RECORD_MODE,
+    VARIANT,
+    Option,
 )
+from migrate_check.pytest_plugin.settings import ModelPairError, RunSettings, parse_model_pair
 from migrate_check.sending.azure import AzureSettingsError, azure_target, parse_models
 
-
-def _whole_number(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text!r} must be at least {minimum}")
-        return value
-
-    return parse
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of seconds")
-    return value
-
+__all__ = ["PAIR_INI", "add_options", "add_record_mode", "settings_from"]
 
 GROUP = "migrate-check"
 GROUP_TITLE = "migrate-check: compare two models on prompt suites"
-RECORD_MODE_HELP = (
-    "Record mode for cassettes, in vcrpy's words; default 'none' never touches the network"
-)
-PAIR_INI = "migrate_check_model_pair"
-OLD_PAIR_INI = "model_pair"  # the first name of PAIR_INI, still read
+_INI_DEFAULTS: dict[str, Any] = {"string": "", "bool": False, "linelist": []}
 
 
 def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -> None:
-    """The `migrate-check` option group and its ini options.
+    """The `migrate-check` option group and its ini options, from the option table.
 
     `record_mode_elsewhere`: pytest-recording is expected to add `--record-mode`, so this
     leaves it to `add_record_mode` later, and the group's title says where `pytest --help`
@@ -81,160 +54,38 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
     if record_mode_elsewhere:
         title += " (also --record-mode, listed under recording)"
     group = parser.getgroup(GROUP, title)
-    group.addoption(
-        "--model-pair",
-        metavar="BASELINE:CANDIDATE",
-        help="Compare the two models on the suite files given, e.g. gpt-4o-mini:gpt-4.1-mini",
-    )
-    if not record_mode_elsewhere:
-        add_record_mode(parser)
-    group.addoption(
-        "--cassette-dir",
-        metavar="DIR",
-        help=f"Where cassettes live (default: {DEFAULT_CASSETTE_DIR})",
-    )
-    group.addoption(
-        "--report-dir",
-        metavar="DIR",
-        help=f"Where reports are written (default: {DEFAULT_REPORT_DIR})",
-    )
-    group.addoption(
-        "--fail-on",
-        choices=FAIL_ON,
-        default=None,
-        help="Fail a case on 'regressed' (and error, the default) or also on 'changed'",
-    )
-    group.addoption(
-        "--samples",
-        type=_whole_number(1),
-        metavar="N",
-        help="Sample each model N times per case to measure the noise floor",
-    )
-    group.addoption(
-        "--concurrency",
-        type=_whole_number(1),
-        metavar="N",
-        help=f"Requests in flight per model when recording (default {DEFAULT_CONCURRENCY})",
-    )
-    group.addoption(
-        "--record-processes",
-        type=_whole_number(1),
-        metavar="N",
-        help="Processes a live recording is spread over, sharing each model's --concurrency "
-        "and rate limits (default: one per core once each gets 100 requests; 1: none)",
-    )
-    group.addoption(
-        "--max-retries",
-        type=_whole_number(0),
-        metavar="N",
-        help=f"Retries of a failed live request, honouring retry-after "
-        f"(default {DEFAULT_MAX_RETRIES})",
-    )
-    group.addoption(
-        "--request-timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help=f"Seconds to wait for one live answer (default {DEFAULT_TIMEOUT_S:g}, "
-        f"or ${TIMEOUT_ENV})",
-    )
-    group.addoption(
-        "--accept",
-        action="store_true",
-        default=False,
-        help="Approve the current changed results into the approvals file (regressions too, "
-        "given --accept-reason)",
-    )
-    group.addoption(
-        "--accept-reason",
-        metavar="TEXT",
-        help="Why the accepted results are fine, shown in the reports; required to approve "
-        "regressions",
-    )
-    group.addoption(
-        "--approvals", metavar="FILE", help=f"Approvals file (default: {DEFAULT_APPROVALS})"
-    )
-    group.addoption(
-        "--prices", metavar="FILE", help="A price table (JSON) overriding the shipped one"
-    )
-    group.addoption(
-        "--record-baseline",
-        action="store_true",
-        default=False,
-        help="Record the pair's baseline also for cases imported as recorded with another model",
-    )
-    group.addoption(
-        "--variant",
-        action="append",
-        metavar="NAME[,NAME]",
-        help="Judge only these named candidate variants (a suite's 'variants:' or the ini's "
-        "migrate_check_variants) beside the pair's candidate; default: every one defined",
-    )
-    group.addoption(
-        "--prune-recordings",
-        action="store_true",
-        default=False,
-        help="Remove stale recordings: cassettes of cases no suite has, and exchanges that "
-        "no current request matches",
-    )
-    group.addoption(
-        "--batch",
-        action="store_true",
-        default=False,
-        help="Record the missing exchanges through the Batch API (half price, a day's "
-        "window) instead of live calls; with a --record-mode that records",
-    )
-    group.addoption(
-        "--batch-poll",
-        type=_seconds,
-        metavar="SECONDS",
-        help=f"Seconds between polls of running batches (default {DEFAULT_BATCH_POLL_S:g})",
-    )
-    group.addoption(
-        "--batch-wait",
-        type=_seconds,
-        metavar="SECONDS",
-        help="Stop waiting for batches after SECONDS, leaving them to a later --batch run "
-        f"(default {DEFAULT_BATCH_WAIT_S:g})",
-    )
-    group.addoption(
-        "--no-report",
-        action="store_true",
-        default=False,
-        help="Do not write the JSON, Markdown and HTML reports",
-    )
-    parser.addini(PAIR_INI, "Models compared when --model-pair is not given (BASELINE:CANDIDATE)")
-    parser.addini(OLD_PAIR_INI, f"Former name of {PAIR_INI}, still read")
-    parser.addini(
-        "migrate_check_cassette_dir", "Where cassettes live", default=DEFAULT_CASSETTE_DIR
-    )
-    parser.addini("migrate_check_report_dir", "Where reports go", default=DEFAULT_REPORT_DIR)
-    parser.addini("migrate_check_approvals", "Approvals file", default=DEFAULT_APPROVALS)
-    parser.addini("migrate_check_prices", "A price table (JSON) overriding the shipped one")
-    parser.addini("migrate_check_record_mode", "Default record mode", default=DEFAULT_RECORD_MODE)
-    parser.addini(
-        "migrate_check_request_timeout", "Seconds to wait for one live answer", default=""
-    )
-    parser.addini("migrate_check_batch", "Record through the Batch API (as --batch)", type="bool")
-    parser.addini("migrate_check_batch_poll", "Seconds between polls of batches", default="")
-    parser.addini("migrate_check_batch_wait", "Seconds to wait for batches", default="")
-    parser.addini(
-        "migrate_check_azure_models",
-        "What model each deployment in the pair stands for, one 'deployment = model' a line",
-        type="linelist",
-        default=[],
-    )
-    parser.addini(
-        "migrate_check_variants",
-        "Candidate variants for every suite, one 'name = model' a line (e.g. nano = gpt-4.1-nano)",
-        type="linelist",
-        default=[],
-    )
-    parser.addini(
-        "migrate_check_price_overrides",
-        "Prices per 1M tokens, one 'model = input/cached_input/output' a line",
-        type="linelist",
-        default=[],
-    )
+    for option in OPTIONS:
+        if option is RECORD_MODE:
+            if not record_mode_elsewhere:
+                add_record_mode(parser)
+        elif option.flag is not None:
+            _add_flag(group, option.flag, option)
+        if option.ini is not None:
+            parser.addini(
+                option.ini,
+                option.ini_help,
+                type=option.ini_type,
+                default=_INI_DEFAULTS[option.ini_type],
+            )
+        if option.old_ini is not None:
+            parser.addini(
+                option.old_ini.name, f"Former name of {option.ini}, still read", default=""
+            )
+
+
+def _add_flag(group: pytest.OptionGroup, flag: str, option: Option) -> None:
+    settings: dict[str, Any] = {"help": option.flag_help}
+    if option.action == "store_true":
+        settings.update(action="store_true", default=False)
+    else:
+        settings.update(action=option.action, default=None)
+        if option.metavar is not None:
+            settings["metavar"] = option.metavar
+        if option.choices:
+            settings["choices"] = option.choices
+        elif option.parse is not None:
+            settings["type"] = option.parse
+    group.addoption(flag, **settings)
 
 
 def add_record_mode(parser: pytest.Parser) -> bool:
@@ -245,21 +96,64 @@ def add_record_mode(parser: pytest.Parser) -> bool:
     added its options, and leaves theirs to serve both.
     """
     try:
-        parser.getgroup(GROUP).addoption(
-            "--record-mode", choices=RECORD_MODES, default=None, help=RECORD_MODE_HELP
-        )
+        _add_flag(parser.getgroup(GROUP), str(RECORD_MODE.flag), RECORD_MODE)
     except ValueError:
         return False
     return True
 
 
-def _path(config: pytest.Config, option: str, ini: str) -> Path | None:
-    """A command-line path from the invocation folder, else an ini path from the rootdir."""
-    given = config.getoption(option)
-    if given:
-        return config.invocation_params.dir / str(given)
-    value = config.getini(ini)
-    return config.rootpath / str(value) if value else None
+def _given(config: pytest.Config, option: Option) -> tuple[str, Any] | None:
+    """Where the option's value comes from and the value there, or None: not set.
+
+    A flag's value is parsed already; an ini or environment value is the text there,
+    except for the ini types pytest parses itself (bool, linelist).
+    """
+    if option.flag is not None:
+        value = config.getoption(option.dest)
+        if value is not None and value != "" and value is not False:
+            return option.flag, value
+    for ini in (option.ini, option.old_ini.name if option.old_ini else None):
+        if ini is not None and (value := config.getini(ini)):
+            return ini, value
+    if option.env is not None and (text := os.environ.get(option.env, "")):
+        return option.env, text
+    return None
+
+
+def resolve(config: pytest.Config, option: Option) -> Any:
+    """The option's value: the first source that sets it, else its default.
+
+    A value the ini file or environment sets wrongly is a `UsageError` naming where.
+    """
+    found = _given(config, option)
+    if found is None:
+        value = option.default
+        return config.rootpath / value if option.is_path and value else value
+    source, value = found
+    if source == option.flag:
+        return config.invocation_params.dir / str(value) if option.is_path else value
+    if option.is_path:
+        return config.rootpath / str(value)
+    if option.ini_type != "string" and source != option.env:
+        return value
+    try:
+        return option.parse_text(str(value))
+    except argparse.ArgumentTypeError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
+
+
+def _warn_of_deprecated_ini(config: pytest.Config) -> None:
+    """Say when a deprecated ini key goes, as pytest-xdist does for its own names."""
+    if hasattr(config, "workerinput"):
+        return  # xdist workers read the same ini file: the controller says it once
+    for option in OPTIONS:
+        old = option.old_ini
+        if old is not None and config.getini(old.name):
+            warning = pytest.PytestDeprecationWarning(
+                f"the ini key {old.name!r} is deprecated and will be removed in "
+                f"migrate-check {old.removed_in}; use {option.ini!r}"
+            )
+            config.issue_config_time_warning(warning, stacklevel=2)
 
 
 def _record_mode(config: pytest.Config) -> str:
@@ -267,79 +161,46 @@ def _record_mode(config: pytest.Config) -> str:
     # line. Ours defaults to None (not given: the ini decides). pytest-recording's own
     # `--record-mode`, when it owns the flag, defaults to "none", which then cannot be told
     # from a given "none": the ini decides there too.
-    given = config.getoption("record_mode", None)
+    given = config.getoption(RECORD_MODE.dest, None)
     recording_owns_flag = config.pluginmanager.hasplugin("recording")
     if given is None or (given == "none" and recording_owns_flag):
-        mode = config.getini("migrate_check_record_mode") or DEFAULT_RECORD_MODE
+        mode = config.getini(str(RECORD_MODE.ini)) or RECORD_MODE.default
     else:
         mode = str(given)
     mode = "all" if mode == "rewrite" else mode  # pytest-recording's word for it
     if mode not in RECORD_MODES:
         raise pytest.UsageError(
-            f"migrate_check_record_mode: {mode!r} is not one of {', '.join(RECORD_MODES)}"
+            f"{RECORD_MODE.ini}: {mode!r} is not one of {', '.join(RECORD_MODES)}"
         )
-    return mode
-
-
-def _timeout(config: pytest.Config) -> float:
-    given: float | None = config.getoption("request_timeout")
-    if given is not None:
-        return given
-    for source, text in (
-        ("migrate_check_request_timeout", config.getini("migrate_check_request_timeout")),
-        (TIMEOUT_ENV, os.environ.get(TIMEOUT_ENV, "")),
-    ):
-        if text:
-            try:
-                return _seconds(text)
-            except argparse.ArgumentTypeError as exc:
-                raise pytest.UsageError(f"{source}: {exc}") from None
-    return DEFAULT_TIMEOUT_S
-
-
-def _ini_seconds(config: pytest.Config, option: str, ini: str, default: float) -> float:
-    given: float | None = config.getoption(option)
-    if given is not None:
-        return given
-    text = config.getini(ini)
-    if not text:
-        return default
-    try:
-        return _seconds(text)
-    except argparse.ArgumentTypeError as exc:
-        raise pytest.UsageError(f"{ini}: {exc}") from None
+    return str(mode)
 
 
 def _batch(config: pytest.Config, record_mode: str) -> bool:
     """Whether to record through batches: `--batch` needs a record mode that records; the
     ini's `migrate_check_batch` applies only when one does (CI replays stay offline)."""
-    if config.getoption("batch"):
+    if config.getoption(BATCH.dest):
         if record_mode == "none":
             raise pytest.UsageError(
                 "--batch records through the Batch API: add --record-mode once (or "
                 "new_episodes, all)"
             )
         return True
-    return bool(config.getini("migrate_check_batch")) and record_mode != "none"
+    return bool(config.getini(str(BATCH.ini))) and record_mode != "none"
 
 
 def settings_from(config: pytest.Config) -> RunSettings | None:
     """The run's settings, or None without a model pair; mistakes are `UsageError`s."""
-    pair_text = (
-        config.getoption("model_pair") or config.getini(PAIR_INI) or config.getini(OLD_PAIR_INI)
-    )
-    if not pair_text:
+    _warn_of_deprecated_ini(config)
+    pair_given = _given(config, MODEL_PAIR)
+    if pair_given is None:
         return None
+    source, pair_text = pair_given
     try:
-        pair = parse_model_pair(pair_text)
+        pair = parse_model_pair(str(pair_text))
     except ModelPairError as exc:
-        if config.getoption("model_pair"):
-            given = "--model-pair"
-        else:
-            given = PAIR_INI if config.getini(PAIR_INI) else OLD_PAIR_INI
-        raise pytest.UsageError(f"{given}: {exc}") from None
-    accept = config.getoption("accept")
-    reason = config.getoption("accept_reason")
+        raise pytest.UsageError(f"{source}: {exc}") from None
+    accept = bool(resolve(config, ACCEPT))
+    reason: str | None = config.getoption(ACCEPT_REASON.dest)
     if reason is not None and not accept:
         raise pytest.UsageError(
             "--accept-reason goes with --accept: add --accept to approve with this reason"
@@ -350,60 +211,37 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
             '"refunds now go to billing", or leave it out to approve changes only'
         )
     try:
-        prices = load_prices(
-            _path(config, "prices", "migrate_check_prices"),
-            config.getini("migrate_check_price_overrides"),
-        )
+        prices = load_prices(resolve(config, PRICES), resolve(config, PRICE_OVERRIDES))
     except ValueError as exc:
         raise pytest.UsageError(f"migrate-check prices: {exc}") from None
-    retries = config.getoption("max_retries")
     record_mode = _record_mode(config)
     try:
-        azure_models = parse_models(config.getini("migrate_check_azure_models"))
+        azure_models = parse_models(resolve(config, AZURE_MODELS))
         azure = azure_target(records=record_mode != "none")
     except AzureSettingsError as exc:
         raise pytest.UsageError(f"migrate-check Azure: {exc}") from None
+    as_is = {o.setting: resolve(config, o) for o in OPTIONS if o.setting is not None}
     return RunSettings(
         pair=pair,
         rootdir=config.rootpath,
         record_mode=record_mode,
-        cassette_dir=_path(config, "cassette_dir", "migrate_check_cassette_dir")
-        or config.rootpath / DEFAULT_CASSETTE_DIR,
-        report_dir=_path(config, "report_dir", "migrate_check_report_dir")
-        or config.rootpath / DEFAULT_REPORT_DIR,
-        fail_on=config.getoption("fail_on") or DEFAULT_FAIL_ON,
-        samples=config.getoption("samples"),
-        concurrency=config.getoption("concurrency") or DEFAULT_CONCURRENCY,
-        record_processes=config.getoption("record_processes"),
-        max_retries=DEFAULT_MAX_RETRIES if retries is None else retries,
-        timeout_s=_timeout(config),
-        approvals_file=_path(config, "approvals", "migrate_check_approvals")
-        or config.rootpath / DEFAULT_APPROVALS,
-        accept=accept,
         accept_reason=reason.strip() if reason else None,
         accept_regressions=bool(reason),  # a written reason is what makes it deliberate
         prices=prices.with_aliases(azure_models),
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
-        write_reports=not config.getoption("no_report"),
-        record_baseline=config.getoption("record_baseline"),
-        prune_recordings=config.getoption("prune_recordings"),
+        write_reports=not resolve(config, NO_REPORT),
         batch=_batch(config, record_mode),
-        batch_poll_s=_ini_seconds(
-            config, "batch_poll", "migrate_check_batch_poll", DEFAULT_BATCH_POLL_S
-        ),
-        batch_wait_s=_ini_seconds(
-            config, "batch_wait", "migrate_check_batch_wait", DEFAULT_BATCH_WAIT_S
-        ),
         azure=azure,
         azure_models=tuple(azure_models.items()),
         variants=_selected_variants(config),
         ini_variants=_ini_variants(config),
+        **as_is,
     )
 
 
 def _selected_variants(config: pytest.Config) -> tuple[str, ...] | None:
     """`--variant a,b --variant c`: those names only; None (not given): every variant."""
-    given: list[str] | None = config.getoption("variant")
+    given: list[str] | None = config.getoption(VARIANT.dest)
     if not given:
         return None
     names = tuple(dict.fromkeys(n.strip() for value in given for n in value.split(",")))
@@ -415,11 +253,11 @@ def _selected_variants(config: pytest.Config) -> tuple[str, ...] | None:
 def _ini_variants(config: pytest.Config) -> tuple[tuple[str, str], ...]:
     """`migrate_check_variants` lines, `name = model`; a mistake names the line."""
     found: dict[str, str] = {}
-    for line in config.getini("migrate_check_variants"):
+    for line in resolve(config, INI_VARIANTS):
         name, sep, model = (part.strip() for part in str(line).partition("="))
         if not sep or not name or not model or not name.replace("-", "").replace("_", "").isalnum():
             raise pytest.UsageError(
-                f"migrate_check_variants: {line!r} is not 'name = model', e.g. nano = gpt-4.1-nano"
+                f"{INI_VARIANTS.ini}: {line!r} is not 'name = model', e.g. nano = gpt-4.1-nano"
             )
         found[name] = model
     return tuple(found.items())

@@ -1,7 +1,8 @@
-"""A run's settings, resolved once from options and ini values (defaults: `defaults.py`).
+"""A run's settings, resolved once from options and ini values (defaults: `core/defaults.py`).
 
-`pytest_options` reads the command line and ini file into one `RunSettings`; the runner's
-own settings are built from it, so no default is written twice.
+`options.py` reads the command line and ini file, as `option_table.py` declares them, into
+one `RunSettings`; the runner's own settings are built from it, so no default is written
+twice.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from migrate_check.core.defaults import (
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import Outcome
 from migrate_check.sending.azure import AzureTarget
-from migrate_check.sending.runner import RunnerSettings
+from migrate_check.sending.settings import RunnerSettings
 
 FAIL_ON = ("regressed", "changed")
 FAILING = {
@@ -89,14 +90,14 @@ class RunSettings:
     accept: bool = False
     accept_reason: str | None = None
     #: Whether an accept run approves regressions too: a deliberate act, so only with a
-    #: reason (pytest_options.py decides); changes it always approves.
+    #: reason (`options.py` decides); changes it always approves.
     accept_regressions: bool = False
     prices: PriceTable = field(default_factory=PriceTable.default)
     base_url: str | None = None
     write_reports: bool = True
     record_baseline: bool = False  # record the baseline for cases imported from another model
     prune_recordings: bool = False  # remove stale cassettes and exchanges at the end
-    batch: bool = False  # record through the Batch API (batch.py)
+    batch: bool = False  # record through the Batch API (sending/batch.py)
     batch_poll_s: float = DEFAULT_BATCH_POLL_S
     batch_wait_s: float = DEFAULT_BATCH_WAIT_S
     azure: AzureTarget | None = None  # AZURE_OPENAI_ENDPOINT's resource, when set
