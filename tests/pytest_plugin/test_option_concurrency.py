@@ -1,8 +1,10 @@
-"""--concurrency and pacing: bounded requests in flight, 429s honoured, quota stops the run."""
+"""--concurrency and its ini key, and pacing: bounded requests in flight, 429s honoured,
+quota stops the run."""
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 import yaml
@@ -35,6 +37,23 @@ def test_requests_in_flight_stay_within_the_bound_per_model(
     result.assert_outcomes(passed=24)
     assert own.stats.completions == 48
     assert 4 <= own.stats.max_in_flight <= 6  # two models, three each
+
+
+def test_the_ini_key_bounds_requests_and_the_command_line_overrides_it(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makeini("[pytest]\nmigrate_check_concurrency = 2\n")
+    write_suite(pytester.path, "many", _suite(16))
+    record = ("--model-pair", PAIR, "--record-mode", "once", "--no-report")
+    with LocalServer(latency_ms=60) as own:
+        monkeypatch.setenv("OPENAI_BASE_URL", own.base_url)
+        pytester.runpytest(*record).assert_outcomes(passed=16)
+        from_ini = own.stats.max_in_flight
+        own.stats.reset()
+        shutil.rmtree(pytester.path / "cassettes")  # to record the same cases again
+        pytester.runpytest(*record, "--concurrency", "1").assert_outcomes(passed=16)
+    assert 3 <= from_ini <= 4  # two models, two each
+    assert own.stats.max_in_flight <= 2  # one each
 
 
 def test_each_cassette_holds_exactly_its_own_case_samples(

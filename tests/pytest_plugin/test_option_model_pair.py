@@ -1,4 +1,4 @@
-"""--model-pair and the ini option model_pair: the switch that turns the plugin on."""
+"""--model-pair and the ini key migrate_check_model_pair: the switch that turns the plugin on."""
 
 from __future__ import annotations
 
@@ -38,11 +38,32 @@ def test_a_malformed_pair_is_a_usage_error(pytester: pytest.Pytester, value: str
 
 def test_the_ini_option_turns_the_plugin_on(pytester: pytest.Pytester, offline: None) -> None:
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    pytester.makeini(f"[pytest]\nmodel_pair = {PAIR}\n")
+    pytester.makeini(f"[pytest]\nmigrate_check_model_pair = {PAIR}\n")
     result = pytester.runpytest("--collect-only", "-q")
     result.stdout.fnmatch_lines(
         ["suites/triage.yaml::refund", "suites/triage.yaml::login", "suites/triage.yaml::regress"]
     )
+
+
+def test_the_deprecated_ini_key_still_works_and_says_when_it_goes(
+    pytester: pytest.Pytester, recorded: None, plugin_args: tuple[str, ...]
+) -> None:
+    pytester.makeini(f"[pytest]\nmodel_pair = {PAIR}\n")
+    result = pytester.runpytest("--no-report", *plugin_args)
+    result.assert_outcomes(passed=2, failed=1, warnings=1)  # once, not once per xdist worker
+    result.stdout.fnmatch_lines(
+        [
+            "*PytestDeprecationWarning: the ini key 'model_pair' is deprecated and will be "
+            "removed in migrate-check 0.3; use 'migrate_check_model_pair'"
+        ]
+    )
+
+
+def test_the_current_ini_key_does_not_warn(pytester: pytest.Pytester, recorded: None) -> None:
+    pytester.makeini(f"[pytest]\nmigrate_check_model_pair = {PAIR}\n")
+    result = pytester.runpytest("--no-report")
+    result.assert_outcomes(passed=2, failed=1)
+    assert "deprecated" not in result.stdout.str()
 
 
 def test_pair_parsing() -> None:
@@ -81,7 +102,9 @@ def test_the_plugin_lives_beside_pytest_timeout_and_pytest_recording(
     pytester.makepyfile(fake_peers=FAKE_PEERS)
     pytester.syspathinsert()
     write_suite(pytester.path, "triage", TRIAGE_SUITE)
-    pytester.makeini(f"[pytest]\nmodel_pair = {PAIR}\nmigrate_check_record_mode = once\n")
+    pytester.makeini(
+        f"[pytest]\nmigrate_check_model_pair = {PAIR}\nmigrate_check_record_mode = once\n"
+    )
     result = pytester.runpytest(
         "-p", "no:recording", "-p", "fake_peers", "--collect-only", "-q", "--timeout", "5"
     )

@@ -200,7 +200,9 @@ def test_record_mode_from_addopts_env_or_ini_works_as_on_the_command_line(
     elif where == "PYTEST_ADDOPTS":
         monkeypatch.setenv("PYTEST_ADDOPTS", f"--model-pair {PAIR} --record-mode=once")
     else:
-        pytester.makeini(f"[pytest]\nmodel_pair = {PAIR}\nmigrate_check_record_mode = once\n")
+        pytester.makeini(
+            f"[pytest]\nmigrate_check_model_pair = {PAIR}\nmigrate_check_record_mode = once\n"
+        )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=1)
     assert sum(live.stats.by_model.values()) == 6  # recorded: 3 cases on 2 models
