@@ -11,11 +11,18 @@ from pathlib import Path
 import execnet
 from devtools.synthetic_runs import make_run
 
-from migrate_check.core.case import Case, CheckSpec
+from migrate_check.checks import CheckRegistry
+from migrate_check.core.case import Case, CheckSpec, ModelPair
 from migrate_check.core.completion import Completion, ToolCall, Usage
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome, RunResult
-from migrate_check.pytest_plugin.worker_transfer import WorkerOutput
+from migrate_check.pytest_plugin.run_state import RunState
+from migrate_check.pytest_plugin.settings import RunSettings
+from migrate_check.pytest_plugin.worker_transfer import (
+    WorkerOutput,
+    merge_worker_output,
+    worker_output,
+)
 from migrate_check.report import RunReport, write_reports
 
 NOW = "2026-11-20T10:00:00Z"
@@ -144,3 +151,24 @@ def test_reports_from_what_workers_hand_over_are_the_serial_run_s(tmp_path: Path
         assert one.read_bytes() == other.read_bytes(), one.name
     report_json = serial[0].read_text()
     assert "tone only" in report_json and "notes::failover[nano]" in report_json
+
+
+def test_the_controller_merges_each_worker_s_share_into_its_run_state(tmp_path: Path) -> None:
+    settings = RunSettings(pair=ModelPair("gpt-4o-mini", "gpt-4.1-mini"), rootdir=tmp_path)
+    controller, first, second = (RunState.open(settings, CheckRegistry()) for _ in range(3))
+    results = _every_field_set()
+    for worker, judged, error in ((first, results[:1], None), (second, results[1:], "disk full")):
+        worker.results = {result.case.key: result for result in judged}
+        # Every worker collects every suite: the counts agree, the controller keeps one.
+        worker.collected_cases, worker.suite_files_seen, worker.suite_files_collected = 2, 3, 2
+        worker.collected_variants["nano"] = 1
+        worker.partial_notes.append("suite files beside those named were not run: b.yaml")
+        worker.variants.by_suite["notes"] = {"nano"}
+        worker.write_error = error
+        merge_worker_output(controller, _over_the_wire(worker_output(worker)))
+    assert sorted(controller.results) == sorted(result.case.key for result in results)
+    assert (controller.collected_cases, controller.collected_variants["nano"]) == (2, 1)
+    assert (controller.suite_files_seen, controller.suite_files_collected) == (3, 2)
+    assert controller.partial_notes == ["suite files beside those named were not run: b.yaml"]
+    assert controller.variants.by_suite == {"notes": {"nano"}}
+    assert controller.write_error == "disk full"
