@@ -1,5 +1,5 @@
-"""Every default of a run, written once: the options' help, `RunSettings` and the runner's
-settings all read them from here."""
+"""Every default of a run, written once: the option table (its help and its values when
+nothing is given), `RunSettings` and the runner's settings all read them from here."""
 
 from __future__ import annotations
 

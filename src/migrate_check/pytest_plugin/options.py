@@ -40,7 +40,6 @@ __all__ = ["PAIR_INI", "add_options", "add_record_mode", "settings_from"]
 
 GROUP = "migrate-check"
 GROUP_TITLE = "migrate-check: compare two models on prompt suites"
-_INI_DEFAULTS: dict[str, Any] = {"string": "", "bool": False, "linelist": []}
 
 
 def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -> None:
@@ -65,7 +64,7 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
                 option.ini,
                 option.ini_help,
                 type=option.ini_type,
-                default=_INI_DEFAULTS[option.ini_type],
+                default=_unset_ini_value(option.ini_type),
             )
         if option.old_ini is not None:
             parser.addini(
@@ -73,19 +72,26 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
             )
 
 
+def _unset_ini_value(ini_type: str) -> Any:
+    """What `getini` returns for a key the ini file leaves out (a new list each time, so no
+    run can change another's)."""
+    return {"string": "", "bool": False, "linelist": []}[ini_type]
+
+
 def _add_flag(group: pytest.OptionGroup, flag: str, option: Option) -> None:
-    settings: dict[str, Any] = {"help": option.flag_help}
+    # Flags left off are None (False for switches), so the ini key and default decide.
+    arguments: dict[str, Any] = {"help": option.flag_help}
     if option.action == "store_true":
-        settings.update(action="store_true", default=False)
+        arguments.update(action="store_true", default=False)
     else:
-        settings.update(action=option.action, default=None)
+        arguments.update(action=option.action, default=None)
         if option.metavar is not None:
-            settings["metavar"] = option.metavar
+            arguments["metavar"] = option.metavar
         if option.choices:
-            settings["choices"] = option.choices
+            arguments["choices"] = option.choices
         elif option.parse is not None:
-            settings["type"] = option.parse
-    group.addoption(flag, **settings)
+            arguments["type"] = option.parse
+    group.addoption(flag, **arguments)
 
 
 def add_record_mode(parser: pytest.Parser) -> bool:
