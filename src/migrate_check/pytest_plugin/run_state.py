@@ -68,6 +68,7 @@ class RunState:
     added_to_sys_path: list[str] = field(default_factory=list, init=False)
 
     # -- answers (see `fetching`) ---------------------------------------------------------
+    #: Answers fetched and not yet judged, by (case key, model).
     completions: CompletionsByCase = field(default_factory=dict, init=False)
     #: Every case a fetch was started for, by key: an interrupted run judges those
     #: whose answers both arrived.
@@ -88,7 +89,8 @@ class RunState:
     results: dict[str, CaseResult] = field(default_factory=dict, init=False)
     #: Why the report covers less than the suites hold (`-k`, `--lf`, unknown variants).
     partial_notes: list[str] = field(default_factory=list, init=False)
-    #: The first file the run could not write (a cassette, a report), for the summary.
+    #: A file the run could not write (a cassette, a report): the summary says which,
+    #: and the run fails.
     write_error: str | None = field(default=None, init=False)
     #: The stale recordings' line in the summary ("" when none are stale).
     stale_note: str = field(default="", init=False)
