@@ -95,3 +95,21 @@ def test_no_import_cycle() -> None:
 
     for name in sorted(graph):
         visit(name, [])
+
+
+def test_few_top_level_modules_and_every_one_a_stage() -> None:
+    """Beside the stage packages, the package root holds only a few modules of its own."""
+    top = sorted(p.stem for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    packages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+    assert len(top) <= 8, top
+    assert sorted([*top, *packages]) == sorted(STAGES)
+
+
+def test_no_module_over_400_lines() -> None:
+    """A module past 400 lines holds more than one concern: split it."""
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > 400
+    }
+    assert long == {}
