@@ -39,7 +39,7 @@ class ShorterCheck(Check):
 def pytest_migrate_check_configure(config, registry):
     registry.register(ShorterCheck)
 '''
-# The hook's first form: `register_check` is the registry's `register`.
+# The hook's deprecated argument: `register_check` is the registry's `register`.
 OLD_HOOK = (
     "(config, registry):\n    registry.register(",
     "(config, register_check):\n    register_check(",

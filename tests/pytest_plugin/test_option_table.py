@@ -36,6 +36,7 @@ def test_each_setting_fills_a_field_whose_default_is_the_options(option: Option)
         ("migrate_check_fail_on", "changed", "fail_on", "changed"),
         ("migrate_check_samples", "3", "samples", 3),
         ("migrate_check_concurrency", "5", "concurrency", 5),
+        ("migrate_check_max_retries", "0", "max_retries", 0),
         ("migrate_check_cassette_dir", "recorded", "cassette_dir", "<root>/recorded"),
         ("migrate_check_request_timeout", "2.5", "timeout_s", 2.5),
         ("migrate_check_batch_poll", "7", "batch_poll_s", 7.0),

@@ -41,7 +41,9 @@ def deprecated_register_check(
 
     def register_check(check: type[Check]) -> type[Check]:
         # Three frames up: issue_config_time_warning, this function, the conftest's hook.
-        config.issue_config_time_warning(DeprecationWarning(REGISTER_CHECK_DEPRECATED), 3)
+        config.issue_config_time_warning(
+            pytest.PytestDeprecationWarning(REGISTER_CHECK_DEPRECATED), 3
+        )
         return registry.register(check)
 
     return register_check

@@ -194,6 +194,8 @@ MAX_RETRIES = Option(
     metavar="N",
     default=DEFAULT_MAX_RETRIES,
     help="Retries of a failed live request, honouring retry-after (default {default})",
+    ini="migrate_check_max_retries",
+    ini_help="Retries of a failed live request (as --max-retries)",
     setting="max_retries",
 )
 REQUEST_TIMEOUT = Option(

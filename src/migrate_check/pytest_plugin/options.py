@@ -68,7 +68,10 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
             )
         if option.old_ini is not None:
             parser.addini(
-                option.old_ini.name, f"Former name of {option.ini}, still read", default=""
+                option.old_ini.name,
+                f"Deprecated name of {option.ini}, removed in migrate-check "
+                f"{option.old_ini.removed_in}",
+                default="",
             )
 
 

@@ -1,9 +1,9 @@
 """The run's report: one typed object, decided once, that every output only reads.
 
-`RunState.finish()` builds it; the terminal summary, report.json, report.md, report.html
-and comment.md render it and recompute nothing. With candidate variants, the pair's
-candidate as it is stays the headline and each variant is judged apart, against the same
-baseline, side by side.
+`pytest_plugin.finishing.finish_run` builds it; the terminal summary, report.json,
+report.md, report.html and comment.md render it and recompute nothing. With candidate
+variants, the pair's candidate as it is stays the headline and each variant is judged
+apart, against the same baseline, side by side.
 """
 
 from __future__ import annotations
