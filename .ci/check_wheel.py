@@ -50,7 +50,12 @@ def check_contents(wheel: Path) -> None:
     tops = {n.split("/")[0] for n in names}
     if tops != {"migrate_check", f"{dist}-{version}.dist-info"}:
         sys.exit(f"check_wheel: unexpected top-level entries in {wheel.name}: {sorted(tops)}")
-    for needed in ("migrate_check/py.typed", "migrate_check/report/report.schema.json"):
+    for needed in (
+        "migrate_check/py.typed",
+        "migrate_check/report/report.schema.json",
+        "migrate_check/core/prices.json",
+        "migrate_check/report/writers/templates/report.html.j2",
+    ):
         if needed not in names:
             sys.exit(f"check_wheel: {wheel.name} lacks {needed}")
     if not any(n.endswith(".dist-info/licenses/LICENSE") for n in names):

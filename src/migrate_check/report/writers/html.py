@@ -58,7 +58,7 @@ from migrate_check.report.tables import (
     variant_rows,
 )
 
-_WRITERS = resources.files("migrate_check.report.writers")  # templates and the schema
+_TEMPLATES = resources.files("migrate_check.report.writers").joinpath("templates")
 
 TEXT_LIMIT = 20_000
 EVIDENCE_LIMIT = 4_000
@@ -69,7 +69,7 @@ _ENTRY_KEYS = ("f", "k", "s", "t", "x", "y")
 
 
 def _load(name: str) -> str:
-    return _WRITERS.joinpath("templates", name).read_text("utf-8")
+    return _TEMPLATES.joinpath(name).read_text("utf-8")
 
 
 @cache

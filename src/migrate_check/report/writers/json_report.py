@@ -27,7 +27,8 @@ from migrate_check.report.run_report import RunReport, VariantReport
 from migrate_check.report.statuses import check_status
 from migrate_check.report.tables import variant_findings
 
-_WRITERS = resources.files("migrate_check.report.writers")  # templates and the schema
+# Beside the report package, where the README says it ships, for tools that validate it.
+_SCHEMA = resources.files("migrate_check.report").joinpath("report.schema.json")
 
 FORMAT = "migrate-check-report"
 VERSION = 2
@@ -35,7 +36,7 @@ VERSION = 2
 
 def schema() -> dict[str, Any]:
     """The JSON Schema shipped with the package; `$id` names the version it describes."""
-    text = _WRITERS.joinpath("report.schema.json").read_text("utf-8")
+    text = _SCHEMA.read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
