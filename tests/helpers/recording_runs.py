@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -70,3 +71,10 @@ def environment(server: LocalServer) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "PYTEST_"))}
     env.update(OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-test-interrupt")
     return env
+
+
+def interruptible() -> None:
+    """`preexec_fn` for a run a test interrupts: Ctrl-C takes its default action in the
+    child even where the tests were started with SIGINT ignored (a shell's background
+    job, nohup), which the child would inherit and so never be interrupted."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

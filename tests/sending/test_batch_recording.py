@@ -18,6 +18,7 @@ import yaml
 from devtools.local_openai import BatchPlan, LocalServer
 
 from conftest import PAIR, TRIAGE_SUITE, write_suite
+from helpers.recording_runs import interruptible
 
 FAST = BatchPlan(in_progress_s=0.1)
 STATE = ".migrate-check-batches.json"
@@ -129,6 +130,7 @@ def test_an_interrupted_batch_run_resumes_without_submitting_twice(
         cwd=pytester.path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=interruptible,
     )
     try:
         deadline = time.monotonic() + 30

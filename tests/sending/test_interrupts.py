@@ -21,6 +21,7 @@ from helpers.recording_runs import (
     assert_complete_cassette,
     cassettes,
     environment,
+    interruptible,
     pytest_command,
     suite_text,
 )
@@ -63,6 +64,7 @@ def interrupted_run(root: Path, sig: signal.Signals) -> Interrupted:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=interruptible,
         )
         deadline = time.monotonic() + 60
         while len(cassettes(root)) < len(before) + 6 and time.monotonic() < deadline:

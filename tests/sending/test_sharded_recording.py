@@ -23,6 +23,7 @@ from helpers.recording_runs import (
     assert_complete_cassette,
     cassettes,
     environment,
+    interruptible,
     pytest_command,
     suite_text,
 )
@@ -219,6 +220,7 @@ def test_ctrl_c_stops_every_process_and_keeps_what_finished(tmp_path: Path, to_g
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # its own process group, which a terminal would signal
+            preexec_fn=interruptible,
         )
         deadline = time.monotonic() + 60
         while len(cassettes(tmp_path)) < len(before) + 6 and time.monotonic() < deadline:
@@ -255,6 +257,7 @@ def test_a_cancelled_run_still_writes_every_cassette_whose_answers_it_kept(
     from vcr.request import Request
 
     from migrate_check.cassettes import recording
+    from migrate_check.cassettes.files import open_case_cassette
     from migrate_check.core import atomic
 
     real_write = atomic.write_atomic
@@ -272,7 +275,7 @@ def test_a_cancelled_run_still_writes_every_cassette_whose_answers_it_kept(
     kept: set[int] = set()
 
     async def one_case(router: object, n: int) -> None:
-        cassette = recording.open_case_cassette(tmp_path / f"c{n}" / "m.yaml", "once")
+        cassette = open_case_cassette(tmp_path / f"c{n}" / "m.yaml", "once")
         request = Request("POST", "http://x/v1/chat/completions", b'{"model": "m"}', {})
         cassette.append(request, response)
         await asyncio.sleep(0.001 * (n % 3))
