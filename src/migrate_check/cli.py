@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 from migrate_check import __version__
 from migrate_check.core.paths import shown_path
 from migrate_check.importing.errors import SourceError
-from migrate_check.suites.loading import SuiteError
+from migrate_check.suites.suite import SuiteError
 
 if TYPE_CHECKING:
     from migrate_check.importing.to_suite import ImportResult

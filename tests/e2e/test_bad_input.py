@@ -20,7 +20,8 @@ import pytest
 import yaml
 
 from conftest import PAIR
-from migrate_check.cassettes.recording import cassette_path, write_interactions
+from migrate_check.cassettes.files import write_interactions
+from migrate_check.cassettes.paths import cassette_path
 
 BASELINE, CANDIDATE = PAIR.split(":")
 Setup = Callable[[Path], None]

@@ -11,7 +11,7 @@ from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CheckResult
 from migrate_check.sending.grading import Grader
-from migrate_check.sending.runner import RunnerSettings
+from migrate_check.sending.settings import RunnerSettings
 
 CLOSED_PORT = "http://127.0.0.1:9/v1"
 

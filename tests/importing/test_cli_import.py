@@ -12,7 +12,8 @@ from migrate_check.cli import main
 from migrate_check.importing.by_model import ModelGroup, split_by_model
 from migrate_check.importing.sources import collect
 from migrate_check.importing.to_suite import merge_prompts
-from migrate_check.sending.runner import Runner, RunnerSettings
+from migrate_check.sending.runner import Runner
+from migrate_check.sending.settings import RunnerSettings
 from migrate_check.suites.loading import load_suite
 
 

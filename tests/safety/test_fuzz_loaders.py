@@ -18,7 +18,9 @@ from migrate_check.cassettes.files import CassetteLoadError, open_case_cassette
 from migrate_check.importing.cassette_reader import read_cassette
 from migrate_check.importing.errors import SourceError
 from migrate_check.judging.approvals import ApprovalsError, ApprovalStore
-from migrate_check.suites.loading import CASE_KEYS, SUITE_KEYS, Suite, SuiteError, parse_suite_text
+from migrate_check.suites.loading import parse_suite_text
+from migrate_check.suites.reader import CASE_KEYS, SUITE_KEYS
+from migrate_check.suites.suite import Suite, SuiteError
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -254,7 +256,8 @@ def test_a_generated_answer_replays_as_a_completion_or_an_error_never_a_crash(
     from migrate_check.cassettes.files import write_interactions
     from migrate_check.cassettes.paths import cassette_path
     from migrate_check.core.case import Case
-    from migrate_check.sending.runner import Runner, RunnerSettings
+    from migrate_check.sending.runner import Runner
+    from migrate_check.sending.settings import RunnerSettings
 
     request: dict[str, Any] = {"messages": [{"role": "user", "content": "hi"}]}
     if stream:

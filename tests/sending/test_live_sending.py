@@ -14,8 +14,9 @@ from devtools.local_openai import LocalServer
 from migrate_check.cassettes import recording
 from migrate_check.core.atomic import write_atomic
 from migrate_check.core.case import Case
-from migrate_check.sending.runner import Runner, RunnerSettings
+from migrate_check.sending.runner import Runner
 from migrate_check.sending.sdk_request import Post, RequestOptionError, post_for, request_body
+from migrate_check.sending.settings import RunnerSettings
 
 
 def case_with(request: dict[str, Any], api: str = "chat") -> Case:

@@ -9,7 +9,8 @@ from devtools.local_openai import LocalServer
 
 from migrate_check.core.case import Case
 from migrate_check.core.completion import CompletionsByCase
-from migrate_check.sending.runner import Runner, RunnerSettings
+from migrate_check.sending.runner import Runner
+from migrate_check.sending.settings import RunnerSettings
 
 MODELS = ["gpt-4o-mini", "gpt-4.1-mini"]
 

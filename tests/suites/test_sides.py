@@ -12,7 +12,8 @@ from devtools.local_openai import LocalServer
 
 from conftest import PAIR, write_suite
 from migrate_check.sending.sdk_request import request_body
-from migrate_check.suites.loading import SuiteError, load_suite
+from migrate_check.suites.loading import load_suite
+from migrate_check.suites.suite import SuiteError
 
 
 def _suite(folder: Path, text: str, files: dict[str, str] | None = None) -> Path:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PAIR
-from migrate_check.suites.loading import SuiteError, load_suite
+from migrate_check.suites.loading import load_suite
+from migrate_check.suites.suite import SuiteError
 
 GOOD_CASE = """
 cases:

@@ -10,7 +10,8 @@ import pytest
 from devtools.local_openai import LocalServer
 
 from conftest import PAIR, write_suite
-from migrate_check.suites.loading import SuiteError, load_suite
+from migrate_check.suites.loading import load_suite
+from migrate_check.suites.suite import SuiteError
 from migrate_check.suites.variant_selection import VariantSelection
 
 NOTE = (

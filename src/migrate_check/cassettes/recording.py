@@ -21,37 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.cassettes.files import (
-    AtomicPersister,
-    CassetteLoadError,
     deferred_writes,
-    open_case_cassette,
-    write_interactions,
 )
-from migrate_check.cassettes.matching import matchers
-from migrate_check.cassettes.paths import case_cassette_path, cassette_path, file_key, safe_name
 
-# `release_case_cassette` looks `write_atomic` up here, so a test can slow the disk down.
+# `release_case_cassette` looks `write_atomic` up here, so a test can slow down the writes
+# of released cases (the writes a run makes as it closes go through `files`).
 from migrate_check.core.atomic import write_atomic
 
-# The sending stage and the plugin import the cassette helpers they need from this one
-# module; each is defined in the module of its concern.
 __all__ = [
     "RECORD_MODES",
-    "AtomicPersister",
-    "CassetteLoadError",
-    "case_cassette_path",
-    "cassette_path",
     "current_cassette",
     "discard_case_cassette",
-    "file_key",
-    "matchers",
-    "open_case_cassette",
     "recording_session",
     "release_case_cassette",
-    "safe_name",
     "use_case_cassette",
-    "write_atomic",
-    "write_interactions",
 ]
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")

@@ -5,6 +5,9 @@ which brings the outcome rules and the noise floor), then register it in the
 `pytest_migrate_check_configure` hook (`registry.register(MyCheck)`) or ship it under
 the entry point group `migrate_check.checks`. The built-in checks are written the same
 way, in `builtin/`.
+
+In: a case's check specs from its suite, and both models' `Completion`s (several samples
+each). Out: one `CheckResult` per check, decided by the outcome rules every check shares.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Import existing recordings and request logs into migrate-check suites."""
+"""Import existing recordings and request logs into migrate-check suites.
+
+In: vcrpy cassettes recorded by any project, OpenAI Evals JSONL, logged request bodies.
+Out: one suite file plus the baseline's recordings in the cassette layout pytest replays,
+or a `SourceError` naming the file (and interaction or line) it could not read.
+"""
 
 from __future__ import annotations
 

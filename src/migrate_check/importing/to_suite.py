@@ -248,7 +248,8 @@ def write_import(
     """Write the suite file and the baseline cassettes; returns what was written and skipped."""
     from migrate_check.cassettes.files import write_interactions
     from migrate_check.cassettes.paths import cassette_path
-    from migrate_check.suites.loading import SuiteError, parse_suite_text
+    from migrate_check.suites.loading import parse_suite_text
+    from migrate_check.suites.suite import SuiteError
 
     suite = name or suite_path.stem
     if not SUITE_NAME.fullmatch(suite):

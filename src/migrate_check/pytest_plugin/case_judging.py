@@ -17,7 +17,8 @@ from migrate_check.core.case import Case
 from migrate_check.core.results import CaseResult
 from migrate_check.pytest_plugin.fetching import grades, take_answers
 from migrate_check.pytest_plugin.run_state import RunState
-from migrate_check.suites.loading import SuiteError, case_from_mapping
+from migrate_check.suites.loading import case_from_mapping
+from migrate_check.suites.suite import SuiteError
 
 
 def judge(state: RunState, case: Case, checks: list[Check]) -> CaseResult:

@@ -19,11 +19,12 @@ from migrate_check.core.completion import Completion
 from migrate_check.core.paths import shown_path
 from migrate_check.pytest_plugin.run_state import RunState
 from migrate_check.pytest_plugin.settings import RunSettings
-from migrate_check.suites.loading import SuiteError
+from migrate_check.suites.suite import SuiteError
 
 if TYPE_CHECKING:
     from migrate_check.sending.grading import Grader, GraderCall, GraderReply
     from migrate_check.sending.runner import Runner
+    from migrate_check.sending.sdk_request import Job
 
 log = logging.getLogger("migrate_check")
 
@@ -81,7 +82,7 @@ def prefetch(state: RunState, cases: Iterable[Case]) -> None:
     state.fetched_cases.update((case.key, case) for case in todo)
     # Each side sends its own request (a suite's `baseline:` / `candidate:`), and a
     # case's variants share one baseline answer: asked (and recorded) once.
-    jobs: list[tuple[Case, str]] = []
+    jobs: list[Job] = []
     asked: set[tuple[str, str]] = set()
     for case in todo:
         baseline = state.baseline_key(case)
@@ -136,7 +137,7 @@ def _ask_shutdown_dates(
     return ask
 
 
-def _replay_in_background(state: RunState, runner: Runner, jobs: list[tuple[Case, str]]) -> bool:
+def _replay_in_background(state: RunState, runner: Runner, jobs: list[Job]) -> bool:
     """Hand a large offline replay to a forked reader; False when that does not pay."""
     from migrate_check.sending import forked_replay
 

@@ -16,8 +16,9 @@ from migrate_check.pytest_plugin.case_judging import judge
 from migrate_check.pytest_plugin.failure_text import failure_lines
 from migrate_check.pytest_plugin.fetching import recorded_elsewhere
 from migrate_check.pytest_plugin.run_state import RunState
-from migrate_check.report.aggregate import case_status, check_status
-from migrate_check.suites.loading import SuiteError, looks_like_suite
+from migrate_check.report.statuses import case_status, check_status
+from migrate_check.suites.loading import looks_like_suite
+from migrate_check.suites.suite import SuiteError
 
 run_state_key = pytest.StashKey[RunState]()
 _froze_this_run_key = pytest.StashKey[bool]()

@@ -57,7 +57,7 @@ def seconds(text: str) -> float:
 
 @dataclass(frozen=True)
 class DeprecatedIni:
-    """An ini key still read in place of a newer one, until the release that drops it."""
+    """A deprecated ini key that stands for a newer one; it warns, and `removed_in` drops it."""
 
     name: str
     removed_in: str
@@ -73,7 +73,8 @@ class Option:
 
     #: The flag, e.g. "--batch-poll"; None for a setting only an ini file holds.
     flag: str | None = None
-    #: Help for the flag; `{default}` and `{env}` are filled in from this declaration.
+    #: Help for the flag, a `str.format` template: `{default}` and `{env}` are filled in
+    #: from this declaration, and a literal brace is written twice (`{{`).
     help: str = ""
     ini: str | None = None
     ini_help: str = ""
@@ -319,7 +320,10 @@ PRICE_OVERRIDES = Option(
     default=(),
 )
 
-#: In the order `pytest --help` lists them.
+#: In the order `pytest --help` lists them. Every setting a team keeps for the project
+#: has an ini key; the flags without one say what one run does (--accept, --variant,
+#: --record-baseline, --prune-recordings, --no-report) or fit one machine
+#: (--record-processes, which defaults to the cores there).
 OPTIONS: tuple[Option, ...] = (
     MODEL_PAIR,
     RECORD_MODE,

@@ -26,7 +26,6 @@ from migrate_check.pytest_plugin.option_table import (
     MODEL_PAIR,
     NO_REPORT,
     OPTIONS,
-    PAIR_INI,
     PRICE_OVERRIDES,
     PRICES,
     RECORD_MODE,
@@ -36,7 +35,7 @@ from migrate_check.pytest_plugin.option_table import (
 from migrate_check.pytest_plugin.settings import ModelPairError, RunSettings, parse_model_pair
 from migrate_check.sending.azure import AzureSettingsError, azure_target, parse_models
 
-__all__ = ["PAIR_INI", "add_options", "add_record_mode", "settings_from"]
+__all__ = ["add_options", "add_record_mode", "resolve", "settings_from"]
 
 GROUP = "migrate-check"
 GROUP_TITLE = "migrate-check: compare two models on prompt suites"
@@ -64,7 +63,7 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
                 option.ini,
                 option.ini_help,
                 type=option.ini_type,
-                default=_unset_ini_value(option.ini_type),
+                default=_ini_default(option),
             )
         if option.old_ini is not None:
             parser.addini(
@@ -75,10 +74,17 @@ def add_options(parser: pytest.Parser, *, record_mode_elsewhere: bool = False) -
             )
 
 
-def _unset_ini_value(ini_type: str) -> Any:
-    """What `getini` returns for a key the ini file leaves out (a new list each time, so no
-    run can change another's)."""
-    return {"string": "", "bool": False, "linelist": []}[ini_type]
+def _ini_default(option: Option) -> Any:
+    """What `getini` returns for a key the ini file leaves out.
+
+    A text default that no environment variable can override is the ini's own default, so
+    a team's conftest reading `config.getini("migrate_check_cassette_dir")` sees the folder
+    the run uses; any other key reads as unset (a new list each time, so no run can change
+    another's) and `resolve` falls back to the environment, then the default.
+    """
+    if option.ini_type == "string" and option.env is None and isinstance(option.default, str):
+        return option.default
+    return {"string": "", "bool": False, "linelist": []}[option.ini_type]
 
 
 def _add_flag(group: pytest.OptionGroup, flag: str, option: Option) -> None:
@@ -152,12 +158,14 @@ def resolve(config: pytest.Config, option: Option) -> Any:
 
 
 def _warn_of_deprecated_ini(config: pytest.Config) -> None:
-    """Say when a deprecated ini key goes, as pytest-xdist does for its own names."""
+    """Say when a deprecated ini key goes, as pytest-xdist does for its own names: only
+    where the run reads it (not when the flag or the current key sets the value)."""
     if hasattr(config, "workerinput"):
         return  # xdist workers read the same ini file: the controller says it once
     for option in OPTIONS:
         old = option.old_ini
-        if old is not None and config.getini(old.name):
+        given = _given(config, option)
+        if old is not None and given is not None and given[0] == old.name:
             warning = pytest.PytestDeprecationWarning(
                 f"the ini key {old.name!r} is deprecated and will be removed in "
                 f"migrate-check {old.removed_in}; use {option.ini!r}"
@@ -229,7 +237,14 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         azure = azure_target(records=record_mode != "none")
     except AzureSettingsError as exc:
         raise pytest.UsageError(f"migrate-check Azure: {exc}") from None
-    as_is = {o.setting: resolve(config, o) for o in OPTIONS if o.setting is not None}
+    # In the table's order, so the first mistake is the one reported: `--batch` without a
+    # record mode that records comes before a bad batch poll or wait.
+    as_is: dict[str, Any] = {}
+    for option in OPTIONS:
+        if option is BATCH:
+            as_is["batch"] = _batch(config, record_mode)
+        elif option.setting is not None:
+            as_is[option.setting] = resolve(config, option)
     return RunSettings(
         pair=pair,
         rootdir=config.rootpath,
@@ -239,7 +254,6 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         prices=prices.with_aliases(azure_models),
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         write_reports=not resolve(config, NO_REPORT),
-        batch=_batch(config, record_mode),
         azure=azure,
         azure_models=tuple(azure_models.items()),
         variants=_selected_variants(config),

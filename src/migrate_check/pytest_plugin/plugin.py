@@ -29,12 +29,8 @@ from migrate_check.pytest_plugin.items import (
     run_state_key,
     selection_notes,
 )
-from migrate_check.pytest_plugin.options import (
-    PAIR_INI,
-    add_options,
-    add_record_mode,
-    settings_from,
-)
+from migrate_check.pytest_plugin.option_table import PAIR_INI
+from migrate_check.pytest_plugin.options import add_options, add_record_mode, settings_from
 from migrate_check.pytest_plugin.run_state import RunState
 from migrate_check.pytest_plugin.worker_transfer import (
     WorkerOutput,
@@ -142,7 +138,7 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     cases = [item.case for item in session.items if isinstance(item, CaseItem)]
     if hasattr(config, "workerinput"):
         return  # an xdist worker fetches lazily: it runs only the items sent to it
-    from migrate_check.sending.runner import QuotaExhausted
+    from migrate_check.sending.pacing import QuotaExhausted
 
     try:
         prefetch(state, cases)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from migrate_check.cassettes.recording import file_key, safe_name
+from migrate_check.cassettes.paths import file_key, safe_name
 from migrate_check.checks import Check, CheckConfigError, CheckRegistry
 from migrate_check.core.case import Case
 from migrate_check.core.completion import CompletionsByCase
@@ -26,7 +26,8 @@ from migrate_check.core.results import CaseResult, Outcome
 from migrate_check.judging.approvals import ApprovalStore
 from migrate_check.pytest_plugin.settings import RunSettings
 from migrate_check.report.run_report import RunReport
-from migrate_check.suites.loading import Suite, SuiteError, load_suite
+from migrate_check.suites.loading import load_suite
+from migrate_check.suites.suite import Suite, SuiteError
 from migrate_check.suites.variant_selection import VariantSelection
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrate_check.cassettes.recording import file_key, safe_name
+from migrate_check.cassettes.paths import file_key, safe_name
 from migrate_check.core.case import ModelPair
 from migrate_check.core.defaults import (
     DEFAULT_APPROVALS,

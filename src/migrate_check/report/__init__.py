@@ -1,6 +1,9 @@
 """Reports for sign-off: report.json for machines, report.md for CI, report.html for people.
 
 All render one `RunReport`, decided once when the run finishes.
+
+In: the judged run (`RunResult`), the price table and the models' shutdown dates. Out: a
+`RunReport` with its aggregates and GO / REVIEW / NO-GO verdict, written by `writers/`.
 """
 
 from __future__ import annotations

@@ -17,56 +17,25 @@ from dataclasses import dataclass
 from migrate_check.core.case import ModelPair
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import RunResult
-from migrate_check.report.case_figures import CaseRow, CostLookup, SideFigures, case_row
+from migrate_check.report.case_figures import CaseRow, CostLookup, case_row
 from migrate_check.report.claims import Claim, claims
 from migrate_check.report.grading_figures import GradingFigures, grading_figures
 from migrate_check.report.model_figures import (
-    ROLES,
-    Rate,
     Role,
     ShutdownWarning,
     SideStats,
-    comparable_latency,
-    percentile,
-    ratio,
     ratios,
     shutdown_warnings,
     side_stats,
 )
 from migrate_check.report.statuses import (
-    APPROVED,
-    STATUS_ORDER,
     STATUS_RANK,
     broken_everywhere,
-    case_status,
     check_counts,
-    check_kind,
-    check_status,
     count_statuses,
 )
 
-__all__ = [
-    "APPROVED",
-    "ROLES",
-    "STATUS_ORDER",
-    "STATUS_RANK",
-    "Aggregates",
-    "CaseRow",
-    "Claim",
-    "Coverage",
-    "Rate",
-    "Role",
-    "ShutdownWarning",
-    "SideFigures",
-    "SideStats",
-    "build_aggregates",
-    "case_status",
-    "check_kind",
-    "check_status",
-    "comparable_latency",
-    "percentile",
-    "ratio",
-]
+__all__ = ["Aggregates", "Coverage", "build_aggregates"]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from migrate_check.core.case import ModelPair
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CaseResult, RunResult
 from migrate_check.judging.approvals import Audit
-from migrate_check.report.aggregate import Aggregates, CaseRow, build_aggregates
+from migrate_check.report.aggregate import Aggregates, build_aggregates
+from migrate_check.report.case_figures import CaseRow
 from migrate_check.report.sign_off import Verdict, verdict
 
 #: Case statuses that are no change at all, for "changes least".

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from migrate_check.cassettes.recording import CassetteLoadError, case_cassette_path
+from migrate_check.cassettes.files import CassetteLoadError
+from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.core.case import Case
 from migrate_check.sending.sdk_request import Job, api_path, request_body
 

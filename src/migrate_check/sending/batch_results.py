@@ -16,7 +16,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from migrate_check.cassettes.recording import write_interactions
+from migrate_check.cassettes.files import write_interactions
 from migrate_check.core.paths import shown_path
 from migrate_check.sending.batch_requests import BatchedCase, Target
 
@@ -98,7 +98,7 @@ def _recorded_exchanges(item: BatchedCase) -> list[dict[str, Any]]:
     from vcr.persisters.filesystem import CassetteNotFoundError
     from vcr.serializers import yamlserializer
 
-    from migrate_check.cassettes.recording import AtomicPersister
+    from migrate_check.cassettes.files import AtomicPersister
 
     try:
         requests, responses, *_ = AtomicPersister.load_cassette(item.path, yamlserializer)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from migrate_check.cassettes.recording import CassetteLoadError
+from migrate_check.cassettes.files import CassetteLoadError
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion
 from migrate_check.core.paths import shown_path

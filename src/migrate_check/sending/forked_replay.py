@@ -103,9 +103,8 @@ class BackgroundReplay:
         for key in self._jobs:
             self._keys.setdefault(key[0], []).append(key)
         self._ready: CompletionsByCase = {}
-        self._handed: set[JobKey] = (
-            set()
-        )  # taken by the items: a late copy from the child is dropped
+        # Taken by the items: a late copy from the child is dropped.
+        self._handed: set[JobKey] = set()
         self._back = len(jobs) - 1  # the next job the parent reads from the far end
         self._taken = 0
         context = multiprocessing.get_context("fork")

@@ -27,12 +27,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from migrate_check.cassettes.answers import chat_usage, endpoint_of
+from migrate_check.cassettes.files import AtomicPersister, CassetteLoadError, open_case_cassette
+from migrate_check.cassettes.matching import matchers
+from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.cassettes.recording import (
-    AtomicPersister,
-    CassetteLoadError,
-    case_cassette_path,
-    matchers,
-    open_case_cassette,
     recording_session,
     release_case_cassette,
     use_case_cassette,

@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.cassettes.answers import completions_from_body, endpoint_of, processing_ms
+from migrate_check.cassettes.files import CassetteLoadError, open_case_cassette
+from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.cassettes.recording import (
-    CassetteLoadError,
-    case_cassette_path,
     discard_case_cassette,
-    open_case_cassette,
     recording_session,
     release_case_cassette,
     use_case_cassette,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migrate_check.cassettes.recording import case_cassette_path
+from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion
 from migrate_check.sending import failures

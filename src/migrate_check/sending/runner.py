@@ -26,11 +26,10 @@ from migrate_check.sending.azure import mark_deployment_models
 from migrate_check.sending.failures import RecordHint
 from migrate_check.sending.live import LiveSender
 from migrate_check.sending.offline import replay_case
-from migrate_check.sending.pacing import QuotaExhausted
 from migrate_check.sending.sdk_request import Job
 from migrate_check.sending.settings import RunnerSettings, api_key
 
-__all__ = ["Job", "QuotaExhausted", "Runner", "RunnerSettings"]
+__all__ = ["Runner"]
 
 
 class Runner:

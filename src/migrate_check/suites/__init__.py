@@ -12,13 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from migrate_check.suites.loading import (
-        Suite,
-        SuiteError,
-        load_suite,
-        looks_like_suite,
-        parse_suite_text,
-    )
+    from migrate_check.suites.loading import load_suite, looks_like_suite, parse_suite_text
+    from migrate_check.suites.suite import Suite, SuiteError
 
 __all__ = ["Suite", "SuiteError", "load_suite", "looks_like_suite", "parse_suite_text"]
 

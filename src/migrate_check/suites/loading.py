@@ -17,14 +17,10 @@ import yaml
 from migrate_check.core.case import Case
 from migrate_check.safety import safe_yaml
 from migrate_check.suites.located import load_located
-from migrate_check.suites.reader import CASE_KEYS, SUITE_KEYS, SuiteReader
+from migrate_check.suites.reader import SuiteReader
 from migrate_check.suites.suite import Suite, SuiteError
 
 __all__ = [
-    "CASE_KEYS",
-    "SUITE_KEYS",
-    "Suite",
-    "SuiteError",
     "case_from_mapping",
     "load_suite",
     "looks_like_suite",

@@ -17,7 +17,8 @@ from conftest import PAIR, write_suite
 from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.core.case import Case
 from migrate_check.core.completion import CompletionsByCase
-from migrate_check.sending.runner import Runner, RunnerSettings
+from migrate_check.sending.runner import Runner
+from migrate_check.sending.settings import RunnerSettings
 from migrate_check.suites.loading import load_suite
 
 ROOT = Path(__file__).resolve().parents[2]
