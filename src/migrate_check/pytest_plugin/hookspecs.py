@@ -7,12 +7,11 @@ from collections.abc import Callable
 import pytest
 
 from migrate_check.checks import Check, CheckRegistry
+from migrate_check.core.defaults import DEPRECATIONS_REMOVED_IN
 
-#: The release that drops the hook's deprecated `register_check` argument.
-REGISTER_CHECK_REMOVED_IN = "0.3"
 REGISTER_CHECK_DEPRECATED = (
     f"register_check is deprecated and will be removed in migrate-check "
-    f"{REGISTER_CHECK_REMOVED_IN}; use registry.register"
+    f"{DEPRECATIONS_REMOVED_IN}; use registry.register"
 )
 
 

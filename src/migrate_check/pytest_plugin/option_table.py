@@ -24,6 +24,7 @@ from migrate_check.core.defaults import (
     DEFAULT_RECORD_MODE,
     DEFAULT_REPORT_DIR,
     DEFAULT_TIMEOUT_S,
+    DEPRECATIONS_REMOVED_IN,
     TIMEOUT_ENV,
 )
 from migrate_check.pytest_plugin.settings import FAIL_ON
@@ -122,7 +123,7 @@ MODEL_PAIR = Option(
     help="Compare the two models on the suite files given, e.g. gpt-4o-mini:gpt-4.1-mini",
     ini=PAIR_INI,
     ini_help="Models compared when --model-pair is not given (BASELINE:CANDIDATE)",
-    old_ini=DeprecatedIni(OLD_PAIR_INI, removed_in="0.3"),
+    old_ini=DeprecatedIni(OLD_PAIR_INI, removed_in=DEPRECATIONS_REMOVED_IN),
 )
 RECORD_MODE = Option(
     flag="--record-mode",
