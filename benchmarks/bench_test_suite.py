@@ -6,8 +6,8 @@
 Each checkout runs its own pytest (`ENV/bin/pytest`, e.g. the tox env `tox` built there)
 with `-n 2 -W error::DeprecationWarning`, `CI=true` and `PYTHONDEVMODE=1`, as tox runs it.
 A restructuring moves test files, so tests are matched by file name and test id; each
-checkout runs only the tests the other has too. pytest's temporary folder is emptied
-before every run, so no run pays for removing another's leftovers. Printed: each run's
+checkout runs only the tests the other has too. Every run gets an empty temporary folder
+of its own (`--basetemp`), so no run pays for removing another's leftovers. Printed: each run's
 wall time, the tests it ran, and the median of each side with after/before.
 """
 
@@ -42,16 +42,15 @@ def match_key(node: str) -> str:
 
 
 def run(root: Path, pytest: Path, ids: list[str], dist: str, select: str | None) -> float:
-    shutil.rmtree(
-        Path(tempfile.gettempdir()) / f"pytest-of-{os.environ.get('USER', 'root')}",
-        ignore_errors=True,
-    )
+    base = Path(tempfile.mkdtemp(prefix="bench-test-suite-"))
     args = [str(pytest), "-n", "2", "--dist", dist, "-W", "error::DeprecationWarning", "-q"]
-    args += ["-p", "no:cacheprovider", *(["-k", select] if select else []), *ids]
+    args += ["-p", "no:cacheprovider", f"--basetemp={base}"]
+    args += [*(["-k", select] if select else []), *ids]
     env = dict(os.environ, CI="true", PYTHONDEVMODE="1")
     start = time.monotonic()
     out = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True, check=False)
     took = time.monotonic() - start
+    shutil.rmtree(base, ignore_errors=True)
     last = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr[-200:]
     print(f"  {root.name:>12}: {took:7.1f} s  {last}", flush=True)
     return took
