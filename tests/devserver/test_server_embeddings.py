@@ -85,6 +85,41 @@ def test_similarity_follows_shared_words_like_real_embeddings(client: openai.Ope
     assert cosine(base, unrelated) < 0.5
 
 
+def test_one_word_changes_of_meaning_score_above_0_9_as_with_real_models(
+    client: openai.OpenAI,
+) -> None:
+    # A real sentence-embedding model scores such pairs at a median cosine of 0.99
+    # (issue 25): the thresholds a team picks must not rely on them scoring low.
+    changed = [
+        NEGATED,
+        REDATED,
+        SENTENCE.replace("4521", "4512"),
+        SENTENCE.replace("3 day", "5 day"),
+        SENTENCE.replace("was issued", "was declined"),
+    ]
+    result = client.embeddings.create(model="text-embedding-3-small", input=[SENTENCE, *changed])
+    base, *others = (d.embedding for d in result.data)
+    scores = sorted(cosine(base, other) for other in others)
+    assert scores[0] > 0.9 and scores[len(scores) // 2] > 0.98
+
+
+def test_a_dropped_sentence_moves_the_whole_answer_less_than_its_own_sentence(
+    client: openai.OpenAI,
+) -> None:
+    kept = [
+        "Your order 4521 shipped this morning from our Leeds warehouse.",
+        "The courier will deliver it on Thursday between 9am and noon.",
+        "You can follow the parcel with the tracking link in this email.",
+        "Reply to this message if the delivery window does not suit you.",
+    ]
+    dropped = "Someone must sign for the parcel at the door."
+    texts = [" ".join([*kept[:2], dropped, *kept[2:]]), " ".join(kept), dropped, *kept]
+    result = client.embeddings.create(model="text-embedding-3-small", input=texts)
+    whole, shorter, lost, *others = (d.embedding for d in result.data)
+    assert cosine(whole, shorter) > 0.9  # one sentence of five gone
+    assert max(cosine(lost, other) for other in others) < 0.5
+
+
 def test_usage_counts_every_input(client: openai.OpenAI) -> None:
     one = client.embeddings.create(model="text-embedding-3-small", input=SENTENCE)
     two = client.embeddings.create(model="text-embedding-3-small", input=[SENTENCE, SENTENCE])
