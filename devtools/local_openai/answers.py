@@ -413,7 +413,9 @@ def answer(prompt: Prompt, sample: int = 0) -> Answer:
         cached_tokens=min(cached, prompt_tokens),
         drift=drift,
     )
-    return _with_markers(plain, prompt)
+    # `[answer:KIND]` markers are meant for the pair; a judge that sees the case's request
+    # (and so its markers) answers as its rules say.
+    return plain if judged is not None else _with_markers(plain, prompt)
 
 
 def _with_markers(reply: Answer, prompt: Prompt) -> Answer:

@@ -1,11 +1,10 @@
-"""The local server's embeddings and LLM-judge answers, driven by the real `openai` SDK."""
+"""The local server's embeddings, driven by the real `openai` SDK (its judge: test_server_judge)."""
 
 from __future__ import annotations
 
 import json
 import math
 from collections.abc import Iterator
-from typing import Any
 
 import openai
 import pytest
@@ -16,22 +15,6 @@ NEGATED = "The refund for order 4521 was not issued on Thursday after a 3 day re
 REDATED = "The refund for order 4521 was issued on Tuesday after a 3 day review."
 PARAPHRASE = "Order 4521's money went back to the customer late this week once it was checked."
 UNRELATED = "Our office plants need watering twice a week in the summer."
-
-JUDGE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "verdict": {"type": "string", "enum": ["same", "worse", "better"]},
-        "reason": {"type": "string"},
-    },
-    "required": ["verdict", "reason"],
-    "additionalProperties": False,
-}
-RUBRIC_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"pass": {"type": "boolean"}, "reason": {"type": "string"}},
-    "required": ["pass", "reason"],
-    "additionalProperties": False,
-}
 
 
 @pytest.fixture
@@ -154,98 +137,3 @@ def test_azure_embeddings_by_deployment(azure_server: LocalServer, client: opena
     assert mapped.data[0].embedding == direct.data[0].embedding
     custom = azure.embeddings.create(model="team-embedder", input=SENTENCE)
     assert custom.model == "team-embedder" and len(custom.data[0].embedding) == 1536
-
-
-# ---------------------------------------------------------------- judge
-
-
-def judge(client: openai.OpenAI, first: str, second: str, swapped: bool = False) -> dict[str, Any]:
-    """Ask the pairwise judge; swapped asks with neutral <first>/<second> tags."""
-    tags = ("first", "second") if swapped else ("baseline", "candidate")
-    message = (
-        "Compare the two answers' facts.\n"
-        f"<{tags[0]}>{first}</{tags[0]}>\n<{tags[1]}>{second}</{tags[1]}>"
-    )
-    completion = client.chat.completions.create(
-        model="gpt-4.1",
-        temperature=0,
-        messages=[
-            {"role": "system", "content": "You are a strict judge."},
-            {"role": "user", "content": message},
-        ],
-        response_format={
-            "type": "json_schema",
-            "json_schema": {"name": "migrate_check_judge", "strict": True, "schema": JUDGE_SCHEMA},
-        },
-    )
-    content = completion.choices[0].message.content
-    assert content is not None
-    verdict: dict[str, Any] = json.loads(content)
-    assert set(verdict) == {"verdict", "reason"} and verdict["reason"]
-    return verdict
-
-
-def test_judge_reads_facts_in_both_orders(client: openai.OpenAI) -> None:
-    reworded = "On Thursday, after a review of 3 days, order 4521 had its refund issued."
-    assert judge(client, SENTENCE, reworded)["verdict"] == "same"
-    assert judge(client, reworded, SENTENCE, swapped=True)["verdict"] == "same"
-
-    negated = judge(client, SENTENCE, NEGATED)
-    assert negated["verdict"] == "worse" and "negation" in negated["reason"]
-    redated = judge(client, SENTENCE, REDATED)
-    assert redated["verdict"] == "worse" and "Thursday" in redated["reason"]
-
-    dropped = "The refund for order 4521 was issued after a review."
-    assert judge(client, SENTENCE, dropped)["verdict"] == "worse"
-    swapped = judge(client, dropped, SENTENCE, swapped=True)
-    assert swapped["verdict"] == "better"  # a consistent judge mirrors itself
-    assert "second" in swapped["reason"]
-
-
-def test_flip_marker_gives_the_judge_a_position_bias(client: openai.OpenAI) -> None:
-    biased = f"{SENTENCE} [judge:flip]"
-    assert judge(client, biased, SENTENCE)["verdict"] == "worse"
-    assert judge(client, SENTENCE, biased, swapped=True)["verdict"] == "worse"  # disagrees
-
-
-def test_judge_answers_the_same_on_every_model_and_the_responses_api(
-    client: openai.OpenAI,
-) -> None:
-    message = f"<baseline>{SENTENCE}</baseline><candidate>{REDATED}</candidate>"
-    response = client.responses.create(
-        model="gpt-4o-mini",
-        input=message,
-        text={
-            "format": {
-                "type": "json_schema",
-                "name": "migrate_check_judge",
-                "schema": JUDGE_SCHEMA,
-                "strict": True,
-            }
-        },
-    )
-    assert json.loads(response.output_text) == judge(client, SENTENCE, REDATED)
-
-
-def test_rubric_passes_unless_marked(client: openai.OpenAI) -> None:
-    def rubric(output: str) -> dict[str, Any]:
-        completion = client.chat.completions.create(
-            model="gpt-4.1-mini",
-            messages=[
-                {
-                    "role": "user",
-                    "content": f"Does the output answer politely?\n<output>{output}</output>",
-                }
-            ],
-            response_format={
-                "type": "json_schema",
-                "json_schema": {"name": "migrate_check_rubric", "schema": RUBRIC_SCHEMA},
-            },
-        )
-        verdict: dict[str, Any] = json.loads(completion.choices[0].message.content or "")
-        return verdict
-
-    passed = rubric(SENTENCE)
-    assert passed["pass"] is True and "refund" in passed["reason"]
-    failed = rubric(f"{SENTENCE} [rubric:fail]")
-    assert failed["pass"] is False and "[rubric:fail]" not in failed["reason"]

@@ -1,7 +1,8 @@
 """The bundled example's customer-updates suite shows what each check really sees, replayed
 offline from the committed cassettes (the grader's included): a paraphrase that rapidfuzz
 flags and embeddings pass; a changed day and a negation that rapidfuzz and embeddings
-pass and the facts check and the judge catch."""
+pass and the facts check and the judge catch (a difference a reader acts on, listed by the
+judge in both orders: `regressed`)."""
 
 from __future__ import annotations
 
@@ -24,13 +25,13 @@ EXPECTED = {
         "similarity": "same",
         "embedding": "same",
         "facts": "regressed",
-        "judge": "changed",
+        "judge": "regressed",
     },
     "warranty-decision": {
         "similarity": "same",
         "embedding": "same",
         "facts": "regressed",
-        "judge": "changed",
+        "judge": "regressed",
     },
 }
 
@@ -51,9 +52,16 @@ def test_each_check_does_what_it_really_does(pytester: pytest.Pytester, offline:
         assert {k: seen[case_id][k] for k in outcomes} == outcomes, case_id
     judge = next(c for c in report["cases"] if c["id"] == "moved-review")["checks"]
     evidence = next(c for c in judge if c["check"] == "judge")["evidence"]
-    assert (
-        evidence["baseline_first"]["verdict"] == evidence["candidate_first"]["verdict"] == "worse"
-    )
+    moved = [{"kind": "weekdays", "baseline": "Thursday", "candidate": "Tuesday"}]
+    assert evidence["orders"]["baseline_first"]["acting"] == moved
+    assert evidence["orders"]["candidate_first"]["acting"] == moved
+    assert evidence["request_messages"] == 2  # the judge saw the case's system and user
+    # Which model judged, asked and answering, where a reader of report.md sees it.
+    assert (evidence["model"], evidence["answered_by"]) == ("gpt-4.1", "gpt-4.1-2025-04-14")
+    markdown = (pytester.path / "migrate-check-report" / "report.md").read_text()
+    assert '"answered_by":"gpt-4.1-2025-04-14","model":"gpt-4.1"' in markdown
+    html = (pytester.path / "migrate-check-report" / "report.html").read_text()
+    assert "gpt-4.1-2025-04-14" in html
     embedding = next(c for c in judge if c["check"] == "embedding")
     assert "not facts" in embedding["evidence"]["measures"]
     assert {m["model"] for m in report["grading"]["models"]} == {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from migrate_check.checks.graded import GradedCheck
 from migrate_check.core.case import Case
@@ -24,8 +25,8 @@ def answers(texts: Sequence[str], model: str) -> list[Completion]:
     return [Completion(model=model, text=text) for text in texts]
 
 
-def case(case_id: str) -> Case:
-    return Case("pairs", case_id, {}, ())
+def case(case_id: str, request: Mapping[str, Any] | None = None) -> Case:
+    return Case("pairs", case_id, dict(request or {}), ())
 
 
 def grade(
@@ -36,8 +37,10 @@ def grade(
     base_url: str,
     record_mode: str = "once",
     concurrency: int = 8,
+    requests: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[dict[str, CheckResult], Grader]:
-    """Each pair's verdict (baseline texts, candidate texts), all cases fetched at once."""
+    """Each pair's verdict (baseline texts, candidate texts), all cases fetched at once;
+    `requests` gives a case its request (by case id), which the check sees via `for_case`."""
     settings = RunnerSettings(
         record_mode=record_mode,
         cassette_dir=cassettes,
@@ -48,8 +51,14 @@ def grade(
     grader = Grader(settings, hint)
     jobs = {}
     for case_id, (base, cand) in pairs.items():
-        jobs[case_id] = (case(case_id), answers(base, "gpt-4o-mini"), answers(cand, "gpt-4.1-mini"))
-    grader.fetch([(c, check.grader_calls(b, k)) for c, b, k in jobs.values()])
+        request = (requests or {}).get(case_id)
+        jobs[case_id] = (
+            case(case_id, request),
+            answers(base, "gpt-4o-mini"),
+            answers(cand, "gpt-4.1-mini"),
+        )
+    grader.fetch([(c, check.for_case(c).grader_calls(b, k)) for c, b, k in jobs.values()])
     return {
-        case_id: check.judge_with(b, k, grader.replies(c)) for case_id, (c, b, k) in jobs.items()
+        case_id: check.for_case(c).judge_with(b, k, grader.replies(c))
+        for case_id, (c, b, k) in jobs.items()
     }, grader

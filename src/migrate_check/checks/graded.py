@@ -4,6 +4,9 @@
 every case can go out together: `grader_calls` names the requests once both answers are
 known, and `judge_graded` decides from the grader's answers (`grading.GraderReply` by
 call key). What the grader spent is kept on the result, apart from the pair's cost.
+Checks are built once and shared by cases; one that needs more of the case than its
+answers (`judge` shows the grader the request) gets it from `for_case`, which both steps
+go through.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import abc
 from collections.abc import Iterable, Sequence
 
 from migrate_check.checks.base import Check
+from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion, Usage
 from migrate_check.core.results import CheckResult, GraderSpend, Outcome
 from migrate_check.sending.grading import GraderCall, GraderReply, Replies
@@ -31,6 +35,10 @@ class GradedCheck(Check):
         self, baseline: Sequence[Completion], candidate: Sequence[Completion], replies: Replies
     ) -> CheckResult:
         """The verdict from the grader's answers to `grader_calls`."""
+
+    def for_case(self, case: Case) -> GradedCheck:
+        """This check as it grades `case`: itself, unless it reads the case (its request)."""
+        return self
 
     def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
         """Without a grader (plain `judge_case`): an error saying so."""

@@ -41,7 +41,7 @@ def judge_case(
         results = [CheckResult(check.label, Outcome.ERROR, failure) for check in checks]
     else:
         results = [
-            _run_check(check, baseline, candidate, replies) for check in [*checks, ALWAYS_ON]
+            _run_check(check, case, baseline, candidate, replies) for check in [*checks, ALWAYS_ON]
         ]
     result = CaseResult(case, baseline, candidate, results)
     if approvals is not None and len(approvals):
@@ -63,13 +63,14 @@ def _call_failure(baseline: list[Completion], candidate: list[Completion]) -> st
 
 def _run_check(
     check: Check,
+    case: Case,
     baseline: list[Completion],
     candidate: list[Completion],
     replies: Replies | None = None,
 ) -> CheckResult:
     try:
         if isinstance(check, GradedCheck) and replies is not None:
-            return check.judge_with(baseline, candidate, replies)
+            return check.for_case(case).judge_with(baseline, candidate, replies)
         return check.judge(baseline, candidate)
     except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others' verdicts
         message = f": {exc}" if str(exc) else ""

@@ -182,7 +182,7 @@ def _grader(state: RunState) -> Grader:
 
 
 def _grader_calls(
-    checks: Iterable[Check], baseline: list[Completion], candidate: list[Completion]
+    checks: Iterable[Check], case: Case, baseline: list[Completion], candidate: list[Completion]
 ) -> list[GraderCall]:
     from migrate_check.checks.graded import GradedCheck
 
@@ -190,7 +190,9 @@ def _grader_calls(
     answers = [*baseline, *candidate]
     if not graded or not baseline or not candidate or any(c.error for c in answers):
         return []  # no check runs on a case whose call failed
-    return [call for check in graded for call in check.grader_calls(baseline, candidate)]
+    return [
+        call for check in graded for call in check.for_case(case).grader_calls(baseline, candidate)
+    ]
 
 
 def _prefetch_grades(state: RunState, cases: Iterable[Case]) -> None:
@@ -202,7 +204,7 @@ def _prefetch_grades(state: RunState, cases: Iterable[Case]) -> None:
             checks = state.build_checks(case, state.display(case))
         except SuiteError:
             continue  # said at collection
-        calls = _grader_calls(checks, baseline, candidate)
+        calls = _grader_calls(checks, case, baseline, candidate)
         if calls:
             jobs.append((case, calls))
     if jobs:
@@ -219,7 +221,7 @@ def grades(
     candidate: list[Completion],
 ) -> dict[str, GraderReply]:
     """The grader's replies for this case's graded checks (fetched now if not yet)."""
-    calls = _grader_calls(checks, baseline, candidate)
+    calls = _grader_calls(checks, case, baseline, candidate)
     if not calls:
         return {}
     grader = _grader(state)
