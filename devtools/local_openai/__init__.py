@@ -12,7 +12,7 @@ Azure's paths for all of them (`azure.py`,
 `openai.AzureOpenAI(azure_endpoint=server.azure_endpoint, ...)`), and LLM-judge
 answers for structured outputs named `migrate_check_judge` or
 `migrate_check_rubric` (`judge.py`). Test markers in a prompt: `[fault:KIND]`
-(`faults.py`), `[drift:KIND]` and `[answer:KIND]` (`answers.py`),
+(`faults.py`), `[drift:KIND]` (`answers.py`), `[answer:KIND]` (`answer_markers.py`),
 `[batch:fail]` (`batches.py`), `[judge:flip]` and `[rubric:fail]` (`judge.py`).
 """
 

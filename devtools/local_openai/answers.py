@@ -9,6 +9,9 @@ suites can rely on which cases change. Two families:
   terser free text, bare JSON, and on a stable subset of prompts (about a
   quarter, chosen by a hash of the user message, or forced with a
   `[drift:KIND]` marker) one structural habit differs: see `DRIFT_KINDS`.
+
+`[answer:KIND]` markers (`answer_markers.py`) then change one family's answer on purpose:
+a refusal, a changed fact, or a text the case scripts for each side.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from devtools.local_openai import extract, judge
+from devtools.local_openai.answer_markers import with_markers
+from devtools.local_openai.extract import count_tokens
 from devtools.local_openai.fill import Drift, fill, implied_schema
 from devtools.local_openai.prompt import Prompt, Tool
 
@@ -47,25 +52,6 @@ DRIFT_KINDS: tuple[str, ...] = (
     "parallel",  # two tool calls where the baseline makes one
 )
 _DRIFT_MARKER = re.compile(r"\[drift:([a-z_]+)\]", re.IGNORECASE)
-# `[answer:KIND]` (candidate family only), `[answer:KIND:both]` or `[answer:KIND:baseline]`:
-# an answer that is not a plain answer, for the always-on answer checks.
-# `redate` and `negate` change one fact of free text and keep every other word: the first
-# weekday moves two days back (Thursday -> Tuesday), or the first "is"/"was"/"will"/"can"
-# gains a "not"; what letter- and embedding-based similarity barely see. `reword` keeps
-# every fact and word but swaps the two clauses around the first ", and ": a paraphrase.
-ANSWER_KINDS = (
-    "refuse", "empty", "filter", "truncate", "web_search", "model", "redate", "negate",
-    "reword",
-)  # fmt: skip
-_ANSWER_MARKER = re.compile(
-    r"\[answer:(refuse|empty|filter|truncate|web_search|redate|negate|reword|model=[\w.:-]+)"
-    r"(?::(both|baseline))?\]",
-    re.IGNORECASE,
-)
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAY_NAMES) + r")\b")
-_AFFIRMED = re.compile(r"\b(is|was|will|can)\b(?! not\b)")
-REFUSAL = "I'm sorry, but I can't help with that request."
 
 
 @dataclass(frozen=True)
@@ -108,11 +94,6 @@ def bucket(text: str, salt: str) -> int:
     """A stable 0..99 number for a text, so subsets of prompts are reproducible."""
     digest = hashlib.sha256(f"{salt}\0{text}".encode()).digest()
     return int.from_bytes(digest[:4], "big") % 100
-
-
-def count_tokens(text: str) -> int:
-    """About 1.3 tokens a word, deterministic, at least one."""
-    return max(1, math.ceil(len(extract.words(text)) * 1.3))
 
 
 def _json_tokens(text: str) -> int:
@@ -415,51 +396,7 @@ def answer(prompt: Prompt, sample: int = 0) -> Answer:
     )
     # `[answer:KIND]` markers are meant for the pair; a judge that sees the case's request
     # (and so its markers) answers as its rules say.
-    return plain if judged is not None else _with_markers(plain, prompt)
-
-
-def _with_markers(reply: Answer, prompt: Prompt) -> Answer:
-    """Apply `[answer:KIND]` markers meant for this model's family."""
-    for match in _ANSWER_MARKER.finditer(prompt.raw_user):
-        kind, sides = match.group(1), (match.group(2) or "candidate").lower()
-        if sides != "both" and sides != reply.family:
-            continue
-        if kind.lower() == "refuse":
-            reply = replace(reply, text=None, tool_calls=(), refusal=REFUSAL, finish_reason="stop")
-        elif kind.lower() == "empty":
-            reply = replace(reply, text="", tool_calls=(), finish_reason="stop")
-        elif kind.lower() == "filter":
-            reply = replace(reply, text="", tool_calls=(), finish_reason="content_filter")
-        elif kind.lower() == "truncate" and reply.text:
-            reply = replace(reply, text=reply.text[: len(reply.text) // 2], finish_reason="length")
-        elif kind.lower() == "redate" and reply.text:
-            reply = replace(reply, text=_WEEKDAY.sub(_two_days_back, reply.text, count=1))
-        elif kind.lower() == "negate" and reply.text:
-            reply = replace(reply, text=_AFFIRMED.sub(r"\1 not", reply.text, count=1))
-        elif kind.lower() == "reword" and reply.text:
-            reply = replace(reply, text=_swap_clauses(reply.text))
-        elif kind.lower() == "web_search":
-            reply = replace(reply, web_search=prompt.user[:80])
-        elif kind.lower().startswith("model="):
-            reply = replace(reply, model=kind.split("=", 1)[1])
-    return reply
-
-
-def _two_days_back(match: re.Match[str]) -> str:
-    return _WEEKDAY_NAMES[(_WEEKDAY_NAMES.index(match.group(1)) - 2) % 7]
-
-
-def _swap_clauses(text: str) -> str:
-    """`Opener: A, and B.` -> `Opener: B, and a.` (unchanged without ", and ")."""
-    head, colon, body = text.partition(": ")
-    if not colon:
-        head, body = "", text
-    first, sep, rest = body.partition(", and ")
-    if not sep or not first or not rest:
-        return text
-    second, end = rest.rstrip("."), "." if rest.endswith(".") else ""
-    swapped = f"{second[:1].upper()}{second[1:]}, and {first[:1].lower()}{first[1:]}{end}"
-    return f"{head}{colon}{swapped}"
+    return plain if judged is not None else with_markers(plain, prompt)
 
 
 def _truncate(text: str, max_tokens: int) -> str:

@@ -31,8 +31,8 @@ import struct
 from typing import Any
 
 from devtools.local_openai import extract
-from devtools.local_openai.answers import count_tokens
 from devtools.local_openai.errors import ApiError
+from devtools.local_openai.extract import count_tokens
 
 JsonObj = dict[str, Any]
 

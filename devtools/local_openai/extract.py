@@ -6,6 +6,7 @@ amounts, and keyword overlap for choosing among enum values.
 
 from __future__ import annotations
 
+import math
 import re
 
 # Words that carry no topic; kept as one string because a word-per-line list is unreadable.
@@ -89,6 +90,11 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text, in order."""
     return _WORD.findall(text)
+
+
+def count_tokens(text: str) -> int:
+    """About 1.3 tokens a word, deterministic, at least one."""
+    return max(1, math.ceil(len(words(text)) * 1.3))
 
 
 def content_stems(text: str) -> set[str]:
