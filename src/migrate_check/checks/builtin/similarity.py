@@ -1,13 +1,26 @@
-"""`similarity`: how close the two texts are, by a rapidfuzz score from 0 to 100.
+"""`similarity`: how close the two texts' letters are, by a rapidfuzz score from 0 to 100.
+
+It is edit distance: how many letters moved, not what changed. A paraphrase in other
+words scores low, and a changed day, amount or a lost "not" scores high because it moves
+a few letters. So it suits answers whose exact wording matters (fixed phrases, JSON,
+tool calls), not free text, where `facts` and `judge` say what changed.
 
 Options: `{min: 0..100 (default 80), scorer: ratio | partial_ratio | token_sort_ratio |
 token_set_ratio | WRatio (default ratio), normalize: [case, whitespace, json]}`, or a
 bare number for `min`. `json` re-dumps JSON outputs with sorted keys, so key order and
 spacing do not count. A tool-call-only answer is compared as its calls serialised.
+
+The scorers that forgive length pass an answer that lost most of its text:
+`token_set_ratio` scores 100 when one answer's words are a subset of the other's, and
+`partial_ratio` 100 when the shorter answer appears within the longer (`WRatio` up to
+90), so a candidate that keeps one sentence of three passes. When such a scorer passes
+two texts whose word counts differ a lot (the shorter at most two thirds of the
+longer), the evidence says so (`warning`), and so does the reason.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -40,6 +53,15 @@ EXACT_MAX_CHARS = 50_000
 PARTIAL_MAX_CHARS = 1_000
 _PARTIAL = frozenset({"partial_ratio", "WRatio"})
 LINEAR_METHOD = "trigram_dice"
+MEASURES = "edit distance: how far the letters moved, not what the text says"
+#: Scorers that score the shorter text's best match, and what they give a kept part.
+_FORGIVES_LENGTH = {
+    "token_set_ratio": "scores 100 when one answer's words are a subset of the other's",
+    "partial_ratio": "scores 100 when the shorter answer appears within the longer",
+    "WRatio": "scores up to 90 when the shorter answer appears within the longer",
+}
+#: Word counts this far apart (the shorter at most this share of the longer) are a lot.
+LENGTH_SHARE = 2 / 3
 
 
 def trigram_dice(a: str, b: str) -> float:
@@ -119,11 +141,32 @@ class SimilarityCheck(SideBySideCheck):
         if linear is not None:
             evidence["method"] = LINEAR_METHOD
             evidence["why"] = linear
+        evidence["measures"] = MEASURES
+        warning = (
+            None if differs or linear else self._length_warning(baseline.value, candidate.value)
+        )
+        if warning:
+            evidence["warning"] = warning
+            note = f"; {warning}"
         return Difference(
             differs,
             f"similarity {score:g} {relation} {self.minimum:g} ({method}){note}",
             evidence,
             score=score,
+        )
+
+    def _length_warning(self, baseline: str, candidate: str) -> str | None:
+        """For a scorer that forgives length, when the texts' word counts differ a lot."""
+        forgives = _FORGIVES_LENGTH.get(self.scorer)
+        if forgives is None or baseline == candidate:
+            return None
+        words = {"baseline": len(baseline.split()), "candidate": len(candidate.split())}
+        shorter, longer = sorted(words, key=words.__getitem__)
+        if words[shorter] > LENGTH_SHARE * words[longer]:
+            return None
+        return (
+            f"{self.scorer} {forgives}: the {shorter} has {words[shorter]} words, "
+            f"the {longer} {words[longer]}"
         )
 
     def beyond_noise(
@@ -133,4 +176,9 @@ class SimilarityCheck(SideBySideCheck):
             within_baseline, across, self.minimum, "similarity"
         )
         floor.figures["scorer"] = self.scorer
-        return floor
+        warnings = (d.evidence.get("warning") for d in across if d.evidence)
+        warning = next((w for w in warnings if w), None)
+        if warning is None:
+            return floor
+        floor.figures["warning"] = warning  # a pair passed only because the scorer forgives length
+        return dataclasses.replace(floor, summary=f"{floor.summary}; e.g. {warning}")
