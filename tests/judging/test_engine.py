@@ -48,13 +48,19 @@ def test_each_check_gets_a_result() -> None:
     assert result.outcome is Outcome.CHANGED
 
 
-def test_no_checks_means_default_similarity() -> None:
+def test_no_checks_means_facts_for_free_text_and_similarity_for_json() -> None:
+    # (tests/checks/test_default_checks.py has the rest.)
     result = judge_case(make_case(), answers("hello there"), answers("something else"), [])
     assert [(r.check, r.outcome) for r in result.checks] == [
-        ("similarity", Outcome.CHANGED),
+        ("facts", Outcome.SAME),  # a rewording: no fact changed
         ("answer", Outcome.SAME),
     ]
-    assert result.checks[0].evidence["min"] == 80
+    json_answers = judge_case(make_case(), answers('{"a": 1}'), answers('{"b": 22}'), [])
+    assert (json_answers.checks[0].check, json_answers.checks[0].outcome) == (
+        "similarity",
+        Outcome.CHANGED,
+    )
+    assert json_answers.checks[0].evidence["min"] == 80
 
 
 def test_failed_call_makes_every_check_error_naming_the_side() -> None:

@@ -13,13 +13,16 @@ from __future__ import annotations
 import functools
 import json
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from migrate_check.checks.base import Check, CheckConfigError
 from migrate_check.core.case import Case, CheckSpec
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CheckResult
 
 ENTRY_POINT_GROUP = "migrate_check.checks"
 
@@ -43,8 +46,68 @@ BUILTIN_CHECKS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: What a case with no checks is judged by, so every case has a verdict.
-DEFAULT_CHECK = CheckSpec("similarity", {"min": 80})
+#: What a case that names no checks is judged by, so every case has a verdict: `facts`
+#: when every answer is free text, `similarity` at 80 when one is JSON or calls tools.
+#: Letters are what JSON and calls are made of; in free text they move with every
+#: rewording and hardly with a changed fact, so free text is judged by its facts.
+FREE_TEXT_DEFAULT = CheckSpec("facts", None)
+STRUCTURED_DEFAULT = CheckSpec("similarity", {"min": 80})
+#: Request keys that ask for JSON (`response_format`, the Responses API's `text.format`).
+_JSON_FORMATS = frozenset(("json_object", "json_schema"))
+
+
+def is_structured(completion: Completion) -> bool:
+    """Whether an answer is JSON (an object or array) or calls tools, not free text."""
+    if completion.tool_calls:
+        return True
+    parsed = completion.parsed
+    return parsed.ok and isinstance(parsed.value, dict | list)
+
+
+def asks_for_structure(request: Mapping[str, Any]) -> bool:
+    """Whether a request asks for JSON or offers tools (what its answers are likely to be)."""
+    if request.get("tools") or request.get("functions"):
+        return True
+    text = request.get("text")
+    formats = [
+        request.get("response_format"),
+        text.get("format") if isinstance(text, Mapping) else None,
+    ]
+    return any(isinstance(f, Mapping) and f.get("type") in _JSON_FORMATS for f in formats)
+
+
+class DefaultCheck(Check):
+    """The check of a case that names none, chosen by its answers: `facts` when all of
+    them are free text, `similarity` when one is JSON or calls tools.
+
+    Its label, for a verdict given before any answer (a failed call), follows the request.
+    """
+
+    name = "default"
+
+    def __init__(self, free_text: Check, structured: Check, expects_structure: bool) -> None:
+        self.free_text = free_text
+        self.structured = structured
+        self.expects_structure = expects_structure
+
+    @classmethod
+    def from_options(cls, options: Any, base_dir: Path) -> DefaultCheck:
+        registry = default_registry()
+        free_text = registry.build(FREE_TEXT_DEFAULT, base_dir)
+        structured = registry.build(STRUCTURED_DEFAULT, base_dir)
+        return cls(free_text, structured, bool(options))
+
+    @property
+    def label(self) -> str:
+        return (self.structured if self.expects_structure else self.free_text).label
+
+    def chosen(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> Check:
+        """`similarity` when an answer of either side is JSON or tool calls, else `facts`."""
+        answers = [*baseline, *candidate]
+        return self.structured if any(map(is_structured, answers)) else self.free_text
+
+    def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
+        return self.chosen(baseline, candidate).judge(baseline, candidate)
 
 
 class CheckRegistry:
@@ -128,8 +191,13 @@ class CheckRegistry:
         return check
 
     def checks_for(self, case: Case, base_dir: Path) -> list[Check]:
-        """The prepared checks of `case`, or the default check when it names none."""
-        return [self.build(spec, base_dir) for spec in case.checks or (DEFAULT_CHECK,)]
+        """The prepared checks of `case`, or when it names none the default, which judges
+        free-text answers by `facts` and JSON or tool calls by `similarity`."""
+        if case.checks:
+            return [self.build(spec, base_dir) for spec in case.checks]
+        free_text = self.build(FREE_TEXT_DEFAULT, base_dir)
+        structured = self.build(STRUCTURED_DEFAULT, base_dir)
+        return [DefaultCheck(free_text, structured, asks_for_structure(case.request))]
 
 
 @functools.cache
