@@ -95,7 +95,10 @@ def test_a_case_that_names_checks_gets_only_those() -> None:
 
 
 def test_through_pytest_recorded_and_replayed_offline(
-    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester,
+    live: LocalServer,
+    monkeypatch: pytest.MonkeyPatch,
+    plugin_args: tuple[str, ...],
 ) -> None:
     write_suite(
         pytester.path,
@@ -119,10 +122,10 @@ def test_through_pytest_recorded_and_replayed_offline(
         .replace("REWORDED", REWORDED)
         .replace("REDATED", REDATED),
     )
-    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once")
+    pytester.runpytest("--model-pair", PAIR, "--record-mode", "once", *plugin_args)
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.delenv("OPENAI_API_KEY")
-    pytester.runpytest("--model-pair", PAIR).assert_outcomes(passed=3)
+    pytester.runpytest("--model-pair", PAIR, *plugin_args).assert_outcomes(passed=3)
     report = json.loads((pytester.path / "migrate-check-report" / "report.json").read_text())
     checks = {
         c["id"]: (c["checks"][0]["check"], c["checks"][0]["outcome"]) for c in report["cases"]
