@@ -10,11 +10,12 @@ model, so a `min` tuned for one model does not carry to another; the evidence na
 model asked for (`model`) and the one that answered (`answered_by`, the answer's
 `model` field).
 
-Options: `{min: 0.85, model: text-embedding-3-small, max_chars: 8000, min_sentence: none}`,
-or a bare number for `min`. `min` and `min_sentence` are cosines from 0 to 1, or the same
-as a percentage when above 1 (`85` is `0.85`). All samples of both sides go in one request
-(each distinct text once, cut at `max_chars`), through the SDK, recorded in the case's
-grader cassette. Without `min_sentence` that request is exactly the whole answers'.
+Options: `{min: 0.85, model: text-embedding-3-small, max_chars: 8000, min_sentence: 0.9}`
+(`min_sentence` is off unless given), or a bare number for `min`. `min` and
+`min_sentence` are cosines from 0 to 1, or the same as a percentage when above 1. All
+samples of both sides go in one request (each distinct text once, cut at `max_chars`),
+through the SDK, recorded in the case's grader cassette. Without `min_sentence` that
+request is exactly the whole answers'.
 
 `min_sentence` also compares sentence by sentence, for a dropped or rewritten sentence
 that a long answer's whole cosine hides: the first MAX_SENTENCES sentences of each answer,
