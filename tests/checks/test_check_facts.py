@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migrate_check.checks import CheckConfigError, build_check
-from migrate_check.checks.builtin.fact_extraction import MAX_LISTED, PATTERNS, extract
+from migrate_check.checks.builtin.fact_extraction import KINDS, MAX_LISTED, PATTERNS, extract
 from migrate_check.core.case import CheckSpec
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CheckResult, Outcome
@@ -38,7 +38,15 @@ def judge(
 
 
 def facts(text: str) -> dict[str, set[str]]:
-    return {kind: set(found) for kind, found in extract(text).kinds.items()}
+    found: dict[str, set[str]] = {}
+    for fact in extract(text).facts:
+        found.setdefault(fact.kind, set()).add(fact.value)
+    return found
+
+
+def findings(result: CheckResult) -> list[tuple[str, str]]:
+    """(kind, change) of each finding."""
+    return [(f["kind"], f["change"]) for f in result.evidence.get("findings", [])]
 
 
 # --- the issue's examples --------------------------------------------------------------
@@ -47,65 +55,57 @@ def facts(text: str) -> dict[str, set[str]]:
 def test_a_paraphrase_that_keeps_the_facts_is_same_and_says_what_it_cannot_see() -> None:
     result = judge(REFUND, "We issued a $40 refund to you today.")
     assert result.outcome is Outcome.SAME
-    assert result.reason == "same facts (1 amounts, 1 dates); meaning is not compared"
-    assert "not meaning" in result.evidence["not_seen"]
+    assert result.reason.startswith("same facts (1 amounts, 1 dates")
+    assert "meaning beyond them is not compared" in result.evidence["not_seen"]
 
 
-def test_a_gained_negation_is_changed_with_its_sentence() -> None:
-    declined = "Your refund of $40 was declined today and will not arrive."
-    result = judge(REFUND, declined)
+def test_a_decision_turned_to_its_opposite_is_changed_with_both_sentences() -> None:
+    result = judge("Your claim is accepted.", "Your claim is declined.")
     assert result.outcome is Outcome.CHANGED
-    assert result.reason.startswith("facts differ: negation: candidate gains 2 (declined, not)")
-    [entry] = result.evidence["added"]
-    assert "(declined, not) [0 → 2]" in entry and declined in entry
-    assert "missing" not in result.evidence and "changed" not in result.evidence
+    [finding] = result.evidence["findings"]
+    assert finding["kind"] == "polarity" and finding["change"] == "changed"
+    assert finding["baseline"] == "Your claim is accepted."
+    assert finding["candidate"] == "Your claim is declined."
 
 
-def test_a_lost_negation_is_reported_as_missing() -> None:
+def test_a_lost_negation_is_lost_and_quotes_both_sides() -> None:
     result = judge("We cannot refund this order.", "We can refund this order.")
-    assert result.outcome is Outcome.CHANGED
-    assert result.evidence["missing"][0].startswith("negation: candidate loses 1 (not) [1 → 0]")
+    assert ("negation", "lost") in findings(result)
+    assert result.evidence["findings"][-1]["candidate"] == "We can refund this order."
 
 
 def test_a_changed_weekday_is_changed_and_the_unchanged_time_is_not_listed() -> None:
     result = judge(MEETING, "The meeting is moved to Tuesday at 10am.")
     assert result.outcome is Outcome.CHANGED
-    assert result.evidence["changed"] == ["weekdays: Thursday → Tuesday"]
-    assert result.reason == ("facts differ: weekdays: Thursday → Tuesday; meaning is not compared")
+    assert findings(result) == [("weekdays", "changed")]
+    assert result.reason == "facts differ: weekdays changed: Thursday → Tuesday"
 
 
 def test_a_changed_percentage() -> None:
     result = judge("Prices rise by 5% in May.", "Prices rise by 7 percent in May.")
-    assert result.outcome is Outcome.CHANGED
-    assert result.evidence["changed"] == ["percentages: 5% → 7% (“7 percent”)"]
+    assert findings(result) == [("percentages", "changed")]
+    assert result.evidence["findings"][0]["now"] == "7% (“7 percent”)"
 
 
 def test_a_changed_email() -> None:
     result = judge("Write to billing@example.com.", "Write to Support@Example.com.")
-    assert result.outcome is Outcome.CHANGED
-    assert result.evidence["changed"] == [
-        "emails: billing@example.com → support@example.com"  # case is not a change
-    ]
+    assert findings(result) == [("emails", "changed")]  # case is not a change
+    assert result.evidence["findings"][0]["now"] == "support@example.com"
 
 
 def test_addresses_next_to_each_other_are_each_found_and_hide_their_digits() -> None:
     text = "Mail a@b.co,c@d.co or bob-40@x.io."
-    assert facts(text) == {"emails": {"a@b.co", "c@d.co", "bob-40@x.io"}}
+    assert facts(text)["emails"] == {"a@b.co", "c@d.co", "bob-40@x.io"}
+    assert "numbers" not in facts(text)
 
 
 def test_a_missing_url() -> None:
     result = judge("Track it at https://example.com/track/123.", "Track it on our website.")
-    assert result.outcome is Outcome.CHANGED
-    assert result.evidence["missing"] == [
-        "urls: example.com/track/123 (“https://example.com/track/123”)"
-    ]
+    assert findings(result) == [("urls", "missing")]
 
 
 def test_phone_numbers_count_as_numbers() -> None:
     assert judge("Call 555-0100.", "Call 555-0199.").outcome is Outcome.CHANGED
-    assert judge("Call 555-0100.", "Phone us on 555-0100 or (555) 555-0100.").evidence["added"] == [
-        "numbers: 5555550100 (“(555) 555-0100”)"
-    ]
     assert facts("Call +1 (555) 555-0100")["numbers"] == {"+15555550100"}
 
 
@@ -140,7 +140,30 @@ def test_phone_numbers_count_as_numbers() -> None:
             "2026-11-03",
         ),
         ("dates", ["November 3", "3 November", "Nov 3rd"], "--11-03"),
-        ("percentages", ["15%", "15 %", "15 percent", "15.0 per cent"], "15%"),
+        ("percentages", ["15%", "15 %", "15 percent", "15.0 per cent", "fifteen percent"], "15%"),
+        ("percentages", ["50%", "half of it"], "50%"),
+        ("numbers", ["4 items", "four items"], "4"),
+        ("numbers", ["21 seats", "twenty-one seats"], "21"),
+        ("numbers", ["the 2nd floor", "the second floor"], "2"),
+        ("numbers", ["2x", "double", "twice"], "×2"),
+        (
+            "quantities",
+            ["90 minutes", "1.5 hours", "an hour and a half", "1 hour 30 minutes"],
+            "5400 s",
+        ),
+        ("quantities", ["2 weeks", "14 days", "two weeks"], "1209600 s"),
+        ("quantities", ["5 kg", "5 kilograms", "5000 g", "five kilos"], "5000 g"),
+        (
+            "quantities",
+            ["3-5 business days", "3 to 5 working days", "three to five business days"],
+            "3–5 business day",
+        ),
+        ("amounts", ["-$40", "($40.00)", "minus $40", "USD -40"], "USD -40"),
+        ("amounts", ["£12", "12 pounds", "GBP 12", "1200p"], "GBP 12"),
+        ("amounts", ["forty dollars", "$40"], "USD 40"),
+        ("times", ["9am EST", "9:00 ET", "9 am Eastern Standard Time"], "09:00 ET"),
+        ("identifiers", ["XK7P2Q"], "XK7P2Q"),
+        ("identifiers", ["v2.3.1"], "2.3.1"),
         (
             "urls",
             ["https://Example.com/a/", "http://example.com/a", "HTTPS://EXAMPLE.COM/a"],
@@ -161,6 +184,12 @@ def test_spellings_of_one_fact_are_one_fact(
     [
         ("$40", "€40", "amounts"),
         ("$40", "$45", "amounts"),
+        ("$40", "-$40", "amounts"),
+        ("5 mg", "5 g", "quantities"),
+        ("3 days", "3 weeks", "quantities"),
+        ("seven items", "eight items", "numbers"),
+        ("seat 12B", "seat 12C", "identifiers"),
+        ("booking XK7P2Q", "booking XK7P2O", "identifiers"),
         ("10am", "10pm", "times"),
         ("10am UTC", "10am PT", "times"),
         ("November 3, 2026", "November 3, 2027", "dates"),
@@ -173,29 +202,122 @@ def test_spellings_of_one_fact_are_one_fact(
 def test_different_facts_of_one_kind_are_changed(baseline: str, candidate: str, kind: str) -> None:
     result = judge(f"It is {baseline}.", f"It is {candidate}.")
     assert result.outcome is Outcome.CHANGED
-    assert result.evidence["changed"][0].startswith(f"{kind}: ")
+    assert findings(result)[0] == (kind, "changed")
 
 
-def test_facts_are_sets_so_repeating_one_changes_nothing() -> None:
+def test_repeating_a_fact_changes_nothing_but_one_occurrence_replaced_does() -> None:
     assert judge("Pay $40 now.", "Pay $40 now; yes, $40.").outcome is Outcome.SAME
+    base = "Ships Monday, arrives Thursday, and the office is closed Monday."
+    cand = "Ships Thursday, arrives Thursday, and the office is closed Monday."
+    assert findings(judge(base, cand)) == [("weekdays", "changed")]
 
 
 def test_not_in_a_url_is_not_a_negation() -> None:
-    assert extract("See https://example.com/not-found and www.no.com").negations == 0
-    assert extract("It is not found. No refund.").markers == ("not", "no")
+    assert facts("See https://example.com/not-found and www.no.com").get("negation") is None
+    assert len(extract("It is not found. No refund.").of("negation")) == 2
 
 
 def test_words_that_only_look_like_facts_are_not_taken() -> None:
-    text = "The sun sat low; you may help; 10 amazing offers; No. 5 and v2 and A123."
-    assert facts(text) == {"numbers": {"10", "5"}}
-    assert extract(text).negations == 0
+    text = "The sun sat low; you may help; 10 amazing offers; No. 5; no later than noon."
+    assert facts(text)["numbers"] == {"10", "5"}
+    assert "negation" not in facts(text)
+
+
+# --- each kind, on both sides of the line ------------------------------------------------
+
+KINDS_BOTH_SIDES = [
+    # (kind, rewording that must stay same, change that must be found)
+    (
+        "polarity",
+        ("Your claim is approved.", "We have accepted your claim."),
+        ("Attendance is mandatory.", "Attendance is optional."),
+    ),
+    (
+        "negation",
+        ("We could not find your order.", "We were unable to find your order."),
+        (
+            "The fee is not refundable, but the deposit is refundable.",
+            "The fee is refundable, but the deposit is not refundable.",
+        ),
+    ),
+    (
+        "negation",
+        ("The declined payment was not approved.", "The declined payment was declined."),
+        ("The ticket is non-refundable.", "The ticket is refundable."),
+    ),
+    (
+        "modality",
+        ("You must renew by May.", "You have to renew by May."),
+        ("You must renew by May.", "You may renew by May."),
+    ),
+    (
+        "conditions",
+        (
+            "Refunds are issued if the item is unused.",
+            "As long as the item is unused, refunds are issued.",
+        ),
+        ("Refunds are issued only if the box is unopened.", "Refunds are issued."),
+    ),
+    (
+        "hedges",
+        ("It will probably arrive Friday.", "It is likely to arrive Friday."),
+        ("It will probably arrive Friday.", "It will arrive Friday."),
+    ),
+    (
+        "entities",
+        ("Contact Dr. Patel at the Berlin office.", "Contact Patel at our Berlin office."),
+        ("Meet us at 47 Linden Avenue, Bristol.", "Meet us at 47 Linden Road, Bristol."),
+    ),
+    (
+        "steps",
+        (
+            "1. Unplug the router.\n2. Wait ten seconds.\n3. Plug it back in.",
+            "Unplug the router, wait ten seconds, then plug it back in.",
+        ),
+        (
+            "1. Unplug the router.\n2. Wait ten seconds.\n3. Plug it back in.",
+            "1. Unplug the router.\n2. Plug it back in.",
+        ),
+    ),
+    (
+        "quantities",
+        ("Take 500 mg twice a day.", "Take 0.5 g two times a day."),
+        ("Take 500 mg twice a day.", "Take 500 g twice a day."),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "reword", "change"), KINDS_BOTH_SIDES, ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_each_kind_passes_a_rewording_and_catches_a_change(
+    kind: str, reword: tuple[str, str], change: tuple[str, str]
+) -> None:
+    assert judge(*reword).outcome is Outcome.SAME, judge(*reword).reason
+    result = judge(*change)
+    assert result.outcome is Outcome.CHANGED
+    assert kind in {k for k, _ in findings(result)}, result.reason
+
+
+def test_a_team_extends_the_opposites_and_modals() -> None:
+    base, cand = "The sofa is in stock.", "The sofa is backordered."
+    assert judge(base, cand).outcome is Outcome.CHANGED  # "in stock" and "backordered" built in
+    options: Any = {"opposites": [["vegan", ["dairy", "milk"]]]}
+    result = judge("The soup is vegan.", "The soup has dairy.", options)
+    assert findings(result) == [("polarity", "changed")]
+    assert judge("You ought to file by May.", "You shall file by May.").outcome is Outcome.CHANGED
+    options = {"modals": {"shall": "should"}}
+    assert (
+        judge("You ought to file by May.", "You shall file by May.", options).outcome
+        is Outcome.SAME
+    )
 
 
 # --- options ---------------------------------------------------------------------------
 
 
 def test_regress_on_makes_a_difference_in_those_kinds_regressed() -> None:
-    declined = "Your refund of $40 was declined today."
+    declined = "Your refund of $40 was not issued today."
     options = {"regress_on": ["amounts", "negation"]}
     result = judge(REFUND, declined, options)
     assert result.outcome is Outcome.REGRESSED
@@ -214,11 +336,15 @@ def test_ignored_kinds_are_not_compared() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"ignore": ["weekday"]}, "facts: 'ignore' must be among numbers, amounts, "),
+        ({"ignore": ["weekday"]}, "facts: 'ignore' must be among numbers, quantities, amounts, "),
         ({"regress_on": "dates", "ignore": "dates"}, "facts: dates both ignored and in "),
         ({"max_chars": 0}, "facts: 'max_chars' must be a number from 1 to "),
         ({"max_chars": 10.5}, "facts: 'max_chars' must be a whole number, got 10.5"),
         ({"minimum": 3}, "facts: unknown option 'minimum'; known options: "),
+        ({"opposites": [["alone"]]}, "facts: each entry of 'opposites' must list two or more"),
+        ({"opposites": "yes/no"}, "facts: 'opposites' must be a list"),
+        ({"opposites": [["in stock", "gone"]]}, "facts: an opposite is one word"),
+        ({"modals": {"shall": "always"}}, "facts: 'modals' maps a word to can, should or must"),
         ("dates", "facts: options must be a mapping, got 'dates'"),
     ],
 )
@@ -243,9 +369,9 @@ def test_the_input_is_cut_at_max_chars_and_the_evidence_says_so() -> None:
 def test_long_lists_are_cut_in_the_evidence() -> None:
     numbers = " ".join(str(n) for n in range(100, 200))
     result = judge("empty", numbers)
-    assert len(result.evidence["added"]) == MAX_LISTED + 1
-    assert result.evidence["added"][-1] == f"… and {100 - MAX_LISTED} more"
-    assert result.reason.endswith("and 97 more; meaning is not compared")
+    assert len(result.evidence["findings"]) == MAX_LISTED + 1
+    assert result.evidence["findings"][-1] == {"more": f"… and {100 - MAX_LISTED} more"}
+    assert result.reason.endswith("and 97 more")
 
 
 # --- samples: the noise floor ----------------------------------------------------------
@@ -261,7 +387,7 @@ def test_samples_a_fact_the_baseline_varies_on_itself_is_noise() -> None:
 def test_samples_a_consistent_change_beyond_the_noise_is_changed() -> None:
     result = judge([MEETING] * 3, ["Moved to Tuesday at 10am."] * 3)
     assert result.outcome is Outcome.CHANGED
-    assert result.evidence["example"]["changed"] == ["weekdays: Thursday → Tuesday"]
+    assert [f["kind"] for f in result.evidence["example"]["findings"]] == ["weekdays"]
 
 
 # --- hostile input ---------------------------------------------------------------------
@@ -318,7 +444,9 @@ def test_hostile_text_is_read_in_linear_time(text: str) -> None:
     elapsed = time.perf_counter() - started
     assert found.truncated and found.length == 2 * len(text)
     assert elapsed < 2.0, f"{elapsed:.1f} s"  # a quadratic scan takes minutes here
-    assert len(found.negated_sentences) <= MAX_LISTED
+    started = time.perf_counter()
+    judge(text, text[::-1])
+    assert time.perf_counter() - started < 5.0
 
 
 fact_text = st.lists(
@@ -364,22 +492,21 @@ def test_identical_texts_are_always_same(text: str) -> None:
     assert judge(text, text).outcome is Outcome.SAME
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(fact_text, fact_text)
-def test_same_exactly_when_the_fact_sets_match_whichever_side_is_which(
+def test_any_pair_is_judged_without_error_and_every_finding_quotes_its_side(
     first: str, second: str
 ) -> None:
-    one, other = judge(first, second), judge(second, first)
-    assert one.outcome is other.outcome
-    sets_match = facts(first) == facts(second)
-    negations_match = extract(first).negations == extract(second).negations
-    assert (one.outcome is Outcome.SAME) == (sets_match and negations_match)
+    result = judge(first, second)
+    for finding in result.evidence.get("findings", []):
+        if "kind" in finding:
+            assert finding["kind"] in KINDS
+            assert finding["baseline"] or finding["candidate"]
 
 
 @settings(max_examples=300)
 @given(st.text(max_size=400))
 def test_any_text_is_read_without_error_into_a_bounded_number_of_facts(text: str) -> None:
     found = extract(text, max_chars=200)
-    assert sum(len(kind) for kind in found.kinds.values()) <= min(len(text), 200)
-    assert found.negations <= len(text[:200]) // 2
+    assert len(found.facts) <= min(len(text), 200)
     assert found.truncated == (len(text) > 200)

@@ -12,11 +12,55 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from migrate_check.checks.builtin.fact_currencies import (
+    CENTS,
+    CODES,
+    PENCE,
+    QUALIFIED,
+    SYMBOLS,
+    currency_of_word,
+)
+
 #: Digits beyond which a number is compared as written rather than as a value.
 MAX_DIGITS = 30
 _DIGITS = re.compile(r"\d++")
 _LETTERS = re.compile(r"[A-Za-z]++")
-_ZONE_AT_END = re.compile(r"(?:UTC|GMT|[ECMP][SD]?T|CES?T|BST)$")
+#: Time zones, as abbreviations or spelt out ("Eastern Time"); read as their family, so
+#: "EST", "ET" and "Eastern Standard Time" are one zone.
+ZONES = (
+    r"UTC|GMT|[ECMP][SD]?T|CES?T|BST|(?i:(?:Eastern|Central|Mountain|Pacific)"
+    r"(?:\s(?:Standard|Daylight))?\sTime|Greenwich\sMean\sTime|Coordinated\sUniversal\sTime"
+    r"|Central\sEuropean(?:\sSummer)?\sTime|British\sSummer\sTime)"
+)
+_ZONE_AT_END = re.compile(r"(?:" + ZONES + r")$")
+_ZONE_FAMILIES = {
+    "e": "ET",
+    "c": "CT",
+    "m": "MT",
+    "p": "PT",
+    "utc": "UTC",
+    "gmt": "UTC",
+    "greenwich": "UTC",
+    "coordinated": "UTC",
+    "cet": "CET",
+    "cest": "CET",
+    "central european": "CET",
+    "bst": "BST",
+    "british": "BST",
+}
+
+
+def _zone(raw: str) -> str:
+    """The family of a time zone: EST, EDT, ET and "Eastern Time" are all ET."""
+    lower = raw.casefold()
+    for key in ("central european", "greenwich", "coordinated", "british", "cest", "cet", "bst"):
+        if lower.startswith(key):
+            return _ZONE_FAMILIES[key]
+    if lower in ("utc", "gmt"):
+        return "UTC"
+    return _ZONE_FAMILIES.get(lower[:1], raw)
+
+
 #: Every pattern of this module, for the test that none nests quantifiers.
 PATTERNS = (_DIGITS, _LETTERS, _ZONE_AT_END)
 
@@ -45,28 +89,9 @@ _WEEKDAYS = {
     day[:3]: day.capitalize()
     for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 }
-_SYMBOLS = {
-    "$": "USD",
-    "us$": "USD",
-    "c$": "CAD",
-    "a$": "AUD",
-    "nz$": "NZD",
-    "hk$": "HKD",
-    "s$": "SGD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "₹": "INR",
-    "dollar": "USD",
-    "dollars": "USD",
-    "bucks": "USD",
-    "euro": "EUR",
-    "euros": "EUR",
-    "yen": "JPY",
-    "rupee": "INR",
-    "rupees": "INR",
-}
-_CENTS = ("cent", "cents", "¢")
+
+
+__all__ = ["CODES", "canonical_email", "canonical_forms", "canonical_url", "currency_of_word"]
 _MULTIPLIERS = {
     "k": 10**3,
     "thousand": 10**3,
@@ -93,6 +118,8 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
         return [("dates", f"--{_MONTHS[raw.casefold()]:02d}")]
     if group == "num":
         return [("numbers", number) for number in _numbers(raw)]
+    if group == "mult":
+        return [("numbers", "×" + _only_digits(raw))]
     if group == "phone":
         return [("numbers", ("+" if raw.startswith("+") else "") + _only_digits(raw))]
     found: list[tuple[str, str]] | None = None
@@ -193,7 +220,9 @@ def _split_number(text: str) -> tuple[str, str, str]:
 
 def _amount(raw: str) -> list[tuple[str, str]] | None:
     head, token, tail = _split_number(raw.strip())
-    for symbol in "€£¥₹$¢":  # "40$" and "5k€" hold the symbol against the number
+    negative = head.rstrip().endswith(("-", "−")) or head.lstrip().startswith(("-", "−"))
+    head = head.replace("-", " ").replace("−", " ")
+    for symbol in "€£¥₹$¢₩₽₺₪₫₱₦":  # "40$" and "5k€" hold the symbol against the number
         tail = tail.replace(symbol, f" {symbol} ")
     words = [*head.casefold().split(), *tail.casefold().split()]
     text = _parse(token)
@@ -201,16 +230,23 @@ def _amount(raw: str) -> list[tuple[str, str]] | None:
         return None
     multiplier = 1
     currency = ""
+    qualifier = ""
     for word in words:
         if word in _MULTIPLIERS:
             multiplier *= _MULTIPLIERS[word]
+        elif word in QUALIFIED or word in ("hong", "kong", "new", "zealand"):
+            qualifier = (qualifier + " " + word).strip()
         else:
             currency = word
-    if currency in _CENTS:
-        currency, text = "$", _format(Decimal(text) / 100)
+    if currency in CENTS or currency in PENCE:
+        currency, text = ("$" if currency in CENTS else "£"), _format(Decimal(text) / 100)
     if multiplier != 1:
         text = _format(Decimal(text) * multiplier)
-    code = _SYMBOLS.get(currency, currency.upper())
+    code = SYMBOLS.get(currency, currency.upper())
+    if qualifier in QUALIFIED and currency in ("$", "dollar", "dollars", "pound", "pounds"):
+        code = QUALIFIED[qualifier]
+    if negative and text != "0":
+        text = "-" + text
     return [("amounts", f"{code} {text}")]
 
 
@@ -253,7 +289,7 @@ def _time(group: str, raw: str) -> list[tuple[str, str]] | None:
             return None
         pm = clock.casefold().replace(".", "").rstrip().endswith("pm")
         hour = hour % 12 + (12 if pm else 0)
-    return _clock(hour, minute, second, zone.group() if zone else "") or None
+    return _clock(hour, minute, second, _zone(zone.group()) if zone else "") or None
 
 
 def _clock(hour: int, minute: int, second: int, zone: str) -> list[tuple[str, str]]:

@@ -1,41 +1,49 @@
 """The checkable facts of one text, found without a model: what `facts` compares.
 
-Numbers (phone numbers included), amounts with their currency, percentages, dates,
-weekdays, times, e-mail addresses, URLs and negation markers, each in the canonical form
-`fact_canonical_forms` gives it. Facts it has no pattern for (names, number words like
-"forty", bare domains) are not found. Model answers are hostile input: every pattern
-runs in linear time (no quantified group holds another quantifier; each alternative can
-only start where its run of characters starts).
+Values first, by pattern: URLs, e-mail addresses, identifiers that mix letters and digits,
+then dates, times, amounts, percentages, quantities, phone numbers, numbers and weekdays,
+each in the canonical form `fact_canonical_forms` (and `fact_units`) gives it. Their
+spans are blanked, and the rest is read as words (`fact_text`): numbers written as words
+(`fact_number_words`), claims (`fact_claims`), names and steps (`fact_names`). Model
+answers are hostile input: every pattern runs in linear time (no quantified group holds
+another quantifier; each alternative can only start where its run of characters starts)
+and the text is cut at `max_chars`.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin import fact_canonical_forms
 from migrate_check.checks.builtin.fact_canonical_forms import (
+    CODES,
     canonical_email,
     canonical_forms,
     canonical_url,
 )
-
-KINDS = (
-    "numbers",
-    "amounts",
-    "percentages",
-    "dates",
-    "weekdays",
-    "times",
-    "emails",
-    "urls",
-    "negation",
+from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
+from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
+from migrate_check.checks.builtin.fact_names import read_names, read_steps
+from migrate_check.checks.builtin.fact_number_words import read_number_words
+from migrate_check.checks.builtin.fact_records import KINDS, Fact, Facts
+from migrate_check.checks.builtin.fact_text import tokenize
+from migrate_check.checks.builtin.fact_units import (
+    UNIT_PATTERN,
+    canonical_quantity,
+    format_number,
+    unit_of,
 )
+
+__all__ = ["KINDS", "DEFAULT_MAX_CHARS", "MAX_LISTED", "Facts", "extract", "shorten_text"]
+
 DEFAULT_MAX_CHARS = 100_000
 #: Entries shown per evidence list; the rest are counted, so evidence stays small.
 MAX_LISTED = 20
+#: Facts read from one text at most; past it the rest of the text is not read.
+MAX_FACTS = 5000
+MAX_NUMBER_CHARS = 64
 
 # --- the patterns ----------------------------------------------------------------------
 # Links first, each by its own pattern and only when the text can hold one; their spans are
@@ -58,19 +66,23 @@ _MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![A-Za-z])\.?"
 )
 _ORDINAL = r"(?i:st|nd|rd|th)?"
-_ZONE = r"(?:\s?(?:UTC|GMT|[ECMP][SD]?T|CES?T|BST)(?!\w))?"
-_CODES = "USD|EUR|GBP|JPY|CAD|AUD|CHF|CNY|INR|NZD|HKD|SGD|SEK|NOK|DKK|MXN|BRL|ZAR"
+_ZONE = r"(?:\s?(?:" + fact_canonical_forms.ZONES + r")(?!\w))?"
+_CODES = "|".join(sorted(CODES))
 _MULTIPLIER = r"(?:\s?(?i:thousand|million|billion|trillion)(?!\w)|(?:k|K|m|M|mn|bn|B)(?!\w))?"
 _CURRENCY_AFTER = (
-    r"(?:(?:" + _CODES + r")(?!\w)|(?i:dollars?|bucks|euros?|cents?|yen|rupees?)(?!\w)"
-    r"|[€£¥₹$¢])"
+    r"(?:(?:" + _CODES + r")(?!\w)|(?i:(?:(?:US|U\.S\.|American|Canadian|Australian|Singapore"
+    r"|Hong\sKong|New\sZealand|Mexican|British|Swiss)\s)?(?:dollars?|pounds?(?:\ssterling)?"
+    r"|francs?|pesos?))(?!\w)|(?i:bucks|euros?|cents?|pence|yen|rupees?|yuan|reais"
+    r"|zloty|złoty|dirhams?|riyals?|kronor|kroner|krona|krone)(?!\w)|[€£¥₹$¢₩₽₺₪₫₱₦]"
+    r"|(?<=\d)p(?![\w£$€]))"
 )
+_SYMBOL = r"(?:(?:US|CA|AU|NZ|HK|MX|C|A|S|R)?\$|[€£¥₹₩₽₺₪₫₱₦]|Rs\.?)"
 _WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 #: Where a fact can start: a digit, sign or symbol, or a word that may begin a weekday,
 #: a month, a currency code or prefix ("US$"), "today" or "noon".
 _CAN_START = (
-    r"(?=(?<![\w.,])[\d$€£¥₹+(\-−]|(?<!\w)(?:Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|[A-Z][A-Z$]|\$"
-    r"|(?i:mon|tue|wed|thu|fri|sat|sun|to[dnm]|yes|noo|mid)))"
+    r"(?=(?<![\w.,])[\d$€£¥₹₩₽₺₪₫₱₦+(\-−]|(?<!\w)(?:Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|[A-Z][A-Z$]"
+    r"|Rs|\$|(?i:mon|tue|wed|thu|fri|sat|sun|to[dnm]|yes|noo|mid|bet)))"
 )
 
 _FACT = re.compile(
@@ -101,8 +113,18 @@ _FACT = re.compile(
             r"(?P<oclock>(?<![\w.:,])\d\d?\s?(?i:o['’]clock)" + _ZONE + ")",
             r"(?P<t24>(?<![\w.:,])\d\d?:\d\d(?::\d\d)?(?!\d)" + _ZONE + ")",
             r"(?P<noon>(?<!\w)(?i:noon|midday|midnight)(?!\w))",
-            r"(?P<amtsym>(?<!\w)(?:(?:US|C|A|NZ|HK|S)?\$|[€£¥₹])\s?" + _NUM + _MULTIPLIER + ")",
-            r"(?P<amtcode>(?<!\w)(?:" + _CODES + r")\s?" + _NUM + _MULTIPLIER + ")",
+            r"(?P<amtsym>(?:(?<![\w.,)\]])[-−])?(?<!\w)"
+            + _SYMBOL
+            + r"\s?[-−]?"
+            + _NUM
+            + _MULTIPLIER
+            + ")",
+            r"(?P<amtcode>(?:(?<![\w.,)\]])[-−])?(?<!\w)(?:"
+            + _CODES
+            + r")\s?[-−]?"
+            + _NUM
+            + _MULTIPLIER
+            + ")",
             r"(?P<amtafter>"
             + _AT_RUN_START
             + _NUM
@@ -111,6 +133,22 @@ _FACT = re.compile(
             + _CURRENCY_AFTER
             + ")",
             r"(?P<pct>" + _SIGNED + _NUM + r"\s?(?:%|(?i:percent|per\s?cent)(?!\w)))",
+            r"(?P<mult>" + _AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w))",
+            r"(?P<qtybetween>(?<!\w)(?i:between)\s{1,3}"
+            + _NUM
+            + r"\s{1,3}(?i:and)\s{1,3}"
+            + _NUM
+            + r"\s?"
+            + UNIT_PATTERN
+            + ")",
+            r"(?P<qty>"
+            + _SIGNED
+            + _NUM
+            + r"(?:\s?(?:[-–]|(?i:to))\s?"
+            + _NUM
+            + r")?(?:\s|-)?"
+            + UNIT_PATTERN
+            + ")",
             r"(?P<phone>(?<![\w.,+-])(?:\+\d[\d\s().-]{6,18}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}"
             r"|(?:\d[-.\s])?\d{3}[-.]\d{3}[-.]\d{4}|\d{3}-\d{4})(?![\w-]))",
             r"(?P<num>" + _SIGNED + _NUM + ")",
@@ -122,79 +160,206 @@ _FACT = re.compile(
     )
     + ")"
 )
-#: Negation markers: "no" but not "No. 5"; the "'t" of "can't" and "won't" counts as "not".
-_NEGATION = re.compile(
-    r"(?=[cdfnruw'’])(?:(?<!\w)(?:not|never|none|nobody|nothing|nowhere|neither|nor|cannot"
-    r"|without|unable|declined|denied|refused|rejected|failed|no(?!\.\s?\d))(?!\w)"
-    r"|(?<=n)['’]t(?!\w))",
-    re.IGNORECASE,
+#: A word that mixes letters and digits: a booking reference, seat, room, order, ticket or
+#: version. Starts only where a run of such characters starts, so it scans each run once.
+_IDENTIFIER = re.compile(r"(?<![\w./,-])(?=[\w./-]*?\d)[A-Za-z\d][\w./-]*+")
+_PARTS = re.compile(r"[./-]")
+#: The number that starts a numbered list item or step ("1.", "2)", "Step 3:").
+_LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)")
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_LETTER = re.compile(r"[A-Za-z]")
+#: Glued forms that are facts of another kind: "3pm", "2nd", "5kg", "2x", "10k", ISO times.
+_NOT_IDENTIFIER = re.compile(
+    r"\d[\d.,]*+(?:[aApP]\.?[mM]\.?|st|nd|rd|th|ST|ND|RD|TH|[xX×]|k|K|m|bn|h|s|d|p)"
+    r"|\d{4}-\d\d-\d\dT[\d:.]*+Z?"
 )
-#: Sentence punctuation a match may carry at its end; not shown as part of the fact.
-_TRAILING = " \t\n.,;:!?)"
-_SENTENCE_END = re.compile(r"[.!?\n](?:(?<=\n)|(?!\S))")
+_GLUED_UNIT = re.compile(r"\d[\d.,]*+([^\W\d_][\w/]*+)")
+_VERSION = re.compile(r"[vV](?=\d)")
+_SPACES_ONLY = re.compile(r"\s*+(?:and\s++)?")
 #: A run of whitespace, collapsed in quoted sentences and ignored when comparing spellings.
 SPACES = re.compile(r"\s++")
 #: Every pattern extraction uses, for the test that none nests quantifiers.
-PATTERNS = (_URL, _EMAIL, _FACT, _NEGATION, _SENTENCE_END, SPACES, *fact_canonical_forms.PATTERNS)
+PATTERNS = (
+    _LIST_MARKER,
+    _PARTS,
+    _URL,
+    _EMAIL,
+    _IDENTIFIER,
+    _NOT_IDENTIFIER,
+    _GLUED_UNIT,
+    _FACT,
+    SPACES,
+    *fact_canonical_forms.PATTERNS,
+)
+_TRAILING = " \t\n.,;:!?)"
 
 
-@dataclass(frozen=True)
-class Facts:
-    """The facts of one answer: per kind, canonical form -> the first way it was written."""
-
-    kinds: dict[str, dict[str, str]]
-    negations: int
-    markers: tuple[str, ...]
-    negated_sentences: tuple[str, ...]
-    length: int
-    truncated: bool
-
-
-def extract(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> Facts:
+def extract(
+    text: str, max_chars: int = DEFAULT_MAX_CHARS, lexicon: Lexicon = DEFAULT_LEXICON
+) -> Facts:
     """Every fact in `text` (its first `max_chars` characters), canonicalised."""
     length = len(text)
-    text = text[:max_chars]
-    kinds: dict[str, dict[str, str]] = {}
-    for kind, matches in (("urls", _URL.finditer(text)), ("emails", _emails(text))):
-        spans = []
-        for match in matches:
-            spans.append(match.span())
-            canonical = (
-                canonical_url(match.group()) if kind == "urls" else canonical_email(match.group())
+    shown = text = text[:max_chars]
+    values: list[tuple[str, str, str, int, int, str | None]] = []
+    spans: list[tuple[int, int]] = []
+    # List numbers are structure, not facts: "1." becomes a bullet the words reader sees.
+    text = _LIST_MARKER.sub(lambda m: "‣" + " " * (len(m.group()) - 1), text)
+    for match in _URL.finditer(text):
+        spans.append(match.span())
+        if canonical := canonical_url(match.group()):
+            values.append(("urls", canonical, match.group(), *match.span(), None))
+    text = _blank(text, spans)
+    spans = []
+    for match in _emails(text):
+        spans.append(match.span())
+        if address := canonical_email(match.group()):
+            values.append(("emails", address, match.group(), *match.span(), None))
+    text = _blank(text, spans)
+    spans = []
+    for match in _IDENTIFIER.finditer(text):
+        found = _identifier(match.group())
+        if found is not None and not _after_currency(text, match.start()):
+            start = match.start()
+            spans.append((start, start + len(found)))
+            values.append(
+                ("identifiers", _VERSION.sub("", found, 1), found, start, start + len(found), None)
             )
-            if canonical:
-                _add(kinds, kind, canonical, match.group())
-        # Blanked, "no" in a URL's path is no negation, and "bob-40@x.io" no number.
-        text = _blank(text, spans)
+    text = _blank(text, spans)
+    spans = []
     for match in _FACT.finditer(text):
         group = match.lastgroup
         assert group is not None
-        for kind, canonical in canonical_forms(group, match.group()):
-            _add(kinds, kind, canonical, match.group())
-    markers: list[str] = []
-    sentences: list[str] = []
-    ends: list[int] | None = None
-    for match in _NEGATION.finditer(text):
-        markers.append(_marker(match.group()))
-        if len(sentences) < MAX_LISTED:
-            if ends is None:
-                ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-            sentence = _sentence(text, ends, match.start())
-            if not sentences or sentences[-1] != sentence:
-                sentences.append(sentence)
+        raw = match.group()
+        spans.append((match.start(), match.start() + len(raw.rstrip(".,"))))
+        bare = _bare(raw[:MAX_NUMBER_CHARS])
+        for kind, canonical in _canonical(group, match, text):
+            values.append((kind, canonical, raw, *match.span(), bare))
+        if len(values) > MAX_FACTS:
+            break
+    tokens = tokenize(_blank(text, spans), shown)
+    facts = [
+        Fact(kind, value, _shortened(raw), start, end, tokens.sentence_of(start), number=number)
+        for kind, value, raw, start, end, number in values
+    ]
+    facts += read_number_words(tokens)
+    facts = _merge_durations(facts, shown)
+    facts += read_names(tokens)
+    facts += read_claims(tokens, lexicon)
     return Facts(
-        kinds,
-        len(markers),
-        tuple(markers),
-        tuple(sentences),
+        tuple(facts[:MAX_FACTS]),
+        tokens,
+        prefixed_negatives(tokens, lexicon),
+        tuple(read_steps(tokens)),
         length,
         length > max_chars,
     )
 
 
-def _marker(word: str) -> str:
-    word = word.casefold().replace("’", "'")
-    return "not" if word in ("'t", "cannot") else word
+def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, str]]:
+    raw = match.group()
+    if group in ("qty", "qtybetween"):
+        quantity = _quantity(raw)
+        if quantity is not None:
+            return [("quantities", quantity)]
+        return canonical_forms("num", raw.split()[0] if group == "qty" else "0")
+    found = canonical_forms(group, raw)
+    if group.startswith("amt") and found and found[0][0] == "amounts":
+        start, end = match.span()
+        before = text[max(0, start - 7) : start].casefold()
+        accounting = before.endswith("(") and text[end : end + 1] == ")"
+        code, _, value = found[0][1].partition(" ")
+        if (accounting or before.rstrip().endswith("minus")) and not value.startswith("-"):
+            found = [("amounts", f"{code} -{value}")]
+    return found
+
+
+_QUANTITY = re.compile(
+    r"(?i:between\s++)?(\d[\d,.]*+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+))?[\s-]*+(.*)"
+)
+
+
+def _quantity(raw: str) -> str | None:
+    """The canonical quantity of "3-5 business days", "90 minutes" or "5-day"."""
+    match = _QUANTITY.fullmatch(raw.strip())
+    if match is None:
+        return None
+    low, high, unit = match.groups()
+    try:
+        first = Decimal(low.replace(",", "").rstrip("."))
+        second = Decimal(high.replace(",", "").rstrip(".")) if high else None
+    except InvalidOperation:
+        return None
+    return canonical_quantity(first, second, unit)
+
+
+def _after_currency(text: str, start: int) -> bool:
+    """Whether a currency symbol or code stands just before `start` ("$3B", "USD 5m")."""
+    before = text[max(0, start - 4) : start].rstrip()
+    return bool(before) and (before[-1] in "$€£¥₹₩₽₺₪₫₱₦" or before[-3:] in CODES)
+
+
+def _bare(raw: str) -> str | None:
+    """The first number in a match, in canonical form, for matching across kinds."""
+    digits = re.search(r"\d[\d,]*(?:\.\d+)?", raw)
+    if digits is None:
+        return None
+    try:
+        return format_number(Decimal(digits.group().replace(",", "")))
+    except InvalidOperation:
+        return None
+
+
+def _identifier(token: str) -> str | None:
+    """The identifier a run of characters is, or None when it is a fact of another kind."""
+    token = token.rstrip("./-")
+    if len(token) < 2 or not _HAS_DIGIT.search(token) or not _HAS_LETTER.search(token):
+        return None
+    if _NOT_IDENTIFIER.fullmatch(token):
+        return None
+    parts = [part for part in _PARTS.split(token) if part]
+    mixed = any(_HAS_DIGIT.search(p) and _HAS_LETTER.search(p) for p in parts)
+    if not mixed and not all(p.isdigit() or p.isupper() for p in parts):
+        return None  # "3-year-old", "mg/5", "150/month": words beside a number
+    glued = _GLUED_UNIT.fullmatch(token)
+    if glued and unit_of(glued.group(1)):
+        return None
+    return token
+
+
+def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
+    """ "1 hour and 30 minutes" is one duration, `5400 s`, not two."""
+    durations = sorted(
+        (
+            f
+            for f in facts
+            if f.kind == "quantities" and f.value.endswith(" s") and "–" not in f.value
+        ),
+        key=lambda f: f.start,
+    )
+    if len(durations) < 2:
+        return facts
+    merged: dict[int, Fact] = {}
+    dropped: set[int] = set()
+    current = durations[0]
+    for following in durations[1:]:
+        gap = text[current.end : following.start]
+        larger = Decimal(current.value[:-2]) > Decimal(following.value[:-2])
+        if len(gap) < 8 and _SPACES_ONLY.fullmatch(gap) and larger:
+            seconds = Decimal(current.value[:-2]) + Decimal(following.value[:-2])
+            dropped.update({id(current), id(following)})
+            current = Fact(
+                "quantities",
+                f"{format_number(seconds)} s",
+                text[current.start : following.end],
+                current.start,
+                following.end,
+                current.sentence,
+            )
+            merged[id(current)] = current
+        else:
+            current = following
+    kept = [f for f in facts if id(f) not in dropped]
+    return kept + [f for f in merged.values() if id(f) not in dropped]
 
 
 def _emails(text: str) -> Iterator[re.Match[str]]:
@@ -209,28 +374,21 @@ def _emails(text: str) -> Iterator[re.Match[str]]:
         at = text.find("@", done)
 
 
-def _add(kinds: dict[str, dict[str, str]], kind: str, canonical: str, raw: str) -> None:
-    kinds.setdefault(kind, {}).setdefault(canonical, shorten_text(raw.strip(_TRAILING)))
-
-
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` with each span replaced by as many spaces, so positions stay."""
     if not spans:
         return text
     pieces, last = [], 0
-    for start, end in spans:
+    for start, end in sorted(spans):
+        if start < last:
+            continue
         pieces += [text[last:start], " " * (end - start)]
         last = end
     return "".join([*pieces, text[last:]])
 
 
-def _sentence(text: str, ends: list[int], position: int) -> str:
-    """The sentence around `position`, whitespace collapsed, cut to 160 characters."""
-    at = bisect.bisect_right(ends, position)
-    start = ends[at - 1] if at else 0
-    stop = ends[at] if at < len(ends) else len(text)
-    start, stop = max(start, position - 80), min(stop, position + 80)
-    return shorten_text(SPACES.sub(" ", text[start:stop]).strip(), 160)
+def _shortened(raw: str) -> str:
+    return shorten_text(raw.strip(_TRAILING))
 
 
 def shorten_text(text: str, limit: int = 60) -> str:

@@ -1,66 +1,78 @@
-"""`facts`: the checkable facts of two answers, extracted without a model and compared.
+"""`facts`: what two answers say that a reader acts on, read without a model and compared.
 
 Rewording is the normal effect of a migration, so letter-based scores flag paraphrases
-while embeddings pass a changed day or a lost "not". This check looks only at what can be
-read off the text deterministically: numbers (phone numbers included), amounts with
-their currency, percentages, dates, weekdays, times, e-mail addresses, URLs and negation
-markers. Each is put in one canonical form ("$40", "40 dollars" and "USD 40.00" are all
-`USD 40`), so formatting does not count; the facts of each kind are compared as sets.
+while embeddings pass a changed day or a lost "not". This check reads what can be read
+off the text deterministically, in kinds: numbers (words, ordinals, fractions and
+multipliers included), quantities with their unit, amounts with their currency and sign,
+percentages, dates, weekdays, times, identifiers, e-mail addresses, URLs, names, and the
+claims around them: opposites (accepted/declined), modal strength (can/should/must),
+negations per claim, conditions, hedges and steps of instructions. Each value is put in
+one canonical form ("$40", "40 dollars" and "USD 40.00" are all `USD 40`; "90 minutes" and
+"an hour and a half" are `5400 s`), so formatting does not count (`fact_extraction`);
+the two sides are compared kind by kind (`fact_comparison`).
 
-Outcome: `same` when every kind holds the same facts on both sides, `changed` otherwise,
-the evidence listing `missing` (baseline only), `added` (candidate only) and `changed`
-(one replaced by another of the same kind). A difference counts as `regressed` only in
-the kinds listed in `regress_on`: extraction is heuristic and a changed fact may be a
-fix, so by default a human decides. Negation is compared by its count of markers (not,
-n't, no, never, declined, ...), so a side that gains or loses one is reported with its
-sentences. What it cannot see, and says so: meaning. A reworded claim that keeps the same
-facts is `same` however it changed, and facts it has no pattern for (names, number words
-like "forty", bare domains) are not compared.
+Outcome: `same` when no kind differs, `changed` otherwise; every finding names its kind
+and quotes the sentence on each side. A difference counts as `regressed` only in the
+kinds listed in `regress_on`: reading is heuristic and a changed fact may be a fix, so by
+default a human decides. What it cannot see, and says so: meaning beyond these kinds. A
+claim reworded with other words and the same facts is `same`.
 
-Options: `{ignore: [kinds], regress_on: [kinds], max_chars: N (default 100000)}`. Texts
-longer than `max_chars` are cut there, and the evidence says so. Finding the facts and
-their canonical forms is `fact_extraction`'s.
+Options: `{ignore: [kinds], regress_on: [kinds], max_chars: N (default 100000),
+opposites: [[words, words], ...], modals: {word: can|should|must}}`. `opposites` adds
+axes of mutually exclusive words for the team's domain (each pole a word or a list of
+words); `modals` adds modal words with their strength.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
+from migrate_check.checks.builtin.fact_comparison import compare
 from migrate_check.checks.builtin.fact_extraction import (
     DEFAULT_MAX_CHARS,
     KINDS,
     MAX_LISTED,
-    SPACES,
     Facts,
     extract,
     shorten_text,
 )
+from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
 from migrate_check.checks.outputs import comparable_text
 from migrate_check.core.completion import Completion
 
 NOT_SEEN = (
-    "compares extracted facts only (numbers, amounts, percentages, dates, weekdays, times, "
-    "e-mail addresses, URLs, negation counts), not meaning: a paraphrase that keeps them is "
-    "same, and a reworded claim with the same facts is not caught"
+    "reads numbers, quantities, amounts, percentages, dates, weekdays, times, identifiers, "
+    "e-mail addresses, URLs, names, opposites, modals, negations, conditions, hedges and "
+    "steps; meaning beyond them is not compared: a claim reworded with the same facts is same"
 )
+#: Bounds on a suite's own lexicon: it is read once per check, but suites come from others.
+MAX_AXES = 500
+MAX_WORDS = 50
 
 
 class FactsCheck(SideBySideCheck):
     name = "facts"
 
-    def __init__(self, ignore: frozenset[str], regress_on: frozenset[str], max_chars: int):
+    def __init__(
+        self,
+        ignore: frozenset[str],
+        regress_on: frozenset[str],
+        max_chars: int,
+        lexicon: Lexicon | None = None,
+    ):
         self.kinds = tuple(kind for kind in KINDS if kind not in ignore)
         self.regress_on = regress_on
         self.max_chars = max_chars
+        self.lexicon = lexicon or Lexicon.build()
 
     @classmethod
     def from_options(cls, options: Any, base_dir: Path) -> FactsCheck:
         mapping = opts.as_mapping(cls.name, options, shorthand=None)
-        opts.reject_unknown(cls.name, mapping, ("ignore", "regress_on", "max_chars"))
+        known = ("ignore", "regress_on", "max_chars", "opposites", "modals")
+        opts.reject_unknown(cls.name, mapping, known)
         ignore = frozenset(opts.strings(cls.name, mapping, "ignore", KINDS))
         regress_on = frozenset(opts.strings(cls.name, mapping, "regress_on", KINDS))
         if ignore & regress_on:
@@ -72,40 +84,24 @@ class FactsCheck(SideBySideCheck):
         assert max_chars is not None
         if max_chars != int(max_chars):
             raise CheckConfigError(f"facts: 'max_chars' must be a whole number, got {max_chars}")
-        return cls(ignore, regress_on, int(max_chars))
+        lexicon = Lexicon.build(
+            _opposites(mapping.get("opposites")), _modals(mapping.get("modals"))
+        )
+        return cls(ignore, regress_on, int(max_chars), lexicon)
 
     def observe(self, completion: Completion) -> Observation:
-        return Observation(None, extract(comparable_text(completion), self.max_chars))
+        return Observation(None, extract(comparable_text(completion), self.max_chars, self.lexicon))
 
     def compare(self, baseline: Observation, candidate: Observation) -> Difference:
         base: Facts = baseline.value
         cand: Facts = candidate.value
-        missing: list[str] = []
-        added: list[str] = []
-        changed: list[str] = []
-        differing: list[str] = []
-        for kind in self.kinds:
-            if kind == "negation":
-                if base.negations != cand.negations:
-                    differing.append(kind)
-                    gained, entry = _negation(base, cand)
-                    (added if gained else missing).append(entry)
-                continue
-            before, after = base.kinds.get(kind, {}), cand.kinds.get(kind, {})
-            lost = [fact for fact in before if fact not in after]
-            new = [fact for fact in after if fact not in before]
-            if lost or new:
-                differing.append(kind)
-            for old, replacement in zip(lost, new, strict=False):
-                was, now = _shown(old, before[old]), _shown(replacement, after[replacement])
-                changed.append(f"{kind}: {was} → {now}")
-            paired = min(len(lost), len(new))
-            missing += [f"{kind}: {_shown(f, before[f])}" for f in lost[paired:]]
-            added += [f"{kind}: {_shown(f, after[f])}" for f in new[paired:]]
+        findings = compare(base, cand, self.kinds, self.lexicon)
         evidence: dict[str, Any] = {}
-        for key, entries in (("missing", missing), ("added", added), ("changed", changed)):
-            if entries:
-                evidence[key] = _listed(entries)
+        if findings:
+            listed = [finding.as_evidence() for finding in findings[:MAX_LISTED]]
+            if len(findings) > MAX_LISTED:
+                listed.append({"more": f"… and {len(findings) - MAX_LISTED} more"})
+            evidence["findings"] = listed
         truncated = [
             f"{side} ({facts.length:,} characters)"
             for side, facts in (("baseline", base), ("candidate", cand))
@@ -117,50 +113,86 @@ class FactsCheck(SideBySideCheck):
             evidence["truncated"] = cut
             note = f"; {cut}"
         evidence["not_seen"] = NOT_SEEN
-        regressed = sorted(set(differing) & self.regress_on)
+        differing = {finding.kind for finding in findings}
+        regressed = sorted(differing & self.regress_on)
         if regressed:
             evidence["regress_on"] = regressed
-        if not differing:
-            found = {kind: len(base.kinds.get(kind, {})) for kind in self.kinds}
-            if "negation" in self.kinds:
-                del found["negation"]
-                found["negation markers"] = base.negations
-            counts = ", ".join(f"{n} {kind}" for kind, n in found.items() if n)
+        if not findings:
+            counts = _counts(base, self.kinds)
             what = f"same facts ({counts})" if counts else "no facts found on either side"
-            return Difference(False, f"{what}; meaning is not compared{note}", evidence)
-        shown = [*changed, *missing, *added]
-        more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
+            return Difference(False, f"{what}; meaning beyond them is not compared{note}", evidence)
+        more = f" and {len(findings) - 3} more" if len(findings) > 3 else ""
         head = "facts differ"
         if regressed:
             head = f"facts regressed ({', '.join(regressed)} in regress_on)"
-        listed = "; ".join(shorten_text(entry, 100) for entry in shown[:3])
-        summary = f"{head}: {listed}{more}; meaning is not compared{note}"
+        listed_lines = "; ".join(shorten_text(f.line(), 100) for f in findings[:3])
+        summary = f"{head}: {listed_lines}{more}{note}"
         return Difference(True, summary, evidence, regression=bool(regressed))
 
 
-def _negation(base: Facts, cand: Facts) -> tuple[bool, str]:
-    """Whether the candidate gained negation, and what and where: the markers the side
-    with more has beyond the other's, and its negated sentences (the reader judges)."""
-    gained = cand.negations > base.negations
-    more, less = (cand, base) if gained else (base, cand)
-    extra = Counter(more.markers) - Counter(less.markers)
-    words = ", ".join(sorted(extra)) or ", ".join(sorted(set(more.markers)))
-    side = "candidate gains" if gained else "candidate loses"
-    sentences = " | ".join(f"“{s}”" for s in more.negated_sentences[:3])
-    entry = (
-        f"negation: {side} {abs(cand.negations - base.negations)} ({words}) "
-        f"[{base.negations} → {cand.negations}] in {sentences}"
+def _counts(facts: Facts, kinds: tuple[str, ...]) -> str:
+    found: dict[str, int] = {}
+    for fact in facts.facts:
+        if fact.kind in kinds and not fact.weak:
+            found[fact.kind] = found.get(fact.kind, 0) + 1
+    if "steps" in kinds and len(facts.steps) >= 2:
+        found["steps"] = len(facts.steps)
+    return ", ".join(
+        f"{n} {kind}" for kind, n in sorted(found.items(), key=lambda kv: KINDS.index(kv[0]))
     )
-    return gained, entry
 
 
-def _shown(canonical: str, raw: str) -> str:
-    """The canonical form, with how it was written when that differs."""
-    same = SPACES.sub("", raw).casefold() == SPACES.sub("", canonical).casefold()
-    return shorten_text(canonical) if same else f"{shorten_text(canonical)} (“{raw}”)"
+def _opposites(value: Any) -> list[list[list[str]]]:
+    """A suite's `opposites`: a list of axes, each a list of poles, each a word or words."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_AXES:
+        raise CheckConfigError(
+            f"facts: 'opposites' must be a list (at most {MAX_AXES}) of lists of words, "
+            "e.g. [[accepted, declined], [in stock, [backordered, sold out]]]"
+        )
+    axes = []
+    for axis in value:
+        if not isinstance(axis, list) or not 2 <= len(axis) <= MAX_WORDS:
+            got = repr(axis)[:200]
+            raise CheckConfigError(
+                f"facts: each entry of 'opposites' must list two or more opposite words, got {got}"
+            )
+        poles = []
+        for pole in axis:
+            words = [pole] if isinstance(pole, str) else pole
+            if not isinstance(words, list) or not words or len(words) > MAX_WORDS:
+                raise CheckConfigError(
+                    f"facts: an opposite must be a word or a list of words, got {pole!r}"[:300]
+                )
+            if not all(isinstance(w, str) and w.strip() and len(w) <= 100 for w in words):
+                raise CheckConfigError(
+                    f"facts: an opposite must be a word or a list of words, got {pole!r}"[:300]
+                )
+            if any(len(w.split()) != 1 for w in words):
+                raise CheckConfigError(
+                    f"facts: an opposite is one word (list several for one side), got {pole!r}"[
+                        :300
+                    ]
+                )
+            poles.append([w.strip() for w in words])
+        axes.append(poles)
+    return axes
 
 
-def _listed(entries: list[str]) -> list[str]:
-    if len(entries) <= MAX_LISTED:
-        return entries
-    return [*entries[:MAX_LISTED], f"… and {len(entries) - MAX_LISTED} more"]
+def _modals(value: Any) -> dict[str, int]:
+    """A suite's `modals`: word -> can, should or must."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_AXES:
+        raise CheckConfigError("facts: 'modals' must map words to can, should or must")
+    found = {}
+    for word, strength in value.items():
+        if not isinstance(word, str) or not word.strip() or strength not in MODAL_NAMES:
+            raise CheckConfigError(
+                f"facts: 'modals' maps a word to can, should or must, got {word!r}: {strength!r}"[
+                    :300
+                ]
+            )
+        found[word.strip()] = MODAL_NAMES[strength]
+    return found

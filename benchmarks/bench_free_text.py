@@ -1,0 +1,156 @@
+"""How well the free-text checks tell a harmless rewording from a change a reader acts on.
+
+    .venv/bin/python benchmarks/bench_free_text.py                  # both labelled sets
+    .venv/bin/python benchmarks/bench_free_text.py --set dev --errors facts
+    .venv/bin/python benchmarks/bench_free_text.py --embeddings-url http://127.0.0.1:8765/v1
+
+Reads the labelled pairs in `benchmarks/data/` (`free_text_pairs.jsonl`, the development
+set, and `free_text_pairs_holdout.jsonl`, written apart from it and not looked at while the
+rules were written), judges each pair with each check as a suite would (`build_check` and
+`judge`, no pytest), and prints per check the share of rewordings flagged (anything but
+`same`) and of changes caught, then for `facts` the same per kind of change and kind of
+rewording, and its time per pair. `--embeddings-url` adds the `embedding` check against an
+OpenAI-compatible `/v1/embeddings` server (for example a real sentence-embedding model
+served locally); without it `embedding` is left out, as no model is at hand.
+`--errors CHECK` lists that check's wrong calls on the chosen set (for the development
+set only: reading the held-out set's errors would tune the rules to it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from migrate_check.checks import build_check
+from migrate_check.checks.base import Check
+from migrate_check.core.case import CheckSpec
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import Outcome
+
+DATA = Path(__file__).resolve().parent / "data"
+SETS = {"dev": DATA / "free_text_pairs.jsonl", "holdout": DATA / "free_text_pairs_holdout.jsonl"}
+CHECKS: dict[str, tuple[str, Any]] = {
+    "facts": ("facts", None),
+    "similarity (ratio, 80)": ("similarity", {"min": 80, "scorer": "ratio"}),
+    "similarity (partial_ratio, 85)": ("similarity", {"min": 85, "scorer": "partial_ratio"}),
+    "similarity (token_set_ratio, 90)": ("similarity", {"min": 90, "scorer": "token_set_ratio"}),
+}
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def flagged(check: Check, pair: dict[str, Any]) -> bool:
+    result = check.judge(
+        [Completion(model="gpt-4o-mini", text=pair["baseline"])],
+        [Completion(model="gpt-4.1-mini", text=pair["candidate"])],
+    )
+    return result.outcome is not Outcome.SAME
+
+
+def share(hits: int, total: int) -> str:
+    return f"{100 * hits / total:5.1f}% ({hits}/{total})" if total else "    -"
+
+
+def report(
+    name: str, pairs: list[dict[str, Any]], checks: dict[str, Check], errors: str | None
+) -> None:
+    print(f"\n## {name}: {len(pairs)} pairs, {len({p['domain'] for p in pairs})} domains")
+    print(f"{'check':36} {'rewordings flagged':>22} {'changes caught':>22}")
+    calls: dict[str, list[bool]] = {}
+    for label, check in checks.items():
+        calls[label] = [flagged(check, pair) for pair in pairs]
+        rewords = [c for c, p in zip(calls[label], pairs, strict=True) if p["label"] == "reword"]
+        changes = [c for c, p in zip(calls[label], pairs, strict=True) if p["label"] == "change"]
+        print(
+            f"{label:36} {share(sum(rewords), len(rewords)):>22}"
+            f" {share(sum(changes), len(changes)):>22}"
+        )
+    facts = calls["facts"]
+    for label_name, heading in (
+        ("change", "facts: changes caught"),
+        ("reword", "facts: rewordings flagged"),
+    ):
+        by_kind: dict[str, list[bool]] = defaultdict(list)
+        hard: list[bool] = []
+        for call, pair in zip(facts, pairs, strict=True):
+            if pair["label"] == label_name:
+                by_kind[pair["kind"]].append(call)
+                if pair.get("hard"):
+                    hard.append(call)
+        print(f"\n{heading}, by kind")
+        for kind in sorted(by_kind):
+            print(f"  {kind:14} {share(sum(by_kind[kind]), len(by_kind[kind]))}")
+        print(f"  {'(hard ones)':14} {share(sum(hard), len(hard))}")
+    if errors:
+        check = checks[errors]
+        print(f"\n{errors}: wrong calls")
+        for call, pair in zip(calls[errors], pairs, strict=True):
+            if call != (pair["label"] == "change"):
+                result = check.judge(
+                    [Completion(model="a", text=pair["baseline"])],
+                    [Completion(model="b", text=pair["candidate"])],
+                )
+                print(f"- {pair['id']} [{pair['label']}/{pair['kind']}] {result.reason}")
+                print(f"    why: {pair['why']}")
+
+
+def timing(pairs: list[dict[str, Any]], check: Check, rounds: int = 5) -> None:
+    """facts' time per pair on the set, and on pairs of ~200-word answers built from it."""
+    long_pairs = []
+    for index in range(0, len(pairs) - 4, 4):
+        group = pairs[index : index + 4]
+        long_pairs.append(
+            {
+                "baseline": " ".join(p["baseline"] for p in group),
+                "candidate": " ".join(p["candidate"] for p in group),
+            }
+        )
+    for label, chosen in (("the labelled pairs", pairs), ("~200-word answers", long_pairs)):
+        words = statistics.mean(len(p["baseline"].split()) for p in chosen)
+        runs = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            for pair in chosen:
+                flagged(check, pair)
+            runs.append((time.perf_counter() - started) / len(chosen))
+        print(
+            f"facts, {label} (mean {words:.0f} words): "
+            f"{1000 * statistics.median(runs):.3f} ms per pair"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=[*SETS, "both"], default="both")
+    parser.add_argument("--errors", help="list this check's wrong calls (development set)")
+    parser.add_argument("--embeddings-url", help="an OpenAI-compatible /v1 base URL")
+    parser.add_argument("--embedding-model", default="text-embedding-3-small")
+    args = parser.parse_args()
+    checks: dict[str, Check] = {
+        label: build_check(CheckSpec(name, options), Path("."))
+        for label, (name, options) in CHECKS.items()
+    }
+    if args.embeddings_url:
+        os.environ["OPENAI_BASE_URL"] = args.embeddings_url
+        os.environ.setdefault("OPENAI_API_KEY", "sk-local-benchmark")
+        options = {"min": 0.85, "model": args.embedding_model}
+        checks["embedding (0.85)"] = build_check(CheckSpec("embedding", options), Path("."))
+    chosen = list(SETS) if args.set == "both" else [args.set]
+    for name in chosen:
+        errors = args.errors if name == "dev" else None
+        report(name, load(SETS[name]), checks, errors)
+    print()
+    timing(load(SETS["dev"]), checks["facts"])
+
+
+if __name__ == "__main__":
+    main()

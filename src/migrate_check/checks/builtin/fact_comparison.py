@@ -1,0 +1,379 @@
+"""Two answers' facts compared kind by kind, each difference a finding that quotes both.
+
+Values (numbers, amounts, dates, names, ...) are compared as multisets: a value on one
+side only is missing or added, and one occurrence that became another ("Tuesday" twice
+became "Tuesday" and "Thursday") is changed even though both values occur on both sides.
+A value repeated more or fewer times, with nothing new beside it, is a rewording. A number
+whose unit or currency one side leaves out ("90 minutes" against "90") is the same number.
+
+Claims are compared by what they are about: a negation with the words it negates, a
+modal with its verb, a condition or hedge with its clause. A negation whose claim is still
+there on the other side without it is lost (or gained); one that moved to another claim
+is both. An opposite that turned ("accepted" to "declined") is changed; a modal that got
+stronger or weaker on the same verb is changed; a condition without a counterpart is
+dropped or added; a hedge whose claim stays but turned certain (or the reverse) is
+changed. A step of instructions whose words are mostly gone is dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
+from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts, Step
+
+#: A step counts as kept when this share of its content words is on the other side.
+STEP_KEPT = 0.5
+#: A hedge's claim counts as still there when this share of its words is on the other side.
+CLAIM_KEPT = 0.5
+_STRENGTH = {str(strength): name for name, strength in MODAL_NAMES.items()}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference: its kind, what it was and is, and the sentences on each side."""
+
+    kind: str
+    change: str  # changed, missing, added, lost, gained, dropped, made certain, ...
+    was: str
+    now: str
+    baseline: str
+    candidate: str
+
+    def line(self) -> str:
+        """One line for the summary: kind, change and both sides' values."""
+        values = f"{self.was} → {self.now}" if self.was and self.now else self.was or self.now
+        return f"{self.kind} {self.change}: {values}"
+
+    def as_evidence(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "change": self.change,
+            "was": self.was,
+            "now": self.now,
+            "baseline": self.baseline,
+            "candidate": self.candidate,
+        }
+
+
+class _Comparison:
+    def __init__(self, base: Facts, cand: Facts, lexicon: Lexicon):
+        self.base, self.cand, self.lexicon = base, cand, lexicon
+        self.findings: list[Finding] = []
+
+    # --- quoting ------------------------------------------------------------------------
+
+    def quotes(self, fact: Fact, on_base: bool) -> tuple[str, str]:
+        """(baseline sentence, candidate sentence): the fact's own, and the other side's
+        sentence that shares most words with it."""
+        own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
+        mine = own.quote(fact)
+        stems = own.tokens.sentence_stems()
+        words = stems[fact.sentence] if fact.sentence < len(stems) else frozenset()
+        theirs = other.tokens.sentence_stems()
+        best = max(range(len(theirs)), key=lambda n: len(words & theirs[n]), default=0)
+        counterpart = other.tokens.sentence_text(best) if theirs else ""
+        return (mine, counterpart) if on_base else (counterpart, mine)
+
+    def add(self, kind: str, change: str, was: Fact | None, now: Fact | None) -> None:
+        if was is not None and now is not None:
+            quotes = (self.base.quote(was), self.cand.quote(now))
+        elif was is not None:
+            quotes = self.quotes(was, on_base=True)
+        else:
+            assert now is not None
+            quotes = self.quotes(now, on_base=False)
+        shown_was = _shown(was) if was else ""
+        shown_now = _shown(now) if now else ""
+        self.findings.append(Finding(kind, change, shown_was, shown_now, *quotes))
+
+    # --- values -------------------------------------------------------------------------
+
+    def values(self, kinds: Iterable[str]) -> None:
+        lost: list[Fact] = []
+        new: list[Fact] = []
+        replaced: list[tuple[Fact, Fact]] = []
+        for kind in kinds:
+            before, after = self.base.of(kind), self.cand.of(kind)
+            if kind == "entities":
+                gone = [f for f in before if not _name_kept(f, self.cand, after)]
+                lost += gone
+                if gone:  # a name only added is a greeting or a sign-off, not a change
+                    new += [f for f in after if not _name_kept(f, self.base, before)]
+                continue
+            b, a = Counter(f.value for f in before), Counter(f.value for f in after)
+            lost += _first_of(before, lambda v, a=a: v not in a)  # type: ignore[misc]
+            new += _first_of(after, lambda v, b=b: v not in b)  # type: ignore[misc]
+            fewer = _first_of(before, lambda v, a=a, b=b: 0 < a[v] < b[v])  # type: ignore[misc]
+            more = _first_of(after, lambda v, a=a, b=b: 0 < b[v] < a[v])  # type: ignore[misc]
+            replaced += list(zip(fewer, more, strict=False))
+        lost, new = _rescued(lost, new)
+        for kind in kinds:
+            gone = [f for f in lost if f.kind == kind and not f.weak]
+            came = [f for f in new if f.kind == kind and not f.weak]
+            if kind == "dates" and not (gone and came):
+                # "today" said or left out is a rewording; "today" becoming "tomorrow" is not
+                gone = [f for f in gone if not f.value.isalpha()]
+                came = [f for f in came if not f.value.isalpha()]
+            for was, now in zip(gone, came, strict=False):
+                self.add(kind, "changed", was, now)
+            for was in gone[len(came) :]:
+                self.add(kind, "missing", was, None)
+            for now in came[len(gone) :]:
+                self.add(kind, "added", None, now)
+        for was, now in replaced:
+            if not (was.weak or now.weak):
+                self.add(was.kind, "changed", was, now)
+
+    # --- claims -------------------------------------------------------------------------
+
+    def negations(self) -> None:
+        before, after = self.base.of("negation"), self.cand.of("negation")
+        before_left, after_left = _pair(before, after, _same_head)
+        before_left, after_left = _pair(before_left, after_left, _same_claim)
+        for fact in before_left:
+            if self.cand.tokens.stands(fact.window, fact.head, "negation") and not _prefixed(
+                fact, self.cand
+            ):
+                self.add("negation", "lost", fact, None)
+        for fact in after_left:
+            if self.base.tokens.stands(fact.window, fact.head, "negation") and not _prefixed(
+                fact, self.base
+            ):
+                self.add("negation", "gained", None, fact)
+        for bare, fact in self.base.prefixed.items():
+            if _bare_only(bare, self.cand, after):
+                self.add("negation", "lost", fact, None)
+        for bare, fact in self.cand.prefixed.items():
+            if _bare_only(bare, self.base, before):
+                self.add("negation", "gained", None, fact)
+
+    def polarity(self) -> None:
+        before, after = self.base.of("polarity"), self.cand.of("polarity")
+        counts_before = Counter(f.value for f in before)
+        counts_after = Counter(f.value for f in after)
+        surplus_before = _first_of(before, lambda v: counts_before[v] > counts_after[v])
+        surplus_after = _first_of(after, lambda v: counts_after[v] > counts_before[v])
+        reported: set[int] = set()
+        for was in surplus_before:
+            now = next((f for f in surplus_after if _contradicts(was.value, f.value)), None)
+            if now is not None:
+                self.add("polarity", "changed", was, now)
+                surplus_after.remove(now)
+                reported.add(id(was))
+        # An opposite that moved: "accepted A, declined B" against "declined A, accepted B".
+        for was in before:
+            subject = was.window - {was.head}
+            if id(was) in reported or not subject:
+                continue
+            same = max((len(f.window & subject) for f in after if f.value == was.value), default=0)
+            turned = [
+                f
+                for f in after
+                if _contradicts(was.value, f.value) and len(f.window & subject) > same
+            ]
+            if turned:
+                self.add("polarity", "changed", was, turned[0])
+
+    def modality(self) -> None:
+        before, after = self.base.of("modality"), self.cand.of("modality")
+        for was in before:
+            same_verb = [f for f in after if f.head and f.head == was.head]
+            if same_verb and all(f.value != was.value for f in same_verb):
+                self.add("modality", "changed", was, same_verb[0])
+
+    def qualifiers(self, kind: str) -> None:
+        """Conditions and hedges without a counterpart on the other side. A condition is
+        dropped (or added) when what it depends on is not said on the other side; a
+        hedge is made certain (or added) when its claim stands there without one."""
+        before, after = self.base.of(kind), self.cand.of(kind)
+        before_left, after_left = _pair(before, after, _overlapping)
+        if kind == "conditions":  # a condition reworded whole still pairs with one
+            paired = min(len(before_left), len(after_left))
+            before_left, after_left = before_left[paired:], after_left[paired:]
+        for fact, other, on_base in (
+            *((f, self.cand, True) for f in before_left),
+            *((f, self.base, False) for f in after_left),
+        ):
+            if kind == "conditions":
+                said = len(fact.window & other.tokens.stems)
+                if fact.window and said >= CLAIM_KEPT * len(fact.window):
+                    continue
+                change = "dropped" if on_base else "added"
+            else:
+                if not other.tokens.stands(fact.window, fact.head, "hedges"):
+                    continue
+                change = "made certain" if on_base else "hedged"
+            self.add(kind, change, fact if on_base else None, None if on_base else fact)
+
+    def steps(self) -> None:
+        for own, other, change in (
+            (self.base, self.cand, "dropped"),
+            (self.cand, self.base, "added"),
+        ):
+            if len(own.steps) < 2:
+                continue
+            for step in own.steps:
+                if len(step.stems) >= 2 and _share(step, other) < STEP_KEPT:
+                    was, now = (step.text, "") if change == "dropped" else ("", step.text)
+                    quote = own.tokens.sentence_text(step.sentence)
+                    quotes = (quote, "") if change == "dropped" else ("", quote)
+                    self.findings.append(Finding("steps", change, _cut(was), _cut(now), *quotes))
+
+
+def compare(base: Facts, cand: Facts, kinds: Iterable[str], lexicon: Lexicon) -> list[Finding]:
+    """Every difference between two answers' facts, in the kinds asked for."""
+    wanted = set(kinds)
+    comparison = _Comparison(base, cand, lexicon)
+    comparison.values([kind for kind in VALUE_KINDS if kind in wanted])
+    for kind in CLAIM_KINDS:
+        if kind not in wanted:
+            continue
+        if kind == "negation":
+            comparison.negations()
+        elif kind == "polarity":
+            comparison.polarity()
+        elif kind == "modality":
+            comparison.modality()
+        elif kind == "steps":
+            comparison.steps()
+        else:
+            comparison.qualifiers(kind)
+    return comparison.findings
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _contradicts(one: str, other: str) -> bool:
+    """Whether two readings of one axis of opposites say opposite things: "approved"
+    against "declined" or "not approved"; "not approved" and "declined" agree."""
+    axis, pole, negated = (one.split(":") + [""])[:3]
+    other_axis, other_pole, other_negated = (other.split(":") + [""])[:3]
+    if axis != other_axis or one == other:
+        return False
+    if pole == other_pole:
+        return negated != other_negated
+    return negated == other_negated
+
+
+def _first_of(facts: list[Fact], keep: Callable[[str], bool]) -> list[Fact]:
+    """The first fact of each value that `keep` accepts, in text order."""
+    seen: set[str] = set()
+    found = []
+    for fact in facts:
+        if fact.value not in seen and keep(fact.value):
+            seen.add(fact.value)
+            found.append(fact)
+    return found
+
+
+def _rescued(lost: list[Fact], new: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """Drop pairs that are one number written with and without its unit or currency
+    ("90" and "90 minutes"), or as a version and a number ("v2.3" and "2.3")."""
+    new = list(new)
+    kept: list[Fact] = []
+    for fact in lost:
+        match = next((f for f in new if _same_number(fact, f)), None)
+        if match is None:
+            kept.append(fact)
+        else:
+            new.remove(match)
+    return kept, new
+
+
+def _same_number(one: Fact, other: Fact) -> bool:
+    if one.kind == other.kind == "times":  # "12:30 ET" and "12:30": the zone left out
+        clock, _, zone = one.value.partition(" ")
+        other_clock, _, other_zone = other.value.partition(" ")
+        return clock == other_clock and not (zone and other_zone)
+    if one.kind == other.kind or "numbers" not in (one.kind, other.kind):
+        return one.kind != other.kind and one.value == other.value
+    return one.number is not None and one.number == other.number
+
+
+def _name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
+    """A name is kept when all its words are on the other side, or the other side names
+    it shorter ("Maria" for "Maria Lopez")."""
+    words = name.value.split()
+    text = other.tokens.words
+    if all(word in text for word in words):
+        return True
+    mine = set(words)
+    return any(set(o.value.split()) < mine for o in other_names)
+
+
+def _pair(
+    before: list[Fact], after: list[Fact], match: Callable[[Fact, Fact], bool]
+) -> tuple[list[Fact], list[Fact]]:
+    """Facts of each side left once every fact is paired with one that `match`es."""
+    left = list(after)
+    unpaired: list[Fact] = []
+    for fact in before:
+        partner = next((other for other in left if match(fact, other)), None)
+        if partner is None:
+            unpaired.append(fact)
+        else:
+            left.remove(partner)
+    return unpaired, left
+
+
+def _same_claim(one: Fact, other: Fact) -> bool:
+    """Two negations of one claim: their clauses share two words (or all of the shorter
+    one's, when it has one), or they negate the same word with nothing else said."""
+    shared = len(one.window & other.window)
+    if shared and shared >= min(2, len(one.window), len(other.window)):
+        return True
+    if not one.window and not other.window:
+        return True
+    return (
+        bool(one.head) and one.head == other.head and not (one.window ^ other.window) - {one.head}
+    )
+
+
+def _same_head(one: Fact, other: Fact) -> bool:
+    """Two negations of the same word that share something else or say nothing else."""
+    if not one.head or one.head != other.head:
+        return False
+    rest, other_rest = one.window - {one.head}, other.window - {other.head}
+    return bool(rest & other_rest) or not rest or not other_rest
+
+
+def _overlapping(one: Fact, other: Fact) -> bool:
+    return bool(one.window & other.window) or (one.head != "" and one.head == other.head)
+
+
+def _prefixed(fact: Fact, other: Facts) -> bool:
+    """Whether the other side negates the same word by a prefix ("not available" against
+    "unavailable")."""
+    return any(bare in fact.window for bare in other.prefixed)
+
+
+def _bare_only(bare: str, other: Facts, other_negations: list[Fact]) -> bool:
+    """Whether the other side says the bare word ("refundable") without negating it,
+    where this side said it with a negating prefix ("non-refundable")."""
+    return (
+        bare in other.tokens.stems
+        and bare not in other.prefixed
+        and not any(bare in f.window for f in other_negations)
+    )
+
+
+def _share(step: Step, other: Facts) -> float:
+    return len(step.stems & other.tokens.stems) / len(step.stems)
+
+
+def _shown(fact: Fact) -> str:
+    """How a fact is shown: its canonical value, and how it was written when that differs."""
+    if fact.kind in CLAIM_KINDS or fact.kind == "entities":
+        if fact.kind == "modality":
+            return f"{_STRENGTH.get(fact.value, fact.value)} (“{_cut(fact.raw)}”)"
+        return f"“{_cut(fact.raw)}”"
+    same = "".join(fact.raw.split()).casefold() == "".join(fact.value.split()).casefold()
+    return _cut(fact.value) if same else f"{_cut(fact.value)} (“{_cut(fact.raw)}”)"
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

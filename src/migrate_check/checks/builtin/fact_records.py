@@ -1,0 +1,73 @@
+"""What `facts` reads from one answer: each fact with its kind, canonical value and place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrate_check.checks.builtin.fact_text import Tokens
+
+#: The kinds `facts` compares, in the order findings are listed.
+VALUE_KINDS = (
+    "numbers",
+    "quantities",
+    "amounts",
+    "percentages",
+    "dates",
+    "weekdays",
+    "times",
+    "identifiers",
+    "emails",
+    "urls",
+    "entities",
+)
+CLAIM_KINDS = ("polarity", "modality", "negation", "conditions", "hedges", "steps")
+KINDS = VALUE_KINDS + CLAIM_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact: `value` is canonical ("USD 40"), `raw` how it was written ("$40.00")."""
+
+    kind: str
+    value: str
+    raw: str
+    start: int
+    end: int
+    sentence: int = 0
+    #: A fact too common to count on its own ("one", "first"): matched, never reported.
+    weak: bool = False
+    #: The bare number, so "90 minutes" matches a "90" whose unit the other side left out.
+    number: str | None = None
+    #: Content stems of the clause a claim is made in (negation, hedges, ...).
+    window: frozenset[str] = field(default_factory=frozenset)
+    #: The word a claim is about: the first content word after a negation, the verb of a
+    #: modal; "" when there is none.
+    head: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of instructions: a list item or an imperative sentence."""
+
+    stems: frozenset[str]
+    sentence: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Every fact of one answer, with its words for quoting and for claim checks."""
+
+    facts: tuple[Fact, ...]
+    tokens: Tokens
+    #: Words that start with a negating prefix: stem of the bare word -> the fact.
+    prefixed: dict[str, Fact]
+    steps: tuple[Step, ...]
+    length: int
+    truncated: bool
+
+    def of(self, kind: str) -> list[Fact]:
+        return [fact for fact in self.facts if fact.kind == kind]
+
+    def quote(self, fact: Fact) -> str:
+        return self.tokens.sentence_text(fact.sentence)

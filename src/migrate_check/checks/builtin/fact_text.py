@@ -1,0 +1,255 @@
+"""One answer as words, sentences and clauses: what claims, names and steps are read from.
+
+The value facts (amounts, dates, ...) are blanked out of the text before it gets here, so
+their digits and names are not read twice. Words keep their position in the sentence and
+clause they belong to: a claim is bound to the words of its own clause, which is how a
+"not" that moved from one claim to another is told apart from one that stayed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, STOPWORDS, stem, words
+
+# A word (letters first, then letters, digits, apostrophes or hyphens), digits, sentence
+# punctuation, clause punctuation, or a line break with the list marker that may follow.
+_TOKEN = re.compile(
+    r"(?P<w>[^\W\d_][\w'’-]*+|\d[\w]*+)"
+    r"|(?P<end>[.!?]++)"
+    r"|(?P<line>(?:\n|^)[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?)"
+    r"|(?P<clause>[,;:()\[\]\"“”]|\s[-–—]\s)"
+)
+#: Words that start a new clause: a claim does not reach past them.
+CLAUSE_WORDS = frozenset(
+    words(
+        """
+        but and or while whereas although though because so however which who whom where
+        """
+    )
+)
+SENTENCE_CHARS = 240
+#: Words a claim reaches at most, so a text of stopwords is read in linear time.
+REACH = 12
+_CONTRACTIONS = ("n't", "n’t", "'ve", "’ve", "'re", "’re", "'ll", "’ll", "'d", "’d", "'m", "’m")
+
+
+def content_stem(word: str) -> str | None:
+    """The stem of a word that carries content; None for "the", "don't", "you've"."""
+    if word in STOPWORDS or word.endswith(_CONTRACTIONS):
+        return None
+    found = stem(word)
+    return None if found in _STOP_STEMS else found
+
+
+_STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
+
+
+@dataclass
+class Tokens:
+    """The words of one text with where each stands."""
+
+    text: str
+    blanked: str  # the text with its value facts blanked
+    words: list[str]  # casefolded
+    raw: list[str]
+    starts: list[int]
+    sentence: list[int]  # sentence number of each word
+    clause: list[int]  # clause number of each word
+    initial: list[bool]  # first word of its sentence, line or list item
+    item: list[int]  # list item number of each word (-1 outside lists)
+    numbered: list[bool]  # whether each list item is numbered
+    sentence_spans: list[tuple[int, int]]
+    #: content stems of the whole text, for "is this claim still there?"
+    stems: frozenset[str]
+    _sentence_stems: list[frozenset[str]] | None = None
+    _clause_stems: dict[int, set[str]] | None = None
+    #: kind -> numbers of the clauses that hold a claim of it (negation, hedges, ...)
+    marked: dict[str, set[int]] = field(default_factory=dict)
+
+    def window(
+        self, at: int, after: int = 4, before: int = 2, skip: int = 0, across: bool = False
+    ) -> frozenset[str]:
+        """Content stems of the clause around word `at`: up to `after` words from
+        `at + skip` on, and `before` words before `at`, not past the clause (with
+        `across`, the words before may come from earlier clauses of the sentence)."""
+        clause = self.clause[at]
+        found: list[str] = []
+        index = at + skip
+        stop = min(len(self.words), index + REACH)
+        while index < stop and self.clause[index] == clause and len(found) < after:
+            if (content := content_stem(self.words[index])) is not None:
+                found.append(content)
+            index += 1
+        taken, index = 0, at - 1
+        sentence = self.sentence[at]
+        while (
+            index >= max(0, at - REACH)
+            and taken < before
+            and (self.clause[index] == clause or (across and self.sentence[index] == sentence))
+        ):
+            if (content := content_stem(self.words[index])) is not None:
+                found.append(content)
+                taken += 1
+            index -= 1
+        return frozenset(found)
+
+    def joined(self, at: int) -> bool:
+        """Whether word `at + 1` follows word `at` with nothing but spaces or a hyphen
+        between them (no punctuation, no value fact)."""
+        if at + 1 >= len(self.words):
+            return False
+        start, end = self.starts[at] + len(self.raw[at]), self.starts[at + 1]
+        return end - start < 4 and self.text[start:end].strip(" -") == ""
+
+    def after_value(self, at: int) -> bool:
+        """Whether a value fact (an amount, a quantity) stands just before word `at`."""
+        index = self.starts[at] - 1
+        while index >= 0 and self.text[index] in " \t":
+            index -= 1
+        return index >= 0 and self.blanked[index] == " " and self.text[index] != " "
+
+    def head(self, at: int, skip: int = 1, over: frozenset[str] = frozenset()) -> str:
+        """The stem of the first content word from `at + skip` on in the clause, reaching
+        over the words in `over`: what a negation or a modal is about."""
+        index = at + skip
+        stop = min(len(self.words), index + REACH)
+        while index < stop and self.clause[index] == self.clause[at]:
+            word = self.words[index]
+            if word not in over and (content := content_stem(word)) is not None:
+                return content
+            index += 1
+        return ""
+
+    def sentence_stems(self) -> list[frozenset[str]]:
+        """Content stems of each sentence, for finding where a fact went."""
+        if self._sentence_stems is None:
+            found: list[set[str]] = [set() for _ in self.sentence_spans]
+            for word, number in zip(self.words, self.sentence, strict=True):
+                if (content := content_stem(word)) is not None and number < len(found):
+                    found[number].add(content)
+            self._sentence_stems = [frozenset(stems) for stems in found]
+        return self._sentence_stems
+
+    def clause_stems(self) -> dict[int, set[str]]:
+        """Content stems of each clause, for "is this claim made here too?"."""
+        if self._clause_stems is None:
+            found: dict[int, set[str]] = {}
+            for word, number in zip(self.words, self.clause, strict=True):
+                if (content := content_stem(word)) is not None:
+                    found.setdefault(number, set()).add(content)
+            self._clause_stems = found
+        return self._clause_stems
+
+    def stands(self, window: frozenset[str], head: str, without: str) -> bool:
+        """Whether some clause makes the claim of `window` (its `head` and at least two of
+        its words, or all when it has fewer) with no claim of kind `without` in it."""
+        if not window:
+            return False
+        needed = min(2, len(window))
+        marked = self.marked.get(without, set())
+        for number, stems in self.clause_stems().items():
+            if number in marked or (head and head not in stems):
+                continue
+            if len(window & stems) >= needed:
+                return True
+        return False
+
+    def sentence_text(self, number: int) -> str:
+        start, end = self.sentence_spans[number]
+        text = " ".join(self.text[start:end].split())
+        return text if len(text) <= SENTENCE_CHARS else text[: SENTENCE_CHARS - 1] + "…"
+
+    def sentence_of(self, position: int) -> int:
+        """The sentence holding character `position` (a value fact's start)."""
+        low, high = 0, len(self.sentence_spans) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.sentence_spans[middle][0] <= position:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+
+def tokenize(text: str, shown: str | None = None) -> Tokens:
+    """`text` cut into words, sentences, clauses and list items (linear time); `shown`
+    is the same text before the value facts were blanked, quoted in evidence."""
+    words: list[str] = []
+    raw: list[str] = []
+    starts: list[int] = []
+    sentence: list[int] = []
+    clause: list[int] = []
+    initial: list[bool] = []
+    item: list[int] = []
+    numbered: list[bool] = []
+    spans: list[tuple[int, int]] = []
+    sentence_start, sentence_number, clause_number, item_number = 0, 0, 0, -1
+    at_start = True
+    in_list = False
+
+    def end_sentence(at: int) -> None:
+        nonlocal sentence_start, sentence_number, clause_number, at_start
+        if words and sentence[-1] == sentence_number:
+            spans.append((sentence_start, at))
+            sentence_number += 1
+            clause_number += 1
+        sentence_start, at_start = at, True
+
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "w":
+            word = match.group().rstrip("-'’")
+            lower = word.casefold()
+            if lower in CLAUSE_WORDS:
+                clause_number += 1
+            if not words or sentence[-1] != sentence_number:
+                sentence_start = match.start()
+            words.append(lower)
+            raw.append(word)
+            starts.append(match.start())
+            sentence.append(sentence_number)
+            clause.append(clause_number)
+            initial.append(at_start)
+            item.append(item_number if in_list else -1)
+            at_start = False
+        elif kind == "end":
+            if (
+                match.group() == "."
+                and words
+                and words[-1] in ABBREVIATIONS
+                and text[match.end() : match.end() + 2].strip()
+            ):
+                continue
+            end_sentence(match.end())
+        elif kind == "clause":
+            clause_number += 1
+            if match.group() in ':("“':
+                at_start = True
+        else:
+            end_sentence(match.start())
+            marker = match.group().strip()
+            in_list = bool(marker) and not marker.startswith("#")
+            if in_list:
+                item_number += 1
+                numbered.append(marker[:1].isdigit() or marker == "‣")
+    if words and sentence[-1] == sentence_number:
+        spans.append((sentence_start, len(text)))
+    if not spans:
+        spans.append((0, len(text)))
+    stems = frozenset(filter(None, map(content_stem, words)))
+    return Tokens(
+        shown or text,
+        text,
+        words,
+        raw,
+        starts,
+        sentence,
+        clause,
+        initial,
+        item,
+        numbered,
+        spans,
+        stems,
+    )
