@@ -11,9 +11,12 @@ read, by the clock, along the timeline its `BatchPlan` gives:
 Lines finish one by one, evenly spread over `in_progress_s`, so polls see
 `request_counts.completed` grow. A line whose body contains `[batch:fail]`
 fails (status 500, in the error file); one the live endpoint would reject
-fails with the live 400. `expire_after_s` (from creation) cut short makes the
-batch `expired`; `POST /v1/batches/{id}/cancel` makes it `cancelling`, then
-`cancelled` after `cancelling_s`. Either way, lines finished by then keep
+fails with the live 400. Two markers spoil a line's result as written, so a
+reader's bounds can be tested: `[batch:pad=N]` adds N bytes (at most 64 MiB)
+to its response body, `[batch:garble]` writes only its first half (not JSON).
+`expire_after_s` (from creation) cut short makes the batch `expired`;
+`POST /v1/batches/{id}/cancel` makes it `cancelling`, then `cancelled` after
+`cancelling_s`. Either way, lines finished by then keep
 their results in the output file and the rest go to the error file with
 `batch_expired` / `batch_cancelled`; `request_counts` counts only finished lines.
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -42,6 +46,9 @@ JsonObj = dict[str, Any]
 LineRunner = Callable[[str, JsonObj, bool], tuple[int, JsonObj]]
 
 FAIL_MARKER = "[batch:fail]"
+GARBLE_MARKER = "[batch:garble]"
+PAD_MARKER = re.compile(r"\[batch:pad=(\d{1,8})\]")
+MAX_PAD = 64 * 1024 * 1024
 COMPLETION_WINDOW_S = 24 * 3600
 TERMINAL = frozenset(("completed", "failed", "expired", "cancelled"))
 CANCELLABLE = frozenset(("validating", "in_progress"))
@@ -286,14 +293,14 @@ class BatchStore:
         """Write the output and error files and settle the batch in a final status."""
         batch.status = status
         batch.times[f"{status}_at"] = at
-        outputs: list[JsonObj] = []
-        errors: list[JsonObj] = []
+        outputs: list[str] = []
+        errors: list[str] = []
         for line in batch.lines:
             entry: JsonObj = {"id": self._new_id("batch_req"), "custom_id": line.custom_id}
             if line.result is None:
                 if unfinished is None:  # cannot happen once every line is due
                     continue
-                errors.append({**entry, "response": None, "error": dict(unfinished)})
+                errors.append(_spoiled(line, {**entry, "response": None, "error": unfinished}))
                 continue
             response = {
                 "status_code": line.result["status_code"],
@@ -301,14 +308,14 @@ class BatchStore:
                 "body": line.result["body"],
             }
             target = outputs if line.result["status_code"] == 200 else errors
-            target.append({**entry, "response": response, "error": None})
+            target.append(_spoiled(line, {**entry, "response": response, "error": None}))
         if outputs:
             batch.output_file_id = self._write(batch, "output", outputs, at).id
         if errors:
             batch.error_file_id = self._write(batch, "error", errors, at).id
 
-    def _write(self, batch: Batch, kind: str, entries: list[JsonObj], at: float) -> StoredFile:
-        text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+    def _write(self, batch: Batch, kind: str, entries: list[str], at: float) -> StoredFile:
+        text = "".join(e + "\n" for e in entries)
         return self._files.add(f"{batch.id}_{kind}.jsonl", "batch_output", text.encode(), at)
 
     # ------------------------------------------------------------ the batch object
@@ -350,6 +357,18 @@ class BatchStore:
             "usage": _usage(ok),
             "metadata": batch.metadata,
         }
+
+
+def _spoiled(line: Line, entry: JsonObj) -> str:
+    """A result line as written: padded by `[batch:pad=N]`, cut by `[batch:garble]`."""
+    request = json.dumps(line.body, ensure_ascii=False).lower()
+    pad = PAD_MARKER.search(request)
+    response = entry.get("response")
+    if pad and isinstance(response, dict):
+        padding = "." * min(int(pad.group(1)), MAX_PAD)
+        entry = {**entry, "response": {**response, "body": {**response["body"], "pad": padding}}}
+    text = json.dumps(entry, ensure_ascii=False)
+    return text[: len(text) // 2] if GARBLE_MARKER in request else text
 
 
 def _usage(lines: list[Line]) -> JsonObj:

@@ -30,8 +30,12 @@ from migrate_check.sending.batch_requests import (
     split,
 )
 from migrate_check.sending.batch_results import (
+    HEAD_BYTES,
+    Overlong,
+    Reading,
     ResultFileError,
     api_message,
+    named_custom_id,
     result_lines,
     write_answers,
 )
@@ -70,6 +74,7 @@ class BatchRecorder:
         self.secrets = list(secrets)
         self.state = BatchState(cassette_dir)
         self.submitted: list[str] = []  # batch ids this run created
+        self.readings: dict[str, Reading] = {}  # batch id -> its result files as read
 
     async def record(self, jobs: Sequence[Job]) -> dict[tuple[str, str], str]:
         """Bring what each (case, model) lacks through batches into its cassette; returns
@@ -179,9 +184,11 @@ class BatchRecorder:
     async def _collect(
         self, entry: OpenBatch, batch: Any, by_id: dict[str, BatchedCase], ours: set[str]
     ) -> None:
-        """Read a finished batch's results into its cases' cassettes, then forget it."""
+        """Read a finished batch's results into its cases' cassettes; the state forgets
+        the lines taken and keeps those not read (read again next time, never paid twice)."""
         started = time.perf_counter()
         touched = {id(by_id[c]): by_id[c] for c in entry.lines if c in by_id}
+        reading = self.readings.setdefault(entry.id, Reading())
         problem = None
         if batch.status == "failed":
             detail = (
@@ -190,18 +197,27 @@ class BatchRecorder:
                 else ""
             )
             problem = f"batch {entry.id} failed validation: {detail or 'no detail'}"
+            reading.taken.update(entry.lines)  # nothing ran: submitted anew next time
         for file_id in (batch.output_file_id, batch.error_file_id):
-            if not file_id or problem:
+            if not file_id or batch.status == "failed":
                 continue
             try:
                 await self._read_results(file_id, entry, by_id)
             except (ResultFileError, ValueError) as exc:
                 problem = f"batch {entry.id}'s results could not be read: {exc}"
         for item in touched.values():
-            if problem and item.failure is None:
-                item.failure = scrub_secrets(problem, self.secrets)
+            if item.failure is None and not item.written:
+                item.failure = self._unread(item, entry, reading, problem)
             self._write(item)
-        self.state.settle(entry.id, {c for c, owner in entry.lines.items() if owner in ours})
+        self.state.settle(
+            entry.id,
+            {
+                c
+                for c, owner in entry.lines.items()
+                if owner in ours and (c in reading.taken or c not in by_id)
+            },
+        )
+        del self.readings[entry.id]
         answers = sum(len(item.answers) for item in touched.values() if item.written)
         log.info(
             "batch %s (%s): %d answers into %d cassettes in %.3f s",
@@ -212,6 +228,29 @@ class BatchRecorder:
             time.perf_counter() - started,
         )
 
+    def _unread(
+        self, item: BatchedCase, entry: OpenBatch, reading: Reading, problem: str | None
+    ) -> str | None:
+        """Why a case lacks answers its batch should have brought (None: not run, so
+        missing): a line of its own not read, the batch's problem, or lines unnamed."""
+        kept = (
+            f"it stays in {self.state.path.name}, so the next --batch run reads it again "
+            "instead of paying for it again"
+        )
+        lacking = [c for c in item.custom_ids if c not in item.answers]
+        for cid in lacking:
+            if cid in reading.unread:
+                message = f"batch {entry.id} line {cid}: {reading.unread[cid]}; {kept}"
+                return scrub_secrets(message, self.secrets)
+        if problem:
+            return scrub_secrets(problem, self.secrets)
+        if reading.unnamed and any(c not in reading.taken for c in lacking):
+            return (
+                f"batch {entry.id} has {reading.unnamed} result line(s) that could not be "
+                f"read nor told apart; {kept}"
+            )
+        return None
+
     async def _read_results(
         self, file_id: str, entry: OpenBatch, by_id: dict[str, BatchedCase]
     ) -> None:
@@ -219,33 +258,41 @@ class BatchRecorder:
             async for raw in result_lines(response.iter_bytes()):
                 self._take(raw, entry, by_id)
 
-    def _take(self, raw: bytes, entry: OpenBatch, by_id: dict[str, BatchedCase]) -> None:
-        """One result line: an answer, a failure with its cause, or a line not run."""
+    def _take(self, raw: bytes | Overlong, entry: OpenBatch, by_id: dict[str, BatchedCase]) -> None:
+        """One result line: an answer, a failure with its cause, a line not run, or one
+        that cannot be read (kept for its case alone)."""
+        reading = self.readings.setdefault(entry.id, Reading())
+        if isinstance(raw, Overlong):
+            why = f"its result is longer than {raw.limit} bytes ({raw.size} bytes)"
+            return self._not_read(raw.custom_id, why, entry, reading)
         try:
             line = json.loads(raw)
-        except ValueError:
-            return  # a garbled line answers nothing; its case stays missing
-        if not isinstance(line, dict):
-            return
-        cid = line.get("custom_id")
-        if not isinstance(cid, str) or cid not in entry.lines:
-            return
+        except (ValueError, RecursionError):
+            return self._not_read(
+                named_custom_id(raw[:HEAD_BYTES]), "its result is not JSON", entry, reading
+            )
+        cid = line.get("custom_id") if isinstance(line, dict) else None
+        if not isinstance(cid, str):
+            return self._not_read(None, "its result names no line", entry, reading)
         item = by_id.get(cid)
-        if item is None or cid in item.answers:
-            return
+        if cid not in entry.lines or item is None or cid in item.answers:
+            return None  # another batch's line, another run's case, or a repeat
         response = line.get("response") if isinstance(line.get("response"), dict) else None
         status = response.get("status_code") if response else None
         body = response.get("body") if response else None
         error = line.get("error")
         if error is None and isinstance(status, int) and 200 <= status < 300:
-            if isinstance(body, dict):
-                text = json.dumps(body, ensure_ascii=False, indent=2)
-                item.answers[cid] = (text, entry.id)
-                if item.settled():  # every sample in: write now, keep memory flat
-                    self._write(item)
-            return
+            if not isinstance(body, dict):
+                return self._not_read(cid, "its response has no JSON body", entry, reading)
+            reading.taken.add(cid)
+            text = json.dumps(body, ensure_ascii=False, indent=2)
+            item.answers[cid] = (text, entry.id)
+            if item.settled():  # every sample in: write now, keep memory flat
+                self._write(item)
+            return None
+        reading.taken.add(cid)  # failed, or not run: submitted anew next time
         if isinstance(error, dict) and error.get("code") in NOT_RUN:
-            return  # expired or cancelled before it ran: missing, recorded next time
+            return None  # expired or cancelled before it ran: missing, recorded next time
         cause = api_message(error) if error else None
         if cause is None and isinstance(body, dict):
             cause = f"API error {status}: {api_message(body.get('error'))}"
@@ -253,6 +300,15 @@ class BatchRecorder:
         message = f"{where} failed: {cause or f'status {status}'}"
         if item.failure is None:
             item.failure = scrub_secrets(message, self.secrets)
+        return None
+
+    @staticmethod
+    def _not_read(cid: str | None, why: str, entry: OpenBatch, reading: Reading) -> None:
+        """A line that could not be read: its own case's, if it names one of the batch."""
+        if cid is not None and cid in entry.lines:
+            reading.unread.setdefault(cid, why)
+        else:
+            reading.unnamed += 1
 
     def _write(self, item: BatchedCase) -> None:
         """What arrived for `item` into its cassette, as far as the record mode allows."""

@@ -3,7 +3,9 @@ written into cassettes as ordinary exchanges.
 
 Batch output is someone else's bytes: files are read in chunks, each line within a
 bound, the whole file within another, and nothing in a line is trusted beyond its
-shape. Each answer becomes an exchange in its case's cassette: the request as the SDK
+shape. A line past its bound, or not JSON, costs its own case only: the others are
+read, and the state file keeps the lines not read (`Reading`), so no run pays twice.
+Each answer becomes an exchange in its case's cassette: the request as the SDK
 sends it live (URI, method, the headers a live call keeps, the JSON body), the response
 body as the batch returned it, and one response header, `openai-batch-id`, which marks
 the exchange as batch-recorded so reports price it at batch rates. Offline replay reads
@@ -13,7 +15,9 @@ such a cassette like any other.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from migrate_check.cassettes.files import write_interactions
@@ -22,32 +26,87 @@ from migrate_check.sending.batch_requests import BatchedCase, Target
 
 MAX_RESULT_LINE_BYTES = 16 * 1024 * 1024  # one result line; a real one is kilobytes
 MAX_RESULT_FILE_BYTES = 4 * 1024 * 1024 * 1024  # one output or error file
+HEAD_BYTES = 4096  # where a line names its custom_id (the API writes it second)
 BATCH_HEADER = "openai-batch-id"
 SDK_HEADERS = {"accept": ["application/json"], "content-type": ["application/json"]}
+_CUSTOM_ID = re.compile(rb'"custom_id"[ \t]{0,16}:[ \t]{0,16}"([^"\\\x00-\x1f]{1,512})"')
 
 
 class ResultFileError(Exception):
     """A batch's output or error file broke a bound; the message says which."""
 
 
-async def result_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """Lines of a streamed file, each within `MAX_RESULT_LINE_BYTES`, the whole within
+@dataclass(frozen=True)
+class Overlong:
+    """A result line longer than the bound: not kept, but its start names its line."""
+
+    head: bytes
+    size: int
+    limit: int
+
+    @property
+    def custom_id(self) -> str | None:
+        return named_custom_id(self.head)
+
+
+@dataclass
+class Reading:
+    """What one batch's result files gave: the lines taken (answered, failed or not run:
+    the state file may forget them) and those that could not be read (it keeps them)."""
+
+    taken: set[str] = field(default_factory=set)
+    unread: dict[str, str] = field(default_factory=dict)  # custom_id -> why
+    unnamed: int = 0  # unreadable lines that name no line of the batch
+
+
+def named_custom_id(head: bytes) -> str | None:
+    """The `custom_id` a line's start names, found without parsing it (it may be cut)."""
+    found = _CUSTOM_ID.search(head[:HEAD_BYTES])
+    if found is None:
+        return None
+    try:
+        return found.group(1).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+async def result_lines(
+    chunks: AsyncIterator[bytes], max_line_bytes: int | None = None
+) -> AsyncIterator[bytes | Overlong]:
+    """Lines of a streamed file; a line over `max_line_bytes` (`MAX_RESULT_LINE_BYTES`)
+    comes as an `Overlong` and reading goes on; the whole file within
     `MAX_RESULT_FILE_BYTES` (ResultFileError beyond)."""
-    pending = b""
+    limit = MAX_RESULT_LINE_BYTES if max_line_bytes is None else max_line_bytes
+    pending = bytearray()
+    skipped: Overlong | None = None  # the line being skipped, past the bound
     total = 0
     async for chunk in chunks:
         total += len(chunk)
         if total > MAX_RESULT_FILE_BYTES:
             raise ResultFileError(f"the file is larger than {MAX_RESULT_FILE_BYTES} bytes")
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        if len(pending) > MAX_RESULT_LINE_BYTES:
-            raise ResultFileError(f"a line is longer than {MAX_RESULT_LINE_BYTES} bytes")
-        for line in lines:
-            if line.strip():
-                yield line
-    if pending.strip():
-        yield pending
+        start = 0
+        while start <= len(chunk):
+            end = chunk.find(b"\n", start)
+            piece = chunk[start:] if end < 0 else chunk[start:end]
+            if skipped is not None:
+                skipped = Overlong(skipped.head, skipped.size + len(piece), limit)
+            else:
+                pending += piece
+                if len(pending) > limit:
+                    skipped = Overlong(bytes(pending[:HEAD_BYTES]), len(pending), limit)
+                    pending.clear()
+            if end < 0:
+                break
+            if skipped is not None:
+                yield skipped
+            elif pending.strip():
+                yield bytes(pending)
+            pending.clear()
+            skipped, start = None, end + 1
+    if skipped is not None:
+        yield skipped
+    elif pending.strip():
+        yield bytes(pending)
 
 
 def api_message(error: Any) -> str:
