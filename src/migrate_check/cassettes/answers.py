@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from migrate_check.core.completion import Completion, LatencySource, ToolCall, Usage
+from migrate_check.core.completion import Completion, LatencySource, ToolCall, Usage, named_model
 
 CHAT_ENDPOINT = "chat.completions"
 RESPONSES_ENDPOINT = "responses"
@@ -95,7 +95,7 @@ def completions_from_chat(
                 # The request's usage covers every choice; the first sample carries it.
                 usage=usage if position == 0 else Usage(),
                 latency_ms=latency_ms,
-                response_model=body.get("model"),
+                response_model=named_model(body),
                 body=body,
                 choice=index if isinstance(index, int) else position,
             )
@@ -146,7 +146,7 @@ def completion_from_responses(
         finish_reason=_responses_finish_reason(body, incomplete, bool(calls)),
         usage=responses_usage(body.get("usage")),
         latency_ms=latency_ms,
-        response_model=body.get("model"),
+        response_model=named_model(body),
         error=error_message({"error": error}) if error else None,
         body=body,
     )
@@ -294,7 +294,7 @@ def _chat_stream(
     found = completions_from_chat(body, model, latency_ms)
     unfinished = not ended and not any(slot["finish"] for slot in choices.values())
     for completion in found:
-        completion.response_model = head.get("model")
+        completion.response_model = named_model(head)
         if unfinished:  # cut off in transit: what arrived is not the whole answer
             completion.error = "stream ended before its finish_reason"
     return found

@@ -55,6 +55,8 @@ class Completion:
     finish_reason: str | None = None
     usage: Usage = field(default_factory=Usage)
     latency_ms: float | None = None
+    #: The model the response says answered (`named_model`): "" when a response named
+    #: none, None when there was no response to read (an answer made in code).
     response_model: str | None = None
     error: str | None = None
     refused: bool = False  # the text is the model's refusal, not an answer
@@ -96,6 +98,13 @@ class Completion:
             return JsonParse(True, json.loads(self.text))
         except (ValueError, TypeError, RecursionError) as exc:
             return JsonParse(False, error=f"not JSON: {exc}"[:500])
+
+
+def named_model(response: dict[str, Any]) -> str:
+    """The model a response says answered it, "" when it names none (no `model`, or one
+    that is not text): the answer check takes that as no proof, never as a match."""
+    model = response.get("model")
+    return model if isinstance(model, str) else ""
 
 
 #: A case's samples on one model, keyed by (case key, model): what sending returns and

@@ -5,9 +5,11 @@ mid-sentence cannot pass on a similarity score. A side fails when its answer was
 off (`length`, `max_output_tokens`, an incomplete Responses status), refused, empty,
 or stopped by a content filter: on the candidate only that is `regressed`, on the
 baseline only `improved`. An answer from another model than the one asked (a proxy's
-fallback) makes the case `error`; a dated snapshot of the model asked
-(`gpt-4o-mini-2024-07-18` for `gpt-4o-mini`) is the same model, and names that are no
-known model (Azure deployments, gateway aliases) are not checked.
+fallback) makes the case `error`, and so does a response that names no model (an empty
+or missing `model`): that is no proof the model asked answered. A dated snapshot of the
+model asked (`gpt-4o-mini-2024-07-18` for `gpt-4o-mini`) is the same model; names that
+are no known model (Azure deployments without a mapping, gateway aliases) are not
+checked, and a deployment is checked against the model it is mapped to.
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ def known_model(name: str) -> bool:
 
 def same_model(asked: str, answered: str | None) -> bool:
     """Whether `answered` is the model `asked` for, or a dated snapshot of it; an answer
-    to a name that is not a known model (a deployment, an alias) is taken as is."""
-    if not answered or not known_model(asked):
-        return True  # nothing recorded to contradict the request
-    asked, answered = asked.lower(), answered.lower()
+    to a name that is not a known model (a deployment, an alias) is taken as is, and so
+    is one with no response read (None: made in code). A response that named no model
+    ("") is not the model asked: nothing shows that it is."""
+    if answered is None or not known_model(asked):
+        return True
+    asked, answered = asked.lower(), answered.strip().lower()
     if answered == asked:
         return True
     return answered.startswith(asked) and bool(_SNAPSHOT_SUFFIX.fullmatch(answered[len(asked) :]))
@@ -83,14 +87,29 @@ class AnswerCheck(SideBySideCheck):
             for completion in completions:
                 asked = completion.stands_for or completion.model
                 if not same_model(asked, completion.response_model):
-                    return CheckResult(
-                        self.label,
-                        Outcome.ERROR,
-                        f"the {side} was answered by {completion.response_model!r}, "
-                        f"not by {completion.model!r} that it asked for",
-                        {"asked": completion.model, "answered": completion.response_model},
-                    )
+                    return self._other_model(side, asked, completion)
         return super().judge(baseline, candidate)
+
+    def _other_model(self, side: str, asked: str, completion: Completion) -> CheckResult:
+        """The error for an answer not shown to come from `asked`: the model it asked for
+        (for a deployment, the model it is mapped to, and the deployment once)."""
+        answered = completion.response_model or ""
+        evidence = {"asked": asked, "answered": answered}
+        through = ""
+        if completion.stands_for:
+            evidence["deployment"] = completion.model
+            through = f" (through deployment {completion.model!r})"
+        if not answered.strip():
+            reason = (
+                f"the {side}'s answer names no model (its response's `model` is empty or "
+                f"missing): that is not proof that {asked!r} answered{through}"
+            )
+        else:
+            reason = (
+                f"the {side} was answered by {answered!r}, not by {asked!r} that it asked "
+                f"for{through}"
+            )
+        return CheckResult(self.label, Outcome.ERROR, reason, evidence)
 
 
 #: The check every case is judged by, whatever the suite says.
