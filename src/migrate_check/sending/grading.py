@@ -12,7 +12,9 @@ Offline (`--record-mode none`) the cassettes are read directly with vcrpy's matc
 HTTP and no key; a missing one is an error naming the case, the grader model and the
 command that records it. With another mode the calls of all cases go out concurrently,
 `--concurrency` in flight per grader model, through the recording cassettes: `once`
-records the grader cassettes a case lacks and replays the rest.
+records the grader cassettes a case lacks and replays the rest; `all` replaces a grader
+cassette only when every call of the case arrived (as the pair's), so a judge order that
+failed never leaves a recording with fewer exchanges than it had.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +33,7 @@ from migrate_check.cassettes.files import AtomicPersister, CassetteLoadError, op
 from migrate_check.cassettes.matching import matchers
 from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.cassettes.recording import (
+    discard_case_cassette,
     recording_session,
     release_case_cassette,
     use_case_cassette,
@@ -254,11 +257,28 @@ class Grader:
                 with use_case_cassette(router, cassette):
                     return await self._send(grader.client, case, model, path, call)
 
-        replies = await asyncio.gather(*(one(call) for call in calls))
+        tasks = [asyncio.ensure_future(one(call)) for call in calls]
+        try:
+            replies = await asyncio.gather(*tasks)
+        except asyncio.CancelledError:
+            if not all(t.done() and not t.cancelled() and t.exception() is None for t in tasks):
+                discard_case_cassette(router, cassette)  # part of a case: recorded whole later
+            raise
+        arrived = sum(reply.error is None for reply in replies)
+        kept = arrived < len(calls) and self.settings.record_mode == "all" and path.exists()
+        if kept:  # as the pair's: replaced only by a recording where every call arrived
+            discard_case_cassette(router, cassette)
+            note = (
+                f" ({arrived} of {len(calls)} grader calls arrived, so the earlier recording "
+                f"{shown_path(path)} was kept unchanged; run --record-mode all again to "
+                "re-record it)"
+            )
+            replies = [replace(r, error=f"{r.error}{note}") if r.error else r for r in replies]
         self._replies[case.key].update(
             (call.key, reply) for call, reply in zip(calls, replies, strict=True)
         )
-        await release_case_cassette(router, cassette)  # saved now, atomically
+        if not kept:
+            await release_case_cassette(router, cassette)  # saved now, atomically
 
     async def _send(
         self, client: Any, case: Case, model: str, path: Path, call: GraderCall
