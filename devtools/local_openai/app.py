@@ -24,7 +24,7 @@ from urllib.parse import parse_qs
 from devtools.local_openai import answers, azure, embeddings, respond, routes, wire
 from devtools.local_openai.batches import BatchPlan, BatchStore
 from devtools.local_openai.errors import JSON_PARSE_ERROR, ApiError, json_body
-from devtools.local_openai.faults import FaultPlan, choose
+from devtools.local_openai.faults import ECHO_FAULTS, FaultPlan, choose, escape_echo
 from devtools.local_openai.files import MAX_UPLOAD_BYTES, FileStore
 from devtools.local_openai.prompt import BadRequest, Prompt
 from devtools.local_openai.stats import Stats
@@ -204,6 +204,7 @@ class Handler(BaseHTTPRequestHandler):
         self._model = ""
         self._tokens = 0
         self._echo = ""
+        self._echo_escaped = False
         raw_path, _, raw_query = self.path.partition("?")
         path = raw_path.rstrip("/")
         self._azure = azure.is_azure(path)
@@ -452,8 +453,9 @@ class Handler(BaseHTTPRequestHandler):
                 b"</body>\r\n</html>\r\n"
             )
             self._send(502, page, "text/html")
-        elif fault == "echo_auth":
+        elif fault in ECHO_FAULTS:
             self._echo = self.headers.get("Authorization", "").partition(" ")[2]
+            self._echo_escaped = fault == "echo_auth_escaped"
             return False
         elif fault == "reset":
             self._reset()
@@ -539,6 +541,8 @@ class Handler(BaseHTTPRequestHandler):
         if getattr(self, "_echo", "") and status == 200:
             body = {**body, "system_fingerprint": self._echo}
         payload = json.dumps(body, ensure_ascii=False, indent=2).encode()
+        if getattr(self, "_echo_escaped", False):
+            payload = escape_echo(payload, self._echo)
         if fault == "bad_json":
             payload = payload[: len(payload) * 2 // 3] + b"\n<!-- upstream timeout -->"
         self._send(status, payload, "application/json", extra, fault)

@@ -24,9 +24,16 @@ ALL_FAULTS: tuple[str, ...] = (
 )
 # Asked for only by name: a quota error is not a transient fault a retry fixes; a trickle
 # (the answer one byte at a time) takes minutes; `echo_auth` answers normally but echoes
-# the request's credential in a response header and the body, as careless proxies do.
-EXPLICIT_FAULTS: tuple[str, ...] = ("insufficient_quota", "trickle", "echo_auth")
+# the request's credential in a response header and the body, as careless proxies do;
+# `echo_auth_escaped` echoes it in the body as JSON `\uXXXX` escapes (`escape_echo`).
+EXPLICIT_FAULTS: tuple[str, ...] = (
+    "insufficient_quota",
+    "trickle",
+    "echo_auth",
+    "echo_auth_escaped",
+)
 KNOWN_FAULTS: frozenset[str] = frozenset(ALL_FAULTS + EXPLICIT_FAULTS)
+ECHO_FAULTS: frozenset[str] = frozenset({"echo_auth", "echo_auth_escaped"})
 
 _DIRECTIVE = re.compile(r"\[fault:([a-z0-9_]+)(:always)?\]", re.IGNORECASE)
 
@@ -81,3 +88,12 @@ def draw(plan: FaultPlan, body: bytes, attempt: int) -> str | None:
 def choose(plan: FaultPlan, body: bytes, prompt_text: str, attempt: int) -> str | None:
     """A directive in the prompt wins over the plan's random draw."""
     return directive(prompt_text, attempt) or draw(plan, body, attempt)
+
+
+def escape_echo(payload: bytes, echo: str) -> bytes:
+    """A JSON body with the echoed credential spelled in `\\uXXXX` escapes: the same
+    value once decoded, other bytes on the wire (as an encoder that escapes all writes)."""
+    if not echo:
+        return payload
+    spelled = "".join(f"\\u{ord(char):04x}" for char in echo)  # a header value: ASCII
+    return payload.replace(echo.encode(), spelled.encode())

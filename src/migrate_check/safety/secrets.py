@@ -42,30 +42,71 @@ _AUTH_TOKEN = re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/\-=*]{4,}")
 _KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_\-*]{3,}")
 
 
+# JSON's short escapes (`\/` is how some encoders write a slash); `\uXXXX` covers the rest.
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f"}
+_SHORT_ESCAPES |= {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _hex_escape(code: int) -> str:
+    """A pattern for `\\uXXXX` of one UTF-16 unit, its hex digits in either case."""
+    digits = f"{code:04x}"
+    return "\\\\u" + "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in digits)
+
+
+def escaped_pattern(value: str) -> str:
+    """A pattern for `value` with each character as written or JSON-escaped (`\\u0073k-`
+    is `sk-` once a body is decoded); linear: every alternative is of fixed length and
+    starts with the character itself or a backslash."""
+    parts = []
+    for char in value:
+        code = ord(char)
+        if code > 0xFFFF:  # a surrogate pair in JSON
+            code -= 0x10000
+            units = _hex_escape(0xD800 + (code >> 10)) + _hex_escape(0xDC00 + (code & 0x3FF))
+        else:
+            units = _hex_escape(code)
+        forms = [re.escape(char), units]
+        if char in _SHORT_ESCAPES:
+            forms.append(re.escape(_SHORT_ESCAPES[char]))
+        parts.append("(?:" + "|".join(forms) + ")")
+    return "".join(parts)
+
+
 class Scrubber:
-    """Replaces known secret values with `[redacted]`; cheap when there are none."""
+    """Replaces known secret values with `[redacted]`, as written and in their decoded
+    form (JSON escapes); cheap when there are none."""
 
     def __init__(self, values: Iterable[str]) -> None:
         unique = {v for v in values if v}
         # Longest first, so a value that contains another is replaced whole.
         self.values: tuple[str, ...] = tuple(sorted(unique, key=len, reverse=True))
         self._encoded = tuple(v.encode("utf-8", "surrogatepass") for v in self.values)
+        pattern = "|".join(escaped_pattern(v) for v in self.values)
+        self._escaped = re.compile(pattern) if pattern else None
+        self._escaped_raw = (
+            re.compile(pattern.encode("utf-8", "surrogatepass")) if pattern else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self.values)
 
     def text(self, text: str) -> str:
-        """`text` with every known value replaced."""
+        """`text` with every known value replaced, also where JSON escapes spell it."""
         for value in self.values:
             if value in text:
                 text = text.replace(value, REDACTED)
+        if self._escaped is not None and ("\\u" in text or "\\/" in text):
+            text = self._escaped.sub(REDACTED, text)
         return text
 
     def raw(self, data: bytes) -> bytes:
-        """Bytes (a recorded body) with every known value replaced."""
+        """Bytes (a recorded body) with every known value replaced, also where JSON
+        escapes spell it."""
         for value in self._encoded:
             if value in data:
                 data = data.replace(value, REDACTED.encode())
+        if self._escaped_raw is not None and (b"\\u" in data or b"\\/" in data):
+            data = self._escaped_raw.sub(REDACTED.encode(), data)
         return data
 
     def message(self, text: str) -> str:
