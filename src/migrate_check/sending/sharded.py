@@ -10,7 +10,9 @@ process.
 
 Each shard saves its own cassettes as cases finish (atomically) and hands its answers
 back when it ends. Ctrl-C, or an exhausted quota in one shard, stops every shard the way
-a single process stops: what finished is kept and saved, the rest is not.
+a single process stops: what finished is kept and saved, the rest is not. A shard whose
+parent died (`kill -9`) stops the same way and ends without answering: nobody would
+read the answers, and a pipe nobody reads would hold it forever.
 """
 
 from __future__ import annotations
@@ -96,8 +98,18 @@ class _SharedCounts(RequestProgress):
 STOP_POLL_S = 0.05
 
 
+def parent_alive() -> bool:
+    """Whether the process that forked this one still runs (True outside a shard): an
+    orphan is adopted by another process at once, so its parent's pid changes."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    return parent is None or os.getppid() == parent.pid
+
+
 def _record_shard(
     connection: Connection,
+    inherited: list[Connection],
     live: LiveSender,
     jobs: list[Job],
     progress: RequestProgress,
@@ -107,16 +119,21 @@ def _record_shard(
 
     A shard ignores SIGINT: a terminal's Ctrl-C reaches the parent too, which asks every
     shard to stop through `stop` (shared memory), so each is stopped exactly once, by
-    cancelling its work the way asyncio.run handles one Ctrl-C, and always answers.
+    cancelling its work the way asyncio.run handles one Ctrl-C, and always answers. It
+    stops so too when its parent dies, and then answers nobody. The reading ends of the
+    shards' pipes it inherited are closed first: only the parent holds them, so a write
+    to a dead parent fails (BrokenPipeError) instead of waiting forever.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for receiver in inherited:
+        receiver.close()
     results: CompletionsByCase = {}
     message: dict[str, Any] = {"quota": None, "failure": None}
 
     async def record() -> None:
         work = asyncio.ensure_future(live.fetch_live(jobs, results, progress))
         while not work.done():
-            if stop.value and not work.cancelling():
+            if (stop.value or not parent_alive()) and not work.cancelling():
                 work.cancel()  # once: a second cancel would cut its clean-up short
             await asyncio.wait([work], timeout=STOP_POLL_S)
         if not work.cancelled():
@@ -130,8 +147,9 @@ def _record_shard(
         message["failure"] = f"{type(exc).__name__}: {exc}".splitlines()[0]
     message["results"] = results
     message["write_errors"] = live.write_errors
-    connection.send(message)
-    connection.close()
+    with contextlib.suppress(BrokenPipeError), connection:
+        if parent_alive():
+            connection.send(message)  # BrokenPipeError: the parent died while it read
 
 
 @contextlib.contextmanager
@@ -270,9 +288,10 @@ class _Shards:
 
     def start(self, slot: int, live: LiveSender, share: list[Job]) -> None:
         receiver, sender = self._context.Pipe(duplex=False)
+        readers = [*self._pending, receiver]  # the shard closes its copies of these
         process = self._context.Process(
             target=_record_shard,
-            args=(sender, live, share, _SharedCounts(self._counts, slot), self._stop),
+            args=(sender, readers, live, share, _SharedCounts(self._counts, slot), self._stop),
             daemon=True,
         )
         process.start()
