@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import textwrap
 import time
@@ -231,6 +232,21 @@ def python_tag_cassette(root: Path) -> None:
     candidate_cassette(root).write_text(
         "interactions:\n- !!python/object/apply:os.system ['touch pwned']\n"
     )
+
+
+def fifo_prompt_file(root: Path) -> None:
+    """A named pipe where a prompt file should be: opening it would wait for a writer."""
+    os.mkfifo(root / "suites" / "prompt.md")
+
+
+def prompt_from(name: str) -> str:
+    return ONE_CASE.replace("content: hi", f"content: {{file: {name}}}")
+
+
+def oversize_yaml(root: Path) -> None:
+    """A YAML file beyond a suite's 16 MiB whose `cases:` comes after that: not read."""
+    filler = "# " + "x" * 1000 + "\n"
+    (root / "suites" / "huge.yaml").write_text(filler * 16_800 + ONE_CASE)
 
 
 def reports_of(root: Path) -> dict[str, str]:
@@ -672,6 +688,26 @@ CATALOGUE = [
         "*cannot read price table*nope.json*",
         args=("--prices", "nope.json"),
         setup=GOOD_ANSWERS,
+    ),
+    # -- prompt files and suite files that are not what they seem ------------------------
+    Bad(
+        "prompt-file-name-with-a-nul-byte",
+        f"{SUITE_AT}:4: case 'a': 'message #1': the prompt file name 'a\\x00b.md' holds a NUL "
+        "byte*",
+        prompt_from('"a\\0b.md"'),
+    ),
+    Bad(
+        "prompt-file-is-a-fifo",
+        f"{SUITE_AT}:4: case 'a': 'message #1': the prompt file 'prompt.md' is not a regular "
+        "file (a FIFO)*",
+        prompt_from("prompt.md"),
+        setup=fifo_prompt_file,
+    ),
+    Bad(
+        "yaml-file-too-large-to-find-its-cases",
+        "*suites/huge.yaml was not read: larger than 16 MiB, the most a suite file holds, with "
+        "no top-level 'cases:' in its first 16 MiB*",
+        setup=oversize_yaml,
     ),
 ]
 

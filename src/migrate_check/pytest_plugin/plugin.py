@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from migrate_check.checks import CheckConfigError, CheckRegistry
+from migrate_check.core.paths import shown_path
 from migrate_check.pytest_plugin.case_judging import python_case_runner
 from migrate_check.pytest_plugin.fetching import prefetch
 from migrate_check.pytest_plugin.finishing import finish_run, summary_lines
@@ -37,7 +38,7 @@ from migrate_check.pytest_plugin.worker_transfer import (
     merge_worker_output,
     worker_output,
 )
-from migrate_check.suites.loading import looks_like_suite
+from migrate_check.suites.loading import sniff_suite
 
 WORKER_OUTPUT_KEY = "migrate_check_results"
 UNPAIRED_OUTPUT_KEY = "migrate_check_unpaired_suite"
@@ -111,9 +112,14 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile 
                 file_path, config.invocation_params.dir
             )
         return None
-    if not looks_like_suite(file_path):
+    state = config.stash[run_state_key]
+    sniffed = sniff_suite(file_path)
+    if sniffed.unread is not None:  # never passed over silently: the summary names it
+        shown = shown_path(file_path, state.settings.rootdir)
+        state.partial_notes.append(f"{shown} was not read: {sniffed.unread}")
+    if not sniffed.suite:
         return None
-    config.stash[run_state_key].suite_files_seen += 1
+    state.suite_files_seen += 1
     return SuiteFile.from_parent(parent, path=file_path)
 
 

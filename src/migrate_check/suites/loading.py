@@ -9,6 +9,7 @@ itself is in `reader` (the suite and its cases), `sides`, `variants`, `prompts` 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ __all__ = [
     "load_suite",
     "looks_like_suite",
     "parse_suite_text",
+    "sniff_suite",
     "yaml_error_line",
 ]
 
@@ -76,18 +78,57 @@ def load_suite(file: Path, display: Path | None = None) -> Suite:
     return parse_suite_text(text, file, display)
 
 
-_CASES_KEY = re.compile(r"^cases\s*:", re.MULTILINE)
-#: How much of a YAML file collection reads to find a top-level `cases:` key.
-_HEAD_BYTES = 256 * 1024
+#: A top-level `cases:` key: at the start of a line (after a byte-order mark on the first).
+_CASES_KEY = re.compile(rb"^(?:\xef\xbb\xbf)?cases[ \t]*:", re.MULTILINE)
+#: How much collection reads at a time while it looks for `cases:`.
+_SNIFF_CHUNK = 1024 * 1024
+#: The part of an unfinished line carried into the next read; a longer line cannot be
+#: the key, and stands for itself as "#" (not the start of a line).
+_CARRY = 64
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """Whether a file is a suite; `unread` says why it could not be read far enough to tell."""
+
+    suite: bool
+    unread: str | None = None
+
+
+def sniff_suite(file: Path) -> Sniffed:
+    """Collection's test: a YAML file with a top-level `cases:` key.
+
+    A long header comment or a large tools list may come before the key, so the file is
+    read, a chunk at a time, until the key or the end, as far as a suite may reach
+    (`MAX_SUITE_BYTES`); a file larger than that without the key, or one that cannot be
+    read, is not a suite this run can load, and `unread` says so.
+    """
+    if file.suffix not in (".yaml", ".yml"):
+        return Sniffed(False)
+    try:
+        with file.open("rb") as handle:
+            carry = b""
+            for _ in range(MAX_SUITE_BYTES // _SNIFF_CHUNK):
+                chunk = handle.read(_SNIFF_CHUNK)
+                if not chunk:
+                    return Sniffed(False)
+                text = carry + chunk
+                if _CASES_KEY.search(text):
+                    return Sniffed(True)
+                carry = text[text.rfind(b"\n") + 1 :]
+                carry = carry if len(carry) <= _CARRY else b"#"
+            if not handle.read(1):
+                return Sniffed(False)
+    except OSError as exc:
+        return Sniffed(False, f"cannot be read: {exc.strerror or exc}")
+    limit = MAX_SUITE_BYTES // (1024 * 1024)
+    return Sniffed(
+        False,
+        f"larger than {limit} MiB, the most a suite file holds, with no top-level 'cases:' "
+        f"in its first {limit} MiB",
+    )
 
 
 def looks_like_suite(file: Path) -> bool:
-    """Cheap test used at collection: a YAML file with a top-level `cases:` key."""
-    if file.suffix not in (".yaml", ".yml"):
-        return False
-    try:
-        with file.open("rb") as handle:
-            head = handle.read(_HEAD_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return _CASES_KEY.search(head) is not None
+    """Whether collection takes `file` for a suite (see `sniff_suite`)."""
+    return sniff_suite(file).suite

@@ -7,7 +7,10 @@ shared suite from carrying a private file to the API live here, in one function.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from migrate_check.safety import safe_yaml
@@ -83,8 +86,15 @@ def read_prompt_file(
     name = value["file"]
     if not isinstance(name, str) or not name:
         raise fields.error(line, f"{what!r}: 'file' must be a path", case)
+    if "\x00" in name:
+        raise fields.error(line, f"{what!r}: the prompt file name {name!r} holds a NUL byte", case)
     folder = fields.file.parent.resolve()
-    path = (folder / name).resolve()
+    try:
+        path = (folder / name).resolve()
+    except (OSError, ValueError) as exc:
+        raise fields.error(
+            line, f"{what!r}: the prompt file {name!r} cannot be found: {exc}", case
+        ) from None
     if not path.is_relative_to(folder):
         raise fields.error(
             line, f"{what!r}: the prompt file {name!r} is outside the suite's folder", case
@@ -94,9 +104,44 @@ def read_prompt_file(
             line, f"{what!r}: the prompt file {name!r} is hidden (.env and the like)", case
         )
     try:
-        text = safe_yaml.read_text(path, MAX_PROMPT_FILE_BYTES)
+        return _read_regular_file(path, MAX_PROMPT_FILE_BYTES)
+    except _NotRegular as exc:
+        raise fields.error(
+            line, f"{what!r}: the prompt file {name!r} is not a regular file ({exc})", case
+        ) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise fields.error(
             line, f"{what!r}: cannot read the prompt file {name!r}: {exc}", case
         ) from None
-    return text
+
+
+class _NotRegular(Exception):
+    """A prompt path that names a FIFO, a device, a socket or a folder."""
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_regular_file(path: Path, limit: int) -> str:
+    """A regular file's UTF-8 text, at most `limit` bytes.
+
+    Opened without blocking, then checked on the open file: a FIFO would otherwise wait
+    for a writer forever (collection hangs), and a check before opening could be raced.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotRegular(next((kind for test, kind in _KINDS if test(mode)), "not a file"))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise safe_yaml.FileTooLarge(
+            f"{path.name} is larger than {limit // (1024 * 1024)} MiB; refused without reading it"
+        )
+    return data.decode("utf-8")
