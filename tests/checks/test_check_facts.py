@@ -118,7 +118,7 @@ def test_phone_numbers_count_as_numbers() -> None:
         ("amounts", ["$40", "40 dollars", "USD 40.00", "40 USD", "US$ 40", "40$"], "USD 40"),
         ("amounts", ["$1.5 million", "1,500,000 dollars", "USD 1.5m", "$1500k"], "USD 1500000"),
         ("amounts", ["€9.50", "9,50 €", "EUR 9.5", "9.50 euros"], "EUR 9.5"),
-        ("amounts", ["50 cents", "$0.50", "50¢"], "USD 0.5"),
+        ("amounts", ["50 cents", "50¢"], "¤ 0.5"),  # hundredths of the answer's currency
         ("times", ["10am", "10:00 AM", "10 a.m.", "10 o'clock", "10:00"], "10:00"),
         ("times", ["3:30pm", "15:30", "3:30 P.M."], "15:30"),
         ("times", ["noon", "12pm", "12:00 PM"], "12:00"),
@@ -145,7 +145,7 @@ def test_phone_numbers_count_as_numbers() -> None:
         ("numbers", ["4 items", "four items"], "4"),
         ("numbers", ["21 seats", "twenty-one seats"], "21"),
         ("numbers", ["the 2nd floor", "the second floor"], "2"),
-        ("numbers", ["2x", "double", "twice"], "×2"),
+        ("numbers", ["2x", "double", "twice", "2 times", "two times"], "2"),
         (
             "quantities",
             ["90 minutes", "1.5 hours", "an hour and a half", "1 hour 30 minutes"],
@@ -158,7 +158,7 @@ def test_phone_numbers_count_as_numbers() -> None:
             ["3-5 business days", "3 to 5 working days", "three to five business days"],
             "3–5 business day",
         ),
-        ("amounts", ["-$40", "($40.00)", "minus $40", "USD -40"], "USD -40"),
+        ("amounts", ["-$40", "minus $40", "USD -40", "−$40.00"], "USD -40"),
         ("amounts", ["£12", "12 pounds", "GBP 12", "1200p"], "GBP 12"),
         ("amounts", ["forty dollars", "$40"], "USD 40"),
         ("times", ["9am EST", "9:00 ET", "9 am Eastern Standard Time"], "09:00 ET"),
@@ -203,6 +203,18 @@ def test_different_facts_of_one_kind_are_changed(baseline: str, candidate: str, 
     result = judge(f"It is {baseline}.", f"It is {candidate}.")
     assert result.outcome is Outcome.CHANGED
     assert findings(result)[0] == (kind, "changed")
+
+
+def test_cents_are_hundredths_of_whichever_currency_the_other_side_names() -> None:
+    assert judge("It costs $0.50.", "It costs 50 cents.").outcome is Outcome.SAME
+    assert judge("It costs €0.18.", "It costs 18 cents.").outcome is Outcome.SAME
+    assert judge("It costs €0.18.", "It costs 19 cents.").outcome is Outcome.CHANGED
+
+
+def test_accounting_parentheses_are_a_minus_where_a_statement_writes_them() -> None:
+    assert facts("Balance: ($40.00)")["amounts"] == {"USD -40"}
+    assert facts("| Refund | ($40.00) |")["amounts"] == {"USD -40"}
+    assert facts("two fruit bowls ($40.00) and drinks")["amounts"] == {"USD 40"}  # an aside
 
 
 def test_repeating_a_fact_changes_nothing_but_one_occurrence_replaced_does() -> None:

@@ -18,21 +18,45 @@ from migrate_check.checks.builtin.fact_currencies import (
     PENCE,
     QUALIFIED,
     SYMBOLS,
+    UNKNOWN,
     currency_of_word,
 )
 
 #: Digits beyond which a number is compared as written rather than as a value.
 MAX_DIGITS = 30
+_CONTINENTAL = re.compile(r"\d{1,3}(?:\.\d\d\d)++(?:,\d\d?)?")
+#: Numbers read from one comma-separated run at most.
+MAX_PARTS = 1000
 _DIGITS = re.compile(r"\d++")
 _LETTERS = re.compile(r"[A-Za-z]++")
 #: Time zones, as abbreviations or spelt out ("Eastern Time"); read as their family, so
 #: "EST", "ET" and "Eastern Standard Time" are one zone.
 ZONES = (
-    r"UTC|GMT|[ECMP][SD]?T|CES?T|BST|(?i:(?:Eastern|Central|Mountain|Pacific)"
+    r"UTC|GMT|[ECMP][SD]?T|CES?T|BST|IST|JST|SGT|HKT|AE[SD]T|EES?T|WES?T"
+    r"|(?i:(?:Eastern|Central|Mountain|Pacific)"
     r"(?:\s(?:Standard|Daylight))?\sTime|Greenwich\sMean\sTime|Coordinated\sUniversal\sTime"
-    r"|Central\sEuropean(?:\sSummer)?\sTime|British\sSummer\sTime)"
+    r"|Central\sEuropean(?:\sSummer)?\sTime|British\sSummer\sTime|India\sStandard\sTime"
+    r"|Japan\sStandard\sTime|Australian\sEastern(?:\s(?:Standard|Daylight))?\sTime"
+    r"|(?:Eastern|Western)\sEuropean(?:\sSummer)?\sTime)"
 )
 _ZONE_AT_END = re.compile(r"(?:" + ZONES + r")$")
+_SPELT_ZONES = (
+    ("india", "IST"),
+    ("ist", "IST"),
+    ("japan", "JST"),
+    ("jst", "JST"),
+    ("australian", "AET"),
+    ("aest", "AET"),
+    ("aedt", "AET"),
+    ("eastern european", "EET"),
+    ("eet", "EET"),
+    ("eest", "EET"),
+    ("western european", "WET"),
+    ("wet", "WET"),
+    ("west", "WET"),
+    ("sgt", "SGT"),
+    ("hkt", "HKT"),
+)
 _ZONE_FAMILIES = {
     "e": "ET",
     "c": "CT",
@@ -53,6 +77,9 @@ _ZONE_FAMILIES = {
 def _zone(raw: str) -> str:
     """The family of a time zone: EST, EDT, ET and "Eastern Time" are all ET."""
     lower = raw.casefold()
+    for key, family in _SPELT_ZONES:
+        if lower.startswith(key):
+            return family
     for key in ("central european", "greenwich", "coordinated", "british", "cest", "cet", "bst"):
         if lower.startswith(key):
             return _ZONE_FAMILIES[key]
@@ -62,7 +89,7 @@ def _zone(raw: str) -> str:
 
 
 #: Every pattern of this module, for the test that none nests quantifiers.
-PATTERNS = (_DIGITS, _LETTERS, _ZONE_AT_END)
+PATTERNS = (_DIGITS, _LETTERS, _ZONE_AT_END, _CONTINENTAL)
 
 _MONTHS = {
     name: number
@@ -116,10 +143,15 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
         return [("times", "00:00" if raw.casefold() == "midnight" else "12:00")]
     if group == "month":
         return [("dates", f"--{_MONTHS[raw.casefold()]:02d}")]
+    if group == "nummult":  # "10k", "2bn"
+        head, token, tail = _split_number(raw)
+        text = _parse(token)
+        scale = 1000 if tail.casefold() == "k" else 10**9
+        return [("numbers", _format(Decimal(text) * scale))] if text else []
     if group == "num":
         return [("numbers", number) for number in _numbers(raw)]
     if group == "mult":
-        return [("numbers", "×" + _only_digits(raw))]
+        return [("numbers", n) for n in _numbers(raw.rstrip("xX×").strip().split()[0])]
     if group == "phone":
         return [("numbers", ("+" if raw.startswith("+") else "") + _only_digits(raw))]
     found: list[tuple[str, str]] | None = None
@@ -168,6 +200,8 @@ def _parse(token: str) -> str | None:
     token = token.rstrip(".,")
     if token.isdecimal():  # the common case
         return str(int(token)) if len(token) <= MAX_DIGITS else None
+    if "." in token and "," in token and token.index(".") < token.index(","):
+        token = token.replace(".", "").replace(",", ".")  # "1.234,56": continental
     whole, dot, fraction = token.partition(".")
     if dot and ("." in fraction or "," in fraction):
         return None
@@ -203,8 +237,9 @@ def _numbers(raw: str) -> list[str]:
     value = _value(token)
     if value is not None:
         return [value]
-    if "," in token:
-        return [n for part in token.split(",") if part for n in _numbers(part)]
+    if "," in token:  # at most MAX_PARTS of a hostile "1,1,1,..."
+        parts = token.split(",", MAX_PARTS)[:MAX_PARTS]
+        return [n for part in parts if part for n in _numbers(part)]
     return [token[:MAX_DIGITS]] if token else []
 
 
@@ -225,6 +260,8 @@ def _amount(raw: str) -> list[tuple[str, str]] | None:
     for symbol in "€£¥₹$¢₩₽₺₪₫₱₦":  # "40$" and "5k€" hold the symbol against the number
         tail = tail.replace(symbol, f" {symbol} ")
     words = [*head.casefold().split(), *tail.casefold().split()]
+    if not head.strip() and _CONTINENTAL.fullmatch(token):
+        token = token.replace(".", "")  # "1.200 €": a currency after, dots group thousands
     text = _parse(token)
     if text is None:
         return None
@@ -239,7 +276,7 @@ def _amount(raw: str) -> list[tuple[str, str]] | None:
         else:
             currency = word
     if currency in CENTS or currency in PENCE:
-        currency, text = ("$" if currency in CENTS else "£"), _format(Decimal(text) / 100)
+        currency, text = (UNKNOWN if currency in CENTS else "£"), _format(Decimal(text) / 100)
     if multiplier != 1:
         text = _format(Decimal(text) * multiplier)
     code = SYMBOLS.get(currency, currency.upper())

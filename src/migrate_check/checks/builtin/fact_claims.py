@@ -52,6 +52,8 @@ def _longest(words: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) ->
 
 
 _NOT = ("n't", "n’t")
+#: Claims read from one text at most; the rest of a hostile text is not read for claims.
+MAX_CLAIMS = 2000
 _NOT_NEGATING_PAIRS = frozenset(
     phrase[: n + 1] for phrase in NOT_NEGATING if phrase[0] == "not" for n in (1, 2)
 ) | frozenset(phrase for phrase in NOT_NEGATING if phrase[0] == "not")
@@ -94,12 +96,12 @@ class _ClaimReader:
         if words[at] in _PHRASE_STARTS:
             for phrase, word in PHRASES.items():
                 if _starts(words, at, phrase):
-                    found = self.lexicon.poles.get(stem(word))
+                    found = self.lexicon.poles.get(word)
                     return (found, len(phrase)) if found else None
         raw = self.t.raw[at]
         if raw[:1].isupper() and not self.t.initial[at] and not raw.isupper():
             return None  # a name ("Approval Team"), not a claim
-        found = self.lexicon.poles.get(stem(words[at]))
+        found = self.lexicon.poles.get(words[at])
         return (found, 1) if found else None
 
     def negation(self, at: int) -> int:
@@ -121,7 +123,7 @@ class _ClaimReader:
             polar = self.pole(target)
             if polar is not None:  # "not approved": a negation of "approved", no opposite
                 self.taken.update(range(target, target + polar[1]))
-        window, head = t.window(at, skip=1), t.head(at)
+        window, head = t.window(at, skip=1), t.head(at, 1, NEGATION_SKIPS)
         if not window:  # "Cancellation fee: none": what is negated stands before it
             window = t.window(at, after=0, before=3, across=True)
             head = next(iter(window), "") if len(window) == 1 else head
@@ -135,12 +137,14 @@ class _ClaimReader:
         candidates = [
             i
             for i, word in enumerate(words)
-            if word in starts or word.endswith(_NOT) or stem(word) in poles
+            if word in starts or word.endswith(_NOT) or word in poles
         ]
         done = 0
         for index in candidates:
             if index >= done and index not in self.taken:
                 done = index + self.read_at(index)
+            if len(self.found) >= MAX_CLAIMS:
+                break
         return self.found
 
     def read_at(self, at: int) -> int:
@@ -156,7 +160,7 @@ class _ClaimReader:
             if modal is not None:
                 self.modal(at, modal, 1, negated=True)
             return self.negation(at)
-        if word in self.modal_starts:
+        if word in self.modal_starts and not (t.raw[at][:1].isupper() and not t.initial[at]):
             phrase = _longest(words, at, self.modal_phrases)
             if phrase:
                 return self.modal(at, phrase, len(phrase))
@@ -185,7 +189,7 @@ class _ClaimReader:
 
     def modal(self, at: int, phrase: tuple[str, ...], taken: int, negated: bool = False) -> int:
         """A modal with the verb it governs; "may" of something other than the reader
-        is a hedge ("it may take longer"), not a permission."""
+        is a hedge ("it may take longer") as well as a modal."""
         t = self.t
         strength = self.lexicon.modals[phrase]
         reader = at == 0 or t.initial[at] or t.words[at - 1] in READER
@@ -195,11 +199,12 @@ class _ClaimReader:
         if (negated or following == "not") and not reader:
             return taken  # "we couldn't": an inability, not a hedge or a permission
         if phrase in EPISTEMIC and not (at and t.words[at - 1] in READER):
+            # "it may take longer": a hedge; against "must take" on the other side, a
+            # modal as well, so the change of strength is seen too
             hedge = t.window(at, skip=taken)
             self.add("hedges", " ".join(phrase), at, at + len(phrase), hedge, head)
-            return taken
-        if not reader and phrase == ("should",):
-            return taken  # "it should arrive": read as said, neither hedge nor duty
+        # "should" is read as a modal only: "it should arrive" is compared with another
+        # modal on "arrive", never as a hedge against "it will arrive"
         self.add("modality", str(strength), at, at + len(phrase), window, head)
         return taken
 
@@ -216,7 +221,7 @@ def prefixed_negatives(tokens: Tokens, lexicon: Lexicon) -> dict[str, Fact]:
     words = tokens.words
     for at in [i for i, w in enumerate(words) if len(w) >= 7 and w.startswith(NEGATING_PREFIXES)]:
         word = words[at]
-        if stem(word) in lexicon.poles:
+        if word in lexicon.poles:
             continue
         for prefix in NEGATING_PREFIXES:
             bare = word[len(prefix) :]

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
+from migrate_check.checks.builtin.fact_matching import name_kept, rescued
 from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts, Step
 
 #: A step counts as kept when this share of its content words is on the other side.
@@ -98,10 +99,10 @@ class _Comparison:
         for kind in kinds:
             before, after = self.base.of(kind), self.cand.of(kind)
             if kind == "entities":
-                gone = [f for f in before if not _name_kept(f, self.cand, after)]
+                gone = [f for f in before if not name_kept(f, self.cand, after)]
                 lost += gone
                 if gone:  # a name only added is a greeting or a sign-off, not a change
-                    new += [f for f in after if not _name_kept(f, self.base, before)]
+                    new += [f for f in after if not name_kept(f, self.base, before)]
                 continue
             b, a = Counter(f.value for f in before), Counter(f.value for f in after)
             lost += _first_of(before, lambda v, a=a: v not in a)  # type: ignore[misc]
@@ -109,7 +110,7 @@ class _Comparison:
             fewer = _first_of(before, lambda v, a=a, b=b: 0 < a[v] < b[v])  # type: ignore[misc]
             more = _first_of(after, lambda v, a=a, b=b: 0 < b[v] < a[v])  # type: ignore[misc]
             replaced += list(zip(fewer, more, strict=False))
-        lost, new = _rescued(lost, new)
+        lost, new = rescued(lost, new)
         for kind in kinds:
             gone = [f for f in lost if f.kind == kind and not f.weak]
             came = [f for f in new if f.kind == kind and not f.weak]
@@ -158,7 +159,10 @@ class _Comparison:
         surplus_after = _first_of(after, lambda v: counts_after[v] > counts_before[v])
         reported: set[int] = set()
         for was in surplus_before:
-            now = next((f for f in surplus_after if _contradicts(was.value, f.value)), None)
+            now = next(
+                (f for f in surplus_after if _contradicts(was.value, f.value) and _bound(was, f)),
+                None,
+            )
             if now is not None:
                 self.add("polarity", "changed", was, now)
                 surplus_after.remove(now)
@@ -259,6 +263,12 @@ def _contradicts(one: str, other: str) -> bool:
     return negated == other_negated
 
 
+def _bound(one: Fact, other: Fact) -> bool:
+    """Whether two claims are about the same thing: their clauses share a word, or
+    neither says anything else ("Accepted." against "Declined.")."""
+    return bool(one.window & other.window) or not (one.window or other.window)
+
+
 def _first_of(facts: list[Fact], keep: Callable[[str], bool]) -> list[Fact]:
     """The first fact of each value that `keep` accepts, in text order."""
     seen: set[str] = set()
@@ -268,41 +278,6 @@ def _first_of(facts: list[Fact], keep: Callable[[str], bool]) -> list[Fact]:
             seen.add(fact.value)
             found.append(fact)
     return found
-
-
-def _rescued(lost: list[Fact], new: list[Fact]) -> tuple[list[Fact], list[Fact]]:
-    """Drop pairs that are one number written with and without its unit or currency
-    ("90" and "90 minutes"), or as a version and a number ("v2.3" and "2.3")."""
-    new = list(new)
-    kept: list[Fact] = []
-    for fact in lost:
-        match = next((f for f in new if _same_number(fact, f)), None)
-        if match is None:
-            kept.append(fact)
-        else:
-            new.remove(match)
-    return kept, new
-
-
-def _same_number(one: Fact, other: Fact) -> bool:
-    if one.kind == other.kind == "times":  # "12:30 ET" and "12:30": the zone left out
-        clock, _, zone = one.value.partition(" ")
-        other_clock, _, other_zone = other.value.partition(" ")
-        return clock == other_clock and not (zone and other_zone)
-    if one.kind == other.kind or "numbers" not in (one.kind, other.kind):
-        return one.kind != other.kind and one.value == other.value
-    return one.number is not None and one.number == other.number
-
-
-def _name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
-    """A name is kept when all its words are on the other side, or the other side names
-    it shorter ("Maria" for "Maria Lopez")."""
-    words = name.value.split()
-    text = other.tokens.words
-    if all(word in text for word in words):
-        return True
-    mine = set(words)
-    return any(set(o.value.split()) < mine for o in other_names)
 
 
 def _pair(

@@ -81,6 +81,9 @@ QUALIFIED = {
     "mexican": "MXN",
 }
 CENTS = ("cent", "cents", "¢")
+#: The code of "cents": hundredths of whichever currency the answer uses, so "18 cents"
+#: matches "€0.18" as well as "$0.18".
+UNKNOWN = "¤"
 PENCE = ("penny", "pence", "p")
 #: ISO 4217 codes of currencies in common use, read before or after a number.
 CODES = frozenset(
@@ -147,7 +150,7 @@ def currency_of_word(word: str) -> tuple[str, Decimal] | None:
     """(code, scale) of a currency word after a number written in words ("forty dollars")."""
     word = word.casefold()
     if word in CENTS:
-        return "USD", Decimal("0.01")
+        return UNKNOWN, Decimal("0.01")
     if word in PENCE:
         return "GBP", Decimal("0.01")
     if word in SYMBOLS and word.isalpha() and word not in ("real", "pound", "franc"):

@@ -27,10 +27,10 @@ from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_cl
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
+from migrate_check.checks.builtin.fact_patterns import EMAIL, FACT, URL
 from migrate_check.checks.builtin.fact_records import KINDS, Fact, Facts
 from migrate_check.checks.builtin.fact_text import tokenize
 from migrate_check.checks.builtin.fact_units import (
-    UNIT_PATTERN,
     canonical_quantity,
     format_number,
     unit_of,
@@ -45,121 +45,6 @@ MAX_LISTED = 20
 MAX_FACTS = 5000
 MAX_NUMBER_CHARS = 64
 
-# --- the patterns ----------------------------------------------------------------------
-# Links first, each by its own pattern and only when the text can hold one; their spans are
-# blanked so nothing inside them counts. Then one alternation, tried left to right at each
-# position, so a date or an amount is taken whole before its digits could be read as
-# numbers. Every alternative that starts with a run of characters has a lookbehind that
-# rejects starting inside that run: a search then scans each run once, not once per
-# position (which would be quadratic). A leading lookahead lets through only positions
-# where some alternative can start, which makes the scan several times faster.
-
-# Led by a character class, so the search skips in C to the letters that can start one.
-_URL = re.compile(r"[hHwW](?<![\w@./-].)(?:(?<=[hH])(?i:ttps?://)|(?<=[wW])(?i:ww\.))[^\s<>\"'`]++")
-_EMAIL = re.compile(r"(?<![\w.%+-])\w[\w.%+-]*+@[\w.-]++")
-
-_NUM = r"\d[\d,.]*+"
-_AT_RUN_START = r"(?<![\w.,])"
-_SIGNED = r"(?:(?<![\w.,)\]])[-−](?=\d)|" + _AT_RUN_START + ")"
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![A-Za-z])\.?"
-)
-_ORDINAL = r"(?i:st|nd|rd|th)?"
-_ZONE = r"(?:\s?(?:" + fact_canonical_forms.ZONES + r")(?!\w))?"
-_CODES = "|".join(sorted(CODES))
-_MULTIPLIER = r"(?:\s?(?i:thousand|million|billion|trillion)(?!\w)|(?:k|K|m|M|mn|bn|B)(?!\w))?"
-_CURRENCY_AFTER = (
-    r"(?:(?:" + _CODES + r")(?!\w)|(?i:(?:(?:US|U\.S\.|American|Canadian|Australian|Singapore"
-    r"|Hong\sKong|New\sZealand|Mexican|British|Swiss)\s)?(?:dollars?|pounds?(?:\ssterling)?"
-    r"|francs?|pesos?))(?!\w)|(?i:bucks|euros?|cents?|pence|yen|rupees?|yuan|reais"
-    r"|zloty|złoty|dirhams?|riyals?|kronor|kroner|krona|krone)(?!\w)|[€£¥₹$¢₩₽₺₪₫₱₦]"
-    r"|(?<=\d)p(?![\w£$€]))"
-)
-_SYMBOL = r"(?:(?:US|CA|AU|NZ|HK|MX|C|A|S|R)?\$|[€£¥₹₩₽₺₪₫₱₦]|Rs\.?)"
-_WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-#: Where a fact can start: a digit, sign or symbol, or a word that may begin a weekday,
-#: a month, a currency code or prefix ("US$"), "today" or "noon".
-_CAN_START = (
-    r"(?=(?<![\w.,])[\d$€£¥₹₩₽₺₪₫₱₦+(\-−]|(?<!\w)(?:Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|[A-Z][A-Z$]"
-    r"|Rs|\$|(?i:mon|tue|wed|thu|fri|sat|sun|to[dnm]|yes|noo|mid|bet)))"
-)
-
-_FACT = re.compile(
-    _CAN_START
-    + "(?:"
-    + "|".join(
-        [
-            r"(?P<iso>(?<![\w.,/-])\d{4}[-/.]\d\d?[-/.]\d\d?(?!\d)"
-            r"(?:T\d\d:\d\d(?::\d\d)?(?!\d))?)",
-            r"(?P<numdate>(?<![\w.,/-])\d\d?[-/.]\d\d?[-/.]\d{4}(?![\d/.-]\d))",
-            r"(?P<usdate>(?<![\w.,/-])\d\d?/\d\d?/\d\d(?![\d/]))",
-            r"(?P<mdate>(?<!\w)"
-            + _MONTH
-            + r"\s{1,3}(?:\d{4}(?!\d)|\d\d?"
-            + _ORDINAL
-            + r"(?!\d)(?:,?\s{1,3}\d{4}(?!\d))?))",
-            r"(?P<ddate>"
-            + _AT_RUN_START
-            + r"\d\d?"
-            + _ORDINAL
-            + r"\s{1,3}(?:of\s{1,3})?"
-            + _MONTH
-            + r"(?:,?\s{1,3}\d{4}(?!\d))?)",
-            r"(?P<month>(?<!\w)(?:January|February|March|April|June|July|August|September"
-            r"|October|November|December)(?!\w))",
-            r"(?P<relday>(?<!\w)(?i:today|tonight|tomorrow|yesterday)(?!\w))",
-            r"(?P<t12>(?<![\w.:,])\d\d?(?::\d\d)?(?::\d\d)?\s?[aApP]\.?[mM]\b\.?" + _ZONE + ")",
-            r"(?P<oclock>(?<![\w.:,])\d\d?\s?(?i:o['’]clock)" + _ZONE + ")",
-            r"(?P<t24>(?<![\w.:,])\d\d?:\d\d(?::\d\d)?(?!\d)" + _ZONE + ")",
-            r"(?P<noon>(?<!\w)(?i:noon|midday|midnight)(?!\w))",
-            r"(?P<amtsym>(?:(?<![\w.,)\]])[-−])?(?<!\w)"
-            + _SYMBOL
-            + r"\s?[-−]?"
-            + _NUM
-            + _MULTIPLIER
-            + ")",
-            r"(?P<amtcode>(?:(?<![\w.,)\]])[-−])?(?<!\w)(?:"
-            + _CODES
-            + r")\s?[-−]?"
-            + _NUM
-            + _MULTIPLIER
-            + ")",
-            r"(?P<amtafter>"
-            + _AT_RUN_START
-            + _NUM
-            + _MULTIPLIER
-            + r"\s{0,2}"
-            + _CURRENCY_AFTER
-            + ")",
-            r"(?P<pct>" + _SIGNED + _NUM + r"\s?(?:%|(?i:percent|per\s?cent)(?!\w)))",
-            r"(?P<mult>" + _AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w))",
-            r"(?P<qtybetween>(?<!\w)(?i:between)\s{1,3}"
-            + _NUM
-            + r"\s{1,3}(?i:and)\s{1,3}"
-            + _NUM
-            + r"\s?"
-            + UNIT_PATTERN
-            + ")",
-            r"(?P<qty>"
-            + _SIGNED
-            + _NUM
-            + r"(?:\s?(?:[-–]|(?i:to))\s?"
-            + _NUM
-            + r")?(?:\s|-)?"
-            + UNIT_PATTERN
-            + ")",
-            r"(?P<phone>(?<![\w.,+-])(?:\+\d[\d\s().-]{6,18}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}"
-            r"|(?:\d[-.\s])?\d{3}[-.]\d{3}[-.]\d{4}|\d{3}-\d{4})(?![\w-]))",
-            r"(?P<num>" + _SIGNED + _NUM + ")",
-            r"(?P<wday>(?<!\w)"
-            + _WEEKDAY
-            + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
-            r"|(?<!\w)(?:Sat|Sun)\.?(?=,|\s\d))",
-        ]
-    )
-    + ")"
-)
 #: A word that mixes letters and digits: a booking reference, seat, room, order, ticket or
 #: version. Starts only where a run of such characters starts, so it scans each run once.
 _IDENTIFIER = re.compile(r"(?<![\w./,-])(?=[\w./-]*?\d)[A-Za-z\d][\w./-]*+")
@@ -182,16 +67,19 @@ SPACES = re.compile(r"\s++")
 PATTERNS = (
     _LIST_MARKER,
     _PARTS,
-    _URL,
-    _EMAIL,
+    URL,
+    EMAIL,
     _IDENTIFIER,
     _NOT_IDENTIFIER,
     _GLUED_UNIT,
-    _FACT,
+    FACT,
     SPACES,
     *fact_canonical_forms.PATTERNS,
 )
 _TRAILING = " \t\n.,;:!?)"
+#: A number written with a leading zero ("03") is part of a date or a code, not a count:
+#: weak, like the number 1 ("1 item", "Qty 1"), which rewordings drop or spell out.
+_LEADING_ZEROS = tuple(f"0{digit}" for digit in "123456789")
 
 
 def extract(
@@ -204,7 +92,7 @@ def extract(
     spans: list[tuple[int, int]] = []
     # List numbers are structure, not facts: "1." becomes a bullet the words reader sees.
     text = _LIST_MARKER.sub(lambda m: "‣" + " " * (len(m.group()) - 1), text)
-    for match in _URL.finditer(text):
+    for match in URL.finditer(text):
         spans.append(match.span())
         if canonical := canonical_url(match.group()):
             values.append(("urls", canonical, match.group(), *match.span(), None))
@@ -226,20 +114,30 @@ def extract(
             )
     text = _blank(text, spans)
     spans = []
-    for match in _FACT.finditer(text):
+    for match in FACT.finditer(text):
         group = match.lastgroup
         assert group is not None
         raw = match.group()
         spans.append((match.start(), match.start() + len(raw.rstrip(".,"))))
         bare = _bare(raw[:MAX_NUMBER_CHARS])
-        for kind, canonical in _canonical(group, match, text):
-            values.append((kind, canonical, raw, *match.span(), bare))
+        shown_raw = _shortened(raw)
+        for kind, canonical in _canonical(group, match, text)[:MAX_FACTS]:
+            values.append((kind, canonical, shown_raw, *match.span(), bare))
         if len(values) > MAX_FACTS:
             break
     tokens = tokenize(_blank(text, spans), shown)
     facts = [
-        Fact(kind, value, _shortened(raw), start, end, tokens.sentence_of(start), number=number)
-        for kind, value, raw, start, end, number in values
+        Fact(
+            kind,
+            value,
+            _shortened(raw),
+            start,
+            end,
+            tokens.sentence_of(start),
+            weak=kind == "numbers" and (value == "1" or raw[:2] in _LEADING_ZEROS),
+            number=number,
+        )
+        for kind, value, raw, start, end, number in values[:MAX_FACTS]
     ]
     facts += read_number_words(tokens)
     facts = _merge_durations(facts, shown)
@@ -266,7 +164,14 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
     if group.startswith("amt") and found and found[0][0] == "amounts":
         start, end = match.span()
         before = text[max(0, start - 7) : start].casefold()
-        accounting = before.endswith("(") and text[end : end + 1] == ")"
+        opened = text[max(0, start - 40) : start].rstrip()
+        accounting = (
+            opened.endswith("(")
+            and text[end : end + 1] == ")"
+            and (
+                opened[:-1].rstrip()[-1:] in ("", ":", "|", "=", "\n") or opened[:-1].endswith("\n")
+            )
+        )
         code, _, value = found[0][1].partition(" ")
         if (accounting or before.rstrip().endswith("minus")) and not value.startswith("-"):
             found = [("amounts", f"{code} -{value}")]
@@ -366,7 +271,7 @@ def _emails(text: str) -> Iterator[re.Match[str]]:
     """E-mail addresses, searched from just before each "@" (rare) instead of everywhere."""
     done, at = 0, text.find("@")
     while at >= 0:
-        match = _EMAIL.search(text, max(done, at - 64))
+        match = EMAIL.search(text, max(done, at - 64))
         if match is None:
             return
         yield match

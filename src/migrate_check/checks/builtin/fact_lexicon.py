@@ -43,7 +43,7 @@ _SUFFIXES = (
     "ible",
     "al",
 )
-_DOUBLED = frozenset("bdfgmnprt")
+_DOUBLED = frozenset("bdfglmnprstz")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -329,6 +329,19 @@ PHRASES: Mapping[tuple[str, ...], str] = {
 }
 
 
+def inflections(word: str) -> set[str]:
+    """A word and its regular inflections ("approve": approves, approved, approving), so
+    the lexicon matches words exactly: a stem would make "week" the same as "weekly"."""
+    forms = {word, word + "s", word + "es", word + "ed", word + "ing"}
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    if word.endswith("y") and len(word) > 3:
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if len(word) > 3 and word[-1] in "lpt" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # cancelled, dropped
+    return forms
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The opposites and modals one check reads by, defaults plus the suite's own."""
@@ -354,7 +367,8 @@ class Lexicon:
         for number, axis in enumerate(axes):
             for pole_number, pole in enumerate(axis):
                 for word in pole:
-                    poles.setdefault(stem(word), (number, pole_number))
+                    for form in inflections(word.casefold()):
+                        poles.setdefault(form, (number, pole_number))
         modals = dict(MODALS)
         for words, strength in (extra_modals or {}).items():
             modals[tuple(words.casefold().split())] = strength

@@ -21,6 +21,8 @@ from migrate_check.checks.builtin.fact_lexicon import (
 from migrate_check.checks.builtin.fact_records import Fact, Step
 from migrate_check.checks.builtin.fact_text import Tokens
 
+#: Steps read from one text at most (each is compared with the whole other text).
+MAX_STEPS = 400
 _CONNECTORS = frozenset({"of", "de", "del", "la", "van", "von", "der", "and", "&"})
 #: Titles before a name, left out of it: "Dr. Patel" is named as "Patel" would be.
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"})
@@ -113,7 +115,7 @@ def read_steps(tokens: Tokens) -> list[Step]:
             else:
                 sentences.setdefault(t.sentence[at], []).append(at)
     steps: list[Step] = []
-    for positions in [*items.values(), *sentences.values()]:
+    for positions in [*items.values(), *sentences.values()][:MAX_STEPS]:
         stems = frozenset(stem(t.words[at]) for at in positions if t.words[at] not in STOPWORDS)
         if stems:
             sentence = t.sentence[positions[0]]

@@ -3,7 +3,8 @@
 
 Read from the words of a text whose digits were already taken, so each number is read
 once. Cardinals with a unit are quantities, with a currency amounts, with "percent"
-percentages; fractions are percentages ("half" is `50%`), multipliers numbers (`×2`).
+percentages; fractions are percentages ("half" is `50%`), multipliers numbers ("double"
+and "twice" are `2`).
 "one" and "first" are too common to count on their own (a pronoun, a discourse word):
 they are kept as weak facts, which match but are never reported.
 """
@@ -13,7 +14,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from migrate_check.checks.builtin.fact_canonical_forms import currency_of_word
-from migrate_check.checks.builtin.fact_lexicon import words
+from migrate_check.checks.builtin.fact_number_tables import (
+    ARTICLES,
+    CLOCK_STARTS,
+    FRACTIONS,
+    HOURS,
+    MULTIPLIERS,
+    SCALES,
+    STARTS,
+    ordinal,
+    small,
+)
 from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_text import Tokens
 from migrate_check.checks.builtin.fact_units import (
@@ -22,99 +33,6 @@ from migrate_check.checks.builtin.fact_units import (
     format_number,
     unit_of,
 )
-
-_SMALL = {
-    word: value
-    for value, word in enumerate(
-        words(
-            """
-            zero one two three four five six seven eight nine ten eleven twelve thirteen
-            fourteen fifteen sixteen seventeen eighteen nineteen
-            """
-        )
-    )
-}
-_TENS = {
-    word: 10 * value
-    for value, word in enumerate(
-        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
-    )
-}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
-_ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "twentieth": 20,
-    "thirtieth": 30,
-    "hundredth": 100,
-}
-_FRACTIONS = {
-    "half": 2,
-    "halves": 2,
-    "third": 3,
-    "thirds": 3,
-    "quarter": 4,
-    "quarters": 4,
-    "fifth": 5,
-    "fifths": 5,
-    "sixth": 6,
-    "tenth": 10,
-    "tenths": 10,
-}
-_MULTIPLIERS = {
-    "double": 2,
-    "doubled": 2,
-    "doubles": 2,
-    "twice": 2,
-    "twofold": 2,
-    "triple": 3,
-    "tripled": 3,
-    "triples": 3,
-    "thrice": 3,
-    "threefold": 3,
-    "quadruple": 4,
-    "quadrupled": 4,
-}
-_PERCENT = ("percent", "per cent", "percentage")
-#: Words a number written in words can start with; others are skipped without a look.
-_STARTS = frozenset(
-    [*_SMALL, *_TENS, *_ORDINALS, *_FRACTIONS, *_MULTIPLIERS, "a", "an", "half", "dozen"]
-)
-_ARTICLES = ("a", "an")
-
-
-def _small(word: str) -> int | None:
-    """Value of "seven", "forty" or "twenty-one"; None for anything else."""
-    if word in _SMALL:
-        return _SMALL[word]
-    if word in _TENS:
-        return _TENS[word]
-    tens, dash, unit = word.partition("-")
-    if dash and tens in _TENS and unit in _SMALL and 0 < _SMALL[unit] < 10:
-        return _TENS[tens] + _SMALL[unit]
-    return None
-
-
-def _ordinal(word: str) -> int | None:
-    if word in _ORDINALS:
-        return _ORDINALS[word]
-    tens, dash, unit = word.partition("-")
-    if dash and tens in _TENS and unit in _ORDINALS and _ORDINALS[unit] < 10:
-        return _TENS[tens] + _ORDINALS[unit]
-    return None
 
 
 class _Reader:
@@ -136,35 +54,41 @@ class _Reader:
         """Whether "a day" at word `at` is a rate ("twice a day", "£12 a month")."""
         if at == 0:
             return False
-        return self.words[at - 1] in (
-            "times",
-            "once",
-            "twice",
-            "per",
-            "each",
-        ) or self.t.after_value(at)
+        before = self.words[at - 1]
+        if self.word(at + 2) in ("ago", "later", "earlier", "before", "after"):
+            return True  # "a year ago": when, not how long
+        return (
+            before in ("times", "once", "twice", "per", "each", "every")
+            or unit_of(before) is not None
+            or self.t.after_value(at)
+        )
 
     def cardinal(self, at: int) -> tuple[Decimal, int] | None:
         """A cardinal starting at word `at`: (value, index after it)."""
         total, current, seen, index = 0, 0, False, at
         while index < len(self.words) and (index == at or self.joined(at, index)):
             word = self.words[index]
-            value = _small(word)
+            value = small(word)
             if value is not None and (not seen or current % 100 == 0 or current < 20):
                 current += value
-            elif word in _SCALES and (seen or index == at + 1):
+            elif word in SCALES and (seen or index == at + 1):
                 if word == "hundred":
                     current = (current or 1) * 100
                 else:
-                    total += (current or 1) * _SCALES[word]
+                    total += (current or 1) * SCALES[word]
                     current = 0
             elif word == "dozen" and (seen or index == at + 1):
                 current = (current or 1) * 12
-            elif word in _ARTICLES and not seen and self.word(index + 1) in (*_SCALES, "dozen"):
+            elif word in ARTICLES and not seen and self.word(index + 1) in (*SCALES, "dozen"):
                 current = 1
                 index += 1
                 continue
-            elif word == "and" and seen and _small(self.word(index + 1)) is not None:
+            elif (
+                word == "and"
+                and seen
+                and self.words[index - 1] in SCALES  # "one hundred and five", not "five and ten"
+                and small(self.word(index + 1)) is not None
+            ):
                 index += 1
                 continue
             else:
@@ -212,11 +136,11 @@ class _Reader:
             spelling, end = unit
             if (
                 self.word(end) == "and"
-                and self.word(end + 1) in _ARTICLES
+                and self.word(end + 1) in ARTICLES
                 and self.word(end + 2) in ("half", "quarter")
                 and self.joined(at, end + 2)
             ):
-                value += Decimal(1) / _FRACTIONS[self.word(end + 2)]
+                value += Decimal(1) / FRACTIONS[self.word(end + 2)]
                 end += 3
             canonical = canonical_quantity(value, high, spelling)
             if canonical:
@@ -229,35 +153,87 @@ class _Reader:
         currency = currency_of_word(word)
         if currency is not None:
             code, scale = currency
+            end = after + 1
+            cents = small(self.word(end))
+            if cents is not None and scale == 1 and self.joined(at, end):  # "two pounds fifty"
+                value += Decimal(cents) / 100
+                end += 1
             amount = format_number(value * scale)
-            self.add("amounts", f"{code} {amount}", at, after + 1, number=number)
+            self.add("amounts", f"{code} {amount}", at, end, number=number)
             return True
         return False
 
     def read(self) -> list[Fact]:
         done = 0
-        for index in [i for i, word in enumerate(self.words) if word in _STARTS or "-" in word]:
+        for index in [i for i, word in enumerate(self.words) if word in STARTS or "-" in word]:
             if index >= done:
                 done = self.read_at(index) or index + 1
         return self.found
+
+    def clock(self, at: int) -> int | None:
+        """A time in words: "half past two", "quarter to ten", "nine o'clock", "seven in
+        the evening"; the index after it, or None."""
+        word, minutes, hour_at = self.words[at], 0, at
+        if word in ("half", "quarter") and self.word(at + 1) in ("past", "to"):
+            minutes = 30 if word == "half" else 15
+            if self.word(at + 1) == "to":
+                minutes = -minutes
+            hour_at = at + 2
+        hour = HOURS.get(self.word(hour_at))
+        if hour is None or (hour_at > at and not self.joined(at, hour_at)):
+            return None
+        end = hour_at + 1
+        period = ""
+        if self.word(end) in ("o'clock", "o’clock"):
+            end += 1
+        if self.word(end) in ("am", "pm", "a.m", "p.m"):
+            period, end = self.word(end)[0], end + 1
+        elif self.word(end) == "in" and self.word(end + 1) == "the":
+            part = self.word(end + 2)
+            if part in ("morning", "afternoon", "evening"):
+                period, end = ("a" if part == "morning" else "p"), end + 3
+        elif self.word(end) == "at" and self.word(end + 1) == "night":
+            period, end = "p", end + 2
+        named = self.word(hour_at) in ("noon", "midday", "midnight")
+        if hour_at == at and end == hour_at + 1 and not named:
+            return None  # a bare "two" is a number, not a time
+        hours = hour % 12 + (12 if period == "p" else 0) if period else hour
+        total = (hours * 60 + minutes) % (24 * 60)
+        self.add("times", f"{total // 60:02d}:{total % 60:02d}", at, end)
+        return end
 
     def read_at(self, at: int) -> int | None:
         """Read the number starting at word `at`; the index after it, or None."""
         word = self.words[at]
         following = self.word(at + 1)
-        if word in _ARTICLES or word == "one":
+        if word in CLOCK_STARTS and (after := self.clock(at)) is not None:
+            return after
+        if following in FRACTIONS and self.word(at + 2) == "of":
+            # "a quarter of an hour", "three quarters of an hour", "half of a day"
+            parts = Decimal(1) if word in (*ARTICLES, "one") else None
+            if parts is None and small(word) is not None:
+                parts = Decimal(small(word) or 0)
+            if parts is not None and self.word(at + 3) in ARTICLES and self.unit_at(at + 4):
+                share = parts / FRACTIONS[following]
+                if self.amount_or_measure(share, at, at + 4, None):
+                    return self.after_last(at)
+        ordinal_quarter = ordinal(word)
+        if ordinal_quarter in (1, 2, 3, 4) and following == "quarter":
+            self.add("identifiers", f"Q{ordinal_quarter}", at, at + 2)  # "third quarter": Q3
+            return at + 2
+        if word in ARTICLES or word == "one":
             # "a third", "an hour", "one and a half hours", "a half-day"
-            if following in _FRACTIONS and following not in ("fifth", "sixth", "tenth"):
+            if following in FRACTIONS and following not in ("fifth", "sixth", "tenth"):
                 end = at + 2
-                share = Decimal(100) / _FRACTIONS[following]
-                if self.amount_or_measure(Decimal(1) / _FRACTIONS[following], at, end, None):
+                share = Decimal(100) / FRACTIONS[following]
+                if self.amount_or_measure(Decimal(1) / FRACTIONS[following], at, end, None):
                     return self.after_last(at)
                 self.add(
                     "percentages", f"{format_number(share.quantize(Decimal('0.01')))}%", at, end
                 )
                 return end
             if (
-                word in _ARTICLES
+                word in ARTICLES
                 and self.unit_at(at + 1)
                 and not self.rate(at)
                 and self.amount_or_measure(Decimal(1), at, at + 1, None)
@@ -265,7 +241,7 @@ class _Reader:
                 return self.after_last(at)
         if word == "half":
             if (
-                self.word(at + 1) in _ARTICLES
+                self.word(at + 1) in ARTICLES
                 and self.unit_at(at + 2)
                 and self.amount_or_measure(Decimal("0.5"), at, at + 2, None)
             ):
@@ -273,23 +249,21 @@ class _Reader:
             if not self.t.initial[at] or following == "of":
                 self.add("percentages", "50%", at, at + 1)
             return at + 1
-        if word in _MULTIPLIERS:
-            self.add("numbers", f"×{_MULTIPLIERS[word]}", at, at + 1)
+        if word in MULTIPLIERS:
+            self.add("numbers", str(MULTIPLIERS[word]), at, at + 1)
             return at + 1
-        ordinal = _ordinal(word)
-        if ordinal is not None and not (
-            word in _FRACTIONS and at and self.words[at - 1] in _ARTICLES
-        ):
+        place = ordinal(word)
+        if place is not None and not (word in FRACTIONS and at and self.words[at - 1] in ARTICLES):
             weak = word == "first" or self.t.initial[at]
-            self.add("numbers", str(ordinal), at, at + 1, weak=weak, number=str(ordinal))
+            self.add("numbers", str(place), at, at + 1, weak=weak, number=str(place))
             return at + 1
         first, dash, rest = word.partition("-")
-        if dash and first in _MULTIPLIERS:  # "double-charged", but also "double-check"
-            self.add("numbers", f"×{_MULTIPLIERS[first]}", at, at + 1, weak=True)
+        if dash and first in MULTIPLIERS:  # "double-charged", but also "double-check"
+            self.add("numbers", str(MULTIPLIERS[first]), at, at + 1, weak=True)
             return at + 1
-        if dash and _small(first) is not None and _small(word) is None:
+        if dash and small(first) is not None and small(word) is None:
             spelling = rest.partition("-")[0]
-            count = _small(first) or 0
+            count = small(first) or 0
             canonical = canonical_quantity(Decimal(count), None, spelling)
             if canonical:  # "three-year-old", "two-week"
                 self.add("quantities", canonical, at, at + 1, number=str(count))
@@ -303,13 +277,25 @@ class _Reader:
         end = cardinal[1]
         if (
             self.word(end) == "and"
-            and self.word(end + 1) in _ARTICLES
+            and self.word(end + 1) in ARTICLES
             and self.word(end + 2) in ("half", "quarter")  # "six and a half hours"
             and self.joined(at, end + 2)
         ):
-            value += Decimal(1) / _FRACTIONS[self.word(end + 2)]
+            value += Decimal(1) / FRACTIONS[self.word(end + 2)]
             end += 3
+            if self.word(end) in SCALES and self.joined(at, end):  # "twelve and a half thousand"
+                value *= SCALES[self.word(end)]
+                end += 1
         high: Decimal | None = None
+        if at and self.words[at - 1] == "between" and self.word(end) == "and":
+            second = self.cardinal(end + 1)  # "between five and ten working days"
+            if (
+                second is not None
+                and self.unit_at(second[1])
+                and self.joined(at, second[1])
+                and self.amount_or_measure(value, at, second[1], format_number(value), second[0])
+            ):
+                return self.after_last(at)
         if self.word(end) in ("to", "-", "or") and self.joined(at, end + 1):
             second = self.cardinal(end + 1)  # "four to six hours"
             if second is not None and self.unit_at(second[1]) and self.joined(at, second[1]):
@@ -317,8 +303,8 @@ class _Reader:
                 if self.amount_or_measure(value, at, after_range, format_number(value), high):
                     return self.after_last(at)
         number = format_number(value)
-        if self.word(end) in _FRACTIONS and value < 20 and self.joined(at, end):
-            share = value * 100 / _FRACTIONS[self.word(end)]
+        if self.word(end) in FRACTIONS and value < 20 and self.joined(at, end):
+            share = value * 100 / FRACTIONS[self.word(end)]
             self.add(
                 "percentages", f"{format_number(share.quantize(Decimal('0.01')))}%", at, end + 1
             )
@@ -326,7 +312,7 @@ class _Reader:
         if self.amount_or_measure(value, at, end, number):
             return self.after_last(at)
         if self.word(end) == "times" and self.joined(at, end):  # "two times a day"
-            self.add("numbers", f"×{number}", at, end + 1)
+            self.add("numbers", number, at, end + 1, number=number)
             return end + 1
         weak = value == 1 and end == at + 1
         self.add("numbers", number, at, end, weak=weak, number=number)

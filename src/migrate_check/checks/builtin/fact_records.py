@@ -22,6 +22,8 @@ VALUE_KINDS = (
 )
 CLAIM_KINDS = ("polarity", "modality", "negation", "conditions", "hedges", "steps")
 KINDS = VALUE_KINDS + CLAIM_KINDS
+#: Facts of one kind compared at most: pairing is quadratic in them, and answers are hostile.
+MAX_PER_KIND = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,8 @@ class Facts:
     truncated: bool
 
     def of(self, kind: str) -> list[Fact]:
-        return [fact for fact in self.facts if fact.kind == kind]
+        """The facts of one kind, at most `MAX_PER_KIND`, so pairing them stays bounded."""
+        return [fact for fact in self.facts if fact.kind == kind][:MAX_PER_KIND]
 
     def quote(self, fact: Fact) -> str:
         return self.tokens.sentence_text(fact.sentence)

@@ -19,7 +19,7 @@ _TOKEN = re.compile(
     r"(?P<w>[^\W\d_][\w'’-]*+|\d[\w]*+)"
     r"|(?P<end>[.!?]++)"
     r"|(?P<line>(?:\n|^)[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?)"
-    r"|(?P<clause>[,;:()\[\]\"“”]|\s[-–—]\s)"
+    r"|(?P<clause>[,;:()\[\]\"“”|]|\s[-–—]\s)"
 )
 #: Words that start a new clause: a claim does not reach past them.
 CLAUSE_WORDS = frozenset(
@@ -65,6 +65,7 @@ class Tokens:
     stems: frozenset[str]
     _sentence_stems: list[frozenset[str]] | None = None
     _clause_stems: dict[int, set[str]] | None = None
+    _plain_words: frozenset[str] | None = None
     #: kind -> numbers of the clauses that hold a claim of it (negation, hedges, ...)
     marked: dict[str, set[int]] = field(default_factory=dict)
 
@@ -131,6 +132,14 @@ class Tokens:
                     found[number].add(content)
             self._sentence_stems = [frozenset(stems) for stems in found]
         return self._sentence_stems
+
+    def plain_words(self) -> frozenset[str]:
+        """The words, possessives dropped ("Mary's" is "mary"), for finding a name."""
+        if self._plain_words is None:
+            self._plain_words = frozenset(
+                word[:-2] if word.endswith(("'s", "’s")) else word for word in self.words
+            )
+        return self._plain_words
 
     def clause_stems(self) -> dict[int, set[str]]:
         """Content stems of each clause, for "is this claim made here too?"."""
@@ -225,7 +234,7 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
             end_sentence(match.end())
         elif kind == "clause":
             clause_number += 1
-            if match.group() in ':("“':
+            if match.group() in ":|":
                 at_start = True
         else:
             end_sentence(match.start())

@@ -70,6 +70,8 @@ _add("mph", "1", "mph")
 _add("km/h", "1", "km/h", "kph", "kmh")
 _add("W", "1", "W", "watt", "watts")
 _add("W", "1000", "kW", "kilowatt", "kilowatts")
+_add("Wh", "1000000", "MWh", "megawatt-hour", "megawatt-hours")
+_add("Wh", "1000000000", "GWh")
 _add("Wh", "1000", "kWh", "kilowatt-hour", "kilowatt-hours", "kilowatt hour", "kilowatt hours")
 _add("mAh", "1", "mAh")
 _add("V", "1", "V", "volt", "volts")
@@ -87,7 +89,9 @@ _add("IU", "1", "IU", "units")
 
 #: Spellings matched with their case: "M" is no metre and "l" no litre mid-sentence.
 _CASED = frozenset({"mL", "L", "l", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "W", "V"})
-_CASED |= frozenset({"kW", "kWh", "mAh", "IU", "Mbps", "Gbps", "m", "g", "h", "s", "d"})
+_CASED |= frozenset(
+    {"MWh", "GWh", "kW", "kWh", "mAh", "IU", "Mbps", "Gbps", "m", "g", "h", "s", "d"}
+)
 _FOLDED = {spelling.casefold(): v for spelling, v in _TABLE.items() if spelling not in _CASED}
 _EXACT = {spelling: v for spelling, v in _TABLE.items() if spelling in _CASED}
 #: The longest spellings first, so "business days" wins over "days".

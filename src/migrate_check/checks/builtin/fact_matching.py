@@ -1,0 +1,75 @@
+"""When two differently written values are one fact: a number with and without its unit
+("90" and "90 minutes"), a version and a number ("v2.3" and "2.3"), "18 cents" and
+"€0.18", a time with and without its zone or its am/pm ("14:30" and "half past two"),
+and a name said in full and shortened ("Maria Lopez" and "Maria").
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrate_check.checks.builtin.fact_currencies import UNKNOWN
+from migrate_check.checks.builtin.fact_records import Fact, Facts
+
+
+def rescued(lost: list[Fact], new: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """Drop pairs that are one number written with and without its unit or currency
+    ("90" and "90 minutes"), or as a version and a number ("v2.3" and "2.3")."""
+    new = list(new)
+    kept: list[Fact] = []
+    for fact in lost:
+        match = next((f for f in new if same_number(fact, f)), None)
+        if match is None:
+            kept.append(fact)
+        else:
+            new.remove(match)
+    return kept, new
+
+
+def same_number(one: Fact, other: Fact) -> bool:
+    if one.kind == other.kind == "times":
+        return same_time(one, other)
+    if one.kind == other.kind == "amounts":  # "18 cents" and "€0.18"
+        code, _, value = one.value.partition(" ")
+        other_code, _, other_value = other.value.partition(" ")
+        return value == other_value and UNKNOWN in (code, other_code)
+    if {one.kind, other.kind} == {"times", "numbers"}:  # "10.45" and "10:45"
+        clock = one.value if one.kind == "times" else other.value
+        number = other.value if one.kind == "times" else one.value
+        return clock.split()[0].replace(":", ".").lstrip("0") == number
+    if one.kind == other.kind or "numbers" not in (one.kind, other.kind):
+        return one.kind != other.kind and one.value == other.value
+    return one.number is not None and one.number == other.number
+
+
+_PERIOD = re.compile(r"[aApP]\.?[mM]\b|noon|midday|midnight|morning|afternoon|evening|night")
+
+
+def same_time(one: Fact, other: Fact) -> bool:
+    """One time of day written two ways: "12:30 ET" and "12:30" (the zone left out), or
+    "14:30" and "half past two" (no am or pm said on one side)."""
+    clock, _, zone = one.value.partition(" ")
+    other_clock, _, other_zone = other.value.partition(" ")
+    if zone and other_zone and zone != other_zone:
+        return False
+    if clock == other_clock:
+        return True
+    hours, minutes = clock.split(":")[:2]
+    other_hours, other_minutes = other_clock.split(":")[:2]
+    if minutes != other_minutes or int(hours) % 12 != int(other_hours) % 12:
+        return False
+    return any(
+        int(h) <= 12 and not _PERIOD.search(fact.raw)
+        for fact, h in ((one, hours), (other, other_hours))
+    )
+
+
+def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
+    """A name is kept when all its words are on the other side, or the other side names
+    it shorter ("Maria" for "Maria Lopez")."""
+    words = name.value.split()
+    text = other.tokens.plain_words()
+    if all(word in text for word in words):
+        return True
+    mine = set(words)
+    return any(set(o.value.split()) < mine for o in other_names)

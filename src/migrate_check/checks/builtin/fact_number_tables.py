@@ -1,0 +1,105 @@
+"""The words numbers are written in: cardinals, ordinals, fractions, multipliers, hours.
+
+Tables and the two small readers `fact_number_words` builds numbers from.
+"""
+
+from __future__ import annotations
+
+from migrate_check.checks.builtin.fact_lexicon import words
+
+SMALL = {
+    word: value
+    for value, word in enumerate(
+        words(
+            """
+            zero one two three four five six seven eight nine ten eleven twelve thirteen
+            fourteen fifteen sixteen seventeen eighteen nineteen
+            """
+        )
+    )
+}
+TENS = {
+    word: 10 * value
+    for value, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
+    )
+}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "hundredth": 100,
+}
+FRACTIONS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "tenth": 10,
+    "tenths": 10,
+}
+MULTIPLIERS = {
+    "double": 2,
+    "doubled": 2,
+    "doubles": 2,
+    "twice": 2,
+    "twofold": 2,
+    "triple": 3,
+    "tripled": 3,
+    "triples": 3,
+    "thrice": 3,
+    "threefold": 3,
+    "quadruple": 4,
+    "quadrupled": 4,
+}
+PERCENT = ("percent", "per cent", "percentage")
+HOURS = {word: value for word, value in SMALL.items() if 1 <= value <= 12}
+HOURS |= {"noon": 12, "midday": 12, "midnight": 0}
+CLOCK_STARTS = frozenset([*HOURS, "half", "quarter"])
+#: Words a number written in words can start with; others are skipped without a look.
+STARTS = frozenset(
+    [*SMALL, *TENS, *ORDINALS, *FRACTIONS, *MULTIPLIERS, "a", "an", "half", "dozen"]
+    + ["noon", "midday", "midnight"]
+)
+ARTICLES = ("a", "an")
+
+
+def small(word: str) -> int | None:
+    """Value of "seven", "forty" or "twenty-one"; None for anything else."""
+    if word in SMALL:
+        return SMALL[word]
+    if word in TENS:
+        return TENS[word]
+    tens, dash, unit = word.partition("-")
+    if dash and tens in TENS and unit in SMALL and 0 < SMALL[unit] < 10:
+        return TENS[tens] + SMALL[unit]
+    return None
+
+
+def ordinal(word: str) -> int | None:
+    if word in ORDINALS:
+        return ORDINALS[word]
+    tens, dash, unit = word.partition("-")
+    if dash and tens in TENS and unit in ORDINALS and ORDINALS[unit] < 10:
+        return TENS[tens] + ORDINALS[unit]
+    return None

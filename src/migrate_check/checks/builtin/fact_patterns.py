@@ -1,0 +1,128 @@
+"""The patterns values are found by: links, e-mail addresses and one alternation of dates,
+times, amounts, percentages, quantities, phone numbers, numbers and weekdays.
+
+Model answers are hostile input: every pattern runs in linear time (no quantified group
+holds another quantifier; each alternative can only start where its run of characters
+starts), which `tests/checks/test_check_facts.py` checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrate_check.checks.builtin import fact_canonical_forms
+from migrate_check.checks.builtin.fact_canonical_forms import CODES
+from migrate_check.checks.builtin.fact_units import UNIT_PATTERN
+
+# --- the patterns ----------------------------------------------------------------------
+# Links first, each by its own pattern and only when the text can hold one; their spans are
+# blanked so nothing inside them counts. Then one alternation, tried left to right at each
+# position, so a date or an amount is taken whole before its digits could be read as
+# numbers. Every alternative that starts with a run of characters has a lookbehind that
+# rejects starting inside that run: a search then scans each run once, not once per
+# position (which would be quadratic). A leading lookahead lets through only positions
+# where some alternative can start, which makes the scan several times faster.
+
+# Led by a character class, so the search skips in C to the letters that can start one.
+URL = re.compile(r"[hHwW](?<![\w@./-].)(?:(?<=[hH])(?i:ttps?://)|(?<=[wW])(?i:ww\.))[^\s<>\"'`]++")
+EMAIL = re.compile(r"(?<![\w.%+-])\w[\w.%+-]*+@[\w.-]++")
+
+NUM = r"\d[\d,.]*+"
+AT_RUN_START = r"(?<![\w.,])"
+SIGNED = r"(?:(?<![\w.,)\]])[-−](?=\d)|" + AT_RUN_START + ")"
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![A-Za-z])\.?"
+)
+ORDINAL = r"(?i:st|nd|rd|th)?"
+ZONE = r"(?:\s?(?:" + fact_canonical_forms.ZONES + r")(?!\w))?"
+CODE_ALTERNATION = "|".join(sorted(CODES))
+MULTIPLIER = r"(?:\s?(?i:thousand|million|billion|trillion)(?!\w)|(?:k|K|m|M|mn|bn|B)(?!\w))?"
+CURRENCY_AFTER = (
+    r"(?:(?:"
+    + CODE_ALTERNATION
+    + r")(?!\w)|(?i:(?:(?:US|U\.S\.|American|Canadian|Australian|Singapore"
+    r"|Hong\sKong|New\sZealand|Mexican|British|Swiss)\s)?(?:dollars?|pounds?(?:\ssterling)?"
+    r"|francs?|pesos?))(?!\w)|(?i:bucks|euros?|cents?|pence|yen|rupees?|yuan|reais"
+    r"|zloty|złoty|dirhams?|riyals?|kronor|kroner|krona|krone)(?!\w)|[€£¥₹$¢₩₽₺₪₫₱₦]"
+    r"|(?<=\d)p(?![\w£$€]))"
+)
+SYMBOL = r"(?:(?:US|CA|AU|NZ|HK|MX|C|A|S|R)?\$|[€£¥₹₩₽₺₪₫₱₦]|Rs\.?)"
+WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+#: Where a fact can start: a digit, sign or symbol, or a word that may begin a weekday,
+#: a month, a currency code or prefix ("US$"), "today" or "noon".
+CAN_START = (
+    r"(?=(?<![\w.,])[\d$€£¥₹₩₽₺₪₫₱₦+(\-−]|(?<!\w)(?:Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|[A-Z][A-Z$]"
+    r"|Rs|\$|(?i:mon|tue|wed|thu|fri|sat|sun|to[dnm]|yes|noo|mid|bet)))"
+)
+
+FACT = re.compile(
+    CAN_START
+    + "(?:"
+    + "|".join(
+        [
+            r"(?P<iso>(?<![\w.,/-])\d{4}[-/.]\d\d?[-/.]\d\d?(?!\d)"
+            r"(?:T\d\d:\d\d(?::\d\d)?(?!\d))?)",
+            r"(?P<numdate>(?<![\w.,/-])\d\d?[-/.]\d\d?[-/.]\d{4}(?![\d/.-]\d))",
+            r"(?P<usdate>(?<![\w.,/-])\d\d?/\d\d?/\d\d(?![\d/]))",
+            r"(?P<mdate>(?<!\w)"
+            + MONTH
+            + r"\s{1,3}(?:\d{4}(?!\d)|\d\d?"
+            + ORDINAL
+            + r"(?!\d)(?:,?\s{1,3}\d{4}(?!\d))?))",
+            r"(?P<ddate>"
+            + AT_RUN_START
+            + r"\d\d?"
+            + ORDINAL
+            + r"\s{1,3}(?:of\s{1,3})?"
+            + MONTH
+            + r"(?:,?\s{1,3}\d{4}(?!\d))?)",
+            r"(?P<month>(?<!\w)(?:January|February|March|April|June|July|August|September"
+            r"|October|November|December)(?!\w))",
+            r"(?P<relday>(?<!\w)(?i:today|tonight|tomorrow|yesterday)(?!\w))",
+            r"(?P<t12>(?<![\w.:,])\d\d?(?:[:.]\d\d)?(?::\d\d)?\s?[aApP]\.?[mM]\b\.?" + ZONE + ")",
+            r"(?P<oclock>(?<![\w.:,])\d\d?\s?(?i:o['’]clock)" + ZONE + ")",
+            r"(?P<t24>(?<![\w.:,])\d\d?:\d\d(?::\d\d)?(?!\d)" + ZONE + ")",
+            r"(?P<noon>(?<!\w)(?i:noon|midday|midnight)(?!\w))",
+            r"(?P<amtsym>(?:(?<![\w.,)\]])[-−])?(?<!\w)"
+            + SYMBOL
+            + r"\s?[-−]?"
+            + NUM
+            + MULTIPLIER
+            + ")",
+            r"(?P<amtcode>(?:(?<![\w.,)\]])[-−])?(?<!\w)(?:"
+            + CODE_ALTERNATION
+            + r")\s?[-−]?"
+            + NUM
+            + MULTIPLIER
+            + ")",
+            r"(?P<amtafter>" + AT_RUN_START + NUM + MULTIPLIER + r"\s{0,2}" + CURRENCY_AFTER + ")",
+            r"(?P<pct>" + SIGNED + NUM + r"\s?(?:%|(?i:percent|per\s?cent)(?!\w)))",
+            r"(?P<nummult>" + AT_RUN_START + NUM + r"(?:k|K|bn)(?!\w))",
+            r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w))",
+            r"(?P<qtybetween>(?<!\w)(?i:between)\s{1,3}"
+            + NUM
+            + r"\s{1,3}(?i:and)\s{1,3}"
+            + NUM
+            + r"\s?"
+            + UNIT_PATTERN
+            + ")",
+            r"(?P<qty>"
+            + SIGNED
+            + NUM
+            + r"(?:\s?(?:[-–]|(?i:to))\s?"
+            + NUM
+            + r")?(?:\s|-)?"
+            + UNIT_PATTERN
+            + ")",
+            r"(?P<phone>(?<![\w.,+-])(?:\+\d[\d\s().-]{6,18}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}"
+            r"|(?:\d[-.\s])?\d{3}[-.]\d{3}[-.]\d{4}|\d{3}-\d{4})(?![\w-]))",
+            r"(?P<num>" + SIGNED + NUM + ")",
+            r"(?P<wday>(?<!\w)"
+            + WEEKDAY
+            + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
+            r"|(?<!\w)(?:Sat|Sun)\.?(?=,|\s\d|\s[-–—:]))",
+        ]
+    )
+    + ")"
+)
