@@ -8,6 +8,7 @@ clause they belong to: a claim is bound to the words of its own clause, which is
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ REACH = 12
 _CONTRACTIONS = ("n't", "n’t", "'ve", "’ve", "'re", "’re", "'ll", "’ll", "'d", "’d", "'m", "’m")
 
 
+@functools.lru_cache(maxsize=65536)
 def content_stem(word: str) -> str | None:
     """The stem of a word that carries content; None for "the", "don't", "you've"."""
     if word in STOPWORDS or word.endswith(_CONTRACTIONS):
@@ -199,13 +201,21 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
     in_list = False
 
     def end_sentence(at: int) -> None:
-        nonlocal sentence_start, sentence_number, clause_number, at_start
-        if words and sentence[-1] == sentence_number:
+        nonlocal sentence_start, sentence_number, clause_number, at_start, fresh
+        if not fresh:
             spans.append((sentence_start, at))
             sentence_number += 1
             clause_number += 1
-        sentence_start, at_start = at, True
+        sentence_start, at_start, fresh = at, True, True
 
+    add_word, add_raw, add_start = words.append, raw.append, starts.append
+    add_sentence, add_clause, add_initial, add_item = (
+        sentence.append,
+        clause.append,
+        initial.append,
+        item.append,
+    )
+    fresh = True  # no word yet in the current sentence
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "w":
@@ -213,15 +223,16 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
             lower = word.casefold()
             if lower in CLAUSE_WORDS:
                 clause_number += 1
-            if not words or sentence[-1] != sentence_number:
-                sentence_start = match.start()
-            words.append(lower)
-            raw.append(word)
-            starts.append(match.start())
-            sentence.append(sentence_number)
-            clause.append(clause_number)
-            initial.append(at_start)
-            item.append(item_number if in_list else -1)
+            start = match.start()
+            if fresh:
+                sentence_start, fresh = start, False
+            add_word(lower)
+            add_raw(word)
+            add_start(start)
+            add_sentence(sentence_number)
+            add_clause(clause_number)
+            add_initial(at_start)
+            add_item(item_number if in_list else -1)
             at_start = False
         elif kind == "end":
             if (
