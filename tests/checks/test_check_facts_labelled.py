@@ -38,7 +38,7 @@ def _flagged(pairs: list[dict[str, Any]]) -> list[bool]:
 
 # The development set's targets are the issue's; the held-out set (written apart, never
 # read while the rules were written) is held to what it measured when first run, so a
-# change that makes it worse fails: 22.5% of rewordings flagged, 94% of changes caught.
+# change that makes it worse fails: 22.5% of rewordings flagged, 95% of changes caught.
 TARGETS = {
     "free_text_pairs.jsonl": (0.10, 0.80),
     "free_text_pairs_holdout.jsonl": (0.25, 0.80),

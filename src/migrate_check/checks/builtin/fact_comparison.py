@@ -29,6 +29,7 @@ from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, 
 STEP_KEPT = 0.5
 #: A hedge's claim counts as still there when this share of its words is on the other side.
 CLAIM_KEPT = 0.5
+_SAME_DAY = frozenset({"today", "tonight"})
 _STRENGTH = {str(strength): name for name, strength in MODAL_NAMES.items()}
 
 
@@ -115,9 +116,10 @@ class _Comparison:
             gone = [f for f in lost if f.kind == kind and not f.weak]
             came = [f for f in new if f.kind == kind and not f.weak]
             if kind == "dates" and not (gone and came):
-                # "today" said or left out is a rewording; "today" becoming "tomorrow" is not
-                gone = [f for f in gone if not f.value.isalpha()]
-                came = [f for f in came if not f.value.isalpha()]
+                # "today" said or left out is a rewording ("this morning"); "today"
+                # becoming "tomorrow", or "tomorrow" left out, is not
+                gone = [f for f in gone if f.value not in _SAME_DAY]
+                came = [f for f in came if f.value not in _SAME_DAY]
             for was, now in zip(gone, came, strict=False):
                 self.add(kind, "changed", was, now)
             for was in gone[len(came) :]:
