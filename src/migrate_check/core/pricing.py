@@ -18,6 +18,9 @@ from typing import Any
 from migrate_check.core.completion import Usage
 
 _TOKENS_PER_PRICE = 1_000_000  # prices are USD per 1M tokens
+#: The most a price may be, USD per 1M tokens: over 15 times the dearest list price
+#: (o1-pro's output, $600), far below where a cost overflows to infinity (`1e308`).
+MAX_PRICE = 10_000.0
 _DATED_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})$")
 
 
@@ -166,44 +169,54 @@ def _price(name: str, spec: Any, origin: str) -> ModelPrice:
 
 
 def _checked(price: ModelPrice, what: str) -> ModelPrice:
-    """A price every cost can use: finite and not negative (inf and NaN poison every sum)."""
+    """A price every cost can use: finite, not negative and at most `MAX_PRICE` (inf and
+    NaN poison every sum, and `1e308` times a few tokens is inf)."""
     for field_name in ("input", "cached_input", "output"):
         value = getattr(price, field_name)
-        if value is not None and not (math.isfinite(value) and value >= 0):
+        if value is not None and not (math.isfinite(value) and 0 <= value <= MAX_PRICE):
             raise ValueError(
-                f"{what} has {field_name} {value!r}; a price is a finite number of USD "
-                "per 1M tokens, 0 or more"
+                f"{what} has {field_name} {value!r}; a price is a number of USD per 1M "
+                f"tokens, from 0 to {MAX_PRICE:,.0f}"
             )
     return price
 
 
-def parse_price(text: str) -> ModelPrice:
-    """`0.15/0.075/0.60` (input/cached/output) or `0.15/0.60`, USD per 1M tokens."""
+def parse_price(text: str, name: str | None = None) -> ModelPrice:
+    """`0.15/0.075/0.60` (input/cached/output) or `0.15/0.60`, USD per 1M tokens; `name`,
+    the model it prices, for the error."""
     parts = [p.strip() for p in text.split("/")]
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
         numbers = []
+    what = f"price of {name!r}" if name else f"price {text.strip()!r}"
     if len(numbers) == 3:
-        return _checked(ModelPrice(numbers[0], numbers[1], numbers[2]), f"price {text.strip()!r}")
+        return _checked(ModelPrice(numbers[0], numbers[1], numbers[2]), what)
     if len(numbers) == 2:
-        return _checked(ModelPrice(numbers[0], None, numbers[1]), f"price {text.strip()!r}")
+        return _checked(ModelPrice(numbers[0], None, numbers[1]), what)
     raise ValueError(
         f"{text!r} is not a price; write input/cached_input/output per 1M tokens, "
         "e.g. 0.15/0.075/0.60"
     )
 
 
-def parse_overrides(lines: Iterable[str]) -> dict[str, ModelPrice]:
-    """Ini lines `gpt-4o-mini = 0.15/0.075/0.60` into prices for `PriceTable.merged`."""
+def parse_overrides(
+    lines: Iterable[str], origin: str = "migrate_check_price_overrides"
+) -> dict[str, ModelPrice]:
+    """Ini lines `gpt-4o-mini = 0.15/0.075/0.60` into prices for `PriceTable.merged`;
+    an error names `origin`, the line and its model."""
     prices: dict[str, ModelPrice] = {}
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        where = f"{origin} line {number} ({line.strip()!r})"
         name, sep, value = line.partition("=")
         if not sep or not name.strip():
-            raise ValueError(f"{line!r} is not 'model = input/cached_input/output'")
-        prices[name.strip()] = parse_price(value)
+            raise ValueError(f"{where} is not 'model = input/cached_input/output'")
+        try:
+            prices[name.strip()] = parse_price(value, name.strip())
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
     return prices
 
 

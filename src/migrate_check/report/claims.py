@@ -1,11 +1,13 @@
 """The vendor-style claims (smarter, faster, cheaper, drop-in), each measured on this run.
 
 A claim holds, is even, or does not hold for the candidate against the baseline, within
-a tolerance per kind of figure; without the figures on both sides it has no data.
+a tolerance per kind of figure; without the figures on both sides it has no data (a
+figure that overflowed, such as a cost from an absurd usage, is none).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -31,7 +33,7 @@ class Claim:
 def _finding(
     base: float | None, cand: float | None, higher_is_better: bool, tolerance: float
 ) -> Finding:
-    if base is None or cand is None:
+    if base is None or cand is None or not (math.isfinite(base) and math.isfinite(cand)):
         return "no data"
     delta = cand - base if higher_is_better else base - cand
     scale = 1.0 if higher_is_better else max(abs(base), 1e-12)

@@ -78,32 +78,35 @@ def _plain(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def _converted(value: Any, depth: int) -> Any:
+def _converted(value: Any, depth: int, nulls: bool) -> Any:
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, float):
-        return value if math.isfinite(value) else json.dumps(value)  # "NaN", "Infinity"
+        if math.isfinite(value):
+            return value
+        return None if nulls else json.dumps(value)  # "NaN", "Infinity"
     if depth >= MAX_DEPTH:
         return _TOO_DEEP
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
-        return {str(k): _converted(v, depth + 1) for k, v in value.items()}
+        return {str(k): _converted(v, depth + 1, nulls) for k, v in value.items()}
     if isinstance(value, set | frozenset):
         value = sorted(value, key=repr)
     if isinstance(value, list | tuple):
-        return [_converted(v, depth + 1) for v in value]
+        return [_converted(v, depth + 1, nulls) for v in value]
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return repr(value)
 
 
-def jsonable(value: Any) -> Any:
+def jsonable(value: Any, *, nulls: bool = False) -> Any:
     """Evidence is whatever a check produced; make it plain JSON (NaN becomes "NaN"),
-    nested at most `MAX_DEPTH` levels."""
+    nested at most `MAX_DEPTH` levels. `nulls`: infinity and NaN become null instead, for
+    figures (a cost that overflowed is not known, and the schema wants a number or null)."""
     if _plain(value):
         return value
-    return _converted(value, 0)
+    return _converted(value, 0, nulls)
 
 
 def compact(value: Any, limit: int = 0) -> str:
@@ -136,33 +139,49 @@ def display_text(completion: Completion) -> str:
     return "\n".join(part for part in [text, *calls] if part)
 
 
+#: From here a figure reads as `1.2e+18`: a response may claim any usage, and a
+#: 300-digit cost or token count would push every other column off the table.
+HUGE = 1e15
+
+
+def _unknown(value: float | None) -> bool:
+    """No figure to show: none, or one that overflowed (infinity) or has no value (NaN)."""
+    return value is None or not math.isfinite(value)
+
+
 def money(value: float | None) -> str:
-    if value is None:
+    if value is None or _unknown(value):
         return "n/a"
     if value == 0:
         return "$0"
     if abs(value) < 0.01:
         return f"${value:.6f}".rstrip("0")
+    if abs(value) >= HUGE:
+        return f"${value:.3g}"
     return f"${value:,.2f}" if abs(value) >= 100 else f"${value:.4f}".rstrip("0").rstrip(".")
 
 
 def millis(value: float | None) -> str:
-    if value is None:
+    if value is None or _unknown(value):
         return "n/a"
+    if value >= HUGE:
+        return f"{value / 1000:.3g} s"
     return f"{value / 1000:.2f} s" if value >= 10_000 else f"{value:.0f} ms"
 
 
 def percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+    return "n/a" if value is None or _unknown(value) else f"{value * 100:.1f}%"
 
 
 def times(value: float | None) -> str:
     """A candidate/baseline ratio as `1.23x`."""
-    return "n/a" if value is None else f"{value:.2f}x"
+    if value is None or _unknown(value):
+        return "n/a"
+    return f"{value:.3g}x" if abs(value) >= HUGE else f"{value:.2f}x"
 
 
 def tokens(value: int) -> str:
-    return f"{value:,}"
+    return f"{value:.3g}" if value >= HUGE else f"{value:,}"
 
 
 def claim_value(unit: str, value: float | None) -> str:

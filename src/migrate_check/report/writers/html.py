@@ -89,8 +89,8 @@ def script_json(data: Any) -> Markup:
         text = json.dumps(
             data, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
         )
-    except ValueError:  # NaN or infinity: not JSON, and JSON.parse would refuse the page
-        text = json.dumps(fmt.jsonable(data), ensure_ascii=False, separators=(",", ":"))
+    except ValueError:  # NaN or infinity: not JSON (JSON.parse would refuse the page): null
+        text = json.dumps(fmt.jsonable(data, nulls=True), ensure_ascii=False, separators=(",", ":"))
     return Markup(_script_safe(text))
 
 

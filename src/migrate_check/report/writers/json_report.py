@@ -113,8 +113,8 @@ def write(out: TextIO, report: RunReport) -> None:
 def _dump(value: Any) -> str:
     try:
         text = canonical_json(value, allow_nan=False)
-    except ValueError:  # NaN or infinity somewhere: JSON has no such numbers
-        text = canonical_json(jsonable(value))
+    except ValueError:  # NaN or infinity (an overflowed cost): null, a figure not known
+        text = canonical_json(jsonable(value, nulls=True))
     return escaping.no_surrogates(text)
 
 
