@@ -11,7 +11,10 @@ rules were written), judges each pair with each check as a suite would (`build_c
 `same`) and of changes caught, then for `facts` the same per kind of change and kind of
 rewording, and its time per pair. `--embeddings-url` adds the `embedding` check against an
 OpenAI-compatible `/v1/embeddings` server (for example a real sentence-embedding model
-served locally); without it `embedding` is left out, as no model is at hand.
+served locally, see `serve_embeddings.py`); without it `embedding` is left out, as no
+model is at hand. `embedding` is graded as a suite records it: live through the SDK and
+vcrpy (record mode `all`) into throwaway grader cassettes. `--cosines` adds its median
+whole-answer cosine for rewordings, changes, hard changes and changes of at most 3 words.
 `--errors CHECK` lists that check's wrong calls on the chosen set (for the development
 set only: reading the held-out set's errors would tune the rules to it).
 """
@@ -19,19 +22,25 @@ set only: reading the held-out set's errors would tune the rules to it).
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import statistics
+import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from migrate_check.checks import build_check
 from migrate_check.checks.base import Check
-from migrate_check.core.case import CheckSpec
+from migrate_check.checks.graded import GradedCheck
+from migrate_check.core.case import Case, CheckSpec
 from migrate_check.core.completion import Completion
-from migrate_check.core.results import Outcome
+from migrate_check.core.results import CheckResult, Outcome
+from migrate_check.sending.grading import Grader
+from migrate_check.sending.settings import RunnerSettings
 
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {"dev": DATA / "free_text_pairs.jsonl", "holdout": DATA / "free_text_pairs_holdout.jsonl"}
@@ -56,18 +65,74 @@ def flagged(check: Check, pair: dict[str, Any]) -> bool:
     return result.outcome is not Outcome.SAME
 
 
+def graded(check: GradedCheck, pairs: list[dict[str, Any]]) -> list[CheckResult]:
+    """Each pair's verdict from a grader model (`judge` alone cannot call one): live at
+    OPENAI_BASE_URL, recorded into a temporary folder; an error stops the bench, as
+    counting it as flagged would read as a change caught."""
+    with tempfile.TemporaryDirectory() as cassettes:
+        settings = RunnerSettings(record_mode="all", cassette_dir=Path(cassettes), max_retries=0)
+        grader = Grader(settings, lambda case, model, mode: f"--record-mode {mode}")
+        jobs = [
+            (
+                Case("free-text", pair["id"], {}, ()),
+                [Completion(model="gpt-4o-mini", text=pair["baseline"])],
+                [Completion(model="gpt-4.1-mini", text=pair["candidate"])],
+            )
+            for pair in pairs
+        ]
+        grader.fetch([(case, check.grader_calls(b, c)) for case, b, c in jobs])
+        results = [check.judge_with(b, c, grader.replies(case)) for case, b, c in jobs]
+    for result in results:
+        if result.outcome is Outcome.ERROR:
+            raise SystemExit(f"{check.label}: {result.reason}")
+    return results
+
+
+def words_changed(pair: dict[str, Any]) -> int:
+    """Words replaced, added or dropped between the pair's texts (the larger side of each)."""
+    a, b = pair["baseline"].split(), pair["candidate"].split()
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in opcodes if op != "equal")
+
+
+def print_cosines(label: str, pairs: list[dict[str, Any]], results: list[CheckResult]) -> None:
+    """The median whole-answer cosine per group of pairs."""
+    found = [(p, (r.evidence or {}).get("cosine")) for p, r in zip(pairs, results, strict=True)]
+    groups: dict[str, Callable[[dict[str, Any]], bool]] = {
+        "rewordings": lambda p: p["label"] == "reword",
+        "changes": lambda p: p["label"] == "change",
+        "changes, hard": lambda p: p["label"] == "change" and bool(p.get("hard")),
+        "changes, <= 3 words": lambda p: p["label"] == "change" and words_changed(p) <= 3,
+    }
+    print(f"\n{label}: median whole-answer cosine")
+    for name, chosen in groups.items():
+        values = [c for p, c in found if chosen(p) and isinstance(c, float)]
+        median = f"{statistics.median(values):.3f}" if values else "-"
+        low = f", lowest {min(values):.3f}" if values else ""
+        print(f"  {name:22} {median} over {len(values)} pairs{low}")
+
+
 def share(hits: int, total: int) -> str:
     return f"{100 * hits / total:5.1f}% ({hits}/{total})" if total else "    -"
 
 
 def report(
-    name: str, pairs: list[dict[str, Any]], checks: dict[str, Check], errors: str | None
+    name: str,
+    pairs: list[dict[str, Any]],
+    checks: dict[str, Check],
+    errors: str | None,
+    cosines: bool = False,
 ) -> None:
     print(f"\n## {name}: {len(pairs)} pairs, {len({p['domain'] for p in pairs})} domains")
     print(f"{'check':36} {'rewordings flagged':>22} {'changes caught':>22}")
     calls: dict[str, list[bool]] = {}
+    graded_results: dict[str, list[CheckResult]] = {}
     for label, check in checks.items():
-        calls[label] = [flagged(check, pair) for pair in pairs]
+        if isinstance(check, GradedCheck):
+            graded_results[label] = graded(check, pairs)
+            calls[label] = [r.outcome is not Outcome.SAME for r in graded_results[label]]
+        else:
+            calls[label] = [flagged(check, pair) for pair in pairs]
         rewords = [c for c, p in zip(calls[label], pairs, strict=True) if p["label"] == "reword"]
         changes = [c for c, p in zip(calls[label], pairs, strict=True) if p["label"] == "change"]
         print(
@@ -90,15 +155,20 @@ def report(
         for kind in sorted(by_kind):
             print(f"  {kind:14} {share(sum(by_kind[kind]), len(by_kind[kind]))}")
         print(f"  {'(hard ones)':14} {share(sum(hard), len(hard))}")
+    for label, results in graded_results.items() if cosines else ():
+        print_cosines(label, pairs, results)
     if errors:
         check = checks[errors]
         print(f"\n{errors}: wrong calls")
-        for call, pair in zip(calls[errors], pairs, strict=True):
+        for index, (call, pair) in enumerate(zip(calls[errors], pairs, strict=True)):
             if call != (pair["label"] == "change"):
-                result = check.judge(
-                    [Completion(model="a", text=pair["baseline"])],
-                    [Completion(model="b", text=pair["candidate"])],
-                )
+                if errors in graded_results:
+                    result = graded_results[errors][index]
+                else:
+                    result = check.judge(
+                        [Completion(model="a", text=pair["baseline"])],
+                        [Completion(model="b", text=pair["candidate"])],
+                    )
                 print(f"- {pair['id']} [{pair['label']}/{pair['kind']}] {result.reason}")
                 print(f"    why: {pair['why']}")
 
@@ -134,6 +204,7 @@ def main() -> None:
     parser.add_argument("--errors", help="list this check's wrong calls (development set)")
     parser.add_argument("--embeddings-url", help="an OpenAI-compatible /v1 base URL")
     parser.add_argument("--embedding-model", default="text-embedding-3-small")
+    parser.add_argument("--cosines", action="store_true", help="median cosines (embedding)")
     args = parser.parse_args()
     checks: dict[str, Check] = {
         label: build_check(CheckSpec(name, options), Path("."))
@@ -147,7 +218,7 @@ def main() -> None:
     chosen = list(SETS) if args.set == "both" else [args.set]
     for name in chosen:
         errors = args.errors if name == "dev" else None
-        report(name, load(SETS[name]), checks, errors)
+        report(name, load(SETS[name]), checks, errors, args.cosines)
     print()
     timing(load(SETS["dev"]), checks["facts"])
 
