@@ -175,21 +175,20 @@ def _checked(price: ModelPrice, what: str) -> ModelPrice:
         value = getattr(price, field_name)
         if value is not None and not (math.isfinite(value) and 0 <= value <= MAX_PRICE):
             raise ValueError(
-                f"{what} has {field_name} {value!r}; a price is a number of USD per 1M "
-                f"tokens, from 0 to {MAX_PRICE:,.0f}"
+                f"{what} has {field_name} {value!r}; a price is a finite number of USD "
+                f"per 1M tokens, 0 or more and at most {MAX_PRICE:,.0f}"
             )
     return price
 
 
-def parse_price(text: str, name: str | None = None) -> ModelPrice:
-    """`0.15/0.075/0.60` (input/cached/output) or `0.15/0.60`, USD per 1M tokens; `name`,
-    the model it prices, for the error."""
+def parse_price(text: str) -> ModelPrice:
+    """`0.15/0.075/0.60` (input/cached/output) or `0.15/0.60`, USD per 1M tokens."""
     parts = [p.strip() for p in text.split("/")]
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
         numbers = []
-    what = f"price of {name!r}" if name else f"price {text.strip()!r}"
+    what = f"price {text.strip()!r}"
     if len(numbers) == 3:
         return _checked(ModelPrice(numbers[0], numbers[1], numbers[2]), what)
     if len(numbers) == 2:
@@ -204,19 +203,19 @@ def parse_overrides(
     lines: Iterable[str], origin: str = "migrate_check_price_overrides"
 ) -> dict[str, ModelPrice]:
     """Ini lines `gpt-4o-mini = 0.15/0.075/0.60` into prices for `PriceTable.merged`;
-    an error names `origin`, the line and its model."""
+    an error ends with where: `origin`, the line's number and the line."""
     prices: dict[str, ModelPrice] = {}
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        where = f"{origin} line {number} ({line.strip()!r})"
+        where = f"({origin}, line {number}: {line.strip()!r})"
         name, sep, value = line.partition("=")
         if not sep or not name.strip():
-            raise ValueError(f"{where} is not 'model = input/cached_input/output'")
+            raise ValueError(f"{line!r} is not 'model = input/cached_input/output' {where}")
         try:
-            prices[name.strip()] = parse_price(value, name.strip())
+            prices[name.strip()] = parse_price(value)
         except ValueError as exc:
-            raise ValueError(f"{where}: {exc}") from None
+            raise ValueError(f"{exc} {where}") from None
     return prices
 
 
