@@ -33,21 +33,37 @@ def _mode_for(path: Path) -> int:
 
 
 @contextlib.contextmanager
-def _atomic_file(path: Path, binary: bool) -> Iterator[IO[Any]]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def naming(path: Path | str) -> Iterator[None]:
+    """An OSError inside names `path` when it names no file, or only the temporary file
+    an atomic write of `path` uses: a disk that is full fails `write()`, `flush()` or
+    `fsync()`, whose errors carry no name, and a user never saw the temporary file."""
     try:
-        opened = open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        with opened as handle:
-            yield handle
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        yield
+    except OSError as exc:
+        named = str(exc.filename or "")
+        temporary = Path(named).name.startswith(f".{Path(path).name}.") and named.endswith(".tmp")
+        if not named or temporary:
+            exc.filename, exc.filename2 = str(path), None
         raise
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path, binary: bool) -> Iterator[IO[Any]]:
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = _mode_for(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            opened = open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            with opened as handle:
+                yield handle
+                handle.flush()
+                os.fchmod(handle.fileno(), mode)
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def atomic_text(path: Path) -> contextlib.AbstractContextManager[TextIO]:

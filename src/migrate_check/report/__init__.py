@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from migrate_check.core.atomic import atomic_text, write_atomic
+from migrate_check.core.atomic import atomic_text, naming, write_atomic
 from migrate_check.core.pricing import ModelPrice, PriceTable
 from migrate_check.report.aggregate import Aggregates, build_aggregates
 from migrate_check.report.run_report import RunReport
@@ -55,6 +55,6 @@ def write_reports(report: RunReport, out_dir: Path) -> list[Path]:
     write_atomic(paths[3], markdown.render_comment(report))
     summary = os.environ.get(STEP_SUMMARY_ENV)
     if summary:
-        with open(summary, "a", encoding="utf-8") as handle:
+        with naming(summary), open(summary, "a", encoding="utf-8") as handle:
             handle.write(md)
     return paths
