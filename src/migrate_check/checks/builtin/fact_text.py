@@ -199,6 +199,7 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
     sentence_start, sentence_number, clause_number, item_number = 0, 0, 0, -1
     at_start = True
     in_list = False
+    fresh = True  # no word yet in the current sentence
 
     def end_sentence(at: int) -> None:
         nonlocal sentence_start, sentence_number, clause_number, at_start, fresh
@@ -215,7 +216,6 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
         initial.append,
         item.append,
     )
-    fresh = True  # no word yet in the current sentence
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "w":
