@@ -21,7 +21,7 @@ from migrate_check.importing.errors import SourceError
 from migrate_check.suites.suite import SuiteError
 
 if TYPE_CHECKING:
-    from migrate_check.importing.to_suite import ImportResult
+    from migrate_check.importing.suite_text import ImportResult
 
 EXIT_USAGE = 2
 
@@ -94,52 +94,98 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
-    from migrate_check.importing.by_model import split_by_model
+    from migrate_check.importing.by_model import suite_for_model
     from migrate_check.importing.destination import pytest_cassette_dir
-    from migrate_check.importing.sources import collect
-    from migrate_check.importing.to_suite import write_import
+    from migrate_check.importing.sources import Collected, stream
+    from migrate_check.importing.spool import Spool
+    from migrate_check.importing.to_suite import describe
+    from migrate_check.importing.writing import write_suite
 
     suite_path: Path = args.suite
     if suite_path.suffix not in (".yaml", ".yml"):
         raise ValueError(f"{suite_path}: a suite file ends in .yaml")
-    collected = collect(list(args.paths), args.format)
-    groups = split_by_model(collected, suite_path, args.name, args.model)
-    if not groups:
-        raise ValueError(f"nothing recorded with {args.model!r} in the inputs")
-    for group in groups:
-        if group.suite_path.exists() and not args.force:
-            raise FileExistsError(f"{group.suite_path} exists; pass --force to overwrite it")
-    pytest_dir = pytest_cassette_dir(suite_path)
-    cassette_dir: Path = args.cassette_dir or pytest_dir
-    for group in groups:
-        result = write_import(group.collected, group.suite_path, cassette_dir, name=group.name)
-        print(
-            f"wrote {group.suite_path}: {len(result.cases)} cases from "
-            f"{len(collected.files)} files",
-            file=out,
-        )
-        recorded = result.recorded_models
-        if result.cassettes:
-            per_model = ", ".join(f"{m} ({n} cases)" for m, n in recorded.most_common())
-            print(
-                f"  recordings: {len(result.cassettes)} cassettes under "
-                f"{shown_path(cassette_dir / result.suite)}: {per_model}",
-                file=out,
+    with Spool.temporary() as spool:  # the inputs, on disk: memory stays flat
+        seen = Collected()
+        for prompt in stream(list(args.paths), args.format, seen):
+            spool.add(prompt)
+            for skipped in seen.skipped:  # kept on disk too, as they come
+                spool.skip(skipped)
+            seen.skipped.clear()
+        groups = spool.group_by_model(args.model)
+        if not groups:
+            raise ValueError(f"nothing recorded with {args.model!r} in the inputs")
+        models = [g.model for g in groups if g.model is not None]
+        targets = [(g, *suite_for_model(suite_path, args.name, g.model, models)) for g in groups]
+        for _, path, _ in targets:
+            if not args.force:
+                _refuse_existing(path)
+        pytest_dir = pytest_cassette_dir(suite_path)
+        cassette_dir: Path = args.cassette_dir or pytest_dir
+        for group, path, name in targets:
+            result = write_suite(
+                spool,
+                group.number,
+                path,
+                cassette_dir,
+                name=name,
+                description=describe(seen),
+                first_input=seen.files[0] if seen.files else None,
+                replace=args.force,
             )
-        for skipped in result.skipped:
-            print(f"  skipped {skipped}", file=out)
-        for warning in result.warnings:
-            print(f"  warning: {warning}", file=out)
-        explicit_dir = None if cassette_dir.resolve() == pytest_dir.resolve() else cassette_dir
-        print(f"  next: {_next_step(group.model, result, explicit_dir)}", file=out)
+            _print_result(out, result, len(seen.files), cassette_dir)
+            explicit_dir = None if cassette_dir.resolve() == pytest_dir.resolve() else cassette_dir
+            print(f"  next: {_next_step(group.model, result, explicit_dir)}", file=out)
     return 0
 
 
+def _refuse_existing(suite_path: Path) -> None:
+    """An import never overwrites a suite, nor the parts of one, unless --force."""
+    from migrate_check.importing.writing import part_pattern
+
+    existing = [suite_path] if suite_path.exists() else []
+    folder = suite_path.with_suffix("")
+    if folder.is_dir():
+        pattern = part_pattern(suite_path)
+        existing += sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name))
+    if existing:
+        raise FileExistsError(f"{existing[0]} exists; pass --force to overwrite it")
+
+
+def _print_result(out: TextIO, result: ImportResult, inputs: int, cassette_dir: Path) -> None:
+    if len(result.files) == 1:
+        print(f"wrote {result.files[0]}: {result.case_count} cases from {inputs} files", file=out)
+    else:
+        print(
+            f"wrote {result.case_count} cases in {len(result.files)} suite files under "
+            f"{result.suite_path}/ (a suite file holds at most 16 MiB): "
+            f"{result.files[0].name} to {result.files[-1].name}, from {inputs} files",
+            file=out,
+        )
+    if result.cassette_count:
+        per_model = ", ".join(f"{m} ({n} cases)" for m, n in result.recorded_models.most_common())
+        print(
+            f"  recordings: {result.cassette_count} cassettes under "
+            f"{shown_path(cassette_dir / result.suite)}: {per_model}",
+            file=out,
+        )
+    for skipped in result.skipped:
+        print(f"  skipped {skipped}", file=out)
+    if result.skipped_count > len(result.skipped):
+        print(f"  ... and {result.skipped_count - len(result.skipped)} more skipped", file=out)
+    for warning in result.warnings:
+        print(f"  warning: {warning}", file=out)
+    if result.warning_count > len(result.warnings):
+        print(f"  ... and {result.warning_count - len(result.warnings)} more warnings", file=out)
+
+
 def _next_step(model: str | None, result: ImportResult, cassette_dir: Path | None) -> str:
-    """The command that runs this suite with its recordings as the baseline's, runnable as
-    printed from where the import ran."""
+    """The command that runs this suite (all its files) with its recordings as the
+    baseline's, runnable as printed from where the import ran."""
     baseline = model or (result.models.most_common(1)[0][0] if result.models else "BASELINE")
-    words = ["pytest", str(shown_path(result.suite_path)), "--model-pair", f"{baseline}:CANDIDATE"]
+    target = str(shown_path(result.suite_path))
+    if len(result.files) > 1:
+        target = target.rstrip("/") + "/"  # the folder of its parts
+    words = ["pytest", target, "--model-pair", f"{baseline}:CANDIDATE"]
     if cassette_dir is not None:
         words += ["--cassette-dir", str(shown_path(cassette_dir))]
     words += ["--record-mode", "once"]

@@ -712,6 +712,76 @@ CATALOGUE = [
 ]
 
 
+# -- `migrate-check import`: one line naming the file and the line, nothing written ------
+@dataclass(frozen=True)
+class BadImport:
+    """A request log the importer refuses (made when the test runs), the line expected."""
+
+    name: str
+    expect: str  # an fnmatch pattern for the one line on stderr
+    log: Callable[[], str | bytes]
+
+
+LOGGED = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})
+# A suite reads `content: {file: ...}` from disk: a logged request may not ask for that.
+OBJECT_CONTENT = LOGGED.replace('"hi"', '{"file": "secret.md"}')
+
+
+def nested_line(depth: int) -> str:
+    return '{"messages": [{"role": "user", "content": "hi"}], "metadata": ' + (
+        "[" * depth + "]" * depth + "}"
+    )
+
+
+IMPORT_AT = "migrate-check: error: */log.jsonl: line 2: "
+IMPORT_CATALOGUE = [
+    BadImport(
+        "log-line-nested-100000-levels",
+        f"{IMPORT_AT}nested deeper than 100 levels, more than a suite file holds",
+        lambda: f"{LOGGED}\n{nested_line(100_000)}\n",
+    ),
+    BadImport(
+        "log-line-nested-900-levels",
+        f"{IMPORT_AT}nested deeper than 100 levels, more than a suite file holds",
+        lambda: f"{LOGGED}\n{nested_line(900)}\n",
+    ),
+    BadImport(
+        "log-line-over-16-mib",
+        f"{IMPORT_AT}longer than 16 MiB; refused without reading it",
+        lambda: f'{LOGGED}\n{nested_line(1)[:-1]}, "x": "{"x" * (16 * 2**20)}"}}\n',
+    ),
+    BadImport(
+        "log-line-not-utf8",
+        f"{IMPORT_AT}not UTF-8 (invalid start byte at byte 68)",
+        lambda: f"{LOGGED}\n".encode() + LOGGED.encode().replace(b"hi", b"h\xff"),
+    ),
+    BadImport(
+        "log-line-content-an-object",
+        f"{IMPORT_AT}message #1's content is an object, which the API does not take; expected "
+        "one request body per line",
+        lambda: f"{LOGGED}\n{OBJECT_CONTENT}\n",
+    ),
+]
+
+
+@pytest.mark.parametrize("bad", [pytest.param(b, id=b.name) for b in IMPORT_CATALOGUE])
+def test_bad_import_is_one_line_naming_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: BadImport
+) -> None:
+    from migrate_check.cli import main
+
+    log = bad.log()
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(log if isinstance(log, bytes) else log.encode())
+    suite = tmp_path / "suites" / "s.yaml"
+    code = main(["import", str(path), "--suite", str(suite)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert_no_traceback(err)
+    assert err.count("\n") == 1 and _fnmatch(err.rstrip("\n"), bad.expect), (bad.expect, err)
+    assert not suite.parent.exists()
+
+
 # -- live recording against the local server: bounds and faults of the machine -----------
 TRICKLED = """
 suite: s
@@ -779,7 +849,8 @@ def test_live_bad_input_is_one_line_within_its_bound(
 
 
 def test_the_catalogue_is_large_and_its_names_unique() -> None:
-    names = [bad.name for bad in CATALOGUE + LIVE_CATALOGUE]
+    entries: list[Bad | BadImport] = [*CATALOGUE, *LIVE_CATALOGUE, *IMPORT_CATALOGUE]
+    names = [bad.name for bad in entries]
     assert len(names) >= 61
     assert len(set(names)) == len(names)
 

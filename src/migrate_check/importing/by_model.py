@@ -40,25 +40,16 @@ def split_by_model(
     exists; otherwise into the suite named as asked, whose cases are all unrecorded.
     """
     models = recorded_models(collected) if only is None else [only]
-    one_suite_per_model = len(models) > 1
     groups: dict[str | None, ModelGroup] = {}
     skipped = list(collected.skipped)
     for prompt in collected.prompts:
-        if prompt.answer is not None and prompt.model:
-            if prompt.model not in models:
-                reason = f"recorded with {prompt.model}, not {only} (the model --model selects)"
-                skipped.append(Skipped(prompt.origin, reason))
-                continue
-            key: str | None = prompt.model
-        elif prompt.model in models:
-            key = prompt.model
-        else:
-            key = None if one_suite_per_model or not models else models[0]
+        key, reason = group_of(prompt.model, prompt.answer is not None, models, only)
+        if reason is not None:
+            skipped.append(Skipped(prompt.origin, reason))
+            continue
         group = groups.get(key)
         if group is None:
-            path, group_name = _suite_for_model(
-                suite_path, name, key if one_suite_per_model else None
-            )
+            path, group_name = suite_for_model(suite_path, name, key, models)
             group = groups[key] = ModelGroup(key, path, group_name)
             group.collected = replace(collected, prompts=[], skipped=[])
         group.collected.prompts.append(prompt)
@@ -72,12 +63,27 @@ def split_by_model(
     return ordered
 
 
-def _suite_for_model(
-    suite_path: Path, name: str | None, model: str | None
+def group_of(
+    model: str | None, answered: bool, models: list[str], only: str | None
+) -> tuple[str | None, str | None]:
+    """The suite a prompt goes to (a recorded model's, or None: the unrecorded cases'),
+    and None; or, for an answer of a model `--model` left out, None and why."""
+    if answered and model:
+        if model not in models:
+            return None, f"recorded with {model}, not {only} (the model --model selects)"
+        return model, None
+    if model in models:
+        return model, None
+    return (None if len(models) > 1 or not models else models[0]), None
+
+
+def suite_for_model(
+    suite_path: Path, name: str | None, key: str | None, models: list[str]
 ) -> tuple[Path, str | None]:
-    """`suites/app.yaml` -> `suites/app-gpt-4o-mini.yaml` (suite `app-gpt-4o-mini`)."""
-    if model is None:
+    """`suites/app.yaml` -> `suites/app-gpt-4o-mini.yaml` (suite `app-gpt-4o-mini`) when
+    the inputs hold several recorded models; the file asked for otherwise."""
+    if key is None or len(models) < 2:
         return suite_path, name
-    slug = safe_name(model).replace("_", "-").strip("-.") or "model"
+    slug = safe_name(key).replace("_", "-").strip("-.") or "model"
     stem = name or suite_path.stem
     return suite_path.with_name(f"{suite_path.stem}-{slug}{suite_path.suffix}"), f"{stem}-{slug}"

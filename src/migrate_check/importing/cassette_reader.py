@@ -122,6 +122,8 @@ def _request_json(raw: RawInteraction) -> tuple[dict[str, Any] | None, str | Non
         return None, None
     try:
         parsed = json.loads(text)
+    except RecursionError:
+        return None, "request body nested too deep to read"
     except ValueError:
         return None, "request body is not JSON"
     return (parsed, None) if isinstance(parsed, dict) else (None, "request body is not an object")
@@ -152,6 +154,8 @@ def _interpret(
                 return None, "response body is not a JSON object"
             build = completion_from_chat if endpoint == CHAT_ENDPOINT else completion_from_responses
             completion = build(body, model, latency)
+    except RecursionError:
+        return None, "response body nested too deep to read"
     except ValueError as exc:
         return None, f"response body unreadable: {str(exc).splitlines()[0]}"
     return completion, completion.error
@@ -162,7 +166,7 @@ def _error_text(text: str | None) -> str:
         return "no body recorded"
     try:
         return error_message(json.loads(text))
-    except ValueError:
+    except (ValueError, RecursionError):
         return " ".join(text.split())[:200]
 
 

@@ -7,7 +7,6 @@ why, so the importer can report every recording it did not turn into a case.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from migrate_check.cassettes.answers import CHAT_ENDPOINT, RESPONSES_ENDPOINT
 from migrate_check.core.case import Api
 from migrate_check.importing.cassette_reader import Exchange, read_cassette
 from migrate_check.importing.errors import SourceError
+from migrate_check.importing.jsonl import MAX_DEPTH, deeper_than, records
 
 Format = Literal["auto", "cassette", "evals", "requests"]
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -60,15 +60,23 @@ class Collected:
 def collect(paths: list[Path], fmt: Format = "auto") -> Collected:
     """Read every input (directories are walked for cassettes and JSONL files)."""
     collected = Collected()
+    collected.prompts.extend(stream(paths, fmt, collected))
+    return collected
+
+
+def stream(paths: list[Path], fmt: Format, seen: Collected) -> Iterator[Prompt]:
+    """Every prompt of the inputs, one at a time (a log is never read whole); `seen` gets
+    the files read, their kinds and what was skipped, as they come."""
     for path in _input_files(paths):
         kind = _format_of(path, fmt)
-        reader = {"cassette": cassette_prompts, "evals": evals_prompts}.get(kind, request_prompts)
-        prompts, skipped = reader(path)
-        collected.prompts.extend(prompts)
-        collected.skipped.extend(skipped)
-        collected.files.append(path)
-        collected.kinds.add(kind)
-    return collected
+        if kind == "cassette":
+            prompts, skipped = cassette_prompts(path)
+            seen.skipped.extend(skipped)
+            yield from prompts
+        else:
+            yield from (_evals if kind == "evals" else _requests)(path)
+        seen.files.append(path)
+        seen.kinds.add(kind)
 
 
 def _input_files(paths: list[Path]) -> Iterator[Path]:
@@ -93,7 +101,7 @@ def _format_of(path: Path, fmt: Format) -> str:
         return fmt
     if path.suffix.lower() != ".jsonl":
         return "cassette"
-    for _, record in _jsonl(path):
+    for _, record in records(path):
         return "evals" if "ideal" in record else "requests"
     return "requests"
 
@@ -122,8 +130,9 @@ def cassette_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
     return prompts, skipped
 
 
-def request_problem(body: dict[str, Any], api: Api) -> str | None:
-    """Why a request body cannot become a case, or None."""
+def request_problem(body: dict[str, Any], api: Api, *, depth_checked: bool = False) -> str | None:
+    """Why a request body cannot become a case, or None (`depth_checked`: its nesting
+    was bounded already, as every JSONL line's is)."""
     if api == "chat" and not isinstance(body.get("messages"), list):
         return "chat request without a 'messages' list"
     if api == "responses" and body.get("input") is None:
@@ -131,13 +140,23 @@ def request_problem(body: dict[str, Any], api: Api) -> str | None:
     stateful = [k for k in STATEFUL_KEYS if body.get(k)]
     if stateful:
         return f"depends on state kept by the server ({', '.join(stateful)}); not replayable"
+    if not depth_checked and deeper_than(body, MAX_DEPTH):
+        return f"nested deeper than {MAX_DEPTH} levels, more than a suite file holds"
+    items = body.get("messages", body.get("input"))
+    for position, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and isinstance(item.get("content"), dict):
+            # A suite reads `content: {file: ...}` from disk; the API never takes an object.
+            return f"message #{position + 1}'s content is an object, which the API does not take"
     return None
 
 
 def evals_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
     """OpenAI Evals samples: `input` (messages or a string) and `ideal` (one or several)."""
-    prompts = []
-    for line, record in _jsonl(path):
+    return list(_evals(path)), []
+
+
+def _evals(path: Path) -> Iterator[Prompt]:
+    for line, record in records(path):
         where = f"line {line}"
         if "input" not in record or "ideal" not in record:
             raise SourceError(path, "an Evals sample needs 'input' and 'ideal'", where)
@@ -150,13 +169,15 @@ def evals_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
         ideals = ideal if isinstance(ideal, list) else [ideal]
         if not ideals or not all(isinstance(i, str) for i in ideals):
             raise SourceError(path, "'ideal' must be a string or a list of strings", where)
+        reason = request_problem({"messages": messages}, "chat", depth_checked=True)
+        if reason:
+            raise SourceError(path, reason, where)
         origin = f"{path}: {where}"
         check = _ideal_check(ideals)
         note = "ideal: " + " | ".join(ideals)
-        prompts.append(
-            Prompt("chat", {"messages": messages}, None, origin, checks=(check,), description=note)
+        yield Prompt(
+            "chat", {"messages": messages}, None, origin, checks=(check,), description=note
         )
-    return prompts, []
 
 
 def _ideal_check(ideals: list[str]) -> dict[str, Any]:
@@ -168,33 +189,17 @@ def _ideal_check(ideals: list[str]) -> dict[str, Any]:
 
 def request_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
     """Logged request bodies, one JSON object per line (chat, or Responses with `input`)."""
-    prompts = []
-    for line, body in _jsonl(path):
+    return list(_requests(path)), []
+
+
+def _requests(path: Path) -> Iterator[Prompt]:
+    for line, body in records(path):
         where = f"line {line}"
         api: Api = "responses" if "input" in body and "messages" not in body else "chat"
-        reason = request_problem(body, api)
+        reason = request_problem(body, api, depth_checked=True)
         if reason:
             raise SourceError(path, f"{reason}; expected one request body per line", where)
         model = body.get("model")
         request = {k: v for k, v in body.items() if k != "model"}
         origin = f"{path}: {where}"
-        prompts.append(Prompt(api, request, model if isinstance(model, str) else None, origin))
-    return prompts, []
-
-
-def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line; anything else is a located error."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(path, f"cannot read: {exc}") from None
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except ValueError as exc:
-            raise SourceError(path, f"not JSON: {exc}", f"line {number}") from None
-        if not isinstance(record, dict):
-            raise SourceError(path, "each line must be a JSON object", f"line {number}")
-        yield number, record
+        yield Prompt(api, request, model if isinstance(model, str) else None, origin)

@@ -17,7 +17,7 @@ import yaml
 
 from migrate_check.core.case import Case
 from migrate_check.safety import safe_yaml
-from migrate_check.suites.located import load_located
+from migrate_check.suites.located import load_located, located
 from migrate_check.suites.reader import SuiteReader
 from migrate_check.suites.suite import Suite, SuiteError
 
@@ -26,6 +26,7 @@ __all__ = [
     "load_suite",
     "looks_like_suite",
     "parse_suite_text",
+    "read_suite_data",
     "sniff_suite",
     "yaml_error_line",
 ]
@@ -61,6 +62,12 @@ def parse_suite_text(text: str, file: Path, display: Path | None = None) -> Suit
     except yaml.YAMLError as exc:
         raise SuiteError(shown, 0, f"YAML error: {exc}") from None
     return SuiteReader(file, shown).read(doc)
+
+
+def read_suite_data(doc: dict[str, Any], file: Path) -> Suite:
+    """A suite given as data, not text (an import's case), checked as a file's would be;
+    its errors name no line."""
+    return SuiteReader(file, file).read(located(doc))
 
 
 def case_from_mapping(suite: str, mapping: dict[str, Any], file: Path) -> Case:

@@ -101,6 +101,21 @@ def load_located(text: str) -> Any:
     return safe_yaml.load(text, LocatedLoader)  # a SafeLoader, refusing alias bombs
 
 
+def located(value: Any, line: int = 0) -> Any:
+    """Plain data as the loader builds it from a file, every line `line`: data made in
+    Python (an import's cases) goes through the same reader as a file, without YAML."""
+    if isinstance(value, dict):
+        mapping = Located((key, located(item, line)) for key, item in value.items())
+        mapping.line = line
+        mapping.key_lines = dict.fromkeys(value, line)
+        return mapping
+    if isinstance(value, list):
+        items = LocatedList(located(item, line) for item in value)
+        items.line = line
+        return items
+    return value
+
+
 def line_of(value: Any, default: int) -> int:
     """The line a located value starts on, or `default` for a scalar (which keeps none)."""
     return getattr(value, "line", 0) or default
