@@ -17,6 +17,7 @@ from migrate_check.checks.builtin.fact_lexicon import (
     COURTESY,
     EPISTEMIC,
     HEDGES,
+    IMPLICIT_NEGATIONS,
     MODAL_SKIPS,
     NEGATING_PREFIXES,
     NEGATION_SKIPS,
@@ -139,6 +140,10 @@ class _ClaimReader:
             for i, word in enumerate(words)
             if word in starts or word.endswith(_NOT) or word in poles
         ]
+        marked = self.t.marked.setdefault("negation", set())
+        marked.update(
+            self.t.clause[i] for i, word in enumerate(words) if word in IMPLICIT_NEGATIONS
+        )
         done = 0
         for index in candidates:
             if index >= done and index not in self.taken:

@@ -134,6 +134,17 @@ NEGATION_SKIPS = frozenset(
 )
 #: Words a modal reaches over to the verb it governs ("should try to stick").
 MODAL_SKIPS = NEGATION_SKIPS | frozenset(["try", "trying", "attempt", "always", "also", "please"])
+#: Words that negate without a negation word ("the receipt was missing", "the fee is
+#: waived"): a clause holding one is not a plain statement of the claim, so a negation on
+#: the other side of the same claim is not lost there.
+IMPLICIT_NEGATIONS = frozenset(
+    inflection
+    for word in words(
+        """missing absent lack lacking fail stop prevent waive exempt avoid refrain
+        omit skip ignore free zero instead rather neither except excluding unable"""
+    )
+    for inflection in (word, word + "s", word + "ed", word + "d", word + "ing", word + "ped")
+)
 #: Prefixes that negate the word they start ("unavailable", "non-refundable"); read as a
 #: negation only when the bare word is on the other side.
 NEGATING_PREFIXES = ("non-", "non", "un", "in", "im", "il", "ir", "dis")
