@@ -12,6 +12,7 @@ and the text is cut at `max_chars`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -153,6 +154,12 @@ def extract(
     )
 
 
+@functools.lru_cache(maxsize=8192)
+def _forms(group: str, raw: str) -> tuple[tuple[str, str], ...]:
+    """`canonical_forms`, remembered: the two answers of a pair repeat most of their facts."""
+    return tuple(canonical_forms(group, raw))
+
+
 def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, str]]:
     raw = match.group()
     if group in ("qty", "qtybetween"):
@@ -160,7 +167,7 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
         if quantity is not None:
             return [("quantities", quantity)]
         return canonical_forms("num", raw.split()[0] if group == "qty" else "0")
-    found = canonical_forms(group, raw)
+    found = list(_forms(group, raw))
     if group.startswith("amt") and found and found[0][0] == "amounts":
         start, end = match.span()
         before = text[max(0, start - 7) : start].casefold()
