@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,6 @@ class _Part:
     cases: int = 0
     size: int = 0
     nodes: int = 0
-    ids: IdAllocator = field(default_factory=IdAllocator)
 
 
 def write_suite(
@@ -163,6 +162,7 @@ def _lay_out(
     room_bytes = PART_BYTES - len(head.encode("utf-8")) - _NAME_ROOM
     room_nodes = PART_NODES - head_nodes
     parts: list[_Part] = []
+    ids = IdAllocator()  # the ids of one part: a case id is unique within its suite file
     for case in spool.cases(group):
         case.checks, problems = checks.split(case.checks)
         entry = case_entry(_PLACEHOLDER, case, shared.request, shared.checks)
@@ -182,7 +182,8 @@ def _lay_out(
         ):
             part = _Part()
             parts.append(part)
-        case_id = part.ids.allocate({"api": case.api, **case.request})
+            ids = IdAllocator()
+        case_id = ids.allocate({"api": case.api, **case.request})
         text = _id_line(case_id) + text.removeprefix(_PLACEHOLDER_LINE)
         spool.entry(group, case, len(parts) - 1, case_id, text)
         for problem in problems:
