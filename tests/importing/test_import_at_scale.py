@@ -197,3 +197,24 @@ def test_a_suite_in_parts_is_never_overwritten_without_force_and_leaves_no_stale
     assert main([*args[:1], small, *args[1:], "--force"]) == 0
     assert len(load_suite(suite).cases) == 2
     assert not list((tmp_path / "suites" / "app").glob("app-*.yaml"))  # no stale part runs
+
+
+FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+from migrate_check.cli import main
+sys.exit(main(["import", sys.argv[1], "--suite", sys.argv[2]]))
+"""
+
+
+def test_no_room_for_the_import_s_working_copy_is_one_line_naming_the_folder(
+    tmp_path: Path,
+) -> None:
+    log = write_log(tmp_path / "log.jsonl", 3_000)
+    args = [sys.executable, "-c", FULL_DISK, str(log), str(tmp_path / "s.yaml")]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("migrate-check: error: the import's working copy in ")
+    assert "(TMPDIR names another folder for it)" in done.stderr
+    assert done.stderr.count("\n") == 1 and not (tmp_path / "s.yaml").exists()

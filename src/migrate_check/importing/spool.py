@@ -91,12 +91,20 @@ class Spool:
     @classmethod
     @contextlib.contextmanager
     def temporary(cls) -> Iterator[Spool]:
+        """A spool in a temporary folder (`TMPDIR` chooses where), removed at the end; a
+        full disk there is an `OSError` that says so, not SQLite's own error."""
         with tempfile.TemporaryDirectory(prefix="migrate-check-import-") as folder:
-            spool = cls(Path(folder))
             try:
-                yield spool
-            finally:
-                spool.db.close()
+                spool = cls(Path(folder))
+                try:
+                    yield spool
+                finally:
+                    spool.db.close()
+            except sqlite3.Error as exc:
+                raise OSError(
+                    f"the import's working copy in {folder} failed: {exc} "
+                    "(TMPDIR names another folder for it)"
+                ) from exc
 
     # -- reading ------------------------------------------------------------------------
     def add(self, prompt: Prompt) -> None:
