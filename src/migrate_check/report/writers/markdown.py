@@ -40,6 +40,8 @@ COMMENT_MARKER = "<!-- migrate-check report -->"
 CASE_MAX_BYTES = 8_000
 DIFF_MAX_LINES = 30
 WRAP = 100
+#: Characters of each output a cut diff reads: more than its lines can show.
+DIFF_READ_CHARS = 20_000
 _FOOTER_RESERVE = 600
 
 
@@ -154,9 +156,19 @@ def _lines(text: str) -> list[str]:
 
 
 def compact_diff(baseline: str, candidate: str) -> str:
-    """A unified diff of the two outputs without headers, wrapped and cut to a few lines."""
+    """A unified diff of the two outputs without headers, wrapped and cut to a few lines.
+
+    Long outputs are cut before wrapping, to `DIFF_READ_CHARS` from just before their first
+    difference: textwrap breaks a long word by copying the rest of the line each time, so
+    wrapping a whole answer takes time quadratic in its length (10 MB: over a minute).
+    """
     if baseline == candidate:
         return "  (first samples identical)"
+    skipped = 0
+    if max(len(baseline), len(candidate)) > DIFF_READ_CHARS:
+        skipped = _start_near_difference(baseline, candidate)
+        baseline = baseline[skipped : skipped + DIFF_READ_CHARS]
+        candidate = candidate[skipped : skipped + DIFF_READ_CHARS]
     diff = [
         line
         for line in difflib.unified_diff(_lines(baseline), _lines(candidate), lineterm="", n=1)
@@ -164,7 +176,30 @@ def compact_diff(baseline: str, candidate: str) -> str:
     ]
     if len(diff) > DIFF_MAX_LINES:
         diff = [*diff[:DIFF_MAX_LINES], f"@@ {len(diff) - DIFF_MAX_LINES} more diff lines @@"]
+    if skipped:
+        diff.insert(0, f"@@ {skipped:,} identical characters before this not shown @@")
     return "\n".join(diff)
+
+
+def _start_near_difference(baseline: str, candidate: str) -> int:
+    """Where a cut diff starts: the line of the first difference, or within a long line
+    the wrapped line before it (a multiple of `WRAP` from the line's start)."""
+    first = _common_prefix_length(baseline, candidate)
+    line_start = baseline.rfind("\n", 0, first) + 1
+    return line_start + max(0, (first - line_start) // WRAP - 1) * WRAP
+
+
+def _common_prefix_length(a: str, b: str) -> int:
+    """How many leading characters `a` and `b` share, by halving: slices compare at C
+    speed, where a loop over 10 million characters takes a second."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:  # a[:low] == b[:low], and they differ before `high` + 1
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _case_block(result: CaseResult, row: CaseRow) -> str:
