@@ -1,12 +1,30 @@
-"""Differences between two values by deepdiff, as plain-JSON evidence."""
+"""Differences between two values by deepdiff, as plain-JSON evidence, within a bound.
+
+deepdiff's time grows faster than the values it compares: difflib aligns a list of plain
+values in time that grows with the product of the two lengths (two 20,000-integer arrays:
+a minute), and without order every unmatched pair is compared. So values with too many
+parts go straight to `diff_summary` (counts and the first differences, in one pass), and
+deepdiff itself is stopped at `DIFF_SECONDS` for the same summary.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 
+from migrate_check.checks.diff_summary import Options, summarise
 from migrate_check.checks.outputs import json_or_none
+
+#: A side with more parts than this (items, keys, and lines of text) is summarised.
+MAX_DIFF_PARTS = 10_000
+#: So is one list, or text, longer than this: difflib's alignment of it, quadratic in the
+#: worst case (about 0.25 s at this length), cannot be stopped part way.
+MAX_SEQUENCE = 1_000
+#: deepdiff is stopped after this many seconds, and the values summarised instead.
+DIFF_SECONDS = 0.5
 
 
 def deep_difference(
@@ -34,6 +52,10 @@ def deep_difference(
         report = _one_change_inside(baseline, candidate)
         if report is not None:
             return report
+    bounded = Options(ignore_order, tolerance, significant_digits)
+    too_large = _too_large(baseline, candidate)
+    if too_large is not None:
+        return summarise(baseline, candidate, bounded, too_large)
     from deepdiff import DeepDiff  # imported at the first difference: a tenth of a second
 
     options: dict[str, Any] = {"ignore_order": ignore_order, "ignore_numeric_type_changes": True}
@@ -41,7 +63,12 @@ def deep_difference(
         options["math_epsilon"] = tolerance
     if significant_digits is not None:
         options["significant_digits"] = significant_digits
-    diff = DeepDiff(baseline, candidate, **options)
+    try:
+        diff = DeepDiff(baseline, candidate, exclude_obj_callback=_deadline(), **options)
+    except _OutOfTime:
+        return summarise(
+            baseline, candidate, bounded, f"the full diff took longer than {DIFF_SECONDS:g} s"
+        )
     if not diff:
         return None
     try:
@@ -50,6 +77,59 @@ def deep_difference(
         serialised = json.dumps(diff.to_dict(), default=repr)
     evidence: dict[str, Any] = json.loads(serialised)
     return evidence
+
+
+class _OutOfTime(BaseException):
+    """Raised through deepdiff at its deadline; a BaseException, so that no `except
+    Exception` inside deepdiff takes it for a value it cannot compare."""
+
+
+def _deadline() -> Callable[[Any, str], bool]:
+    """A deepdiff `exclude_obj_callback` that excludes nothing and raises `_OutOfTime`
+    past `DIFF_SECONDS`: deepdiff asks it about every value it visits, pairs included."""
+    end = time.monotonic() + DIFF_SECONDS
+
+    def check(value: Any, path: str) -> bool:
+        if time.monotonic() > end:
+            raise _OutOfTime
+        return False
+
+    return check
+
+
+def _too_large(baseline: Any, candidate: Any) -> str | None:
+    """Why the values are too large for deepdiff, or None."""
+    for side, value in (("baseline", baseline), ("candidate", candidate)):
+        parts, longest = _measure(value)
+        if parts > MAX_DIFF_PARTS:
+            return f"the {side} has over {MAX_DIFF_PARTS:,} parts (items, keys and lines)"
+        if longest > MAX_SEQUENCE:
+            return (
+                f"the {side} holds a list or text of {longest:,} items or lines, over the "
+                f"{MAX_SEQUENCE:,} a full diff aligns"
+            )
+    return None
+
+
+def _measure(value: Any) -> tuple[int, int]:
+    """The parts of `value` (each item, key and line of text below it; counting stops past
+    `MAX_DIFF_PARTS`), and its longest list or text, in items or lines."""
+    parts = longest = 0
+    stack = [value]
+    while stack and parts <= MAX_DIFF_PARTS:
+        item = stack.pop()
+        if isinstance(item, str):
+            lines = item.count("\n")
+            parts += lines
+            longest = max(longest, lines + 1 if lines else 0)
+        elif isinstance(item, dict):
+            parts += len(item)
+            stack += item.values()
+        elif isinstance(item, list | tuple | set | frozenset):
+            parts += len(item)
+            longest = max(longest, len(item))
+            stack += item
+    return parts, longest
 
 
 def _one_change_at_root(

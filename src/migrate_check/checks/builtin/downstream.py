@@ -1,7 +1,8 @@
 """`downstream`: run the app's own code on both outputs; do the results differ?
 
 Options and what the function receives: see `callable_check`. Results are compared by
-deepdiff; raising on the candidate only is a regression. A call that exceeds the
+deepdiff, within `diffing`'s bound (larger results are summarised: counts and the first
+differences); raising on the candidate only is a regression. A call that exceeds the
 timeout makes the check `error`.
 """
 
@@ -13,6 +14,9 @@ from migrate_check.checks.base import Difference, Observation
 from migrate_check.checks.callable_check import CallableCheck
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import plain, shorten
+
+#: Characters of each result shown beside a summarised difference.
+SHOWN_WHEN_BOUNDED = 1_000
 
 
 class DownstreamCheck(CallableCheck):
@@ -26,6 +30,11 @@ class DownstreamCheck(CallableCheck):
         if diff is None:
             return Difference(False, f"{self.function.path} returns {shorten(baseline.value)}")
         results = {"baseline": plain(baseline.value), "candidate": plain(candidate.value)}
+        if "bounded" in diff:  # results too large to diff in full are too large to show
+            results = {
+                side: shorten(value, SHOWN_WHEN_BOUNDED)
+                for side, value in (("baseline", baseline.value), ("candidate", candidate.value))
+            }
         return Difference(
             True,
             f"{self.function.path} returns {shorten(baseline.value)} -> {shorten(candidate.value)}",

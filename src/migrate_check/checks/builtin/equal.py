@@ -4,7 +4,8 @@ Options: `{path: "$.queue" (JSONPath; omit for the whole output), ignore_order: 
 tolerance: number (absolute, for floats), significant_digits: int, exclude: [JSONPaths
 removed before comparing, e.g. "$.request_id"]}`, or a bare string for `path`.
 A side whose output is not JSON, or lacks the path, fails: missing only on the
-candidate is a regression. The difference is shown by deepdiff.
+candidate is a regression. The difference is shown by deepdiff, within `diffing`'s bound:
+larger values are summarised (counts and the first differences), and say so.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from migrate_check.checks.base import CheckConfigError, Difference, Observation,
 from migrate_check.checks.diffing import deep_difference
 from migrate_check.checks.outputs import not_json_problem, shorten
 from migrate_check.core.completion import Completion
+
+#: Characters of each value shown beside a summarised difference.
+SHOWN_WHEN_BOUNDED = 1_000
 
 
 def compile_jsonpath(check: str, written: str) -> JSONPath:
@@ -103,7 +107,12 @@ class EqualCheck(SideBySideCheck):
         if diff is None:
             return Difference(False, f"{where} equal: {shorten(baseline.value)}")
         evidence: dict[str, Any] = {"diff": diff}
-        if self.path:
+        if self.path and "bounded" in diff:  # too large to diff in full, too large to show
+            evidence["values"] = {
+                "baseline": shorten(baseline.value, SHOWN_WHEN_BOUNDED),
+                "candidate": shorten(candidate.value, SHOWN_WHEN_BOUNDED),
+            }
+        elif self.path:
             evidence["values"] = {"baseline": baseline.value, "candidate": candidate.value}
         summary = f"{where} differs: {shorten(baseline.value)} -> {shorten(candidate.value)}"
         return Difference(True, summary, evidence)
