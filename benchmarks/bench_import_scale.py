@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -53,7 +54,8 @@ def measure(root: Path, lines: int, src: Path, timeout: float) -> list[str]:
     if not log.exists():
         write_log(log, lines)
     work = root / f"import-{lines}"
-    work.mkdir(exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)  # an earlier run's suites would be counted
+    work.mkdir()
     (work / "pytest.ini").write_text("[pytest]\n")
     env = clean_env()
     env["PYTHONPATH"] = str(src)
