@@ -174,7 +174,10 @@ def test_a_long_log_imports_in_linear_time_and_flat_memory(tmp_path: Path) -> No
     large_seconds, large_mb = _import(tmp_path, 6_000)
     figures = f"500 lines: {small_seconds:.1f} s, {small_mb:.0f} MB; 6,000: "
     figures += f"{large_seconds:.1f} s, {large_mb:.0f} MB"
-    assert large_seconds < 8, figures  # a busy 2-core machine included
+    # Twelve times the lines in at most five times the time (fixed start-up cost included),
+    # read as a ratio so a busy machine slows both alike; benchmarks/bench_import_scale.py
+    # has the absolute figures.
+    assert large_seconds < 5 * small_seconds, figures
     assert large_mb - small_mb < 25, figures
 
 
