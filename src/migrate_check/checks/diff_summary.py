@@ -25,6 +25,7 @@ MAX_DEPTH = 100
 #: Characters of a value or key shown in a difference.
 SHOWN = 200
 _NUMBERS = (int, float, decimal.Decimal, fractions.Fraction)  # bool is an int, as to deepdiff
+_PLAIN_NUMBERS = frozenset({int, float, bool})
 _EXACT_FLOAT_INT = 2**53
 
 
@@ -37,20 +38,41 @@ class Options:
     significant_digits: int | None = None
 
 
+#: Where a value is: () for the root, else (the parent's path, the key or index), written
+#: out (`root['a'][0]`) only for the differences shown.
+Path = tuple[Any, ...]
+
+
 @dataclass
 class _Tally:
     counts: Counter[str] = field(default_factory=Counter)
     first: dict[str, Any] = field(default_factory=dict)
     shown: int = 0
 
-    def add(self, kind: str, path: str, detail: Any = None) -> None:
+    def add(self, kind: str, path: Path, a: Any = None, b: Any = None) -> None:
+        """One difference: `a` and `b` the values changed, or the one added or removed."""
         self.counts[kind] += 1
-        if self.shown < FIRST:
-            self.shown += 1
-            if kind.startswith("dictionary_"):
-                self.first.setdefault(kind, []).append(path)
-            else:
-                self.first.setdefault(kind, {})[path] = detail
+        if self.shown >= FIRST:
+            return
+        self.shown += 1
+        where = _written(path)
+        if kind.startswith("dictionary_"):
+            self.first.setdefault(kind, []).append(where)
+        elif kind.startswith(("iterable_", "set_")):
+            self.first.setdefault(kind, {})[where] = _shown(a)
+        else:
+            detail = {"old_value": _shown(a), "new_value": _shown(b)}
+            if kind == "type_changes":
+                detail = {"old_type": type(a).__name__, "new_type": type(b).__name__, **detail}
+            self.first.setdefault(kind, {})[where] = detail
+
+
+def _written(path: Path) -> str:
+    steps = []
+    while path:
+        path, key = path
+        steps.append(f"[{_shown_key(key)}]")
+    return "root" + "".join(reversed(steps))
 
 
 def summarise(
@@ -59,7 +81,7 @@ def summarise(
     """None when the values are the same under `options`, else the counts and the first
     differences, with `bounded` saying why this is a summary (`reason`) and how it compared."""
     tally = _Tally()
-    _Walk(options, tally).compare(baseline, candidate, "root", 0)
+    _Walk(options, tally).compare(baseline, candidate, (), 0)
     if not tally.counts:
         return None
     total = sum(tally.counts.values())
@@ -77,12 +99,19 @@ class _Walk:
     def __init__(self, options: Options, tally: _Tally) -> None:
         self.options = options
         self.tally = tally
+        self.plain_numbers = options.tolerance is None and options.significant_digits is None
 
-    def compare(self, a: Any, b: Any, path: str, depth: int) -> None:
-        if _same(a, b):
-            return
-        if depth >= MAX_DEPTH:
-            self.tally.add("values_changed", path, _change(a, b))
+    def compare(self, a: Any, b: Any, path: Path, depth: int) -> None:
+        if not _same(a, b):
+            self.differ(a, b, path, depth)
+
+    def differ(self, a: Any, b: Any, path: Path, depth: int) -> None:
+        """Records how `a` and `b`, not `_same`, differ (if they do under the options)."""
+        if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS and self.plain_numbers:
+            if a != b and not _both_nan(a, b):  # 1 and 1.0 are the same, as to deepdiff
+                self.tally.add("values_changed", path, a, b)
+        elif depth >= MAX_DEPTH:
+            self.tally.add("values_changed", path, a, b)
         elif isinstance(a, dict) and isinstance(b, dict):
             self._dicts(a, b, path, depth + 1)
         elif isinstance(a, list | tuple) and type(a) is type(b):
@@ -92,45 +121,54 @@ class _Walk:
                 self._ordered(a, b, path, depth + 1)
         elif isinstance(a, set | frozenset) and type(a) is type(b):
             for item in a - b:
-                self.tally.add("set_item_removed", f"{path}[{_shown_key(item)}]", _shown(item))
+                self.tally.add("set_item_removed", (path, item), item)
             for item in b - a:
-                self.tally.add("set_item_added", f"{path}[{_shown_key(item)}]", _shown(item))
+                self.tally.add("set_item_added", (path, item), item)
         elif isinstance(a, _NUMBERS) and isinstance(b, _NUMBERS):
             if not self._numbers_equal(a, b):
-                self.tally.add("values_changed", path, _change(a, b))
+                self.tally.add("values_changed", path, a, b)
         elif type(a) is not type(b):
-            detail = {"old_type": type(a).__name__, "new_type": type(b).__name__, **_change(a, b)}
-            self.tally.add("type_changes", path, detail)
+            self.tally.add("type_changes", path, a, b)
         else:
-            self.tally.add("values_changed", path, _change(a, b))
+            self.tally.add("values_changed", path, a, b)
 
     def same(self, a: Any, b: Any) -> bool:
         """Whether `a` and `b` are the same under the options (no difference recorded)."""
         probe = _Walk(self.options, _Tally())
-        probe.compare(a, b, "root", 0)
+        probe.compare(a, b, (), 0)
         return not probe.tally.counts
 
-    def _dicts(self, a: dict[Any, Any], b: dict[Any, Any], path: str, depth: int) -> None:
-        for key, value in a.items():
-            where = f"{path}[{_shown_key(key)}]"
-            if key in b:
-                self.compare(value, b[key], where, depth)
-            else:
-                self.tally.add("dictionary_item_removed", where)
+    def _dicts(self, a: dict[Any, Any], b: dict[Any, Any], path: Path, depth: int) -> None:
+        missing = object()
+        for key, x in a.items():
+            y = b.get(key, missing)
+            if y is missing:
+                self.tally.add("dictionary_item_removed", (path, key))
+                continue
+            try:  # `_same`, inlined: most values of a large object are
+                if x is y or (type(x) is type(y) and x == y):
+                    continue
+            except RecursionError:
+                pass
+            self.differ(x, y, (path, key), depth)
         for key in b:
             if key not in a:
-                self.tally.add("dictionary_item_added", f"{path}[{_shown_key(key)}]")
+                self.tally.add("dictionary_item_added", (path, key))
 
-    def _ordered(self, a: Any, b: Any, path: str, depth: int) -> None:
+    def _ordered(self, a: Any, b: Any, path: Path, depth: int) -> None:
         for index, (x, y) in enumerate(zip(a, b, strict=False)):  # the rest: added, removed
-            if not _same(x, y):
-                self.compare(x, y, f"{path}[{index}]", depth)
+            try:  # `_same`, inlined: most items of a long list are
+                if x is y or (type(x) is type(y) and x == y):
+                    continue
+            except RecursionError:
+                pass
+            self.differ(x, y, (path, index), depth)
         for index in range(len(b), len(a)):
-            self.tally.add("iterable_item_removed", f"{path}[{index}]", _shown(a[index]))
+            self.tally.add("iterable_item_removed", (path, index), a[index])
         for index in range(len(a), len(b)):
-            self.tally.add("iterable_item_added", f"{path}[{index}]", _shown(b[index]))
+            self.tally.add("iterable_item_added", (path, index), b[index])
 
-    def _unordered(self, a: Any, b: Any, path: str, depth: int) -> None:
+    def _unordered(self, a: Any, b: Any, path: Path, depth: int) -> None:
         """Items matched as multisets by an order-free key; those left over are paired in
         the order of their keys and kept when the same under the options (within the
         tolerance), else counted as removed and added."""
@@ -145,9 +183,9 @@ class _Walk:
                 removed.append(i)
                 added.append(j)
         for i in sorted(removed):
-            self.tally.add("iterable_item_removed", f"{path}[{i}]", _shown(a[i]))
+            self.tally.add("iterable_item_removed", (path, i), a[i])
         for j in sorted(added):
-            self.tally.add("iterable_item_added", f"{path}[{j}]", _shown(b[j]))
+            self.tally.add("iterable_item_added", (path, j), b[j])
 
     def _key(self, value: Any, depth: int) -> str:
         """A text equal for values the same regardless of order (and, with significant
@@ -209,10 +247,6 @@ def _rounded(number: Any, digits: int) -> str:
 
 def _both_nan(a: Any, b: Any) -> bool:
     return isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)
-
-
-def _change(a: Any, b: Any) -> dict[str, Any]:
-    return {"old_value": _shown(a), "new_value": _shown(b)}
 
 
 def _shown(value: Any) -> Any:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from migrate_check.checks.diff_summary import Options, summarise
-from migrate_check.checks.outputs import json_or_none
+from migrate_check.checks.outputs import json_or_none, shorten
 
 #: A side with more parts than this (items, keys, and lines of text) is summarised.
 MAX_DIFF_PARTS = 10_000
@@ -25,6 +25,10 @@ MAX_DIFF_PARTS = 10_000
 MAX_SEQUENCE = 1_000
 #: deepdiff is stopped after this many seconds, and the values summarised instead.
 DIFF_SECONDS = 0.5
+#: Characters of each value shown beside a summarised difference.
+SHOWN_WHEN_SUMMARISED = 1_000
+#: Characters of each value in a one-line reason (`outputs.shorten`'s default).
+SHOWN_IN_REASON = 60
 
 
 def deep_difference(
@@ -48,14 +52,14 @@ def deep_difference(
     plain_json = left is not None and right is not None  # deepdiff's own JSON handles the rest
     if plain_json and _one_change_at_root(baseline, candidate, tolerance, significant_digits):
         return {"values_changed": {"root": {"new_value": candidate, "old_value": baseline}}}
-    if plain_json and not ignore_order and tolerance is None and significant_digits is None:
-        report = _one_change_inside(baseline, candidate)
-        if report is not None:
-            return report
     bounded = Options(ignore_order, tolerance, significant_digits)
     too_large = _too_large(baseline, candidate)
     if too_large is not None:
         return summarise(baseline, candidate, bounded, too_large)
+    if plain_json and not ignore_order and tolerance is None and significant_digits is None:
+        report = _one_change_inside(baseline, candidate)
+        if report is not None:
+            return report
     from deepdiff import DeepDiff  # imported at the first difference: a tenth of a second
 
     options: dict[str, Any] = {"ignore_order": ignore_order, "ignore_numeric_type_changes": True}
@@ -77,6 +81,14 @@ def deep_difference(
         serialised = json.dumps(diff.to_dict(), default=repr)
     evidence: dict[str, Any] = json.loads(serialised)
     return evidence
+
+
+def shown_summarised(value: Any) -> tuple[str, str]:
+    """A summarised value as evidence shows it and as a one-line reason does, from one
+    serialisation (of a value too large to serialise four times)."""
+    shown = shorten(value, SHOWN_WHEN_SUMMARISED)
+    cut = SHOWN_IN_REASON - 1
+    return shown, shown if len(shown) <= SHOWN_IN_REASON else shown[:cut] + "…"
 
 
 class _OutOfTime(BaseException):

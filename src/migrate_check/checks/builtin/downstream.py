@@ -12,11 +12,8 @@ from typing import Any
 
 from migrate_check.checks.base import Difference, Observation
 from migrate_check.checks.callable_check import CallableCheck
-from migrate_check.checks.diffing import deep_difference
+from migrate_check.checks.diffing import deep_difference, shown_summarised
 from migrate_check.checks.outputs import plain, shorten
-
-#: Characters of each result shown beside a summarised difference.
-SHOWN_WHEN_BOUNDED = 1_000
 
 
 class DownstreamCheck(CallableCheck):
@@ -29,14 +26,16 @@ class DownstreamCheck(CallableCheck):
         diff = deep_difference(baseline.value, candidate.value)
         if diff is None:
             return Difference(False, f"{self.function.path} returns {shorten(baseline.value)}")
-        results = {"baseline": plain(baseline.value), "candidate": plain(candidate.value)}
         if "bounded" in diff:  # results too large to diff in full are too large to show
-            results = {
-                side: shorten(value, SHOWN_WHEN_BOUNDED)
-                for side, value in (("baseline", baseline.value), ("candidate", candidate.value))
-            }
+            (shown_b, before), (shown_c, after) = map(
+                shown_summarised, (baseline.value, candidate.value)
+            )
+            results: dict[str, Any] = {"baseline": shown_b, "candidate": shown_c}
+        else:
+            results = {"baseline": plain(baseline.value), "candidate": plain(candidate.value)}
+            before, after = shorten(baseline.value), shorten(candidate.value)
         return Difference(
             True,
-            f"{self.function.path} returns {shorten(baseline.value)} -> {shorten(candidate.value)}",
+            f"{self.function.path} returns {before} -> {after}",
             {"diff": diff, "results": results},
         )

@@ -19,12 +19,9 @@ from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
-from migrate_check.checks.diffing import deep_difference
+from migrate_check.checks.diffing import deep_difference, shown_summarised
 from migrate_check.checks.outputs import not_json_problem, shorten
 from migrate_check.core.completion import Completion
-
-#: Characters of each value shown beside a summarised difference.
-SHOWN_WHEN_BOUNDED = 1_000
 
 
 def compile_jsonpath(check: str, written: str) -> JSONPath:
@@ -107,12 +104,13 @@ class EqualCheck(SideBySideCheck):
         if diff is None:
             return Difference(False, f"{where} equal: {shorten(baseline.value)}")
         evidence: dict[str, Any] = {"diff": diff}
-        if self.path and "bounded" in diff:  # too large to diff in full, too large to show
-            evidence["values"] = {
-                "baseline": shorten(baseline.value, SHOWN_WHEN_BOUNDED),
-                "candidate": shorten(candidate.value, SHOWN_WHEN_BOUNDED),
-            }
-        elif self.path:
-            evidence["values"] = {"baseline": baseline.value, "candidate": candidate.value}
-        summary = f"{where} differs: {shorten(baseline.value)} -> {shorten(candidate.value)}"
-        return Difference(True, summary, evidence)
+        values: dict[str, Any] = {"baseline": baseline.value, "candidate": candidate.value}
+        if "bounded" in diff:  # values too large to diff in full are too large to show
+            (values["baseline"], before), (values["candidate"], after) = map(
+                shown_summarised, (baseline.value, candidate.value)
+            )
+        else:
+            before, after = shorten(baseline.value), shorten(candidate.value)
+        if self.path:
+            evidence["values"] = values
+        return Difference(True, f"{where} differs: {before} -> {after}", evidence)
