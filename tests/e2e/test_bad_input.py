@@ -326,6 +326,31 @@ class Bad:
 SUITE_AT = "*suites/s.yaml"
 GOOD_ANSWERS = answers("hello there", "hello there")
 
+
+def candidate_names_no_model(root: Path) -> None:
+    """A proxy that blanks the response's `model`: no proof of who answered."""
+    write_cassette(root, BASELINE, chat_body(BASELINE, "hello there"))
+    write_cassette(root, CANDIDATE, {**chat_body(CANDIDATE, "hello there"), "model": ""})
+
+
+def deployments_answered_by_gpt_4o_mini(root: Path) -> None:
+    """Azure deployments replayed offline; `prod-mini` runs gpt-4o-mini whatever the
+    mapping says."""
+    for deployment, model in (("prod-mini", "gpt-4o-mini"), ("prod-41", "gpt-4.1-mini")):
+        write_cassette(root, deployment, chat_body(f"{model}-2025-04-14", "hello there"))
+
+
+def report_md_in_the_way(root: Path) -> None:
+    GOOD_ANSWERS(root)
+    (root / "migrate-check-report" / "report.md").mkdir(parents=True)
+
+
+def report_json_whole_and_no_temporary_file(root: Path) -> None:
+    folder = root / "migrate-check-report"
+    json.loads((folder / "report.json").read_text())
+    assert not list(folder.glob(".*.tmp")), list(folder.iterdir())
+
+
 CATALOGUE = [
     # -- the suite file, re-checked end to end --------------------------------------------
     Bad("yaml-syntax", f"{SUITE_AT}:3: YAML syntax error*", "cases:\n  - id: a\n    x: [\n"),
@@ -709,6 +734,47 @@ CATALOGUE = [
         "no top-level 'cases:' in its first 16 MiB*",
         setup=oversize_yaml,
     ),
+    # issue 31: an answer naming no model, the Azure mapped model, absurd prices, a report
+    # file in the way
+    Bad(
+        "answer-names-no-model",
+        "*answer: the candidate's answer names no model (its response's `model` is empty or "
+        "missing): that is not proof that 'gpt-4.1-mini' answered*",
+        setup=candidate_names_no_model,
+    ),
+    Bad(
+        "azure-deployment-answered-by-another-model",
+        "*answer: the baseline was answered by 'gpt-4o-mini-2025-04-14', not by 'gpt-4.1' that "
+        "it asked for (through deployment 'prod-mini')*",
+        pair="prod-mini:prod-41",
+        files={
+            "pytest.ini": "[pytest]\nmigrate_check_azure_models =\n"
+            "  prod-mini = gpt-4.1\n  prod-41 = gpt-4.1-mini\n"
+        },
+        setup=deployments_answered_by_gpt_4o_mini,
+    ),
+    Bad(
+        "price-absurdly-large",
+        "*migrate-check prices: price '1e308/0.6' has input 1e+308; a price is a finite number "
+        "of USD per 1M tokens, 0 or more and at most 10,000 (migrate_check_price_overrides, "
+        "line 1: 'gpt-4o-mini = 1e308/0.6')*",
+        files={
+            "pytest.ini": "[pytest]\nmigrate_check_price_overrides =\n  gpt-4o-mini = 1e308/0.6\n"
+        },
+    ),
+    Bad(
+        "price-absurdly-large-in-a-table-file",
+        "*migrate-check prices: price of 'gpt-4o-mini' in '*prices.json' has output 1e+308; a "
+        "price is a finite number of USD per 1M tokens, 0 or more and at most 10,000*",
+        args=("--prices", "prices.json"),
+        files={"prices.json": '{"models": {"gpt-4o-mini": {"input": 0.15, "output": 1e308}}}'},
+    ),
+    Bad(
+        "report-file-in-the-way",
+        "migrate-check: could not write */migrate-check-report/report.md: Is a directory",
+        setup=report_md_in_the_way,
+        written=report_json_whole_and_no_temporary_file,
+    ),
 ]
 
 
@@ -820,6 +886,15 @@ LIVE_CATALOGUE = [
         ONE_CASE + "    checks: [{similarity: {min: 0}}]\n",
         setup=cassette_folder_in_the_way,
         written=answers_reported_without_cassettes,
+    ),
+    # issue 31: a batch output line that is not JSON fails its own case only
+    Bad(
+        "batch-result-line-not-json",
+        "*failed: batch batch_* line mc-*: its result is not JSON; it stays in "
+        ".migrate-check-batches.json*",
+        ONE_CASE + "    checks: [{similarity: {min: 0}}]\n"
+        "  - id: b\n    messages: [{role: user, content: 'hi [batch:garble]'}]\n",
+        args=("--batch", "--batch-poll", "0.05"),
     ),
 ]
 
