@@ -3,7 +3,6 @@ its result (a `__repr__`, a property) runs after the limit."""
 
 from __future__ import annotations
 
-import importlib
 import signal
 import time
 from enum import StrEnum
@@ -105,7 +104,7 @@ def test_a_result_is_copied_into_plain_data_within_the_limit() -> None:
     import datetime as dt
     from decimal import Decimal
 
-    team = importlib.import_module("check_callables")  # as a suite names it
+    from check_callables import SlowProperty, SlowRepr
 
     from migrate_check.checks.result_snapshot import snapshot
 
@@ -113,7 +112,7 @@ def test_a_result_is_copied_into_plain_data_within_the_limit() -> None:
     looped.append(looped)
     result = {
         "kept": [dt.date(2026, 1, 2), Decimal("1.5"), {"a"}, (1, b"x"), None],
-        "objects": [team.SlowRepr("a"), team.SlowProperty("b"), Queue.BILLING],
+        "objects": [SlowRepr("a"), SlowProperty("b"), Queue.BILLING],
         "looped": looped,
     }
     assert snapshot(result) == {

@@ -78,16 +78,10 @@ def _copy(value: Any, depth: int, path: set[int]) -> Any:
 
 
 def _copy_container(value: Any, depth: int, path: set[int]) -> Any:
-    plain = PLAIN_TYPES
     if isinstance(value, dict):
-        return {
-            k if type(k) in plain else _key(k, depth, path): (
-                v if type(v) in plain else _copy(v, depth, path)
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list):  # plain items, most often, copied without a call each
-        return [item if type(item) in plain else _copy(item, depth, path) for item in value]
+        return {_key(k, depth, path): _copy(v, depth, path) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(item, depth, path) for item in value]
     if isinstance(value, tuple):
         return tuple(_copy(item, depth, path) for item in value)
     if isinstance(value, set | frozenset):
