@@ -1,11 +1,9 @@
 """Calling a team's code within a time limit, whatever the code does to resist it.
 
 Three ways, from cheapest to strongest:
-- On the main thread SIGALRM, sent by a watchdog thread at the deadline, interrupts the
-  call: the call cannot cancel it with `signal.alarm(0)`, and one that replaces the
-  handler is interrupted by an exception raised into the thread instead. A call that
-  swallows the interruption (`except:` in a retry loop) is then interrupted at every line
-  it runs until it gives up, through a trace function installed only after the deadline.
+- On the main thread an interval timer interrupts the call. A call that swallows the
+  interruption (`except:` in a retry loop) is then interrupted at every line it runs
+  until it gives up, through a trace function installed only after the deadline.
 - Elsewhere the call runs on a reused daemon thread, abandoned if it hangs.
 - With `isolate: true` the call runs in a child process that is killed at the deadline,
   so not even `os._exit` or a crash in C code can end the run.
@@ -18,7 +16,6 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
-import os
 import queue
 import signal
 import sys
@@ -62,33 +59,26 @@ def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any
         return _call_on_worker(call, timeout, what)
     except (Exception, KeyboardInterrupt):
         raise
-    except _Alarm:  # an interruption that arrived as the call ended: its time was up
-        raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
     except BaseException as exc:  # noqa: BLE001 - SystemExit, GeneratorExit, pytest's outcomes...
         raise _base_exception_error(exc, what) from None
 
 
-#: After the deadline the watchdog rings again this often, until the call gives up.
+#: After the deadline the timer rings again this often, until the call gives up.
 _REPEAT_S = 0.02
 
 
 def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
-    """The main thread's way: SIGALRM interrupts the call, no thread hand-off.
+    """The main thread's way: an interval timer interrupts the call, no thread hand-off.
 
-    The deadline is kept by a watchdog thread, not by the process's interval timer, so a
-    call that sets and cancels its own `signal.alarm` (or `setitimer`) cannot cancel it.
-    From the deadline on the watchdog rings every 20 ms, and each ring also installs a
-    trace function that raises at the next line the call runs: a handler that swallows one
+    Past the deadline the timer keeps ringing, and each ring also installs a trace
+    function that raises at the next line the call runs: a handler that swallows one
     interruption (`except: continue`) is interrupted again inside the handler, which no
     `try` of its own catches. (CPython removes a trace function that raises, hence the
-    repeats.) A call that replaced the SIGALRM handler is interrupted by an exception raised
-    into this thread instead. The previous SIGALRM handler, timer and trace function are
-    restored after; an outer timer (pytest-timeout's) waits during the call.
+    repeats.) The previous SIGALRM handler, timer and trace function are restored after.
     """
     own_frame = sys._getframe()
     previous_trace = sys.gettrace()
     rang = finishing = False
-    deadline = time.monotonic() + timeout
 
     def keep_interrupting(frame: FrameType, event: str, arg: Any) -> Any:
         if event == "line" and not finishing and frame.f_code is not ring.__code__:
@@ -97,8 +87,8 @@ def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
 
     def ring(signum: int, frame: FrameType | None) -> None:
         nonlocal rang
-        if finishing or frame is own_frame or time.monotonic() < deadline:
-            return  # not this call's deadline: the call is over, or not started
+        if finishing or frame is own_frame:
+            return  # the call is over: this frame is cancelling the timer
         rang = True
         sys.settrace(keep_interrupting)
         while frame is not None and frame is not own_frame:
@@ -107,134 +97,21 @@ def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
         raise _Alarm
 
     previous = _set_handler(signal.SIGALRM, ring)
-    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, 0)
-    timed = _Timed(deadline, threading.get_ident(), ring)
-    watchdog = _watchdog()
-    watchdog.watch(timed)
+    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, timeout, _REPEAT_S)
+    started = time.monotonic()
     try:
         return call()
     except _Alarm:
         raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
-    except KeyboardInterrupt:
-        raise
-    except BaseException:
-        if timed.fired:  # whatever the interrupted call raised on its way out
-            raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
-        raise
     finally:
         finishing = True
-        try:
-            timed.stopped.acquire()  # from here on the watchdog sends nothing
-            _raise_pending()
-        except _Alarm:
-            pass  # raised here instead: the call is over all the same
-        watchdog.forget(timed)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         if rang:
             sys.settrace(previous_trace)
         _set_handler(signal.SIGALRM, previous)
         if old_delay:
-            left = old_delay - (time.monotonic() - (deadline - timeout))
+            left = old_delay - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
-
-
-def _raise_into(thread: int, exc: type[BaseException]) -> None:
-    """Raise `exc` in `thread` at the next line of Python it runs."""
-    import ctypes
-
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc))
-
-
-def _raise_pending() -> None:
-    """Entering a function raises an exception sent to this thread and not yet raised.
-
-    (Withdrawing it instead, `PyThreadState_SetAsyncExc(thread, NULL)`, leaves CPython
-    3.11's eval breaker set: the next timed call hung in our tests.)
-    """
-
-
-class _Timed:
-    """One timed call on the main thread, as the watchdog sees it."""
-
-    def __init__(self, deadline: float, thread: int, ring: Callable[..., None]) -> None:
-        self.deadline = deadline
-        self.thread = thread
-        self.ring = ring
-        self.stopped = threading.Lock()  # held by the caller once the call is over
-        self.fired = False  # the deadline passed and the call was told
-        self.raised_into = False  # an `_Alarm` was raised into the thread directly
-
-    def interrupt(self) -> bool:
-        """Tell the call its time is up; False when it is already over."""
-        if not self.stopped.acquire(blocking=False):
-            return False
-        try:
-            self.fired = True
-            handler = signal.getsignal(signal.SIGALRM)
-            if handler is self.ring:
-                signal.pthread_kill(self.thread, signal.SIGALRM)
-                return True
-            # The call replaced the handler (its own, or SIG_IGN): raise into the thread,
-            # and let a handler of its own run so that a blocking wait returns.
-            _raise_into(self.thread, _Alarm)
-            self.raised_into = True
-            if callable(handler):
-                signal.pthread_kill(self.thread, signal.SIGALRM)
-            return True
-        finally:
-            self.stopped.release()
-
-
-class _Watchdog:
-    """One daemon thread that interrupts the main thread's timed call at its deadline.
-
-    It sleeps until the deadline of the call it watches; a new call with a later deadline
-    does not wake it, so back-to-back calls cost two lock round trips each.
-    """
-
-    def __init__(self) -> None:
-        self.condition = threading.Condition()
-        self.timed: _Timed | None = None
-        self.waking_at: float | None = None  # None: asleep until told
-        self.pid = os.getpid()
-        threading.Thread(target=self._loop, name="migrate-check deadlines", daemon=True).start()
-
-    def watch(self, timed: _Timed) -> None:
-        with self.condition:
-            self.timed = timed
-            if self.waking_at is None or timed.deadline < self.waking_at:
-                self.condition.notify()
-
-    def forget(self, timed: _Timed) -> None:
-        with self.condition:
-            if self.timed is timed:
-                self.timed = None
-
-    def _loop(self) -> None:
-        with self.condition:
-            while True:
-                timed, now = self.timed, time.monotonic()
-                if timed is None:
-                    self.waking_at = None
-                    self.condition.wait()
-                elif now < timed.deadline:
-                    self.waking_at = timed.deadline
-                    self.condition.wait(timed.deadline - now)
-                elif timed.interrupt():
-                    self.waking_at = now + _REPEAT_S
-                    self.condition.wait(_REPEAT_S)
-                else:
-                    self.timed = None
-
-
-_the_watchdog: _Watchdog | None = None
-
-
-def _watchdog() -> _Watchdog:
-    """This process's watchdog (a forked child starts its own)."""
-    global _the_watchdog
-    if _the_watchdog is None or _the_watchdog.pid != os.getpid():
-        _the_watchdog = _Watchdog()
-    return _the_watchdog
 
 
 class _Worker:
