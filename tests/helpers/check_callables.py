@@ -72,3 +72,8 @@ class NonEmptyCheck(SideBySideCheck):
 
     def observe(self, completion: Completion) -> Observation:
         return Observation(bool(completion.text.strip()), problem="is empty")
+
+
+def digits(content: str) -> list[int]:
+    """Every digit of the answer, as a list: a result as long as the answer."""
+    return [int(ch) for ch in content if ch.isdigit()]
