@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from migrate_check.checks.base import CheckConfigError
+from migrate_check.checks.result_snapshot import snapshot
 from migrate_check.checks.time_limits import call_in_child, call_with_timeout
 from migrate_check.core.completion import Completion
 
@@ -145,7 +146,8 @@ class CheckCallable:
     isolated: bool = False  # run in a child process, so even `os._exit` cannot end the run
 
     def __call__(self, completion: Completion, timeout: float, what: str) -> Any:
-        """The function's result within `timeout` seconds.
+        """The function's result within `timeout` seconds, as plain data (`snapshot`, taken
+        within the limit too, so nothing of the team's runs when it is compared or shown).
 
         Raises `InputError` (that side fails), the function's own exception, or
         `CheckRunError` (timeout, a process that died, a BaseException).
@@ -154,9 +156,7 @@ class CheckCallable:
         args = (value, completion) if self.wants_completion else (value,)
         if self.isolated:
             return call_in_child(call_by_name, self.path, args, timeout, what)
-        return call_with_timeout(
-            lambda: materialized(self.function(*args), MAX_RESULT_ITEMS), timeout, what
-        )
+        return call_with_timeout(lambda: result_of(self.function, args), timeout, what)
 
 
 @functools.lru_cache(maxsize=256)
@@ -166,7 +166,12 @@ def _imported(path: str) -> Callable[..., Any]:
 
 def call_by_name(path: str, args: tuple[Any, ...]) -> Any:
     """Import the callable at `path` (once per process) and call it: what a child runs."""
-    return materialized(_imported(path)(*args), MAX_RESULT_ITEMS)
+    return result_of(_imported(path), args)
+
+
+def result_of(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """`function(*args)`, an iterator's items listed, copied into plain data."""
+    return snapshot(materialized(function(*args), MAX_RESULT_ITEMS))
 
 
 def materialized(value: Any, limit: int) -> Any:

@@ -1,9 +1,12 @@
 """Calling a team's code within a time limit, whatever the code does to resist it.
 
 Three ways, from cheapest to strongest:
-- On the main thread an interval timer interrupts the call. A call that swallows the
-  interruption (`except:` in a retry loop) is then interrupted at every line it runs
-  until it gives up, through a trace function installed only after the deadline.
+- On the main thread a signal, sent by a watchdog thread at the deadline (`deadlines`),
+  interrupts the call: the call cannot cancel it with `signal.alarm(0)`, and one that
+  replaces the handlers is interrupted by an exception raised into the thread instead. A
+  call that swallows the interruption (`except:` in a retry loop) is then interrupted at
+  every line it runs until it gives up, through a trace function installed only after
+  the deadline.
 - Elsewhere the call runs on a reused daemon thread, abandoned if it hangs.
 - With `isolate: true` the call runs in a child process that is killed at the deadline,
   so not even `os._exit` or a crash in C code can end the run.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -27,7 +31,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from types import FrameType
 from typing import Any
 
+from migrate_check.checks import deadlines
 from migrate_check.checks.base import CheckRunError
+from migrate_check.checks.deadlines import Alarm as _Alarm
 
 #: `signal.signal` without converting each handler to and from an Enum (4 µs of the 8 a
 #: timed call costs); a previous handler goes back as it came.
@@ -35,11 +41,6 @@ _set_handler: Callable[[int, Any], Any] = importlib.import_module("_signal").sig
 
 #: Seconds a child process may take to start and import the callable's module.
 CHILD_START_TIMEOUT = 60.0
-
-
-class _Alarm(BaseException):
-    """Raised into a call when its time is up; a BaseException, so `except Exception` in a
-    team's code cannot swallow it and return a value as if nothing happened."""
 
 
 def _base_exception_error(exc: BaseException, what: str) -> CheckRunError:
@@ -59,26 +60,29 @@ def call_with_timeout(call: Callable[[], Any], timeout: float, what: str) -> Any
         return _call_on_worker(call, timeout, what)
     except (Exception, KeyboardInterrupt):
         raise
+    except _Alarm:  # an interruption that arrived as the call ended: its time was up
+        raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
     except BaseException as exc:  # noqa: BLE001 - SystemExit, GeneratorExit, pytest's outcomes...
         raise _base_exception_error(exc, what) from None
 
 
-#: After the deadline the timer rings again this often, until the call gives up.
-_REPEAT_S = 0.02
-
-
 def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
-    """The main thread's way: an interval timer interrupts the call, no thread hand-off.
+    """The main thread's way: a signal interrupts the call, no thread hand-off.
 
-    Past the deadline the timer keeps ringing, and each ring also installs a trace
-    function that raises at the next line the call runs: a handler that swallows one
-    interruption (`except: continue`) is interrupted again inside the handler, which no
-    `try` of its own catches. (CPython removes a trace function that raises, hence the
-    repeats.) The previous SIGALRM handler, timer and trace function are restored after.
+    The deadline is kept by a watchdog thread (`deadlines`), not by the process's interval
+    timer, so a call that sets and cancels its own `signal.alarm` (or `setitimer`) cannot
+    cancel it. From the deadline on the watchdog rings every 20 ms, and each ring also
+    installs a trace function that raises at the next line the call runs: a handler that
+    swallows one interruption (`except: continue`) is interrupted again inside the handler,
+    which no `try` of its own catches. (CPython removes a trace function that raises, hence
+    the repeats.) The previous handlers, interval timer and trace function are restored
+    after; an outer timer (pytest-timeout's) waits during the call, and one the call left
+    running is cancelled.
     """
     own_frame = sys._getframe()
     previous_trace = sys.gettrace()
     rang = finishing = False
+    deadline = time.monotonic() + timeout
 
     def keep_interrupting(frame: FrameType, event: str, arg: Any) -> Any:
         if event == "line" and not finishing and frame.f_code is not ring.__code__:
@@ -87,8 +91,8 @@ def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
 
     def ring(signum: int, frame: FrameType | None) -> None:
         nonlocal rang
-        if finishing or frame is own_frame:
-            return  # the call is over: this frame is cancelling the timer
+        if finishing or frame is own_frame or time.monotonic() < deadline:
+            return  # not this call's deadline (a stray alarm of the call's), or no call
         rang = True
         sys.settrace(keep_interrupting)
         while frame is not None and frame is not own_frame:
@@ -96,21 +100,36 @@ def _call_with_alarm(call: Callable[[], Any], timeout: float, what: str) -> Any:
             frame = frame.f_back
         raise _Alarm
 
-    previous = _set_handler(signal.SIGALRM, ring)
-    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, timeout, _REPEAT_S)
-    started = time.monotonic()
+    previous = [(signum, _set_handler(signum, ring)) for signum in deadlines.RING_SIGNALS]
+    old_delay, _interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    timed = deadlines.Timed(deadline, threading.get_ident(), ring)
+    watchdog = deadlines.watchdog()
+    watchdog.watch(timed)
     try:
         return call()
     except _Alarm:
         raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        if timed.fired:  # whatever the interrupted call raised on its way out
+            raise CheckRunError(f"{what} timed out after {timeout:g} s") from None
+        raise
     finally:
         finishing = True
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            timed.stopped.acquire()  # from here on the watchdog sends nothing
+            deadlines.raise_pending()
+        except _Alarm:
+            pass  # raised here instead: the call is over all the same
+        watchdog.forget(timed)
         if rang:
             sys.settrace(previous_trace)
-        _set_handler(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)  # an alarm the call left running
+        for signum, handler in previous:
+            _set_handler(signum, handler)
         if old_delay:
-            left = old_delay - (time.monotonic() - started)
+            left = old_delay - (time.monotonic() - (deadline - timeout))
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
@@ -176,10 +195,18 @@ def _serve(connection: Any, call: Callable[[str, tuple[Any, ...]], Any]) -> None
             connection.send(("unpicklable", f"its {kind} cannot leave the process: {exc}"))
 
 
+def _import_context() -> tuple[tuple[str, ...], str]:
+    """What decides which module a dotted path names: `sys.path` and the working folder."""
+    return tuple(sys.path), os.getcwd()
+
+
 class _Child:
-    """A spawned process serving calls; replaced when a call hangs or the process dies."""
+    """A spawned process serving calls; replaced when a call hangs, the process dies, or
+    the parent now imports from elsewhere (the child keeps the `sys.path` it started with
+    and every module it imported, so a later run or test would get its modules)."""
 
     def __init__(self, call: Callable[[str, tuple[Any, ...]], Any]) -> None:
+        self.imports_from = _import_context()
         # spawn, not fork: forking a process that runs threads (the SDK's, a server's) can
         # copy a held lock into the child.
         context = multiprocessing.get_context("spawn")
@@ -218,6 +245,9 @@ def call_in_child(
     """
     global _child
     child = _child
+    if child is not None and child.imports_from != _import_context():
+        child.stop()
+        child = None
     if child is None or not child.process.is_alive():
         child = _child = _Child(call)
     try:
