@@ -65,12 +65,13 @@ def test_two_long_integer_arrays_are_counted_position_by_position() -> None:
 
 
 def test_a_large_object_reports_its_changed_added_and_removed_keys() -> None:
-    """Before: deepdiff walked 100,000 keys for 4 s (300,000: 94 s)."""
+    """Before: deepdiff walked 100,000 keys for 4 to 8 s (300,000: 94 s), and reported no
+    counts; now parsing them takes most of the time."""
     baseline = {f"key{i}": i for i in range(100_000)}
     candidate = dict(baseline, key5=-5, key7=-7, extra=1)
     del candidate["key11"]
     result, elapsed = judged("equal", {}, json.dumps(baseline), json.dumps(candidate))
-    assert elapsed < 2
+    assert elapsed < 5  # about 0.8 s on an idle machine
     diff = result.evidence["diff"]
     assert diff["counts"] == {
         "values_changed": 2,
@@ -152,7 +153,7 @@ def test_a_million_items_from_a_downstream_callable_finish() -> None:
     baseline = "1" * 1_000_000
     candidate = "1" * 999_990 + "2" * 5
     result, elapsed = judged("downstream", "check_callables:digits", baseline, candidate)
-    assert elapsed < 5
+    assert elapsed < 10  # about 1 s on an idle machine; before, it never finished
     diff = result.evidence["diff"]
     assert diff["counts"] == {"values_changed": 5, "iterable_item_removed": 5}
     assert list(diff["values_changed"]) == [f"root[{i}]" for i in range(999_990, 999_995)]
