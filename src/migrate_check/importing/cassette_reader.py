@@ -26,6 +26,7 @@ from migrate_check.core.completion import Completion
 from migrate_check.importing.cassette_format import RawInteraction, load_raw
 from migrate_check.importing.errors import CassetteReadError
 from migrate_check.importing.http_body import BodyError, body_text
+from migrate_check.importing.jsonl import MAX_DEPTH, deeper_than
 
 __all__ = ["CassetteReadError", "Exchange", "endpoint_of", "read_cassette"]
 
@@ -126,6 +127,10 @@ def _request_json(raw: RawInteraction) -> tuple[dict[str, Any] | None, str | Non
         return None, "request body nested too deep to read"
     except ValueError:
         return None, "request body is not JSON"
+    # Python 3.13's decoder reads far deeper than 3.11's before RecursionError: the same
+    # body is refused the same way on every version.
+    if text.count("[") + text.count("{") > MAX_DEPTH and deeper_than(parsed, MAX_DEPTH):
+        return None, "request body nested too deep to read"
     return (parsed, None) if isinstance(parsed, dict) else (None, "request body is not an object")
 
 
