@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
-from migrate_check.checks.builtin.fact_matching import name_kept, rescued
+from migrate_check.checks.builtin.fact_matching import name_kept, pair, rescued
 from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts, Step
 
 #: A step counts as kept when this share of its content words is on the other side.
@@ -134,8 +134,8 @@ class _Comparison:
 
     def negations(self) -> None:
         before, after = self.base.of("negation"), self.cand.of("negation")
-        before_left, after_left = _pair(before, after, _same_head)
-        before_left, after_left = _pair(before_left, after_left, _same_claim)
+        before_left, after_left = pair(before, after, _same_head)
+        before_left, after_left = pair(before_left, after_left, _same_claim)
         for fact in before_left:
             if self.cand.tokens.stands(fact.window, fact.head, "negation") and not _prefixed(
                 fact, self.cand
@@ -195,7 +195,7 @@ class _Comparison:
         dropped (or added) when what it depends on is not said on the other side; a
         hedge is made certain (or added) when its claim stands there without one."""
         before, after = self.base.of(kind), self.cand.of(kind)
-        before_left, after_left = _pair(before, after, _overlapping)
+        before_left, after_left = pair(before, after, _overlapping)
         if kind == "conditions":  # a condition reworded whole still pairs with one
             paired = min(len(before_left), len(after_left))
             before_left, after_left = before_left[paired:], after_left[paired:]
@@ -280,21 +280,6 @@ def _first_of(facts: list[Fact], keep: Callable[[str], bool]) -> list[Fact]:
             seen.add(fact.value)
             found.append(fact)
     return found
-
-
-def _pair(
-    before: list[Fact], after: list[Fact], match: Callable[[Fact, Fact], bool]
-) -> tuple[list[Fact], list[Fact]]:
-    """Facts of each side left once every fact is paired with one that `match`es."""
-    left = list(after)
-    unpaired: list[Fact] = []
-    for fact in before:
-        partner = next((other for other in left if match(fact, other)), None)
-        if partner is None:
-            unpaired.append(fact)
-        else:
-            left.remove(partner)
-    return unpaired, left
 
 
 def _same_claim(one: Fact, other: Fact) -> bool:

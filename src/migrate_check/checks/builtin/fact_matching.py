@@ -7,6 +7,7 @@ and a name said in full and shortened ("Maria Lopez" and "Maria").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_currencies import UNKNOWN
 from migrate_check.checks.builtin.fact_records import Fact, Facts
@@ -15,15 +16,22 @@ from migrate_check.checks.builtin.fact_records import Fact, Facts
 def rescued(lost: list[Fact], new: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """Drop pairs that are one number written with and without its unit or currency
     ("90" and "90 minutes"), or as a version and a number ("v2.3" and "2.3")."""
-    new = list(new)
-    kept: list[Fact] = []
-    for fact in lost:
-        match = next((f for f in new if same_number(fact, f)), None)
-        if match is None:
-            kept.append(fact)
+    return pair(lost, new, same_number)
+
+
+def pair(
+    before: list[Fact], after: list[Fact], match: Callable[[Fact, Fact], bool]
+) -> tuple[list[Fact], list[Fact]]:
+    """Facts of each side left once every fact is paired with one that `match`es."""
+    left = list(after)
+    unpaired: list[Fact] = []
+    for fact in before:
+        partner = next((other for other in left if match(fact, other)), None)
+        if partner is None:
+            unpaired.append(fact)
         else:
-            new.remove(match)
-    return kept, new
+            left.remove(partner)
+    return unpaired, left
 
 
 def same_number(one: Fact, other: Fact) -> bool:
