@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from migrate_check.cassettes.tool_items import output_calls, parse_arguments
 from migrate_check.core.completion import Completion, LatencySource, ToolCall, Usage, named_model
 
 CHAT_ENDPOINT = "chat.completions"
@@ -114,57 +115,37 @@ def completion_from_responses(
     """A Responses API `response` object as a Completion.
 
     Text is every `output_text` part of every message item, joined; the finish
-    reason is why the response was incomplete, else its status.
+    reason is why the response was incomplete, else its status (`tool_calls` when
+    there is a call the application must run; hosted tools' calls are not that).
     """
     texts: list[str] = []
     refusals: list[str] = []
-    calls: list[ToolCall] = []
     for item in body.get("output") or []:
-        if not isinstance(item, dict):
-            continue
-        if item.get("type") == "message":
+        if isinstance(item, dict) and item.get("type") == "message":
             for part in item.get("content") or []:
                 if part.get("type") == "output_text":
                     texts.append(str(part.get("text", "")))
                 elif part.get("type") == "refusal":
                     refusals.append(str(part.get("refusal", "")))
-        elif item.get("type") == "function_call":
-            calls.append(
-                ToolCall(str(item.get("name", "")), parse_arguments(item.get("arguments")))
-            )
-        elif item.get("type") == "custom_tool_call":
-            calls.append(ToolCall(str(item.get("name", "")), item.get("input")))
-        elif str(item.get("type", "")).endswith("_call"):
-            calls.append(_builtin_tool_call(item))
+    calls = output_calls(body.get("output") or [])
     incomplete = body.get("incomplete_details") or {}
     error = body.get("error")
     return Completion(
         model=model,
         text="".join(texts) or "".join(refusals),
         refused=not "".join(texts) and bool("".join(refusals)),
-        tool_calls=tuple(calls),
-        finish_reason=_responses_finish_reason(body, incomplete, bool(calls)),
+        tool_calls=tuple(call for call, _ in calls),
+        # Hosted tools (a web search) ran before the answer: it stopped for the
+        # application only when it holds a call the application must run.
+        finish_reason=_responses_finish_reason(
+            body, incomplete, any(not hosted for _, hosted in calls)
+        ),
         usage=responses_usage(body.get("usage")),
         latency_ms=latency_ms,
         response_model=named_model(body),
         error=error_message({"error": error}) if error else None,
         body=body,
     )
-
-
-# What identifies a built-in tool's call, not its bookkeeping or its (long) results.
-_BUILTIN_CALL_NOISE = frozenset({"id", "type", "status", "results", "outputs", "output", "result"})
-
-
-def _builtin_tool_call(item: dict[str, Any]) -> ToolCall:
-    """A hosted tool's call (`web_search_call`, `file_search_call`, `code_interpreter_call`,
-    `mcp_call`, ...) as a ToolCall named by its type, arguments being what it was asked."""
-    kind = str(item.get("type"))
-    name = f"{kind}:{item['name']}" if kind == "mcp_call" and item.get("name") else kind
-    arguments = {k: v for k, v in item.items() if k not in _BUILTIN_CALL_NOISE}
-    if isinstance(arguments.get("arguments"), str):
-        arguments["arguments"] = parse_arguments(arguments["arguments"])
-    return ToolCall(name, arguments)
 
 
 # The Responses API says why it stopped in its own words; checks compare both APIs
@@ -340,16 +321,6 @@ def _chat_tool_call(call: dict[str, Any]) -> ToolCall:
     function = call.get("function") or call.get("custom") or {}
     arguments = function.get("arguments", function.get("input"))
     return ToolCall(str(function.get("name", "")), parse_arguments(arguments))
-
-
-def parse_arguments(arguments: Any) -> Any:
-    """Tool arguments parsed as JSON when they parse, else the raw string."""
-    if not isinstance(arguments, str):
-        return arguments
-    try:
-        return json.loads(arguments)
-    except ValueError:
-        return arguments
 
 
 def chat_usage(usage: Any) -> Usage:

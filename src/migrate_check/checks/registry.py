@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from migrate_check.checks.base import Check, CheckConfigError
+from migrate_check.checks.outputs import function_calls
 from migrate_check.core.case import Case, CheckSpec
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CheckResult
@@ -41,6 +42,7 @@ BUILTIN_CHECKS: Mapping[str, str] = MappingProxyType(
         "regex": "migrate_check.checks.builtin.text_match:RegexCheck",
         "finish_reason": "migrate_check.checks.builtin.finish_reason:FinishReasonCheck",
         "facts": "migrate_check.checks.builtin.facts:FactsCheck",
+        "calls": "migrate_check.checks.builtin.calls:CallsCheck",
         "embedding": "migrate_check.checks.builtin.embedding:EmbeddingCheck",
         "judge": "migrate_check.checks.builtin.judge:JudgeCheck",
     }
@@ -57,8 +59,9 @@ _JSON_FORMATS = frozenset(("json_object", "json_schema"))
 
 
 def is_structured(completion: Completion) -> bool:
-    """Whether an answer is JSON (an object or array) or calls tools, not free text."""
-    if completion.tool_calls:
+    """Whether an answer is JSON (an object or array) or calls the application's tools, not
+    free text (a prose answer after a web search is free text)."""
+    if function_calls(completion):
         return True
     parsed = completion.parsed
     return parsed.ok and isinstance(parsed.value, dict | list)

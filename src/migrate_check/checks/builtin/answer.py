@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.checks.base import Observation, SideBySideCheck
+from migrate_check.checks.outputs import function_calls
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CheckResult, Outcome
 
@@ -64,8 +65,8 @@ def answer_problem(completion: Completion) -> str:
         return f"was stopped by the content filter (finish_reason {reason!r})"
     if reason in CUT_OFF:
         return f"was cut off (finish_reason {reason!r})"
-    if not completion.text.strip() and not completion.tool_calls:
-        return "is empty"
+    if not completion.text.strip() and not function_calls(completion):
+        return "is empty"  # a hosted tool's call (a web search) alone gives the app nothing
     return ""
 
 
