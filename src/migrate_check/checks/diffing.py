@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from migrate_check.checks.diff_summary import Options, summarise
+from migrate_check.checks.diff_summary import MAX_DEPTH, Options, summarise
 from migrate_check.checks.outputs import json_or_none, shorten
 
 #: A side with more parts than this (items, keys, and lines of text) is summarised.
@@ -63,6 +63,8 @@ def deep_difference(
     from deepdiff import DeepDiff  # imported at the first difference: a tenth of a second
 
     options: dict[str, Any] = {"ignore_order": ignore_order, "ignore_numeric_type_changes": True}
+    if ignore_order:  # else deepdiff takes `[a, a]` and `[a]` for the same list
+        options["report_repetition"] = True
     if tolerance is not None:
         options["math_epsilon"] = tolerance
     if significant_digits is not None:
@@ -74,6 +76,11 @@ def deep_difference(
             baseline, candidate, bounded, f"the full diff took longer than {DIFF_SECONDS:g} s"
         )
     if not diff:
+        if ignore_order and tolerance is not None and _shape(baseline) != _shape(candidate):
+            # Matching items within a tolerance, deepdiff counts no repeats even when asked
+            # to ([1.0, 1.0] and [1.05] are equal to it): different shapes say it missed one.
+            counted = summarise(baseline, candidate, bounded, _UNCOUNTED)
+            return counted or {"bounded": f"{_UNCOUNTED}: a list has more items on one side"}
         return None
     try:
         serialised = diff.to_json()
@@ -81,6 +88,22 @@ def deep_difference(
         serialised = json.dumps(diff.to_dict(), default=repr)
     evidence: dict[str, Any] = json.loads(serialised)
     return evidence
+
+
+_UNCOUNTED = "deepdiff matched the items within the tolerance without counting repeats"
+
+
+def _shape(value: Any, depth: int = 0) -> str:
+    """`value` with every scalar a dot and every list's items sorted: equal for values
+    that differ only in order and scalars, different where a list has more items."""
+    if depth > MAX_DEPTH:
+        return "…"
+    if isinstance(value, dict):
+        pairs = sorted(f"{key!r}:{_shape(item, depth + 1)}" for key, item in value.items())
+        return "{" + ",".join(pairs) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(sorted(_shape(item, depth + 1) for item in value)) + "]"
+    return "."
 
 
 def shown_summarised(value: Any) -> tuple[str, str]:
