@@ -9,6 +9,7 @@ help, which says how pytest runs the suites.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -21,6 +22,9 @@ from migrate_check.importing.errors import SourceError
 from migrate_check.suites.suite import SuiteError
 
 if TYPE_CHECKING:
+    from migrate_check.core.case import ModelPair
+    from migrate_check.importing.sources import Collected, Skipped
+    from migrate_check.importing.spool import Spool
     from migrate_check.importing.suite_text import ImportResult
 
 EXIT_USAGE = 2
@@ -67,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="Kind of input; auto: .jsonl with 'ideal' is Evals, other .jsonl logged requests",
     )
+    import_parser.add_argument(
+        "--keep-snapshots",
+        action="store_true",
+        help="Keep answers recorded with a dated snapshot (gpt-4o-mini-2024-07-18) in a suite "
+        "of their own; by default they count as their model's (gpt-4o-mini), each origin "
+        "naming the snapshot",
+    )
     import_parser.add_argument("--name", help="Suite name (default: the suite file's stem)")
     import_parser.add_argument(
         "--force", action="store_true", help="Overwrite an existing suite file"
@@ -94,9 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Read the inputs, write a suite per recorded model; 0 when a suite was written
+    (what was skipped is listed), 2 when nothing could be imported."""
     from migrate_check.importing.by_model import suite_for_model
-    from migrate_check.importing.destination import pytest_cassette_dir
-    from migrate_check.importing.sources import Collected, stream
+    from migrate_check.importing.destination import read_project, suite_folder
+    from migrate_check.importing.sources import Collected, Reading, stream
     from migrate_check.importing.spool import Spool
     from migrate_check.importing.to_suite import describe
     from migrate_check.importing.writing import write_suite
@@ -104,13 +117,14 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     suite_path: Path = args.suite
     if suite_path.suffix not in (".yaml", ".yml"):
         raise ValueError(f"{suite_path}: a suite file ends in .yaml")
-    with Spool.temporary() as spool:  # the inputs, on disk: memory stays flat
+    with suite_folder(suite_path), Spool.temporary() as spool:  # inputs on disk: flat memory
+        project = read_project(suite_path)
+        how = Reading(root=project.rootdir, fold_snapshots=not args.keep_snapshots)
         seen = Collected()
-        for prompt in stream(list(args.paths), args.format, seen):
+        for prompt in stream(list(args.paths), args.format, seen, how):
             spool.add(prompt)
-            for skipped in seen.skipped:  # kept on disk too, as they come
-                spool.skip(skipped)
-            seen.skipped.clear()
+            _spool_skipped(spool, seen)  # kept on disk too, as they come
+        _spool_skipped(spool, seen)  # those of files after the last prompt
         groups = spool.group_by_model(args.model)
         if not groups:
             raise ValueError(f"nothing recorded with {args.model!r} in the inputs")
@@ -119,8 +133,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         for _, path, _ in targets:
             if not args.force:
                 _refuse_existing(path)
-        pytest_dir = pytest_cassette_dir(suite_path)
+        pytest_dir = project.cassette_dir
         cassette_dir: Path = args.cassette_dir or pytest_dir
+        inputs = [*seen.files, *seen.unreadable]
         for group, path, name in targets:
             result = write_suite(
                 spool,
@@ -128,14 +143,44 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 path,
                 cassette_dir,
                 name=name,
-                description=describe(seen),
-                first_input=seen.files[0] if seen.files else None,
+                description=describe(seen, project.rootdir),
+                first_input=inputs[0] if inputs else None,
                 replace=args.force,
             )
-            _print_result(out, result, len(seen.files), cassette_dir)
+            _print_result(out, result, len(seen.files), cassette_dir, project.rootdir)
             explicit_dir = None if cassette_dir.resolve() == pytest_dir.resolve() else cassette_dir
-            print(f"  next: {_next_step(group.model, result, explicit_dir)}", file=out)
+            step = _next_step(group.model, result, explicit_dir, project.pair)
+            print(f"  next: {step}", file=out)
+        _print_unplaced(out, spool, project.rootdir)
     return 0
+
+
+def _spool_skipped(spool: Spool, seen: Collected) -> None:
+    for skipped in seen.skipped:
+        spool.skip(skipped)
+    seen.skipped.clear()
+
+
+def _print_unplaced(out: TextIO, spool: Spool, root: Path) -> None:
+    """What was skipped in files no suite took anything from (a file that is no cassette,
+    say): listed once, after the suites, not under one it has nothing to do with."""
+    listed, count = spool.skipped(None)
+    if count:
+        print(f"in no suite (nothing of their files was imported): {count} skipped", file=out)
+        _print_skipped(out, listed, count, root)
+
+
+def _print_skipped(out: TextIO, listed: list[Skipped], count: int, root: Path) -> None:
+    """Each skipped input, its file named from where the user stands, or in full when
+    outside (a suite's origins name it from the rootdir)."""
+    for skipped in listed:
+        origin = skipped.origin
+        if skipped.source and origin.startswith(skipped.source):
+            here = shown_path(Path(os.path.abspath(root / skipped.source)))
+            origin = f"{here}{origin[len(skipped.source) :]}"
+        print(f"  skipped {origin}: {skipped.reason}", file=out)
+    if count > len(listed):
+        print(f"  ... and {count - len(listed)} more skipped", file=out)
 
 
 def _refuse_existing(suite_path: Path) -> None:
@@ -151,41 +196,52 @@ def _refuse_existing(suite_path: Path) -> None:
         raise FileExistsError(f"{existing[0]} exists; pass --force to overwrite it")
 
 
-def _print_result(out: TextIO, result: ImportResult, inputs: int, cassette_dir: Path) -> None:
+def _print_result(
+    out: TextIO, result: ImportResult, inputs: int, cassette_dir: Path, root: Path
+) -> None:
+    cases, files = _counted(result.case_count, "case"), _counted(inputs, "file")
     if len(result.files) == 1:
-        print(f"wrote {result.files[0]}: {result.case_count} cases from {inputs} files", file=out)
+        print(f"wrote {result.files[0]}: {cases} from the {files} read", file=out)
     else:
         print(
-            f"wrote {result.case_count} cases in {len(result.files)} suite files under "
+            f"wrote {cases} in {len(result.files)} suite files under "
             f"{result.suite_path}/ (a suite file holds at most 16 MiB): "
-            f"{result.files[0].name} to {result.files[-1].name}, from {inputs} files",
+            f"{result.files[0].name} to {result.files[-1].name}, from the {files} read",
             file=out,
         )
     if result.cassette_count:
-        per_model = ", ".join(f"{m} ({n} cases)" for m, n in result.recorded_models.most_common())
+        per_model = ", ".join(
+            f"{m} ({_counted(n, 'case')})" for m, n in result.recorded_models.most_common()
+        )
         print(
-            f"  recordings: {result.cassette_count} cassettes under "
+            f"  recordings: {_counted(result.cassette_count, 'cassette')} under "
             f"{shown_path(cassette_dir / result.suite)}: {per_model}",
             file=out,
         )
-    for skipped in result.skipped:
-        print(f"  skipped {skipped}", file=out)
-    if result.skipped_count > len(result.skipped):
-        print(f"  ... and {result.skipped_count - len(result.skipped)} more skipped", file=out)
+    _print_skipped(out, result.skipped, result.skipped_count, root)
     for warning in result.warnings:
         print(f"  warning: {warning}", file=out)
     if result.warning_count > len(result.warnings):
         print(f"  ... and {result.warning_count - len(result.warnings)} more warnings", file=out)
 
 
-def _next_step(model: str | None, result: ImportResult, cassette_dir: Path | None) -> str:
+def _counted(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _next_step(
+    model: str | None, result: ImportResult, cassette_dir: Path | None, pair: ModelPair | None
+) -> str:
     """The command that runs this suite (all its files) with its recordings as the
-    baseline's, runnable as printed from where the import ran."""
-    baseline = model or (result.models.most_common(1)[0][0] if result.models else "BASELINE")
+    baseline's, runnable as printed from where the import ran: the candidate is the one
+    the ini's pair names, else the README's headline candidate."""
+    from migrate_check.importing.destination import suggested_pair
+
+    asked = model or (result.models.most_common(1)[0][0] if result.models else None)
     target = str(shown_path(result.suite_path))
     if len(result.files) > 1:
         target = target.rstrip("/") + "/"  # the folder of its parts
-    words = ["pytest", target, "--model-pair", f"{baseline}:CANDIDATE"]
+    words = ["pytest", target, "--model-pair", str(suggested_pair(asked, pair))]
     if cassette_dir is not None:
         words += ["--cassette-dir", str(shown_path(cassette_dir))]
     words += ["--record-mode", "once"]

@@ -10,7 +10,8 @@ import pytest
 
 from migrate_check.cli import main
 from migrate_check.importing.by_model import ModelGroup, split_by_model
-from migrate_check.importing.sources import collect
+from migrate_check.importing.destination import read_project
+from migrate_check.importing.sources import Reading, collect
 from migrate_check.importing.to_suite import merge_prompts
 from migrate_check.sending.runner import Runner
 from migrate_check.sending.settings import RunnerSettings
@@ -29,8 +30,11 @@ def corpus_import(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Pat
 
 
 def _groups(root: Path, corpus: Path) -> list[ModelGroup]:
-    """The suites an import of the corpus writes: one per recorded model."""
-    return split_by_model(collect([corpus]), root / "suites" / "corpus.yaml", None)
+    """The suites an import of the corpus writes: one per recorded model, origins named
+    from the suites' rootdir."""
+    suite = root / "suites" / "corpus.yaml"
+    how = Reading(root=read_project(suite).rootdir)
+    return split_by_model(collect([corpus], how=how), suite, None)
 
 
 def test_corpus_imports_into_one_loadable_suite_per_model(
@@ -116,7 +120,7 @@ def test_evals_and_logged_requests(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["import", str(evals), str(log), "--suite", str(suite_path)]) == 0
     out = capsys.readouterr().out
     assert "wrote" in out and "2 cases" in out
-    assert "--model-pair gpt-4o-mini:CANDIDATE --record-mode once" in out
+    assert "--model-pair gpt-4o-mini:gpt-4.1-mini --record-mode once" in out
     assert "records both models" in out
     suite = load_suite(suite_path)
     assert [c.checks[-1].name for c in suite.cases] == ["contains", "similarity"]

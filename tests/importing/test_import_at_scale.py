@@ -131,7 +131,7 @@ def test_a_large_import_is_split_into_suite_files_pytest_loads(
     assert len({s.name for s in suites}) == len(parts)
     assert sum(len(s.cases) for s in suites) == 18
     assert f"wrote 18 cases in {len(parts)} suite files under suites/big/" in out, out
-    assert "next: pytest suites/big/ --model-pair gpt-4o-mini:CANDIDATE" in out, out
+    assert "next: pytest suites/big/ --model-pair gpt-4o-mini:gpt-4.1-mini" in out, out
     result = pytester.runpytest("--model-pair", PAIR, "--collect-only", "-q", "suites/big/")
     result.stdout.fnmatch_lines(["18 tests collected*"])
 
@@ -143,7 +143,7 @@ def test_a_request_logged_many_times_is_one_case_keeping_its_first_origins(
     log.write_text((json.dumps(logged(7)) + "\n") * 60)
     assert main(["import", str(log), "--suite", str(tmp_path / "s.yaml")]) == 0
     [case] = load_suite(tmp_path / "s.yaml").cases
-    assert case.origin[:2] == (f"{log}: line 1", f"{log}: line 2")
+    assert case.origin[:2] == ("log.jsonl: line 1", "log.jsonl: line 2")  # from the rootdir
     assert len(case.origin) == 21 and case.origin[-1] == "... and 40 more"
 
 

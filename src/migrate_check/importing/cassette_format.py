@@ -1,15 +1,19 @@
 """Load any vcrpy cassette file into uniform raw interactions.
 
 Cassettes in the wild come in several serializations: vcrpy's YAML and JSON
-(`version: 1`), the pre-1.0 list format with `!!python/object` tags, and
-pydantic-ai's serializer that stores JSON bodies as `parsed_body` mappings.
-This module flattens them all into `RawInteraction`, without interpreting
-any body.
+(`version: 1`), the pre-1.0 list format with `!!python/object` tags, the layout vcrpy's
+httpx stubs wrote before 4.x (`status_code` and `content` in the response, which vcrpy
+still replays), pydantic-ai's serializer that stores JSON bodies as `parsed_body`
+mappings, and any of them gzipped whole (`.yaml.gz`, as langchain stores them). This
+module flattens them all into `RawInteraction`, without interpreting any body. A file
+that is no cassette raises; an interaction that cannot be read is an `Unreadable`, so
+the rest of its file still imports.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,7 @@ import yaml
 
 from migrate_check.cassettes.files import MAX_CASSETTE_BYTES
 from migrate_check.importing.errors import CassetteReadError
-from migrate_check.safety import safe_yaml
+from migrate_check.safety import bodies, safe_yaml
 
 Body = str | bytes | dict[str, Any] | list[Any] | None
 
@@ -35,6 +39,17 @@ class RawInteraction:
     status: int
     response_headers: dict[str, list[str]]
     response_body: Body
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An interaction that cannot be read, and why (its file's other interactions can)."""
+
+    reason: str
+
+
+#: A whole cassette gzipped: `name.yaml.gz` is read as `name.yaml`.
+GZIP_SUFFIX = ".gz"
 
 
 class CassetteLoader(yaml.SafeLoader):
@@ -79,10 +94,10 @@ CassetteLoader.add_multi_constructor("tag:yaml.org,2002:python/object:", _vcr_ob
 CassetteLoader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _frozenset_apply)
 
 
-def load_raw(path: Path) -> list[RawInteraction]:
+def load_raw(path: Path) -> list[RawInteraction | Unreadable]:
     """Every interaction of the cassette at `path`, in recorded order."""
     try:
-        text = safe_yaml.read_text(path, MAX_CASSETTE_BYTES)
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CassetteReadError(path, f"cannot read: {exc}") from exc
     data = _parse(path, text)
@@ -93,15 +108,44 @@ def load_raw(path: Path) -> list[RawInteraction]:
         items, pre_1_0_list = data, True
     else:
         raise CassetteReadError(path, "not a vcrpy cassette (no 'interactions' list)")
-    return [_interaction(path, n, item, pre_1_0_list) for n, item in enumerate(items)]
+    return [_interaction(item, pre_1_0_list) for item in items]
+
+
+def cassette_suffix(path: Path) -> str:
+    """`.yaml`, `.yml` or `.json`, lower-case, also for a gzipped `name.yaml.gz`."""
+    if path.suffix.lower() == GZIP_SUFFIX:
+        return path.with_suffix("").suffix.lower()
+    return path.suffix.lower()
+
+
+def _read_text(path: Path) -> str:
+    """The file's text within `MAX_CASSETTE_BYTES`, inflated first when gzipped: a gzip
+    bomb is refused once it passes the bound, never inflated whole."""
+    if path.suffix.lower() != GZIP_SUFFIX:
+        return safe_yaml.read_text(path, MAX_CASSETTE_BYTES)
+    limit = MAX_CASSETTE_BYTES
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise CassetteReadError(path, f"larger than {limit >> 20} MiB; refused without reading it")
+    try:
+        inflated = bodies.gunzip(data, limit)
+    except bodies.BodyTooLarge:
+        raise CassetteReadError(
+            path, f"inflates beyond {limit >> 20} MiB (a compression bomb?); refused"
+        ) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise CassetteReadError(path, f"not a gzip file that decompresses ({exc})") from None
+    return inflated.decode("utf-8")
 
 
 def _parse(path: Path, text: str) -> Any:
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    suffix = cassette_suffix(path)
+    if suffix == ".json" or text.lstrip().startswith("{"):
         try:
             return json.loads(text)
         except (ValueError, RecursionError) as exc:
-            if path.suffix.lower() == ".json":
+            if suffix == ".json":
                 raise CassetteReadError(path, f"invalid JSON: {exc}") from exc
     try:
         return safe_yaml.load(text, CassetteLoader)  # a SafeLoader subclass; no alias bombs
@@ -116,20 +160,21 @@ def _looks_interaction(item: Any) -> bool:
     return isinstance(item, dict) and "request" in item and "response" in item
 
 
-def _interaction(path: Path, index: int, item: Any, pre_1_0_list: bool) -> RawInteraction:
-    where = f"interaction {index}"
+def _interaction(item: Any, pre_1_0_list: bool) -> RawInteraction | Unreadable:
     if not _looks_interaction(item):
-        raise CassetteReadError(path, "interaction has no request/response", where)
+        return Unreadable("interaction has no request/response")
     request, response = item["request"], item["response"]
     if not isinstance(request, dict) or not isinstance(response, dict):
-        raise CassetteReadError(path, "request and response must be mappings", where)
+        return Unreadable("request and response must be mappings")
     uri = _pre_1_0_uri(request) if pre_1_0_list else request.get("uri")
     if not isinstance(uri, str) or not uri:
-        raise CassetteReadError(path, "request has no uri", where)
-    status = response.get("status")
+        return Unreadable("request has no uri")
+    # vcrpy's httpx stubs before 4.x wrote `status_code: 200` (and `content:`, see `_body`).
+    status = response["status"] if "status" in response else response.get("status_code")
     code = status.get("code") if isinstance(status, dict) else status
-    if not isinstance(code, int):
-        raise CassetteReadError(path, f"response status {status!r} has no integer code", where)
+    if not isinstance(code, int) or isinstance(code, bool):
+        shown = repr(status)[:80]
+        return Unreadable(f"response status {shown} has no integer code")
     return RawInteraction(
         method=str(request.get("method", "GET")).upper(),
         uri=uri,

@@ -1,8 +1,9 @@
 """Any vcrpy cassette -> `Exchange`s: what was asked, of which model, and what came back.
 
 Reading never stops at a bad interaction: an exchange that cannot be
-understood carries an `error` saying why, so one odd recording does not hide
-the rest of a file. Only a file that is not a cassette at all raises.
+understood carries an `error` saying why (and one that cannot even be read as an
+interaction is not `readable`), so one odd recording does not hide the rest of a
+file. Only a file that is not a cassette at all raises.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from migrate_check.cassettes.answers import (
     error_message,
 )
 from migrate_check.core.completion import Completion
-from migrate_check.importing.cassette_format import RawInteraction, load_raw
+from migrate_check.importing.cassette_format import RawInteraction, Unreadable, load_raw
 from migrate_check.importing.errors import CassetteReadError
 from migrate_check.importing.http_body import BodyError, body_text
 from migrate_check.importing.jsonl import MAX_DEPTH, deeper_than
@@ -55,6 +56,8 @@ class Exchange:
     uri: str = ""
     response_text: str | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
+    #: False for an interaction that could not be read at all (`error` says why).
+    readable: bool = True
 
     @property
     def path(self) -> str:
@@ -71,7 +74,26 @@ def read_cassette(path: Path) -> list[Exchange]:
 
     Raises CassetteReadError (naming the file) when `path` is not a cassette.
     """
-    return [_exchange(path, n, raw) for n, raw in enumerate(load_raw(path))]
+    return [
+        _unreadable(path, n, raw) if isinstance(raw, Unreadable) else _exchange(path, n, raw)
+        for n, raw in enumerate(load_raw(path))
+    ]
+
+
+def _unreadable(path: Path, index: int, raw: Unreadable) -> Exchange:
+    return Exchange(
+        source=path,
+        index=index,
+        method="",
+        endpoint="",
+        request=None,
+        model=None,
+        status=0,
+        stream=False,
+        completion=None,
+        error=raw.reason,
+        readable=False,
+    )
 
 
 def _exchange(path: Path, index: int, raw: RawInteraction) -> Exchange:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from migrate_check.cassettes.answers import CHAT_ENDPOINT, RESPONSES_ENDPOINT
 from migrate_check.core.case import Api
+from migrate_check.importing.cassette_format import cassette_suffix
 from migrate_check.importing.cassette_reader import Exchange, read_cassette
-from migrate_check.importing.errors import SourceError
+from migrate_check.importing.errors import CassetteReadError, SourceError
 from migrate_check.importing.jsonl import MAX_DEPTH, deeper_than, records
+from migrate_check.importing.origins import folded, origin_path
 
 Format = Literal["auto", "cassette", "evals", "requests"]
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -36,12 +38,19 @@ class Prompt:
     answer: Exchange | None = None
     checks: tuple[dict[str, Any], ...] = ()
     description: str = ""
+    #: The file it came from, as origins name it: what a skipped item's suite is found by.
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class Skipped:
+    """An input left out, and why; `model` and `source` (the file, as origins name it)
+    place it under the suite it belongs to."""
+
     origin: str
     reason: str
+    model: str | None = None
+    source: str | None = None
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.reason}"
@@ -53,42 +62,64 @@ class Collected:
 
     prompts: list[Prompt] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # the files read
     kinds: set[str] = field(default_factory=set)
+    unreadable: list[Path] = field(default_factory=list)  # cassettes that could not be
 
 
-def collect(paths: list[Path], fmt: Format = "auto") -> Collected:
+@dataclass(frozen=True)
+class Reading:
+    """How inputs are read: origins relative to `root` (as given when None), and whether
+    a dated snapshot's recordings count for their model (`origins.folded`)."""
+
+    root: Path | None = None
+    fold_snapshots: bool = True
+
+
+def collect(paths: list[Path], fmt: Format = "auto", how: Reading = Reading()) -> Collected:
     """Read every input (directories are walked for cassettes and JSONL files)."""
     collected = Collected()
-    collected.prompts.extend(stream(paths, fmt, collected))
+    collected.prompts.extend(stream(paths, fmt, collected, how))
     return collected
 
 
-def stream(paths: list[Path], fmt: Format, seen: Collected) -> Iterator[Prompt]:
+def stream(
+    paths: list[Path], fmt: Format, seen: Collected, how: Reading = Reading()
+) -> Iterator[Prompt]:
     """Every prompt of the inputs, one at a time (a log is never read whole); `seen` gets
-    the files read, their kinds and what was skipped, as they come."""
+    the files read, their kinds and what was skipped, as they come. A cassette that
+    cannot be read is one skipped item; the others still import."""
     for path in _input_files(paths):
         kind = _format_of(path, fmt)
+        source = origin_path(path, how.root)
         if kind == "cassette":
-            prompts, skipped = cassette_prompts(path)
+            try:
+                prompts, skipped = cassette_prompts(path, how, source)
+            except CassetteReadError as exc:
+                seen.skipped.append(Skipped(source, exc.message, source=source))
+                seen.unreadable.append(path)
+                continue
             seen.skipped.extend(skipped)
             yield from prompts
         else:
-            yield from (_evals if kind == "evals" else _requests)(path)
+            yield from (_evals if kind == "evals" else _requests)(path, how, source)
         seen.files.append(path)
         seen.kinds.add(kind)
+
+
+def is_input_file(path: Path) -> bool:
+    """A cassette (`.yaml`, `.yml`, `.json`, each also gzipped) or a `.jsonl` file."""
+    return path.suffix.lower() == ".jsonl" or cassette_suffix(path) in CASSETTE_SUFFIXES
 
 
 def _input_files(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in (*CASSETTE_SUFFIXES, ".jsonl")
-            )
+            found = sorted(p for p in path.rglob("*") if p.is_file() and is_input_file(p))
             if not found:
-                raise SourceError(path, "no cassettes (.yaml, .yml, .json) or .jsonl files in it")
+                raise SourceError(
+                    path, "no cassettes (.yaml, .yml, .json, also .gz) or .jsonl files in it"
+                )
             yield from found
         elif path.is_file():
             yield path
@@ -106,28 +137,47 @@ def _format_of(path: Path, fmt: Format) -> str:
     return "requests"
 
 
-def cassette_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
-    """A prompt per exchange that asked a model something and got a usable answer."""
+def cassette_prompts(
+    path: Path, how: Reading = Reading(), source: str | None = None
+) -> tuple[list[Prompt], list[Skipped]]:
+    """A prompt per exchange that asked a model something and got a usable answer; every
+    other exchange skipped, saying why."""
+    source = origin_path(path, how.root) if source is None else source
     prompts: list[Prompt] = []
     skipped: list[Skipped] = []
     for exchange in read_cassette(path):
-        origin = exchange.where
-        if exchange.endpoint not in (CHAT_ENDPOINT, RESPONSES_ENDPOINT):
-            skipped.append(Skipped(origin, f"not a model call ({exchange.method} {exchange.path})"))
-            continue
-        if exchange.request is None:
-            skipped.append(Skipped(origin, exchange.error or "no JSON request body recorded"))
-            continue
-        api: Api = "responses" if exchange.endpoint == RESPONSES_ENDPOINT else "chat"
-        reason = request_problem(exchange.request, api)
+        model, snapshot = folded(exchange.model, how.fold_snapshots)
+        origin = f"{source}: interaction {exchange.index}"
+        if snapshot is not None:
+            origin += f" (recorded with {snapshot})"
+        reason = _exchange_problem(exchange)
+        if reason is None and exchange.request is not None:
+            reason = request_problem(exchange.request, _api(exchange))
         if reason is None and (exchange.completion is None or exchange.completion.error):
             reason = f"no usable answer recorded ({exchange.error or 'unreadable'})"
-        if reason:
-            skipped.append(Skipped(origin, reason))
+        request = exchange.request
+        if reason is not None or request is None:
+            skipped.append(Skipped(origin, reason or "", model, source))
             continue
-        body = {k: v for k, v in exchange.request.items() if k != "model"}
-        prompts.append(Prompt(api, body, exchange.model, origin, answer=exchange))
+        if snapshot is not None:  # replayed as the model: its cassette's request names it
+            exchange = replace(exchange, model=model, request={**request, "model": model})
+        body = {k: v for k, v in request.items() if k != "model"}
+        prompts.append(Prompt(_api(exchange), body, model, origin, answer=exchange, source=source))
     return prompts, skipped
+
+
+def _api(exchange: Exchange) -> Api:
+    return "responses" if exchange.endpoint == RESPONSES_ENDPOINT else "chat"
+
+
+def _exchange_problem(exchange: Exchange) -> str | None:
+    if not exchange.readable:
+        return f"unreadable interaction: {exchange.error}"
+    if exchange.endpoint not in (CHAT_ENDPOINT, RESPONSES_ENDPOINT):
+        return f"not a model call ({exchange.method} {exchange.path})"
+    if exchange.request is None:
+        return exchange.error or "no JSON request body recorded"
+    return None
 
 
 def request_problem(body: dict[str, Any], api: Api, *, depth_checked: bool = False) -> str | None:
@@ -152,10 +202,10 @@ def request_problem(body: dict[str, Any], api: Api, *, depth_checked: bool = Fal
 
 def evals_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
     """OpenAI Evals samples: `input` (messages or a string) and `ideal` (one or several)."""
-    return list(_evals(path)), []
+    return list(_evals(path, Reading(), str(path))), []
 
 
-def _evals(path: Path) -> Iterator[Prompt]:
+def _evals(path: Path, how: Reading, source: str) -> Iterator[Prompt]:
     for line, record in records(path):
         where = f"line {line}"
         if "input" not in record or "ideal" not in record:
@@ -172,11 +222,17 @@ def _evals(path: Path) -> Iterator[Prompt]:
         reason = request_problem({"messages": messages}, "chat", depth_checked=True)
         if reason:
             raise SourceError(path, reason, where)
-        origin = f"{path}: {where}"
+        origin = f"{source}: {where}"
         check = _ideal_check(ideals)
         note = "ideal: " + " | ".join(ideals)
         yield Prompt(
-            "chat", {"messages": messages}, None, origin, checks=(check,), description=note
+            "chat",
+            {"messages": messages},
+            None,
+            origin,
+            checks=(check,),
+            description=note,
+            source=source,
         )
 
 
@@ -189,17 +245,18 @@ def _ideal_check(ideals: list[str]) -> dict[str, Any]:
 
 def request_prompts(path: Path) -> tuple[list[Prompt], list[Skipped]]:
     """Logged request bodies, one JSON object per line (chat, or Responses with `input`)."""
-    return list(_requests(path)), []
+    return list(_requests(path, Reading(), str(path))), []
 
 
-def _requests(path: Path) -> Iterator[Prompt]:
+def _requests(path: Path, how: Reading, source: str) -> Iterator[Prompt]:
     for line, body in records(path):
         where = f"line {line}"
         api: Api = "responses" if "input" in body and "messages" not in body else "chat"
         reason = request_problem(body, api, depth_checked=True)
         if reason:
             raise SourceError(path, f"{reason}; expected one request body per line", where)
-        model = body.get("model")
+        asked = body.get("model")
+        model, snapshot = folded(asked if isinstance(asked, str) else None, how.fold_snapshots)
         request = {k: v for k, v in body.items() if k != "model"}
-        origin = f"{path}: {where}"
-        yield Prompt(api, request, model if isinstance(model, str) else None, origin)
+        origin = f"{source}: {where}" + (f" (sent to {snapshot})" if snapshot else "")
+        yield Prompt(api, request, model, origin, source=source)

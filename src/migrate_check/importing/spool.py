@@ -2,8 +2,8 @@
 
 Every prompt is written to SQLite in a temporary folder as it is read, with what was
 skipped. Once all is read, each prompt gets its suite (by the model it was recorded
-with, see `by_model`), and the cases of a suite come back one at a time: identical
-requests merged, in order of first appearance.
+with, see `by_model`), and so does each skipped input (`place_skipped`); the cases of a
+suite come back one at a time: identical requests merged, in order of first appearance.
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ MAX_LISTED = 1000
 _SCHEMA = """
 CREATE TABLE prompts (
     seq INTEGER PRIMARY KEY, key BLOB NOT NULL, model TEXT, answered INTEGER NOT NULL,
-    origin TEXT NOT NULL, data TEXT NOT NULL, answer TEXT, grp INTEGER);
-CREATE TABLE skipped (seq INTEGER PRIMARY KEY, grp INTEGER NOT NULL, origin TEXT, reason TEXT);
+    origin TEXT NOT NULL, data TEXT NOT NULL, answer TEXT, grp INTEGER, source TEXT);
+CREATE TABLE skipped (
+    seq INTEGER PRIMARY KEY, grp INTEGER, origin TEXT, reason TEXT, model TEXT, source TEXT);
 CREATE TABLE warnings (seq INTEGER PRIMARY KEY, grp INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE TABLE invalid (grp INTEGER NOT NULL, first INTEGER NOT NULL, PRIMARY KEY (grp, first));
 CREATE TABLE entries (
@@ -116,8 +117,8 @@ class Spool:
         if answered and prompt.answer is not None:
             answer = json.dumps(cassette_interactions([prompt.answer])[0])
         self.db.execute(
-            "INSERT INTO prompts (key, model, answered, origin, data, answer) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO prompts (key, model, answered, origin, data, answer, source) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest(),
                 prompt.model,
@@ -125,13 +126,16 @@ class Spool:
                 prompt.origin,
                 json.dumps(data),  # ASCII: a lone surrogate in a request survives the trip
                 answer,
+                prompt.source or None,
             ),
         )
 
-    def skip(self, skipped: Skipped, group: int = 0) -> None:
+    def skip(self, skipped: Skipped, group: int | None = None) -> None:
+        """Keep a skipped input: in `group`'s list, or (None) in the suite `place_skipped`
+        finds for it once every prompt has its suite."""
         self.db.execute(
-            "INSERT INTO skipped (grp, origin, reason) VALUES (?, ?, ?)",
-            (group, skipped.origin, skipped.reason),
+            "INSERT INTO skipped (grp, origin, reason, model, source) VALUES (?, ?, ?, ?, ?)",
+            (group, skipped.origin, skipped.reason, skipped.model, skipped.source),
         )
 
     def warn(self, text: str, group: int) -> None:
@@ -140,7 +144,8 @@ class Spool:
     # -- grouping -----------------------------------------------------------------------
     def group_by_model(self, only: str | None) -> list[Group]:
         """Give each prompt its suite, as `by_model.split_by_model` does; the answers of
-        models `only` leaves out are skipped, saying so (in the first suite's list)."""
+        models `only` leaves out are skipped, saying so. Then each skipped input is placed
+        (`place_skipped`)."""
         rows = self.db.execute(
             "SELECT model FROM prompts WHERE answered GROUP BY model ORDER BY MIN(seq)"
         )
@@ -153,7 +158,8 @@ class Spool:
                 keys[(model, answered)] = key
                 continue
             self.db.execute(
-                "INSERT INTO skipped (grp, origin, reason) SELECT 0, origin, ? FROM prompts "
+                "INSERT INTO skipped (grp, origin, reason, model, source) "
+                "SELECT NULL, origin, ?, model, source FROM prompts "
                 "WHERE model IS ? AND answered = ? ORDER BY seq",
                 (reason, model, answered),
             )
@@ -168,6 +174,7 @@ class Spool:
                 (order.index(key), model, answered),
             )
         self._index()
+        self.place_skipped(order)
         return self.groups
 
     def one_group(self) -> Group:
@@ -175,7 +182,30 @@ class Spool:
         self.db.execute("UPDATE prompts SET grp = 0")
         self._index()
         self.groups = [Group(0, None)]
+        self.place_skipped([None])
         return self.groups[0]
+
+    def place_skipped(self, order: list[str | None]) -> None:
+        """Each skipped input goes under the suite it belongs to: its model's, else the
+        suite its file's other requests went to; with one suite, that one. The rest (a
+        file no suite read anything from) stay in no suite's list: `skipped(None)`."""
+        for number, model in enumerate(order):
+            if model is not None:
+                self.db.execute(
+                    "UPDATE skipped SET grp = ? WHERE grp IS NULL AND model = ?", (number, model)
+                )
+        unplaced = self.db.execute(
+            "SELECT 1 FROM skipped WHERE grp IS NULL AND source IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if unplaced and len(order) > 1:
+            self.db.execute("CREATE INDEX IF NOT EXISTS prompts_by_source ON prompts (source, seq)")
+            self.db.execute(
+                "UPDATE skipped SET grp = (SELECT p.grp FROM prompts p WHERE "
+                "p.source = skipped.source AND p.grp IS NOT NULL ORDER BY p.seq LIMIT 1) "
+                "WHERE grp IS NULL AND source IS NOT NULL"
+            )
+        if len(order) == 1:
+            self.db.execute("UPDATE skipped SET grp = 0 WHERE grp IS NULL")
 
     def _index(self) -> None:
         self.db.executescript(
@@ -204,7 +234,9 @@ class Spool:
     def invalid(self, case: SpooledCase, group: int, reason: str) -> None:
         """Leave `case` out of the suite, saying why."""
         self.db.execute("INSERT INTO invalid (grp, first) VALUES (?, ?)", (group, case.first))
-        self.skip(Skipped(case.origins[0], reason), group)
+        row = self.db.execute("SELECT source FROM prompts WHERE seq = ?", (case.first,))
+        (source,) = row.fetchone() or (None,)
+        self.skip(Skipped(case.origins[0], reason, source=source), group)
 
     def entry(self, group: int, case: SpooledCase, part: int, case_id: str, text: str) -> None:
         """Keep a case's entry, as the suite file will hold it, for the part it goes to."""
@@ -239,12 +271,14 @@ class Spool:
                 recorded.setdefault(model, []).append(json.loads(answer))
             yield *where, recorded
 
-    def skipped(self, group: int) -> tuple[list[Skipped], int]:
-        """What a suite left out (the first `MAX_LISTED`), and how many in all."""
+    def skipped(self, group: int | None) -> tuple[list[Skipped], int]:
+        """What a suite left out (None: inputs in no suite), the first `MAX_LISTED`, and
+        how many in all."""
         listed = [
-            Skipped(origin, reason)
-            for origin, reason in self.db.execute(
-                "SELECT origin, reason FROM skipped WHERE grp = ? ORDER BY seq LIMIT ?",
+            Skipped(origin, reason, model, source)
+            for origin, reason, model, source in self.db.execute(
+                "SELECT origin, reason, model, source FROM skipped WHERE grp IS ? "
+                "ORDER BY seq LIMIT ?",
                 (group, MAX_LISTED),
             )
         ]
@@ -260,8 +294,8 @@ class Spool:
         ]
         return listed, self._count("warnings", group)
 
-    def _count(self, table: str, group: int) -> int:
-        row = self.db.execute(f"SELECT COUNT(*) FROM {table} WHERE grp = ?", (group,)).fetchone()  # noqa: S608 - a table name of ours
+    def _count(self, table: str, group: int | None) -> int:
+        row = self.db.execute(f"SELECT COUNT(*) FROM {table} WHERE grp IS ?", (group,)).fetchone()  # noqa: S608 - a table name of ours
         return int(row[0])
 
 

@@ -206,11 +206,16 @@ class _SuiteDumper(_Dumper):  # type: ignore[valid-type,misc]
     """Multi-line strings as `|` blocks, so prompts stay readable in review.
 
     Strings, mappings and lists (nearly every node of a suite) are represented directly,
-    without the generic dispatch and alias bookkeeping (imported data shares no objects):
-    the same text in half the time. Other scalars go the usual way.
+    without the generic dispatch and alias bookkeeping: the same text in half the time.
+    Other scalars go the usual way. No object is ever written as an anchor and aliases
+    (`&id001` ... `*id001`), even one the data holds twice: a suite is read and edited by
+    people, and each case must stand alone.
     """
 
     nodes = 0  # how many nodes it made: the loader's bound counts them
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
     def represent_data(self, data: Any) -> yaml.Node:
         self.nodes += 1

@@ -20,6 +20,7 @@ from migrate_check.core.canonical import canonical_json
 from migrate_check.core.case import Api
 from migrate_check.importing.case_ids import IdAllocator
 from migrate_check.importing.cassette_reader import Exchange
+from migrate_check.importing.origins import origin_path
 from migrate_check.importing.sources import Collected, Prompt
 from migrate_check.importing.spool import Spool
 from migrate_check.importing.suite_text import (
@@ -87,8 +88,10 @@ def suite_document(
     return doc
 
 
-def describe(collected: Collected) -> str:
-    """Where the cases came from, in a sentence for the suite's `description:`."""
+def describe(collected: Collected, root: Path | None = None) -> str:
+    """Where the cases came from, in a sentence for the suite's `description:`: the file,
+    or the folder holding the files, as a path from `root` (the rootdir; default: here),
+    so `tests/cassettes/` is never mistaken for the `cassettes/` the import writes to."""
     kinds = {
         "cassette": "cassettes",
         "evals": "OpenAI Evals samples",
@@ -96,10 +99,14 @@ def describe(collected: Collected) -> str:
     }
     what = " and ".join(kinds[k] for k in sorted(collected.kinds)) or "nothing"
     files = collected.files
+    root = Path.cwd() if root is None else root
     if len(files) == 1:
-        return f"Imported by migrate-check from {what} in {files[0].name}."
-    common = Path(os.path.commonpath([p.parent.resolve() for p in files])) if files else Path()
-    return f"Imported by migrate-check from {what} in {len(files)} files under {common.name}/."
+        return f"Imported by migrate-check from {what} in {origin_path(files[0], root)}."
+    if not files:
+        return f"Imported by migrate-check from {what}."
+    common = Path(os.path.commonpath([os.path.abspath(p.parent) for p in files]))
+    folder = origin_path(common, root).rstrip("/") + "/"
+    return f"Imported by migrate-check from {what} in {len(files)} files under {folder}."
 
 
 def write_import(

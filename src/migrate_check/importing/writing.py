@@ -193,7 +193,7 @@ def _lay_out(
         part.nodes += nodes
         result.case_count += 1
         result.models.update(case.models)
-        result.recorded_models.update(case.answers)
+        result.recorded_models.update(case.answers.keys())  # cases, not answers
     return parts
 
 
