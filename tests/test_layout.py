@@ -17,6 +17,7 @@ STAGES: dict[str, int] = {
     "cassettes": 3,
     "sending": 4,
     "checks": 5,
+    "apps": 5,
     "judging": 6,
     "report": 7,
     "pytest_plugin": 8,

@@ -14,6 +14,7 @@ from devtools.synthetic_runs import make_run
 from migrate_check.checks import CheckRegistry
 from migrate_check.core.case import Case, CheckSpec, ModelPair
 from migrate_check.core.completion import Completion, ToolCall, Usage
+from migrate_check.core.entry import EntryPoint, EntryRun, ModelCall
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome, RunResult
 from migrate_check.pytest_plugin.run_state import RunState
@@ -45,6 +46,7 @@ def _every_field_set() -> list[CaseResult]:
         recorded_with=("gpt-4o-mini",),
         origin=("cassettes/old.yaml", "interaction 3"),
         sides={"candidate": {"temperature": 0.2, "max_tokens": None}},
+        entry=EntryPoint("app.notes:summarise", {"note": "x"}, handoff="env", handoff_name="M"),
     )
     variant = dataclasses.replace(case, variant="nano", variant_model="gpt-4.1-nano")
     baseline = [
@@ -58,6 +60,12 @@ def _every_field_set() -> list[CaseResult]:
             latency_source="openai-processing-ms",
             batch_id="batch_abc",
             stands_for="gpt-4o-mini",
+            entry_run=EntryRun(
+                {"summary": "fixed"},
+                None,
+                (ModelCall("responses", "gpt-4o-mini", tools=("search",), input_tokens=9),),
+                3,
+            ),
         ),
         Completion(model="gpt-4o-mini", text="", error="API error 500: upstream", choice=1),
     ]

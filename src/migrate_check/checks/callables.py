@@ -7,6 +7,7 @@ path is a configuration error with the path quoted.
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import itertools
@@ -81,6 +82,15 @@ class InputForm:
 
     def convert(self, completion: Completion) -> Any:
         """The value the application would hold; `InputError` when it cannot exist."""
+        run = completion.entry_run
+        if run is not None and self.name != "completion":
+            if run.raised is not None:
+                raise InputError("does not exist: the entry point raised")
+            if self.name == "content" or (
+                self.name == "json" and not isinstance(run.returned, str)
+            ):
+                # What the team's function returned, as its application would hold it.
+                return copy.deepcopy(run.returned)
         if self.name == "completion":
             return sdk_object(completion)
         content = completion.content

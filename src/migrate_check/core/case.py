@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from migrate_check.core.entry import EntryPoint
+
 Api = Literal["chat", "responses"]
 #: The two sides of a comparison: the model a feature runs on now, and the one it moves to.
 Side = Literal["baseline", "candidate"]
@@ -58,6 +60,9 @@ class Case:
     #: it is), and the model it runs on (None: the pair's candidate).
     variant: str = ""
     variant_model: str | None = None
+    #: The team's function the case runs on each model, for an entry-point case (its
+    #: `request` is then empty: the function builds its own requests).
+    entry: EntryPoint | None = None
 
     @property
     def key(self) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from migrate_check.core.entry import EntryRun
+
 
 @dataclass(frozen=True)
 class ToolCall:
@@ -68,6 +70,9 @@ class Completion:
     #: The model a name in the pair stands for (an Azure deployment's, from
     #: `migrate_check_azure_models`), for the "answered by another model" check.
     stands_for: str | None = None
+    #: What the team's function returned (or raised), and the calls it made, for an
+    #: entry-point case; `text` is then its return value as text.
+    entry_run: EntryRun | None = None
 
     @property
     def content(self) -> str | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from migrate_check.core.case import Case, CheckSpec
 from migrate_check.core.completion import Completion, ToolCall, Usage
+from migrate_check.core.entry import EntryPoint, EntryRun
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome
 from migrate_check.pytest_plugin.run_state import RunState
 
@@ -37,6 +38,7 @@ def completion_to_dict(c: Completion) -> dict[str, Any]:
         "choice": c.choice,
         "batch_id": c.batch_id,
         "stands_for": c.stands_for,
+        "entry_run": c.entry_run.as_dict() if c.entry_run is not None else None,
     }
 
 
@@ -55,6 +57,7 @@ def completion_from_dict(d: dict[str, Any]) -> Completion:
         choice=d.get("choice", 0),
         batch_id=d.get("batch_id"),
         stands_for=d.get("stands_for"),
+        entry_run=EntryRun.from_dict(d["entry_run"]) if d.get("entry_run") else None,
     )
 
 
@@ -74,6 +77,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "sides": case.sides,
         "variant": case.variant,
         "variant_model": case.variant_model,
+        "entry": case.entry.as_dict() if case.entry is not None else None,
     }
 
 
@@ -93,6 +97,7 @@ def case_from_dict(d: dict[str, Any]) -> Case:
         sides=d.get("sides", {}),
         variant=d.get("variant", ""),
         variant_model=d.get("variant_model"),
+        entry=EntryPoint.from_dict(d["entry"]) if d.get("entry") else None,
     )
 
 

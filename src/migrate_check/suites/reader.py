@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from migrate_check.core.case import Api, Case, CheckSpec
+from migrate_check.core.entry import EntryPoint
+from migrate_check.suites.entries import entry_case_inputs, read_entry
 from migrate_check.suites.fields import FieldReader
 from migrate_check.suites.located import Located, line_of, plain
 from migrate_check.suites.prompts import read_input, read_messages
@@ -30,6 +33,7 @@ SUITE_KEYS = (
     "baseline",
     "candidate",
     "variants",
+    "entry",
 )
 CASE_KEYS = (
     "id",
@@ -44,6 +48,8 @@ CASE_KEYS = (
     "origin",
     "baseline",
     "candidate",
+    "entry",
+    "inputs",
 )
 _CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
@@ -76,8 +82,30 @@ class SuiteReader(FieldReader):
         seen: dict[str, int] = {}
         cases = []
         suite_sides = side_blocks(self, doc, None)
+        entry = read_entry(self, doc, None, None)
+        if entry is not None:
+            for key in ("request", "api", "baseline", "candidate", "variants"):
+                if key in doc:
+                    raise self.error(
+                        doc.key_lines[key],
+                        f"{key!r} does not apply to a suite of entry-point cases: its "
+                        f"function ({entry.function}) builds its own requests",
+                    )
         for index, node in enumerate(cases_node):
-            case = self._case(node, index, name, request, api, samples, checks, recorded_with)
+            case = self._case(
+                node, index, name, request, api, samples, checks, recorded_with, entry is not None
+            )
+            case_entry = read_entry(self, node, case.id, entry) if not case.request else None
+            if case_entry is not None:
+                cases.append(self._entry_case(node, case, case_entry, seen))
+                continue
+            if not case.request:
+                raise self.error(
+                    case.line,
+                    "'inputs' are an entry-point case's arguments: name its function in "
+                    "'entry' (the case's or the suite's)",
+                    case.id,
+                )
             case = with_sides(self, case, suite_sides, side_blocks(self, node, case.id))
             if case.id in seen:
                 raise self.error(
@@ -94,6 +122,18 @@ class SuiteReader(FieldReader):
             variants=variants,
         )
 
+    def _entry_case(
+        self, node: Located, case: Case, entry: EntryPoint, seen: dict[str, int]
+    ) -> Case:
+        """An entry-point case: the team's function with this case's `inputs`."""
+        if case.id in seen:
+            raise self.error(
+                case.line, f"duplicate case id (first used on line {seen[case.id]})", case.id
+            )
+        seen[case.id] = case.line
+        entry = entry_case_inputs(self, node, case.id, entry)
+        return replace(case, request={}, entry=entry, recorded_with=())
+
     def _case(
         self,
         node: Any,
@@ -104,6 +144,7 @@ class SuiteReader(FieldReader):
         suite_samples: int,
         suite_checks: tuple[CheckSpec, ...],
         suite_recorded_with: tuple[str, ...] = (),
+        entry_suite: bool = False,
     ) -> Case:
         if not isinstance(node, Located):
             raise self.error(line_of(node, 0), f"case #{index + 1} must be a mapping with an 'id'")
@@ -119,6 +160,23 @@ class SuiteReader(FieldReader):
                 case_id,
             )
         self.check_keys(node, CASE_KEYS, "a case", case_id)
+        if entry_suite or "entry" in node or ("inputs" in node and "messages" not in node):
+            return Case(  # an entry-point case: `_entry_case` reads the rest
+                suite=suite,
+                id=case_id,
+                request={},
+                checks=suite_checks + self.checks(node, case_id),
+                samples=self.samples(node, case_id, suite_samples),
+                file=self.file,
+                line=node.line,
+                description=self.string(node, "description", case_id, default=""),
+            )
+        if "inputs" in node:
+            raise self.error(
+                node.key_lines["inputs"],
+                "'inputs' are an entry-point case's arguments: name its function in 'entry'",
+                case_id,
+            )
         api = self.api(node, case_id, suite_api)
         # The suite's request is plain already (its values are shared by the cases, as
         # nothing changes a case's request); the case's own parts are made plain here.

@@ -1,0 +1,302 @@
+"""Calling the team's feature function once per model, every OpenAI call it makes recorded.
+
+Each (case, model) runs the function under that case's cassette for that model: recording
+runs send its calls and keep them, offline replay answers them from the cassette with no
+key and no network. The function is called the way its application calls it (keyword
+arguments, its own SDK client, the model handed over as the suite says), within its time
+limit, with what it prints kept off the terminal. Its return value, copied into plain
+data within the limit, is what the case's checks compare; an exception it raises is its
+outcome too (`EntryRun.raised`), not a failed case. What the run could not do (a missing
+recording, a blocked host, a time-out) is the case's error, naming the step.
+
+Cases run one after another: vcrpy patches the HTTP clients for the whole process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import functools
+import inspect
+import io
+import json
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from migrate_check.apps.calls import model_call
+from migrate_check.apps.handoff import handed_model
+from migrate_check.cassettes.files import CassetteLoadError, open_case_cassette
+from migrate_check.cassettes.observed import ObservedCassette
+from migrate_check.cassettes.paths import case_cassette_path
+from migrate_check.cassettes.recording import (
+    discard_case_cassette,
+    recording_session,
+    use_case_cassette,
+)
+from migrate_check.checks.base import CheckConfigError, CheckRunError
+from migrate_check.checks.callables import MAX_RESULT_ITEMS, import_callable, materialized
+from migrate_check.checks.result_snapshot import snapshot
+from migrate_check.checks.time_limits import call_with_timeout
+from migrate_check.core.case import Case
+from migrate_check.core.completion import Completion, CompletionsByCase, LatencySource, Usage
+from migrate_check.core.entry import EntryPoint, EntryRun, ModelCall
+from migrate_check.core.paths import shown_path
+from migrate_check.safety import secrets as secret_values
+from migrate_check.safety.log_scrubbing import scrubbed_logs
+from migrate_check.sending import failures
+from migrate_check.sending.failures import RecordHint
+from migrate_check.sending.sdk_request import Job
+from migrate_check.sending.settings import REPLAY_API_KEY, RunnerSettings
+
+#: The longest return value, as text, a case keeps; more is the case's error.
+MAX_RETURN_CHARS = 1_000_000
+#: How much of a traceback an exception on one side shows.
+TRACEBACK_LINES = 6
+MAX_TRACEBACK_CHARS = 2_000
+#: Endpoints whose requests name the model that migrates.
+_MIGRATING = ("chat.completions", "responses")
+
+
+def run_entry_jobs(
+    jobs: Sequence[Job], settings: RunnerSettings, record_hint: RecordHint
+) -> CompletionsByCase:
+    """Every sample of each entry-point (case, model) job, keyed by (case key, model)."""
+    results: CompletionsByCase = {}
+    if not jobs:
+        return results
+    secrets = [os.environ.get(name) for name in secret_values.SECRET_ENV]
+    with scrubbed_logs(secrets), recording_session() as router, _replay_key(settings):
+        for case, model in jobs:
+            results[(case.key, model)] = _run_case(router, case, model, settings, record_hint)
+    return results
+
+
+@contextlib.contextmanager
+def _replay_key(settings: RunnerSettings) -> Iterator[None]:
+    """Offline, a placeholder key, so a function that makes its own client can make it."""
+    if settings.record_mode != "none" or os.environ.get("OPENAI_API_KEY"):
+        yield
+        return
+    os.environ["OPENAI_API_KEY"] = REPLAY_API_KEY
+    try:
+        yield
+    finally:
+        os.environ.pop("OPENAI_API_KEY", None)
+
+
+def api_hosts(settings: RunnerSettings) -> frozenset[str]:
+    """The hosts that answer as the OpenAI API: recorded, and replayed from cassettes."""
+    urls = [settings.base_url, os.environ.get("OPENAI_BASE_URL"), "https://api.openai.com"]
+    if settings.azure is not None:
+        urls.append(getattr(settings.azure, "endpoint", None))
+    hosts = {urlsplit(url).hostname or "" for url in urls if url}
+    return frozenset(h.lower() for h in hosts if h)
+
+
+def _run_case(
+    router: Any, case: Case, model: str, settings: RunnerSettings, hint: RecordHint
+) -> list[Completion]:
+    entry = case.entry
+    assert entry is not None, "only entry-point cases run here"
+    path = case_cassette_path(settings.cassette_dir, case, model)
+    if settings.record_mode == "none" and not path.is_file():
+        return [Completion(model=model, error=failures.missing(case, model, path, hint))]
+    try:
+        inner = open_case_cassette(path, settings.record_mode)
+    except CassetteLoadError as exc:
+        return [failures.unreadable(exc, model)]
+    cassette = ObservedCassette(inner, api_hosts(settings), frozenset(entry.allow_hosts))
+    with use_case_cassette(router, cassette):
+        samples = [
+            _one_run(case, entry, model, cassette, hint, path, settings.record_mode != "none")
+            for _ in range(case.samples)
+        ]
+    if any(sample.error is not None for sample in samples):
+        discard_case_cassette(router, cassette)  # what is on disk stays as it was
+    else:
+        router.children.pop(id(cassette), None)
+        try:
+            cassette._save()
+        except OSError as exc:
+            router.write_errors.append((path, exc))
+    return samples
+
+
+def _one_run(
+    case: Case,
+    entry: EntryPoint,
+    model: str,
+    cassette: ObservedCassette,
+    hint: RecordHint,
+    path: Path,
+    live: bool,
+) -> Completion:
+    what = f"the entry point {entry.function} on {model}"
+    try:
+        function = _imported(entry.function)
+        kwargs = _inputs(entry)
+    except CheckConfigError as exc:
+        return Completion(model=model, error=str(exc))
+    seen = len(cassette.exchanges), len(cassette.blocked), len(cassette.missing)
+    printed = _Printed()
+    raised: str | None = None
+    returned: Any = None
+    played = cassette.play_count
+    started = time.perf_counter()
+    try:
+        with handed_model(entry, model, kwargs), _kept_off_terminal(printed):
+            returned = call_with_timeout(
+                functools.partial(_returned, function, kwargs), entry.timeout_s, what
+            )
+    except CheckRunError as exc:
+        return Completion(model=model, error=f"{exc} (entry.timeout in the suite)")
+    except Exception as exc:  # noqa: BLE001 - the function raising is its outcome on this side
+        raised = _traceback_tail(exc)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    calls = tuple(model_call(r, response) for r, response in cassette.exchanges[seen[0] :])
+    problem = _run_problem(case, model, cassette, seen, calls, hint, path)
+    if problem is not None:
+        return Completion(model=model, error=problem)
+    text = "" if raised is not None else _as_text(returned)
+    if len(text) > MAX_RETURN_CHARS:
+        return Completion(
+            model=model,
+            error=f"{what} returned {len(text):,} characters, more than {MAX_RETURN_CHARS:,}",
+        )
+    went_out = live and cassette.play_count == played
+    latency, source = _latency(calls, elapsed_ms, went_out)
+    return Completion(
+        model=model,
+        text=text,
+        finish_reason="stop",
+        usage=Usage(
+            sum(c.input_tokens for c in calls),
+            sum(c.cached_input_tokens for c in calls),
+            sum(c.output_tokens for c in calls),
+        ),
+        latency_ms=latency,
+        latency_source=source,
+        response_model=None,
+        entry_run=EntryRun(returned, raised, calls, printed.chars),
+    )
+
+
+def _run_problem(
+    case: Case,
+    model: str,
+    cassette: ObservedCassette,
+    seen: tuple[int, int, int],
+    calls: tuple[ModelCall, ...],
+    hint: RecordHint,
+    path: Path,
+) -> str | None:
+    """Why this run says nothing about the function: a blocked host, a missing recording,
+    or requests that never named the model it was handed."""
+    blocked = cassette.blocked[seen[1] :]
+    if blocked:
+        return (
+            f"the entry point sent a request to {', '.join(blocked)}, which migrate-check "
+            "blocks: only the OpenAI API is recorded; name the host in entry.allow_hosts "
+            "to let it through (it is never recorded)"
+        )
+    missing = cassette.missing[seen[2] :]
+    if missing:
+        step = len(calls) + 1
+        return (
+            f"no recording of call {step} ({missing[0]}) of case {case.key!r} on model "
+            f"{model!r} in {shown_path(path)}; record it with: "
+            f"{hint(case, model, 'all')}"
+        )
+    named = {c.model for c in calls if c.endpoint in _MIGRATING}
+    if named and model not in named:
+        return (
+            f"the entry point's requests named {', '.join(sorted(named))}, not {model}: it did "
+            "not use the model it was handed (see entry.pass_model)"
+        )
+    return None
+
+
+def _returned(function: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    """The function's result as plain data; a coroutine is run to its end first."""
+    result = function(**kwargs)
+    if inspect.isawaitable(result):
+        result = asyncio.run(_awaited(result))
+    return snapshot(materialized(result, MAX_RESULT_ITEMS))
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+@functools.lru_cache(maxsize=256)
+def _imported(path: str) -> Callable[..., Any]:
+    return import_callable(path)
+
+
+def _inputs(entry: EntryPoint) -> dict[str, Any]:
+    """The keyword arguments of one call: fresh copies, so one run cannot change the next's."""
+    kwargs = copy.deepcopy(entry.inputs)
+    if entry.inputs_from:
+        extra = _imported(entry.inputs_from)()
+        if not isinstance(extra, Mapping) or not all(isinstance(k, str) for k in extra):
+            raise CheckConfigError(
+                f"{entry.inputs_from!r} must return a mapping of keyword arguments, "
+                f"got {type(extra).__name__}"
+            )
+        kwargs.update(extra)
+    return kwargs
+
+
+def _as_text(value: Any) -> str:
+    """The return value as the checks read text: a string as it is, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        return repr(value)
+
+
+def _traceback_tail(exc: BaseException) -> str:
+    lines = "".join(traceback.format_exception(exc)).rstrip().splitlines()
+    tail = "\n".join(lines[-TRACEBACK_LINES:])[-MAX_TRACEBACK_CHARS:]
+    return secret_values.from_environment().text(tail)
+
+
+def _latency(
+    calls: tuple[ModelCall, ...], elapsed_ms: float, went_out: bool
+) -> tuple[float | None, LatencySource | None]:
+    """The API's own time summed over the calls; else, when every call went out, the time
+    the function took (a replayed call's time is vcrpy's, not the API's)."""
+    if calls and all(c.latency_ms is not None for c in calls):
+        return sum(c.latency_ms or 0.0 for c in calls), "openai-processing-ms"
+    if went_out:
+        return elapsed_ms, "measured"
+    return None, None
+
+
+class _Printed(io.TextIOBase):
+    """Where the function's prints go: counted, not shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.chars += len(text)
+        return len(text)
+
+
+@contextlib.contextmanager
+def _kept_off_terminal(sink: _Printed) -> Iterator[None]:
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        yield

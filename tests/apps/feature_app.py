@@ -1,0 +1,136 @@
+"""A team's feature, written the way an application is: its own SDK client, two model calls.
+
+Tests copy this file beside their suites (as `feature_app.py`) and point entry-point
+cases at its functions; nothing here knows about migrate-check.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from typing import Any
+
+import openai
+
+CLASSIFY = "Classify the support ticket as billing or technical. Answer with one word."
+
+
+def _category(label: str | None) -> str:
+    return "billing" if "billing" in (label or "").lower() else "technical"
+
+
+def triage(ticket: str, model: str) -> dict[str, Any]:
+    """Classify, then draft a reply with the prompt the class picks."""
+    client = openai.OpenAI()
+    label = client.chat.completions.create(
+        model=model,
+        messages=[{"role": "system", "content": CLASSIFY}, {"role": "user", "content": ticket}],
+    )
+    category = _category(label.choices[0].message.content)
+    print(f"classified as {category}")  # an app's own logging: kept off the terminal
+    reply = client.chat.completions.create(
+        model=model,
+        messages=[
+            {"role": "system", "content": f"You answer {category} questions in one sentence."},
+            {"role": "user", "content": "Draft an acknowledgement for the customer."},
+        ],
+    )
+    return {"category": category, "reply": reply.choices[0].message.content}
+
+
+async def triage_async(ticket: str, model: str) -> dict[str, Any]:
+    """The same feature on the async client."""
+    client = openai.AsyncOpenAI()
+    label = await client.chat.completions.create(
+        model=model,
+        messages=[{"role": "system", "content": CLASSIFY}, {"role": "user", "content": ticket}],
+    )
+    return {"category": _category(label.choices[0].message.content)}
+
+
+def triage_from_config(ticket: str) -> str:
+    """Reads its model from the environment, as configured apps do."""
+    client = openai.OpenAI()
+    label = client.chat.completions.create(
+        model=os.environ.get("SUPPORT_MODEL", "gpt-4o-mini"),
+        messages=[{"role": "system", "content": CLASSIFY}, {"role": "user", "content": ticket}],
+    )
+    return _category(label.choices[0].message.content)
+
+
+def triage_hard_coded(ticket: str) -> str:
+    """Names its model in the code: only a rewrite of its requests moves it."""
+    client = openai.OpenAI()
+    label = client.chat.completions.create(
+        model="gpt-4o-mini",
+        messages=[{"role": "system", "content": CLASSIFY}, {"role": "user", "content": ticket}],
+    )
+    return _category(label.choices[0].message.content)
+
+
+def summary_streamed(text: str, model: str) -> str:
+    """Streams its answer and joins the deltas."""
+    client = openai.OpenAI()
+    stream = client.chat.completions.create(
+        model=model, messages=[{"role": "user", "content": text}], stream=True
+    )
+    return "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
+
+
+def summary_responses(text: str, model: str) -> str:
+    """The Responses API, read as `output_text`."""
+    client = openai.OpenAI()
+    answer: str = client.responses.create(model=model, input=text).output_text
+    return answer
+
+
+def strict_category(ticket: str, model: str) -> str:
+    """Raises when the model's label is not one it knows."""
+    client = openai.OpenAI()
+    label = client.chat.completions.create(
+        model=model,
+        messages=[{"role": "system", "content": CLASSIFY}, {"role": "user", "content": ticket}],
+    )
+    text = (label.choices[0].message.content or "").strip().lower()
+    if text not in ("billing", "technical"):
+        raise ValueError(f"unknown category: {text[:40]!r}")
+    return text
+
+
+def enriched(ticket: str, model: str) -> str:
+    """Looks the customer up in another service first."""
+    with urllib.request.urlopen("http://crm.example.invalid/customers/42", timeout=2) as page:
+        customer = page.read().decode()
+    return str(triage(f"{customer}: {ticket}", model)["category"])
+
+
+def careful(ticket: str, model: str) -> str:
+    """Asks again when the first label is not a category: one call more on that side."""
+    client = openai.OpenAI()
+    messages: list[Any] = [
+        {"role": "system", "content": CLASSIFY},
+        {"role": "user", "content": ticket},
+    ]
+    label = client.chat.completions.create(model=model, messages=messages)
+    text = (label.choices[0].message.content or "").strip().lower()
+    if text in ("billing", "technical"):
+        return text
+    messages += [
+        {"role": "assistant", "content": text},
+        {"role": "user", "content": "Answer billing or technical."},
+    ]
+    again = client.chat.completions.create(model=model, messages=messages)
+    return _category(again.choices[0].message.content)
+
+
+def slow(ticket: str, model: str) -> str:
+    """Never answers in time."""
+    import time
+
+    time.sleep(30)
+    return ticket
+
+
+def holds_a_category(output: Any) -> bool:
+    """A team's assertion on what the feature returned: it gets the dict itself."""
+    return isinstance(output, dict) and output.get("category") in ("billing", "technical")

@@ -1,0 +1,243 @@
+"""Entry-point cases: the team's own function run on each model, recorded, replayed.
+
+Each test writes a suite beside a copy of `feature_app.py` (a feature written as an app
+writes it: its own SDK client, the model from an argument or its configuration) and runs
+the plugin in-process: recording against the local server, then replaying with the
+network gone and no key.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from devtools.local_openai import LocalServer
+
+from conftest import PAIR, write_suite
+
+APP = Path(__file__).with_name("feature_app.py")
+
+
+def _project(pytester: pytest.Pytester, suite: str) -> None:
+    write_suite(pytester.path, "app", suite)
+    shutil.copy(APP, pytester.path / "suites" / "feature_app.py")
+
+
+def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest(
+        "--model-pair", PAIR, "-p", "no:cacheprovider", "--report-dir", "report", "-rA", *args
+    )
+
+
+def _report(pytester: pytest.Pytester) -> dict[str, Any]:
+    data = json.loads((pytester.path / "report" / "report.json").read_text())
+    return {case["id"]: case for case in data["cases"]}
+
+
+def _checks(case: dict[str, Any]) -> dict[str, Any]:
+    """A case's check results by check name (a label is the name and its options)."""
+    return {c["check"].split()[0]: c for c in case["checks"]}
+
+
+def _bodies(path: Path) -> list[dict[str, Any]]:
+    """The request bodies a cassette holds, parsed, in order."""
+    interactions = yaml.safe_load(path.read_text())["interactions"]
+    return [json.loads(i["request"]["body"]) for i in interactions]
+
+
+def _go_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+
+
+TRIAGE = """
+    suite: app
+    entry: feature_app:triage
+    checks:
+      - equal: $.category
+      - assert: feature_app:holds_a_category
+    cases:
+      - id: same-path
+        inputs: {ticket: "My invoice is wrong."}
+      - id: other-branch
+        inputs: {ticket: "My invoice is wrong. [answer:text=billing:candidate]"}
+"""
+
+
+def test_a_sync_function_records_both_calls_and_replays_offline(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two model calls per run, both in the case's cassette for that model; the
+    candidate's first answer sends the second call down the other branch; replay with no
+    key and no network gives the same verdicts; the team's assertion gets the dict."""
+    _project(pytester, TRIAGE)
+    recorded = _run(pytester, "--record-mode", "once")
+    recorded.assert_outcomes(passed=2)
+    assert live.stats.completions == 8  # two calls per case per model
+    assert "classified as" not in recorded.stdout.str()  # the app's print stayed off
+    cassette = pytester.path / "cassettes" / "app" / "other-branch" / "gpt-4.1-mini.yaml"
+    bodies = _bodies(cassette)
+    assert len(bodies) == 2
+    assert "billing" in bodies[1]["messages"][0]["content"]  # the branch the candidate took
+    baseline = _bodies(cassette.with_name("gpt-4o-mini.yaml"))
+    assert "technical" in baseline[1]["messages"][0]["content"]
+    first = _report(pytester)
+    assert first["same-path"]["outcome"] != "error"
+    check = _checks(first["other-branch"])
+    assert check["equal"]["outcome"] == "changed"
+    assert "billing" in check["equal"]["reason"]
+    assert check["assert"]["outcome"] == "same"  # both sides returned a dict with a category
+    assert check["calls"]["outcome"] == "same"
+    assert check["calls"]["evidence"]["candidate"]["endpoints"] == ["chat.completions"] * 2
+    _go_offline(monkeypatch)
+    replayed = _run(pytester)
+    replayed.assert_outcomes(passed=2)
+    assert live.stats.completions == 8  # nothing went out
+    again = _report(pytester)
+    assert {k: v["outcome"] for k, v in again.items()} == {
+        k: v["outcome"] for k, v in first.items()
+    }
+
+
+ASYNC_AND_APIS = """
+    suite: app
+    cases:
+      - id: async
+        entry: feature_app:triage_async
+        inputs: {ticket: "Refund me. [answer:text=billing:candidate]"}
+        checks: [{equal: $.category}]
+      - id: streamed
+        entry: feature_app:summary_streamed
+        inputs: {text: "Summarise: the parcel left Leeds on Monday."}
+      - id: responses
+        entry: feature_app:summary_responses
+        inputs: {text: "Summarise: the parcel left Leeds on Monday."}
+"""
+
+
+def test_async_streaming_and_responses_functions_record_and_replay(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(pytester, ASYNC_AND_APIS)
+    _run(pytester, "--record-mode", "once").assert_outcomes(passed=3)
+    first = _report(pytester)
+    calls = {k: _checks(v)["calls"] for k, v in first.items()}
+    assert calls["async"]["evidence"]["baseline"]["endpoints"] == ["chat.completions"]
+    assert calls["streamed"]["evidence"]["candidate"]["endpoints"] == ["chat.completions"]
+    assert calls["responses"]["evidence"]["candidate"]["endpoints"] == ["responses"]
+    assert calls["responses"]["evidence"]["candidate"]["output_tokens"] > 0
+    changed = _checks(first["async"])["equal"]
+    assert changed["outcome"] == "changed"
+    streamed = first["streamed"]["candidate"]["completions"][0]["text"]
+    assert "Leeds" in streamed or "parcel" in streamed  # the joined deltas, not a chunk
+    _go_offline(monkeypatch)
+    _run(pytester).assert_outcomes(passed=3)
+    assert {k: v["outcome"] for k, v in _report(pytester).items()} == {
+        k: v["outcome"] for k, v in first.items()
+    }
+
+
+CONFIGURED = """
+    suite: app
+    cases:
+      - id: from-env
+        entry: {function: feature_app:triage_from_config, pass_model: {env: SUPPORT_MODEL}}
+        inputs: {ticket: "My invoice is wrong."}
+      - id: rewritten
+        entry: {function: feature_app:triage_hard_coded, pass_model: rewrite}
+        inputs: {ticket: "My invoice is wrong."}
+      - id: not-handed
+        entry: {function: feature_app:triage_hard_coded, pass_model: {env: SUPPORT_MODEL}}
+        inputs: {ticket: "My invoice is wrong."}
+"""
+
+
+def test_a_function_that_reads_its_model_from_configuration_runs_unchanged(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    """The environment variable it reads, or its requests rewritten: each model's
+    cassette names that model; a function that ignores the model it is handed is an
+    error that says so, not a comparison of one model with itself."""
+    _project(pytester, CONFIGURED)
+    result = _run(pytester, "--record-mode", "once")
+    result.assert_outcomes(passed=2, failed=1)
+    root = pytester.path / "cassettes" / "app"
+    for case in ("from-env", "rewritten"):
+        for model in ("gpt-4o-mini", "gpt-4.1-mini"):
+            assert [b["model"] for b in _bodies(root / case / f"{model}.yaml")] == [model]
+    cases = _report(pytester)
+    assert cases["not-handed"]["outcome"] == "error"
+    result.stdout.fnmatch_lines(["*requests named gpt-4o-mini, not gpt-4.1-mini*pass_model*"])
+    assert not (root / "not-handed" / "gpt-4.1-mini.yaml").exists()  # nothing kept of it
+    assert "SUPPORT_MODEL" not in __import__("os").environ  # restored after the call
+
+
+PATHS = """
+    suite: app
+    cases:
+      - id: raises-on-candidate
+        entry: feature_app:strict_category
+        inputs: {ticket: "[answer:text=billing:baseline][answer:text=no idea:candidate]"}
+      - id: one-call-more
+        entry: feature_app:careful
+        inputs: {ticket: "[answer:text=billing:baseline][answer:text=unsure:candidate]"}
+      - id: other-host
+        entry: feature_app:enriched
+        inputs: {ticket: "Where is my parcel?"}
+      - id: too-slow
+        entry: {function: feature_app:slow, timeout: 0.5}
+        inputs: {ticket: "x"}
+"""
+
+
+def test_paths_that_part_exceptions_hosts_and_time_limits(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    _project(pytester, PATHS)
+    result = _run(pytester, "--record-mode", "once")
+    result.assert_outcomes(failed=3, passed=1)  # a changed path is to review, not a failure
+    cases = _report(pytester)
+    calls = {k: _checks(v).get("calls") for k, v in cases.items()}
+    raised = calls["raises-on-candidate"]
+    assert raised is not None and raised["outcome"] == "regressed"
+    assert "ValueError: unknown category: 'no idea'" in raised["reason"]
+    assert "strict_category" in raised["evidence"]["candidate"]["raised"]  # the traceback
+    more = calls["one-call-more"]
+    assert more is not None and more["outcome"] == "changed"
+    assert "candidate: 2 model calls (+1) against 1" in more["reason"]
+    assert cases["other-host"]["outcome"] == "error"
+    assert cases["too-slow"]["outcome"] == "error"
+    result.stdout.fnmatch_lines(
+        [
+            "*request to crm.example.invalid*entry.allow_hosts*",
+            "*timed out after 0.5 s*entry.timeout*",
+        ]
+    )
+
+
+def test_replay_names_the_case_model_and_call_it_lacks(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A missing cassette, and a cassette whose calls no longer match what the function
+    sends (its inputs changed): each an error naming the case, the model, the call and
+    the command that records it; never the SDK's "Connection error"."""
+    _project(pytester, TRIAGE)
+    _run(pytester, "--record-mode", "once").assert_outcomes(passed=2)
+    (pytester.path / "cassettes" / "app" / "same-path" / "gpt-4.1-mini.yaml").unlink()
+    suite = pytester.path / "suites" / "app.yaml"
+    suite.write_text(suite.read_text().replace("wrong. [answer", "very wrong. [answer"))
+    _go_offline(monkeypatch)
+    result = _run(pytester)
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*no recording of case 'app::same-path' on model 'gpt-4.1-mini'*record it with*",
+            "*no recording of call 1 (POST /v1/chat/completions) of case 'app::other-branch' on "
+            "model 'gpt-4o-mini'*record it with*--record-mode*",
+        ]
+    )
+    assert "Connection error" not in result.stdout.str()
