@@ -91,14 +91,15 @@ def chromium() -> Iterator[Any]:
 
 
 def open_report(
-    browser: Any, path: Path, problems: list[str], fragment: str = ""
+    browser: Any, path: Path, problems: list[str], fragment: str = "", width: int = 1280
 ) -> tuple[Any, float]:
     """A page showing `path` and the milliseconds from navigation to its first rows rendered.
 
-    `fragment` (without `#`) opens a view a link kept. Console errors, page errors and any
-    request leaving file:// are appended to `problems`.
+    `fragment` (without `#`) opens a view a link kept; `width` is the window's, in CSS
+    pixels. Console errors, page errors and any request leaving file:// are appended to
+    `problems`.
     """
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900})
     page.on(
         "console",
         lambda m: (

@@ -64,7 +64,7 @@ def data_blocks(text: str) -> list[tuple[str, str, str]]:
 def embedded(text: str) -> dict[str, Any]:
     """The page's data as one document: the filters' choices, and `cases`, each case's
     index entry joined to its detail, with checks as `[check, status, reason, evidence,
-    baseline_ok, candidate_ok, noise, approval]`."""
+    baseline_ok, candidate_ok, noise, approval, note]`."""
     entries: list[dict[str, Any]] = []
     blocks: dict[str, list[dict[str, Any]]] = {}
     data: dict[str, Any] = {}
@@ -182,7 +182,7 @@ def test_each_case_block_keeps_hostile_text_as_data() -> None:
     assert all(len(check) == 3 for entry in index for check in entry["c"])
     (detail, *_) = strict_json(next(b for a, v, b in blocks if v == "cases-0"))
     assert set(detail) == {"b", "c", "d", "o", "p", "q"}
-    assert all(len(check) == 6 for check in detail["c"])
+    assert all(len(check) == 7 for check in detail["c"])
 
 
 def test_the_index_and_the_details_come_in_blocks() -> None:
@@ -511,11 +511,12 @@ def test_evidence_is_indented_collapsible_and_bounded(
     page.click(".case .head")
     box = page.locator(".checks details.ev").filter(has_text='"html"')
     assert box.count() == 1 and not box.locator("pre").is_visible()
-    assert box.locator("summary").inner_text() == json.dumps(
+    assert box.locator("summary .preview").inner_text() == json.dumps(
         {"html": HOSTILE}, separators=(",", ":")
     )
     box.locator("summary").click()
     assert box.locator("pre").inner_text() == json.dumps({"html": HOSTILE}, indent=2)
+    assert box.locator("pre > .ln").count() == 3  # a line box a line: wrapped lines hang
     assert page.evaluate("window.__pwned") is None
     short = page.locator(".checks code").all_inner_texts()  # short evidence stays inline
     assert '{"min":85,"score":97.0}' in short

@@ -22,7 +22,8 @@ and evidence at once. With one-letter keys, to keep 10,000 cases small:
   fails it or it errored);
 - its detail: `p` prompt, `q` request parameters, `o` origin, `b` / `d` baseline /
   candidate outputs per sample, `c` the same checks, in the same order, as `[reason,
-  evidence (compact JSON), baseline_ok, candidate_ok, noise, approval]`.
+  evidence (compact JSON), baseline_ok, candidate_ok, noise, approval, note]`, the note
+  saying in words what to do about a callable that timed out (`check_notes`), or null.
 
 The last block, `id="report-data"`, holds the filters' choices: `statuses`, `suites`,
 `checks`. The blocks are written in list order, a case at a time, so the page is
@@ -57,6 +58,7 @@ from migrate_check.report.tables import (
     variant_findings,
     variant_rows,
 )
+from migrate_check.report.writers.check_notes import timeout_note
 
 _TEMPLATES = resources.files("migrate_check.report.writers").joinpath("templates")
 
@@ -172,6 +174,7 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
                 check.candidate_ok,
                 check.noise,
                 describe(check.approval),
+                timeout_note(check),
             ]
             for check in result.checks
         ],
