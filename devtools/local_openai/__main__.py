@@ -7,6 +7,17 @@ import argparse
 from devtools.local_openai import BatchPlan, LocalServer
 from devtools.local_openai.faults import ALL_FAULTS, KNOWN_FAULTS, FaultPlan
 
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+# What `--help` ends with: a user trying recording without a key needs the URL to export.
+CLIENT_SETTINGS = f"""\
+to record against it (pytest --record-mode once), in the shell that runs pytest:
+  export OPENAI_BASE_URL=http://{DEFAULT_HOST}:{DEFAULT_PORT}/v1
+  export OPENAI_API_KEY=sk-local
+The URL follows --host and --port (http://HOST:PORT/v1, /v1 included). Any key works
+but one containing "invalid", which is refused as the API would refuse it.
+"""
+
 
 def _kinds(value: str) -> tuple[str, ...]:
     kinds = tuple(k.strip() for k in value.split(",") if k.strip())
@@ -40,9 +51,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m devtools.local_openai",
         description="A local OpenAI-compatible server for tests and demos (no network, no key)",
+        epilog=CLIENT_SETTINGS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="Address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="Port, 0 for any free one")
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help="Address to bind (default %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="Port (default %(default)s; 0 for any free one)",
+    )
     parser.add_argument(
         "--latency-ms", type=float, default=0.0, help="Simulated latency per request"
     )
@@ -85,6 +105,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     server.start()
     print(f"migrate-check local server on {server.base_url}", flush=True)
+    print(
+        f"to record against it: export OPENAI_BASE_URL={server.base_url} OPENAI_API_KEY=sk-local",
+        flush=True,
+    )
     print(f"Azure clients: azure_endpoint={server.azure_endpoint}", flush=True)
     try:
         server.wait()
