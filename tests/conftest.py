@@ -21,7 +21,7 @@ from devtools.local_openai import FaultPlan, LocalServer
 # Imported once, before any in-process pytester run: pytester restores sys.modules after
 # each inner run, and a second generation of httpx2/httpcore2 (or of our lazily imported
 # modules) breaks exception mapping and class identity between tests.
-import migrate_check.apps.run  # noqa: F401
+import migrate_check.apps.jobs  # noqa: F401
 import migrate_check.judging.engine  # noqa: F401
 import migrate_check.report  # noqa: F401
 import migrate_check.sending.runner  # noqa: F401

@@ -134,3 +134,27 @@ def slow(ticket: str, model: str) -> str:
 def holds_a_category(output: Any) -> bool:
     """A team's assertion on what the feature returned: it gets the dict itself."""
     return isinstance(output, dict) and output.get("category") in ("billing", "technical")
+
+
+def exits_on_candidate(ticket: str, model: str) -> str:
+    """Ends its process on one model: only `isolate: true` keeps the run alive."""
+    if model == "gpt-4.1-mini":
+        os._exit(3)
+    return str(triage(ticket, model)["category"])
+
+
+def looked_up(ticket: str, model: str, crm: str) -> str:
+    """Reads the customer from a service the suite allows, then classifies."""
+    with urllib.request.urlopen(crm, timeout=5) as page:
+        customer = page.read().decode()
+    return str(triage(f"{customer}: {ticket}", model)["category"])
+
+
+def embeds_then_answers(text: str, model: str) -> str:
+    """An embeddings call (its model does not migrate), then a chat call."""
+    client = openai.OpenAI()
+    client.embeddings.create(model="text-embedding-3-small", input=text)
+    answer = client.chat.completions.create(
+        model=model, messages=[{"role": "user", "content": text}]
+    )
+    return answer.choices[0].message.content or ""

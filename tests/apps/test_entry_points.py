@@ -8,8 +8,11 @@ network gone and no key.
 
 from __future__ import annotations
 
+import http.server
 import json
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +217,7 @@ def test_paths_that_part_exceptions_hosts_and_time_limits(
     result.stdout.fnmatch_lines(
         [
             "*request to crm.example.invalid*entry.allow_hosts*",
-            "*timed out after 0.5 s*entry.timeout*",
+            "*timed out after 0.5 s (raise entry.timeout in the suite)*",
         ]
     )
 
@@ -241,3 +244,73 @@ def test_replay_names_the_case_model_and_call_it_lacks(
         ]
     )
     assert "Connection error" not in result.stdout.str()
+
+
+class _Crm(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        _Crm.hits += 1
+        body = b"Ada Lovelace, premium customer"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+
+@pytest.fixture
+def crm() -> Iterator[str]:
+    """Another service the team's function reads, on a host that is not the API's."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Crm)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Crm.hits = 0
+    yield f"http://localhost:{server.server_address[1]}/customers/42"
+    server.shutdown()
+
+
+def test_allowed_hosts_go_out_unrecorded_isolated_runs_survive_and_embeddings_count(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch, crm: str
+) -> None:
+    _project(
+        pytester,
+        f"""
+        suite: app
+        cases:
+          - id: allowed
+            entry: {{function: feature_app:looked_up, allow_hosts: [localhost]}}
+            inputs: {{ticket: "Where is my parcel?", crm: "{crm}"}}
+          - id: process-ends
+            entry: {{function: feature_app:exits_on_candidate, isolate: true}}
+            inputs: {{ticket: "Where is my parcel?"}}
+          - id: isolated
+            entry: {{function: feature_app:triage, isolate: true}}
+            inputs: {{ticket: "Where is my parcel?"}}
+            checks: [{{equal: $.category}}]
+          - id: embeds
+            entry: feature_app:embeds_then_answers
+            inputs: {{text: "Summarise: the parcel left Leeds on Monday."}}
+        """,
+    )
+    result = _run(pytester, "--record-mode", "once")
+    result.assert_outcomes(passed=3, failed=1)
+    assert _Crm.hits == 2  # once per model
+    allowed = pytester.path / "cassettes" / "app" / "allowed" / "gpt-4o-mini.yaml"
+    assert "localhost" not in allowed.read_text()  # never recorded
+    assert len(_bodies(allowed)) == 2
+    result.stdout.fnmatch_lines(["*isolated*ended its process (exit code 3)*"])
+    cases = _report(pytester)
+    assert cases["isolated"]["outcome"] == "same"
+    embeds = _checks(cases["embeds"])["calls"]["evidence"]["candidate"]
+    assert embeds["endpoints"] == ["/v1/embeddings", "chat.completions"]
+    assert embeds["input_tokens"] > 0
+    embedded = _bodies(pytester.path / "cassettes" / "app" / "embeds" / "gpt-4.1-mini.yaml")
+    assert embedded[0]["model"] == "text-embedding-3-small"  # not the migrating model
+    _go_offline(monkeypatch)
+    replayed = _run(pytester)
+    replayed.assert_outcomes(passed=3, failed=1)
+    assert _Crm.hits == 4  # an allowed host is reached in replay too: it is the team's
+    assert live.stats.completions == 2 * 2 + 2 + 2 * 2 + 2  # nothing more went out

@@ -63,10 +63,11 @@ MAX_TRACEBACK_CHARS = 2_000
 _MIGRATING = ("chat.completions", "responses")
 
 
-def run_entry_jobs(
+def run_in_process(
     jobs: Sequence[Job], settings: RunnerSettings, record_hint: RecordHint
 ) -> CompletionsByCase:
-    """Every sample of each entry-point (case, model) job, keyed by (case key, model)."""
+    """Every sample of each entry-point (case, model) job, run in this process, keyed by
+    (case key, model)."""
     results: CompletionsByCase = {}
     if not jobs:
         return results
@@ -155,7 +156,7 @@ def _one_run(
                 functools.partial(_returned, function, kwargs), entry.timeout_s, what
             )
     except CheckRunError as exc:
-        return Completion(model=model, error=f"{exc} (entry.timeout in the suite)")
+        return Completion(model=model, error=limit_note(str(exc)))
     except Exception as exc:  # noqa: BLE001 - the function raising is its outcome on this side
         raised = _traceback_tail(exc)
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -300,3 +301,8 @@ class _Printed(io.TextIOBase):
 def _kept_off_terminal(sink: _Printed) -> Iterator[None]:
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         yield
+
+
+def limit_note(message: str) -> str:
+    """A time-out's message says which setting raises the limit."""
+    return f"{message} (raise entry.timeout in the suite)" if "timed out" in message else message

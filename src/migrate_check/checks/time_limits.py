@@ -207,6 +207,7 @@ class _Child:
 
     def __init__(self, call: Callable[[str, tuple[Any, ...]], Any]) -> None:
         self.imports_from = _import_context()
+        self.call = call  # what it serves: a child serves one kind of call
         # spawn, not fork: forking a process that runs threads (the SDK's, a server's) can
         # copy a held lock into the child.
         context = multiprocessing.get_context("spawn")
@@ -245,7 +246,7 @@ def call_in_child(
     """
     global _child
     child = _child
-    if child is not None and child.imports_from != _import_context():
+    if child is not None and (child.imports_from != _import_context() or child.call is not call):
         child.stop()
         child = None
     if child is None or not child.process.is_alive():

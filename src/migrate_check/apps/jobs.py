@@ -1,0 +1,25 @@
+"""Entry-point jobs of a run: each (case, model) in this process, or in a child process
+when its suite says `isolate: true`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from migrate_check.apps.isolated import run_isolated
+from migrate_check.apps.run import run_in_process
+from migrate_check.core.completion import CompletionsByCase
+from migrate_check.sending.failures import RecordHint
+from migrate_check.sending.sdk_request import Job
+from migrate_check.sending.settings import RunnerSettings
+
+
+def run_entry_jobs(
+    jobs: Sequence[Job], settings: RunnerSettings, record_hint: RecordHint
+) -> CompletionsByCase:
+    """Every sample of each entry-point (case, model) job, keyed by (case key, model)."""
+    isolated = [job for job in jobs if job[0].entry is not None and job[0].entry.isolate]
+    here = [job for job in jobs if job[0].entry is None or not job[0].entry.isolate]
+    results = run_in_process(here, settings, record_hint)
+    for case, model in isolated:
+        results[(case.key, model)] = run_isolated(case, model, settings, record_hint)
+    return results
