@@ -5,9 +5,12 @@ Aggregates are rendered by jinja2 (autoescaped); the cases travel as JSON in
 `textContent`, so untrusted outputs never become markup and 10,000 cases open quickly.
 
 The page is a viewer: display modes (all, outputs different, candidate failing), status,
-suite and check filters, a case-insensitive substring search over keys, prompts,
-outputs, reasons and evidence, keyboard navigation (j/k, Enter, Escape, /), and the
-whole view (filters, search, open case) kept in the URL's fragment so a link reopens it.
+suite and check filters whose counts follow the other filters and the search, a
+case-insensitive substring search over keys, prompts, outputs, reasons and evidence whose
+matches are marked, keyboard navigation (j/k, Enter, Escape, /), and the whole view
+(filters, search, open case) kept in the URL's fragment so a link reopens it. It reads at
+laptop widths (800 px and up). Its style and script are `templates/viewer*.j2`, included
+in `report.html.j2`.
 
 The page parses only what its list needs when it opens: a compact entry per case, in
 `<script type="application/json" class="case-index">` blocks of `INDEX_CHUNK` cases.
