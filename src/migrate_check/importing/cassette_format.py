@@ -162,7 +162,7 @@ def _looks_interaction(item: Any) -> bool:
 
 def _interaction(item: Any, pre_1_0_list: bool) -> RawInteraction | Unreadable:
     if not _looks_interaction(item):
-        return Unreadable("interaction has no request/response")
+        return Unreadable("no request or no response recorded")
     request, response = item["request"], item["response"]
     if not isinstance(request, dict) or not isinstance(response, dict):
         return Unreadable("request and response must be mappings")

@@ -172,7 +172,7 @@ def _api(exchange: Exchange) -> Api:
 
 def _exchange_problem(exchange: Exchange) -> str | None:
     if not exchange.readable:
-        return f"unreadable interaction: {exchange.error}"
+        return f"unreadable: {exchange.error}"
     if exchange.endpoint not in (CHAT_ENDPOINT, RESPONSES_ENDPOINT):
         return f"not a model call ({exchange.method} {exchange.path})"
     if exchange.request is None:
