@@ -314,3 +314,26 @@ def test_allowed_hosts_go_out_unrecorded_isolated_runs_survive_and_embeddings_co
     replayed.assert_outcomes(passed=3, failed=1)
     assert _Crm.hits == 4  # an allowed host is reached in replay too: it is the team's
     assert live.stats.completions == 2 * 2 + 2 + 2 * 2 + 2  # nothing more went out
+
+
+def test_async_functions_run_side_by_side_each_into_its_own_cassette(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six async runs at once (the server holds each answer 200 ms): they overlap, and
+    each case's cassette holds its own ticket only, on its own model."""
+    live.set_latency(200)
+    cases = "\n".join(
+        f'  - id: t{i}\n    inputs: {{ticket: "Ticket number {i}."}}' for i in range(3)
+    )
+    _project(pytester, f"suite: app\nentry: feature_app:triage_async\ncases:\n{cases}\n")
+    _run(pytester, "--record-mode", "once").assert_outcomes(passed=3)
+    assert live.stats.max_in_flight > 1
+    for i in range(3):
+        for model in ("gpt-4o-mini", "gpt-4.1-mini"):
+            path = pytester.path / "cassettes" / "app" / f"t{i}" / f"{model}.yaml"
+            (body,) = _bodies(path)
+            assert body["model"] == model
+            assert body["messages"][1]["content"] == f"Ticket number {i}."
+    live.set_latency(0)
+    _go_offline(monkeypatch)
+    _run(pytester).assert_outcomes(passed=3)

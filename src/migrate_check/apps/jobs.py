@@ -1,10 +1,12 @@
-"""Entry-point jobs of a run: each (case, model) in this process, or in a child process
-when its suite says `isolate: true`."""
+"""Entry-point jobs of a run: async functions side by side (`concurrent`), others one
+after another in this process (`run`), or in a child process when the suite says
+`isolate: true` (`isolated`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from migrate_check.apps.concurrent import run_concurrently, runs_concurrently
 from migrate_check.apps.isolated import run_isolated
 from migrate_check.apps.run import run_in_process
 from migrate_check.core.completion import CompletionsByCase
@@ -18,8 +20,10 @@ def run_entry_jobs(
 ) -> CompletionsByCase:
     """Every sample of each entry-point (case, model) job, keyed by (case key, model)."""
     isolated = [job for job in jobs if job[0].entry is not None and job[0].entry.isolate]
-    here = [job for job in jobs if job[0].entry is None or not job[0].entry.isolate]
-    results = run_in_process(here, settings, record_hint)
+    together = [job for job in jobs if runs_concurrently(job[0])]
+    one_by_one = [job for job in jobs if job not in isolated and job not in together]
+    results = run_in_process(one_by_one, settings, record_hint)
+    results.update(run_concurrently(together, settings, record_hint))
     for case, model in isolated:
         results[(case.key, model)] = run_isolated(case, model, settings, record_hint)
     return results

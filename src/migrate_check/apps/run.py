@@ -25,6 +25,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,14 +73,14 @@ def run_in_process(
     if not jobs:
         return results
     secrets = [os.environ.get(name) for name in secret_values.SECRET_ENV]
-    with scrubbed_logs(secrets), recording_session() as router, _replay_key(settings):
+    with scrubbed_logs(secrets), recording_session() as router, replay_key(settings):
         for case, model in jobs:
             results[(case.key, model)] = _run_case(router, case, model, settings, record_hint)
     return results
 
 
 @contextlib.contextmanager
-def _replay_key(settings: RunnerSettings) -> Iterator[None]:
+def replay_key(settings: RunnerSettings) -> Iterator[None]:
     """Offline, a placeholder key, so a function that makes its own client can make it."""
     if settings.record_mode != "none" or os.environ.get("OPENAI_API_KEY"):
         yield
@@ -100,77 +101,126 @@ def api_hosts(settings: RunnerSettings) -> frozenset[str]:
     return frozenset(h.lower() for h in hosts if h)
 
 
-def _run_case(
+def open_case(
     router: Any, case: Case, model: str, settings: RunnerSettings, hint: RecordHint
-) -> list[Completion]:
+) -> ObservedCassette | Completion:
+    """The case's cassette on `model`, routed to; or, when it cannot be, the case's error."""
     entry = case.entry
     assert entry is not None, "only entry-point cases run here"
     path = case_cassette_path(settings.cassette_dir, case, model)
     if settings.record_mode == "none" and not path.is_file():
-        return [Completion(model=model, error=failures.missing(case, model, path, hint))]
+        return Completion(model=model, error=failures.missing(case, model, path, hint))
     try:
         inner = open_case_cassette(path, settings.record_mode)
     except CassetteLoadError as exc:
-        return [failures.unreadable(exc, model)]
-    cassette = ObservedCassette(inner, api_hosts(settings), frozenset(entry.allow_hosts))
-    with use_case_cassette(router, cassette):
-        samples = [
-            _one_run(case, entry, model, cassette, hint, path, settings.record_mode != "none")
-            for _ in range(case.samples)
-        ]
+        return failures.unreadable(exc, model)
+    return ObservedCassette(inner, api_hosts(settings), frozenset(entry.allow_hosts))
+
+
+def close_case(router: Any, cassette: ObservedCassette, samples: list[Completion]) -> None:
+    """Save the case's cassette when every sample ran; else leave what is on disk alone."""
     if any(sample.error is not None for sample in samples):
-        discard_case_cassette(router, cassette)  # what is on disk stays as it was
-    else:
-        router.children.pop(id(cassette), None)
-        try:
-            cassette._save()
-        except OSError as exc:
-            router.write_errors.append((path, exc))
+        discard_case_cassette(router, cassette)
+        return
+    router.children.pop(id(cassette), None)
+    try:
+        cassette._save()
+    except OSError as exc:
+        router.write_errors.append((Path(cassette._path), exc))
+
+
+def _run_case(
+    router: Any, case: Case, model: str, settings: RunnerSettings, hint: RecordHint
+) -> list[Completion]:
+    cassette = open_case(router, case, model, settings, hint)
+    if isinstance(cassette, Completion):
+        return [cassette]
+    live = settings.record_mode != "none"
+    with use_case_cassette(router, cassette):
+        samples = [_one_run(start(case, model, cassette, hint, live)) for _ in range(case.samples)]
+    close_case(router, cassette, samples)
     return samples
 
 
-def _one_run(
-    case: Case,
-    entry: EntryPoint,
-    model: str,
-    cassette: ObservedCassette,
-    hint: RecordHint,
-    path: Path,
-    live: bool,
-) -> Completion:
-    what = f"the entry point {entry.function} on {model}"
+@dataclass
+class Attempt:
+    """One call of the team's function on one model: what it needs, and where the
+    cassette stood when it began (so only its own exchanges are read after)."""
+
+    case: Case
+    entry: EntryPoint
+    model: str
+    cassette: ObservedCassette
+    hint: RecordHint
+    live: bool
+    function: Callable[..., Any]
+    kwargs: dict[str, Any]
+    seen: tuple[int, int, int] = (0, 0, 0)
+    played: int = 0
+    started: float = 0.0
+
+    @property
+    def what(self) -> str:
+        return f"the entry point {self.entry.function} on {self.model}"
+
+
+def start(
+    case: Case, model: str, cassette: ObservedCassette, hint: RecordHint, live: bool
+) -> Attempt | Completion:
+    """An attempt about to call the function; its configuration error as the answer."""
+    entry = case.entry
+    assert entry is not None, "only entry-point cases run here"
     try:
-        function = _imported(entry.function)
+        function = imported(entry.function)
         kwargs = _inputs(entry)
     except CheckConfigError as exc:
         return Completion(model=model, error=str(exc))
     seen = len(cassette.exchanges), len(cassette.blocked), len(cassette.missing)
-    printed = _Printed()
+    return Attempt(
+        case, entry, model, cassette, hint, live, function, kwargs, seen,
+        cassette.play_count, time.perf_counter(),
+    )  # fmt: skip
+
+
+def _one_run(attempt: Attempt | Completion) -> Completion:
+    """A sync function's call, on this thread, within its time limit."""
+    if isinstance(attempt, Completion):
+        return attempt
+    printed = Printed()
     raised: str | None = None
     returned: Any = None
-    played = cassette.play_count
-    started = time.perf_counter()
     try:
-        with handed_model(entry, model, kwargs), _kept_off_terminal(printed):
+        with handed_model(attempt.entry, attempt.model, attempt.kwargs), kept_off(printed):
             returned = call_with_timeout(
-                functools.partial(_returned, function, kwargs), entry.timeout_s, what
+                functools.partial(_returned, attempt.function, attempt.kwargs),
+                attempt.entry.timeout_s,
+                attempt.what,
             )
     except CheckRunError as exc:
-        return Completion(model=model, error=limit_note(str(exc)))
+        return Completion(model=attempt.model, error=limit_note(str(exc)))
     except Exception as exc:  # noqa: BLE001 - the function raising is its outcome on this side
-        raised = _traceback_tail(exc)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    calls = tuple(model_call(r, response) for r, response in cassette.exchanges[seen[0] :])
-    problem = _run_problem(case, model, cassette, seen, calls, hint, path)
+        raised = traceback_tail(exc)
+    return finished(attempt, returned, raised, printed.chars)
+
+
+def finished(attempt: Attempt, returned: Any, raised: str | None, printed: int) -> Completion:
+    """The attempt's answer: what the function returned or raised, and the calls it made;
+    or the error that makes it say nothing (a blocked host, a missing recording, ...)."""
+    elapsed_ms = (time.perf_counter() - attempt.started) * 1000
+    cassette, model = attempt.cassette, attempt.model
+    calls = tuple(model_call(r, response) for r, response in cassette.exchanges[attempt.seen[0] :])
+    path = Path(cassette._path)
+    problem = _run_problem(attempt.case, model, cassette, attempt.seen, calls, attempt.hint, path)
     if problem is not None:
         return Completion(model=model, error=problem)
     text = "" if raised is not None else _as_text(returned)
     if len(text) > MAX_RETURN_CHARS:
         return Completion(
             model=model,
-            error=f"{what} returned {len(text):,} characters, more than {MAX_RETURN_CHARS:,}",
+            error=f"{attempt.what} returned {len(text):,} characters, more than "
+            f"{MAX_RETURN_CHARS:,}",
         )
-    went_out = live and cassette.play_count == played
+    went_out = attempt.live and cassette.play_count == attempt.played
     latency, source = _latency(calls, elapsed_ms, went_out)
     return Completion(
         model=model,
@@ -184,7 +234,7 @@ def _one_run(
         latency_ms=latency,
         latency_source=source,
         response_model=None,
-        entry_run=EntryRun(returned, raised, calls, printed.chars),
+        entry_run=EntryRun(returned, raised, calls, printed),
     )
 
 
@@ -236,7 +286,7 @@ async def _awaited(awaitable: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _imported(path: str) -> Callable[..., Any]:
+def imported(path: str) -> Callable[..., Any]:
     return import_callable(path)
 
 
@@ -244,7 +294,7 @@ def _inputs(entry: EntryPoint) -> dict[str, Any]:
     """The keyword arguments of one call: fresh copies, so one run cannot change the next's."""
     kwargs = copy.deepcopy(entry.inputs)
     if entry.inputs_from:
-        extra = _imported(entry.inputs_from)()
+        extra = imported(entry.inputs_from)()
         if not isinstance(extra, Mapping) or not all(isinstance(k, str) for k in extra):
             raise CheckConfigError(
                 f"{entry.inputs_from!r} must return a mapping of keyword arguments, "
@@ -264,7 +314,7 @@ def _as_text(value: Any) -> str:
         return repr(value)
 
 
-def _traceback_tail(exc: BaseException) -> str:
+def traceback_tail(exc: BaseException) -> str:
     lines = "".join(traceback.format_exception(exc)).rstrip().splitlines()
     tail = "\n".join(lines[-TRACEBACK_LINES:])[-MAX_TRACEBACK_CHARS:]
     return secret_values.from_environment().text(tail)
@@ -282,7 +332,7 @@ def _latency(
     return None, None
 
 
-class _Printed(io.TextIOBase):
+class Printed(io.TextIOBase):
     """Where the function's prints go: counted, not shown."""
 
     def __init__(self) -> None:
@@ -298,7 +348,7 @@ class _Printed(io.TextIOBase):
 
 
 @contextlib.contextmanager
-def _kept_off_terminal(sink: _Printed) -> Iterator[None]:
+def kept_off(sink: Printed) -> Iterator[None]:
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         yield
 
