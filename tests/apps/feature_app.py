@@ -158,3 +158,8 @@ def embeds_then_answers(text: str, model: str) -> str:
         model=model, messages=[{"role": "user", "content": text}]
     )
     return answer.choices[0].message.content or ""
+
+
+def big_ticket() -> dict[str, Any]:
+    """Inputs YAML cannot hold conveniently, made in Python for each run."""
+    return {"ticket": "Order lines: " + ", ".join(f"item {i}" for i in range(50))}

@@ -293,10 +293,15 @@ def test_allowed_hosts_go_out_unrecorded_isolated_runs_survive_and_embeddings_co
           - id: embeds
             entry: feature_app:embeds_then_answers
             inputs: {{text: "Summarise: the parcel left Leeds on Monday."}}
+          - id: from-python
+            entry: {{function: feature_app:triage, inputs_from: feature_app:big_ticket}}
+            checks: [{{equal: $.category}}]
         """,
     )
     result = _run(pytester, "--record-mode", "once")
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=4, failed=1)
+    made = _bodies(pytester.path / "cassettes" / "app" / "from-python" / "gpt-4o-mini.yaml")
+    assert "item 49" in made[0]["messages"][1]["content"]
     assert _Crm.hits == 2  # once per model
     allowed = pytester.path / "cassettes" / "app" / "allowed" / "gpt-4o-mini.yaml"
     assert "localhost" not in allowed.read_text()  # never recorded
@@ -311,9 +316,15 @@ def test_allowed_hosts_go_out_unrecorded_isolated_runs_survive_and_embeddings_co
     assert embedded[0]["model"] == "text-embedding-3-small"  # not the migrating model
     _go_offline(monkeypatch)
     replayed = _run(pytester)
-    replayed.assert_outcomes(passed=3, failed=1)
+    replayed.assert_outcomes(passed=4, failed=1)
     assert _Crm.hits == 4  # an allowed host is reached in replay too: it is the team's
-    assert live.stats.completions == 2 * 2 + 2 + 2 * 2 + 2  # nothing more went out
+    assert live.stats.completions == 2 * 2 + 2 + 2 * 2 + 2 + 2 * 2  # nothing more went out
+    suite = pytester.path / "suites" / "app.yaml"
+    suite.write_text(suite.read_text().replace(", allow_hosts: [localhost]", ""))
+    blocked = _run(pytester)
+    blocked.assert_outcomes(passed=3, failed=2)
+    blocked.stdout.fnmatch_lines(["*app::allowed*", "*request to localhost*allow_hosts*"])
+    assert _Crm.hits == 4  # blocked before it left
 
 
 def test_async_functions_run_side_by_side_each_into_its_own_cassette(
