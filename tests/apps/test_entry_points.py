@@ -72,13 +72,16 @@ TRIAGE = """
 
 
 def test_a_sync_function_records_both_calls_and_replays_offline(
-    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester,
+    live: LocalServer,
+    monkeypatch: pytest.MonkeyPatch,
+    plugin_args: tuple[str, ...],
 ) -> None:
     """Two model calls per run, both in the case's cassette for that model; the
     candidate's first answer sends the second call down the other branch; replay with no
     key and no network gives the same verdicts; the team's assertion gets the dict."""
     _project(pytester, TRIAGE)
-    recorded = _run(pytester, "--record-mode", "once")
+    recorded = _run(pytester, *plugin_args, "--record-mode", "once")
     recorded.assert_outcomes(passed=2)
     assert live.stats.completions == 8  # two calls per case per model
     assert "classified as" not in recorded.stdout.str()  # the app's print stayed off
@@ -97,7 +100,7 @@ def test_a_sync_function_records_both_calls_and_replays_offline(
     assert check["calls"]["outcome"] == "same"
     assert check["calls"]["evidence"]["candidate"]["endpoints"] == ["chat.completions"] * 2
     _go_offline(monkeypatch)
-    replayed = _run(pytester)
+    replayed = _run(pytester, *plugin_args)
     replayed.assert_outcomes(passed=2)
     assert live.stats.completions == 8  # nothing went out
     again = _report(pytester)
