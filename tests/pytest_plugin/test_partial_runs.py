@@ -69,14 +69,62 @@ def test_last_failed_and_stop_on_first_failure(pytester: pytest.Pytester, record
 
 
 def test_naming_one_suite_file_of_several_says_the_others_were_not_run(
+    pytester: pytest.Pytester, recorded: None, plugin_args: tuple[str, ...]
+) -> None:
+    """What happened, in plain words: the others were not run; not "partial" (every case
+    of the named suite was judged), no --lf (not given), one level of parentheses."""
+    for name in ("other", "third"):
+        (pytester.path / "suites" / f"{name}.yaml").write_text(
+            f"suite: {name}\ncases:\n  - id: a\n    messages: [{{role: user, content: hi}}]\n"
+        )
+    result = pytester.runpytest("--model-pair", PAIR, "suites/triage.yaml", *plugin_args)
+    verdict = _report(pytester)["verdict"]
+    assert verdict["scope"] == "on 3 cases"
+    note = "other suites in suites/ were not run: other.yaml, third.yaml"
+    assert verdict["reasons"] == ["1 case regressed", note]
+    result.stdout.fnmatch_lines([f"*: NO-GO on 3 cases (1 case regressed; {note})"])
+    assert "partial" not in result.stdout.str()
+    assert "--lf" not in result.stdout.str()
+    # The approvals still see a run that left suites out: it is partial in the report.
+    assert _report(pytester)["aggregates"]["coverage"]["partial"] is True
+
+
+def test_a_selection_inside_a_named_suite_keeps_its_count(
     pytester: pytest.Pytester, recorded: None
 ) -> None:
     other = pytester.path / "suites" / "other.yaml"
     other.write_text("suite: other\ncases:\n  - id: a\n    messages: [{role: user, content: hi}]\n")
-    pytester.runpytest("--model-pair", PAIR, "suites/triage.yaml")
-    verdict = _report(pytester)["verdict"]
-    assert verdict["scope"] == "on 3 of 3 cases"
-    assert any("beside those named were not run: other.yaml" in r for r in verdict["reasons"])
+    result = pytester.runpytest("--model-pair", PAIR, "suites/triage.yaml", "-k", "refund")
+    reasons = _report(pytester)["verdict"]["reasons"]
+    assert reasons[-2:] == [
+        "partial run: 1 of 3 cases judged",
+        "other suites in suites/ were not run: other.yaml",
+    ]
+    result.stdout.fnmatch_lines(["*: GO on 1 of 3 cases (*; partial run: 1 of 3 cases judged; *)"])
+
+
+def test_last_failed_is_named_only_when_it_skipped_suites(
+    pytester: pytest.Pytester, recorded: None
+) -> None:
+    """A suite with no failure last time, left out by --lf, is said to be for that reason."""
+    suites, cassettes = pytester.path / "suites", pytester.path / "cassettes"
+    (suites / "second.yaml").write_text(
+        "suite: second\nrequest: {temperature: 0}\ncases:\n  - id: refund\n    messages:\n"
+        '      - {role: system, content: "Classify the ticket."}\n'
+        '      - {role: user, content: "I want my money back for order 123."}\n'
+    )
+    (cassettes / "second").mkdir()
+    (cassettes / "triage" / "refund").rename(cassettes / "second" / "refund")
+    # triage: refund has no recording now, regress regresses, login passes; second passes
+    pytester.runpytest("--model-pair", PAIR, "-p", "cacheprovider").assert_outcomes(
+        passed=2, failed=2
+    )
+    lf = pytester.runpytest("--model-pair", PAIR, "-p", "cacheprovider", "--lf")
+    lf.assert_outcomes(failed=2)
+    reasons = _report(pytester)["verdict"]["reasons"]
+    note = "suites in suites/ without failures last time were not run, as --lf asks: second.yaml"
+    assert note in reasons
+    assert not any("other suites" in r for r in reasons)
 
 
 def test_cases_written_in_python_count_among_the_judged(

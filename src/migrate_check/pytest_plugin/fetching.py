@@ -8,9 +8,10 @@ them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from migrate_check.checks import Check
@@ -23,6 +24,7 @@ from migrate_check.suites.suite import SuiteError
 
 if TYPE_CHECKING:
     from migrate_check.sending.grading import Grader, GraderCall, GraderReply
+    from migrate_check.sending.preflight import Preflight
     from migrate_check.sending.runner import Runner
     from migrate_check.sending.sdk_request import Job
 
@@ -55,7 +57,8 @@ def recorded_elsewhere(settings: RunSettings, case: Case) -> str | None:
     pair = settings.pair
     if not recorded or pair.baseline in recorded or settings.record_baseline:
         return None
-    other = pair.candidate if pair.candidate != recorded[0] else "CANDIDATE"
+    # A runnable pair: the recorded model against the candidate (else the baseline).
+    other = pair.candidate if pair.candidate != recorded[0] else pair.baseline
     return (
         f"recorded with {', '.join(recorded)}, not {pair.baseline}: run it with "
         f"--model-pair {shlex.quote(str(ModelPair(recorded[0], other)))} "
@@ -77,7 +80,6 @@ def prefetch(state: RunState, cases: Iterable[Case]) -> None:
     ]
     if not todo:
         return
-    runner = Runner(settings.runner_settings(), _record_hint_for(settings))
     pair = settings.pair
     state.fetched_cases.update((case.key, case) for case in todo)
     # Each side sends its own request (a suite's `baseline:` / `candidate:`), and a
@@ -90,6 +92,11 @@ def prefetch(state: RunState, cases: Iterable[Case]) -> None:
             asked.add(baseline)
             jobs.append((case.plain().on_side("baseline"), pair.baseline))
         jobs.append((case.on_side("candidate"), case.candidate_model(pair)))
+    hint = _record_hint_for(settings)
+    # No key, or a host that does not answer: what needs sending is an error at once.
+    jobs, held, runner_settings = _preflight(state).split(jobs, hint)
+    state.completions.update(held)
+    runner = Runner(runner_settings, hint)
     models = list(dict.fromkeys(model for _, model in jobs))
     variants = any(case.variant for case in todo)
     in_background = not variants and _replay_in_background(state, runner, jobs)
@@ -97,9 +104,10 @@ def prefetch(state: RunState, cases: Iterable[Case]) -> None:
         return
     dates: dict[str, str] = {}
     try:
-        state.completions.update(
-            runner.fetch_jobs(jobs, _ask_shutdown_dates(state, runner, models, dates))
-        )
+        if jobs:
+            state.completions.update(
+                runner.fetch_jobs(jobs, _ask_shutdown_dates(state, runner, models, dates))
+            )
         state.stale_exchanges.update(runner.stale_exchanges)
     except BaseException:
         # Ctrl-C or an exhausted quota: keep what finished, so the report shows it.
@@ -113,14 +121,27 @@ def prefetch(state: RunState, cases: Iterable[Case]) -> None:
         _prefetch_grades(state, todo)
 
 
+def _preflight(state: RunState) -> Preflight:
+    """The run's check before sending (one per process: an xdist worker checks its own)."""
+    from migrate_check.sending.preflight import Preflight
+
+    if state.preflight is None:
+        state.preflight = Preflight(state.settings.runner_settings())
+    return state.preflight
+
+
 def _ask_shutdown_dates(
     state: RunState, runner: Runner, models: list[str], into: dict[str, str]
 ) -> Callable[[], None] | None:
     """What asks the models list for shutdown dates, beside the cases' requests where
     it can be (`Runner.fetch_jobs`): on live runs, once. Azure has no such list: the
     price table's dates serve."""
+    from migrate_check.sending.preflight import credentials_problem
+
     live = state.settings.record_mode != "none" and state.settings.azure is None
-    if not live or state.shutdown_dates:
+    if not live or state.shutdown_dates or credentials_problem(runner.settings) is not None:
+        return None  # nothing could be asked without a key: the price table's dates serve
+    if _preflight(state).failed:
         return None
     from migrate_check.sending.shutdown_dates import shutdown_dates
 
@@ -173,12 +194,39 @@ def take_answers(state: RunState, case: Case) -> tuple[list[Completion], list[Co
 
 
 # -- the grader's replies (embedding, judge), recorded beside the case's answers ---------
-def _grader(state: RunState) -> Grader:
+def _grader(state: RunState, jobs: Sequence[tuple[Case, Sequence[GraderCall]]]) -> Grader:
+    """The run's grader, replaying only (no HTTP) once the check before sending failed
+    for calls that would be sent: their missing recordings are errors at once."""
     from migrate_check.sending.grading import Grader
 
     if state.grader is None:
         state.grader = Grader(state.settings.runner_settings(), _record_hint_for(state.settings))
-    return state.grader
+    grader = state.grader
+    mode = grader.settings.record_mode
+    if mode == "none":
+        return grader
+    # `all` sends every call, the other modes a call with no recording; `new_episodes` may
+    # send for a recording that lacks the call too, so it checks either way.
+    lacking = mode == "all" or _grader_lacks_recordings(state, jobs)
+    preflight = _preflight(state)
+    if (lacking or mode == "new_episodes") and preflight.problem() is not None:
+        grader.settings = dataclasses.replace(grader.settings, record_mode="none")
+        preflight.grader_held = preflight.grader_held or lacking
+    return grader
+
+
+def _grader_lacks_recordings(
+    state: RunState, jobs: Sequence[tuple[Case, Sequence[GraderCall]]]
+) -> bool:
+    from migrate_check.cassettes.paths import case_cassette_path
+    from migrate_check.sending.grading import GRADER_PREFIX
+
+    folder = state.settings.cassette_dir
+    return any(
+        not case_cassette_path(folder, case, call.model, GRADER_PREFIX).exists()
+        for case, calls in jobs
+        for call in calls
+    )
 
 
 def _grader_calls(
@@ -208,7 +256,7 @@ def _prefetch_grades(state: RunState, cases: Iterable[Case]) -> None:
         if calls:
             jobs.append((case, calls))
     if jobs:
-        grader = _grader(state)
+        grader = _grader(state, jobs)
         grader.fetch(jobs)
         state.note_unsaved(grader.write_errors)
 
@@ -224,7 +272,7 @@ def grades(
     calls = _grader_calls(checks, case, baseline, candidate)
     if not calls:
         return {}
-    grader = _grader(state)
+    grader = _grader(state, [(case, calls)])
     if not grader.has(case, calls):
         grader.fetch([(case, calls)])
         state.note_unsaved(grader.write_errors)

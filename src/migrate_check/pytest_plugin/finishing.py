@@ -31,15 +31,8 @@ def run_result(state: RunState) -> RunResult:
         started_at=state.started_at,
         collected_cases=state.collected_cases,
         collected_variants=dict(state.collected_variants),
-        partial_notes=tuple(state.partial_notes) + _skipped_suite_files(state),
+        partial_notes=tuple(state.partial_notes),
     )
-
-
-def _skipped_suite_files(state: RunState) -> tuple[str, ...]:
-    skipped = state.suite_files_seen - state.suite_files_collected
-    if skipped <= 0:
-        return ()
-    return (f"{skipped} suite files were not read (--lf skips files without failures)",)
 
 
 def finish_run(state: RunState, interrupted: bool = False) -> int:
@@ -148,9 +141,20 @@ def _judge_unjudged(state: RunState) -> None:
 def summary_lines(state: RunState) -> list[str]:
     """The terminal summary: verdict, counts per check, cost and latency, report paths."""
     from migrate_check.report import summary_lines as report_summary_lines
+    from migrate_check.sending.preflight import not_sent_line
 
     error = [f"migrate-check: {state.write_error}"] if state.write_error else []
     if state.report is None or not state.report.all_cases:
         return error or ["no case was judged"]
-    paths = [shown_path(p, state.settings.rootdir) for p in state.report_paths]
-    return [*report_summary_lines(state.report, paths), *error]
+    held = not_sent_line(
+        completion.error
+        for result in state.report.all_cases
+        for completion in (*result.baseline, *result.candidate)
+    )
+    if held is None and state.preflight is not None and state.preflight.grader_held:
+        # Only grader calls needed recording (this process saw it: not an xdist worker's).
+        held = f"grader calls needed recording and none was sent: {state.preflight.problem()}"
+    first = [f"migrate-check: {held}"] if held else []
+    # Relative to where pytest was started (the user's shell), absolute from outside it.
+    paths = [shown_path(p) for p in state.report_paths]
+    return [*first, *report_summary_lines(state.report, paths), *error]

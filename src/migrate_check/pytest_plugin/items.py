@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from migrate_check.pytest_plugin.failure_text import failure_lines
 from migrate_check.pytest_plugin.fetching import recorded_elsewhere
 from migrate_check.pytest_plugin.run_state import RunState
 from migrate_check.report.statuses import case_status, check_status
-from migrate_check.suites.loading import looks_like_suite
 from migrate_check.suites.suite import SuiteError
 
 run_state_key = pytest.StashKey[RunState]()
@@ -36,29 +34,6 @@ _OUTCOME_MARKS: dict[str, tuple[str, str, dict[str, bool]]] = {
     "regressed": ("R", "REGRESSED", {"red": True}),
     "error": ("E", "ERROR", {"red": True}),
 }
-
-
-def selection_notes(config: pytest.Config) -> list[str]:
-    """Suite files beside the ones named on the command line, which this run leaves out:
-    `pytest suites/triage.yaml` judges one suite of several, and must say so."""
-    named: set[Path] = set()
-    folders: set[Path] = set()
-    for arg in config.args:
-        path = Path(arg.split("::", 1)[0])
-        path = path if path.is_absolute() else config.invocation_params.dir / path
-        if path.is_file() and looks_like_suite(path):
-            named.add(path.resolve())
-            folders.add(path.parent)
-    others = sorted(
-        p.name
-        for folder in folders
-        for p in folder.iterdir()
-        if p.is_file() and p.resolve() not in named and looks_like_suite(p)
-    )
-    if not others:
-        return []
-    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-    return [f"suite files beside those named were not run: {shown}"]
 
 
 def report_status(

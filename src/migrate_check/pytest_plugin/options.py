@@ -234,7 +234,9 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
     record_mode = _record_mode(config)
     try:
         azure_models = parse_models(resolve(config, AZURE_MODELS))
-        azure = azure_target(records=record_mode != "none")
+        # Credentials are checked before anything is sent (sending/preflight.py): a run
+        # whose every answer is recorded replays without them.
+        azure = azure_target(records=False)
     except AzureSettingsError as exc:
         raise pytest.UsageError(f"migrate-check Azure: {exc}") from None
     # In the table's order, so the first mistake is the one reported: `--batch` without a

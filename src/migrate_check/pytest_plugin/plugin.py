@@ -28,7 +28,6 @@ from migrate_check.pytest_plugin.items import (
     SuiteFile,
     report_status,
     run_state_key,
-    selection_notes,
 )
 from migrate_check.pytest_plugin.option_table import PAIR_INI
 from migrate_check.pytest_plugin.options import add_options, add_record_mode, settings_from
@@ -81,7 +80,6 @@ def pytest_configure(config: pytest.Config) -> None:
         state = RunState.open(settings, registry)
     except ValueError as exc:
         raise pytest.UsageError(f"migrate-check approvals: {exc}") from None
-    state.partial_notes += selection_notes(config)
     config.stash[run_state_key] = state
     config.hook.pytest_migrate_check_configure(
         config=config,
@@ -120,6 +118,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> SuiteFile 
     if not sniffed.suite:
         return None
     state.suite_files_seen += 1
+    state.suite_paths_seen.append(file_path)
     return SuiteFile.from_parent(parent, path=file_path)
 
 
@@ -127,6 +126,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     state = session.config.stash.get(run_state_key, None)
     if state is not None and not _is_xdist_controller(session.config):
         state.note_unknown_variants()
+        here = session.config.invocation_params.dir
+        selected = [here / arg.split("::", 1)[0] for arg in session.config.args]
+        state.note_unrun_suites(selected, last_failed=bool(session.config.getoption("lf", False)))
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:

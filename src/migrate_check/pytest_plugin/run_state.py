@@ -33,6 +33,7 @@ from migrate_check.suites.variant_selection import VariantSelection
 if TYPE_CHECKING:
     from migrate_check.sending.forked_replay import BackgroundReplay
     from migrate_check.sending.grading import Grader
+    from migrate_check.sending.preflight import Preflight
 
 
 def _now() -> str:
@@ -53,9 +54,12 @@ class RunState:
     started_at: str = field(default_factory=_now, init=False)
 
     # -- collection (on xdist, every worker collects every suite) --------------------------
-    #: Suite files found, and those whose cases were read: `--lf` skips the others.
+    #: Suite files found, and those whose cases were read: the others were not named on
+    #: the command line, or `--lf` skipped them.
     suite_files_seen: int = field(default=0, init=False)
     suite_files_collected: int = field(default=0, init=False)
+    #: The suite files found, in the order collection came across them.
+    suite_paths_seen: list[Path] = field(default_factory=list, init=False)
     #: Cases in the suite files collected, and of each variant.
     collected_cases: int = field(default=0, init=False)
     collected_variants: Counter[str] = field(default_factory=Counter, init=False)
@@ -81,6 +85,8 @@ class RunState:
     in_background: set[str] = field(default_factory=set, init=False)
     #: Sends the graded checks' calls; made at the first case that has any.
     grader: Grader | None = field(default=None, init=False)
+    #: The check before sending (a key, the host answering): made once, when needed.
+    preflight: Preflight | None = field(default=None, init=False)
     #: Each model's shutdown date, from the models list of a live run.
     shutdown_dates: dict[str, str] = field(default_factory=dict, init=False)
     #: Replayed cassettes' exchanges that no current request matches.
@@ -153,6 +159,36 @@ class RunState:
         if note is not None and self.suite_files_collected:
             self.partial_notes.append(note)
 
+    def note_unrun_suites(self, selected: Sequence[Path], last_failed: bool) -> None:
+        """Once collection is over: name the suite files found and not run, and why.
+
+        `selected`: the paths the command line named (files or folders), which collection
+        walks down to, coming across the suite files beside them; `last_failed`: `--lf`
+        was given, so a suite among those selected was skipped for having no failures.
+        """
+        read = {path.resolve() for path in self.suite_files_by_folder.values()}
+        named = [path.resolve() for path in selected]
+        beside: dict[Path, list[str]] = {}
+        skipped: dict[Path, list[str]] = {}
+        for path in dict.fromkeys(p.resolve() for p in self.suite_paths_seen):
+            if path in read:
+                continue
+            chosen = any(path == n or n in path.parents for n in named)
+            (skipped if chosen else beside).setdefault(path.parent, []).append(path.name)
+        for folder, names in beside.items():
+            shown = self._folder(folder)
+            self.partial_notes.append(f"other suites in {shown} were not run: {_some(names)}")
+        for folder, names in skipped.items():
+            # Without --lf, no cause is known: only what happened is said.
+            lf = " without failures last time" if last_failed else ""
+            asks = ", as --lf asks" if last_failed else ""
+            shown = self._folder(folder)
+            self.partial_notes.append(f"suites in {shown}{lf} were not run{asks}: {_some(names)}")
+
+    def _folder(self, folder: Path) -> str:
+        shown = shown_path(folder, self.settings.rootdir)
+        return "the rootdir" if shown == Path(".") else f"{shown.as_posix()}/"
+
     def display(self, case: Case) -> Path:
         """The suite's path as messages show it (resolved once per file, not per case)."""
         if case.file is None:
@@ -216,6 +252,13 @@ class RunState:
     def failing(self, result: CaseResult) -> bool:
         """Whether a judged case fails its test item under `--fail-on`."""
         return result.outcome in self.settings.failing
+
+
+def _some(names: list[str], most: int = 3) -> str:
+    """`a.yaml, b.yaml and 4 more`: a few names, sorted, and how many others."""
+    names = sorted(names)
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
 
 
 def _refuse_colliding_ids(suite: Suite, display: Path) -> None:

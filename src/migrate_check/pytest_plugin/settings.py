@@ -36,6 +36,10 @@ FAILING = {
 }
 
 
+#: The words usage lines put where model names go.
+PLACEHOLDERS = frozenset({"BASELINE", "CANDIDATE"})
+
+
 class ModelPairError(ValueError):
     """A `--model-pair` value that does not name two models."""
 
@@ -55,6 +59,13 @@ def parse_model_pair(text: str) -> ModelPair:
     baseline, candidate = (p.strip() for p in parts) if len(parts) == 2 else ("", "")
     if not baseline or not candidate:
         raise ModelPairError(f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini")
+    for name in (baseline, candidate):
+        if name in PLACEHOLDERS:
+            # Run as printed, a usage line would record a model called CANDIDATE.
+            raise ModelPairError(
+                f"{text!r}: {name} stands for a model in BASELINE:CANDIDATE and is not one; "
+                "name the two models, e.g. gpt-4o-mini:gpt-4.1-mini"
+            )
     if baseline == candidate:
         raise ModelPairError(f"{text!r} compares {baseline!r} with itself; name two models")
     if file_key(baseline) == file_key(candidate):

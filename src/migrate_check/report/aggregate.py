@@ -56,9 +56,12 @@ class Coverage:
 
     @property
     def scope(self) -> str:
-        """ "on 12 of 39 cases" for a partial run, else ""."""
+        """ "on 12 of 39 cases" for a partial run, "on 39 cases" when every case collected
+        was judged but suites were left out (the notes say which), else ""."""
         if not self.partial:
             return ""
+        if self.collected is not None and self.judged >= self.collected:
+            return f"on {self.judged} {'case' if self.judged == 1 else 'cases'}"
         total = self.collected if self.collected is not None else "?"
         return f"on {self.judged} of {total} cases"
 

@@ -44,11 +44,17 @@ def verdict(aggregates: Aggregates, *, fail_on_changed: bool = False) -> Verdict
     coverage = aggregates.coverage
     if not coverage.partial:
         return decided
-    why = "; ".join(coverage.notes) or "the others were deselected or did not run"
-    note = f"partial run: {coverage.judged} of {coverage.collected} cases judged ({why})"
+    # Each note is a reason of its own (no parentheses inside the verdict's); a run that
+    # judged every case it collected is not called partial, its notes say what was not run.
+    notes: tuple[str, ...] = coverage.notes
     if coverage.collected is None:
-        note = f"partial run: {coverage.judged} cases judged ({why})"
-    return replace(decided, reasons=(*decided.reasons, note), scope=coverage.scope)
+        notes = (f"partial run: {coverage.judged} cases judged", *notes)
+    elif coverage.judged < coverage.collected:
+        judged = f"partial run: {coverage.judged} of {coverage.collected} cases judged"
+        if not notes:
+            judged += ", the others were deselected or did not run"
+        notes = (judged, *notes)
+    return replace(decided, reasons=(*decided.reasons, *notes), scope=coverage.scope)
 
 
 def _decide(aggregates: Aggregates, *, fail_on_changed: bool) -> Verdict:

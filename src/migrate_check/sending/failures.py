@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from migrate_check.cassettes.files import CassetteLoadError
 from migrate_check.core.case import Case
@@ -132,6 +133,20 @@ def replay_failure(
     return Completion(model=model, error=error.splitlines()[0])
 
 
+def missing_v1(base_url: str | None) -> str | None:
+    """The hint for a 404 from an OPENAI_BASE_URL whose path does not end in `/v1`
+    (the SDK appends `/chat/completions` to it as given); None for any other URL."""
+    if not base_url:
+        return None
+    path = urlsplit(base_url).path.rstrip("/")
+    if path.endswith("/v1"):
+        return None
+    return (
+        f"OPENAI_BASE_URL {base_url} does not end in /v1, where OpenAI-compatible servers "
+        f"serve the API: try OPENAI_BASE_URL={base_url.rstrip('/')}/v1"
+    )
+
+
 def call_failure(
     exc: Exception,
     case: Case,
@@ -141,9 +156,11 @@ def call_failure(
     *,
     secrets: Iterable[str | None],
     timeout_s: float,
+    base_url: str | None = None,
 ) -> Completion:
     """Why a live call brought no answer, as its case's error, without secrets.
 
+    `base_url`: OPENAI_BASE_URL, named in a 404's hint when it lacks `/v1`.
     Raises QuotaExhausted for an exhausted quota: no later call can succeed either.
     """
     import openai
@@ -160,7 +177,10 @@ def call_failure(
                 f"the API key's quota is exhausted (insufficient_quota) on {model}: "
                 f"{message}. Add credit or use another key, then run again."
             ) from None
-        return Completion(model=model, error=f"API error {exc.status_code}: {message}")
+        error = f"API error {exc.status_code}: {message}"
+        if exc.status_code == 404 and (v1 := missing_v1(base_url)):
+            error += f" ({v1})"
+        return Completion(model=model, error=error)
     if isinstance(exc, openai.APITimeoutError):
         error = f"API timeout: no whole answer within {timeout_s:g} s"
         return Completion(model=model, error=f"{error} (--request-timeout)")

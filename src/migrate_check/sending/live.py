@@ -257,6 +257,7 @@ class LiveSender:
                 self.record_hint,
                 secrets=self.secrets,
                 timeout_s=self.settings.timeout_s,
+                base_url=None if self.settings.azure else self.settings.base_url,
             )
             return [failure]
         elapsed_ms = (time.perf_counter() - started) * 1000
