@@ -26,10 +26,12 @@ MODELS = ["gpt-4o-mini", "gpt-4.1-mini"]
 
 
 def _example_cases() -> list[Case]:
+    """The example's request cases. Entry-point cases send what the team's function builds,
+    not a request of their own: tests/e2e/test_example_app.py replays those."""
     cases: list[Case] = []
     for path in sorted((ROOT / "suites").glob("*.yaml")):
         suite = load_suite(path)
-        cases.extend(suite.cases)
+        cases.extend(case for case in suite.cases if case.entry is None)
         for variant in suite.variants.values():
             cases.extend(variant)
     return cases
