@@ -212,6 +212,8 @@ def test_paths_that_part_exceptions_hosts_and_time_limits(
     assert raised is not None and raised["outcome"] == "regressed"
     assert "ValueError: unknown category: 'no idea'" in raised["reason"]
     assert "strict_category" in raised["evidence"]["candidate"]["raised"]  # the traceback
+    # No value on the candidate's side: no other check reads "not JSON" or "empty" there.
+    assert set(_checks(cases["raises-on-candidate"])) == {"calls"}
     more = calls["one-call-more"]
     assert more is not None and more["outcome"] == "changed"
     assert "candidate: 2 model calls (+1) against 1" in more["reason"]

@@ -31,7 +31,7 @@ EXPECTED = {
         "regressed",
         {"equal": "same", "facts": "regressed", "assert": "same", "calls": "same"},
     ),
-    "refused-classification": ("regressed", {"assert": "regressed", "calls": "regressed"}),
+    "refused-classification": ("regressed", {"calls": "regressed"}),  # no value: calls alone
 }
 #: The desks' system prompts (example_app.replies.DESKS), as the draft call sends them.
 BILLING = "You are the billing desk."

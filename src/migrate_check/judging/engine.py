@@ -32,7 +32,8 @@ def judge_case(
     Checks graded by a model (`embedding`, `judge`) read the grader's `replies` (by call
     key, from `grading.Grader`); without them they are an error saying so.
 
-    An entry-point case is judged by `calls` too (the path its function took). The
+    An entry-point case is judged by `calls` too (the path its function took); when its
+    function raised on a side, by `calls` alone, since that side has no value. The
     always-on `answer` check comes last: every case is judged for cut-off, refused,
     empty and filtered answers, and for answers from another model.
     """
@@ -44,6 +45,14 @@ def judge_case(
     failure = _call_failure(baseline, candidate)
     if failure is not None:
         results = [CheckResult(check.label, Outcome.ERROR, failure) for check in checks]
+    elif _raised(baseline) or _raised(candidate):
+        # The function raised on a side: there is no value there for the other checks to
+        # read ("not JSON", "empty"); `calls` judges the exception, with its traceback.
+        results = [
+            _run_check(check, case, baseline, candidate, replies)
+            for check in checks
+            if isinstance(check, CallsCheck)
+        ]
     else:
         results = [
             _run_check(check, case, baseline, candidate, replies) for check in [*checks, ALWAYS_ON]
@@ -52,6 +61,11 @@ def judge_case(
     if approvals is not None and len(approvals):
         _apply_approvals(result, approvals)
     return result
+
+
+def _raised(completions: list[Completion]) -> bool:
+    """Whether an entry point raised in any of these samples."""
+    return any(c.entry_run is not None and c.entry_run.raised is not None for c in completions)
 
 
 def _call_failure(baseline: list[Completion], candidate: list[Completion]) -> str | None:
