@@ -522,3 +522,17 @@ def test_any_text_is_read_without_error_into_a_bounded_number_of_facts(text: str
     found = extract(text, max_chars=200)
     assert len(found.facts) <= min(len(text), 200)
     assert found.truncated == (len(text) > 200)
+
+
+def test_path_reads_the_text_at_a_jsonpath_of_a_json_answer() -> None:
+    """`path` judges the reply a returned dict holds, not the dict's other fields."""
+    before = json.dumps({"category": "billing", "reply": MEETING})
+    moved = json.dumps({"category": "billing", "reply": MEETING.replace("Thursday", "Tuesday")})
+    relabelled = json.dumps({"category": "account", "reply": MEETING})
+    assert judge(before, moved, {"path": "$.reply"}).outcome is Outcome.CHANGED
+    assert judge(before, relabelled, {"path": "$.reply"}).outcome is Outcome.SAME
+    missing = judge(before, json.dumps({"category": "billing"}), {"path": "$.reply"})
+    assert missing.outcome is Outcome.REGRESSED
+    assert "has no value at $.reply" in missing.reason
+    with pytest.raises(CheckConfigError, match="JSONPath"):
+        judge(before, before, {"path": 3})

@@ -18,18 +18,21 @@ default a human decides. What it cannot see, and says so: meaning beyond these k
 claim reworded with other words and the same facts is `same`.
 
 Options: `{ignore: [kinds], regress_on: [kinds], max_chars: N (default 100000),
-opposites: [[words, words], ...], modals: {word: can|should|must}}`. `opposites` adds
-axes of mutually exclusive words for the team's domain (each pole a word or a list of
-words); `modals` adds modal words with their strength.
+opposites: [[words, words], ...], modals: {word: can|should|must}, path: "$.reply"}`.
+`opposites` adds axes of mutually exclusive words for the team's domain (each pole a word
+or a list of words); `modals` adds modal words with their strength; `path` reads the text
+at a JSONPath of a JSON answer (or of what an entry point returned), not the whole of it.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from migrate_check.checks import option_values as opts
 from migrate_check.checks.base import CheckConfigError, Difference, Observation, SideBySideCheck
+from migrate_check.checks.builtin.equal import compile_jsonpath
 from migrate_check.checks.builtin.fact_comparison import compare
 from migrate_check.checks.builtin.fact_extraction import (
     DEFAULT_MAX_CHARS,
@@ -40,7 +43,7 @@ from migrate_check.checks.builtin.fact_extraction import (
     shorten_text,
 )
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
-from migrate_check.checks.outputs import comparable_text
+from migrate_check.checks.outputs import comparable_text, not_json_problem
 from migrate_check.core.completion import Completion
 
 NOT_SEEN = (
@@ -62,8 +65,11 @@ class FactsCheck(SideBySideCheck):
         regress_on: frozenset[str],
         max_chars: int,
         lexicon: Lexicon | None = None,
+        path: str | None = None,
     ):
         self.kinds = tuple(kind for kind in KINDS if kind not in ignore)
+        self.path = path
+        self.compiled = compile_jsonpath(self.name, path) if path is not None else None
         self.regress_on = regress_on
         self.max_chars = max_chars
         self.lexicon = lexicon or Lexicon.build()
@@ -71,7 +77,7 @@ class FactsCheck(SideBySideCheck):
     @classmethod
     def from_options(cls, options: Any, base_dir: Path) -> FactsCheck:
         mapping = opts.as_mapping(cls.name, options, shorthand=None)
-        known = ("ignore", "regress_on", "max_chars", "opposites", "modals")
+        known = ("ignore", "regress_on", "max_chars", "opposites", "modals", "path")
         opts.reject_unknown(cls.name, mapping, known)
         ignore = frozenset(opts.strings(cls.name, mapping, "ignore", KINDS))
         regress_on = frozenset(opts.strings(cls.name, mapping, "regress_on", KINDS))
@@ -87,10 +93,24 @@ class FactsCheck(SideBySideCheck):
         lexicon = Lexicon.build(
             _opposites(mapping.get("opposites")), _modals(mapping.get("modals"))
         )
-        return cls(ignore, regress_on, int(max_chars), lexicon)
+        path = mapping.get("path")
+        if path is not None and not isinstance(path, str):
+            raise CheckConfigError(f"facts: 'path' must be a JSONPath, got {path!r}")
+        return cls(ignore, regress_on, int(max_chars), lexicon, path)
 
     def observe(self, completion: Completion) -> Observation:
-        return Observation(None, extract(comparable_text(completion), self.max_chars, self.lexicon))
+        text = comparable_text(completion)
+        if self.compiled is not None:
+            parsed = completion.parsed
+            if not parsed.ok:
+                return Observation(False, problem=not_json_problem(completion))
+            found = [match.value for match in self.compiled.find(parsed.value)]
+            if not found:
+                return Observation(False, problem=f"has no value at {self.path}")
+            text = "\n".join(
+                v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in found
+            )
+        return Observation(None, extract(text, self.max_chars, self.lexicon))
 
     def compare(self, baseline: Observation, candidate: Observation) -> Difference:
         base: Facts = baseline.value
