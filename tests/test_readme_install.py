@@ -164,3 +164,13 @@ def test_pyproject_names_no_address_the_project_does_not_have() -> None:
         # Once it has one, the metadata points at the repository the README installs from.
         for name, url in project.get("urls", {}).items():
             assert repository.split("/", 1)[1] in url, f"{name} = {url} is not {repository}"
+
+
+def test_the_versions_the_readme_names_are_the_project_version() -> None:
+    # The wheel `python -m build` writes, and the pin for when it is published.
+    version = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["version"]
+    text = README.read_text(encoding="utf-8")
+    named = re.findall(r"pytest_migrate_check-([\w.]+?)-py3-none-any\.whl", text)
+    named += re.findall(r"pytest-migrate-check==([\w.]+)", text)
+    assert len(named) >= 2, named
+    assert set(named) == {version}, f"README names {sorted(set(named))}, pyproject {version}"
