@@ -353,3 +353,17 @@ def test_async_functions_run_side_by_side_each_into_its_own_cassette(
     live.set_latency(0)
     _go_offline(monkeypatch)
     _run(pytester).assert_outcomes(passed=3)
+
+
+def test_a_cassette_that_cannot_be_written_is_named_and_the_answers_kept(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    _project(pytester, TRIAGE)
+    in_the_way = pytester.path / "cassettes" / "app" / "same-path" / "gpt-4o-mini.yaml"
+    in_the_way.mkdir(parents=True)  # a folder where the cassette's file goes
+    result = _run(pytester, "--record-mode", "once")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["migrate-check: could not write the cassette cassettes/app/same-path/gpt-4o-mini.yaml*"],
+    )
+    assert _report(pytester)["same-path"]["outcome"] == "same"  # judged all the same

@@ -22,6 +22,7 @@ from migrate_check.apps.handoff import handed_model
 from migrate_check.apps.run import (
     Attempt,
     Printed,
+    WriteErrors,
     close_case,
     finished,
     imported,
@@ -63,7 +64,10 @@ def runs_concurrently(case: Case) -> bool:
 
 
 def run_concurrently(
-    jobs: Sequence[Job], settings: RunnerSettings, hint: RecordHint
+    jobs: Sequence[Job],
+    settings: RunnerSettings,
+    hint: RecordHint,
+    write_errors: WriteErrors | None = None,
 ) -> CompletionsByCase:
     """Every sample of each async entry-point job, keyed by (case key, model)."""
     results: CompletionsByCase = {}
@@ -89,6 +93,9 @@ def run_concurrently(
             for case, model in jobs:
                 failed = Completion(model=model, error=limit_note(str(exc)))
                 results.setdefault((case.key, model), [failed])
+        finally:
+            if write_errors is not None:
+                write_errors.extend(router.write_errors)
     return results
 
 

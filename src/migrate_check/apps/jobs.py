@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from migrate_check.apps.concurrent import run_concurrently, runs_concurrently
 from migrate_check.apps.isolated import run_isolated
-from migrate_check.apps.run import run_in_process
+from migrate_check.apps.run import WriteErrors, run_in_process
 from migrate_check.core.completion import CompletionsByCase
 from migrate_check.sending.failures import RecordHint
 from migrate_check.sending.sdk_request import Job
@@ -16,14 +16,18 @@ from migrate_check.sending.settings import RunnerSettings
 
 
 def run_entry_jobs(
-    jobs: Sequence[Job], settings: RunnerSettings, record_hint: RecordHint
+    jobs: Sequence[Job],
+    settings: RunnerSettings,
+    record_hint: RecordHint,
+    write_errors: WriteErrors | None = None,
 ) -> CompletionsByCase:
-    """Every sample of each entry-point (case, model) job, keyed by (case key, model)."""
+    """Every sample of each entry-point (case, model) job, keyed by (case key, model);
+    cassettes that could not be written go to `write_errors`."""
     isolated = [job for job in jobs if job[0].entry is not None and job[0].entry.isolate]
     together = [job for job in jobs if runs_concurrently(job[0])]
     one_by_one = [job for job in jobs if job not in isolated and job not in together]
-    results = run_in_process(one_by_one, settings, record_hint)
-    results.update(run_concurrently(together, settings, record_hint))
+    results = run_in_process(one_by_one, settings, record_hint, write_errors)
+    results.update(run_concurrently(together, settings, record_hint, write_errors))
     for case, model in isolated:
         results[(case.key, model)] = run_isolated(case, model, settings, record_hint)
     return results

@@ -64,18 +64,29 @@ MAX_TRACEBACK_CHARS = 2_000
 _MIGRATING = ("chat.completions", "responses")
 
 
+#: Cassettes that could not be written, with why (the answers are kept regardless).
+WriteErrors = list[tuple[Path, OSError]]
+
+
 def run_in_process(
-    jobs: Sequence[Job], settings: RunnerSettings, record_hint: RecordHint
+    jobs: Sequence[Job],
+    settings: RunnerSettings,
+    record_hint: RecordHint,
+    write_errors: WriteErrors | None = None,
 ) -> CompletionsByCase:
     """Every sample of each entry-point (case, model) job, run in this process, keyed by
-    (case key, model)."""
+    (case key, model); cassettes that could not be written go to `write_errors`."""
     results: CompletionsByCase = {}
     if not jobs:
         return results
     secrets = [os.environ.get(name) for name in secret_values.SECRET_ENV]
     with scrubbed_logs(secrets), recording_session() as router, replay_key(settings):
-        for case, model in jobs:
-            results[(case.key, model)] = _run_case(router, case, model, settings, record_hint)
+        try:
+            for case, model in jobs:
+                results[(case.key, model)] = _run_case(router, case, model, settings, record_hint)
+        finally:
+            if write_errors is not None:
+                write_errors.extend(router.write_errors)
     return results
 
 

@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import shlex
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from migrate_check.checks import Check
@@ -97,6 +98,17 @@ def prefetch(state: RunState, cases: Iterable[Case]) -> None:
     jobs, held, runner_settings = _preflight(state).split(jobs, hint)
     state.completions.update(held)
     runner = Runner(runner_settings, hint)
+    entry_jobs = [job for job in jobs if job[0].entry is not None]
+    if entry_jobs:
+        # Entry-point cases run the team's own function on each model (apps.jobs).
+        from migrate_check.apps.jobs import run_entry_jobs
+
+        jobs = [job for job in jobs if job[0].entry is None]
+        unsaved: list[tuple[Path, OSError]] = []
+        try:
+            state.completions.update(run_entry_jobs(entry_jobs, runner.settings, hint, unsaved))
+        finally:
+            state.note_unsaved(unsaved)
     models = list(dict.fromkeys(model for _, model in jobs))
     variants = any(case.variant for case in todo)
     in_background = not variants and _replay_in_background(state, runner, jobs)
