@@ -107,6 +107,9 @@ def test_a_sync_function_records_both_calls_and_replays_offline(
     assert {k: v["outcome"] for k, v in again.items()} == {
         k: v["outcome"] for k, v in first.items()
     }
+    # `once` with every call recorded replays too: no key needed, nothing sent.
+    _run(pytester, *plugin_args, "--record-mode", "once").assert_outcomes(passed=2)
+    assert live.stats.completions == 8
 
 
 ASYNC_AND_APIS = """
