@@ -13,7 +13,12 @@ from deepdiff import DeepDiff
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrate_check.checks.diffing import _one_change_at_root, _one_change_inside, deep_difference
+from migrate_check.checks.diffing import (
+    _UNCOUNTED,
+    _one_change_at_root,
+    _one_change_inside,
+    deep_difference,
+)
 from migrate_check.checks.outputs import json_or_none
 
 OPTIONS: list[dict[str, Any]] = [
@@ -33,6 +38,8 @@ def by_deepdiff(baseline: Any, candidate: Any, **options: Any) -> dict[str, Any]
     settings_: dict[str, Any] = {
         "ignore_order": options.get("ignore_order", False),
         "ignore_numeric_type_changes": True,
+        # Ignoring order never ignores how often an item occurs (issue 28, item 8).
+        "report_repetition": options.get("ignore_order", False),
     }
     if options.get("tolerance") is not None:
         settings_["math_epsilon"] = options["tolerance"]
@@ -149,7 +156,13 @@ def test_nested_changes_are_reported_as_deepdiff_reports_them(
     baseline = data.draw(st.one_of(calls, json_values))
     candidate = data.draw(st.one_of(edited(baseline), calls, json_values))
     ours = outcome(deep_difference, baseline, candidate, **options)
-    assert ours == outcome(by_deepdiff, baseline, candidate, **options)
+    theirs = outcome(by_deepdiff, baseline, candidate, **options)
+    if isinstance(ours, dict) and str(ours.get("bounded", "")).startswith(_UNCOUNTED):
+        # Matching within a tolerance while ignoring order, deepdiff finds no difference
+        # where a list has more items on one side; the bounded walk reports it instead.
+        assert theirs is None
+        return
+    assert ours == theirs
 
 
 def outcome(diff: Any, *args: Any, **options: Any) -> Any:
