@@ -53,7 +53,7 @@ def test_a_callable_that_touches_the_alarm_still_times_out(callable_: str) -> No
     result, elapsed = judged(options, "a", "b")
     assert elapsed < 2  # before: each side ran its full 3 s and "returned"
     assert result.outcome is Outcome.ERROR
-    assert result.reason == "downstream timed out after 0.3 s"
+    assert result.reason == "baseline: downstream timed out after 0.3 s"
     assert signal.getsignal(signal.SIGALRM) is handler  # the callable's handler is gone
     assert call_with_timeout(lambda: "fine", 1.0, "after") == "fine"
 

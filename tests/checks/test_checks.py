@@ -291,7 +291,7 @@ def test_downstream_timeout_is_an_error() -> None:
     result = judge("downstream", {"callable": "check_callables:hang", "timeout": 0.2}, "a", "b")
     assert time.monotonic() - started < 2
     assert result.outcome is Outcome.ERROR
-    assert result.reason == "downstream timed out after 0.2 s"
+    assert result.reason == "baseline: downstream timed out after 0.2 s"
 
 
 def test_downstream_callable_raising_timeout_error_is_its_own_failure() -> None:

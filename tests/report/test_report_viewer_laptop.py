@@ -189,6 +189,7 @@ def test_a_timed_out_callable_says_what_to_raise(browser: Any, example: Path) ->
     assert note.count() == 1
     text = " ".join(note.inner_text().split())
     assert "downstream callable example_app.orders:reserve_stock ran past its 0.5 s limit" in text
+    assert text.startswith("baseline: ")  # the side it timed out on (called first)
     assert "timeout: 1}" in text and "(default 10 s)" in text
     assert note.locator("code").all_inner_texts()[:2] == [
         "example_app.orders:reserve_stock",

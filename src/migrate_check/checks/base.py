@@ -137,9 +137,13 @@ class SideBySideCheck(Check):
         return disagreement_beyond_noise(within_baseline, across)
 
     def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
+        side = "baseline"
         try:
             seen_baseline = [self.observe(c) for c in baseline]
+            side = "candidate"
             seen_candidate = [self.observe(c) for c in candidate]
         except CheckRunError as exc:
-            return CheckResult(self.label, Outcome.ERROR, str(exc))
+            # Which side's answer it could not run on: a time limit to raise, or an answer
+            # to look at, belongs to one of them.
+            return CheckResult(self.label, Outcome.ERROR, f"{side}: {exc}")
         return judge_observations(self, seen_baseline, seen_candidate)

@@ -1,8 +1,8 @@
 """A check result's reason as a reader acts on it: what went wrong, where, and what to change.
 
 A team callable (`downstream`, `assert`) that runs past its time limit ends its check as
-`error` with a terse reason (`downstream timed out after 0.5 s`). The viewer shows, beside
-it, which side it timed out on (when the reason names one), the callable, and the one
+`error` with a terse reason (`candidate: downstream timed out after 0.5 s`). The viewer
+shows, beside it, which side it timed out on (the reason names it), the callable, and the one
 setting that raises the limit: the check's own `timeout` option in the suite. No ini key
 or command-line option sets it; `migrate_check_request_timeout` bounds an API answer.
 """
