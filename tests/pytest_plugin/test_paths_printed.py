@@ -34,9 +34,23 @@ def test_reports_are_printed_from_where_pytest_runs(
     assert (Path.cwd() / "out" / "report.json").is_file()
 
 
+def test_the_command_that_records_a_missing_case_runs_from_where_pytest_runs(
+    pytester: pytest.Pytester, recorded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makeini("[pytest]\n")
+    (pytester.path / "cassettes" / "triage" / "login" / "gpt-4.1-mini.yaml").unlink()
+    monkeypatch.chdir(pytester.path / "suites")
+    result = pytester.runpytest("--model-pair", PAIR, "triage.yaml")
+    result.stdout.fnmatch_lines(["*record it with: OPENAI_API_KEY=... pytest triage.yaml::login *"])
+
+
 @pytest.mark.parametrize(
     ("pair", "placeholder"),
-    [("gpt-4o-mini:CANDIDATE", "CANDIDATE"), ("BASELINE,gpt-4.1-mini", "BASELINE")],
+    [
+        ("gpt-4o-mini:CANDIDATE", "CANDIDATE"),
+        ("BASELINE,gpt-4.1-mini", "BASELINE"),
+        ("gpt-4o-mini:candidate", "candidate"),
+    ],
 )
 def test_the_usage_placeholders_are_no_model_names(
     pytester: pytest.Pytester, pair: str, placeholder: str

@@ -39,7 +39,8 @@ def _record_hint_for(settings: RunSettings) -> Callable[[Case, str, str], str]:
     def record_hint(case: Case, model: str, mode: str) -> str:
         target = case.key
         if case.file is not None:
-            target = f"{shown_path(case.file, settings.rootdir)}::{case.name}"
+            # From where the user stands, so it runs as printed from a subfolder too.
+            target = f"{shown_path(case.file)}::{case.name}"
         return (
             f"OPENAI_API_KEY=... pytest {shlex.quote(target)} "
             f"--model-pair {shlex.quote(str(settings.pair))} --record-mode {mode}"

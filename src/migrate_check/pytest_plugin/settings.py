@@ -60,7 +60,7 @@ def parse_model_pair(text: str) -> ModelPair:
     if not baseline or not candidate:
         raise ModelPairError(f"{text!r} is not BASELINE:CANDIDATE, e.g. gpt-4o-mini:gpt-4.1-mini")
     for name in (baseline, candidate):
-        if name in PLACEHOLDERS:
+        if name.upper() in PLACEHOLDERS:  # `candidate` too: no model is called that
             # Run as printed, a usage line would record a model called CANDIDATE.
             raise ModelPairError(
                 f"{text!r}: {name} stands for a model in BASELINE:CANDIDATE and is not one; "
