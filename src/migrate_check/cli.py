@@ -111,7 +111,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from migrate_check.importing.destination import read_project, suite_folder
     from migrate_check.importing.sources import Collected, Reading, stream
     from migrate_check.importing.spool import Spool
-    from migrate_check.importing.to_suite import describe
+    from migrate_check.importing.to_suite import describe_sources
     from migrate_check.importing.writing import write_suite
 
     suite_path: Path = args.suite
@@ -135,7 +135,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 _refuse_existing(path)
         pytest_dir = project.cassette_dir
         cassette_dir: Path = args.cassette_dir or pytest_dir
-        inputs = [*seen.files, *seen.unreadable]
+        root = project.rootdir
         for group, path, name in targets:
             result = write_suite(
                 spool,
@@ -143,16 +143,23 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 path,
                 cassette_dir,
                 name=name,
-                description=describe(seen, project.rootdir),
-                first_input=inputs[0] if inputs else None,
+                description=lambda sources: describe_sources(sources, seen.kind_of, root),
+                inputs=_named(args.paths),
                 replace=args.force,
             )
-            _print_result(out, result, len(seen.files), cassette_dir, project.rootdir)
+            _print_result(out, result, len(seen.files), cassette_dir, root)
             explicit_dir = None if cassette_dir.resolve() == pytest_dir.resolve() else cassette_dir
             step = _next_step(group.model, result, explicit_dir, project.pair)
             print(f"  next: {step}", file=out)
-        _print_unplaced(out, spool, project.rootdir)
+        _print_unplaced(out, spool, root)
     return 0
+
+
+def _named(paths: list[Path], listed: int = 3) -> str:
+    """The inputs as the user gave them, for an error about all of them: `rec`, or
+    `rec, more.jsonl` (the first few, then how many more)."""
+    names = ", ".join(str(p) for p in paths[:listed])
+    return names + (f" and {len(paths) - listed} more" if len(paths) > listed else "")
 
 
 def _spool_skipped(spool: Spool, seen: Collected) -> None:

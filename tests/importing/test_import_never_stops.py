@@ -176,3 +176,48 @@ def test_skipped_lines_print_under_the_suite_their_file_or_model_belongs_to(
     )
     assert len(skipped[None]) == 1 and "d_junk.json: not a vcrpy cassette" in skipped[None][0]
     assert out.splitlines()[-2].startswith("in no suite")  # after every suite, once
+
+
+def test_an_unreadable_interaction_goes_under_the_suite_of_the_model_its_request_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not under the suite the rest of its file went into: its request says gpt-4.1-mini,
+    though the response cannot be read (README, "Importing recordings you already have")."""
+    recorded = tmp_path / "recorded"
+    odd_status = interaction("gpt-4.1-mini", "Say two", "Two.")
+    odd_status["response"]["status"] = {"code": "abc"}
+    no_response = interaction("gpt-4.1-mini", "Say three", "Three.")
+    del no_response["response"]
+    snapshot = interaction("gpt-4.1-mini-2025-04-14", "Say five", "Five.")  # counts for its model
+    snapshot["response"]["status"] = {"code": "abc"}
+    good = interaction("gpt-4o-mini", "Say one", "One.")
+    write_cassette(recorded / "x.yaml", good, odd_status, no_response, snapshot)
+    write_cassette(recorded / "y.yaml", interaction("gpt-4.1-mini", "Say four", "Four."))
+
+    assert _import(Path("recorded"), Path("suites/dl.yaml")) == 0
+    out = capsys.readouterr().out
+    mini, four_one = (
+        section(out, f"wrote suites/dl-{m}.yaml") for m in ("gpt-4o-mini", "gpt-4.1-mini")
+    )
+    assert not [line for line in mini if "skipped" in line], out
+    assert [line for line in four_one if "skipped" in line] == [
+        "  skipped recorded/x.yaml: interaction 1: unreadable: "
+        "response status {'code': 'abc'} has no integer code",
+        "  skipped recorded/x.yaml: interaction 2: unreadable: no request or no response recorded",
+        "  skipped recorded/x.yaml: interaction 3 (recorded with gpt-4.1-mini-2025-04-14): "
+        "unreadable: response status {'code': 'abc'} has no integer code",
+    ], out
+
+
+def test_nothing_to_import_names_the_folder_given_not_a_file_in_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "rec").mkdir()
+    (tmp_path / "rec" / "broken.yaml").write_text("interactions: [\n")
+    (tmp_path / "other.yaml").write_text("just: a mapping\n")
+    assert _import(Path("rec"), Path("suites/app.yaml")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("migrate-check: error: rec: nothing to import (rec/broken.yaml: "), err
+    assert main(["import", "rec", "other.yaml", "--suite", "suites/app.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("migrate-check: error: rec, other.yaml: nothing to import ("), err

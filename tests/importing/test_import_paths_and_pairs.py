@@ -208,3 +208,29 @@ def test_keep_snapshots_keeps_a_snapshot_s_recordings_in_a_suite_of_their_own(
     assert pairs == ["gpt-4o-mini-2024-07-18:gpt-4.1-mini", "gpt-4o-mini:gpt-4.1-mini"]
     dated = load_suite(tmp_path / "suites" / f"app-{SNAPSHOT}.yaml")
     assert {c.recorded_with for c in dated.cases} == {(SNAPSHOT,)} and len(dated.cases) == 2
+
+
+def test_each_suite_s_description_counts_the_files_its_cases_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not every file the import read: gpt-4.1-mini's one case came from one file."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "tests" / "cassettes"
+    write_cassette(folder / "a.yaml", interaction("gpt-4o-mini", "A", "a"))
+    write_cassette(folder / "b.yaml", interaction("gpt-4o-mini", "B", "b"))
+    write_cassette(folder / "sub" / "c.yaml", interaction("gpt-4.1-mini", "C", "c"))
+    (tmp_path / "tests" / "log.jsonl").write_text(  # an unrecorded gpt-4o-mini request
+        json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "D"}]}) + "\n"
+    )
+    assert main(["import", "tests", "--suite", "suites/app.yaml"]) == 0
+
+    def about(model: str) -> str:
+        text = (tmp_path / "suites" / f"app-{model}.yaml").read_text()
+        return str(yaml.safe_load(text)["description"])
+
+    assert about("gpt-4o-mini") == (
+        "Imported by migrate-check from cassettes and logged requests in 3 files under tests/."
+    )
+    assert about("gpt-4.1-mini") == (
+        "Imported by migrate-check from cassettes in tests/cassettes/sub/c.yaml."
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlunsplit
@@ -43,9 +43,14 @@ class RawInteraction:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """An interaction that cannot be read, and why (its file's other interactions can)."""
+    """An interaction that cannot be read, and why (its file's other interactions can).
+
+    Its request's body and headers are kept when it has a request: the model it asked
+    for says which suite its skipped line belongs under."""
 
     reason: str
+    request_headers: dict[str, list[str]] = field(default_factory=dict)
+    request_body: Body = None
 
 
 #: A whole cassette gzipped: `name.yaml.gz` is read as `name.yaml`.
@@ -162,19 +167,19 @@ def _looks_interaction(item: Any) -> bool:
 
 def _interaction(item: Any, pre_1_0_list: bool) -> RawInteraction | Unreadable:
     if not _looks_interaction(item):
-        return Unreadable("no request or no response recorded")
+        return _unreadable("no request or no response recorded", item)
     request, response = item["request"], item["response"]
     if not isinstance(request, dict) or not isinstance(response, dict):
-        return Unreadable("request and response must be mappings")
+        return _unreadable("request and response must be mappings", item)
     uri = _pre_1_0_uri(request) if pre_1_0_list else request.get("uri")
     if not isinstance(uri, str) or not uri:
-        return Unreadable("request has no uri")
+        return _unreadable("request has no uri", item)
     # vcrpy's httpx stubs before 4.x wrote `status_code: 200` (and `content:`, see `_body`).
     status = response["status"] if "status" in response else response.get("status_code")
     code = status.get("code") if isinstance(status, dict) else status
     if not isinstance(code, int) or isinstance(code, bool):
         shown = repr(status)[:80]
-        return Unreadable(f"response status {shown} has no integer code")
+        return _unreadable(f"response status {shown} has no integer code", item)
     return RawInteraction(
         method=str(request.get("method", "GET")).upper(),
         uri=uri,
@@ -183,6 +188,16 @@ def _interaction(item: Any, pre_1_0_list: bool) -> RawInteraction | Unreadable:
         status=code,
         response_headers=normalize_headers(response.get("headers")),
         response_body=_body(response, is_response=True),
+    )
+
+
+def _unreadable(reason: str, item: Any) -> Unreadable:
+    """Why, with the request's body and headers when there is a request to keep."""
+    request = item.get("request") if isinstance(item, dict) else None
+    if not isinstance(request, dict):
+        return Unreadable(reason)
+    return Unreadable(
+        reason, normalize_headers(request.get("headers")), _body(request, is_response=False)
     )
 
 

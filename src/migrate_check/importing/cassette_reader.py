@@ -24,7 +24,7 @@ from migrate_check.cassettes.answers import (
     error_message,
 )
 from migrate_check.core.completion import Completion
-from migrate_check.importing.cassette_format import RawInteraction, Unreadable, load_raw
+from migrate_check.importing.cassette_format import Body, RawInteraction, Unreadable, load_raw
 from migrate_check.importing.errors import CassetteReadError
 from migrate_check.importing.http_body import BodyError, body_text
 from migrate_check.importing.jsonl import MAX_DEPTH, deeper_than
@@ -56,7 +56,8 @@ class Exchange:
     uri: str = ""
     response_text: str | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
-    #: False for an interaction that could not be read at all (`error` says why).
+    #: False for an interaction that could not be read at all (`error` says why); its
+    #: `model` is still the one its request names, when the request body reads.
     readable: bool = True
 
     @property
@@ -81,13 +82,17 @@ def read_cassette(path: Path) -> list[Exchange]:
 
 
 def _unreadable(path: Path, index: int, raw: Unreadable) -> Exchange:
+    """Why it cannot be read, and the model its request asked for when the request body
+    reads (its skipped line goes under that model's suite)."""
+    request, _ = _request_json(raw.request_body, raw.request_headers)
+    model = request.get("model") if request else None
     return Exchange(
         source=path,
         index=index,
         method="",
         endpoint="",
         request=None,
-        model=None,
+        model=model if isinstance(model, str) else None,
         status=0,
         stream=False,
         completion=None,
@@ -98,7 +103,7 @@ def _unreadable(path: Path, index: int, raw: Unreadable) -> Exchange:
 
 def _exchange(path: Path, index: int, raw: RawInteraction) -> Exchange:
     endpoint = endpoint_of(raw.uri)
-    request, request_error = _request_json(raw)
+    request, request_error = _request_json(raw.request_body, raw.request_headers)
     model = request.get("model") if request else None
     headers = {name: values[0] for name, values in raw.response_headers.items() if values}
     text, body_error = _response_text(raw, headers)
@@ -135,10 +140,12 @@ def _response_text(raw: RawInteraction, headers: dict[str, str]) -> tuple[str | 
         return None, f"response body unreadable: {exc}"
 
 
-def _request_json(raw: RawInteraction) -> tuple[dict[str, Any] | None, str | None]:
-    encoding = raw.request_headers.get("content-encoding", [""])[0]
+def _request_json(
+    body: Body, headers: dict[str, list[str]]
+) -> tuple[dict[str, Any] | None, str | None]:
+    encoding = (headers.get("content-encoding") or [""])[0]
     try:
-        text = body_text(raw.request_body, encoding)
+        text = body_text(body, encoding)
     except BodyError as exc:
         return None, f"request body unreadable: {exc}"
     if text is None or not text.strip():

@@ -8,10 +8,11 @@ from pathlib import Path
 class SourceError(Exception):
     """An input file that cannot be imported; the message is one line, file first.
 
-    `where` locates the problem inside the file: "interaction 3", "line 12".
+    `where` locates the problem inside the file: "interaction 3", "line 12". `path` may
+    also be what the user gave, as typed ("rec, more.jsonl"), when no one file is at fault.
     """
 
-    def __init__(self, path: Path, message: str, where: str | None = None) -> None:
+    def __init__(self, path: Path | str, message: str, where: str | None = None) -> None:
         self.path = path
         self.where = where
         self.message = message

@@ -64,6 +64,9 @@ class Collected:
     skipped: list[Skipped] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # the files read
     kinds: set[str] = field(default_factory=set)
+    #: Each file read (as origins name it) -> its kind: a suite's description names the
+    #: kinds of its own files.
+    kind_of: dict[str, str] = field(default_factory=dict)
     unreadable: list[Path] = field(default_factory=list)  # cassettes that could not be
 
 
@@ -105,6 +108,7 @@ def stream(
             yield from (_evals if kind == "evals" else _requests)(path, how, source)
         seen.files.append(path)
         seen.kinds.add(kind)
+        seen.kind_of[source] = kind
 
 
 def is_input_file(path: Path) -> bool:

@@ -271,6 +271,18 @@ class Spool:
                 recorded.setdefault(model, []).append(json.loads(answer))
             yield *where, recorded
 
+    def sources(self, group: int) -> Iterator[str]:
+        """The files (as origins name them) the suite's written cases came from, each once:
+        what its description counts, not every file the import read."""
+        rows = self.db.execute(
+            "SELECT DISTINCT p.source FROM entries e "
+            "CROSS JOIN cases c ON c.grp = e.grp AND c.first = e.first "
+            "CROSS JOIN prompts p ON p.grp = c.grp AND p.key = c.key "
+            "WHERE e.grp = ? AND p.source IS NOT NULL",
+            (group,),
+        )
+        return (source for (source,) in rows)
+
     def skipped(self, group: int | None) -> tuple[list[Skipped], int]:
         """What a suite left out (None: inputs in no suite), the first `MAX_LISTED`, and
         how many in all."""

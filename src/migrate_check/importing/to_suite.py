@@ -12,6 +12,7 @@ is `suite_text`'s, and the writing, a file at a time within the loader's bounds,
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,25 +89,47 @@ def suite_document(
     return doc
 
 
+_KINDS = {"cassette": "cassettes", "evals": "OpenAI Evals samples", "requests": "logged requests"}
+
+
 def describe(collected: Collected, root: Path | None = None) -> str:
     """Where the cases came from, in a sentence for the suite's `description:`: the file,
     or the folder holding the files, as a path from `root` (the rootdir; default: here),
     so `tests/cassettes/` is never mistaken for the `cassettes/` the import writes to."""
-    kinds = {
-        "cassette": "cassettes",
-        "evals": "OpenAI Evals samples",
-        "requests": "logged requests",
-    }
-    what = " and ".join(kinds[k] for k in sorted(collected.kinds)) or "nothing"
-    files = collected.files
     root = Path.cwd() if root is None else root
-    if len(files) == 1:
-        return f"Imported by migrate-check from {what} in {origin_path(files[0], root)}."
-    if not files:
+    sources = (origin_path(path, root) for path in collected.files)
+    return _sentence(collected.kinds, sources, root)
+
+
+def describe_sources(sources: Iterable[str], kind_of: dict[str, str], root: Path) -> str:
+    """`describe` for one suite of an import: only the files its cases came from
+    (`sources`, as origins name them from `root`), and only their kinds."""
+    kinds: set[str] = set()
+
+    def noted() -> Iterator[str]:
+        for source in sources:
+            kinds.add(kind_of.get(source, "cassette"))
+            yield source
+
+    return _sentence(kinds, noted(), root)
+
+
+def _sentence(kinds: set[str], sources: Iterable[str], root: Path) -> str:
+    """The description; `sources` are read once, a file at a time (`kinds` is complete
+    once they are)."""
+    count, first, common = 0, "", ""
+    for source in sources:
+        folder = os.path.dirname(os.path.abspath(os.path.join(root, source)))
+        common = os.path.commonpath([common, folder]) if count else folder
+        first = first or source
+        count += 1
+    what = " and ".join(_KINDS[k] for k in sorted(kinds)) or "nothing"
+    if count == 1:
+        return f"Imported by migrate-check from {what} in {first}."
+    if not count:
         return f"Imported by migrate-check from {what}."
-    common = Path(os.path.commonpath([os.path.abspath(p.parent) for p in files]))
-    folder = origin_path(common, root).rstrip("/") + "/"
-    return f"Imported by migrate-check from {what} in {len(files)} files under {folder}."
+    folder = origin_path(Path(common), root).rstrip("/") + "/"
+    return f"Imported by migrate-check from {what} in {count} files under {folder}."
 
 
 def write_import(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,17 +74,19 @@ def write_suite(
     cassette_root: Path,
     *,
     name: str | None,
-    description: str,
+    description: str | Callable[[Iterator[str]], str],
     default_checks: list[dict[str, Any]] | None = None,
-    first_input: Path | None = None,
+    inputs: str | None = None,
     keep: bool = False,
     replace: bool = False,
 ) -> ImportResult:
     """Write one suite of the spool (in parts when it is large) and its cassettes.
 
-    Raises `SourceError` when no case is left to write (naming `first_input`). `keep`
-    lists every case and cassette in the result (for callers that inspect them);
-    `replace` removes what an earlier import of the same suite laid out otherwise.
+    `description` is the suite's, or makes it from the files (as origins name them) its
+    written cases came from. Raises `SourceError` when no case is left to write (naming
+    `inputs`, what the user gave). `keep` lists every case and cassette in the result
+    (for callers that inspect them); `replace` removes what an earlier import of the same
+    suite laid out otherwise.
     """
     suite = name or suite_path.stem
     if not SUITE_NAME.fullmatch(suite):
@@ -92,7 +95,7 @@ def write_suite(
     shared = _check_cases(spool, group, suite_path, checks)
     header = suite_header(
         suite,
-        description,
+        description if isinstance(description, str) else "",  # _NAME_ROOM holds it
         shared.request,
         [*(DEFAULT_CHECKS if default_checks is None else default_checks), *shared.checks],
     )
@@ -111,7 +114,10 @@ def write_suite(
     result.warnings, result.warning_count = spool.warnings(group)
     if not parts:
         reasons = "; ".join(str(s) for s in result.skipped[:3]) or "the inputs hold no requests"
-        raise SourceError(first_input or suite_path, f"nothing to import ({reasons})")
+        raise SourceError(inputs or suite_path, f"nothing to import ({reasons})")
+    if not isinstance(description, str):
+        description = description(spool.sources(group))
+    header["description"] = description
     files = _part_files(suite_path, suite, len(parts))
     result.suite_path = suite_path if len(parts) == 1 else suite_path.with_suffix("")
     result.files = [path for path, _ in files]
