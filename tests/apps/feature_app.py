@@ -6,11 +6,14 @@ cases at its functions; nothing here knows about migrate-check.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 import urllib.request
 from typing import Any
 
 import openai
+import pydantic
 
 CLASSIFY = "Classify the support ticket as billing or technical. Answer with one word."
 
@@ -163,3 +166,83 @@ def embeds_then_answers(text: str, model: str) -> str:
 def big_ticket() -> dict[str, Any]:
     """Inputs YAML cannot hold conveniently, made in Python for each run."""
     return {"ticket": "Order lines: " + ", ".join(f"item {i}" for i in range(50))}
+
+
+def threaded(ticket: str, model: str) -> str:
+    """Sends its call from a worker thread, as apps with a thread pool do."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(strict_category, ticket, model).result()
+
+
+def endless(ticket: str, model: str) -> Any:
+    """Returns an iterator that never ends."""
+    import itertools
+
+    return itertools.count()
+
+
+class Ticket(pydantic.BaseModel):
+    category: str
+    urgent: bool = False
+
+
+def parsed(ticket: str, model: str) -> Ticket:
+    """Structured outputs through `parse`: the app holds a pydantic model."""
+    client = openai.OpenAI()
+    answer = client.chat.completions.parse(
+        model=model,
+        messages=[{"role": "system", "content": CLASSIFY}, {"role": "user", "content": ticket}],
+        response_format=Ticket,
+    )
+    found = answer.choices[0].message.parsed
+    assert found is not None
+    return found
+
+
+class _Stubborn(Exception):
+    def __str__(self) -> str:
+        while True:
+            pass
+
+
+def stubborn_error(ticket: str, model: str) -> str:
+    """Raises an exception whose message never ends being made."""
+    raise _Stubborn()
+
+
+def failing_inputs() -> dict[str, Any]:
+    """An inputs_from that fails, as a fixture whose file is missing does."""
+    raise FileNotFoundError("fixtures/ticket.json")
+
+
+async def own_timeout(ticket: str, model: str) -> str:
+    """Gives up on its own, within the run's limit: its TimeoutError is its outcome."""
+    await asyncio.wait_for(asyncio.sleep(5), 0.01)
+    return ticket
+
+
+async def blocks_the_loop(ticket: str, model: str) -> str:
+    """Blocks its event loop: no await gives the loop a chance to stop it."""
+    time.sleep(30)
+    return ticket
+
+
+def with_own_key(ticket: str, model: str) -> str:
+    """Makes its client with a key from its own configuration, not the environment."""
+    client = openai.OpenAI(api_key="sk-proj-TEAMKEYfromvault-0123456789")
+    answer = client.chat.completions.create(
+        model=model, messages=[{"role": "user", "content": ticket}]
+    )
+    return answer.choices[0].message.content or ""
+
+
+def on_azure(ticket: str) -> str:
+    """An Azure client whose deployment is named in the code: only `rewrite` moves it."""
+    endpoint = os.environ["OPENAI_BASE_URL"].removesuffix("/v1")
+    client = openai.AzureOpenAI(azure_endpoint=endpoint, api_version="2024-10-21")
+    answer = client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": ticket}]
+    )
+    return answer.choices[0].message.content or ""

@@ -129,7 +129,7 @@ def test_calls_judges_an_exception_on_one_side() -> None:
     assert regressed.reason == "candidate raised: KeyError: 'label'"
     assert regressed.evidence["candidate"]["raised"] == trace
     assert check.judge(_side(trace, CHAT), _side(None, CHAT)).outcome is Outcome.CHANGED
-    assert check.judge(_side(trace, CHAT), _side(trace, CHAT)).outcome is Outcome.SAME
+    assert check.judge(_side(trace, CHAT), _side(trace, CHAT)).outcome is Outcome.ERROR
     other = "Traceback\nValueError: no"
     assert check.judge(_side(trace, CHAT), _side(other, CHAT)).outcome is Outcome.CHANGED
 

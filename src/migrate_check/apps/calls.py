@@ -41,6 +41,7 @@ def model_call(request: Any, response: dict[str, Any]) -> ModelCall:
                 cached_input_tokens=usage.cached_input_tokens,
                 output_tokens=usage.output_tokens,
                 latency_ms=latency,
+                answered_by=found[0].response_model,
             )
     answer = _json(text)
     counted = answer.get("usage") if isinstance(answer, dict) else None

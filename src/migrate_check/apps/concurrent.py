@@ -6,37 +6,39 @@ can run concurrently, up to `--concurrency` at a time, each still recorded into 
 case's cassette. A function that reads its model from the environment (`pass_model:
 {env: ...}`) shares the process's environment, so it runs one at a time instead (`run`).
 
-Each run has its own time limit (`asyncio.wait_for`); the whole loop has one more, the
-sum of theirs, in case a function blocks the loop itself.
+Each run has its own time limit (`asyncio.timeout`: a `TimeoutError` of the function's
+own is its outcome, not ours). A function that blocks the loop itself (`time.sleep` in
+async code) cannot be interrupted by it; the whole loop has a limit too, and the runs it
+leaves unfinished are errors naming their function, their cassettes left as they were.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+import math
 import os
 from collections.abc import Sequence
 from typing import Any
 
 from migrate_check.apps.handoff import handed_model
+from migrate_check.apps.loading import limit_note, load_function
 from migrate_check.apps.run import (
     Attempt,
-    Printed,
     WriteErrors,
     close_case,
     finished,
-    imported,
-    kept_off,
-    limit_note,
     open_case,
     replay_key,
     start,
-    traceback_tail,
 )
-from migrate_check.cassettes.recording import recording_session, use_case_cassette
+from migrate_check.apps.value import Printed, Returned, kept_off, plain, raised_by
+from migrate_check.cassettes.recording import (
+    discard_case_cassette,
+    recording_session,
+    use_case_cassette,
+)
 from migrate_check.checks.base import CheckConfigError, CheckRunError
-from migrate_check.checks.callables import MAX_RESULT_ITEMS, materialized
-from migrate_check.checks.result_snapshot import snapshot
 from migrate_check.checks.time_limits import call_with_timeout
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion, CompletionsByCase
@@ -48,6 +50,8 @@ from migrate_check.sending.settings import RunnerSettings
 
 #: The longest a whole loop of async runs may take, whatever their own limits add up to.
 MAX_LOOP_S = 6 * 3600.0
+#: Time the loop may take beyond its runs' own limits (starting, saving cassettes).
+LOOP_MARGIN_S = 5.0
 
 
 def runs_concurrently(case: Case) -> bool:
@@ -57,10 +61,18 @@ def runs_concurrently(case: Case) -> bool:
     if entry is None or entry.isolate or entry.handoff == "env":
         return False
     try:
-        function = imported(entry.function)
+        function = load_function(entry.function)
     except CheckConfigError:
         return False  # said when it runs
     return inspect.iscoroutinefunction(function)
+
+
+def loop_limit(jobs: Sequence[Job], concurrency: int) -> float:
+    """The whole loop's limit: the longest run's, once per round of `concurrency` runs."""
+    runs = sum(case.samples for case, _ in jobs)
+    longest = max((case.entry.timeout_s for case, _ in jobs if case.entry), default=0.0)
+    rounds = math.ceil(runs / max(1, concurrency))
+    return min(MAX_LOOP_S, longest * rounds + LOOP_MARGIN_S)
 
 
 def run_concurrently(
@@ -74,25 +86,30 @@ def run_concurrently(
     if not jobs:
         return results
     secrets = [os.environ.get(name) for name in secret_values.SECRET_ENV]
-    limits = [case.entry.timeout_s * case.samples for case, _ in jobs if case.entry]
-    budget = min(MAX_LOOP_S, sum(limits))
-    printed = Printed()
+    limit = loop_limit(jobs, settings.concurrency)
     with (
         scrubbed_logs(secrets),
         recording_session() as router,
         replay_key(settings),
-        kept_off(printed),
+        kept_off(Printed()),
     ):
         try:
             call_with_timeout(
                 lambda: asyncio.run(_all(router, jobs, settings, hint, results)),
-                budget,
+                limit,
                 "the async entry points",
             )
         except CheckRunError as exc:
-            for case, model in jobs:
-                failed = Completion(model=model, error=limit_note(str(exc)))
-                results.setdefault((case.key, model), [failed])
+            unfinished = [(case, model) for case, model in jobs if (case.key, model) not in results]
+            names = ", ".join(
+                sorted({str(case.entry and case.entry.function) for case, _ in unfinished})
+            )
+            why = (
+                f"{exc}; unfinished: {names} (an async function that blocks its event loop, "
+                "with time.sleep or a long computation, cannot be stopped at its own limit)"
+            )
+            for case, model in unfinished:
+                results[(case.key, model)] = [Completion(model=model, error=limit_note(why))]
         finally:
             if write_errors is not None:
                 write_errors.extend(router.write_errors)
@@ -115,11 +132,16 @@ async def _all(
             if isinstance(cassette, Completion):
                 results[(case.key, model)] = [cassette]
                 return
-            samples = []
-            with use_case_cassette(router, cassette):
-                for _ in range(case.samples):
-                    samples.append(await _one_async(start(case, model, cassette, hint, live)))
-            close_case(router, cassette, samples)
+            samples: list[Completion] = []
+            try:
+                with use_case_cassette(router, cassette):
+                    for _ in range(case.samples):
+                        samples.append(await _one_async(start(case, model, cassette, hint, live)))
+            finally:
+                if len(samples) == case.samples:
+                    close_case(router, cassette, samples)
+                else:  # cut short: the cassette on disk stays as it was
+                    discard_case_cassette(router, cassette)
             results[(case.key, model)] = samples
 
     async with asyncio.TaskGroup() as group:
@@ -130,16 +152,32 @@ async def _all(
 async def _one_async(attempt: Attempt | Completion) -> Completion:
     if isinstance(attempt, Completion):
         return attempt
-    raised: str | None = None
-    returned: Any = None
-    timeout = attempt.entry.timeout_s
+    limit = attempt.entry.timeout_s
+    result: Returned | Completion
     try:
         with handed_model(attempt.entry, attempt.model, attempt.kwargs):
-            result = await asyncio.wait_for(attempt.function(**attempt.kwargs), timeout)
-        returned = snapshot(materialized(result, MAX_RESULT_ITEMS))
-    except TimeoutError:
-        message = f"{attempt.what} timed out after {timeout:g} s"
-        return Completion(model=attempt.model, error=limit_note(message))
+            async with asyncio.timeout(limit) as deadline:
+                value = await attempt.function(**attempt.kwargs)
+        result = Returned(plain(value))
+    except TimeoutError as exc:
+        if deadline.expired():
+            message = f"{attempt.what} timed out after {limit:g} s"
+            return Completion(model=attempt.model, error=limit_note(message))
+        result = _raised(exc, attempt)
+    except SystemExit as exc:
+        message = f"{attempt.what} raised SystemExit({exc.code!r})"
+        return Completion(model=attempt.model, error=message)
+    except CheckRunError as exc:
+        return Completion(model=attempt.model, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - the function raising is its outcome on this side
-        raised = traceback_tail(exc)
-    return finished(attempt, returned, raised, 0)
+        result = _raised(exc, attempt)
+    if isinstance(result, Completion):
+        return result
+    return finished(attempt, result, 0)
+
+
+def _raised(exc: BaseException, attempt: Attempt) -> Returned | Completion:
+    try:
+        return raised_by(exc)
+    except CheckRunError as ours:
+        return Completion(model=attempt.model, error=str(ours))

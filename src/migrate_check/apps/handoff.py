@@ -3,7 +3,8 @@
 - `argument`: a keyword argument (`model=...`, or the name the suite gives);
 - `env`: an environment variable the function reads, set for the call and restored;
 - `rewrite`: the function keeps its own model name, and every Chat Completions or
-  Responses request its OpenAI client sends during the call names this model instead.
+  Responses request its OpenAI client sends during the call names this model instead
+  (an Azure client's deployment in the path too).
   Embeddings and other endpoints are left alone: their model is not the one migrating.
 """
 
@@ -68,7 +69,12 @@ def _install_rewrite() -> None:
             and "model" in body
             and url.rstrip("/").endswith(_REWRITTEN_PATHS)
         ):
-            options = options.model_copy(update={"json_data": {**body, "model": model}})
+            changes: dict[str, Any] = {"json_data": {**body, "model": model}}
+            # Azure's client has put the deployment (the body's model) in the path already.
+            named = f"/deployments/{body['model']}/"
+            if named in url:
+                changes["url"] = url.replace(named, f"/deployments/{model}/", 1)
+            options = options.model_copy(update=changes)
         return original(self, options, *args, **kwargs)
 
     _build_request.migrate_check_rewrite = True  # type: ignore[attr-defined]

@@ -29,5 +29,5 @@ def run_entry_jobs(
     results = run_in_process(one_by_one, settings, record_hint, write_errors)
     results.update(run_concurrently(together, settings, record_hint, write_errors))
     for case, model in isolated:
-        results[(case.key, model)] = run_isolated(case, model, settings, record_hint)
+        results[(case.key, model)] = run_isolated(case, model, settings, record_hint, write_errors)
     return results

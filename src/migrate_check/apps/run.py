@@ -9,22 +9,17 @@ data within the limit, is what the case's checks compare; an exception it raises
 outcome too (`EntryRun.raised`), not a failed case. What the run could not do (a missing
 recording, a blocked host, a time-out) is the case's error, naming the step.
 
-Cases run one after another: vcrpy patches the HTTP clients for the whole process.
+Sync functions run one after another (`run_in_process`): vcrpy patches the HTTP clients
+for the whole process, so the case running is the one every request belongs to, from
+threads the function starts too. Async functions run side by side (`concurrent`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import copy
-import functools
-import inspect
-import io
-import json
 import os
 import time
-import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,17 +27,18 @@ from urllib.parse import urlsplit
 
 from migrate_check.apps.calls import model_call
 from migrate_check.apps.handoff import handed_model
+from migrate_check.apps.loading import limit_note, load_function, prepared_inputs
+from migrate_check.apps.value import Printed, Returned, as_text, call_function, kept_off
 from migrate_check.cassettes.files import CassetteLoadError, open_case_cassette
 from migrate_check.cassettes.observed import ObservedCassette
 from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.cassettes.recording import (
     discard_case_cassette,
     recording_session,
-    use_case_cassette,
+    sole_case_cassette,
 )
 from migrate_check.checks.base import CheckConfigError, CheckRunError
-from migrate_check.checks.callables import MAX_RESULT_ITEMS, import_callable, materialized
-from migrate_check.checks.result_snapshot import snapshot
+from migrate_check.checks.builtin.answer import same_model
 from migrate_check.checks.time_limits import call_with_timeout
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion, CompletionsByCase, LatencySource, Usage
@@ -57,9 +53,6 @@ from migrate_check.sending.settings import REPLAY_API_KEY, RunnerSettings
 
 #: The longest return value, as text, a case keeps; more is the case's error.
 MAX_RETURN_CHARS = 1_000_000
-#: How much of a traceback an exception on one side shows.
-TRACEBACK_LINES = 6
-MAX_TRACEBACK_CHARS = 2_000
 #: Endpoints whose requests name the model that migrates.
 _MIGRATING = ("chat.completions", "responses")
 
@@ -107,12 +100,23 @@ def replay_key(settings: RunnerSettings) -> Iterator[None]:
 
 
 def api_hosts(settings: RunnerSettings) -> frozenset[str]:
-    """The hosts that answer as the OpenAI API: recorded, and replayed from cassettes."""
+    """Where the OpenAI API answers (`host:port`): recorded, and replayed from cassettes.
+    Another service on the same host but another port is another host."""
     urls = [settings.base_url, os.environ.get("OPENAI_BASE_URL"), "https://api.openai.com"]
     if settings.azure is not None:
         urls.append(getattr(settings.azure, "endpoint", None))
-    hosts = {urlsplit(url).hostname or "" for url in urls if url}
-    return frozenset(h.lower() for h in hosts if h)
+    found = set()
+    for url in urls:
+        if not url:
+            continue
+        parts = urlsplit(url)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            continue
+        if parts.hostname:
+            found.add(f"{parts.hostname.lower()}:{port}")
+    return frozenset(found)
 
 
 def open_case(
@@ -146,11 +150,16 @@ def close_case(router: Any, cassette: ObservedCassette, samples: list[Completion
 def _run_case(
     router: Any, case: Case, model: str, settings: RunnerSettings, hint: RecordHint
 ) -> list[Completion]:
+    assert case.entry is not None, "only entry-point cases run here"
+    try:  # a path that does not import says so before any recording is looked for
+        load_function(case.entry.function)
+    except CheckConfigError as exc:
+        return [Completion(model=model, error=str(exc))]
     cassette = open_case(router, case, model, settings, hint)
     if isinstance(cassette, Completion):
         return [cassette]
     live = settings.record_mode != "none"
-    with use_case_cassette(router, cassette):
+    with sole_case_cassette(router, cassette):
         samples = [_one_run(start(case, model, cassette, hint, live)) for _ in range(case.samples)]
     close_case(router, cassette, samples)
     return samples
@@ -167,7 +176,7 @@ class Attempt:
     cassette: ObservedCassette
     hint: RecordHint
     live: bool
-    function: Callable[..., Any]
+    function: Any
     kwargs: dict[str, Any]
     seen: tuple[int, int, int] = (0, 0, 0)
     played: int = 0
@@ -185,8 +194,8 @@ def start(
     entry = case.entry
     assert entry is not None, "only entry-point cases run here"
     try:
-        function = imported(entry.function)
-        kwargs = _inputs(entry)
+        function = load_function(entry.function)
+        kwargs = prepared_inputs(entry)
     except CheckConfigError as exc:
         return Completion(model=model, error=str(exc))
     seen = len(cassette.exchanges), len(cassette.blocked), len(cassette.missing)
@@ -201,23 +210,19 @@ def _one_run(attempt: Attempt | Completion) -> Completion:
     if isinstance(attempt, Completion):
         return attempt
     printed = Printed()
-    raised: str | None = None
-    returned: Any = None
     try:
         with handed_model(attempt.entry, attempt.model, attempt.kwargs), kept_off(printed):
-            returned = call_with_timeout(
-                functools.partial(_returned, attempt.function, attempt.kwargs),
+            result: Returned = call_with_timeout(
+                lambda: call_function(attempt.function, attempt.kwargs),
                 attempt.entry.timeout_s,
                 attempt.what,
             )
     except CheckRunError as exc:
         return Completion(model=attempt.model, error=limit_note(str(exc)))
-    except Exception as exc:  # noqa: BLE001 - the function raising is its outcome on this side
-        raised = traceback_tail(exc)
-    return finished(attempt, returned, raised, printed.chars)
+    return finished(attempt, result, printed.chars)
 
 
-def finished(attempt: Attempt, returned: Any, raised: str | None, printed: int) -> Completion:
+def finished(attempt: Attempt, result: Returned, printed: int) -> Completion:
     """The attempt's answer: what the function returned or raised, and the calls it made;
     or the error that makes it say nothing (a blocked host, a missing recording, ...)."""
     elapsed_ms = (time.perf_counter() - attempt.started) * 1000
@@ -227,7 +232,8 @@ def finished(attempt: Attempt, returned: Any, raised: str | None, printed: int) 
     problem = _run_problem(attempt.case, model, cassette, attempt.seen, calls, attempt.hint, path)
     if problem is not None:
         return Completion(model=model, error=problem)
-    text = "" if raised is not None else _as_text(returned)
+    returned, raised = result
+    text = "" if raised is not None else as_text(returned)
     if len(text) > MAX_RETURN_CHARS:
         return Completion(
             model=model,
@@ -282,56 +288,17 @@ def _run_problem(
     if named and model not in named:
         return (
             f"the entry point's requests named {', '.join(sorted(named))}, not {model}: it did "
-            "not use the model it was handed (see entry.pass_model)"
+            "not use the model it was handed (see entry.pass_model; `rewrite` moves a model "
+            "read at import or written in the code)"
         )
-    return None
-
-
-def _returned(function: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
-    """The function's result as plain data; a coroutine is run to its end first."""
-    result = function(**kwargs)
-    if inspect.isawaitable(result):
-        result = asyncio.run(_awaited(result))
-    return snapshot(materialized(result, MAX_RESULT_ITEMS))
-
-
-async def _awaited(awaitable: Any) -> Any:
-    return await awaitable
-
-
-@functools.lru_cache(maxsize=256)
-def imported(path: str) -> Callable[..., Any]:
-    return import_callable(path)
-
-
-def _inputs(entry: EntryPoint) -> dict[str, Any]:
-    """The keyword arguments of one call: fresh copies, so one run cannot change the next's."""
-    kwargs = copy.deepcopy(entry.inputs)
-    if entry.inputs_from:
-        extra = imported(entry.inputs_from)()
-        if not isinstance(extra, Mapping) or not all(isinstance(k, str) for k in extra):
-            raise CheckConfigError(
-                f"{entry.inputs_from!r} must return a mapping of keyword arguments, "
-                f"got {type(extra).__name__}"
+    for step, call in enumerate(calls, 1):
+        if call.endpoint in _MIGRATING and not same_model(model, call.answered_by):
+            return (
+                f"call {step} of the entry point was answered by {call.answered_by!r}, not by "
+                f"{model!r} that it asked for (a deployment or gateway routing by its own "
+                "name: see entry.pass_model)"
             )
-        kwargs.update(extra)
-    return kwargs
-
-
-def _as_text(value: Any) -> str:
-    """The return value as the checks read text: a string as it is, anything else as JSON."""
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False, default=repr)
-    except (TypeError, ValueError, RecursionError):
-        return repr(value)
-
-
-def traceback_tail(exc: BaseException) -> str:
-    lines = "".join(traceback.format_exception(exc)).rstrip().splitlines()
-    tail = "\n".join(lines[-TRACEBACK_LINES:])[-MAX_TRACEBACK_CHARS:]
-    return secret_values.from_environment().text(tail)
+    return None
 
 
 def _latency(
@@ -344,29 +311,3 @@ def _latency(
     if went_out:
         return elapsed_ms, "measured"
     return None, None
-
-
-class Printed(io.TextIOBase):
-    """Where the function's prints go: counted, not shown."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.chars = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        self.chars += len(text)
-        return len(text)
-
-
-@contextlib.contextmanager
-def kept_off(sink: Printed) -> Iterator[None]:
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        yield
-
-
-def limit_note(message: str) -> str:
-    """A time-out's message says which setting raises the limit."""
-    return f"{message} (raise entry.timeout in the suite)" if "timed out" in message else message

@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from migrate_check.safety import secrets
+from migrate_check.safety.bodies import decode_response
+
 #: Exchanges an entry-point case may make on one model before the rest are refused.
 MAX_EXCHANGES = 200
 
@@ -38,12 +41,14 @@ class ObservedCassette:
     exchanges: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: Credentials the function's requests carried (its own client's key, too).
+    credentials: set[str] = field(default_factory=set)
 
     def _kind(self, request: Any) -> str:
         host = (getattr(request, "host", "") or "").lower()
-        if host in self.api_hosts:
-            return "api"
         port = getattr(request, "port", None)
+        if f"{host}:{port}" in self.api_hosts:
+            return "api"
         if host in self.allowed_hosts or f"{host}:{port}" in self.allowed_hosts:
             return "allowed"
         if host not in self.blocked:
@@ -79,6 +84,9 @@ class ObservedCassette:
         return self.inner.filter_request(request)
 
     def can_play_response_for(self, request: Any) -> bool:
+        # Asked first with the live request, before the case cassette's filter strips its
+        # headers: the credentials it carries are scrubbed from what is recorded.
+        self.credentials.update(_credentials(request))
         if self._kind(request) == "allowed":
             return False
         self._limit()
@@ -96,11 +104,54 @@ class ObservedCassette:
     def append(self, request: Any, response: Any) -> None:
         if self._kind(request) == "allowed":
             return  # an allowed host's answer is never recorded
+        response = _without_credentials(request, response, self.credentials)
+        kept = len(self.inner.data)
         self.inner.append(request, response)
-        self.exchanges.append((request, response))
+        if len(self.inner.data) > kept:  # a 429 or 5xx the SDK retried is not kept: no call
+            self.exchanges.append((request, response))
 
     def find_requests_with_most_matches(self, request: Any) -> Any:
         return self.inner.find_requests_with_most_matches(request)
 
     def _save(self, force: bool = False) -> None:
         self.inner._save(force=force)
+
+
+def _credentials(request: Any) -> set[str]:
+    """The credential values a live request carries (bearer token, Azure key, org)."""
+    found = set()
+    for name, value in (getattr(request, "headers", None) or {}).items():
+        if str(name).lower() in ("authorization", "api-key", "openai-organization"):
+            text = value[0] if isinstance(value, list) and value else value
+            found.add(str(text).removeprefix("Bearer ").strip())
+    return {value for value in found if len(value) >= 8}
+
+
+def _without_credentials(
+    request: Any, response: dict[str, Any], credentials: set[str]
+) -> dict[str, Any]:
+    """The response (and request) with the credentials the function's requests carried
+    scrubbed by value.
+
+    The environment's key is scrubbed everywhere already; a team's function may make its
+    client with a key from its own configuration, which only its requests show (an echo
+    of it in an answer would otherwise reach the cassette).
+    """
+    if not credentials:
+        return response
+    scrubber = secrets.from_environment(extra=sorted(credentials))
+    response = decode_response(dict(response))  # a gzipped body shows no value to scrub
+    if isinstance(request.uri, str):
+        request.uri = scrubber.uri(request.uri)
+    if isinstance(request.body, bytes):
+        request.body = scrubber.raw(request.body)
+    body = dict(response.get("body") or {})
+    if isinstance(body.get("string"), bytes):
+        body["string"] = scrubber.raw(body["string"])
+    elif isinstance(body.get("string"), str):
+        body["string"] = scrubber.text(body["string"])
+    headers = {
+        name: [scrubber.text(str(v)) for v in value] if isinstance(value, list) else value
+        for name, value in (response.get("headers") or {}).items()
+    }
+    return {**response, "body": body, "headers": headers}

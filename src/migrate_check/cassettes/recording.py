@@ -34,6 +34,7 @@ __all__ = [
     "discard_case_cassette",
     "recording_session",
     "release_case_cassette",
+    "sole_case_cassette",
     "use_case_cassette",
 ]
 
@@ -56,6 +57,8 @@ def _routing_cassette_class() -> Any:
         @property
         def _child(self) -> Any:
             child = current_cassette.get(None)
+            if child is None:  # (a cassette with no interaction yet is falsy: no `or`)
+                child = _sole_cassette
             if child is None:
                 raise RuntimeError("migrate-check: an HTTP request was sent outside a case")
             return child
@@ -110,6 +113,24 @@ def use_case_cassette(router: Any, cassette: Any) -> Iterator[None]:
         yield
     finally:
         current_cassette.reset(token)
+
+
+#: The one case cassette of a run that runs one case at a time (a team's sync function):
+#: where requests from threads the case started go, which carry no context variable.
+_sole_cassette: Any = None
+
+
+@contextlib.contextmanager
+def sole_case_cassette(router: Any, cassette: Any) -> Iterator[None]:
+    """`use_case_cassette`, and the cassette of requests sent from threads meanwhile: for
+    a case that runs alone, so nothing else's requests can be sent then."""
+    global _sole_cassette
+    with use_case_cassette(router, cassette):
+        _sole_cassette = cassette
+        try:
+            yield
+        finally:
+            _sole_cassette = None
 
 
 def discard_case_cassette(router: Any, cassette: Any) -> None:

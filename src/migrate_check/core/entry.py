@@ -79,6 +79,8 @@ class ModelCall:
     cached_input_tokens: int = 0
     output_tokens: int = 0
     latency_ms: float | None = None
+    #: The model the response says answered ("" when it names none; None: no answer read).
+    answered_by: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,7 @@ class ModelCall:
             "cached_input_tokens": self.cached_input_tokens,
             "output_tokens": self.output_tokens,
             "latency_ms": self.latency_ms,
+            "answered_by": self.answered_by,
         }
 
     @classmethod
@@ -103,6 +106,7 @@ class ModelCall:
             cached_input_tokens=int(data.get("cached_input_tokens", 0)),
             output_tokens=int(data.get("output_tokens", 0)),
             latency_ms=data.get("latency_ms"),
+            answered_by=data.get("answered_by"),
         )
 
 

@@ -131,6 +131,13 @@ class SuiteReader(FieldReader):
                 case.line, f"duplicate case id (first used on line {seen[case.id]})", case.id
             )
         seen[case.id] = case.line
+        if not entry.function:
+            raise self.error(
+                case.line,
+                "an entry-point case needs a function: give the case an 'entry' "
+                "('pkg.module:function'), or the suite's 'entry' a 'function'",
+                case.id,
+            )
         entry = entry_case_inputs(self, node, case.id, entry)
         return replace(case, request={}, entry=entry, recorded_with=())
 

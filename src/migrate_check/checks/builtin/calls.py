@@ -5,7 +5,10 @@ options). It compares the path the team's function took on each side: whether it
 returned or raised, how many model calls it made, to which endpoints, and which tools
 the answers asked for. An exception on the candidate only is `regressed` (its last
 traceback lines are the evidence); on the baseline only, or any other change of path,
-`changed`. Tokens, cost inputs and latency are summed per side as evidence.
+`changed`; the same exception on both is the case's `error` (the function or its inputs
+fail whichever model answers), a different one `changed`.
+With several samples, each is compared with the baseline's of the same number, and the
+worst verdict stands. Tokens, cost inputs and latency are summed per side as evidence.
 
 ```yaml
 checks:
@@ -51,12 +54,23 @@ class CallsCheck(Check):
         return cls(frozenset(ignore))
 
     def judge(self, baseline: Sequence[Completion], candidate: Sequence[Completion]) -> CheckResult:
-        before = baseline[0].entry_run if baseline else None
-        after = candidate[0].entry_run if candidate else None
-        if before is None or after is None:
+        """Each sample of the candidate against the baseline's sample of the same number;
+        the worst of them is the verdict (a path that parts in one sample of three has
+        parted)."""
+        pairs = list(zip(baseline, candidate, strict=False))
+        runs = [(b.entry_run, c.entry_run) for b, c in pairs]
+        if not runs or any(b is None or c is None for b, c in runs):
             return CheckResult(
                 self.label, Outcome.ERROR, "calls judges entry-point cases only (see 'entry')"
             )
+        results = [self._judge_one(b, c) for b, c in runs if b is not None and c is not None]
+        worst = max(results, key=lambda r: r.outcome.severity)
+        if len(results) > 1 and worst.outcome is not Outcome.SAME:
+            number = results.index(worst) + 1
+            worst.reason = f"sample {number} of {len(results)}: {worst.reason}"
+        return worst
+
+    def _judge_one(self, before: EntryRun, after: EntryRun) -> CheckResult:
         evidence: dict[str, Any] = {
             "baseline": path_summary(before),
             "candidate": path_summary(after),
@@ -127,7 +141,13 @@ def _raised_outcome(before: EntryRun, after: EntryRun) -> tuple[Outcome, str] | 
             f"both raised, differently: {_last_line(before.raised)} became "
             f"{_last_line(after.raised)}",
         )
-    return Outcome.SAME, f"both raised {_last_line(after.raised).split(':')[0]}"
+    # The same exception whichever model answers: the function or the case's inputs fail
+    # (a misspelt argument, a setting missing); nothing of the migration can be judged.
+    return (
+        Outcome.ERROR,
+        f"both models raised {_last_line(after.raised)}: the function or the case's "
+        "inputs fail whichever model answers",
+    )
 
 
 def _last_line(text: str | None) -> str:
