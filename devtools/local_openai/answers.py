@@ -11,7 +11,9 @@ suites can rely on which cases change. Two families:
   `[drift:KIND]` marker) one structural habit differs: see `DRIFT_KINDS`.
 
 `[answer:KIND]` markers (`answer_markers.py`) then change one family's answer on purpose:
-a refusal, a changed fact, or a text the case scripts for each side.
+a refusal, a changed fact, or a text the case scripts for each side. Tool calls, in one
+request or across a tool loop, come from `tool_loop.py` (`[loop:KIND]` markers script a
+side's path: `loop_markers.py`).
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from devtools.local_openai import extract, judge
+from devtools.local_openai import extract, judge, tool_loop
 from devtools.local_openai.answer_markers import with_markers
 from devtools.local_openai.extract import count_tokens
-from devtools.local_openai.fill import Drift, fill, implied_schema
-from devtools.local_openai.prompt import Prompt, Tool
+from devtools.local_openai.fill import fill, implied_schema
+from devtools.local_openai.prompt import Prompt
+from devtools.local_openai.tool_loop import ToolCall, drift_shape
 
 Family = Literal["baseline", "candidate"]
 FinishReason = Literal["stop", "length", "tool_calls", "content_filter"]
@@ -52,15 +55,6 @@ DRIFT_KINDS: tuple[str, ...] = (
     "parallel",  # two tool calls where the baseline makes one
 )
 _DRIFT_MARKER = re.compile(r"\[drift:([a-z_]+)\]", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    """One function call the model asks for; `arguments` is a JSON string, as on the wire."""
-
-    id: str
-    name: str
-    arguments: str
 
 
 @dataclass(frozen=True)
@@ -160,53 +154,6 @@ def drift_for(prompt: Prompt) -> str | None:
     return kinds[bucket(prompt.user, "kind") % len(kinds)] if kinds else None
 
 
-def _drift(kind: str | None) -> Drift:
-    return Drift(
-        enum=kind == "enum",
-        date=kind == "date",
-        drop_optional=kind == "drop_optional",
-        rename=kind == "rename",
-        extra_optional=kind == "extra_arg",
-        short_units=kind == "units",
-    )
-
-
-# ---------------------------------------------------------------- tools
-
-
-def _tool_score(tool: Tool, text: str) -> int:
-    return 2 * extract.overlap(tool.name, text) + extract.overlap(tool.description, text)
-
-
-def _call_id(prompt: Prompt, index: int) -> str:
-    digest = hashlib.sha256(f"{prompt.model}\0{prompt.user}\0{index}".encode()).hexdigest()
-    return f"call_{digest[:24]}"
-
-
-def _tool_calls(prompt: Prompt, drift: str | None) -> tuple[ToolCall, ...]:
-    if not prompt.tools or prompt.tool_result is not None or prompt.tool_choice == "none":
-        return ()
-    by_name = {t.name: t for t in prompt.tools}
-    if prompt.tool_choice in by_name:
-        chosen = [by_name[prompt.tool_choice]]
-    else:
-        scored = sorted(prompt.tools, key=lambda t: -_tool_score(t, prompt.user))
-        if prompt.tool_choice != "required" and _tool_score(scored[0], prompt.user) < 2:
-            return ()
-        chosen = scored[:2] if drift == "parallel" else scored[:1]
-    calls: list[ToolCall] = []
-    for index, tool in enumerate(chosen):
-        arguments = fill(tool.parameters, prompt.user, _drift(drift), for_tool=True)
-        calls.append(
-            ToolCall(
-                id=_call_id(prompt, index),
-                name=tool.name,
-                arguments=json.dumps(arguments, separators=(",", ":"), ensure_ascii=False),
-            )
-        )
-    return tuple(calls)
-
-
 # ---------------------------------------------------------------- JSON
 
 
@@ -218,9 +165,9 @@ def _wants_json(prompt: Prompt) -> bool:
 
 def _json_text(prompt: Prompt, fam: Family, drift: str | None) -> str:
     if prompt.output.kind == "json_schema" and prompt.output.schema is not None:
-        value = fill(prompt.output.schema, prompt.user, _drift(drift))
+        value = fill(prompt.output.schema, prompt.user, drift_shape(drift))
         return json.dumps(value, ensure_ascii=False)
-    value = fill(implied_schema(f"{prompt.system}\n{prompt.user}"), prompt.user, _drift(drift))
+    value = fill(implied_schema(f"{prompt.system}\n{prompt.user}"), prompt.user, drift_shape(drift))
     if fam == "candidate":
         return json.dumps(value, indent=2, ensure_ascii=False)
     body = json.dumps(value, ensure_ascii=False)
@@ -291,7 +238,7 @@ def _question_body(user: str) -> list[str]:
 def _free_text(prompt: Prompt, fam: Family, sample: int) -> str:
     instructions = f"{prompt.system}\n{prompt.user}"
     if prompt.tool_result is not None:
-        return _tool_followup(prompt, fam)
+        return tool_loop.followup(prompt, fam)
     material = _material(prompt.user)
     if material != prompt.user.strip() or len(extract.sentences(material)) >= 3:
         body = _key_sentences(material, 3)
@@ -331,23 +278,6 @@ def _upper_if(instructions: str, text: str, *, whole: bool) -> str:
     return f"{first}{sep}{rest.upper()}"
 
 
-def _tool_followup(prompt: Prompt, fam: Family) -> str:
-    result = prompt.tool_result or ""
-    try:
-        data = json.loads(result)
-    except ValueError:
-        data = None
-    if isinstance(data, dict) and data:
-        facts = ", ".join(f"{k.replace('_', ' ')} is {v}" for k, v in list(data.items())[:4])
-    else:
-        facts = extract.phrase(result, 20)
-    if fam == "candidate":
-        return f"The {facts}."
-    return (
-        f"Based on the information I retrieved, the {facts}. Let me know if you need anything else!"
-    )
-
-
 # ---------------------------------------------------------------- the answer
 
 
@@ -360,7 +290,12 @@ def answer(prompt: Prompt, sample: int = 0) -> Answer:
     fam = family(prompt.model)
     judged = judge.reply(prompt)  # a judge request answers the same on every model
     drift = None if judged is not None else drift_for(prompt)
-    calls = () if judged is not None else _tool_calls(prompt, drift)
+    calls: tuple[ToolCall, ...] = ()
+    if judged is None:
+        # In a tool loop the model keeps to the path it planned from the opening request.
+        opening = drift if prompt.tool_result is None else drift_for(_opening(prompt))
+        calls = tool_loop.calls(prompt, fam, opening)
+        drift = opening if calls else drift
     text: str | None
     if judged is not None:
         text = judged
@@ -397,6 +332,11 @@ def answer(prompt: Prompt, sample: int = 0) -> Answer:
     # `[answer:KIND]` markers are meant for the pair; a judge that sees the case's request
     # (and so its markers) answers as its rules say.
     return plain if judged is not None else with_markers(plain, prompt)
+
+
+def _opening(prompt: Prompt) -> Prompt:
+    """The request as the loop's first step sent it: no tool result yet."""
+    return replace(prompt, tool_result=None, tool_results=())
 
 
 def _truncate(text: str, max_tokens: int) -> str:

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 FormatKind = Literal["text", "json_object", "json_schema"]
 # `[fault:429]`, `[drift:enum]`, `[answer:refuse]`, `[batch:fail]`, `[judge:flip]`,
-# `[rubric:fail]`: markers for tests, never part of what the model "reads".
-_MARKER = re.compile(r"\[(?:fault|drift|answer|batch|judge|rubric):[^\]]*\]", re.IGNORECASE)
+# `[rubric:fail]`, `[loop:forever]`: markers for tests, never part of what the model "reads".
+_MARKER = re.compile(r"\[(?:fault|drift|answer|batch|judge|rubric|loop):[^\]]*\]", re.IGNORECASE)
 
 
 class BadRequest(ValueError):
@@ -35,6 +35,19 @@ class Tool:
 
 
 @dataclass(frozen=True)
+class ToolResult:
+    """What the application sent back for one call since the last user message.
+
+    `name` and `arguments` are those of the call it answers (matched by its id), empty
+    when the conversation does not hold that call.
+    """
+
+    name: str
+    arguments: str
+    output: str
+
+
+@dataclass(frozen=True)
 class OutputFormat:
     """Free text, JSON mode, or a JSON schema (structured outputs)."""
 
@@ -53,6 +66,7 @@ class Prompt:
     system: str = ""
     all_text: str = ""
     tool_result: str | None = None
+    tool_results: tuple[ToolResult, ...] = ()
     tools: tuple[Tool, ...] = ()
     tool_choice: str = "auto"
     parallel_tool_calls: bool = True
@@ -98,6 +112,40 @@ def _messages_text(messages: list[dict[str, Any]]) -> tuple[str, str, str, str |
     return "\n".join(system), user, "\n".join(everything), tool_result
 
 
+def _tool_results(items: list[Any]) -> tuple[ToolResult, ...]:
+    """The tool results after the last user message, each with the call it answers.
+
+    Chat: an assistant message's `tool_calls`, then `role: tool` messages by
+    `tool_call_id`; Responses: `function_call` items, then `function_call_output` items by
+    `call_id`.
+    """
+    calls: dict[str, tuple[str, str]] = {}
+    results: list[ToolResult] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        role, kind = item.get("role"), item.get("type")
+        if role == "user":
+            results = []
+        elif role == "assistant" and isinstance(item.get("tool_calls"), list):
+            for call in item["tool_calls"]:
+                function = call.get("function") if isinstance(call, dict) else None
+                if isinstance(function, dict):
+                    called = (str(function.get("name", "")), str(function.get("arguments", "")))
+                    calls[str(call.get("id"))] = called
+        elif kind == "function_call":
+            calls[str(item.get("call_id"))] = (
+                str(item.get("name", "")),
+                str(item.get("arguments", "")),
+            )
+        elif role == "tool" or kind == "function_call_output":
+            key = item.get("tool_call_id") if role == "tool" else item.get("call_id")
+            name, arguments = calls.get(str(key), ("", ""))
+            content = item.get("content") if role == "tool" else item.get("output")
+            results.append(ToolResult(name, arguments, _text_of(content)))
+    return tuple(results)
+
+
 def _tool_choice(value: Any) -> str:
     """'auto', 'none', 'required', or the name of a forced function."""
     if isinstance(value, str):
@@ -137,6 +185,7 @@ def from_chat(body: dict[str, Any]) -> Prompt:
     system, user, all_text, tool_result = _messages_text(
         [m for m in messages if isinstance(m, dict)]
     )
+    tool_results = _tool_results(messages)
     tools = tuple(
         Tool(
             name=str(fn.get("name", "")),
@@ -172,6 +221,7 @@ def from_chat(body: dict[str, Any]) -> Prompt:
             system=system,
             all_text=all_text + _tools_text(tools) + _schema_text(output),
             tool_result=tool_result,
+            tool_results=tool_results,
             tools=tools,
             tool_choice=_tool_choice(body.get("tool_choice")),
             parallel_tool_calls=body.get("parallel_tool_calls") is not False,
@@ -190,7 +240,9 @@ def from_responses(body: dict[str, Any]) -> Prompt:
     raw_input = body.get("input")
     if isinstance(raw_input, str):
         messages: list[dict[str, Any]] = [{"role": "user", "content": raw_input}]
+        tool_results: tuple[ToolResult, ...] = ()
     elif isinstance(raw_input, list):
+        tool_results = _tool_results(raw_input)
         messages = []
         for item in raw_input:
             if not isinstance(item, dict):
@@ -235,6 +287,7 @@ def from_responses(body: dict[str, Any]) -> Prompt:
             system=system,
             all_text=all_text + _tools_text(tools) + _schema_text(output),
             tool_result=tool_result,
+            tool_results=tool_results,
             tools=tools,
             tool_choice=_tool_choice(body.get("tool_choice")),
             parallel_tool_calls=body.get("parallel_tool_calls") is not False,
