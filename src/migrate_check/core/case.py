@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from migrate_check.core.entry import EntryPoint
+from migrate_check.core.loop import Loop
 
 Api = Literal["chat", "responses"]
 #: The two sides of a comparison: the model a feature runs on now, and the one it moves to.
@@ -63,6 +64,9 @@ class Case:
     #: The team's function the case runs on each model, for an entry-point case (its
     #: `request` is then empty: the function builds its own requests).
     entry: EntryPoint | None = None
+    #: How the case's tool calls are answered, for a loop case (`core.loop`): each model
+    #: then runs until it answers without a tool call, or until the step limit.
+    loop: Loop | None = None
 
     @property
     def key(self) -> str:

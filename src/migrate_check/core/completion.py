@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from migrate_check.core.entry import EntryRun
+from migrate_check.core.loop import Trajectory
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class Completion:
     #: What the team's function returned (or raised), and the calls it made, for an
     #: entry-point case; `text` is then its return value as text.
     entry_run: EntryRun | None = None
+    #: Every step a loop case took on this model (`core.loop`); the rest of the
+    #: completion is its final answer, its usage and latency summed over the steps.
+    trajectory: Trajectory | None = None
 
     @property
     def content(self) -> str | None:

@@ -99,12 +99,13 @@ def prefetch(state: RunState, cases: Iterable[Case]) -> None:
     jobs, held, runner_settings = _preflight(state).split(jobs, hint)
     state.completions.update(held)
     runner = Runner(runner_settings, hint)
-    entry_jobs = [job for job in jobs if job[0].entry is not None]
+    entry_jobs = [job for job in jobs if job[0].entry is not None or job[0].loop is not None]
     if entry_jobs:
-        # Entry-point cases run the team's own function on each model (apps.jobs).
+        # Entry-point cases run the team's own function on each model, loop cases the
+        # model's tool calls until it answers (apps.jobs).
         from migrate_check.apps.jobs import run_entry_jobs
 
-        jobs = [job for job in jobs if job[0].entry is None]
+        jobs = [job for job in jobs if job[0].entry is None and job[0].loop is None]
         unsaved: list[tuple[Path, OSError]] = []
         try:
             state.completions.update(run_entry_jobs(entry_jobs, runner.settings, hint, unsaved))

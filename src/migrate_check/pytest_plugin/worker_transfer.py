@@ -19,6 +19,7 @@ from typing import Any
 from migrate_check.core.case import Case, CheckSpec
 from migrate_check.core.completion import Completion, ToolCall, Usage
 from migrate_check.core.entry import EntryPoint, EntryRun
+from migrate_check.core.loop import Loop, Trajectory
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome
 from migrate_check.pytest_plugin.run_state import RunState
 
@@ -39,6 +40,7 @@ def completion_to_dict(c: Completion) -> dict[str, Any]:
         "batch_id": c.batch_id,
         "stands_for": c.stands_for,
         "entry_run": c.entry_run.as_dict() if c.entry_run is not None else None,
+        "trajectory": c.trajectory.as_dict() if c.trajectory is not None else None,
     }
 
 
@@ -58,6 +60,7 @@ def completion_from_dict(d: dict[str, Any]) -> Completion:
         batch_id=d.get("batch_id"),
         stands_for=d.get("stands_for"),
         entry_run=EntryRun.from_dict(d["entry_run"]) if d.get("entry_run") else None,
+        trajectory=Trajectory.from_dict(d["trajectory"]) if d.get("trajectory") else None,
     )
 
 
@@ -78,6 +81,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "variant": case.variant,
         "variant_model": case.variant_model,
         "entry": case.entry.as_dict() if case.entry is not None else None,
+        "loop": case.loop.as_dict() if case.loop is not None else None,
     }
 
 
@@ -98,6 +102,7 @@ def case_from_dict(d: dict[str, Any]) -> Case:
         variant=d.get("variant", ""),
         variant_model=d.get("variant_model"),
         entry=EntryPoint.from_dict(d["entry"]) if d.get("entry") else None,
+        loop=Loop.from_dict(d["loop"]) if d.get("loop") else None,
     )
 
 

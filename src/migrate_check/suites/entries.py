@@ -54,7 +54,7 @@ def read_entry(
     changes: dict[str, Any] = {}
     if "function" in value:
         function = value["function"]
-        if not isinstance(function, str) or not _is_dotted(function):
+        if not isinstance(function, str) or not is_dotted(function):
             raise fields.error(
                 value.key_lines["function"],
                 f"'entry.function' must be a dotted path like 'pkg.module:function', "
@@ -65,7 +65,7 @@ def read_entry(
     if "pass_model" in value:
         changes.update(_handoff(fields, value, case))
     if "allow_hosts" in value:
-        changes["allow_hosts"] = _hosts(fields, value, case)
+        changes["allow_hosts"] = read_hosts(fields, value, case)
     if "timeout" in value:
         changes["timeout_s"] = _timeout(fields, value, case)
     if "isolate" in value:
@@ -129,13 +129,16 @@ def _handoff(fields: FieldReader, node: Located, case: str | None) -> dict[str, 
     raise fields.error(line, f"'pass_model' must be one of {shapes}, got {value!r}", case)
 
 
-def _hosts(fields: FieldReader, node: Located, case: str | None) -> tuple[str, ...]:
+def read_hosts(
+    fields: FieldReader, node: Located, case: str | None, what: str = "allow_hosts"
+) -> tuple[str, ...]:
+    """`allow_hosts`: a host name or a list of them, lower-cased (an entry's or a loop's)."""
     value = node["allow_hosts"]
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(h, str) and _HOST.match(h) for h in items):
         raise fields.error(
             node.key_lines["allow_hosts"],
-            "'allow_hosts' must be a host name or a list of them (e.g. [geo.internal])",
+            f"'{what}' must be a host name or a list of them (e.g. [geo.internal])",
             case,
         )
     return tuple(h.lower() for h in items)
@@ -158,13 +161,13 @@ def _timeout(fields: FieldReader, node: Located, case: str | None) -> float:
 
 def _dotted(fields: FieldReader, node: Located, key: str, case: str | None) -> str:
     value = node[key]
-    if not isinstance(value, str) or not _is_dotted(value):
+    if not isinstance(value, str) or not is_dotted(value):
         raise fields.error(
             node.key_lines[key], f"{key!r} must be a dotted path, got {value!r}", case
         )
     return value
 
 
-def _is_dotted(path: str) -> bool:
+def is_dotted(path: str) -> bool:
     """`pkg.module:name`, `module:name` or `pkg.module.name`: what `pkgutil.resolve_name` reads."""
     return bool(_DOTTED.match(path)) and ("." in path or ":" in path)

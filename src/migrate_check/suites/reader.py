@@ -16,6 +16,7 @@ from migrate_check.core.entry import EntryPoint
 from migrate_check.suites.entries import entry_case_inputs, read_entry
 from migrate_check.suites.fields import FieldReader
 from migrate_check.suites.located import Located, line_of, plain
+from migrate_check.suites.loops import loop_case, read_loop
 from migrate_check.suites.prompts import read_input, read_messages
 from migrate_check.suites.sides import side_blocks, with_sides
 from migrate_check.suites.suite import Suite
@@ -34,6 +35,7 @@ SUITE_KEYS = (
     "candidate",
     "variants",
     "entry",
+    "loop",
 )
 CASE_KEYS = (
     "id",
@@ -50,6 +52,7 @@ CASE_KEYS = (
     "candidate",
     "entry",
     "inputs",
+    "loop",
 )
 _CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
@@ -83,8 +86,9 @@ class SuiteReader(FieldReader):
         cases = []
         suite_sides = side_blocks(self, doc, None)
         entry = read_entry(self, doc, None, None)
+        suite_loop = read_loop(self, doc, None, None)
         if entry is not None:
-            for key in ("request", "api", "baseline", "candidate", "variants"):
+            for key in ("request", "api", "baseline", "candidate", "variants", "loop"):
                 if key in doc:
                     raise self.error(
                         doc.key_lines[key],
@@ -107,6 +111,9 @@ class SuiteReader(FieldReader):
                     case.id,
                 )
             case = with_sides(self, case, suite_sides, side_blocks(self, node, case.id))
+            case_loop = read_loop(self, node, case.id, suite_loop)
+            if case_loop is not None:
+                case = loop_case(self, case, case_loop)
             if case.id in seen:
                 raise self.error(
                     case.line, f"duplicate case id (first used on line {seen[case.id]})", case.id
@@ -136,6 +143,13 @@ class SuiteReader(FieldReader):
                 case.line,
                 "an entry-point case needs a function: give the case an 'entry' "
                 "('pkg.module:function'), or the suite's 'entry' a 'function'",
+                case.id,
+            )
+        if "loop" in node:
+            raise self.error(
+                node.key_lines["loop"],
+                f"'loop' does not apply to an entry-point case: its function "
+                f"({entry.function}) runs its own tool calls",
                 case.id,
             )
         entry = entry_case_inputs(self, node, case.id, entry)
