@@ -21,6 +21,7 @@ from loop_project import (
     answers,
     bodies,
     cassette,
+    checks,
     go_offline,
     logged,
     project,
@@ -85,6 +86,12 @@ def test_a_chat_loop_records_every_step_and_replays_without_calling_the_tools(
     # The candidate told to answer at once takes one step, asks for no tool.
     assert len(bodies(cassette(pytester, "stops-early", CANDIDATE))) == 1
     first = report(pytester)
+    assert checks(first["weather"])["trajectory"]["outcome"] == "same"
+    early = checks(first["stops-early"])["trajectory"]
+    assert early["outcome"] == "changed"
+    assert "candidate no longer calls get_weather" in early["reason"]
+    assert early["evidence"]["parted_at"] == 1
+    assert early["evidence"]["candidate"]["steps"] == 1
     final = first["weather"]["candidate"]["completions"][0]
     assert "Oslo" in final["text"] and final["tool_calls"] == []  # the final answer
     # Usage summed over the steps.
@@ -185,7 +192,7 @@ loop:
 cases:
   - id: endless
     messages:
-      - {role: user, content: "What is the weather in Oslo today?"}
+      - {role: user, content: "Weather in Oslo today? [answer:text=Ask later.:baseline]"}
 """
 )
 
@@ -193,12 +200,19 @@ cases:
 def test_the_step_limit_stops_a_loop_without_running_the_last_calls(
     pytester: pytest.Pytester, live: LocalServer, tool_log: Path
 ) -> None:
+    """The baseline answers at once; the candidate asks for a tool at its one step allowed,
+    which is a regression on the candidate, not an error: its call is never run."""
     project(pytester, LIMITED)
-    result = run(pytester, "--record-mode", "once")
-    assert result.ret in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+    run(pytester, "--record-mode", "once").assert_outcomes(failed=1)
     assert live.stats.completions == 2  # one model call per side: the limit
     assert len(bodies(cassette(pytester, "endless", CANDIDATE))) == 1
     assert logged(tool_log) == []  # the calls of the last step allowed are not run
     case = report(pytester)["endless"]
-    assert case["outcome"] != "error"
+    assert case["outcome"] == "regressed"
+    trajectory = checks(case)["trajectory"]
+    assert trajectory["outcome"] == "regressed"
+    assert trajectory["reason"].startswith(
+        "candidate stopped at the step limit (1) where the baseline answered in 1 step"
+    )
+    assert trajectory["evidence"]["candidate"]["calls"][0]["answered"] is False
     assert case["candidate"]["completions"][0]["finish_reason"] == "tool_calls"

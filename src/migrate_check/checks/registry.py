@@ -43,6 +43,7 @@ BUILTIN_CHECKS: Mapping[str, str] = MappingProxyType(
         "finish_reason": "migrate_check.checks.builtin.finish_reason:FinishReasonCheck",
         "facts": "migrate_check.checks.builtin.facts:FactsCheck",
         "calls": "migrate_check.checks.builtin.calls:CallsCheck",
+        "trajectory": "migrate_check.checks.builtin.trajectory:TrajectoryCheck",
         "embedding": "migrate_check.checks.builtin.embedding:EmbeddingCheck",
         "judge": "migrate_check.checks.builtin.judge:JudgeCheck",
     }
@@ -200,7 +201,10 @@ class CheckRegistry:
             return [self.build(spec, base_dir) for spec in case.checks]
         free_text = self.build(FREE_TEXT_DEFAULT, base_dir)
         structured = self.build(STRUCTURED_DEFAULT, base_dir)
-        return [DefaultCheck(free_text, structured, asks_for_structure(case.request))]
+        request = case.request
+        if case.loop is not None:  # its answer is the loop's last, after the tools ran
+            request = {k: v for k, v in request.items() if k not in ("tools", "functions")}
+        return [DefaultCheck(free_text, structured, asks_for_structure(request))]
 
 
 @functools.cache

@@ -11,6 +11,7 @@ from pathlib import Path
 from migrate_check.checks import Check, default_registry
 from migrate_check.checks.builtin.answer import ALWAYS_ON
 from migrate_check.checks.builtin.calls import CallsCheck
+from migrate_check.checks.builtin.trajectory import TrajectoryCheck
 from migrate_check.checks.graded import GradedCheck
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion
@@ -32,16 +33,21 @@ def judge_case(
     Checks graded by a model (`embedding`, `judge`) read the grader's `replies` (by call
     key, from `grading.Grader`); without them they are an error saying so.
 
-    An entry-point case is judged by `calls` too (the path its function took); when its
-    function raised on a side, by `calls` alone, since that side has no value. The
-    always-on `answer` check comes last: every case is judged for cut-off, refused,
-    empty and filtered answers, and for answers from another model.
+    A loop case is judged by `trajectory` too (the steps each model took; its other
+    checks judge the final answer). An entry-point case is judged by `calls` too (the
+    path its function took); when its function raised on a side, by `calls` alone,
+    since that side has no value. The always-on `answer` check comes last: every case
+    is judged for cut-off, refused, empty and filtered answers, and for answers from
+    another model.
     """
     if not checks:
         checks = default_registry().checks_for(case, Path.cwd())
     if case.entry is not None and not any(isinstance(c, CallsCheck) for c in checks):
         # An entry-point case is always judged by the path its function took too.
         checks = [*checks, CallsCheck()]
+    if case.loop is not None and not any(isinstance(c, TrajectoryCheck) for c in checks):
+        # A loop case is always judged by the path each model took through its tools too.
+        checks = [*checks, TrajectoryCheck()]
     failure = _call_failure(baseline, candidate)
     if failure is not None:
         results = [CheckResult(check.label, Outcome.ERROR, failure) for check in checks]
