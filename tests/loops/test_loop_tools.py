@@ -3,7 +3,10 @@ time and size, a tool the suite does not answer, and drift between recording run
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -155,3 +158,54 @@ def test_tool_drift_is_said_and_the_recorded_result_replays(
     run(pytester).assert_outcomes(passed=1)
     trajectory = checks(report(pytester)["weather"])["trajectory"]
     assert trajectory["outcome"] == "same" and "drift" not in trajectory["reason"]
+
+
+class _Geo(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        _Geo.hits += 1
+        body = b"light snow"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def geo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The team's own weather service, on another host than the API (localhost)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Geo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Geo.hits = 0
+    monkeypatch.setenv("TRAVEL_GEO_URL", f"http://localhost:{server.server_address[1]}/oslo")
+    yield
+    server.shutdown()
+
+
+def test_a_tool_reaches_only_the_hosts_the_loop_allows_and_they_are_not_recorded(
+    pytester: pytest.Pytester, live: LocalServer, geo: None
+) -> None:
+    allowed = (
+        "loop:\n  allow_hosts: [localhost]\n  tools:\n    get_weather: travel_tools:geo_weather\n"
+    )
+    project(pytester, _suite(allowed))
+    run(pytester, "--record-mode", "once").assert_outcomes(passed=1)
+    assert _Geo.hits == 2  # once per side
+    path = cassette(pytester, "weather", CANDIDATE)
+    assert threaded(path)[0]["result"] == "Oslo: light snow"
+    assert "localhost" not in path.read_text()  # only the OpenAI API is recorded
+
+    blocked = allowed.replace("  allow_hosts: [localhost]\n", "")
+    project(pytester, _suite(blocked))
+    run(pytester, "--record-mode", "all").assert_outcomes(failed=1)
+    error = report(pytester)["weather"]["candidate"]["completions"][0]["error"]
+    assert error.startswith(
+        "step 1: a tool sent a request to localhost, which migrate-check blocks"
+    )
+    assert "loop.allow_hosts" in error
+    assert _Geo.hits == 2  # blocked before it left

@@ -57,6 +57,15 @@ def huge_weather(**arguments: Any) -> str:
     return "x" * 200_000
 
 
+def geo_weather(city: str) -> str:
+    """Asks the team's own weather service, at `$TRAVEL_GEO_URL` (another host)."""
+    import urllib.request
+
+    _logged("geo_weather", {"city": city})
+    with urllib.request.urlopen(os.environ["TRAVEL_GEO_URL"], timeout=5) as page:
+        return f"{city}: {page.read().decode()}"
+
+
 def logged_calls(path: str) -> list[dict[str, Any]]:
     """The calls the log at `path` holds, in order."""
     if not os.path.exists(path):

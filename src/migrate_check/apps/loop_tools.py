@@ -97,6 +97,8 @@ def sidecar_text(entries: list[dict[str, Any]]) -> str:
 
 def write_sidecar(path: Path, entries: list[dict[str, Any]]) -> bool:
     """Write the results when they differ from the file's; whether it was written."""
+    if not entries and not path.exists():
+        return False  # no tool was called: no file
     text = sidecar_text(entries)
     try:
         if path.is_file() and path.read_text(encoding="utf-8") == text:
@@ -117,6 +119,10 @@ class ToolAnswers:
     #: Send the recorded result where there is one (the cassette replays its steps).
     prefer_recorded: bool
     recorded: list[dict[str, Any]] = field(default_factory=list)
+    #: Held while a team's tool runs: tools run one at a time in a run, as vcrpy's
+    #: patching of `http.client` is not thread-safe (each connection it makes unpatches
+    #: it for a moment, process-wide, and lets another thread's request slip past it).
+    one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)
     given: list[dict[str, Any]] = field(default_factory=list)
     _used: set[int] = field(default_factory=set)
 
@@ -196,12 +202,13 @@ class ToolAnswers:
         what = f"tool {tool.name} ({tool.function}) at step {step}"
         context = contextvars.copy_context()  # its HTTP requests go to this case's cassette
         try:
-            return await asyncio.to_thread(
-                call_with_timeout,
-                lambda: context.run(_called, function, dict(arguments)),
-                self.loop.timeout_s,
-                what,
-            )
+            async with self.one_at_a_time:
+                return await asyncio.to_thread(
+                    call_with_timeout,
+                    lambda: context.run(_called, function, dict(arguments)),
+                    self.loop.timeout_s,
+                    what,
+                )
         except CheckRunError as exc:
             note = " (raise loop.timeout in the suite)" if "timed out" in str(exc) else ""
             raise ToolFailure(f"{exc}{note}") from None

@@ -48,9 +48,10 @@ from migrate_check.cassettes.recording import (
     recording_session,
     use_case_cassette,
 )
+from migrate_check.cassettes.tool_items import parse_arguments
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion, CompletionsByCase, LatencySource, Usage
-from migrate_check.core.loop import Loop, Step, ToolUse, Trajectory
+from migrate_check.core.loop import Loop, Step, Stopped, ToolUse, Trajectory
 from migrate_check.core.paths import shown_path
 from migrate_check.safety import sanitize
 from migrate_check.safety import secrets as secret_values
@@ -107,12 +108,13 @@ async def _all(
     from migrate_check.sending.live import sdk_client
 
     slots = asyncio.Semaphore(max(1, settings.concurrency))
+    tools_lock = asyncio.Lock()  # the team's tools run one at a time (`ToolAnswers`)
     http_client = deadline_client(settings.timeout_s, connections=max(1, settings.concurrency))
     client = sdk_client(settings, http_client)
 
     async def one(case: Case, model: str) -> None:
         async with slots:
-            run = _CaseRun(router, client, case, model, settings, hint, secrets)
+            run = _CaseRun(router, client, case, model, settings, hint, secrets, tools_lock)
             results[(case.key, model)] = await run.samples()
 
     try:
@@ -134,6 +136,7 @@ class _CaseRun:
     settings: RunnerSettings
     hint: RecordHint
     secrets: list[str | None]
+    tools_lock: asyncio.Lock
 
     @property
     def loop(self) -> Loop:
@@ -171,6 +174,7 @@ class _CaseRun:
             live=mode != "none",
             prefer_recorded=mode in ("once", "new_episodes") and path.is_file(),
             recorded=recorded,
+            one_at_a_time=self.tools_lock,
         )
         done: list[Completion] = []
         try:
@@ -222,14 +226,23 @@ class _CaseRun:
                 return _final(answer, steps, limit, "answered")
             if number == limit:  # the limit is on model calls: these calls are not run
                 unrun = tuple(
-                    ToolUse(a.name, _parsed(a.arguments), a.call_id, answered=False) for a in asked
+                    ToolUse(a.name, parse_arguments(a.arguments), a.call_id, answered=False)
+                    for a in asked
                 )
                 steps.append(_step(answer, unrun))
                 break
+            blocked = len(cassette.blocked)
             try:
                 uses = [await answers.answer(sample, number, call) for call in asked]
             except ToolFailure as exc:
                 return self.error(str(exc))
+            if len(cassette.blocked) > blocked:
+                return self.error(
+                    f"step {number}: a tool sent a request to "
+                    f"{', '.join(cassette.blocked[blocked:])}, which migrate-check blocks: only "
+                    "the OpenAI API is recorded; name the host in loop.allow_hosts to let it "
+                    "through (it is never recorded)"
+                )
             steps.append(_step(answer, tuple(uses)))
             body = next_body(self.case.api, body, answer.body, uses)
         assert answer is not None
@@ -299,12 +312,6 @@ class _CaseRun:
         )
 
 
-def _parsed(arguments: str) -> Any:
-    from migrate_check.cassettes.tool_items import parse_arguments
-
-    return parse_arguments(arguments)
-
-
 def _step(answer: Completion, uses: tuple[ToolUse, ...]) -> Step:
     usage = answer.usage
     return Step(
@@ -318,7 +325,7 @@ def _step(answer: Completion, uses: tuple[ToolUse, ...]) -> Step:
     )
 
 
-def _final(answer: Completion, steps: list[Step], limit: int, stopped: Any) -> Completion:
+def _final(answer: Completion, steps: list[Step], limit: int, stopped: Stopped) -> Completion:
     """The last step's answer, its usage and latency summed over every step."""
     latencies = [step.latency_ms for step in steps]
     latency = None if None in latencies else sum(x or 0.0 for x in latencies)
