@@ -17,8 +17,9 @@ recorded result is the one sent, so the recorded steps still match.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,41 @@ def write_sidecar(path: Path, entries: list[dict[str, Any]]) -> bool:
     return True
 
 
+class ToolGate:
+    """Model calls run side by side; a team's tool runs alone, none of them in flight.
+
+    vcrpy is not thread-safe: every `http.client` connection it makes (a tool reaching
+    an allowed host, or a blocked one) puts back the real HTTP classes for a moment,
+    process-wide, httpx's included. A request another thread starts then slips past the
+    recording and the blocking. So a tool, which runs in a thread, waits for the model
+    calls in flight to end, and new ones wait for it (first come, first served).
+    """
+
+    def __init__(self) -> None:
+        self._turn = asyncio.Lock()
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def model_call(self) -> AsyncIterator[None]:
+        async with self._turn:  # behind a tool that waits or runs
+            self._in_flight += 1
+            self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def tool(self) -> AsyncIterator[None]:
+        async with self._turn:
+            await self._idle.wait()
+            yield
+
+
 @dataclass
 class ToolAnswers:
     """Answers one (case, model)'s tool calls, sample after sample; keeps what it sent."""
@@ -119,10 +155,8 @@ class ToolAnswers:
     #: Send the recorded result where there is one (the cassette replays its steps).
     prefer_recorded: bool
     recorded: list[dict[str, Any]] = field(default_factory=list)
-    #: Held while a team's tool runs: tools run one at a time in a run, as vcrpy's
-    #: patching of `http.client` is not thread-safe (each connection it makes unpatches
-    #: it for a moment, process-wide, and lets another thread's request slip past it).
-    one_at_a_time: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: Where a team's tool waits to run alone (`ToolGate`).
+    gate: ToolGate = field(default_factory=ToolGate)
     given: list[dict[str, Any]] = field(default_factory=list)
     _used: set[int] = field(default_factory=set)
 
@@ -202,7 +236,7 @@ class ToolAnswers:
         what = f"tool {tool.name} ({tool.function}) at step {step}"
         context = contextvars.copy_context()  # its HTTP requests go to this case's cassette
         try:
-            async with self.one_at_a_time:
+            async with self.gate.tool():
                 return await asyncio.to_thread(
                     call_with_timeout,
                     lambda: context.run(_called, function, dict(arguments)),

@@ -33,6 +33,7 @@ from migrate_check.apps.loop_tools import (
     SidecarError,
     ToolAnswers,
     ToolFailure,
+    ToolGate,
     read_sidecar,
     write_sidecar,
 )
@@ -108,13 +109,13 @@ async def _all(
     from migrate_check.sending.live import sdk_client
 
     slots = asyncio.Semaphore(max(1, settings.concurrency))
-    tools_lock = asyncio.Lock()  # the team's tools run one at a time (`ToolAnswers`)
+    gate = ToolGate()  # a team's tool runs alone, no model call in flight
     http_client = deadline_client(settings.timeout_s, connections=max(1, settings.concurrency))
     client = sdk_client(settings, http_client)
 
     async def one(case: Case, model: str) -> None:
         async with slots:
-            run = _CaseRun(router, client, case, model, settings, hint, secrets, tools_lock)
+            run = _CaseRun(router, client, case, model, settings, hint, secrets, gate)
             results[(case.key, model)] = await run.samples()
 
     try:
@@ -136,7 +137,7 @@ class _CaseRun:
     settings: RunnerSettings
     hint: RecordHint
     secrets: list[str | None]
-    tools_lock: asyncio.Lock
+    gate: ToolGate
 
     @property
     def loop(self) -> Loop:
@@ -174,7 +175,7 @@ class _CaseRun:
             live=mode != "none",
             prefer_recorded=mode in ("once", "new_episodes") and path.is_file(),
             recorded=recorded,
-            one_at_a_time=self.tools_lock,
+            gate=self.gate,
         )
         done: list[Completion] = []
         try:
@@ -258,10 +259,11 @@ class _CaseRun:
         played, missing = cassette.play_count, len(cassette.missing)
         started = time.perf_counter()
         try:
-            response = await self.client.post(
-                post.path, cast_to=httpx2.Response, body=body, options=post.options
-            )
-            content = response.content
+            async with self.gate.model_call():
+                response = await self.client.post(
+                    post.path, cast_to=httpx2.Response, body=body, options=post.options
+                )
+                content = response.content
         except Exception as exc:  # noqa: BLE001 - any failure of the call is this side's error
             miss = failures.cause_of(exc, CannotOverwriteExistingCassetteException)
             if miss is not None or len(cassette.missing) > missing:
