@@ -73,9 +73,12 @@ def go_offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def report(pytester: pytest.Pytester) -> dict[str, Any]:
-    """report.json's cases by id."""
+    """report.json's cases by id, a named variant's as `id[variant]`."""
     data = json.loads((pytester.path / "report" / "report.json").read_text())
-    return {case["id"]: case for case in data["cases"]}
+    cases = {case["id"]: case for case in data["cases"]}
+    for variant in data.get("variants", {}).get("candidates", []):
+        cases.update({f"{c['id']}[{variant['name']}]": c for c in variant["cases"]})
+    return cases
 
 
 def checks(case: dict[str, Any]) -> dict[str, Any]:
