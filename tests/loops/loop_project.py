@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from conftest import PAIR, write_suite
+from migrate_check.cassettes.answers import completions_from_body, endpoint_of
 
 TOOLS = Path(__file__).with_name("travel_tools.py")
 BASELINE, CANDIDATE = PAIR.split(":")
@@ -97,9 +98,19 @@ def bodies(path: Path) -> list[dict[str, Any]]:
 
 
 def answers(path: Path) -> list[dict[str, Any]]:
-    """The response bodies a cassette holds, parsed, in order."""
-    interactions = yaml.safe_load(path.read_text())["interactions"]
-    return [json.loads(i["response"]["body"]["string"]) for i in interactions]
+    """The response bodies a cassette holds, parsed, in order (a stream put back together
+    as migrate-check reads it)."""
+    found = []
+    for interaction in yaml.safe_load(path.read_text())["interactions"]:
+        text = interaction["response"]["body"]["string"]
+        if not text.lstrip().startswith("data:"):
+            found.append(json.loads(text))
+            continue
+        endpoint = endpoint_of(interaction["request"]["uri"])
+        body = completions_from_body(text, endpoint, True, "", None)[0].body
+        assert body is not None
+        found.append(body)
+    return found
 
 
 def recorded_tools(pytester: pytest.Pytester, case: str, model: str) -> list[dict[str, Any]]:

@@ -133,3 +133,37 @@ def test_samples_and_variants_each_run_and_replay_their_own_loop(
     run(pytester).assert_outcomes(failed=1, passed=1)  # the variant has its own files
     error = report(pytester)["weather"]["candidate"]["completions"][1]["error"]
     assert "no recorded result of tool get_weather at step 1 (sample 2)" in error
+
+
+STREAMED = (
+    "suite: trip\n"
+    + CHAT_TOOLS.replace("request:\n", "request:\n  stream: true\n")
+    + """
+loop:
+  tools:
+    get_weather: travel_tools:get_weather
+    search_flights:
+      - result: {flights: [SK815]}
+cases:
+  - id: weather
+    messages:
+      - {role: user, content: "Weather in Oslo, flights OSL to LHR on 2026-12-24? [drift:parallel]"}
+"""
+)
+
+
+def test_a_streamed_loop_follows_the_reassembled_answers(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch, tool_log: Path
+) -> None:
+    """Streamed answers are put back together as the SDK would, tool calls included, so
+    the loop sends each call's result back by its id."""
+    project(pytester, STREAMED)
+    run(pytester, "--record-mode", "once").assert_outcomes(passed=1)
+    path = cassette(pytester, "weather", CANDIDATE)
+    assert all(body["stream"] is True for body in bodies(path))
+    calls = threaded(path)
+    assert {c["name"] for c in calls if c["step"] == 1} == {"get_weather", "search_flights"}
+    go_offline(monkeypatch)
+    called = len(logged(tool_log))
+    run(pytester).assert_outcomes(passed=1)
+    assert len(logged(tool_log)) == called
