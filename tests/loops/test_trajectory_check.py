@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -175,3 +177,20 @@ def test_a_case_without_trajectories_is_an_error_and_a_loop_case_always_gets_the
     verdicts = {r.check.split()[0]: r.outcome for r in judged.checks}
     assert verdicts["trajectory"] is Outcome.REGRESSED
     assert judged.outcome is Outcome.REGRESSED
+
+
+def test_an_approval_of_one_path_does_not_cover_another_to_the_same_answer() -> None:
+    from migrate_check.judging.approvals import fingerprint
+
+    search = _path((_call("search_flights", SEARCH),))
+    twice = _path((_call("search_flights", SEARCH),), (_call("search_flights", SEARCH),))
+    other = _path((_call("search_flights", {**SEARCH, "date": "2026-12-25"}),))
+    said = [Completion(model="b", text="Done.", trajectory=path) for path in (search, twice, other)]
+    prints = [fingerprint([c]) for c in said]
+    assert len(set(prints)) == 3
+    assert fingerprint([Completion(model="b", text="Done.", trajectory=search)]) == prints[0]
+    # A case without a loop keeps the fingerprint it always had (text and tool calls), so
+    # approvals files written before loops stay valid.
+    plain = json.dumps({"text": "Done.", "tool_calls": []}, sort_keys=True, ensure_ascii=False)
+    old = hashlib.sha256(plain.encode("utf-8")).hexdigest()[:16]
+    assert fingerprint([Completion(model="b", text="Done.")]) == old

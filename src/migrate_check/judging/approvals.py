@@ -55,13 +55,12 @@ class ApprovalsError(ValueError):
 
 
 def fingerprint(completions: Sequence[Completion]) -> str:
-    """A short stable hash of what the samples said: text and tool calls, in order."""
+    """A short stable hash of what the samples said: text and tool calls, in order; for a
+    loop case also the path each took (every tool call and where it stopped), so an
+    approved change of path does not cover another path to the same answer."""
     canonical = "\n".join(
         json.dumps(
-            {
-                "text": c.text,
-                "tool_calls": [[call.name, call.arguments] for call in c.tool_calls],
-            },
+            _said(c),
             sort_keys=True,
             ensure_ascii=False,
             default=repr,
@@ -69,6 +68,20 @@ def fingerprint(completions: Sequence[Completion]) -> str:
         for c in completions
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _said(completion: Completion) -> dict[str, Any]:
+    said: dict[str, Any] = {
+        "text": completion.text,
+        "tool_calls": [[call.name, call.arguments] for call in completion.tool_calls],
+    }
+    path = completion.trajectory
+    if path is not None:
+        said["trajectory"] = [
+            path.stopped,
+            [[[c.name, c.arguments, c.error is not None] for c in s.calls] for s in path.steps],
+        ]
+    return said
 
 
 @dataclass(frozen=True)
