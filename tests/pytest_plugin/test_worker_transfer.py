@@ -15,6 +15,7 @@ from migrate_check.checks import CheckRegistry
 from migrate_check.core.case import Case, CheckSpec, ModelPair
 from migrate_check.core.completion import Completion, ToolCall, Usage
 from migrate_check.core.entry import EntryPoint, EntryRun, ModelCall
+from migrate_check.core.loop import FixedResult, Loop, LoopTool, Step, ToolUse, Trajectory
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome, RunResult
 from migrate_check.pytest_plugin.run_state import RunState
@@ -47,6 +48,16 @@ def _every_field_set() -> list[CaseResult]:
         origin=("cassettes/old.yaml", "interaction 3"),
         sides={"candidate": {"temperature": 0.2, "max_tokens": None}},
         entry=EntryPoint("app.notes:summarise", {"note": "x"}, handoff="env", handoff_name="M"),
+        loop=Loop(
+            tools=(
+                LoopTool("search", "app.tools:search"),
+                LoopTool("route", results=(FixedResult("ok", {"queue": "billing"}, False),)),
+            ),
+            max_steps=4,
+            on_tool_error="error",
+            timeout_s=5.0,
+            allow_hosts=("geo.internal",),
+        ),
     )
     variant = dataclasses.replace(case, variant="nano", variant_model="gpt-4.1-nano")
     baseline = [
@@ -65,6 +76,22 @@ def _every_field_set() -> list[CaseResult]:
                 None,
                 (ModelCall("responses", "gpt-4o-mini", tools=("search",), input_tokens=9),),
                 3,
+            ),
+            trajectory=Trajectory(
+                (
+                    Step(
+                        (ToolUse("search", {"q": "x"}, "call_1", "[]", "ValueError: x", "drift"),),
+                        "",
+                        "tool_calls",
+                        50,
+                        10,
+                        5,
+                        12.5,
+                    ),
+                    Step(text="We fixed it.", finish_reason="stop", input_tokens=70),
+                ),
+                4,
+                "step_limit",
             ),
         ),
         Completion(model="gpt-4o-mini", text="", error="API error 500: upstream", choice=1),
