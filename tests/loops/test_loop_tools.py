@@ -209,3 +209,15 @@ def test_a_tool_reaches_only_the_hosts_the_loop_allows_and_they_are_not_recorded
     )
     assert "loop.allow_hosts" in error
     assert _Geo.hits == 2  # blocked before it left
+
+
+def test_an_exhausted_quota_stops_the_run_with_one_line(
+    pytester: pytest.Pytester, live: LocalServer
+) -> None:
+    suite = _suite("loop:\n  tools:\n    get_weather: travel_tools:get_weather\n")
+    project(pytester, suite.replace("today?", "today? [fault:insufficient_quota:always]"))
+    result = run(pytester, "--record-mode", "once")
+    output = result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "quota is exhausted (insufficient_quota)" in output
+    assert "Traceback" not in output and "ExceptionGroup" not in output

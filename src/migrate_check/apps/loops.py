@@ -59,6 +59,7 @@ from migrate_check.safety import secrets as secret_values
 from migrate_check.safety.log_scrubbing import scrubbed_logs
 from migrate_check.sending import failures
 from migrate_check.sending.failures import RecordHint
+from migrate_check.sending.pacing import QuotaExhausted
 from migrate_check.sending.sdk_request import Job, Post, RequestOptionError, post_for
 from migrate_check.sending.settings import RunnerSettings
 
@@ -122,6 +123,8 @@ async def _all(
         async with asyncio.TaskGroup() as group:
             for case, model in jobs:
                 group.create_task(one(case, model))
+    except* QuotaExhausted as quota:  # no later call can succeed: the run stops, as live's
+        raise quota.exceptions[0] from None
     finally:
         await client.close()
 
