@@ -208,3 +208,34 @@ def test_another_port_of_the_api_host_is_another_host_and_isolated_write_errors_
             "migrate-check: could not write the cassette cassettes/app/isolated/gpt-4.1-mini.yaml*",
         ]
     )
+
+
+def test_output_past_print_stays_off_the_terminal_and_a_wrong_path_is_said_offline(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a real pytest process (its descriptors are the terminal's): what the function
+    writes to descriptors 1 and 2 or to `sys.__stdout__` is not shown. Offline, a path
+    that does not import is said as such, not as a missing recording."""
+    _project(
+        pytester,
+        """
+        suite: app
+        cases:
+          - id: noisy
+            entry: feature_app:noisy
+            inputs: {ticket: "x"}
+          - id: misnamed
+            entry: feature_app:no_such_function
+            inputs: {ticket: "x"}
+        """,
+    )
+    result = pytester.runpytest_subprocess(
+        "--model-pair", PAIR, "-p", "no:cacheprovider", "--record-mode", "once", "-rA"
+    )
+    shown = result.stdout.str() + result.stderr.str()
+    assert "NOISE" not in shown
+    assert "noisy" in shown  # the run did report the case
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    offline = _run(pytester, "-rA")
+    offline.stdout.fnmatch_lines(["*cannot import 'feature_app:no_such_function'*"])
+    assert "no recording of case 'app::misnamed'" not in offline.stdout.str()
