@@ -4,41 +4,21 @@ its event loop), and what migrate-check must tell apart from the function's outc
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from devtools.local_openai import LocalServer
+from entry_project import cassette as _cassette
+from entry_project import checks, report
+from entry_project import project as _project
+from entry_project import run as _run
 
-from conftest import PAIR, write_suite
-
-APP = Path(__file__).with_name("feature_app.py")
-
-
-def _project(pytester: pytest.Pytester, suite: str) -> None:
-    write_suite(pytester.path, "app", suite)
-    shutil.copy(APP, pytester.path / "suites" / "feature_app.py")
-
-
-def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        "--model-pair", PAIR, "-p", "no:cacheprovider", "--report-dir", "report", *args
-    )
+from conftest import PAIR
 
 
 def _outcomes(pytester: pytest.Pytester) -> dict[str, Any]:
-    import json
-
-    data = json.loads((pytester.path / "report" / "report.json").read_text())
-    return {
-        case["id"]: {c["check"].split()[0]: c for c in case["checks"]} for case in data["cases"]
-    }
-
-
-def _cassette(pytester: pytest.Pytester, case: str, model: str) -> Path:
-    return pytester.path / "cassettes" / "app" / case / f"{model}.yaml"
+    return {key: checks(case) for key, case in report(pytester).items()}
 
 
 APPS = """
