@@ -246,3 +246,15 @@ def on_azure(ticket: str) -> str:
         model="gpt-4o-mini", messages=[{"role": "user", "content": ticket}]
     )
     return answer.choices[0].message.content or ""
+
+
+def noisy(ticket: str, model: str) -> str:
+    """Writes past `print`: straight to the process's descriptors and its original streams."""
+    import sys
+
+    os.write(1, b"FD-NOISE-OUT\n")
+    os.write(2, b"FD-NOISE-ERR\n")
+    if sys.__stdout__ is not None:
+        sys.__stdout__.write("DUNDER-NOISE\n")
+        sys.__stdout__.flush()
+    return ticket

@@ -4,41 +4,21 @@ its event loop), and what migrate-check must tell apart from the function's outc
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from devtools.local_openai import LocalServer
+from entry_project import cassette as _cassette
+from entry_project import checks, report
+from entry_project import project as _project
+from entry_project import run as _run
 
-from conftest import PAIR, write_suite
-
-APP = Path(__file__).with_name("feature_app.py")
-
-
-def _project(pytester: pytest.Pytester, suite: str) -> None:
-    write_suite(pytester.path, "app", suite)
-    shutil.copy(APP, pytester.path / "suites" / "feature_app.py")
-
-
-def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        "--model-pair", PAIR, "-p", "no:cacheprovider", "--report-dir", "report", *args
-    )
+from conftest import PAIR
 
 
 def _outcomes(pytester: pytest.Pytester) -> dict[str, Any]:
-    import json
-
-    data = json.loads((pytester.path / "report" / "report.json").read_text())
-    return {
-        case["id"]: {c["check"].split()[0]: c for c in case["checks"]} for case in data["cases"]
-    }
-
-
-def _cassette(pytester: pytest.Pytester, case: str, model: str) -> Path:
-    return pytester.path / "cassettes" / "app" / case / f"{model}.yaml"
+    return {key: checks(case) for key, case in report(pytester).items()}
 
 
 APPS = """
@@ -208,3 +188,34 @@ def test_another_port_of_the_api_host_is_another_host_and_isolated_write_errors_
             "migrate-check: could not write the cassette cassettes/app/isolated/gpt-4.1-mini.yaml*",
         ]
     )
+
+
+def test_output_past_print_stays_off_the_terminal_and_a_wrong_path_is_said_offline(
+    pytester: pytest.Pytester, live: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a real pytest process (its descriptors are the terminal's): what the function
+    writes to descriptors 1 and 2 or to `sys.__stdout__` is not shown. Offline, a path
+    that does not import is said as such, not as a missing recording."""
+    _project(
+        pytester,
+        """
+        suite: app
+        cases:
+          - id: noisy
+            entry: feature_app:noisy
+            inputs: {ticket: "x"}
+          - id: misnamed
+            entry: feature_app:no_such_function
+            inputs: {ticket: "x"}
+        """,
+    )
+    result = pytester.runpytest_subprocess(
+        "--model-pair", PAIR, "-p", "no:cacheprovider", "--record-mode", "once", "-rA"
+    )
+    shown = result.stdout.str() + result.stderr.str()
+    assert "NOISE" not in shown
+    assert "noisy" in shown  # the run did report the case
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    offline = _run(pytester, "-rA")
+    offline.stdout.fnmatch_lines(["*cannot import 'feature_app:no_such_function'*"])
+    assert "no recording of case 'app::misnamed'" not in offline.stdout.str()

@@ -9,47 +9,17 @@ network gone and no key.
 from __future__ import annotations
 
 import http.server
-import json
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from devtools.local_openai import LocalServer
-
-from conftest import PAIR, write_suite
-
-APP = Path(__file__).with_name("feature_app.py")
-
-
-def _project(pytester: pytest.Pytester, suite: str) -> None:
-    write_suite(pytester.path, "app", suite)
-    shutil.copy(APP, pytester.path / "suites" / "feature_app.py")
-
-
-def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        "--model-pair", PAIR, "-p", "no:cacheprovider", "--report-dir", "report", "-rA", *args
-    )
-
-
-def _report(pytester: pytest.Pytester) -> dict[str, Any]:
-    data = json.loads((pytester.path / "report" / "report.json").read_text())
-    return {case["id"]: case for case in data["cases"]}
-
-
-def _checks(case: dict[str, Any]) -> dict[str, Any]:
-    """A case's check results by check name (a label is the name and its options)."""
-    return {c["check"].split()[0]: c for c in case["checks"]}
-
-
-def _bodies(path: Path) -> list[dict[str, Any]]:
-    """The request bodies a cassette holds, parsed, in order."""
-    interactions = yaml.safe_load(path.read_text())["interactions"]
-    return [json.loads(i["request"]["body"]) for i in interactions]
+from entry_project import bodies as _bodies
+from entry_project import checks as _checks
+from entry_project import project as _project
+from entry_project import report as _report
+from entry_project import run as _run
 
 
 def _go_offline(monkeypatch: pytest.MonkeyPatch) -> None:

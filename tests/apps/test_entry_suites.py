@@ -145,3 +145,14 @@ def test_calls_refuses_unknown_options_and_request_cases() -> None:
         CallsCheck.from_options({"ignore": ["latency"]}, Path())
     plain = [Completion(model="m", text="hi")]
     assert CallsCheck().judge(plain, plain).outcome is Outcome.ERROR
+
+
+def test_calls_judges_every_sample_and_the_worst_stands() -> None:
+    """Two samples a side: the candidate's second raised, so the case regressed, and the
+    reason says which sample."""
+    fine = _side(None, CHAT)[0]
+    broke = _side("Traceback\nKeyError: 'label'", CHAT)[0]
+    result = CallsCheck().judge([fine, fine], [fine, broke])
+    assert result.outcome is Outcome.REGRESSED
+    assert result.reason == "sample 2 of 2: candidate raised: KeyError: 'label'"
+    assert CallsCheck().judge([fine, fine], [fine, fine]).outcome is Outcome.SAME

@@ -32,17 +32,22 @@ def chat_answer(model: str, text: str) -> dict[str, Any]:
     }
 
 
+def _request(model: str, prompt: str) -> dict[str, Any]:
+    """A chat call's request as vcrpy writes it (the same in every layout)."""
+    return {
+        "method": "POST",
+        "uri": CHAT_URI,
+        "body": json.dumps(chat_request(model, prompt)),
+        "headers": {"content-type": ["application/json"]},
+    }
+
+
 def interaction(
     model: str, prompt: str, text: str, *, answered_by: str | None = None, status: int = 200
 ) -> dict[str, Any]:
     """One chat call as vcrpy writes it today (`status: {code: ...}`, `body: {string: ...}`)."""
     return {
-        "request": {
-            "method": "POST",
-            "uri": CHAT_URI,
-            "body": json.dumps(chat_request(model, prompt)),
-            "headers": {"content-type": ["application/json"]},
-        },
+        "request": _request(model, prompt),
         "response": {
             "status": {"code": status, "message": "OK"},
             "headers": {"content-type": ["application/json"]},
@@ -55,12 +60,7 @@ def old_httpx_interaction(model: str, prompt: str, text: str) -> dict[str, Any]:
     """The same call as vcrpy's httpx stubs wrote it before 4.x: `status_code`, the decoded
     `content` (while the headers still say gzip) and `http_version` in the response."""
     return {
-        "request": {
-            "method": "POST",
-            "uri": CHAT_URI,
-            "body": json.dumps(chat_request(model, prompt)),
-            "headers": {"content-type": ["application/json"]},
-        },
+        "request": _request(model, prompt),
         "response": {
             "content": json.dumps(chat_answer(model, text)),
             "headers": {"Content-Encoding": ["gzip"], "Content-Type": ["application/json"]},
