@@ -164,11 +164,8 @@ class ToolAnswers:
         """The call's answer; `ToolFailure` when the side's run cannot go on."""
         arguments = parse_arguments(asked.arguments)
         tool = self.loop.tool(asked.name)
-        if tool is None:
-            why = f"no answer for tool {asked.name!r}: 'loop.tools' does not name it"
-            answered = _Answer(why, failed=True)
-        elif tool.results:
-            answered = _fixed(tool, arguments)
+        if tool is None or tool.results:
+            answered = fixed_answer(self.loop, asked.name, arguments, step)
         else:
             answered = await self._function(tool, sample, step, asked.name, arguments)
         error = answered.result if answered.failed else None
@@ -188,12 +185,12 @@ class ToolAnswers:
 
     async def _function(
         self, tool: LoopTool, sample: int, step: int, name: str, arguments: Any
-    ) -> _Answer:
+    ) -> Answer:
         recorded = self._take(sample, step, name, arguments)
         kept = (
             None
             if recorded is None
-            else _Answer(recorded["result"], recorded.get("error") is not None)
+            else Answer(recorded["result"], recorded.get("error") is not None)
         )
         if not self.live:
             if kept is None:
@@ -211,7 +208,7 @@ class ToolAnswers:
             f"{shorten(kept.result, 120)}"
         )
         chosen = kept if self.prefer_recorded else fresh
-        return _Answer(chosen.result, chosen.failed, drift)
+        return Answer(chosen.result, chosen.failed, drift)
 
     def _take(self, sample: int, step: int, name: str, arguments: Any) -> dict[str, Any] | None:
         """The first recorded result not used yet for this sample, step, tool and arguments."""
@@ -225,10 +222,10 @@ class ToolAnswers:
                 return entry
         return None
 
-    async def _call(self, tool: LoopTool, step: int, arguments: Any) -> _Answer:
+    async def _call(self, tool: LoopTool, step: int, arguments: Any) -> Answer:
         """The team's function called with the arguments, in a worker thread, bounded."""
         if not isinstance(arguments, dict):
-            return _Answer(f"the arguments are not a JSON object: {shorten(arguments, 200)}", True)
+            return Answer(f"the arguments are not a JSON object: {shorten(arguments, 200)}", True)
         try:
             function = load_function(tool.function)
         except CheckConfigError as exc:
@@ -251,7 +248,7 @@ class ToolAnswers:
 
 
 @dataclass(frozen=True)
-class _Answer:
+class Answer:
     """What a call is answered with: the tool message's text, whether it is an error, and
     the drift a recording run saw."""
 
@@ -264,23 +261,28 @@ class _TooLarge(Exception):
     """A tool's result longer than `MAX_TOOL_RESULT_CHARS`."""
 
 
-def _called(function: Callable[..., Any], arguments: dict[str, Any]) -> _Answer:
+def _called(function: Callable[..., Any], arguments: dict[str, Any]) -> Answer:
     """The call and its result made text, within the time limit (a result's own `__str__`
     or pydantic dump is the team's code too)."""
     returned: Returned = call_function(function, arguments)
     if returned.raised is not None:
         lines = returned.raised.strip().splitlines()
-        return _Answer((lines[-1] if lines else "an exception")[:MAX_TOOL_ERROR_CHARS], True)
+        return Answer((lines[-1] if lines else "an exception")[:MAX_TOOL_ERROR_CHARS], True)
     text = as_text(returned.value)
     if len(text) > MAX_TOOL_RESULT_CHARS:
         raise _TooLarge(f"{len(text):,} characters, more than {MAX_TOOL_RESULT_CHARS:,}")
-    return _Answer(text)
+    return Answer(text)
 
 
-def _fixed(tool: LoopTool, arguments: Any) -> _Answer:
-    """The first fixed result whose arguments equal the call's, as the tool message."""
+def fixed_answer(loop: Loop, name: str, arguments: Any, step: int) -> Answer:
+    """The tool message for a call of a tool the suite answers with fixed results (or
+    does not name): the first fixed result whose arguments equal the call's and whose
+    `step`, if it has one, is this one. The importer of recorded loops sends the same."""
+    tool = loop.tool(name)
+    if tool is None:
+        return Answer(f"no answer for tool {name!r}: 'loop.tools' does not name it", True)
     for fixed in tool.results:
-        if fixed.matches(arguments):
-            return _Answer(as_text(fixed.result))
+        if fixed.matches(arguments, step):
+            return Answer(as_text(fixed.result))
     shown = shorten(arguments, 200)
-    return _Answer(f"no fixed result of tool {tool.name!r} matches the arguments {shown}", True)
+    return Answer(f"no fixed result of tool {tool.name!r} matches the arguments {shown}", True)

@@ -30,25 +30,33 @@ Stopped = Literal["answered", "step_limit"]
 @dataclass(frozen=True)
 class FixedResult:
     """One answer to a tool that cannot run in tests: `result` for calls whose arguments,
-    parsed, equal `arguments`; for any call of the tool when `any_arguments`."""
+    parsed, equal `arguments`; for any call of the tool when `any_arguments`. With a
+    `step`, only at that step of a side's loop: a recorded loop whose tool answered the
+    same call otherwise at another step replays each step's own answer."""
 
     result: Any
     arguments: Any = None
     any_arguments: bool = True
+    step: int | None = None
 
-    def matches(self, arguments: Any) -> bool:
+    def matches(self, arguments: Any, step: int | None = None) -> bool:
+        if self.step is not None and step != self.step:
+            return False
         return self.any_arguments or same_json(self.arguments, arguments)
 
     def as_dict(self) -> dict[str, Any]:
         shown: dict[str, Any] = {"result": self.result}
         if not self.any_arguments:
             shown["arguments"] = self.arguments
+        if self.step is not None:
+            shown["step"] = self.step
         return shown
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FixedResult:
         given = "arguments" in data
-        return cls(data.get("result"), data.get("arguments"), not given)
+        step = data.get("step")
+        return cls(data.get("result"), data.get("arguments"), not given, step)
 
 
 @dataclass(frozen=True)

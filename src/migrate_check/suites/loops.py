@@ -9,6 +9,9 @@ loop:
     get_weather: myapp.tools:get_weather        # the team's function, called with the
                                                 # parsed arguments as keyword arguments
     search_flights:                             # fixed results, for tools that cannot run
+      - arguments: {origin: OSL, destination: LHR}   # the first that fits a call answers it
+        step: 3                                 # only at step 3 of the side's loop
+        result: {flights: []}
       - arguments: {origin: OSL, destination: LHR}
         result: {flights: [{number: SK815}]}
       - result: "no flights"                    # no arguments: any call of the tool
@@ -39,7 +42,7 @@ from migrate_check.suites.fields import FieldReader
 from migrate_check.suites.located import Located, line_of, plain
 
 LOOP_KEYS = ("tools", "max_steps", "on_tool_error", "timeout", "allow_hosts")
-RESULT_KEYS = ("arguments", "result")
+RESULT_KEYS = ("arguments", "result", "step")
 #: What the API takes as a function's name.
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 #: Fixed results one tool may list: each call is matched against them in order.
@@ -198,8 +201,22 @@ def _results(
             ) from None
         if "arguments" in item and not isinstance(arguments, dict):
             raise fields.error(where, f"{what}: 'arguments' must be a mapping", case)
-        results.append(FixedResult(result, arguments, "arguments" not in item))
+        step = _step(fields, item, what, case) if "step" in item else None
+        results.append(FixedResult(result, arguments, "arguments" not in item, step))
     return tuple(results)
+
+
+def _step(fields: FieldReader, item: Located, what: str, case: str | None) -> int:
+    """A fixed result's `step`: the one model call of a side's loop it answers at."""
+    step = item["step"]
+    if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= MAX_STEPS_LIMIT:
+        raise fields.error(
+            item.key_lines["step"],
+            f"{what}: 'step' must be a whole number from 1 to {MAX_STEPS_LIMIT} (the model call "
+            f"of the loop it answers at), got {plain(step)!r}",
+            case,
+        )
+    return step
 
 
 def _timeout(fields: FieldReader, node: Located, case: str | None) -> float:
