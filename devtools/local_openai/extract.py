@@ -185,11 +185,16 @@ def person(text: str) -> str | None:
     return None
 
 
-def place(text: str) -> str | None:
-    for match in _PLACE.finditer(text):
-        if match.group(1).lower() not in STOPWORDS | set(_MONTHS):
-            return match.group(1)
-    return None
+def place(text: str, after: str | None = None) -> str | None:
+    """A capitalised place name after a preposition; `after` ("from", "to") picks the
+    preposition first, so a trip's origin and destination are not the same city."""
+    found = [
+        match
+        for match in _PLACE.finditer(text)
+        if match.group(1).lower() not in STOPWORDS | set(_MONTHS)
+    ]
+    chosen = [m for m in found if after and m.group(0).split()[0].lower() == after]
+    return (chosen or found)[0].group(1) if found else None
 
 
 def thing(text: str) -> str | None:

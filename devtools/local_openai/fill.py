@@ -224,7 +224,11 @@ class Filler:
             return extract.thing(text)
         if "name" in low:
             return extract.person(text)
-        if any(k in low for k in ("city", "location", "place", "destination", "origin")):
+        if "origin" in low:
+            return extract.place(text, "from")
+        if "destination" in low:
+            return extract.place(text, "to")
+        if any(k in low for k in ("city", "location", "place")):
             return extract.place(text)
         if any(k in low for k in ("query", "topic", "keyword", "search")):
             return " ".join(extract.keywords(text, 3)) or None
