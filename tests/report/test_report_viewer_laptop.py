@@ -128,7 +128,7 @@ def test_counts_follow_the_filters_and_the_search(browser: Any, example: Path) -
         return [int(page.inner_text(f"#n-{mode}")) for mode in ("all", "different", "failing")]
 
     everything = Counter(c["t"] for c in cases)
-    assert counts() == everything and modes()[0] == len(cases) == 66
+    assert counts() == everything and modes()[0] == len(cases) == 71
 
     page.select_option("#suite", "order-extraction")
     suite = Counter(c["t"] for c in cases if c["s"] == "order-extraction")
@@ -137,7 +137,7 @@ def test_counts_follow_the_filters_and_the_search(browser: Any, example: Path) -
 
     page.fill("#find", "reserve_stock")  # one case's check: the search narrows it to one
     assert counts() == {"error": 1} and modes() == [1, 0, 1]
-    assert page.inner_text("#shown") == "showing 1 of 66 cases"
+    assert page.inner_text("#shown") == "showing 1 of 71 cases"
 
     page.fill("#find", "")
     page.select_option("#suite", "")

@@ -26,12 +26,13 @@ MODELS = ["gpt-4o-mini", "gpt-4.1-mini"]
 
 
 def _example_cases() -> list[Case]:
-    """The example's request cases. Entry-point cases send what the team's function builds,
-    not a request of their own: tests/e2e/test_example_app.py replays those."""
+    """The example's single-request cases. Entry-point cases send what the team's function
+    builds, not a request of their own: tests/e2e/test_example_app.py replays those; loop
+    cases send a request per step: tests/e2e/test_example_loops.py replays those."""
     cases: list[Case] = []
     for path in sorted((ROOT / "suites").glob("*.yaml")):
         suite = load_suite(path)
-        cases.extend(case for case in suite.cases if case.entry is None)
+        cases.extend(case for case in suite.cases if case.entry is None and case.loop is None)
         for variant in suite.variants.values():
             cases.extend(variant)
     return cases
