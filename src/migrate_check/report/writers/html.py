@@ -26,7 +26,8 @@ and evidence at once. With one-letter keys, to keep 10,000 cases small:
 - its detail: `p` prompt, `q` request parameters, `o` origin, `b` / `d` baseline /
   candidate outputs per sample, `c` the same checks, in the same order, as `[reason,
   evidence (compact JSON), baseline_ok, candidate_ok, noise, approval, note]`, the note
-  saying in words what to do about a callable that timed out (`check_notes`), or null.
+  saying in words what to do about a callable that timed out (`check_notes`), or null;
+  `r`, a loop case's only, the two paths a row per step (`trajectories.viewer_paths`).
 
 The last block, `id="report-data"`, holds the filters' choices: `statuses`, `suites`,
 `checks`. The blocks are written in list order, a case at a time, so the page is
@@ -61,6 +62,7 @@ from migrate_check.report.tables import (
     variant_findings,
     variant_rows,
 )
+from migrate_check.report.trajectories import viewer_paths
 from migrate_check.report.writers.check_notes import timeout_note
 
 _TEMPLATES = resources.files("migrate_check.report.writers").joinpath("templates")
@@ -160,7 +162,7 @@ def _failing(result: CaseResult) -> bool:
 def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
     baseline = [fmt.display_text(c) for c in result.baseline]
     candidate = [fmt.display_text(c) for c in result.candidate]
-    return {
+    case = {
         "k": row.key,
         "s": row.suite,
         "t": row.status,
@@ -194,6 +196,10 @@ def _case(result: CaseResult, row: CaseRow, run: RunResult) -> dict[str, Any]:
             f"{row.candidate.input_tokens}/{row.candidate.output_tokens}",
         ],
     }
+    paths = viewer_paths(result)  # loop cases only: the others' data stays as it was
+    if paths is not None:
+        case["r"] = paths
+    return case
 
 
 def _case_dicts(report: RunReport) -> Iterator[dict[str, Any]]:

@@ -30,6 +30,7 @@ from migrate_check.report.tables import (
     variant_findings,
     variant_rows,
 )
+from migrate_check.report.trajectories import case_line
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
 MAX_BYTES = 1_000_000  # under GitHub's limit, with room for the truncation note
@@ -217,6 +218,9 @@ def _case_block(result: CaseResult, row: CaseRow) -> str:
         + (f" ({cell(fmt.clip(describe(check.approval), 300))})" if check.approval else "")
         for check in result.checks
     ]
+    path = case_line(result)  # a loop case's path in one line, above its checks
+    if path is not None:
+        checks.insert(0, f"- **path**: {cell(path)}")
     base = fmt.display_text(result.baseline[0]) if result.baseline else ""
     cand = fmt.display_text(result.candidate[0]) if result.candidate else ""
     if result.case.origin:

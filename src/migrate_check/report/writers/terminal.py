@@ -15,6 +15,7 @@ from migrate_check.report import escaping
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.statuses import STATUS_ORDER
 from migrate_check.report.tables import VARIANT_HEADER, variant_findings, variant_rows
+from migrate_check.report.trajectories import case_line
 
 if TYPE_CHECKING:
     from migrate_check.judging.approvals import Audit
@@ -72,6 +73,33 @@ def _approval_lines(audit: Audit) -> Iterator[str]:
         yield f"  {stale.case} {stale.check}: {stale.why}"
     if len(audit.stale) > STALE_SHOWN:
         yield f"  ... and {len(audit.stale) - STALE_SHOWN} more, listed in report.json"
+
+
+#: Loop cases whose path the summary says, worst first; the rest are counted.
+LOOPS_SHOWN = 10
+
+
+def _loop_lines(report: RunReport) -> Iterator[str]:
+    """Each listed loop case's path in one line (`trajectories.case_line`), the cases
+    report.md lists (not `same`), worst first; nothing for a run without loop cases."""
+    rows = [
+        (row, line)
+        for row in report.aggregates.rows_worst_first()
+        if (line := case_line(report.run.cases[row.index])) is not None
+    ]
+    if not rows:
+        return
+    listed = [(row, line) for row, line in rows if row.status != "same"]
+    same = len(rows) - len(listed)
+    yield (
+        f"loop cases: {len(rows)}"
+        + (f", {same} unchanged" if same else "")
+        + ("; their paths:" if listed else "")
+    )
+    for row, line in listed[:LOOPS_SHOWN]:
+        yield fmt.clip(f"  {row.key} ({row.status}): {line}", 400)
+    if len(listed) > LOOPS_SHOWN:
+        yield f"  ... and {len(listed) - LOOPS_SHOWN} more, in report.md and report.html"
 
 
 def _lines(report: RunReport, paths: Sequence[Path]) -> Iterator[str]:
@@ -132,6 +160,7 @@ def _lines(report: RunReport, paths: Sequence[Path]) -> Iterator[str]:
         yield f"candidates against {pair.baseline}:"
         yield from _aligned([list(VARIANT_HEADER), *variant_rows(report.candidates)])
         yield from variant_findings(report)
+    yield from _loop_lines(report)
     if paths:
         yield "reports: " + ", ".join(str(path) for path in paths)
     if report.stale_note:
