@@ -76,6 +76,8 @@ def test_the_loop_example_replays_offline_without_calling_the_teams_tool(
     (pytester.path / "suites" / "example_app" / "trips.py").write_text(TRIPWIRE)
     result = _run(pytester, "--record-mode", "none")
     result.assert_outcomes(passed=4, failed=1)  # a changed path is to review
+    # The failing case's text leads with its path in one line.
+    result.stdout.fnmatch_lines(["*path: candidate: 4 steps (+2), stopped at the step limit (4)*"])
     cases = _report(pytester)
     assert _outcomes(cases) == EXPECTED
     assert not (pytester.path / "suites" / "example_app" / "called.txt").exists()

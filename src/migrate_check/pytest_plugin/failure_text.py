@@ -7,7 +7,7 @@ from typing import Any
 
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CaseResult, Outcome
-from migrate_check.report import escaping
+from migrate_check.report import escaping, trajectories
 
 _MAX_EVIDENCE_CHARS = 600
 _MAX_ANSWER_CHARS = 300
@@ -47,6 +47,9 @@ def failure_lines(result: CaseResult, failing: frozenset[Outcome]) -> list[str]:
     """What a reader needs to see why a case failed: each non-same check, then both outputs."""
     case = result.case
     lines = [f"{case.key}: {result.outcome.value} ({len(result.checks)} checks)"]
+    path = trajectories.case_line(result)  # a loop case's two paths, in one line
+    if path:
+        lines.append(f"  path: {path}")
     for check in result.checks:
         if check.outcome is Outcome.SAME:
             continue
