@@ -60,15 +60,24 @@ def _content_text(content: Any) -> str:
     return ""
 
 
+def id_source(api: str, request: dict[str, Any], loop: dict[str, Any] | None) -> dict[str, Any]:
+    """What a case's id hashes: its API and request, and a loop case's `loop:` too (the
+    same first request with other recorded results is another loop)."""
+    source = {"api": api, **request}
+    return source if loop is None else {**source, "loop": loop}
+
+
 class IdAllocator:
-    """Gives each distinct request its id, lengthening the hash only on a collision."""
+    """Gives each distinct request its id, lengthening the hash only on a collision. A
+    loop case's id starts with its label (`loop-search-flights-3steps`), not the prompt:
+    it says which loop it is."""
 
     def __init__(self) -> None:
         self._taken: dict[str, str] = {}
 
-    def allocate(self, request: dict[str, Any]) -> str:
+    def allocate(self, request: dict[str, Any], label: str = "") -> str:
         digest = request_hash(request)
-        base = slug(prompt_text(request))
+        base = label or slug(prompt_text(request))
         for length in (4, 6, 8, 12, 64):
             candidate = f"{base}-{digest[:length]}"
             owner = self._taken.setdefault(candidate, digest)

@@ -222,9 +222,7 @@ def _loop(
                 )
     added = [n + 1 for n, step in enumerate(steps) if step.added]
     if added:
-        notes.append(
-            f"the application adds messages after the tool results (steps {_spans(added)})"
-        )
+        notes.append(f"the application adds messages after the tool results (steps {spans(added)})")
     notes += _settings_notes([exchanges[p] for p in positions])
     first = exchanges[positions[0]]
     api: Api = "responses" if first.endpoint == RESPONSES_ENDPOINT else "chat"
@@ -252,12 +250,12 @@ def _settings_notes(steps: list[Exchange]) -> list[str]:
             if first.get(key) != request.get(key):
                 changed.setdefault(key, []).append(n)
     return [
-        f"'{key}' differs from the first step's at steps {_spans(at)}"
+        f"'{key}' differs from the first step's at steps {spans(at)}"
         for key, at in sorted(changed.items())
     ]
 
 
-def _spans(numbers: list[int]) -> str:
+def spans(numbers: list[int]) -> str:
     """`1-5`, `2, 4`: step numbers, runs joined."""
     runs: list[list[int]] = []
     for number in numbers:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from migrate_check.cassettes.answers import CHAT_ENDPOINT, RESPONSES_ENDPOINT
 from migrate_check.core.case import Api
@@ -19,7 +19,11 @@ from migrate_check.importing.cassette_format import cassette_suffix
 from migrate_check.importing.cassette_reader import Exchange, read_cassette
 from migrate_check.importing.errors import CassetteReadError, SourceError
 from migrate_check.importing.jsonl import MAX_DEPTH, deeper_than, records
+from migrate_check.importing.loops import Loop, find_loops, spans
 from migrate_check.importing.origins import folded, origin_path
+
+if TYPE_CHECKING:
+    from migrate_check.importing.loop_cases import ImportedLoop
 
 Format = Literal["auto", "cassette", "evals", "requests"]
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -40,6 +44,8 @@ class Prompt:
     description: str = ""
     #: The file it came from, as origins name it: what a skipped item's suite is found by.
     source: str = ""
+    #: A recorded tool loop's: its `loop:` and every step (`answer` is its first).
+    loop: ImportedLoop | None = None
 
 
 @dataclass(frozen=True)
@@ -144,12 +150,26 @@ def _format_of(path: Path, fmt: Format) -> str:
 def cassette_prompts(
     path: Path, how: Reading = Reading(), source: str | None = None
 ) -> tuple[list[Prompt], list[Skipped]]:
-    """A prompt per exchange that asked a model something and got a usable answer; every
-    other exchange skipped, saying why."""
+    """A prompt per exchange that asked a model something and got a usable answer, and
+    one per recorded tool loop (its steps are no prompts of their own); every other
+    exchange skipped, saying why."""
     source = origin_path(path, how.root) if source is None else source
     prompts: list[Prompt] = []
     skipped: list[Skipped] = []
-    for exchange in read_cassette(path):
+    exchanges = read_cassette(path)
+    found = find_loops(exchanges)
+    loops: dict[int, Prompt] = {}
+    for loop in found.loops:
+        prompt = _loop_prompt(loop, how, source)
+        if prompt is not None and prompt.loop is not None:
+            loops[prompt.loop.indices[0]] = prompt
+    in_loops = {i for prompt in loops.values() if prompt.loop for i in prompt.loop.indices}
+    chains = {i: chain.reason for chain in found.not_loops for i in chain.indices}
+    for exchange in exchanges:
+        if exchange.index in loops:
+            prompts.append(loops[exchange.index])
+        if exchange.index in in_loops:
+            continue
         model, snapshot = folded(exchange.model, how.fold_snapshots)
         origin = f"{source}: interaction {exchange.index}"
         if snapshot is not None:
@@ -157,6 +177,8 @@ def cassette_prompts(
         reason = _exchange_problem(exchange)
         if reason is None and exchange.request is not None:
             reason = request_problem(exchange.request, _api(exchange))
+            if reason is not None and exchange.index in chains and _stateful(exchange.request):
+                reason = chains[exchange.index]
         if reason is None and (exchange.completion is None or exchange.completion.error):
             reason = f"no usable answer recorded ({exchange.error or 'unreadable'})"
         request = exchange.request
@@ -168,6 +190,40 @@ def cassette_prompts(
         body = {k: v for k, v in request.items() if k != "model"}
         prompts.append(Prompt(_api(exchange), body, model, origin, answer=exchange, source=source))
     return prompts, skipped
+
+
+def _loop_prompt(loop: Loop, how: Reading, source: str) -> Prompt | None:
+    """A recorded tool loop as one loop case, or None when it cannot be one (its
+    interactions are then imported one by one)."""
+    from migrate_check.importing.loop_cases import imported_loop  # it reads suites
+
+    first = loop.steps[0].exchange
+    model, snapshot = folded(first.model, how.fold_snapshots)
+    if model is None or first.request is None or _exchange_problem(first) is not None:
+        return None
+    request = {k: v for k, v in first.request.items() if k != "model"}
+    if request_problem(request, loop.api) is not None:
+        return None
+    made = imported_loop(loop, model)
+    if made is None:
+        return None
+    origin = f"{source}: interactions {spans(list(made.indices))}"
+    if snapshot is not None:
+        origin += f" (recorded with {snapshot})"
+    return Prompt(
+        loop.api,
+        request,
+        model,
+        origin,
+        answer=made.steps[0],
+        description=made.description,
+        source=source,
+        loop=made,
+    )
+
+
+def _stateful(request: dict[str, Any]) -> bool:
+    return any(request.get(key) for key in STATEFUL_KEYS)
 
 
 def _api(exchange: Exchange) -> Api:

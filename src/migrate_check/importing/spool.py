@@ -56,8 +56,12 @@ class SpooledCase:
     description: str
     models: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
-    #: Per model, its recorded answers as the vcrpy interactions its cassette holds.
-    answers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Per model, its recorded answers as the vcrpy interactions its cassette holds (a
+    #: loop's answer: the list of its steps' interactions).
+    answers: dict[str, list[Any]] = field(default_factory=dict)
+    #: A loop case's `loop:` and the start of its id.
+    loop: dict[str, Any] | None = None
+    label: str = ""
 
     @property
     def samples(self) -> int:
@@ -109,12 +113,23 @@ class Spool:
 
     # -- reading ------------------------------------------------------------------------
     def add(self, prompt: Prompt) -> None:
-        checks = [*prompt.checks, *structural_checks(prompt.api, prompt.request)]
-        key = canonical_json([prompt.api, prompt.request, checks])
+        loop = prompt.loop
+        checks = [
+            *prompt.checks,
+            *structural_checks(prompt.api, prompt.request, loop=loop is not None),
+        ]
+        parts: list[Any] = [prompt.api, prompt.request, checks]
+        if loop is not None:  # a request case's key stays as it was
+            parts.append(loop.spec)
+        key = canonical_json(parts)
         data = [prompt.api, prompt.request, checks, prompt.description]
+        if loop is not None:
+            data += [loop.spec, loop.label]
         answered = prompt.answer is not None and bool(prompt.model)  # as `merge_prompts`
         answer = None
-        if answered and prompt.answer is not None:
+        if answered and loop is not None:
+            answer = json.dumps(cassette_interactions(list(loop.steps)))
+        elif answered and prompt.answer is not None:
             answer = json.dumps(cassette_interactions([prompt.answer])[0])
         self.db.execute(
             "INSERT INTO prompts (key, model, answered, origin, data, answer, source) "
@@ -268,7 +283,11 @@ class Spool:
             where = (0, "")
             for _, part, case_id, model, answer in answers:
                 where = (part, case_id)
-                recorded.setdefault(model, []).append(json.loads(answer))
+                interactions = json.loads(answer)  # a loop's: each of its steps
+                if isinstance(interactions, list):
+                    recorded.setdefault(model, []).extend(interactions)
+                else:
+                    recorded.setdefault(model, []).append(interactions)
             yield *where, recorded
 
     def sources(self, group: int) -> Iterator[str]:
@@ -316,8 +335,10 @@ def _merged(first: int, rows: Iterator[tuple[Any, ...]]) -> SpooledCase:
     more = 0
     for _, model, answered, origin, data, answer in rows:
         if case is None:
-            api, request, checks, description = json.loads(data)
+            api, request, checks, description, *loop = json.loads(data)
             case = SpooledCase(first, api, request, checks, description)
+            if loop:
+                case.loop, case.label = loop
         if len(case.origins) < MAX_ORIGINS:
             case.origins.append(origin)
         else:

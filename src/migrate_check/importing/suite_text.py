@@ -37,6 +37,8 @@ class CaseData(Protocol):
     checks: list[dict[str, Any]]
     description: str
     origins: list[str]
+    #: A loop case's `loop:`, as the suite holds it; None for a request case.
+    loop: dict[str, Any] | None
 
     @property
     def samples(self) -> int: ...
@@ -67,13 +69,17 @@ class ImportResult:
     cassettes: list[Path] = field(default_factory=list)
 
 
-def structural_checks(api: Api, request: dict[str, Any]) -> list[dict[str, Any]]:
-    """Checks the request itself calls for: its JSON schema, and tool calls when tools exist."""
+def structural_checks(
+    api: Api, request: dict[str, Any], *, loop: bool = False
+) -> list[dict[str, Any]]:
+    """Checks the request itself calls for: its JSON schema, and tool calls when tools
+    exist (not for a loop case: its answer is the loop's last, and `trajectory` judges
+    the calls on the way)."""
     checks: list[dict[str, Any]] = []
     schema = _json_schema(api, request)
     if schema is not None:
         checks.append({"schema": schema})
-    if request.get("tools"):
+    if request.get("tools") and not loop:
         checks.append({"tool_calls": {}})
     return checks
 
@@ -159,6 +165,8 @@ def case_entry(
     checks = [c for c in case.checks if canonical_json(c) not in hoisted]
     if checks:
         entry["checks"] = checks
+    if case.loop is not None:
+        entry["loop"] = case.loop
     if case.samples > 1:
         entry["samples"] = case.samples
     recorded = case.recorded
@@ -170,7 +178,8 @@ def case_entry(
 
 
 def cassette_interactions(answers: list[Exchange]) -> list[dict[str, Any]]:
-    """Recorded answers as vcrpy interactions, bodies decoded so replay needs no codec."""
+    """Recorded answers as vcrpy interactions, bodies decoded so replay needs no codec
+    (a loop's steps each with the request migrate-check's loop sends)."""
     interactions = []
     for answer in answers:
         assert answer.request is not None and answer.response_text is not None

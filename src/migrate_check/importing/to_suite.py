@@ -19,7 +19,7 @@ from typing import Any
 
 from migrate_check.core.canonical import canonical_json
 from migrate_check.core.case import Api
-from migrate_check.importing.case_ids import IdAllocator
+from migrate_check.importing.case_ids import IdAllocator, id_source
 from migrate_check.importing.cassette_reader import Exchange
 from migrate_check.importing.origins import origin_path
 from migrate_check.importing.sources import Collected, Prompt
@@ -46,6 +46,9 @@ class ImportedCase:
     recordings: dict[str, list[Exchange]] = field(default_factory=dict)
     origins: list[str] = field(default_factory=list)
     description: str = ""
+    #: A loop case's `loop:` and the start of its id (`suite_text.case_entry`).
+    loop: dict[str, Any] | None = None
+    label: str = ""
 
     @property
     def samples(self) -> int:
@@ -58,17 +61,24 @@ class ImportedCase:
 
 
 def merge_prompts(prompts: list[Prompt]) -> list[ImportedCase]:
-    """One case per distinct (API, request, checks), in order of first appearance."""
+    """One case per distinct (API, request, checks, loop), in order of first appearance;
+    a loop's recording is its first step (`Prompt.loop` holds them all)."""
     ids = IdAllocator()
     cases: dict[str, ImportedCase] = {}
     for prompt in prompts:
-        checks = [*prompt.checks, *structural_checks(prompt.api, prompt.request)]
-        key = canonical_json([prompt.api, prompt.request, checks])
+        loop = prompt.loop.spec if prompt.loop is not None else None
+        checks = [
+            *prompt.checks,
+            *structural_checks(prompt.api, prompt.request, loop=loop is not None),
+        ]
+        key = canonical_json([prompt.api, prompt.request, checks, loop])
         case = cases.get(key)
         if case is None:
-            case_id = ids.allocate({"api": prompt.api, **prompt.request})
+            label = prompt.loop.label if prompt.loop is not None else ""
+            case_id = ids.allocate(id_source(prompt.api, prompt.request, loop), label)
             case = cases[key] = ImportedCase(case_id, prompt.api, prompt.request, checks)
             case.description = prompt.description
+            case.loop, case.label = loop, label
         case.origins.append(prompt.origin)
         if prompt.model and prompt.model not in case.models:
             case.models.append(prompt.model)

@@ -28,7 +28,7 @@ from migrate_check.checks import CheckConfigError, build_check
 from migrate_check.core.atomic import atomic_text
 from migrate_check.core.canonical import canonical_json
 from migrate_check.core.case import CheckSpec
-from migrate_check.importing.case_ids import IdAllocator
+from migrate_check.importing.case_ids import IdAllocator, id_source
 from migrate_check.importing.errors import SourceError
 from migrate_check.importing.spool import Spool
 from migrate_check.importing.suite_text import (
@@ -189,7 +189,7 @@ def _lay_out(
             part = _Part()
             parts.append(part)
             ids = IdAllocator()
-        case_id = ids.allocate({"api": case.api, **case.request})
+        case_id = ids.allocate(id_source(case.api, case.request, case.loop), case.label)
         text = _id_line(case_id) + text.removeprefix(_PLACEHOLDER_LINE)
         spool.entry(group, case, len(parts) - 1, case_id, text)
         for problem in problems:
