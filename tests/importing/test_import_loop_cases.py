@@ -210,6 +210,28 @@ def test_the_same_call_answered_otherwise_at_another_step_is_keyed_by_step(
     assert [c.result for c in replayed.trajectory.calls] == [found[1], found[2]]
 
 
+def test_the_same_loop_recorded_twice_is_one_case_with_two_samples(
+    client: openai.OpenAI, tmp_path: Path, offline: None
+) -> None:
+    text = f"{FLIGHTS} [loop:first=get_weather:both]"
+    for name in ("a.yaml", "b.yaml"):
+        recorded(tmp_path / "rec" / name, lambda: chat_app(client, BASELINE, text))
+    suite = tmp_path / "suites" / "twice.yaml"
+    assert _import(tmp_path, suite) == 0
+    (case,) = _cases(suite).values()
+    assert case.samples == 2 and case.id.startswith("loop-get-weather-3steps-")
+    assert [o.rsplit("/", 1)[-1] for o in case.origin] == [
+        "a.yaml: interactions 0-2",
+        "b.yaml: interactions 0-2",
+    ]
+    cassettes = tmp_path / "cassettes"
+    assert len(_bodies(cassettes / "twice" / case.id / f"{BASELINE}.yaml")) == 6
+    settings = RunnerSettings(record_mode="none", cassette_dir=cassettes)
+    samples = run_loop_jobs([(case, BASELINE)], settings, lambda *_: "")[(case.key, BASELINE)]
+    assert [s.error for s in samples] == [None, None]
+    assert [len(s.trajectory.steps) for s in samples if s.trajectory] == [3, 3]
+
+
 def test_a_stateful_chain_stays_skipped_with_its_reason(
     client: openai.OpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -21,6 +21,7 @@ from migrate_check.importing.errors import CassetteReadError, SourceError
 from migrate_check.importing.jsonl import MAX_DEPTH, deeper_than, records
 from migrate_check.importing.loops import Loop, find_loops, spans
 from migrate_check.importing.origins import folded, origin_path
+from migrate_check.importing.skipped import Skipped as Skipped  # where others find it
 
 if TYPE_CHECKING:
     from migrate_check.importing.loop_cases import ImportedLoop
@@ -46,20 +47,6 @@ class Prompt:
     source: str = ""
     #: A recorded tool loop's: its `loop:` and every step (`answer` is its first).
     loop: ImportedLoop | None = None
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """An input left out, and why; `model` and `source` (the file, as origins name it)
-    place it under the suite it belongs to."""
-
-    origin: str
-    reason: str
-    model: str | None = None
-    source: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.origin}: {self.reason}"
 
 
 @dataclass

@@ -21,7 +21,7 @@ import yaml
 from migrate_check.core.canonical import canonical_json
 from migrate_check.core.case import Api
 from migrate_check.importing.cassette_reader import Exchange
-from migrate_check.importing.sources import Skipped
+from migrate_check.importing.skipped import Skipped
 
 SUITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 DEFAULT_CHECKS: tuple[dict[str, Any], ...] = ({"similarity": {"min": 80}},)
