@@ -127,9 +127,10 @@ def test_tool_drift_is_said_and_the_recorded_result_replays(
     monkeypatch: pytest.MonkeyPatch,
     tool_log: Path,
 ) -> None:
-    """The tool returns something else than it did when the case was recorded: over the
-    recorded cassette (`once`) the recorded result is sent, so every step still replays,
-    and the trajectory says "tool drift"; `all` records the new result."""
+    """The tool returns something else than it did when the case was recorded: `once`
+    replays the recorded case without calling it; `new_episodes` calls it, sends the
+    recorded result, so every step still replays, and the trajectory says "tool drift";
+    `all` records the new result."""
     project(pytester, _suite("loop:\n  tools:\n    get_weather: travel_tools:get_weather\n"))
     run(pytester, "--record-mode", "once").assert_outcomes(passed=1)
     sent = live.stats.completions
@@ -138,7 +139,10 @@ def test_tool_drift_is_said_and_the_recorded_result_replays(
     monkeypatch.setenv("TRAVEL_WEATHER", "rainy")
     called = len(logged(tool_log))
     run(pytester, "--record-mode", "once").assert_outcomes(passed=1)
-    assert len(logged(tool_log)) == 2 * called  # a recording run calls the tools again
+    assert len(logged(tool_log)) == called  # `once` replays a recorded case, tools too
+    assert "drift" not in checks(report(pytester)["weather"])["trajectory"]["reason"]
+    run(pytester, "--record-mode", "new_episodes").assert_outcomes(passed=1)
+    assert len(logged(tool_log)) == 2 * called  # new_episodes calls the tools again
     assert live.stats.completions == sent  # and every step replayed
     assert path.read_text() == recorded
     assert json.loads(recorded_tools(pytester, "weather", BASELINE)[0]["result"])["sky"] == "sunny"

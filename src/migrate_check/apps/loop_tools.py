@@ -7,11 +7,11 @@ bounded in size; an exception it raises is sent back as its last traceback line,
 application's loop does, unless the suite says `on_tool_error: error`.
 
 Every result a run sends is recorded beside the case's cassette (`tools.<model>.yaml`),
-so an offline replay sends the same results without calling the team's tools. A
-recording run calls them again: where a tool now returns something else than the
-recording holds for the same step and arguments, the step notes it as drift. Over a
-cassette that replays (`--record-mode once` or `new_episodes` where it exists) the
-recorded result is the one sent, so the recorded steps still match.
+so a replay sends the same results without calling the team's tools: offline, and under
+`--record-mode once` for a case it has a cassette for. `new_episodes` over a recorded
+case calls them again: where a tool now returns something else than the recording holds
+for the same step and arguments, the step notes it as drift, and the recorded result is
+the one sent, so the recorded steps still match. `all` records them afresh.
 """
 
 from __future__ import annotations
@@ -169,6 +169,9 @@ class ToolAnswers:
         else:
             answered = await self._function(tool, sample, step, asked.name, arguments)
         error = answered.result if answered.failed else None
+        # The model is sent the result as the tool gave it; what the run keeps (the path in
+        # the reports, the tools file) has the environment's keys replaced.
+        scrub = secret_values.from_environment()
         if error is not None and self.loop.on_tool_error == "error":
             raise ToolFailure(f"step {step}: tool {asked.name} failed: {error}")
         self.given.append(
@@ -181,7 +184,15 @@ class ToolAnswers:
                 "error": error,
             }
         )
-        return ToolUse(asked.name, arguments, asked.call_id, answered.result, error, answered.drift)
+        kept_error = None if error is None else scrub.text(error)
+        return ToolUse(
+            asked.name,
+            arguments,
+            asked.call_id,
+            scrub.text(answered.result),
+            kept_error,
+            answered.drift,
+        )
 
     async def _function(
         self, tool: LoopTool, sample: int, step: int, name: str, arguments: Any
@@ -201,10 +212,13 @@ class ToolAnswers:
                 )
             return kept
         fresh = await self._call(tool, step, arguments)
-        if kept is None or (kept.result, kept.failed) == (fresh.result, fresh.failed):
+        # The recording holds the result with the environment's keys replaced: so is the
+        # fresh one before they are compared, else every key a tool quotes is drift.
+        scrubbed = secret_values.from_environment().text(fresh.result)
+        if kept is None or (kept.result, kept.failed) == (scrubbed, fresh.failed):
             return fresh
         drift = (
-            f"{name} now returns {shorten(fresh.result, 120)} where the recording holds "
+            f"{name} now returns {shorten(scrubbed, 120)} where the recording holds "
             f"{shorten(kept.result, 120)}"
         )
         chosen = kept if self.prefer_recorded else fresh

@@ -173,10 +173,14 @@ class _CaseRun:
         cassette = ObservedCassette(
             inner, api_hosts(self.settings), frozenset(self.loop.allow_hosts)
         )
+        # `once` replays a case it has a cassette for, tools included (their recorded
+        # results are sent, the team's tools never run); `new_episodes` runs them again
+        # over the recording, to say where they drifted; `all` records them afresh.
+        recorded_case = path.is_file()
         answers = ToolAnswers(
             self.loop,
-            live=mode != "none",
-            prefer_recorded=mode in ("once", "new_episodes") and path.is_file(),
+            live=mode == "all" or (mode != "none" and not (mode == "once" and recorded_case)),
+            prefer_recorded=mode == "new_episodes" and recorded_case,
             recorded=recorded,
             gate=self.gate,
         )

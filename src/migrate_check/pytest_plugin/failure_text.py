@@ -8,6 +8,7 @@ from typing import Any
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CaseResult, Outcome
 from migrate_check.report import escaping, trajectories
+from migrate_check.safety import secrets as secret_values
 
 _MAX_EVIDENCE_CHARS = 600
 _MAX_ANSWER_CHARS = 300
@@ -68,5 +69,7 @@ def failure_lines(result: CaseResult, failing: frozenset[Outcome]) -> list[str]:
             f"  candidate {result.candidate[0].model}: {_answer_text(result.candidate[0])}"
         )
     # Answers and error bodies are untrusted: their control characters and escape
-    # sequences are shown, never sent to the terminal (or the JUnit XML) raw.
-    return [escaping.terminal(line) for line in lines]
+    # sequences are shown, never sent to the terminal (or the JUnit XML) raw, and a key
+    # they quote (a tool's result, an echo) is replaced.
+    scrub = secret_values.from_environment()
+    return [escaping.terminal(scrub.text(line)) for line in lines]

@@ -157,4 +157,9 @@ def summary_lines(state: RunState) -> list[str]:
     first = [f"migrate-check: {held}"] if held else []
     # Relative to where pytest was started (the user's shell), absolute from outside it.
     paths = [shown_path(p) for p in state.report_paths]
-    return [*first, *report_summary_lines(state.report, paths), *error]
+    from migrate_check.safety import secrets as secret_values
+
+    scrub = secret_values.from_environment()  # the loop paths' lines quote tools' results
+    return [
+        scrub.text(line) for line in (*first, *report_summary_lines(state.report, paths), *error)
+    ]
