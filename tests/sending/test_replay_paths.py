@@ -198,3 +198,18 @@ def test_a_large_replay_read_in_a_second_process_reports_what_a_serial_one_does(
         return data
 
     assert report("forked") == report("serial")
+
+
+def test_a_loop_or_entry_case_asked_of_the_runner_is_an_error_not_its_first_step(
+    no_openai_env: None,
+) -> None:
+    """Loop and entry-point cases are many requests the team's code drives; asked of the
+    sending stage as one request, they would replay their first step as the answer."""
+    loops = load_suite(ROOT / "suites" / "trip_planner.yaml").cases[:1]
+    entries = load_suite(ROOT / "suites" / "support_replies.yaml").cases[:1]
+    replayed = _replay([*loops, *entries])
+    for case, kind in ((loops[0], "a loop case"), (entries[0], "an entry-point case")):
+        for model in MODELS:
+            (answer,) = replayed[(case.key, model)]
+            assert answer.error is not None and answer.text == ""
+            assert answer.error.startswith(f"{case.key} is {kind}: run it with")

@@ -79,6 +79,12 @@ class Runner:
         from migrate_check.sending import sharded
 
         self.fetched = {}
+        # A loop or entry-point case is many requests the team's code drives: the apps
+        # stage runs it (`migrate_check.apps.jobs`, as the pytest plugin does); sent from
+        # here as one request, it would replay its first step and call that the answer.
+        for case, model in [job for job in jobs if _driven(job[0])]:
+            self.fetched[(case.key, model)] = [_driven_elsewhere(case, model)] * case.samples
+        jobs = [job for job in jobs if not _driven(job[0])]
         if self.settings.record_mode == "none":
             for case, model in jobs:
                 self.fetched[(case.key, model)] = self.replay_one(case, model)
@@ -107,3 +113,18 @@ class Runner:
     def replay_one(self, case: Case, model: str) -> list[Completion]:
         """Every sample of one case on one model from its cassette; failures as errors."""
         return replay_case(case, model, self.settings, self.record_hint, self.stale_exchanges)
+
+
+def _driven_elsewhere(case: Case, model: str) -> Completion:
+    kind = "a loop case" if case.loop is not None else "an entry-point case"
+    return Completion(
+        model=model,
+        error=(
+            f"{case.key} is {kind}: run it with migrate_check.apps.jobs (the pytest "
+            "plugin does), not as one request"
+        ),
+    )
+
+
+def _driven(case: Case) -> bool:
+    return case.loop is not None or case.entry is not None
