@@ -114,9 +114,22 @@ def test_a_case_without_loop_is_a_plain_request_case() -> None:
         (
             "loop:\n  tools:\n    get_wether: m:f\n"
             "cases:\n  - id: a\n    messages: [{role: user, content: hi}]\n",
-            "trip.yaml:10: case 'a': 'loop.tools' answers 'get_wether', which the request's "
+            "trip.yaml:10: the suite's 'loop.tools' answers 'get_wether', which no case's "
+            "request offers (did you mean 'get_weather'?)",
+        ),
+        (
+            "cases:\n  - id: a\n    messages: [{role: user, content: hi}]\n"
+            "    loop:\n      tools:\n        get_wether: m:f\n",
+            "trip.yaml:13: case 'a': 'loop.tools' answers 'get_wether', which the request's "
             "'tools' do not offer (did you mean 'get_weather'?); offered: get_weather, "
             "search_flights",
+        ),
+        (
+            "api: responses\nloop:\n  tools: {get_weather: m:f}\n"
+            "cases:\n  - id: a\n    messages: [{role: user, content: hi}]\n",
+            "trip.yaml:10: case 'a': 'loop.tools' answers 'get_weather', which the request "
+            "offers in the form of the other API: the Responses API takes {type: function, "
+            "name, parameters}",
         ),
         (
             "loop:\n  tools:\n    get_weather: not a path\n"
@@ -159,6 +172,43 @@ def test_a_wrong_loop_names_the_file_line_and_case(text: str, message: str) -> N
     with pytest.raises(SuiteError) as caught:
         _cases(text)
     assert message in str(caught.value)
+
+
+def test_a_suite_loop_answers_tools_some_cases_do_not_offer() -> None:
+    """Cases of one suite offer different tools: the suite's `loop:` need only answer
+    each tool some case offers; a case offering none of them is still a loop case."""
+    weather, flights, none = list(
+        parse_suite_text(
+            """suite: trip
+loop:
+  tools:
+    get_weather: myapp.tools:get_weather
+    search_flights: [{result: no flights}]
+cases:
+  - id: weather
+    request:
+      tools:
+        - {type: function, function: {name: get_weather, parameters: {type: object}}}
+    messages: [{role: user, content: "Weather in Oslo?"}]
+  - id: flights
+    api: responses
+    request: {tools: [{type: function, name: search_flights, parameters: {type: object}}]}
+    messages: [{role: user, content: "Flights to Oslo?"}]
+  - id: chat-only
+    messages: [{role: user, content: "Hello"}]
+""",
+            Path("trip.yaml"),
+        ).cases
+    )
+    assert weather.loop is not None and none.loop is not None and flights.api == "responses"
+    assert [tool.name for tool in weather.loop.tools] == ["get_weather", "search_flights"]
+    with pytest.raises(SuiteError, match="trip.yaml:5: the suite's 'loop.tools' answers"):
+        parse_suite_text(
+            "suite: trip\nloop:\n  tools:\n    get_weather: m:f\n    search_flights: m:g\n"
+            "cases:\n  - id: a\n    request: {tools: [{type: function, function: "
+            "{name: get_weather}}]}\n    messages: [{role: user, content: hi}]\n",
+            Path("trip.yaml"),
+        )
 
 
 def test_an_entry_point_case_cannot_hold_a_loop() -> None:

@@ -141,8 +141,13 @@ def test_tool_drift_is_said_and_the_recorded_result_replays(
     run(pytester, "--record-mode", "once").assert_outcomes(passed=1)
     assert len(logged(tool_log)) == called  # `once` replays a recorded case, tools too
     assert "drift" not in checks(report(pytester)["weather"])["trajectory"]["reason"]
-    run(pytester, "--record-mode", "new_episodes").assert_outcomes(passed=1)
+    drifted = run(pytester, "--record-mode", "new_episodes")
+    drifted.assert_outcomes(passed=1)
     assert len(logged(tool_log)) == 2 * called  # new_episodes calls the tools again
+    # The path held, so the case is `same`; the summary still lists it, for its drift.
+    drifted.stdout.fnmatch_lines(
+        ["*trip::weather (same): same path: *; tool drift: 2 calls now answered otherwise*"]
+    )
     assert live.stats.completions == sent  # and every step replayed
     assert path.read_text() == recorded
     assert json.loads(recorded_tools(pytester, "weather", BASELINE)[0]["result"])["sky"] == "sunny"

@@ -66,8 +66,14 @@ def summary_line(check: CheckResult) -> str:
     sample = _SAMPLE.match(check.reason)
     prefix = f"sample {sample.group(1)} of {sample.group(2)}: " if sample else ""
     parted = _step_number(check.evidence.get("parted_at"))
+    drift = check.evidence.get("tool_drift")
+    drifted = (
+        f"; tool drift: {_count(len(drift), 'call')} now answered otherwise than recorded"
+        if isinstance(drift, list) and drift
+        else ""
+    )
     if _same(before, after, parted):
-        return clip(f"{prefix}same path: {_shape(after)}", LINE_CHARS)
+        return clip(f"{prefix}same path: {_shape(after)}{drifted}", LINE_CHARS)
     delta = _steps(after) - _steps(before)
     changes = _tool_changes(before, after)
     candidate = _side_notes(after, before, changes, delta)
@@ -75,7 +81,7 @@ def summary_line(check: CheckResult) -> str:
     parts = [f"candidate: {candidate}", f"baseline: {baseline}"]
     if parted is not None:
         parts.append(f"paths part at step {parted}")
-    return clip(prefix + "; ".join(parts), LINE_CHARS)
+    return clip(prefix + "; ".join(parts) + drifted, LINE_CHARS)
 
 
 def viewer_paths(result: CaseResult) -> dict[str, Any] | None:

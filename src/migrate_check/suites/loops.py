@@ -96,22 +96,36 @@ def read_loop(
     return replace(base, **changes)
 
 
-def loop_case(fields: FieldReader, case: Case, loop: Loop) -> Case:
-    """The request case with its loop, checked against the tools its request offers."""
+def loop_case(fields: FieldReader, case: Case, loop: Loop, suite_loop: Loop | None) -> Case:
+    """The request case with its loop, checked against the tools its request offers.
+
+    A tool the case's own `loop:` answers must be one its request offers; one the suite's
+    `loop:` answers need not be (cases of a suite offer different tools; the suite checks
+    that some case offers it). Either must be offered in the form of the case's API."""
     if not loop.tools:
         raise fields.error(
             case.line, "'loop' needs 'tools': how each tool call is answered", case.id
         )
     offered: set[str] = set()
+    misshapen: set[str] = set()
     for side in SIDES:
         request = case.request_for(side)
         if int(request.get("n") or 1) > 1:
             raise fields.error(
                 case.line, "a loop case follows one answer: it cannot ask for 'n' > 1", case.id
             )
-        offered |= set(function_names(request.get("tools")))
+        offered |= set(function_names(request.get("tools"), case.api))
+        misshapen |= set(function_names(request.get("tools"), _OTHER_API[case.api]))
     for tool in loop.tools:
-        if tool.name not in offered:
+        if tool.name in misshapen - offered:
+            raise fields.error(
+                tool.line or case.line,
+                f"'loop.tools' answers {tool.name!r}, which the request offers in the form "
+                f"of the other API: {_TOOL_FORMS[case.api]}",
+                case.id,
+            )
+        inherited = suite_loop is not None and tool in suite_loop.tools
+        if tool.name not in offered and not inherited:
             close = difflib.get_close_matches(tool.name, sorted(offered), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             listed = ", ".join(sorted(offered)) or "none"
@@ -124,18 +138,47 @@ def loop_case(fields: FieldReader, case: Case, loop: Loop) -> Case:
     return replace(case, loop=loop)
 
 
-def function_names(tools: Any) -> list[str]:
-    """The function tools a request offers, in Chat Completions' or the Responses API's
-    form (`{type: function, function: {name}}` or `{type: function, name}`)."""
+_OTHER_API = {"chat": "responses", "responses": "chat"}
+_TOOL_FORMS = {
+    "chat": "Chat Completions takes {type: function, function: {name, parameters}}",
+    "responses": "the Responses API takes {type: function, name, parameters}",
+}
+
+
+def function_names(tools: Any, api: str | None = None) -> list[str]:
+    """The function tools a request offers, in Chat Completions' form (`{type: function,
+    function: {name}}`), the Responses API's (`{type: function, name}`), or either."""
     names = []
     for tool in tools if isinstance(tools, list) else []:
         if not isinstance(tool, dict) or tool.get("type", "function") != "function":
             continue
         function = tool.get("function")
+        form = "chat" if isinstance(function, dict) else "responses"
         name = function.get("name") if isinstance(function, dict) else tool.get("name")
-        if isinstance(name, str):
+        if isinstance(name, str) and api in (None, form):
             names.append(name)
     return names
+
+
+def check_suite_tools(fields: FieldReader, suite_loop: Loop | None, cases: list[Case]) -> None:
+    """Each tool the suite's `loop:` answers is offered by some loop case's request: else
+    it is a misspelling, or answers nothing."""
+    offered = {
+        name
+        for case in cases
+        if case.loop is not None
+        for side in SIDES
+        for name in function_names(case.request_for(side).get("tools"), case.api)
+    }
+    for tool in suite_loop.tools if suite_loop else ():
+        if tool.name not in offered:
+            close = difflib.get_close_matches(tool.name, sorted(offered), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise fields.error(
+                tool.line or 0,
+                f"the suite's 'loop.tools' answers {tool.name!r}, which no case's request "
+                f"offers{hint}",
+            )
 
 
 def _tools(fields: FieldReader, node: Located, case: str | None) -> tuple[LoopTool, ...]:

@@ -16,7 +16,7 @@ from migrate_check.core.entry import EntryPoint
 from migrate_check.suites.entries import entry_case_inputs, read_entry
 from migrate_check.suites.fields import FieldReader
 from migrate_check.suites.located import Located, line_of, plain
-from migrate_check.suites.loops import loop_case, read_loop
+from migrate_check.suites.loops import check_suite_tools, loop_case, read_loop
 from migrate_check.suites.prompts import read_input, read_messages
 from migrate_check.suites.sides import side_blocks, with_sides
 from migrate_check.suites.suite import Suite
@@ -113,13 +113,14 @@ class SuiteReader(FieldReader):
             case = with_sides(self, case, suite_sides, side_blocks(self, node, case.id))
             case_loop = read_loop(self, node, case.id, suite_loop)
             if case_loop is not None:
-                case = loop_case(self, case, case_loop)
+                case = loop_case(self, case, case_loop, suite_loop)
             if case.id in seen:
                 raise self.error(
                     case.line, f"duplicate case id (first used on line {seen[case.id]})", case.id
                 )
             seen[case.id] = case.line
             cases.append(case)
+        check_suite_tools(self, suite_loop, cases)
         variants = read_variants(self, doc, cases)
         return Suite(
             name=name,
