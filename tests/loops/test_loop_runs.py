@@ -131,6 +131,8 @@ def test_a_missing_step_or_tool_result_offline_names_the_case_model_and_step(
     assert "--record-mode all" in candidate
     baseline = case["baseline"]["completions"][0]["error"]
     assert "no recorded result of tool get_weather at step 1" in baseline
+    assert f"tools.{BASELINE}.yaml does not hold it for case 'trip::weather'" in baseline
+    assert "record it again with:" in baseline and "--record-mode all" in baseline
     assert len(logged(tool_log)) == calls_made  # only the recording run called the tool
 
 

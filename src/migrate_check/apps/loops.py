@@ -243,7 +243,7 @@ class _CaseRun:
             try:
                 uses = [await answers.answer(sample, number, call) for call in asked]
             except ToolFailure as exc:
-                return self.error(str(exc))
+                return self.error(self.tool_failure(str(exc)))
             if len(cassette.blocked) > blocked:
                 return self.error(
                     f"step {number}: a tool sent a request to "
@@ -306,6 +306,18 @@ class _CaseRun:
         if stands_for := dict(self.settings.azure_models).get(self.model):
             answer.stands_for = stands_for
         return answer
+
+    def tool_failure(self, message: str) -> str:
+        """A tool's failure as the case's error; a result the recordings lack says where
+        they are and how to record it, as a missing step does."""
+        if not message.startswith("no recorded result"):
+            return message
+        where = shown_path(tools_path(self.settings, self.case, self.model))
+        command = self.hint(self.case, self.model, "all")
+        return (
+            f"{message}: {where} does not hold it for case {self.case.key!r} on model "
+            f"{self.model!r}; record it again with: {command}"
+        )
 
     def missing_step(self, number: int, miss: Any) -> str:
         """A step the cassette does not hold: which, where, and how to record it."""
