@@ -7,15 +7,15 @@ server, it gives the same outcomes from the same requests."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from devtools.local_openai import LocalServer
+from example_project import copy_example, reported_cases, run_example
 
-from conftest import PAIR, REPO
+from conftest import REPO
 
 SUITE = "suites/support_replies.yaml"
 CASSETTES = REPO / "cassettes" / "support-replies"
@@ -36,23 +36,6 @@ EXPECTED = {
 #: The desks' system prompts (example_app.replies.DESKS), as the draft call sends them.
 BILLING = "You are the billing desk."
 TECHNICAL = "You are technical support."
-
-
-def _project(root: Path, cassettes: bool) -> None:
-    shutil.copytree(REPO / "suites", root / "suites")
-    if cassettes:
-        shutil.copytree(CASSETTES, root / "cassettes" / "support-replies")
-
-
-def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        SUITE, "--model-pair", PAIR, "-p", "no:cacheprovider", "--report-dir", "report", *args
-    )
-
-
-def _report(pytester: pytest.Pytester) -> dict[str, Any]:
-    data = json.loads((pytester.path / "report" / "report.json").read_text())
-    return {case["id"]: case for case in data["cases"]}
 
 
 def _checks(case: dict[str, Any]) -> dict[str, Any]:
@@ -89,10 +72,10 @@ def _exchanges(path: Path) -> list[tuple[dict[str, Any], Any]]:
 def test_the_example_app_replays_offline_with_the_outcomes_it_shows(
     pytester: pytest.Pytester, offline: None
 ) -> None:
-    _project(pytester.path, cassettes=True)
-    result = _run(pytester)
+    copy_example(pytester.path, "support-replies")
+    result = run_example(pytester, SUITE)
     result.assert_outcomes(passed=2, failed=2)  # a changed path is to review, not a failure
-    cases = _report(pytester)
+    cases = reported_cases(pytester)
     assert _outcomes(cases) == EXPECTED
     checks = {key: _checks(case) for key, case in cases.items()}
     # Both models took the same path: two chat calls each, nothing raised.
@@ -144,10 +127,10 @@ def test_the_example_app_records_against_the_local_server_as_committed(
 ) -> None:
     """A fresh recording of the suite sends the requests the committed cassettes hold, gets
     the same answers and gives the same outcomes."""
-    _project(pytester.path, cassettes=False)
-    result = _run(pytester, "--record-mode", "once")
+    copy_example(pytester.path, None)
+    result = run_example(pytester, SUITE, "--record-mode", "once")
     result.assert_outcomes(passed=2, failed=2)
-    assert _outcomes(_report(pytester)) == EXPECTED
+    assert _outcomes(reported_cases(pytester)) == EXPECTED
     # Four cases on two models, two calls each, less the draft the refusal never made.
     assert live.stats.completions == 4 * 2 * 2 - 1
     for case in EXPECTED:

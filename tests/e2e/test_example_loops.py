@@ -7,15 +7,15 @@ afresh against the local server, it sends the same steps and gives the same outc
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from devtools.local_openai import LocalServer
+from example_project import copy_example, reported_cases, run_example
 
-from conftest import PAIR, REPO
+from conftest import REPO
 
 SUITE = "suites/trip_planner.yaml"
 CASSETTES = REPO / "cassettes" / "trip-planner"
@@ -38,23 +38,6 @@ def get_weather(**arguments):
 """
 
 
-def _project(root: Path, cassettes: bool) -> None:
-    shutil.copytree(REPO / "suites", root / "suites")
-    if cassettes:
-        shutil.copytree(CASSETTES, root / "cassettes" / "trip-planner")
-
-
-def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
-        SUITE, "--model-pair", PAIR, "-p", "no:cacheprovider", "--report-dir", "report", *args
-    )
-
-
-def _report(pytester: pytest.Pytester) -> dict[str, Any]:
-    data = json.loads((pytester.path / "report" / "report.json").read_text())
-    return {case["id"]: case for case in data["cases"]}
-
-
 def _trajectory(case: dict[str, Any]) -> dict[str, Any]:
     return next(c for c in case["checks"] if c["check"].split()[0] == "trajectory")
 
@@ -72,13 +55,13 @@ def _bodies(path: Path) -> list[dict[str, Any]]:
 def test_the_loop_example_replays_offline_without_calling_the_teams_tool(
     pytester: pytest.Pytester, offline: None
 ) -> None:
-    _project(pytester.path, cassettes=True)
+    copy_example(pytester.path, "trip-planner")
     (pytester.path / "suites" / "example_app" / "trips.py").write_text(TRIPWIRE)
-    result = _run(pytester, "--record-mode", "none")
+    result = run_example(pytester, SUITE, "--record-mode", "none")
     result.assert_outcomes(passed=4, failed=1)  # a changed path is to review
     # The failing case's text leads with its path in one line.
     result.stdout.fnmatch_lines(["*path: candidate: 4 steps (+2), stopped at the step limit (4)*"])
-    cases = _report(pytester)
+    cases = reported_cases(pytester)
     assert _outcomes(cases) == EXPECTED
     assert not (pytester.path / "suites" / "example_app" / "called.txt").exists()
     paths = {key: _trajectory(case) for key, case in cases.items()}
@@ -122,10 +105,10 @@ def test_the_loop_example_records_against_the_local_server_as_committed(
 ) -> None:
     """A fresh recording calls the team's tool with the model's arguments and sends the
     same steps as the committed cassettes, with the same outcomes."""
-    _project(pytester.path, cassettes=False)
-    result = _run(pytester, "--record-mode", "once")
+    copy_example(pytester.path, None)
+    result = run_example(pytester, SUITE, "--record-mode", "once")
     result.assert_outcomes(passed=4, failed=1)
-    assert _outcomes(_report(pytester)) == EXPECTED
+    assert _outcomes(reported_cases(pytester)) == EXPECTED
     for case in EXPECTED:
         for model in MODELS:
             fresh = pytester.path / "cassettes" / "trip-planner" / case
