@@ -14,14 +14,19 @@ answers for structured outputs named `migrate_check_judge` or
 `migrate_check_rubric` (`judge.py`). Test markers in a prompt: `[fault:KIND]`
 (`faults.py`), `[drift:KIND]` (`answers.py`), `[answer:KIND]` (`answer_markers.py`),
 `[batch:fail]` (`batches.py`), `[judge:flip]` and `[rubric:fail]` (`judge.py`).
+Requests sent with `store: true` are kept and listed back (`stored.py`).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from types import TracebackType
+from typing import Any
 
+from devtools.local_openai import respond
 from devtools.local_openai.app import LocalHTTPServer, ServerState
 from devtools.local_openai.batches import BatchPlan
 from devtools.local_openai.faults import ALL_FAULTS, FaultPlan
@@ -87,6 +92,41 @@ class LocalServer:
     def batch_lines_run(self) -> int:
         """Batch lines answered so far (they are not HTTP requests, so `stats` leaves them out)."""
         return self._state.batches.lines_run
+
+    @property
+    def stored_reads(self) -> Counter[str]:
+        """Stored reads answered so far, by kind: list, retrieve, messages, response,
+        input_items (faults included)."""
+        return self._state.stored.reads
+
+    def fail_stored_reads(self, kind: str | None, after: int = 0) -> None:
+        """Every stored read after the next `after` answers `kind` (500, 503, 429) on
+        every attempt; None heals."""
+        self._state.stored.fail(kind, after)
+
+    def set_stored_limit(self, count: int) -> None:
+        """How many stored objects of each kind the server keeps (oldest dropped first)."""
+        self._state.stored.limit = count
+
+    def clear_stored(self) -> None:
+        """Forget every stored completion and response, and heal stored faults."""
+        limit = self._state.stored.limit
+        self._state.stored = type(self._state.stored)(limit)
+
+    def add_stored(
+        self, api: str, requests: Iterable[dict[str, Any]], created: int | None = None
+    ) -> list[str]:
+        """Test seeding: answer each request as a first live call would and store it
+        (`created`: its time, default now), without HTTP; the ids, in order."""
+        ids = []
+        for request in requests:
+            status, answer = respond.run(api, request, self._state.ids())
+            if status != 200:
+                raise ValueError(f"request not answered ({status}): {answer}")
+            store = self._state.stored
+            keep = store.keep_chat if api == "chat" else store.keep_response
+            ids.append(keep(request, answer, int(time.time()) if created is None else created))
+        return ids
 
     def set_latency(self, ms: float) -> None:
         self._state.latency_ms = ms

@@ -28,6 +28,7 @@ from devtools.local_openai.faults import ECHO_FAULTS, FaultPlan, choose, escape_
 from devtools.local_openai.files import MAX_UPLOAD_BYTES, FileStore
 from devtools.local_openai.prompt import BadRequest, Prompt
 from devtools.local_openai.stats import Stats
+from devtools.local_openai.stored import StoredStore
 
 log = logging.getLogger("devtools.local_openai")
 
@@ -75,6 +76,7 @@ class ServerState:
         self.azure_deployments: dict[str, str] = {}
         self.files = FileStore(lambda: self.new_id("file"), MAX_UPLOAD_BYTES)
         self.batches = BatchStore(self.files, self._run_line, self.new_id)
+        self.stored = StoredStore()  # what `store: true` kept (stored.py)
 
     def _run_line(
         self, api: str, request: dict[str, Any], azure: bool
@@ -225,7 +227,7 @@ class Handler(BaseHTTPRequestHandler):
             self._route(method, path, query, body, model)
         except ApiError as exc:
             self._sleep()
-            self._json(exc.status, exc.body)
+            self._json(exc.status, exc.body, extra=getattr(exc, "headers", None))
 
     def _route(
         self, method: str, path: str, query: dict[str, list[str]], body: bytes, model: str | None
@@ -260,6 +262,8 @@ class Handler(BaseHTTPRequestHandler):
             self._complete(body, "chat", model)
         elif method == "POST" and path == "/v1/responses":
             self._complete(body, "responses", model)
+        elif method == "GET" and path.startswith(("/v1/chat/completions", "/v1/responses/")):
+            self._reply(state.stored.route(method, path, query))
         else:
             self._reply(None)
 
@@ -388,20 +392,20 @@ class Handler(BaseHTTPRequestHandler):
         self._tokens = reply.prompt_tokens + reply.completion_tokens
         ids = state.ids()
         gap = SLOW_STREAM_GAP_S if fault == "slow_stream" else 0.0
+        later = state.next_sample(key, commit=False)
+        answer = respond.body(api, reply, prompt, request, ids, later)
+        if delivered and not self._azure:  # a streamed answer is stored whole, as the API does
+            state.stored.keep(api, request, answer)
         if api == "chat":
             if prompt.stream:
                 events = wire.chat_chunks(reply, ids, include_usage=prompt.include_usage)
                 self._stream((wire.sse(e, named=False) for e in events), gap, fault, done=True)
             else:
-                later = state.next_sample(key, commit=False)
-                answer = respond.body(api, reply, prompt, request, ids, later)
                 self._json(200, self._azure_dress(answer), fault=fault)
         elif prompt.stream:
             events = wire.response_events(reply, ids, request)
             self._stream((wire.sse(e, named=True) for e in events), gap, fault, done=False)
         else:
-            later = state.next_sample(key, commit=False)
-            answer = respond.body(api, reply, prompt, request, ids, later)
             self._json(200, answer, fault=fault)
 
     def _azure_dress(self, completion: dict[str, Any]) -> dict[str, Any]:
