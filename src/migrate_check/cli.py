@@ -23,6 +23,7 @@ from migrate_check.suites.suite import SuiteError
 
 if TYPE_CHECKING:
     from migrate_check.core.case import ModelPair
+    from migrate_check.importing.sampling import Sampling
     from migrate_check.importing.sources import Collected, Skipped
     from migrate_check.importing.spool import Spool
     from migrate_check.importing.suite_text import ImportResult
@@ -78,6 +79,23 @@ def build_parser() -> argparse.ArgumentParser:
         "of their own; by default they count as their model's (gpt-4o-mini), each origin "
         "naming the snapshot",
     )
+    import_parser.add_argument(
+        "--sample",
+        type=_positive,
+        metavar="N",
+        help="Write at most N cases per suite, stratified by template (system prompt, tools, "
+        "response format): each template its share of the calls and at least one case, near "
+        "duplicates left out",
+    )
+    import_parser.add_argument(
+        "--seed", type=int, default=0, help="The sample's seed: the same seed, the same sample"
+    )
+    import_parser.add_argument(
+        "--redact",
+        metavar="KINDS",
+        help="Replace personal data with placeholders consistent within a case: a comma list "
+        "of email, phone, card, iban, ssn, ip, or all",
+    )
     import_parser.add_argument("--name", help="Suite name (default: the suite file's stem)")
     import_parser.add_argument(
         "--force", action="store_true", help="Overwrite an existing suite file"
@@ -118,6 +136,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     if suite_path.suffix not in (".yaml", ".yml"):
         raise ValueError(f"{suite_path}: a suite file ends in .yaml")
     with suite_folder(suite_path), Spool.temporary() as spool:  # inputs on disk: flat memory
+        redact, sample = _privacy_and_sample(spool, args)
         project = read_project(suite_path)
         how = Reading(root=project.rootdir, fold_snapshots=not args.keep_snapshots)
         seen = Collected()
@@ -146,13 +165,46 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 description=lambda sources: describe_sources(sources, seen.kind_of, root),
                 inputs=_named(args.paths),
                 replace=args.force,
+                sample=sample,
             )
             _print_result(out, result, len(seen.files), cassette_dir, root)
+            _print_sample_and_privacy(out, result, redact)
             explicit_dir = None if cassette_dir.resolve() == pytest_dir.resolve() else cassette_dir
             step = _next_step(group.model, result, explicit_dir, project.pair)
             print(f"  next: {step}", file=out)
         _print_unplaced(out, spool, root)
     return 0
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return number
+
+
+def _privacy_and_sample(
+    spool: Spool, args: argparse.Namespace
+) -> tuple[frozenset[str], Sampling | None]:
+    """Personal data is always looked for (and replaced with --redact); templates are
+    kept when a sample is asked for."""
+    from migrate_check.importing.redaction import parse_kinds
+    from migrate_check.importing.redaction_bodies import Privacy
+    from migrate_check.importing.sampling import Sampling
+
+    redact = parse_kinds(args.redact) if args.redact is not None else frozenset()
+    spool.privacy = Privacy(redact)
+    spool.templates = args.sample is not None
+    return redact, (Sampling(args.sample, args.seed) if args.sample is not None else None)
+
+
+def _print_sample_and_privacy(out: TextIO, result: ImportResult, redact: frozenset[str]) -> None:
+    from migrate_check.importing.redaction import personal_lines
+
+    if result.coverage is not None:
+        print(f"  sample: {result.coverage.line()}", file=out)
+    for line in personal_lines(result, redact):
+        print(f"  {line}", file=out)
 
 
 def _named(paths: list[Path], listed: int = 3) -> str:

@@ -22,6 +22,8 @@ from typing import Any
 from migrate_check.core.canonical import canonical_json
 from migrate_check.core.case import Api
 from migrate_check.importing.by_model import group_of
+from migrate_check.importing.redaction_bodies import Parts, Privacy
+from migrate_check.importing.sampling_keys import near_key, template_key, user_text
 from migrate_check.importing.sources import Prompt, Skipped
 from migrate_check.importing.suite_text import cassette_interactions, structural_checks
 
@@ -33,7 +35,8 @@ MAX_LISTED = 1000
 _SCHEMA = """
 CREATE TABLE prompts (
     seq INTEGER PRIMARY KEY, key BLOB NOT NULL, model TEXT, answered INTEGER NOT NULL,
-    origin TEXT NOT NULL, data TEXT NOT NULL, answer TEXT, grp INTEGER, source TEXT);
+    origin TEXT NOT NULL, data TEXT NOT NULL, answer TEXT, grp INTEGER, source TEXT,
+    tpl BLOB, near BLOB, pii INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE skipped (
     seq INTEGER PRIMARY KEY, grp INTEGER, origin TEXT, reason TEXT, model TEXT, source TEXT);
 CREATE TABLE warnings (seq INTEGER PRIMARY KEY, grp INTEGER NOT NULL, text TEXT NOT NULL);
@@ -42,6 +45,8 @@ CREATE TABLE entries (
     grp INTEGER NOT NULL, first INTEGER NOT NULL, part INTEGER NOT NULL, id TEXT NOT NULL,
     text TEXT NOT NULL, PRIMARY KEY (grp, first));
 CREATE INDEX entries_by_part ON entries (grp, part, first);
+CREATE TABLE picked (
+    grp INTEGER NOT NULL, first INTEGER NOT NULL, note TEXT NOT NULL, PRIMARY KEY (grp, first));
 """
 
 
@@ -62,6 +67,8 @@ class SpooledCase:
     #: A loop case's `loop:` and the start of its id.
     loop: dict[str, Any] | None = None
     label: str = ""
+    #: The kinds of personal data its prompts and answers hold (`redaction.kinds_of`).
+    personal: int = 0
 
     @property
     def samples(self) -> int:
@@ -92,6 +99,12 @@ class Spool:
         )
         self.db.execute("BEGIN")
         self.groups: list[Group] = []
+        #: Personal data found in each prompt, and replaced when asked (`--redact`).
+        self.privacy: Privacy | None = None
+        #: Whether each prompt's template is kept, for a sample (`sampling`).
+        self.templates = False
+        #: The suites a sample was taken of: only its cases (`picked`) are written.
+        self.sampled: set[int] = set()
 
     @classmethod
     @contextlib.contextmanager
@@ -118,30 +131,45 @@ class Spool:
             *prompt.checks,
             *structural_checks(prompt.api, prompt.request, loop=loop is not None),
         ]
-        parts: list[Any] = [prompt.api, prompt.request, checks]
-        if loop is not None:  # a request case's key stays as it was
-            parts.append(loop.spec)
-        key = canonical_json(parts)
-        data = [prompt.api, prompt.request, checks, prompt.description]
-        if loop is not None:
-            data += [loop.spec, loop.label]
         answered = prompt.answer is not None and bool(prompt.model)  # as `merge_prompts`
-        answer = None
+        interactions: Any = None
         if answered and loop is not None:
-            answer = json.dumps(cassette_interactions(list(loop.steps)))
+            interactions = cassette_interactions(list(loop.steps))
         elif answered and prompt.answer is not None:
-            answer = json.dumps(cassette_interactions([prompt.answer])[0])
+            interactions = cassette_interactions([prompt.answer])[0]
+        spec = loop.spec if loop is not None else None
+        parts = Parts(prompt.request, checks, prompt.description, spec, interactions)
+        if self.privacy is not None:
+            redacted = self.privacy.apply(parts)
+            if isinstance(redacted, str):
+                self.skip(Skipped(prompt.origin, redacted, prompt.model, prompt.source))
+                return
+            parts = redacted
+        keyed: list[Any] = [prompt.api, parts.request, parts.checks]
+        if loop is not None:  # a request case's key stays as it was
+            keyed.append(parts.spec)
+        key = canonical_json(keyed)
+        data: list[Any] = [prompt.api, parts.request, parts.checks, parts.description]
+        if loop is not None:
+            data += [parts.spec, loop.label]
+        tpl = near = None
+        if self.templates:
+            tpl = template_key(prompt.api, parts.request)
+            near = near_key(tpl, user_text(prompt.api, parts.request))
         self.db.execute(
-            "INSERT INTO prompts (key, model, answered, origin, data, answer, source) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO prompts (key, model, answered, origin, data, answer, source, tpl, "
+            "near, pii) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest(),
                 prompt.model,
                 answered,
                 prompt.origin,
                 json.dumps(data),  # ASCII: a lone surrogate in a request survives the trip
-                answer,
+                None if interactions is None else json.dumps(parts.interactions),
                 prompt.source or None,
+                tpl,
+                near,
+                parts.found,
             ),
         )
 
@@ -236,10 +264,13 @@ class Spool:
         """The suite's cases in order of first appearance, each with all its prompts;
         those found invalid (`invalid`) left out unless `valid_only` is false."""
         valid = "AND NOT EXISTS (SELECT 1 FROM invalid i WHERE i.grp = c.grp AND i.first = c.first)"
+        if group in self.sampled:  # only the sample's, each with its note
+            valid += " AND s.first IS NOT NULL"
         rows = self.db.execute(
             "SELECT c.first, p.model, p.answered, p.origin, "
-            "CASE WHEN p.seq = c.first THEN p.data END, p.answer "
+            "CASE WHEN p.seq = c.first THEN p.data END, p.answer, p.pii, s.note "
             "FROM cases c JOIN prompts p ON p.grp = c.grp AND p.key = c.key "
+            "LEFT JOIN picked s ON s.grp = c.grp AND s.first = c.first "
             f"WHERE c.grp = ? {valid if valid_only else ''} ORDER BY c.first, p.seq",  # noqa: S608 - our own text
             (group,),
         )
@@ -333,12 +364,15 @@ class Spool:
 def _merged(first: int, rows: Iterator[tuple[Any, ...]]) -> SpooledCase:
     case: SpooledCase | None = None
     more = 0
-    for _, model, answered, origin, data, answer in rows:
+    for _, model, answered, origin, data, answer, personal, note in rows:
         if case is None:
             api, request, checks, description, *loop = json.loads(data)
+            if note:  # the template a sample took it from
+                description = "\n".join(filter(None, [note, description]))
             case = SpooledCase(first, api, request, checks, description)
             if loop:
                 case.loop, case.label = loop
+        case.personal |= personal
         if len(case.origins) < MAX_ORIGINS:
             case.origins.append(origin)
         else:

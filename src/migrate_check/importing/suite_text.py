@@ -67,6 +67,13 @@ class ImportResult:
     #: Only when asked for (`write_import`): every case and cassette written.
     cases: list[Any] = field(default_factory=list)
     cassettes: list[Path] = field(default_factory=list)
+    #: Cases holding each kind of personal data (`redaction.KINDS`), any kind, and
+    #: how many of them were redacted.
+    personal: Counter[str] = field(default_factory=Counter)
+    personal_cases: int = 0
+    redacted_cases: int = 0
+    #: What a sample took (`sampling.Coverage`), when one was asked for.
+    coverage: Any = None
 
 
 def structural_checks(

@@ -30,6 +30,8 @@ from migrate_check.core.canonical import canonical_json
 from migrate_check.core.case import CheckSpec
 from migrate_check.importing.case_ids import IdAllocator, id_source
 from migrate_check.importing.errors import SourceError
+from migrate_check.importing.redaction import kinds_of
+from migrate_check.importing.sampling import Sampling, take_sample
 from migrate_check.importing.spool import Spool
 from migrate_check.importing.suite_text import (
     DEFAULT_CHECKS,
@@ -79,6 +81,7 @@ def write_suite(
     inputs: str | None = None,
     keep: bool = False,
     replace: bool = False,
+    sample: Sampling | None = None,
 ) -> ImportResult:
     """Write one suite of the spool (in parts when it is large) and its cassettes.
 
@@ -86,13 +89,19 @@ def write_suite(
     written cases came from. Raises `SourceError` when no case is left to write (naming
     `inputs`, what the user gave). `keep` lists every case and cassette in the result
     (for callers that inspect them); `replace` removes what an earlier import of the same
-    suite laid out otherwise.
+    suite laid out otherwise. `sample` writes a sample of the valid cases (`sampling`).
     """
     suite = name or suite_path.stem
     if not SUITE_NAME.fullmatch(suite):
         raise SourceError(suite_path, f"suite name {suite!r} must be a slug (letters, digits, -_.)")
     checks = _UsableChecks(suite_path.parent)
     shared = _check_cases(spool, group, suite_path, checks)
+    coverage = None
+    if sample is not None:
+        coverage = take_sample(spool, group, sample)
+        shared = Shared()  # what the sample's cases share
+        for case in spool.cases(group):
+            shared.add(case.request, checks.kept(case.checks))
     header = suite_header(
         suite,
         description if isinstance(description, str) else "",  # _NAME_ROOM holds it
@@ -108,6 +117,7 @@ def write_suite(
         models=Counter(),
         recorded_models=Counter(),
         skipped=[],
+        coverage=coverage,
     )
     parts = _lay_out(spool, group, header, shared, checks, result)
     result.skipped, result.skipped_count = spool.skipped(group)
@@ -200,6 +210,12 @@ def _lay_out(
         result.case_count += 1
         result.models.update(case.models)
         result.recorded_models.update(case.answers.keys())  # cases, not answers
+        if case.personal:
+            kinds = kinds_of(case.personal)
+            result.personal.update(kinds)
+            result.personal_cases += 1
+            redacted = spool.privacy.redact if spool.privacy is not None else ()
+            result.redacted_cases += any(kind in redacted for kind in kinds)
     return parts
 
 
