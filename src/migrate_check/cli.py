@@ -51,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     import_parser.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH", help="Files or folders to read"
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="Files or folders to read (optional with a stored source below)",
     )
     import_parser.add_argument(
         "--suite", required=True, type=Path, help="Suite file to write, e.g. suites/app.yaml"
@@ -68,9 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_parser.add_argument(
         "--format",
-        choices=("auto", "cassette", "evals", "requests"),
+        choices=("auto", "cassette", "evals", "requests", "otlp"),
         default="auto",
-        help="Kind of input; auto: .jsonl with 'ideal' is Evals, other .jsonl logged requests",
+        help="Kind of input; auto: .json or .jsonl starting with 'resourceSpans' is OTLP "
+        "traces (otlp), other .jsonl with 'ideal' is Evals, other .jsonl logged requests",
     )
     import_parser.add_argument(
         "--keep-snapshots",
@@ -100,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     import_parser.add_argument(
         "--force", action="store_true", help="Overwrite an existing suite file"
     )
+    from migrate_check.importing.stored_cli import add_arguments as add_stored_arguments
+
+    add_stored_arguments(import_parser)
     return parser
 
 
@@ -124,11 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """Read the inputs, write a suite per recorded model; 0 when a suite was written
-    (what was skipped is listed), 2 when nothing could be imported."""
+    (what was skipped is listed), 3 when the API cut a stored fetch short (the suite holds
+    what came first), 2 when nothing could be imported."""
     from migrate_check.importing.by_model import suite_for_model
     from migrate_check.importing.destination import read_project, suite_folder
     from migrate_check.importing.sources import Collected, Reading, stream
     from migrate_check.importing.spool import Spool
+    from migrate_check.importing.stored_cli import described, fetch_for, print_summary, read_text
+    from migrate_check.importing.stored_cli import spool_into as spool_stored
     from migrate_check.importing.to_suite import describe_sources
     from migrate_check.importing.writing import write_suite
 
@@ -139,11 +150,14 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         redact, sample = _privacy_and_sample(spool, args)
         project = read_project(suite_path)
         how = Reading(root=project.rootdir, fold_snapshots=not args.keep_snapshots)
+        fetch = fetch_for(args, how.fold_snapshots)  # stored objects: the key checked first
         seen = Collected()
         for prompt in stream(list(args.paths), args.format, seen, how):
             spool.add(prompt)
             _spool_skipped(spool, seen)  # kept on disk too, as they come
         _spool_skipped(spool, seen)  # those of files after the last prompt
+        if fetch is not None:
+            spool_stored(spool, fetch, len(seen.files))
         groups = spool.group_by_model(args.model)
         if not groups:
             raise ValueError(f"nothing recorded with {args.model!r} in the inputs")
@@ -162,18 +176,20 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 path,
                 cassette_dir,
                 name=name,
-                description=lambda sources: describe_sources(sources, seen.kind_of, root),
-                inputs=_named(args.paths),
+                description=lambda sources: described(
+                    sources, lambda files: describe_sources(files, seen.kind_of, root)
+                ),
+                inputs=_named(args.paths) or "the stored objects fetched",
                 replace=args.force,
                 sample=sample,
             )
-            _print_result(out, result, len(seen.files), cassette_dir, root)
+            _print_result(out, result, read_text(len(seen.files), fetch), cassette_dir, root)
             _print_sample_and_privacy(out, result, redact)
             explicit_dir = None if cassette_dir.resolve() == pytest_dir.resolve() else cassette_dir
             step = _next_step(group.model, result, explicit_dir, project.pair)
             print(f"  next: {step}", file=out)
         _print_unplaced(out, spool, root)
-    return 0
+        return print_summary(out, fetch) if fetch is not None else 0  # 3: the API cut it short
 
 
 def _positive(text: str) -> int:
@@ -256,16 +272,16 @@ def _refuse_existing(suite_path: Path) -> None:
 
 
 def _print_result(
-    out: TextIO, result: ImportResult, inputs: int, cassette_dir: Path, root: Path
+    out: TextIO, result: ImportResult, read: str, cassette_dir: Path, root: Path
 ) -> None:
-    cases, files = _counted(result.case_count, "case"), _counted(inputs, "file")
+    cases = _counted(result.case_count, "case")
     if len(result.files) == 1:
-        print(f"wrote {result.files[0]}: {cases} from the {files} read", file=out)
+        print(f"wrote {result.files[0]}: {cases} from {read}", file=out)
     else:
         print(
             f"wrote {cases} in {len(result.files)} suite files under "
             f"{result.suite_path}/ (a suite file holds at most 16 MiB): "
-            f"{result.files[0].name} to {result.files[-1].name}, from the {files} read",
+            f"{result.files[0].name} to {result.files[-1].name}, from {read}",
             file=out,
         )
     if result.cassette_count:

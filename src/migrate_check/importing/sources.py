@@ -22,11 +22,13 @@ from migrate_check.importing.jsonl import MAX_DEPTH, deeper_than, records
 from migrate_check.importing.loops import Loop, find_loops, spans
 from migrate_check.importing.origins import folded, origin_path
 from migrate_check.importing.skipped import Skipped as Skipped  # where others find it
+from migrate_check.importing.traces import read_traces
+from migrate_check.importing.traces_read import looks_like_otlp
 
 if TYPE_CHECKING:
     from migrate_check.importing.loop_cases import ImportedLoop
 
-Format = Literal["auto", "cassette", "evals", "requests"]
+Format = Literal["auto", "cassette", "evals", "requests", "otlp"]
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 # Responses requests that lean on state kept by the server cannot be replayed on another model.
 STATEFUL_KEYS = ("conversation", "previous_response_id")
@@ -85,9 +87,13 @@ def stream(
     """Every prompt of the inputs, one at a time (a log is never read whole); `seen` gets
     the files read, their kinds and what was skipped, as they come. A cassette that
     cannot be read is one skipped item; the others still import."""
+    traces: list[tuple[Path, str]] = []
     for path in _input_files(paths):
         kind = _format_of(path, fmt)
         source = origin_path(path, how.root)
+        if kind == "otlp":  # read last, together: a span's events may be in another file
+            traces.append((path, source))
+            continue
         if kind == "cassette":
             try:
                 prompts, skipped = cassette_prompts(path, how, source)
@@ -102,6 +108,28 @@ def stream(
         seen.files.append(path)
         seen.kinds.add(kind)
         seen.kind_of[source] = kind
+    if traces:
+        yield from _traced(traces, how, seen)
+
+
+def _traced(files: list[tuple[Path, str]], how: Reading, seen: Collected) -> Iterator[Prompt]:
+    """OpenTelemetry traces' LLM calls (`traces`), each a chat request checked as a logged
+    one is; one that cannot be a case is skipped, saying why."""
+
+    def read(path: Path, source: str) -> None:
+        seen.files.append(path)
+        seen.kinds.add("otlp")
+        seen.kind_of[source] = "otlp"
+
+    for call in read_traces(files, how.fold_snapshots, seen.skipped, read):
+        reason = request_problem(call.request, "chat")
+        if reason is not None:
+            seen.skipped.append(Skipped(call.origin, reason, call.model, call.source))
+            continue
+        yield Prompt(
+            "chat", call.request, call.model, call.origin, call.answer, source=call.source,
+            description=call.description,
+        )  # fmt: skip
 
 
 def is_input_file(path: Path) -> bool:
@@ -127,6 +155,8 @@ def _input_files(paths: list[Path]) -> Iterator[Path]:
 def _format_of(path: Path, fmt: Format) -> str:
     if fmt != "auto":
         return fmt
+    if path.suffix.lower() in (".json", ".jsonl") and looks_like_otlp(path):
+        return "otlp"
     if path.suffix.lower() != ".jsonl":
         return "cassette"
     for _, record in records(path):

@@ -99,7 +99,12 @@ def suite_document(
     return doc
 
 
-_KINDS = {"cassette": "cassettes", "evals": "OpenAI Evals samples", "requests": "logged requests"}
+_KINDS = {
+    "cassette": "cassettes",
+    "evals": "OpenAI Evals samples",
+    "requests": "logged requests",
+    "otlp": "OpenTelemetry traces",
+}
 
 
 def describe(collected: Collected, root: Path | None = None) -> str:
