@@ -55,6 +55,7 @@ _CARD = re.compile(
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}")
 _SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])")
 _DIGIT = re.compile(r"\d")
+_MAY_HOLD = re.compile(r"[\d@]")  # every kind's value holds a digit or an "@"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w]|\.\d)")
 _IPV6 = re.compile(
@@ -99,7 +100,7 @@ class CaseRedaction:
 
     def text(self, text: str) -> str:
         """`text` with the values of the kinds to redact replaced."""
-        if len(text) < 7:  # shorter than any value of any kind
+        if len(text) < 7 or not _MAY_HOLD.search(text):  # no value of any kind fits
             return text
         pieces: list[str] = []
         last = 0

@@ -262,8 +262,11 @@ class Spool:
     # -- writing ------------------------------------------------------------------------
     def cases(self, group: int, *, valid_only: bool = True) -> Iterator[SpooledCase]:
         """The suite's cases in order of first appearance, each with all its prompts;
-        those found invalid (`invalid`) left out unless `valid_only` is false."""
+        those found invalid (`invalid`) left out unless `valid_only` is false; of a
+        sampled suite, only the sample's."""
         valid = "AND NOT EXISTS (SELECT 1 FROM invalid i WHERE i.grp = c.grp AND i.first = c.first)"
+        if not valid_only:
+            valid = ""
         if group in self.sampled:  # only the sample's, each with its note
             valid += " AND s.first IS NOT NULL"
         rows = self.db.execute(
@@ -271,7 +274,7 @@ class Spool:
             "CASE WHEN p.seq = c.first THEN p.data END, p.answer, p.pii, s.note "
             "FROM cases c JOIN prompts p ON p.grp = c.grp AND p.key = c.key "
             "LEFT JOIN picked s ON s.grp = c.grp AND s.first = c.first "
-            f"WHERE c.grp = ? {valid if valid_only else ''} ORDER BY c.first, p.seq",  # noqa: S608 - our own text
+            f"WHERE c.grp = ? {valid} ORDER BY c.first, p.seq",  # noqa: S608 - our own text
             (group,),
         )
         for first, prompts in itertools.groupby(rows, key=lambda row: int(row[0])):
@@ -283,6 +286,16 @@ class Spool:
         row = self.db.execute("SELECT source FROM prompts WHERE seq = ?", (case.first,))
         (source,) = row.fetchone() or (None,)
         self.skip(Skipped(case.origins[0], reason, source=source), group)
+
+    def invalid_count(self, group: int) -> int:
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM invalid WHERE grp = ?", (group,)).fetchone()[0]
+        )
+
+    def unpick(self, group: int) -> None:
+        """Forget a suite's sample (`sampling`): it is taken again."""
+        self.db.execute("DELETE FROM picked WHERE grp = ?", (group,))
+        self.sampled.discard(group)
 
     def entry(self, group: int, case: SpooledCase, part: int, case_id: str, text: str) -> None:
         """Keep a case's entry, as the suite file will hold it, for the part it goes to."""

@@ -31,7 +31,7 @@ from migrate_check.core.case import CheckSpec
 from migrate_check.importing.case_ids import IdAllocator, id_source
 from migrate_check.importing.errors import SourceError
 from migrate_check.importing.redaction import kinds_of
-from migrate_check.importing.sampling import Sampling, take_sample
+from migrate_check.importing.sampling import Coverage, Sampling, take_sample
 from migrate_check.importing.spool import Spool
 from migrate_check.importing.suite_text import (
     DEFAULT_CHECKS,
@@ -58,6 +58,8 @@ _PLACEHOLDER_LINE = f"- id: {_PLACEHOLDER}\n"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # what `case_ids` makes
 _RESOLVER = yaml.resolver.Resolver()
 _STR = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+#: How many times a sample is taken again when it took an invalid case.
+_SAMPLE_ROUNDS = 3
 
 
 @dataclass
@@ -95,13 +97,11 @@ def write_suite(
     if not SUITE_NAME.fullmatch(suite):
         raise SourceError(suite_path, f"suite name {suite!r} must be a slug (letters, digits, -_.)")
     checks = _UsableChecks(suite_path.parent)
-    shared = _check_cases(spool, group, suite_path, checks)
     coverage = None
-    if sample is not None:
-        coverage = take_sample(spool, group, sample)
-        shared = Shared()  # what the sample's cases share
-        for case in spool.cases(group):
-            shared.add(case.request, checks.kept(case.checks))
+    if sample is None:
+        shared = _check_cases(spool, group, suite_path, checks)
+    else:
+        shared, coverage = _checked_sample(spool, group, suite_path, checks, sample)
     header = suite_header(
         suite,
         description if isinstance(description, str) else "",  # _NAME_ROOM holds it
@@ -162,6 +162,25 @@ def _check_cases(spool: Spool, group: int, suite_path: Path, checks: _UsableChec
             continue
         shared.add(case.request, case.checks)
     return shared
+
+
+def _checked_sample(
+    spool: Spool, group: int, suite_path: Path, checks: _UsableChecks, sample: Sampling
+) -> tuple[Shared, Coverage]:
+    """A sample whose cases are all valid: only the cases taken are checked (a sample of
+    a large log is quick), and a sample that took an invalid one is taken again without
+    it (an invalid case is rare; a few rounds at most)."""
+    for _ in range(_SAMPLE_ROUNDS):
+        coverage = take_sample(spool, group, sample)
+        invalid = spool.invalid_count(group)
+        shared = _check_cases(spool, group, suite_path, checks)
+        if spool.invalid_count(group) == invalid:
+            break
+        spool.unpick(group)
+    else:
+        coverage = take_sample(spool, group, sample)  # of the valid ones found so far
+        shared = _check_cases(spool, group, suite_path, checks)
+    return shared, coverage
 
 
 def _lay_out(
