@@ -303,27 +303,27 @@ def read_text(files: int, fetch: StoredFetch | None) -> str:
     completions fetched`, or both."""
     parts = [f"the {files} file{'' if files == 1 else 's'} read"] if files or fetch is None else []
     if fetch is not None:
-        for source, count in fetch.fetched.items():
-            if count or not parts:
-                noun = source if count != 1 else source.removesuffix("s")
-                parts.append(f"{count} {noun} fetched")
+        parts += [f"{_fetched(fetch, source)} fetched" for source in _asked_sources(fetch)]
     return " and ".join(parts)
+
+
+def _asked_sources(fetch: StoredFetch) -> list[str]:
+    asked = [CHAT_SOURCE] if fetch.query.completions else []
+    return asked + ([RESPONSES_SOURCE] if fetch.query.responses_file is not None else [])
+
+
+def _fetched(fetch: StoredFetch, source: str) -> str:
+    count = fetch.fetched[source]
+    return f"{count} {source if count != 1 else source.removesuffix('s')}"
 
 
 def print_summary(out: TextIO, fetch: StoredFetch) -> int:
     """What the fetch took, which cases lacked which parameter, and how to go on; the
     exit code (`EXIT_PARTIAL` when the API cut it short)."""
-    counts = ", ".join(
-        f"{n} {s}"
-        for s, n in fetch.fetched.items()
-        if n
-        or s == CHAT_SOURCE
-        and fetch.query.completions
-        or s == RESPONSES_SOURCE
-        and fetch.query.responses_file
-    )
-    pages = f"{fetch.pages} list page" + ("" if fetch.pages == 1 else "s")
-    print(f"fetched through the API: {counts} ({pages})", file=out)
+    counts = ", ".join(_fetched(fetch, source) for source in _asked_sources(fetch))
+    if fetch.query.completions:
+        counts += f" ({fetch.pages} list page{'' if fetch.pages == 1 else 's'})"
+    print(f"fetched through the API: {counts}", file=out)
     tally = fetch.tally
     if tally.lacked:
         lacked = ", ".join(f"{k} ({n} cases)" for k, n in sorted(tally.lacked.items()))
