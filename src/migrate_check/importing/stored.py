@@ -96,7 +96,7 @@ class _TooLarge(Exception):
     """A stored object with its messages over the bound: skipped, not a failure."""
 
 
-def client_from_environment(secret_values: secrets.Scrubber) -> openai.OpenAI:
+def client_from_environment() -> openai.OpenAI:
     """The SDK's client for `OPENAI_API_KEY` (and `OPENAI_BASE_URL`), its retries and a
     timeout; every answer bounded by its length. A missing key is a one-line error."""
     import openai
@@ -117,7 +117,6 @@ def client_from_environment(secret_values: secrets.Scrubber) -> openai.OpenAI:
             response.close()
             raise _Refused(f"an answer of {length} bytes, over the {MAX_PAGE_BYTES} byte bound")
 
-    del secret_values  # the key goes to the SDK only
     return openai.OpenAI(
         api_key=key,
         base_url=os.environ.get("OPENAI_BASE_URL") or None,

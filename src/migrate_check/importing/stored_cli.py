@@ -228,9 +228,7 @@ def fetch_for(args: argparse.Namespace, fold: bool) -> StoredFetch | None:
             )
         return None
     scrubber = secrets.from_environment()
-    return StoredFetch(
-        query, client_from_environment(scrubber), fold_snapshots=fold, scrubber=scrubber
-    )
+    return StoredFetch(query, client_from_environment(), fold_snapshots=fold, scrubber=scrubber)
 
 
 def spool_into(spool: Spool, fetch: StoredFetch, files: int) -> None:
