@@ -231,6 +231,50 @@ def test_span_events_with_their_body_in_event_content(
     assert (choice["message"]["content"], choice["finish_reason"]) == ("Mar, oceano", "length")
 
 
+def test_what_the_trace_lacks_is_said_in_the_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openinference's LangChain spans: LangChain's own invocation parameters, tool calls
+    recorded without ids, and no answer (OPENINFERENCE_HIDE_OUTPUTS)."""
+    turn = "llm.input_messages.1.message.tool_calls.0.tool_call.function"
+    invocation = {
+        "model_name": "gpt-4o-mini",
+        "temperature": 0.3,
+        "_type": "openai-chat",
+        "stop": None,
+    }
+    call = tx.span(
+        "a9b2c3d4e5f60001",
+        "ChatOpenAI",
+        {
+            "openinference.span.kind": "LLM",
+            "llm.invocation_parameters": json.dumps(invocation),
+            "llm.input_messages.0.message.role": "user",
+            "llm.input_messages.0.message.content": "Weather in Braga?",
+            "llm.input_messages.1.message.role": "assistant",
+            f"{turn}.name": "get_weather",
+            f"{turn}.arguments": '{"city": "Braga"}',
+            "llm.input_messages.2.message.role": "tool",
+            "llm.input_messages.2.message.content": "sunny, 24C",
+            "output.value": "__REDACTED__",
+        },
+    )
+    export = tx.spans_export([call], "openinference.instrumentation.langchain")
+    code, out, _ = _run(tmp_path, capsys, {"lc.json": json.dumps(export)})
+    assert code == 0, out
+    (case,) = load_suite(tmp_path / "suites" / "t.yaml").cases
+    assert case.request["temperature"] == 0.3 and "stop" not in case.request
+    assistant, tool = case.request["messages"][1:]
+    assert assistant["tool_calls"][0]["id"] == tool["tool_call_id"] == "call_1"
+    assert case.description == (
+        "invocation parameters that are not Chat's left out: _type; "
+        "1 tool call id(s) were not in the trace: made up; "
+        "the trace holds no answer, so both models are recorded"
+    )
+    assert case.recorded_with == () and not (tmp_path / "cassettes").exists()
+    assert "records both models" in out
+
+
 def _one_good_and(*bad: dict[str, Any]) -> str:
     good = tx.span(
         "e1b2c3d4e5f60001",

@@ -15,16 +15,17 @@ from typing import Any
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 START = 1_718_000_000_000_000_000
-WEATHER_TOOL = {
+WEATHER_PARAMETERS = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}},
+    "required": ["city"],
+}
+WEATHER_TOOL: dict[str, Any] = {
     "type": "function",
     "function": {
         "name": "get_weather",
         "description": "Current weather for a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
+        "parameters": WEATHER_PARAMETERS,
     },
 }
 SYSTEM = "You are a concise travel assistant."
@@ -120,7 +121,7 @@ _OPENLLMETRY_CALL = {
     "gen_ai.openai.api_base": "https://api.openai.com/v1/",
     "llm.request.functions.0.name": "get_weather",
     "llm.request.functions.0.description": "Current weather for a city",
-    "llm.request.functions.0.parameters": json.dumps(WEATHER_TOOL["function"]["parameters"]),
+    "llm.request.functions.0.parameters": json.dumps(WEATHER_PARAMETERS),
     "gen_ai.prompt.0.role": "system",
     "gen_ai.prompt.0.content": SYSTEM,
     "gen_ai.prompt.1.role": "user",

@@ -271,11 +271,19 @@ class _Pending:
     def __enter__(self) -> _Pending:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, _: object
+    ) -> None:
+        folder = self._folder.name if self._folder is not None else tempfile.gettempdir()
         if self._db is not None:
             self._db.close()
         if self._folder is not None:
             self._folder.cleanup()
+        if isinstance(exc, sqlite3.Error):  # a full disk, say: one line, as the spool says it
+            raise OSError(
+                f"the working copy of the traces in {folder} failed: {exc} "
+                "(TMPDIR names another folder for it)"
+            ) from exc
 
     def _open(self) -> sqlite3.Connection:
         if self._db is None:

@@ -90,9 +90,9 @@ def input_messages(attrs: Mapping[str, Any], events: list[Event]) -> list[dict[s
             found = from_json([{"role": "system", "parts": parts}]) + found
         return found
     if openinference := indexed(attrs, "llm.input_messages."):
-        return [_openinference(m) for m in openinference]
+        return [_asked(_openinference(m)) for m in openinference]
     if openllmetry := indexed(attrs, "gen_ai.prompt."):
-        return [_openllmetry(m) for m in openllmetry]
+        return [_asked(_openllmetry(m)) for m in openllmetry]
     found = []
     for name, body in events:
         if name == "gen_ai.content.prompt" and "gen_ai.prompt" in body:
@@ -137,7 +137,8 @@ def _choices(attrs: Mapping[str, Any], events: list[Event]) -> list[Choice]:
         elif name == _DETAILS_EVENT:
             choices = _choices(body, [])
         elif name == "gen_ai.choice":
-            message = dict(body.get("message") or {})
+            recorded = body.get("message")
+            message = dict(recorded) if isinstance(recorded, dict) else {}
             if body.get("tool_calls") and not message.get("tool_calls"):
                 message["tool_calls"] = body["tool_calls"]  # openllmetry's events put them here
             choice = _json_choice({**message, "finish_reason": body.get("finish_reason")})
@@ -179,7 +180,7 @@ def from_json(raw: Any) -> list[dict[str, Any]]:
             continue
         message = {"role": role}
         if parts:
-            only_text = all(p["type"] == "text" for p in parts)
+            only_text = all(p["type"] == "text" and isinstance(p["text"], str) for p in parts)
             message["content"] = "".join(p["text"] for p in parts) if only_text else parts
         if calls:
             message["tool_calls"] = calls
@@ -240,8 +241,15 @@ def _openinference(m: Mapping[str, Any]) -> dict[str, Any]:
     return message
 
 
+def _asked(message: dict[str, Any]) -> dict[str, Any]:
+    """A message of the request: one without a role is no message the API takes."""
+    if not isinstance(message.get("role"), str) or not message["role"]:
+        raise Unusable("a message has no role")
+    return message
+
+
 def _openllmetry(m: Mapping[str, Any]) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": m.get("role") or "assistant"}
+    message: dict[str, Any] = {"role": m.get("role")}
     content = m.get("content")
     if isinstance(content, str) and content.startswith("[{"):  # a list content, as JSON text
         parsed = parse_json(content, "a message's content")
