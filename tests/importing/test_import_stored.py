@@ -314,5 +314,11 @@ def test_flag_values_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
     ):
         with pytest.raises(ValueError, match=message):
             request_defaults(None, bad)
-    assert main(["import", "x.jsonl", "--suite", "s.yaml", "--since", "2025-01-01"]) == 2
-    assert "--since filters stored completions: add --stored-completions" in capsys.readouterr().err
+    for flags, message in (
+        (["--since", "2025-01-01"], "--since filters stored completions: add --stored-comp"),
+        (["--set", "temperature=0"], "--set completes stored requests: add --stored-comp"),
+        (["--stored-responses-after", "resp_1"], "resumes an ids file: add --stored-responses"),
+        (["--stored-completions", "--max-calls", "0"], "--max-calls must be at least 1"),
+    ):
+        assert main(["import", "x.jsonl", "--suite", "s.yaml", *flags]) == 2
+        assert message in capsys.readouterr().err

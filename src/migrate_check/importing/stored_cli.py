@@ -69,7 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="IDS_FILE",
         help="Import stored Responses by id: a file of response ids, one per line",
     )
-    group.add_argument("--stored-model", help="Only completions of this model (the API's filter)")
+    group.add_argument(
+        "--stored-model", metavar="MODEL", help="Only completions of this model (the API's filter)"
+    )
     group.add_argument(
         "--metadata",
         action="append",
@@ -78,9 +80,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Only completions with this metadata (repeat for several)",
     )
     group.add_argument(
-        "--since", help="Created at or after: an ISO date or time (UTC), or unix time"
+        "--since",
+        metavar="WHEN",
+        help="Created at or after: an ISO date or time (UTC), or unix time",
     )
-    group.add_argument("--until", help="Created before: an ISO date or time (UTC), or unix time")
+    group.add_argument(
+        "--until", metavar="WHEN", help="Created before: an ISO date or time (UTC), or unix time"
+    )
     group.add_argument(
         "--stored-after", metavar="ID", help="Resume the completions list after this id"
     )
@@ -91,12 +97,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-calls",
         type=int,
         default=DEFAULT_MAX_CALLS,
+        metavar="N",
         help=f"Stored objects to take at most (default {DEFAULT_MAX_CALLS:,})",
     )
     group.add_argument(
         "--max-seconds",
         type=float,
         default=DEFAULT_MAX_SECONDS,
+        metavar="S",
         help=f"Time the fetch may take at most (default {DEFAULT_MAX_SECONDS:g})",
     )
     group.add_argument(
@@ -117,22 +125,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def query_from(args: argparse.Namespace) -> StoredQuery | None:
-    """What the flags ask for, or None when no stored source is; a bad value is a
-    one-line `ValueError`."""
+    """What the flags ask for, or None when no stored source is; a bad value, or a flag
+    of a source not asked for, is a one-line `ValueError`."""
+    given = {
+        "--stored-model": args.stored_model,
+        "--metadata": args.metadata,
+        "--since": args.since,
+        "--until": args.until,
+        "--stored-after": args.stored_after,
+    }
+    if not args.stored_completions and any(given.values()):
+        used = next(flag for flag, value in given.items() if value)
+        raise ValueError(f"{used} filters stored completions: add --stored-completions")
+    if args.stored_responses is None and args.stored_responses_after:
+        raise ValueError("--stored-responses-after resumes an ids file: add --stored-responses")
     if not args.stored_completions and args.stored_responses is None:
-        used = [
-            f
-            for f, v in (
-                ("--stored-model", args.stored_model),
-                ("--metadata", args.metadata),
-                ("--since", args.since),
-                ("--until", args.until),
-                ("--stored-after", args.stored_after),
+        if args.request_defaults is not None or args.request_set:
+            flag = "--request-defaults" if args.request_defaults is not None else "--set"
+            raise ValueError(
+                f"{flag} completes stored requests: add --stored-completions or "
+                "--stored-responses IDS_FILE (a recording's request is complete)"
             )
-            if v
-        ]
-        if used:
-            raise ValueError(f"{used[0]} filters stored completions: add --stored-completions")
         return None
     if args.max_calls < 1:
         raise ValueError(f"--max-calls must be at least 1, not {args.max_calls}")
