@@ -18,6 +18,7 @@ from imported_cassettes import interaction, write_cassette
 
 from migrate_check.cli import main
 from migrate_check.importing.redaction import CaseRedaction, kinds_of, parse_kinds
+from migrate_check.importing.redaction_bodies import Parts, Privacy
 from migrate_check.suites.loading import load_suite
 
 MODEL = "gpt-4o-mini"
@@ -74,6 +75,34 @@ def test_patterns_stay_linear_on_hostile_text() -> None:
         started = time.perf_counter()
         CaseRedaction(frozenset({"email", "phone", "card", "iban", "ssn", "ip"})).text(text)
         assert time.perf_counter() - started < 2, text[:12]
+
+
+def test_a_responses_stream_that_splits_a_value_is_refused() -> None:
+    """Replay reads a Responses stream's final event (redacted as a whole), but its deltas
+    still spell the address out: the prompt is not imported."""
+    final = {"type": "response.completed", "response": {"output_text": f"Hi {EMAIL}"}}
+    events = [
+        {"type": "response.output_text.delta", "delta": piece}
+        for piece in ["Hi alice.smith", "@example", ".com"]
+    ]
+    body = "".join(f"data: {json.dumps(e)}\n\n" for e in [*events, final])
+    streamed = {
+        "request": {"method": "POST", "uri": "https://api.openai.com/v1/responses", "body": "{}"},
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {"content-type": ["text/event-stream; charset=utf-8"]},
+            "body": {"string": body},
+        },
+    }
+    parts = Parts({"input": "Say hi"}, [], "", None, streamed)
+    refused = Privacy(frozenset({"email"})).apply(parts)
+    assert refused == (
+        "its recorded stream holds 1 e-mail address split across events, which --redact "
+        "cannot replace"
+    )
+    found = Privacy().apply(parts)  # counted, nothing asked to be replaced: imported
+    assert isinstance(found, Parts) and kinds_of(found.found) == ["email"]
+    assert found.interactions is streamed
 
 
 def test_kinds_are_named_or_all(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -159,6 +159,9 @@ def test_a_sample_of_200_from_10000_calls_covers_all_12_templates_and_repeats(
     assert "--seed 0" in line
     groups = _groups(suite)
     assert len(load_suite(suite).cases) == 200
+    assert "A sample (--sample 200, --seed 0) of 10,000 calls in 12 templates, covering 12;" in (
+        load_suite(suite).description
+    )
     assert sorted(groups) == list(range(1, 13))
     # proportional: the most called template holds the most cases, the rare one one
     calls = Counter(template_key(*_api_request(logged_request(n))) for n in range(CALLS))

@@ -11,10 +11,11 @@ is left out, saying so, rather than imported with the value in its cassette.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from migrate_check.cassettes.answers import completions_from_sse, endpoint_of
+from migrate_check.cassettes.answers import completions_from_sse, endpoint_of, sse_events
 from migrate_check.importing.redaction import CaseRedaction, kinds_of, named
 
 _NOT_JSON = object()
@@ -75,6 +76,7 @@ def _interaction(case: CaseRedaction, interaction: dict[str, Any]) -> dict[str, 
     text = response["body"]["string"]
     if _is_stream(response):
         answer = "\n".join(_redacted_event(case, line) for line in text.split("\n"))
+        answer = text if answer == text else answer
     else:
         answer = _redacted_body(case, text)
     if body is sent["body"] and answer is text:
@@ -127,7 +129,30 @@ def _left_in_stream(interaction: dict[str, Any], redact: frozenset[str]) -> list
         probe.text(completion.text)
         for call in completion.tool_calls:
             probe.value(call.arguments)
+    # The deltas joined too: a Responses stream is read from its final event, but its
+    # deltas still spell the answer out.
+    probe.text("".join(_deltas(sse_events(response["body"]["string"]))))
     return [kind for kind in kinds_of(probe.found) if kind in redact]
+
+
+def _deltas(events: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """Every string under a `delta` of the stream's events, in order."""
+    for event in events:
+        yield from _strings(event.get("delta"))
+        for choice in event.get("choices") or []:
+            if isinstance(choice, dict):
+                yield from _strings(choice.get("delta"))
+
+
+def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict) and depth < 20:
+        for item in value.values():
+            yield from _strings(item, depth + 1)
+    elif isinstance(value, list) and depth < 20:
+        for item in value:
+            yield from _strings(item, depth + 1)
 
 
 def _is_stream(response: dict[str, Any]) -> bool:

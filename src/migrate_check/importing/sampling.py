@@ -80,11 +80,19 @@ class Coverage:
             notes.append("more templates than --sample: one case of each of the most called")
         return f"{text} ({'; '.join(notes)})"
 
+    def sentence(self) -> str:
+        """What the suite's description says of the sample it holds."""
+        return (
+            f"A sample (--sample {self.size}, --seed {self.seed}) of "
+            f"{_counted(self.calls, 'call')} in {_counted(self.templates, 'template')}, "
+            f"covering {self.covered:,}; each case names its template."
+        )
+
 
 def take_sample(spool: Spool, group: int, sampling: Sampling) -> Coverage:
-    """Choose the cases of suite `group` to write (the valid ones only, so call it once
-    `writing` has checked them); the spool then gives only those, each noting its
-    template."""
+    """Choose the cases of suite `group` to write, of those not found invalid (`writing`
+    checks the cases taken, and takes the sample again when one is); the spool then
+    gives only those, each noting its template."""
     if not spool.templates:
         raise ValueError("the spool kept no templates: set spool.templates before adding")
     db = spool.db

@@ -127,6 +127,8 @@ def write_suite(
         raise SourceError(inputs or suite_path, f"nothing to import ({reasons})")
     if not isinstance(description, str):
         description = description(spool.sources(group))
+    if coverage is not None:
+        description = f"{description} {coverage.sentence()}"
     header["description"] = description
     files = _part_files(suite_path, suite, len(parts))
     result.suite_path = suite_path if len(parts) == 1 else suite_path.with_suffix("")
