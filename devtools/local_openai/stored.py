@@ -67,7 +67,12 @@ class _Kept:
 
 
 class StoredStore:
-    """The server's stored completions and responses; every method is thread-safe."""
+    """The server's stored completions and responses; every method is thread-safe.
+
+    What is kept shares its parts with the request and answer it came from (nothing
+    changes them once answered: keeping costs no copy on every Responses call, which
+    stores by default); every read answers a copy.
+    """
 
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         self.limit = limit
@@ -90,7 +95,7 @@ class StoredStore:
     def keep_chat(self, request: JsonObj, answer: JsonObj, created: int | None = None) -> str:
         when = int(time.time()) if created is None else created
         stored = {
-            **copy.deepcopy(answer),
+            **answer,
             "created": when,
             "request_id": f"req_{answer['id'][-24:]}",
             "tool_choice": request.get("tool_choice"),
@@ -106,15 +111,15 @@ class StoredStore:
         }
         messages = [m for m in request.get("messages") or [] if isinstance(m, dict)]
         items = [_store_message(answer["id"], n, m) for n, m in enumerate(messages)]
-        self._put(self._chat, answer["id"], _Kept(when, copy.deepcopy(request), stored, items))
+        self._put(self._chat, answer["id"], _Kept(when, request, stored, items))
         return str(answer["id"])
 
     def keep_response(self, request: JsonObj, answer: JsonObj, created: int | None = None) -> str:
-        stored = copy.deepcopy(answer)
+        stored = dict(answer)
         if created is not None:
             stored["created_at"] = created
         items = _input_items(answer["id"], request.get("input"))
-        kept = _Kept(int(stored["created_at"]), copy.deepcopy(request), stored, items)
+        kept = _Kept(int(stored["created_at"]), request, stored, items)
         self._put(self._responses, answer["id"], kept)
         return str(answer["id"])
 
@@ -252,11 +257,11 @@ def _store_message(completion_id: str, index: int, message: JsonObj) -> JsonObj:
         "role": message.get("role"),
         "content": content,
         "name": message.get("name"),
-        "content_parts": copy.deepcopy(parts),
+        "content_parts": parts,
     }
     for key in ("tool_calls", "tool_call_id", "refusal"):
         if key in message:
-            stored[key] = copy.deepcopy(message[key])
+            stored[key] = message[key]
     return stored
 
 
@@ -279,7 +284,7 @@ def _input_items(response_id: str, given: Any) -> list[JsonObj]:
                     "id": item.get("id") or f"msg_{suffix}",
                     "type": "message",
                     "role": role,
-                    "content": copy.deepcopy(parts),
+                    "content": parts,
                     "status": "completed",
                 }
             )

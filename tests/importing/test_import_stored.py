@@ -135,6 +135,34 @@ def test_stored_completions_filtered_become_a_suite_that_records_then_replays_of
     assert stored.stats.by_model == {}
 
 
+def test_tools_and_response_format_come_with_the_stored_completion(
+    pytester: pytest.Pytester, stored: LocalServer, client: openai.OpenAI
+) -> None:
+    tool: Any = {
+        "type": "function",
+        "function": {
+            "name": "lookup_order",
+            "parameters": {"type": "object", "properties": {"id": {"type": "string"}}},
+        },
+    }
+    schema = {"type": "object", "properties": {"label": {"type": "string"}}}
+    fmt: Any = {"type": "json_schema", "json_schema": {"name": "triage", "schema": schema}}
+    _ticket(client, "Where is order 7?", tools=[tool], tool_choice="auto")
+    _ticket(client, "Label this ticket", response_format=fmt)
+    assert _import("--stored-completions") == 0
+    by_text = {c["messages"][1]["content"]: c for c in _cases()}
+    called = by_text["Where is order 7?"]
+    assert called["request"]["tools"] == [tool] and called["request"]["tool_choice"] == "auto"
+    assert {"tool_calls": {}} in called["checks"]
+    labelled = by_text["Label this ticket"]
+    assert labelled["request"]["response_format"] == fmt
+    assert {"schema": schema} in labelled["checks"]
+    stored.stats.reset()
+    recorded = _run(pytester, "--record-mode", "once")
+    assert recorded.parseoutcomes().get("error", 0) == 0, recorded.stdout.str()
+    assert stored.stats.by_model == {"gpt-4.1-mini": 2}  # both baselines replayed as stored
+
+
 def test_cases_say_which_parameters_the_stored_objects_lacked(
     stored: LocalServer, client: openai.OpenAI, capsys: pytest.CaptureFixture[str]
 ) -> None:
