@@ -114,7 +114,7 @@ def _file(
 
 def _ignored(ignored: Counter[str], source: str, skipped: list[Skipped]) -> None:
     if ignored:
-        kinds = ", ".join(f"{n} {label}" for label, n in ignored.most_common(3))
+        kinds = ", ".join(f"{n:,} {label}" for label, n in ignored.most_common(3))
         more = ", ..." if len(ignored) > 3 else ""
         total = sum(ignored.values())
         what = "span that is not an LLM call" if total == 1 else "spans that are not LLM calls"
