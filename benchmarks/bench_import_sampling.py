@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -126,7 +127,8 @@ def measure(log: Path, work: Path, extra: list[str], src: Path, timeout: float) 
     finished = "yes" if result.returncode == 0 else f"no (exit {result.returncode})"
     if result.seconds >= timeout:
         finished = f"no (killed at {timeout:.0f} s)"
-    cases = wrote.split(": ", 1)[1].split(" from")[0] if ": " in wrote else "-"
+    counted = re.search(r"(\d[\d,]*) cases?", wrote)
+    cases = counted.group(1) if counted else "-"
     return [
         " ".join(extra) or "(whole log)",
         f"{result.seconds:.1f} s",

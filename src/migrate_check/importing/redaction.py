@@ -119,19 +119,24 @@ class CaseRedaction:
 
     def value(self, value: Any, depth: int = 0) -> Any:
         """Every string a JSON value holds, redacted; the value itself when none changed
-        (a body without personal data is written back byte for byte)."""
-        if isinstance(value, str):
+        (a body without personal data is written back byte for byte). A copy is made
+        only of what changes: most of a request (its tool schemas) holds nothing."""
+        kind = type(value)
+        if kind is str:
             return self.text(value)
-        if depth > _DEPTH:
+        if depth > _DEPTH or (kind is not dict and kind is not list):
             return value
-        if isinstance(value, dict):
-            items = {k: self.value(v, depth + 1) for k, v in value.items()}
-            same = all(items[k] is v for k, v in value.items())
-            return value if same else items
-        if isinstance(value, list):
-            listed = [self.value(v, depth + 1) for v in value]
-            return value if all(a is b for a, b in zip(listed, value, strict=True)) else listed
-        return value
+        copy: Any = None
+        pairs = value.items() if kind is dict else enumerate(value)
+        for key, item in pairs:
+            if type(item) is str and (len(item) < 7 or not _MAY_HOLD.search(item)):
+                continue  # the common case, without a call
+            new = self.value(item, depth + 1)
+            if new is not item:
+                if copy is None:
+                    copy = dict(value) if kind is dict else list(value)
+                copy[key] = new
+        return value if copy is None else copy
 
     @property
     def replaced(self) -> bool:
