@@ -226,6 +226,23 @@ def test_more_templates_than_the_sample_keeps_the_most_called(tmp_path: Path) ->
     assert systems == ["Role A", "Role B", "Role C"]
 
 
+def test_an_invalid_case_taken_is_skipped_and_the_sample_taken_again(tmp_path: Path) -> None:
+    """Only the cases a sample takes are checked; one that fails is listed as skipped,
+    and the sample is taken again from the rest, still N cases."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    bodies = [
+        {"messages": [_user(n % 8), {"role": "user", "content": TOPICS[n % 7]}]} for n in range(20)
+    ]
+    bodies.append({"messages": [{"role": "system", "content": "Odd."}, {"role": "wizard"}]})
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(body) + "\n" for body in bodies))
+    suite = tmp_path / "suites" / "retaken.yaml"
+    out = _run(["import", str(log), "--suite", str(suite), "--sample", "4"])
+    assert "line 21: not a valid case: message #2 has role 'wizard'" in out
+    assert "20 calls in 1 template; the suite holds 4 cases covering 1 of 1" in out
+    assert len(_cases(suite)) == 4
+
+
 def test_shares_are_proportional_with_one_each_and_capped() -> None:
     assert shares([900, 90, 10], [1000, 1000, 1000], 100) == [90, 9, 1]
     assert sum(shares([5, 1, 1, 1], [100, 100, 100, 100], 20)) == 20

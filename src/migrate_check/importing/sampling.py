@@ -142,6 +142,18 @@ def take_sample(spool: Spool, group: int, sampling: Sampling) -> Coverage:
     )
 
 
+def drop_sample(spool: Spool, group: int) -> None:
+    """Forget a suite's sample, to take it again."""
+    spool.db.execute("DELETE FROM picked WHERE grp = ?", (group,))
+    spool.sampled.discard(group)
+
+
+def invalid_count(spool: Spool, group: int) -> int:
+    """How many of a suite's cases were found invalid so far."""
+    row = spool.db.execute("SELECT COUNT(*) FROM invalid WHERE grp = ?", (group,)).fetchone()
+    return int(row[0])
+
+
 def shares(calls: list[int], room: list[int], size: int) -> list[int]:
     """How many cases each template gets: one each (while `size` has room for all), the
     rest in proportion to its calls (Sainte-Laguë, ties to the earlier template), none

@@ -287,16 +287,6 @@ class Spool:
         (source,) = row.fetchone() or (None,)
         self.skip(Skipped(case.origins[0], reason, source=source), group)
 
-    def invalid_count(self, group: int) -> int:
-        return int(
-            self.db.execute("SELECT COUNT(*) FROM invalid WHERE grp = ?", (group,)).fetchone()[0]
-        )
-
-    def unpick(self, group: int) -> None:
-        """Forget a suite's sample (`sampling`): it is taken again."""
-        self.db.execute("DELETE FROM picked WHERE grp = ?", (group,))
-        self.sampled.discard(group)
-
     def entry(self, group: int, case: SpooledCase, part: int, case_id: str, text: str) -> None:
         """Keep a case's entry, as the suite file will hold it, for the part it goes to."""
         self.db.execute(

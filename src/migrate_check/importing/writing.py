@@ -31,7 +31,13 @@ from migrate_check.core.case import CheckSpec
 from migrate_check.importing.case_ids import IdAllocator, id_source
 from migrate_check.importing.errors import SourceError
 from migrate_check.importing.redaction import kinds_of
-from migrate_check.importing.sampling import Coverage, Sampling, take_sample
+from migrate_check.importing.sampling import (
+    Coverage,
+    Sampling,
+    drop_sample,
+    invalid_count,
+    take_sample,
+)
 from migrate_check.importing.spool import Spool
 from migrate_check.importing.suite_text import (
     DEFAULT_CHECKS,
@@ -174,11 +180,11 @@ def _checked_sample(
     it (an invalid case is rare; a few rounds at most)."""
     for _ in range(_SAMPLE_ROUNDS):
         coverage = take_sample(spool, group, sample)
-        invalid = spool.invalid_count(group)
+        invalid = invalid_count(spool, group)
         shared = _check_cases(spool, group, suite_path, checks)
-        if spool.invalid_count(group) == invalid:
+        if invalid_count(spool, group) == invalid:
             break
-        spool.unpick(group)
+        drop_sample(spool, group)
     else:
         coverage = take_sample(spool, group, sample)  # of the valid ones found so far
         shared = _check_cases(spool, group, suite_path, checks)
