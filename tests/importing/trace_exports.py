@@ -5,13 +5,18 @@ openinference (openinference-instrumentation-openai: `llm.input_messages.{i}.mes
 `llm.invocation_parameters`, `llm.tools.{i}.tool.json_schema`), and the OpenTelemetry
 GenAI conventions (`gen_ai.input.messages` JSON, or the per-message events as log records
 the collector's file exporter writes on lines of their own). Ids, times and token counts
-are shaped as exporters write them (hex ids, int64 as strings).
+are shaped as exporters write them (hex ids, int64 as strings). `run_import` imports them.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+
+import pytest
+
+from migrate_check.cli import main
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 START = 1_718_000_000_000_000_000
@@ -29,6 +34,19 @@ WEATHER_TOOL: dict[str, Any] = {
     },
 }
 SYSTEM = "You are a concise travel assistant."
+
+
+def run_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], *extra: str
+) -> tuple[int, str, str]:
+    """Write `files` (name -> text) and import them into suites/t.yaml: exit code, out, err."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    suite = str(tmp_path / "suites" / "t.yaml")
+    argv = ["import", *(str(tmp_path / n) for n in files), "--suite", suite]
+    code = main([*argv, "--cassette-dir", str(tmp_path / "cassettes"), *extra])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 def value(v: Any) -> dict[str, Any]:
