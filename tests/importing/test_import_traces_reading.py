@@ -189,3 +189,129 @@ def test_auto_finds_traces_among_other_inputs_and_format_otlp_reads_any_name(
         tmp_path, capsys, {"spans.txt": json.dumps(tx.openllmetry())}, "--format", "otlp"
     )
     assert code == 0 and "2 cases from the 1 file read" in out
+
+
+def _chat(span_id: str, name: str, model: str | None, **attributes: str) -> dict[str, Any]:
+    """A call asking `model`, its prompt and answer in openllmetry's spelling (its
+    prompt the span id: no two are one case), with `attributes`."""
+    named = {"gen_ai.request.model": model} if model else {}
+    recorded = {
+        "llm.request.type": "chat",
+        "gen_ai.prompt.0.role": "user",
+        "gen_ai.prompt.0.content": f"Hello from {span_id}",
+        "gen_ai.completion.0.content": "Hi!",
+    }
+    return tx.span(span_id, name, {**recorded, **named, **attributes})
+
+
+_NOT_OPENAI = "not OpenAI: migrate-check compares OpenAI models"
+_PROVIDER = "gen_ai.provider.name"
+_SYSTEM = "gen_ai.system"
+_OI = "llm.provider"
+_OPERATION = "gen_ai.operation.name"
+
+
+def test_calls_to_other_providers_are_skipped_naming_the_provider(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openllmetry (`gen_ai.system`), the conventions (`gen_ai.provider.name`) and
+    openinference (`llm.provider` before `llm.system`, which says `openai` for any
+    endpoint the OpenAI SDK calls) name the provider; OpenAI's and Azure OpenAI's calls,
+    and calls naming none, are kept."""
+    llama = "Meta-Llama-3.1-8B-Instruct"
+    openai_sdk = {"llm.system": "openai"}  # openinference: any endpoint the SDK calls
+    other = {
+        "a1": _chat("a1", "anthropic.chat", "claude-3-5-sonnet", **{_SYSTEM: "Anthropic"}),
+        "a2": _chat("a2", "chat", "amazon.nova-pro-v1:0", **{_PROVIDER: "aws.bedrock"}),
+        "a3": _chat("a3", "ChatCompletion", "llama-3.1-8b", **openai_sdk, **{_OI: "groq"}),
+        "a4": _chat("a4", "chat", llama, **{_PROVIDER: "azure.ai.inference"}),
+        "a5": tx.span("a5", "cohere.chat", {_SYSTEM: "cohere", "llm.request.type": "chat"}),
+    }
+    mini = "gpt-4o-mini"
+    kept = [
+        _chat("b1", "openai.chat", mini, **{_SYSTEM: "Azure"}),
+        _chat("b2", "chat", mini, **{_PROVIDER: "azure.ai.inference"}),
+        _chat("b3", "ChatCompletion", mini, **openai_sdk, **{_OI: "azure"}),
+        _chat("b4", "ChatOpenAI.chat", mini, **{_PROVIDER: "langchain", _OPERATION: "llm_request"}),
+        _chat("b5", "openai.chat", mini),
+    ]
+    export = tx.spans_export([*other.values(), *kept], "mixed")
+    code, out, _ = _run(tmp_path, capsys, {"t.json": json.dumps(export)})
+    assert code == 0, out
+    skipped = [line.split(": span ", 1)[1] for line in out.splitlines() if "skipped" in line]
+    assert skipped == [
+        f"a1: a call to Anthropic (claude-3-5-sonnet), {_NOT_OPENAI}",
+        f"a2: a call to aws.bedrock (amazon.nova-pro-v1:0), {_NOT_OPENAI}",
+        f"a3: a call to groq (llama-3.1-8b), {_NOT_OPENAI}",
+        f"a4: a call to azure.ai.inference ({llama}), {_NOT_OPENAI}",
+        f"a5: a call to cohere, {_NOT_OPENAI}",  # no prompt captured: said at once
+    ]
+    cases = load_suite(tmp_path / "suites" / "t.yaml").cases
+    assert [c.origin[0].rsplit(" ", 1)[1] for c in cases] == ["b1", "b2", "b3", "b4", "b5"]
+    assert "5 cases from the 1 file read" in out
+
+
+def test_responses_api_calls_are_skipped_naming_the_stored_response(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """openllmetry's `openai.response` spans lack the text format, the tools' `strict`
+    and `previous_response_id`; none is rebuilt as a chat request. Its id points to the
+    response the API stored."""
+    messages = [{"role": "user", "parts": [{"type": "text", "content": "Two words for sea?"}]}]
+    openllmetry = tx.span(
+        "b0000000000000a1",
+        "openai.response",
+        {
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": "openai",
+            "gen_ai.request.model": "gpt-4.1-mini",
+            "gen_ai.response.id": "resp_67ccd2bed1ec8190",
+            "gen_ai.input.messages": json.dumps(messages),
+            "gen_ai.output.messages": json.dumps(
+                [{"role": "assistant", "parts": [{"type": "text", "content": "Mar, oceano"}]}]
+            ),
+        },
+    )
+    request = {"model": "gpt-4.1-mini", "input": "Two words for sea?", "instructions": "Be brief."}
+    openinference = tx.span(
+        "b0000000000000a2",
+        "Response",
+        {
+            "openinference.span.kind": "LLM",
+            "llm.system": "openai",
+            "llm.provider": "openai",
+            "input.value": json.dumps(request),
+            "llm.input_messages.0.message.role": "system",
+            "llm.input_messages.0.message.content": "Be brief.",
+            "llm.input_messages.1.message.role": "user",
+            "llm.input_messages.1.message.content": "Two words for sea?",
+            "output.value": '{"id":"resp_0a1b2c3d","object":"response","status":"completed"}',
+            "llm.model_name": "gpt-4.1-mini-2025-04-14",
+        },
+    )
+    unnamed = tx.span(
+        "b0000000000000a3",
+        "chat gpt-4.1-mini",
+        {
+            "gen_ai.operation.name": "chat",
+            "openai.api.type": "responses",
+            "gen_ai.request.model": "gpt-4.1-mini",
+        },
+    )
+    export = _one_good_and(openllmetry, openinference, unnamed)
+    code, out, _ = _run(tmp_path, capsys, {"t.json": export})
+    assert code == 0, out
+    not_rebuilt = "a Responses API call: only Chat Completions calls are rebuilt from traces"
+    by_id = "with --stored-responses (the API stores responses unless told not to)"
+    assert (
+        f"span b0000000000000a1: {not_rebuilt}; import it by its id (resp_67ccd2bed1ec8190) "
+        f"{by_id}" in out
+    )
+    assert "span b0000000000000a2 (recorded with gpt-4.1-mini-2025-04-14): " in out
+    assert f"{not_rebuilt}; import it by its id (resp_0a1b2c3d) {by_id}" in out
+    assert (
+        f"span b0000000000000a3: {not_rebuilt}; import its stored response "
+        "(--stored-responses) or its logged request instead" in out
+    )
+    (case,) = load_suite(tmp_path / "suites" / "t.yaml").cases
+    assert case.request["messages"] == [{"role": "user", "content": "Hello"}]

@@ -5,7 +5,9 @@ Reads OTLP/JSON (`traces_read`) in the spellings openllmetry, openinference and 
 semantic conventions write (`traces_messages`, `traces_request`). A span whose prompt is
 not in its attributes or span events (content capture was off, or the conventions' events
 went out as log records) waits on disk until every file is read: its events may be log
-records in another file of the import. What is not an LLM call is counted, once a file.
+records in another file of the import. What is not an LLM call is counted, once a file;
+a call to another provider than OpenAI, or through the Responses API, is skipped saying
+so (`traces_kinds`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from migrate_check.cassettes.answers import CHAT_ENDPOINT, completion_from_chat
 from migrate_check.importing.cassette_reader import Exchange
 from migrate_check.importing.origins import folded
 from migrate_check.importing.skipped import Skipped
+from migrate_check.importing.traces_kinds import not_a_call, other_provider, responses_call
 from migrate_check.importing.traces_messages import (
     Choice,
     Event,
@@ -33,7 +36,7 @@ from migrate_check.importing.traces_messages import (
     redacted,
 )
 from migrate_check.importing.traces_read import LogEvent, Span, contents, documents
-from migrate_check.importing.traces_request import settings, usage
+from migrate_check.importing.traces_request import model_named, settings, usage
 
 #: Spans read from one file; the rest of a larger file is left out, saying so.
 MAX_SPANS = 1_000_000
@@ -98,7 +101,7 @@ def _file(
             if item.problem is not None:
                 skipped.append(Skipped(f"{source}: {item.where}", item.problem, source=source))
                 continue
-            label = _not_a_call(item.attributes)
+            label = not_a_call(item.attributes)
             if label is not None:
                 ignored[label] += 1
                 continue
@@ -122,24 +125,6 @@ def _ignored(ignored: Counter[str], source: str, skipped: list[Skipped]) -> None
         skipped.append(Skipped(source, reason, source=source))
 
 
-def _not_a_call(attrs: Mapping[str, Any]) -> str | None:
-    """None for an LLM call's span; else what kind of span it is, to count it under."""
-    kind = attrs.get("openinference.span.kind")
-    if isinstance(kind, str):
-        return None if kind.upper() == "LLM" else kind.upper()
-    for key, calls in (
-        ("gen_ai.operation.name", ("chat", "text_completion", "generate_content")),
-        ("llm.request.type", ("chat", "completion")),
-    ):
-        value = attrs.get(key)
-        if isinstance(value, str):
-            return None if value in calls else value
-    if "gen_ai.request.model" in attrs or "gen_ai.input.messages" in attrs:
-        return None
-    label = attrs.get("traceloop.span.kind")
-    return label if isinstance(label, str) else "other"
-
-
 def _call(
     span: Span, events: list[Event], path: Path, source: str, fold: bool, *, final: bool
 ) -> Call | Skipped | None:
@@ -147,6 +132,9 @@ def _call(
     log records (`final`: no more will)."""
     attrs = span.attributes
     where = f"{source}: {span.where}"
+    elsewhere = other_provider(attrs, model_named(attrs))
+    if elsewhere is not None:
+        return Skipped(where, elsewhere, source=source)
     try:
         found = settings(attrs)
     except Unusable as exc:
@@ -155,6 +143,9 @@ def _call(
     origin = where + (f" (recorded with {snapshot})" if snapshot else "")
     if span.error is not None:
         return Skipped(origin, f"the call failed: {span.error}", model, source)
+    responses = responses_call(span.name, attrs)
+    if responses is not None:
+        return Skipped(origin, responses, model, source)
     operation = (attrs.get("llm.request.type"), attrs.get("gen_ai.operation.name"))
     if operation[0] == "completion" or operation[1] == "text_completion":
         return Skipped(origin, _LEGACY_COMPLETION, model, source)

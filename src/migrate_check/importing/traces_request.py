@@ -116,6 +116,12 @@ def settings(attrs: Mapping[str, Any]) -> Settings:
     return found
 
 
+def model_named(attrs: Mapping[str, Any]) -> str | None:
+    """The model a span's attributes name (asked for, else the one that answered)."""
+    named = (attrs.get(k) for k in (*_REQUEST_MODEL, *_RESPONSE_MODEL))
+    return next((m for m in named if isinstance(m, str) and m), None)
+
+
 def usage(attrs: Mapping[str, Any]) -> dict[str, Any] | None:
     """Token usage as a `chat.completion` holds it, or None when none was recorded."""
     counts = {}
