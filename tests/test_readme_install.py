@@ -30,7 +30,8 @@ def _expand(command: str, env: dict[str, str]) -> str:
 def pip_targets(script: str, env: dict[str, str] | None = None) -> list[str]:
     """What each `pip install` in a shell script installs (its options left out)."""
     targets: list[str] = []
-    for line in script.splitlines():
+    joined = re.sub(r"\\\n", " ", script)  # a line ending in a backslash goes on, as in bash
+    for line in joined.splitlines():
         words = shlex.split(_expand(line, env or {}), comments=True)
         for command in _commands(words):
             if "install" not in command or not command[0].endswith("pip"):
@@ -174,3 +175,9 @@ def test_the_versions_the_readme_names_are_the_project_version() -> None:
     named += re.findall(r"pytest-migrate-check==([\w.]+)", text)
     assert len(named) >= 2, named
     assert set(named) == {version}, f"README names {sorted(set(named))}, pyproject {version}"
+
+
+def test_a_command_continued_with_a_backslash_is_read_whole() -> None:
+    assert pip_targets("pip install -q \\\n    some-package\nmigrate-check import \\\n  x") == [
+        "some-package"
+    ]
