@@ -293,6 +293,12 @@ def _print_result(
             f"{shown_path(cassette_dir / result.suite)}: {per_model}",
             file=out,
         )
+    if result.replaced_cases:
+        print(
+            f"  removed: the recordings of {_counted(result.replaced_cases, 'case')} the suite "
+            f"held before and no longer does, under {shown_path(cassette_dir)}",
+            file=out,
+        )
     _print_skipped(out, result.skipped, result.skipped_count, root)
     for warning in result.warnings:
         print(f"  warning: {warning}", file=out)

@@ -294,6 +294,11 @@ class Spool:
             (group, case.first, part, case_id, text),
         )
 
+    def entry_ids(self, group: int) -> Iterator[tuple[int, str]]:
+        """(part, case id) of every case written."""
+        rows = self.db.execute("SELECT part, id FROM entries WHERE grp = ?", (group,))
+        return ((int(part), str(case_id)) for part, case_id in rows)
+
     def entries(self, group: int, part: int) -> Iterator[str]:
         """A part's entries, in order."""
         rows = self.db.execute(

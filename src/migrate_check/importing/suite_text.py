@@ -74,6 +74,8 @@ class ImportResult:
     redacted_cases: int = 0
     #: What a sample took (`sampling.Coverage`), when one was asked for.
     coverage: Any = None
+    #: Case folders of an earlier import of the suite removed (`--force`, `replaced`).
+    replaced_cases: int = 0
 
 
 def structural_checks(

@@ -31,6 +31,7 @@ from migrate_check.core.case import CheckSpec
 from migrate_check.importing.case_ids import IdAllocator, id_source
 from migrate_check.importing.errors import SourceError
 from migrate_check.importing.redaction import kinds_of
+from migrate_check.importing.replaced import remove_replaced_cases
 from migrate_check.importing.sampling import (
     Coverage,
     Sampling,
@@ -153,6 +154,8 @@ def write_suite(
         result.cases = list(spool.cases(group))
     if replace:
         _remove_stale_files(suite_path, result.files)
+        written = ((files[part][1], case_id) for part, case_id in spool.entry_ids(group))
+        result.replaced_cases = remove_replaced_cases(cassette_root, suite, written)
     return result
 
 
