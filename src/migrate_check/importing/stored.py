@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from migrate_check.core.case import Api
-from migrate_check.importing.errors import SourceError
 from migrate_check.importing.origins import snapshot_base
 from migrate_check.importing.skipped import Skipped
 from migrate_check.importing.sources import Prompt
+from migrate_check.importing.stored_ids import response_ids
 from migrate_check.importing.stored_prompts import (
     CHAT_SOURCE,
     RESPONSES_SOURCE,
@@ -39,6 +38,7 @@ from migrate_check.importing.stored_prompts import (
     response_prompt,
 )
 from migrate_check.safety import secrets
+from migrate_check.sending.failures import missing_v1
 
 if TYPE_CHECKING:
     import openai
@@ -47,12 +47,11 @@ DEFAULT_MAX_CALLS = 10_000
 DEFAULT_MAX_SECONDS = 3600.0
 MAX_OBJECT_BYTES = 4 * 1024 * 1024  # a stored object with its messages or input items
 MAX_PAGE_BYTES = 64 * 1024 * 1024  # one HTTP answer (a page of 100 objects)
-MAX_IDS_FILE_BYTES = 16 * 1024 * 1024
 PAGE_SIZE = 100  # the most the API lists at once
 TIMEOUT_S = 60.0
 MAX_RETRIES = 3
-_RESPONSE_ID = re.compile(r"[A-Za-z0-9_\-]{1,200}")
 _SHOWN_ERROR = 300
+_FIRST_SKIPPED = 3  # skipped objects an error names when none could be read
 
 
 @dataclass(frozen=True)
@@ -96,16 +95,17 @@ class _TooLarge(Exception):
     """A stored object with its messages over the bound: skipped, not a failure."""
 
 
-def client_from_environment() -> openai.OpenAI:
+def client_from_environment(what: str = CHAT_SOURCE) -> openai.OpenAI:
     """The SDK's client for `OPENAI_API_KEY` (and `OPENAI_BASE_URL`), its retries and a
-    timeout; every answer bounded by its length. A missing key is a one-line error."""
+    timeout; every answer bounded by its length. A missing key is a one-line error
+    naming `what` was to be read. A local server needs a key too: the SDK sends one."""
     import openai
 
     key = os.environ.get("OPENAI_API_KEY", "").strip()
     if not key:
         raise ValueError(
-            "reading stored completions needs OPENAI_API_KEY (and OPENAI_BASE_URL for "
-            "another endpoint than api.openai.com)"
+            f"reading {what} needs OPENAI_API_KEY (and OPENAI_BASE_URL for another endpoint "
+            "than api.openai.com; a local server takes any non-empty key)"
         )
 
     class _Refused(PageTooLarge, openai.OpenAIError):
@@ -138,14 +138,17 @@ class StoredFetch:
         fold_snapshots: bool = True,
         scrubber: secrets.Scrubber | None = None,
         clock: Callable[[], float] = time.monotonic,
+        base_url: str | None = None,
     ) -> None:
         self.query = query
         self.client = client
         self.fold_snapshots = fold_snapshots
         self.scrubber = scrubber or secrets.Scrubber(())
         self.clock = clock
+        self.base_url = base_url  # OPENAI_BASE_URL: a 404's hint names it when it lacks /v1
         self.tally = Tally()
         self.skipped: list[Skipped] = []
+        self.first_skipped: list[Skipped] = []  # what an error names when none was read
         self.fetched = {CHAT_SOURCE: 0, RESPONSES_SOURCE: 0}
         self.pages = 0
         self.stop: Stop | None = None
@@ -245,7 +248,7 @@ class StoredFetch:
     # -- stored responses ---------------------------------------------------------------
     def _responses(self, openai: Any) -> Iterator[Prompt]:
         assert self.query.responses_file is not None
-        ids = response_ids(self.query.responses_file, self.query.responses_after)
+        ids = response_ids(self.query.responses_file, self.query.responses_after, self.scrubber)
         flag = "--stored-responses-after"
         done = self.query.responses_after
         try:
@@ -256,9 +259,7 @@ class StoredFetch:
                     stored = self.client.responses.retrieve(ident).to_dict()
                 except (openai.NotFoundError, openai.BadRequestError) as exc:
                     reason = f"not read from the API: {self._error(exc)}"
-                    self.skipped.append(
-                        Skipped(f"stored response {ident}", reason, None, RESPONSES_SOURCE)
-                    )
+                    self._skip(Skipped(f"stored response {ident}", reason, None, RESPONSES_SOURCE))
                     done = ident
                     continue
                 made = self._response(stored, ident)
@@ -300,9 +301,19 @@ class StoredFetch:
     def _taken(self, made: Made, source: str) -> Iterator[Prompt]:
         self.fetched[source] += 1
         if made.skipped is not None:
-            self.skipped.append(made.skipped)
+            self._skip(made.skipped)
         if made.prompt is not None:
             yield made.prompt
+
+    def _skip(self, skipped: Skipped) -> None:
+        """Kept to be listed, its origin and reason without a secret (an ids file's line
+        may be anything the logs held, the key too)."""
+        origin, reason = (self.scrubber.message(t) for t in (skipped.origin, skipped.reason))
+        model = self.scrubber.text(skipped.model) if skipped.model else skipped.model
+        clean = Skipped(origin, reason, model, skipped.source)
+        self.skipped.append(clean)
+        if len(self.first_skipped) < _FIRST_SKIPPED:
+            self.first_skipped.append(clean)
 
     def _bounded(self, flag: str, done: str | None) -> bool:
         """True (with `stop` set) once the count or time bound is reached."""
@@ -312,11 +323,14 @@ class StoredFetch:
             reason = f"reached --max-seconds {self.query.max_seconds:g}"
         else:
             return False
-        self.stop = Stop(False, reason, f"{flag} {done}" if done else None)
+        self.stop = Stop(False, reason, self._resume(flag, done))
         return True
 
     def _failed(self, exc: Exception, flag: str, done: str | None) -> None:
-        self.stop = Stop(True, self._error(exc), f"{flag} {done}" if done else None)
+        self.stop = Stop(True, self._error(exc), self._resume(flag, done))
+
+    def _resume(self, flag: str, done: str | None) -> str | None:
+        return self.scrubber.message(f"{flag} {done}") if done else None
 
     def _too_large(self, what: str, ident: str, model: Any, source: str) -> Made:
         mib = self.query.max_object_bytes / (1024 * 1024)
@@ -329,44 +343,19 @@ class StoredFetch:
         import openai
 
         cause = exc.__cause__ if isinstance(exc, openai.APIConnectionError) else None
+        hint = ""
         if isinstance(exc, PageTooLarge):
             text = str(exc)
         elif isinstance(exc, openai.APIStatusError):
             text = f"HTTP {exc.status_code}: {_message(exc.body) or exc.message}"
+            v1 = missing_v1(self.base_url) if exc.status_code == 404 else None
+            hint = f" ({self.scrubber.message(v1)})" if v1 else ""  # after the text, never cut
         elif cause is not None:
             text = f"{type(exc).__name__}: {cause}"
         else:
             text = f"{type(exc).__name__}: {exc}"
         text = " ".join(self.scrubber.message(text).split())
-        return text[:_SHOWN_ERROR] + ("..." if len(text) > _SHOWN_ERROR else "")
-
-
-def response_ids(path: Path, after: str | None) -> list[str]:
-    """The ids of a file of response ids, one per line (blank lines and `#` comments
-    skipped), those after `after` when given; a line that is no id is a one-line error."""
-    try:
-        if path.stat().st_size > MAX_IDS_FILE_BYTES:
-            raise SourceError(path, f"over {MAX_IDS_FILE_BYTES // (1024 * 1024)} MiB of ids")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError(path, "no such file") from None
-    except UnicodeDecodeError:
-        raise SourceError(path, "not UTF-8 text; expected one response id per line") from None
-    ids = []
-    for number, line in enumerate(text.splitlines(), 1):
-        ident = line.strip()
-        if not ident or ident.startswith("#"):
-            continue
-        if not _RESPONSE_ID.fullmatch(ident):
-            raise SourceError(
-                path, "not a response id (one id per line: resp_...)", f"line {number}"
-            )
-        ids.append(ident)
-    if after is None:
-        return ids
-    if after not in ids:
-        raise SourceError(path, f"--stored-responses-after {after}: no such id in the file")
-    return ids[ids.index(after) + 1 :]
+        return text[:_SHOWN_ERROR] + ("..." if len(text) > _SHOWN_ERROR else "") + hint
 
 
 def _size(value: Any) -> int:

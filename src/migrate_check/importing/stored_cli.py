@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -233,15 +234,22 @@ def fetch_for(args: argparse.Namespace, fold: bool) -> StoredFetch | None:
     key is an error before anything is read); None without a stored source."""
     from migrate_check.importing.stored import client_from_environment
 
-    query = query_from(args)
+    scrubber = secrets.from_environment()
+    try:
+        query = query_from(args)
+    except (ValueError, SourceError) as exc:  # a flag's value is echoed: never a key
+        if scrubber.message(str(exc)) == str(exc):
+            raise
+        raise ValueError(scrubber.message(str(exc))) from None
     if query is None:
         if not args.paths:
             raise ValueError(
                 "nothing to read: give PATHs, --stored-completions or --stored-responses IDS_FILE"
             )
         return None
-    scrubber = secrets.from_environment()
-    return StoredFetch(query, client_from_environment(), fold_snapshots=fold, scrubber=scrubber)
+    client = client_from_environment(" and ".join(_asked_sources(query)))
+    base_url = os.environ.get("OPENAI_BASE_URL") or None
+    return StoredFetch(query, client, fold_snapshots=fold, scrubber=scrubber, base_url=base_url)
 
 
 def spool_into(spool: Spool, fetch: StoredFetch, files: int) -> None:
@@ -257,7 +265,12 @@ def spool_into(spool: Spool, fetch: StoredFetch, files: int) -> None:
     if stop is not None and stop.failed and fetch.taken == 0:
         raise SourceError("stored objects", f"the API failed before any was fetched: {stop.reason}")
     if fetch.taken == 0:
-        raise SourceError("stored objects", f"none matched ({_asked(fetch.query)})")
+        asked = fetch.scrubber.message(_asked(fetch.query))
+        first = fetch.first_skipped
+        if not first:
+            raise SourceError("stored objects", f"none matched ({asked})")
+        reasons = "; ".join(str(s) for s in first)  # scrubbed as they were kept
+        raise SourceError("stored objects", f"none could be read ({asked}): {reasons}")
 
 
 def _spool_skipped(spool: Spool, fetch: StoredFetch) -> None:
@@ -314,13 +327,13 @@ def read_text(files: int, fetch: StoredFetch | None) -> str:
     completions fetched`, or both."""
     parts = [f"the {files} file{'' if files == 1 else 's'} read"] if files or fetch is None else []
     if fetch is not None:
-        parts += [f"{_fetched(fetch, source)} fetched" for source in _asked_sources(fetch)]
+        parts += [f"{_fetched(fetch, source)} fetched" for source in _asked_sources(fetch.query)]
     return " and ".join(parts)
 
 
-def _asked_sources(fetch: StoredFetch) -> list[str]:
-    asked = [CHAT_SOURCE] if fetch.query.completions else []
-    return asked + ([RESPONSES_SOURCE] if fetch.query.responses_file is not None else [])
+def _asked_sources(query: StoredQuery) -> list[str]:
+    asked = [CHAT_SOURCE] if query.completions else []
+    return asked + ([RESPONSES_SOURCE] if query.responses_file is not None else [])
 
 
 def _fetched(fetch: StoredFetch, source: str) -> str:
@@ -328,26 +341,30 @@ def _fetched(fetch: StoredFetch, source: str) -> str:
     return f"{count} {source if count != 1 else source.removesuffix('s')}"
 
 
+def _cases(count: int) -> str:
+    return f"{count:,} case{'' if count == 1 else 's'}"
+
+
 def print_summary(out: TextIO, fetch: StoredFetch) -> int:
     """What the fetch took, which cases lacked which parameter, and how to go on; the
     exit code (`EXIT_PARTIAL` when the API cut it short)."""
-    counts = ", ".join(_fetched(fetch, source) for source in _asked_sources(fetch))
+    counts = ", ".join(_fetched(fetch, source) for source in _asked_sources(fetch.query))
     if fetch.query.completions:
         counts += f" ({fetch.pages} list page{'' if fetch.pages == 1 else 's'})"
     print(f"fetched through the API: {counts}", file=out)
     tally = fetch.tally
     if tally.lacked:
-        lacked = ", ".join(f"{k} ({n} cases)" for k, n in sorted(tally.lacked.items()))
+        lacked = ", ".join(f"{k} ({_cases(n)})" for k, n in sorted(tally.lacked.items()))
         print(
             f"  not held by the stored objects, so the cases send none: {lacked}; "
             "give one for the suite with --set KEY=VALUE or --request-defaults FILE",
             file=out,
         )
     if tally.supplied:
-        given = ", ".join(f"{k} ({n} cases)" for k, n in sorted(tally.supplied.items()))
+        given = ", ".join(f"{k} ({_cases(n)})" for k, n in sorted(tally.supplied.items()))
         print(f"  from --set and --request-defaults: {given}", file=out)
     if tally.ignored:
-        kept = ", ".join(f"{k} ({n} cases)" for k, n in sorted(tally.ignored.items()))
+        kept = ", ".join(f"{k} ({_cases(n)})" for k, n in sorted(tally.ignored.items()))
         print(f"  held by the stored objects, so the default went unused: {kept}", file=out)
     stop = fetch.stop
     if stop is None:

@@ -3,11 +3,15 @@
 The request is rebuilt from what the API kept: the input messages (or input items), and
 the settings the stored object holds (a stored completion: `temperature`, `top_p`,
 `tools`, `tool_choice`, `response_format`, penalties; a stored response: `instructions`,
-`tools`, its text format, `max_output_tokens`, ...). What it does not hold (a chat
-completion's token limit, its stop words) the team gives once for the suite
-(`RequestDefaults`); each case that lacks a parameter is counted, so the import can say
-which cases lacked what. The stored answer becomes the baseline's recording: an
-`Exchange` as the cassette reader makes, whose request is the rebuilt one.
+`tools`, its text format, `max_output_tokens`, ...). The API reports its own default
+(`temperature: 1.0`, `top_p: 1.0`, penalties of 0, `tool_choice: auto` with tools, a null
+limit) on every object, sent or not: such a value is taken as not sent, so the case sends
+none (the same request to the baseline; a reasoning candidate rejects sampling
+parameters) and a team default may fill it. What it does not hold (a chat completion's
+token limit, its stop words) the team gives once for the suite (`RequestDefaults`); each
+case that lacks a parameter is counted, so the import can say which cases lacked what.
+The stored answer becomes the baseline's recording: an `Exchange` as the cassette reader
+makes, whose request is the rebuilt one.
 
 Pure of HTTP (`stored` fetches); everything here only reads dicts, so nothing fetched is
 ever executed or rendered.
@@ -59,17 +63,14 @@ _CHAT_BODY_KEYS = (
     "service_tier",
     "system_fingerprint",
 )
-#: What a stored completion says of its request (null or 0: none was sent). Not `seed`:
-#: the API makes one up when none was sent.
-_CHAT_HELD = (
-    "temperature",
-    "top_p",
-    "presence_penalty",
-    "frequency_penalty",
-    "tools",
-    "tool_choice",
-    "response_format",
-)
+#: What the API reports of a request that sent none: taken as not sent. Not `seed` at
+#: all: the API makes one up when none was sent.
+API_DEFAULTS: dict[str, float] = {
+    "temperature": 1,
+    "top_p": 1,
+    "presence_penalty": 0,
+    "frequency_penalty": 0,
+}
 _METADATA_SHOWN = 300  # characters of a case's metadata its description shows
 
 
@@ -111,20 +112,17 @@ def chat_prompt(
     if not rebuilt:
         return _skip(origin, "no input messages stored", model, CHAT_SOURCE)
     request["messages"] = rebuilt
-    held = {k for k in _CHAT_HELD if k in stored}
-    for key in ("temperature", "top_p", "tool_choice"):
-        if stored.get(key) is not None:
-            request[key] = stored[key]
-    for key in ("presence_penalty", "frequency_penalty"):
-        if stored.get(key):  # 0 is what the API stores when none was sent
-            request[key] = stored[key]
+    _sampling(stored, request, tuple(API_DEFAULTS))
     if stored.get("tools"):
         request["tools"] = stored["tools"]
+    choice = stored.get("tool_choice")
+    if choice not in (None, "auto" if request.get("tools") else "none"):  # the API's default
+        request["tool_choice"] = choice
     response_format = stored.get("response_format")
     if isinstance(response_format, dict) and response_format.get("type") != "text":
         request["response_format"] = response_format
     body = {k: stored[k] for k in _CHAT_BODY_KEYS if k in stored}
-    return _finish("chat", request, body, held, defaults, tally, model, origin, stored)
+    return _finish("chat", request, body, defaults, tally, model, origin, stored)
 
 
 def response_prompt(
@@ -149,7 +147,6 @@ def response_prompt(
     if not rebuilt:
         return _skip(origin, "no input items stored", model, RESPONSES_SOURCE)
     request: dict[str, Any] = {"input": rebuilt}
-    held = set(stored)  # a response holds its request's settings; a null limit: none sent
     if _text(stored.get("instructions")):
         request["instructions"] = stored["instructions"]
     if stored.get("tools"):
@@ -160,7 +157,8 @@ def response_prompt(
         request["text"] = {"format": fmt}
     if stored.get("tool_choice") not in (None, "auto"):
         request["tool_choice"] = stored["tool_choice"]
-    for key in ("temperature", "top_p", "max_output_tokens", "max_tool_calls"):
+    _sampling(stored, request, ("temperature", "top_p"))  # Responses take no penalties
+    for key in ("max_output_tokens", "max_tool_calls"):  # null: none was sent
         if stored.get(key) is not None:
             request[key] = stored[key]
     reasoning = stored.get("reasoning")
@@ -168,7 +166,7 @@ def response_prompt(
         request["reasoning"] = {"effort": reasoning["effort"]}
     if stored.get("parallel_tool_calls") is False:
         request["parallel_tool_calls"] = False
-    return _finish("responses", request, stored, held, defaults, tally, model, origin, stored)
+    return _finish("responses", request, stored, defaults, tally, model, origin, stored)
 
 
 def response_problem(stored: dict[str, Any]) -> str | None:
@@ -185,28 +183,41 @@ def response_problem(stored: dict[str, Any]) -> str | None:
     return None
 
 
+def _sampling(stored: dict[str, Any], request: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """The sampling parameters the stored object holds other than the API's defaults."""
+    for key in keys:
+        value = stored.get(key)
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and value != API_DEFAULTS[key]
+        ):
+            request[key] = value
+
+
 def _finish(
     api: Api,
     request: dict[str, Any],
     body: dict[str, Any],
-    held: set[str],
     defaults: dict[Api, dict[str, Any]],
     tally: Tally,
     model: str | None,
     origin: str,
     stored: dict[str, Any],
 ) -> Made:
-    """The team's defaults where the stored object holds nothing, counted; the answer
-    read as the cassette reader reads one; the prompt."""
+    """The team's defaults where the request holds nothing (a value at the API's default
+    is none), counted; the answer read as the cassette reader reads one; the prompt. A
+    tracked parameter the stored object does not even report (null, or absent) is
+    counted as lacked."""
     source = CHAT_SOURCE if api == "chat" else RESPONSES_SOURCE
     for key, value in defaults.get(api, {}).items():
-        if key in request or key in held:
+        if key in request:
             tally.ignored[key] += 1
         else:
             request[key] = value
             tally.supplied[key] += 1
     for key in TRACKED[api]:
-        if key not in request and key not in held:
+        if key not in request and stored.get(key) is None:
             tally.lacked[key] += 1
     reason = request_problem(request, api)
     if reason is not None or model is None:
