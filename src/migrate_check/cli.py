@@ -93,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
         "duplicates left out",
     )
     import_parser.add_argument(
-        "--seed", type=int, default=0, help="The sample's seed: the same seed, the same sample"
+        "--seed",
+        type=int,
+        help="The sample's seed (default 0; with --sample): the same seed, the same sample",
     )
     import_parser.add_argument(
         "--redact",
@@ -146,6 +148,8 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     suite_path: Path = args.suite
     if suite_path.suffix not in (".yaml", ".yml"):
         raise ValueError(f"{suite_path}: a suite file ends in .yaml")
+    if args.seed is not None and args.sample is None:
+        raise ValueError("--seed is the seed of a sample: add --sample N")
     with suite_folder(suite_path), Spool.temporary() as spool:  # inputs on disk: flat memory
         redact, sample = _privacy_and_sample(spool, args)
         project = read_project(suite_path)
@@ -211,7 +215,8 @@ def _privacy_and_sample(
     redact = parse_kinds(args.redact) if args.redact is not None else frozenset()
     spool.privacy = Privacy(redact)
     spool.templates = args.sample is not None
-    return redact, (Sampling(args.sample, args.seed) if args.sample is not None else None)
+    seed = 0 if args.seed is None else args.seed
+    return redact, (Sampling(args.sample, seed) if args.sample is not None else None)
 
 
 def _print_sample_and_privacy(out: TextIO, result: ImportResult, redact: frozenset[str]) -> None:
