@@ -13,31 +13,10 @@ from typing import Any
 from devtools.local_openai.batches import BatchPlan, BatchStore
 from devtools.local_openai.errors import ApiError, json_body
 from devtools.local_openai.files import FileStore
+from devtools.local_openai.queries import one, page_limit
 
 JsonObj = dict[str, Any]
 Reply = tuple[int, JsonObj | bytes]
-
-
-def _one(query: Mapping[str, list[str]], name: str) -> str | None:
-    values = query.get(name)
-    return values[0] if values else None
-
-
-def _limit(query: Mapping[str, list[str]], default: int, most: int) -> int:
-    raw = _one(query, "limit")
-    if raw is None:
-        return default
-    try:
-        limit = int(raw)
-    except ValueError:
-        limit = 0
-    if not 1 <= limit <= most:
-        raise ApiError.invalid(
-            f"Invalid 'limit': expected an integer between 1 and {most}, got '{raw}'.",
-            param="limit",
-            code="invalid_value",
-        )
-    return limit
 
 
 def files(
@@ -54,7 +33,7 @@ def files(
         if method == "POST":
             return 200, store.upload(body, content_type).to_json()
         if method == "GET":
-            order = _one(query, "order") or "desc"
+            order = one(query, "order") or "desc"
             if order not in ("asc", "desc"):
                 raise ApiError.invalid(
                     f"Invalid value: '{order}'. Supported values are: 'asc' and 'desc'.",
@@ -62,7 +41,7 @@ def files(
                     code="invalid_value",
                 )
             page = store.page(
-                _one(query, "after"), _limit(query, 10_000, 10_000), order, _one(query, "purpose")
+                one(query, "after"), page_limit(query, 10_000, 10_000), order, one(query, "purpose")
             )
             return 200, page
         return None
@@ -92,7 +71,7 @@ def batches(
         if method == "POST":
             return 200, store.create(json_body(body), plan, model_for, azure=azure)
         if method == "GET":
-            return 200, store.page(_one(query, "after"), _limit(query, 20, 100))
+            return 200, store.page(one(query, "after"), page_limit(query, 20, 100))
         return None
     if len(parts) == 1 and method == "GET":
         return 200, store.get(parts[0])

@@ -34,6 +34,7 @@ from typing import Any
 
 from devtools.local_openai.errors import ApiError, openai_error
 from devtools.local_openai.files import cursor_page
+from devtools.local_openai.queries import one, page_limit
 
 JsonObj = dict[str, Any]
 Query = Mapping[str, list[str]]
@@ -172,7 +173,7 @@ class StoredStore:
             return copy.deepcopy(answer())
 
     def _list_chat(self, query: Query) -> JsonObj:
-        model = _one_value(query, "model")
+        model = one(query, "model")
         wanted = {
             key[len("metadata[") : -1]: values[0]
             for key, values in query.items()
@@ -185,7 +186,7 @@ class StoredStore:
             and all(kept.answer["metadata"].get(k) == v for k, v in wanted.items())
         ]
         rows.sort(key=lambda row: row[:2], reverse=_order(query, "asc") == "desc")
-        return cursor_page([kept.answer for *_, kept in rows], _after(query), _limit(query, 20))
+        return cursor_page([kept.answer for *_, kept in rows], _after(query), page_limit(query, 20))
 
     def _one(self, kind: OrderedDict[str, _Kept], key: str) -> _Kept:
         kept = kind.get(key)
@@ -200,7 +201,7 @@ class StoredStore:
         items = list(self._one(kind, key).items)
         if _order(query, order) == "desc":
             items.reverse()
-        return cursor_page(items, _after(query), _limit(query, limit))
+        return cursor_page(items, _after(query), page_limit(query, limit))
 
 
 def _parts(path: str, prefix: str) -> list[str] | None:
@@ -209,17 +210,12 @@ def _parts(path: str, prefix: str) -> list[str] | None:
     return path[len(prefix) + 1 :].split("/")
 
 
-def _one_value(query: Query, name: str) -> str | None:
-    values = query.get(name)
-    return values[0] if values else None
-
-
 def _after(query: Query) -> str | None:
-    return _one_value(query, "after")
+    return one(query, "after")
 
 
 def _order(query: Query, default: str) -> str:
-    order = _one_value(query, "order") or default
+    order = one(query, "order") or default
     if order not in ("asc", "desc"):
         raise ApiError.invalid(
             f"Invalid value: '{order}'. Supported values are: 'asc' and 'desc'.",
@@ -227,20 +223,6 @@ def _order(query: Query, default: str) -> str:
             code="invalid_value",
         )
     return order
-
-
-def _limit(query: Query, default: int, most: int = 100) -> int:
-    raw = _one_value(query, "limit")
-    if raw is None:
-        return default
-    limit = int(raw) if raw.isdigit() else 0
-    if not 1 <= limit <= most:
-        raise ApiError.invalid(
-            f"Invalid 'limit': expected an integer between 1 and {most}, got '{raw}'.",
-            param="limit",
-            code="invalid_value",
-        )
-    return limit
 
 
 def _store_message(completion_id: str, index: int, message: JsonObj) -> JsonObj:
