@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from _suites import KINDS, REQUEST, SYSTEM, TOOLS, clean_env, run, table, user_text
+from devtools import otlp  # _suites put the repo root on the path
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "gpt-4o-mini"
@@ -40,19 +41,6 @@ SCOPES = (
     "openinference.instrumentation.openai",
     "opentelemetry.instrumentation.openai_v2",
 )
-
-
-def value(v: Any) -> dict[str, Any]:
-    """A plain value as an OTLP AnyValue (int64 as a string, as exporters write it)."""
-    if isinstance(v, bool):
-        return {"boolValue": v}
-    if isinstance(v, int):
-        return {"intValue": str(v)}
-    if isinstance(v, float):
-        return {"doubleValue": v}
-    if isinstance(v, list):
-        return {"arrayValue": {"values": [value(i) for i in v]}}
-    return {"stringValue": v}
 
 
 def answer(kind: str, n: int) -> tuple[str | None, dict[str, Any] | None]:
@@ -173,7 +161,7 @@ def span(n: int, distinct: int) -> dict[str, Any]:
         "kind": 3,
         "startTimeUnixNano": str(start),
         "endTimeUnixNano": str(start + 800_000_000),
-        "attributes": [{"key": k, "value": value(v)} for k, v in attributes.items()],
+        "attributes": otlp.attributes(attributes),
         "status": {},
     }
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devtools import otlp
 
 from migrate_check.cli import main
 
@@ -49,23 +50,8 @@ def run_import(
     return code, captured.out, captured.err
 
 
-def value(v: Any) -> dict[str, Any]:
-    """A plain value as an OTLP AnyValue."""
-    if isinstance(v, bool):
-        return {"boolValue": v}
-    if isinstance(v, int):
-        return {"intValue": str(v)}
-    if isinstance(v, float):
-        return {"doubleValue": v}
-    if isinstance(v, list):
-        return {"arrayValue": {"values": [value(i) for i in v]}}
-    if isinstance(v, dict):
-        return {"kvlistValue": {"values": [{"key": k, "value": value(i)} for k, i in v.items()]}}
-    return {"stringValue": v}
-
-
-def attrs(d: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"key": k, "value": value(v)} for k, v in d.items()]
+value = otlp.any_value
+attrs = otlp.attributes
 
 
 def span(
