@@ -40,7 +40,7 @@ def test_openllmetry_spans_become_cases_with_their_recorded_answers(
     suite = load_suite(tmp_path / "suites" / "t.yaml")
     assert (
         suite.description
-        == "Imported by migrate-check from OpenTelemetry traces in ../traceloop.json."
+        == "Imported by migrate-check from OpenTelemetry traces in traceloop.json."
     )
     asked, answered = suite.cases
     assert asked.request["messages"] == [
@@ -50,7 +50,7 @@ def test_openllmetry_spans_become_cases_with_their_recorded_answers(
     assert asked.request["tools"] == [tx.WEATHER_TOOL]
     assert asked.request["temperature"] == 0.2 and asked.request["max_tokens"] == 300
     assert asked.recorded_with == ("gpt-4o-mini",)
-    assert asked.origin == ("../traceloop.json: span a1b2c3d4e5f60001",)
+    assert asked.origin == ("traceloop.json: span a1b2c3d4e5f60001",)
     recorded = _answer(tmp_path, asked.id, "gpt-4o-mini")
     assert recorded["request"] == {**asked.request, "model": "gpt-4o-mini"}
     (choice,) = recorded["body"]["choices"]
@@ -164,7 +164,7 @@ def test_conventions_messages_from_attributes_and_from_log_records_of_another_fi
         ],
         "temperature": 0.7,
     }
-    assert by_events.origin == ("../traces.jsonl: line 1, span c1b2c3d4e5f60001",)
+    assert by_events.origin == ("traces.jsonl: line 1, span c1b2c3d4e5f60001",)
     answer = _answer(tmp_path, by_events.id, "gpt-4.1-mini")["body"]
     assert answer["choices"][0]["message"]["content"] == "Olá, Ana!"
     assert answer["usage"]["prompt_tokens"] == 31

@@ -40,7 +40,10 @@ SYSTEM = "You are a concise travel assistant."
 def run_import(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], *extra: str
 ) -> tuple[int, str, str]:
-    """Write `files` (name -> text) and import them into suites/t.yaml: exit code, out, err."""
+    """Write `files` (name -> text) and import them into suites/t.yaml: exit code, out, err.
+    The folder is a project (its pytest.ini), so origins are named from it wherever the
+    tests run (a clone under /tmp would otherwise name them from /tmp)."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     suite = str(tmp_path / "suites" / "t.yaml")
