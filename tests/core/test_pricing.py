@@ -56,7 +56,8 @@ def test_unknown_models_have_no_price_rather_than_a_wrong_one() -> None:
 def test_overrides_replace_prices_keep_shutdown_dates_and_are_named() -> None:
     table = PriceTable.default().merged(parse_overrides(["gpt-4o-mini = 0.2/0.1/0.8", "# note"]))
     price = table.price_for("gpt-4o-mini")
-    assert price == ModelPrice(0.2, 0.1, 0.8, "2027-01-14")
+    # A new price keeps the model's shutdown date and documented limits.
+    assert price == ModelPrice(0.2, 0.1, 0.8, "2027-01-14", None, 128_000, 16_384)
     assert table.overrides == ("gpt-4o-mini",)
     partial = PriceTable.default().merged({"gpt-4o": {"output": 12}})
     assert partial.models["gpt-4o"].output == 12 and partial.models["gpt-4o"].input == 2.5
