@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from migrate_check.core.case import ModelPair
 from migrate_check.core.pricing import PriceTable
@@ -93,6 +94,8 @@ class RunReport:
     stale_note: str = ""
     #: Named candidate variants, each judged against the same baseline (empty: none ran).
     variants: tuple[VariantReport, ...] = ()
+    #: Every input the verdict rests on, hashed (`report/inputs.py`); None: not gathered.
+    inputs: dict[str, Any] | None = None
 
     @classmethod
     def build(

@@ -74,6 +74,8 @@ def _head(report: RunReport) -> dict[str, Any]:
         }
     if report.approvals is not None:
         document["approvals"] = report.approvals.as_dict()
+    if report.inputs is not None:
+        document["inputs"] = report.inputs
     if aggregates.grading is not None:
         document["grading"] = _grading(aggregates.grading)
     if run.stale_cassettes or run.stale_exchanges:
