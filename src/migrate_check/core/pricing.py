@@ -150,6 +150,11 @@ class PriceTable:
         return None if price is None else price.shutdown_date
 
 
+def lookup_names(model: str) -> Iterable[str]:
+    """The names `model` is looked up under in a table, most specific first."""
+    return _lookup_names(model)
+
+
 def _lookup_names(model: str) -> Iterable[str]:
     """`openai/gpt-4o-mini-2024-07-18` -> itself, `gpt-4o-mini-2024-07-18`, `gpt-4o-mini`."""
     name = model.strip()
