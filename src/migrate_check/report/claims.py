@@ -15,7 +15,8 @@ from typing import Literal
 from migrate_check.report.case_figures import CaseRow
 from migrate_check.report.model_figures import SideStats, comparable_latency
 
-Finding = Literal["holds", "even", "does not hold", "no data"]
+#: "not exercised": the suites hold no case that could show it (a limit no case nears).
+Finding = Literal["holds", "even", "does not hold", "no data", "not exercised"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Claim:
 
     claim: str
     metric: str
-    unit: Literal["rate", "ms", "usd"]
+    #: "count": how many differences were found; "tokens": the largest seen.
+    unit: Literal["rate", "ms", "usd", "count", "tokens"]
     baseline: float | None
     candidate: float | None
     finding: Finding

@@ -189,6 +189,8 @@ def claim_value(unit: str, value: float | None) -> str:
         return percent(value)
     if unit == "ms":
         return millis(value)
+    if unit in ("count", "tokens"):
+        return "n/a" if value is None else f"{value:,.0f}"
     return money(value)
 
 
