@@ -224,6 +224,13 @@ ACCEPT_REASON = Option(
     metavar="TEXT",
     help="Why the accepted results are fine, shown in the reports; required to approve regressions",
 )
+APPROVED_BY = Option(
+    flag="--approved-by",
+    metavar="NAME",
+    help="Who accepts with --accept, recorded in each approval (default: git's user.name "
+    "and user.email)",
+    setting="approved_by",
+)
 APPROVALS = Option(
     flag="--approvals",
     metavar="FILE",
@@ -241,6 +248,7 @@ PRICES = Option(
     ini="migrate_check_prices",
     ini_help="A price table (JSON) overriding the shipped one",
     is_path=True,
+    setting="prices_file",
 )
 RECORD_BASELINE = Option(
     flag="--record-baseline",
@@ -338,6 +346,7 @@ OPTIONS: tuple[Option, ...] = (
     REQUEST_TIMEOUT,
     ACCEPT,
     ACCEPT_REASON,
+    APPROVED_BY,
     APPROVALS,
     PRICES,
     RECORD_BASELINE,

@@ -103,6 +103,10 @@ class RunSettings:
     #: Whether an accept run approves regressions too: a deliberate act, so only with a
     #: reason (`options.py` decides); changes it always approves.
     accept_regressions: bool = False
+    #: Who accepts (`--approved-by`); None: git's configured user, looked up when saving.
+    approved_by: str | None = None
+    #: A team's price table file (`--prices`), hashed into report.json's inputs.
+    prices_file: Path | None = None
     prices: PriceTable = field(default_factory=PriceTable.default)
     base_url: str | None = None
     write_reports: bool = True

@@ -151,6 +151,6 @@ def verify(report: Path, root: Path | None = None) -> Verification:
     shipped = prices.get("shipped_sha256")
     if isinstance(shipped, str) and shipped != shipped_prices_hash():
         found.notes.append(
-            "changed: the shipped price table (this migrate-check is not the one that made the report)"
+            "changed: the shipped price table (another migrate-check made the report)"
         )
     return found
