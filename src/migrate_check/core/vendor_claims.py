@@ -75,4 +75,5 @@ def claim_for(candidate: str, baseline: str, claims: tuple[VendorClaim, ...]) ->
     about = [c for c in claims if c.candidate in names]
     base_names = set(lookup_names(baseline))
     exact = [c for c in about if c.against in base_names]
-    return (exact or about or [None])[0]
+    found = exact or about
+    return found[0] if found else None

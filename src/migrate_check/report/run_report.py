@@ -15,6 +15,7 @@ from typing import Any
 from migrate_check.core.case import ModelPair
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CaseResult, RunResult
+from migrate_check.core.volume import MonthlyVolume
 from migrate_check.judging.approvals import Audit
 from migrate_check.report.aggregate import Aggregates, build_aggregates
 from migrate_check.report.case_figures import CaseRow
@@ -108,6 +109,7 @@ class RunReport:
         fail_on_changed: bool = False,
         approvals: Audit | None = None,
         stale_note: str = "",
+        volume: MonthlyVolume | None = None,
     ) -> RunReport:
         """Figures and decision from `run`, with `prices` and the models' shutdown dates;
         a variant's cases are judged apart from the pair's."""
@@ -115,7 +117,7 @@ class RunReport:
         for result in run.cases:
             by_variant.setdefault(result.case.variant, []).append(result)
         plain = replace(run, cases=by_variant.pop("", []))
-        aggregates = build_aggregates(plain, prices, shutdown_dates)
+        aggregates = build_aggregates(plain, prices, shutdown_dates, volume)
         decision = verdict(aggregates, fail_on_changed=fail_on_changed)
         variants = []
         for name, cases in sorted(by_variant.items()):
@@ -126,7 +128,7 @@ class RunReport:
                 cases=cases,
                 collected_cases=run.collected_variants.get(name),
             )
-            figures = build_aggregates(variant_run, prices, shutdown_dates)
+            figures = build_aggregates(variant_run, prices, shutdown_dates, volume)
             variants.append(
                 VariantReport(
                     name,
