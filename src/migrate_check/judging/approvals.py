@@ -395,5 +395,5 @@ def _approval(path: Path, entry: Any, nodes: list[yaml.Node], index: int) -> App
         who, when = who_when(entry)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    named = [entry[name] for name in ("case", "check", "baseline", "candidate")]
-    return Approval(*named, approved_on, reason, who, when)
+    case, check, base, cand = (entry[n] for n in ("case", "check", "baseline", "candidate"))
+    return Approval(case, check, base, cand, approved_on, reason, who, when)

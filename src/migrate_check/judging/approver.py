@@ -25,7 +25,8 @@ def approver(given: str | None, cwd: Path) -> str | None:
     name, email = _git_config("user.name", cwd), _git_config("user.email", cwd)
     if name and email:
         return _one_line(f"{name} <{email}>")
-    return _one_line(name or email) if name or email else None
+    either = name or email
+    return _one_line(either) if either else None
 
 
 def now_utc() -> str:

@@ -154,3 +154,32 @@ def verify(report: Path, root: Path | None = None) -> Verification:
             "changed: the shipped price table (another migrate-check made the report)"
         )
     return found
+
+
+def add_parser(commands: Any) -> None:
+    """`migrate-check verify REPORT.json [--root DIR]` on the command's subparsers."""
+    parser = commands.add_parser(
+        "verify",
+        help="Say whether a report.json still describes the files in front of it",
+        description=(
+            "Recompute, offline, the sha256 of every input report.json recorded (suites, "
+            "prompt files, schemas, cassettes, the approvals file, the price table) and name "
+            "each that changed, is missing or is new. Exit 0: all match; 1: something "
+            "changed; 2: the report cannot be checked."
+        ),
+    )
+    parser.add_argument("report", type=Path, metavar="REPORT.json")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="The project root the report's paths are relative to (default: found from "
+        "the report's place, else the working directory)",
+    )
+
+
+def run(report: Path, root: Path | None, out: Any) -> int:
+    """Print what `verify` found; the exit code. ReportError propagates (exit 2)."""
+    found = verify(report, root)
+    for line in found.lines():
+        print(line, file=out)
+    return MATCHES if found.ok else CHANGED
