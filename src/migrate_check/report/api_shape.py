@@ -20,7 +20,7 @@ from typing import Any
 
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CaseResult
-from migrate_check.report.claims import Claim
+from migrate_check.report.claims import Claim, Finding
 
 #: How deep and how wide one body is walked: answers are untrusted, so bounded.
 MAX_DEPTH = 10
@@ -53,7 +53,7 @@ class ParameterRow:
     test: str
 
     def accepted(self, side: str) -> str:
-        """"yes", "rejected" (a 400 naming it) or "no answer" (only other errors)."""
+        """ "yes", "rejected" (a 400 naming it) or "no answer" (only other errors)."""
         answers = self.baseline_answers if side == "baseline" else self.candidate_answers
         rejected = self.baseline_rejected if side == "baseline" else self.candidate_rejected
         return "rejected" if rejected else ("yes" if answers else "no answer")
@@ -122,7 +122,8 @@ class ApiShape:
         )
 
     def claim(self) -> Claim:
-        """"the only change is the model name": holds when nothing differs."""
+        """ "the only change is the model name": holds when nothing differs."""
+        finding: Finding
         if not (self.baseline.bodies and self.candidate.bodies):
             finding = "no data"
         else:
@@ -233,7 +234,7 @@ def _parallel(value: Any, completion: Completion) -> bool | None:
 
 #: How an answer shows that a parameter was honoured, and the test in words.
 _TESTS = {
-    **{key: (_max_tokens, "output tokens at most the limit") for key in _MAX_TOKEN_KEYS},
+    **dict.fromkeys(_MAX_TOKEN_KEYS, (_max_tokens, "output tokens at most the limit")),
     "n": (_choices, "as many choices as asked"),
     "response_format": (_json_format, "the answer parses as JSON"),
     "text": (_json_format, "the answer parses as JSON"),
