@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from migrate_check.cassettes import stream_timing
 from migrate_check.cassettes.files import (
     deferred_writes,
 )
@@ -74,7 +75,12 @@ def _routing_cassette_class() -> Any:
             return self._child.play_response(request)
 
         def append(self, request: Any, response: Any) -> None:
-            self._child.append(request, response)
+            child = self._child
+            held = len(child.data)
+            child.append(request, response)
+            if len(child.data) > held:  # recorded (not filtered out): keep how it streamed
+                recorded_request, recorded = child.data[-1]
+                stream_timing.note_recorded(child, recorded_request, recorded)
 
         def filter_request(self, request: Any) -> Any:
             return self._child.filter_request(request)
