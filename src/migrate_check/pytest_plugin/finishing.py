@@ -60,6 +60,7 @@ def finish_run(state: RunState, interrupted: bool = False) -> int:
         shutdown_dates=state.shutdown_dates,
         fail_on_changed=settings.fail_on == "changed",
         stale_note=state.stale_note,
+        volume=settings.volume,
     )
     try:
         report = replace(report, approvals=_settle_approvals(state, report))

@@ -247,6 +247,11 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
             as_is["batch"] = _batch(config, record_mode)
         elif option.setting is not None:
             as_is[option.setting] = resolve(config, option)
+    if as_is.get("monthly_cases") and as_is.get("monthly_tokens") is not None:
+        raise pytest.UsageError(
+            "--monthly-volume and --monthly-tokens (or their ini keys) both give the monthly "
+            "volume: keep one, cases a month per suite or tokens a month"
+        )
     return RunSettings(
         pair=pair,
         rootdir=config.rootpath,
