@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.core.case import Case, CheckSpec
-from migrate_check.core.completion import Completion, ToolCall, Usage
+from migrate_check.core.completion import Completion, StreamTiming, ToolCall, Usage
 from migrate_check.core.entry import EntryPoint, EntryRun
 from migrate_check.core.loop import Loop, Trajectory
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome
@@ -41,6 +41,13 @@ def completion_to_dict(c: Completion) -> dict[str, Any]:
         "stands_for": c.stands_for,
         "entry_run": c.entry_run.as_dict() if c.entry_run is not None else None,
         "trajectory": c.trajectory.as_dict() if c.trajectory is not None else None,
+        "streamed": c.streamed,
+        "stream_timing": [
+            c.stream_timing.time_to_first_token_ms,
+            c.stream_timing.tokens_per_second,
+        ]
+        if c.stream_timing is not None
+        else None,
     }
 
 
@@ -61,6 +68,8 @@ def completion_from_dict(d: dict[str, Any]) -> Completion:
         stands_for=d.get("stands_for"),
         entry_run=EntryRun.from_dict(d["entry_run"]) if d.get("entry_run") else None,
         trajectory=Trajectory.from_dict(d["trajectory"]) if d.get("trajectory") else None,
+        streamed=d.get("streamed", False),
+        stream_timing=StreamTiming(*d["stream_timing"]) if d.get("stream_timing") else None,
     )
 
 
