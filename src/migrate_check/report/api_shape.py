@@ -131,6 +131,50 @@ class ApiShape:
         count = None if finding == "no data" else float(len(self.differences()))
         return Claim("same API", self.compared, "count", None, count, finding)
 
+    def as_dict(self) -> dict[str, Any]:
+        """For report.json (`aggregates.api_shape` in report.schema.json)."""
+
+        def side(figures: ShapeSide) -> dict[str, Any]:
+            return {
+                "bodies": figures.bodies,
+                "finish_reasons": figures.finish_reasons,
+                "usage_fields": list(figures.usage_fields),
+                "refusal_fields": list(figures.refusal_fields),
+                "refusals": figures.refusals,
+            }
+
+        def taken(row: ParameterRow, name: str) -> dict[str, Any]:
+            base = name == "baseline"
+            return {
+                "accepted": row.accepted(name),
+                "answers": row.baseline_answers if base else row.candidate_answers,
+                "rejected": row.baseline_rejected if base else row.candidate_rejected,
+                "honoured": row.baseline_honoured if base else row.candidate_honoured,
+                "checked": row.checked_baseline if base else row.checked_candidate,
+            }
+
+        return {
+            "compared": self.compared,
+            "differences": self.differences(),
+            "fields_only_baseline": list(self.only_baseline),
+            "fields_only_candidate": list(self.only_candidate),
+            "type_differs": [
+                {"field": p, "baseline": b, "candidate": c} for p, b, c in self.type_differs
+            ],
+            "baseline": side(self.baseline),
+            "candidate": side(self.candidate),
+            "parameters": [
+                {
+                    "name": row.name,
+                    "cases": row.cases,
+                    "test": row.test,
+                    "baseline": taken(row, "baseline"),
+                    "candidate": taken(row, "candidate"),
+                }
+                for row in self.parameters
+            ],
+        }
+
 
 def _type(value: Any) -> str:
     if value is None:

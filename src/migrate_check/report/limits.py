@@ -12,7 +12,8 @@ its own) is named.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from migrate_check.core.completion import Completion
 from migrate_check.core.pricing import PriceTable
@@ -94,6 +95,22 @@ class Limits:
             ),
         )
         return context, output
+
+    def as_dict(self) -> dict[str, Any]:
+        """For report.json (`aggregates.limits` in report.schema.json)."""
+
+        def side(figures: SideLimits) -> dict[str, Any]:
+            data = asdict(figures)
+            data["cut_off_only_here"] = list(figures.cut_off_only_here)
+            return data
+
+        return {
+            "near": NEAR,
+            "context_exercised": self.context_exercised,
+            "output_exercised": self.output_exercised,
+            "baseline": side(self.baseline),
+            "candidate": side(self.candidate),
+        }
 
     @staticmethod
     def _finding(

@@ -199,6 +199,8 @@ def _aggregates(aggregates: Aggregates) -> dict[str, Any]:
         },
         "ratios": aggregates.ratios,
         "claims": [asdict(claim) for claim in aggregates.claims],
+        **({"api_shape": aggregates.api_shape.as_dict()} if aggregates.api_shape else {}),
+        **({"limits": aggregates.limits.as_dict()} if aggregates.limits else {}),
     }
 
 
