@@ -14,6 +14,7 @@ from typing import Literal
 
 from migrate_check.report.case_figures import CaseRow
 from migrate_check.report.model_figures import SideStats, comparable_latency
+from migrate_check.report.stream_figures import comparable_streams
 
 #: "not exercised": the suites hold no case that could show it (a limit no case nears).
 Finding = Literal["holds", "even", "does not hold", "no data", "not exercised"]
@@ -69,6 +70,20 @@ def claims(base: SideStats, cand: SideStats, rows: Sequence[CaseRow]) -> tuple[C
         Claim(c, m, "ms", b, k, _finding(b, k, False, 0.05) if latency else "no data")
         for c, m, b, k in speed
     ]
+    # What a user of a streamed answer waits for, timed on the client when recorded: only
+    # when every streamed answer on both sides was (no "not recorded" on either).
+    streams = comparable_streams(base.stream, cand.stream)
+    b, k = base.stream.first_token_median_ms, cand.stream.first_token_median_ms
+    found.append(
+        Claim(
+            "faster",
+            "median time to first token (streamed)",
+            "ms",
+            b,
+            k,
+            _finding(b, k, False, 0.05) if streams else "no data",
+        )
+    )
     found.append(
         Claim(
             "cheaper",
