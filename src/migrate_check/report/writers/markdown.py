@@ -19,6 +19,12 @@ from migrate_check.judging.approvals import describe
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
 from migrate_check.report.case_figures import CaseRow
+from migrate_check.report.claim_details import (
+    PARAMETER_HEADER,
+    limit_notes,
+    parameter_rows,
+    shape_notes,
+)
 from migrate_check.report.monthly_text import claim_sentence, monthly_notes, monthly_rows
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.statuses import STATUS_ORDER, check_status
@@ -129,6 +135,9 @@ def _head(report: RunReport) -> list[str]:
         ["claim", "measured as", pair.baseline, pair.candidate, "this run"], claim_rows(agg)
     )
     lines += _cost_at_volume(report)
+    lines += [f"\n{cell(note)}" for note in (*shape_notes(agg.api_shape), *limit_notes(agg))]
+    if parameter_rows(agg):
+        lines += ["", *_table(PARAMETER_HEADER, parameter_rows(agg))]
     if agg.checks:
         lines += ["", "### Checks", ""]
         lines += _table(
