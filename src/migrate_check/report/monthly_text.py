@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from migrate_check.report import display as fmt
+from migrate_check.report.aggregate import Aggregates
 from migrate_check.report.monthly import ALL_SUITES, CostClaim, MonthlyProjection, Tokens
 
 Row = tuple[str, str, str, str]
@@ -113,3 +114,9 @@ def claim_sentence(claim: CostClaim, baseline: str) -> str:
         f"{said}; your traffic: {how}{than} {per} "
         f"({fmt.money(claim.candidate)} against {fmt.money(claim.baseline)})"
     )
+
+
+def cost_sentence(agg: Aggregates) -> str:
+    """The vendor's cost claim beside the team's traffic, "" without a claim."""
+    claim = agg.cost_at_volume.claim
+    return "" if claim is None else claim_sentence(claim, agg.pair.baseline)
