@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrate_check.core.completion import Completion
+from migrate_check.report import display as fmt
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,64 @@ def stream_note(stats: StreamStats) -> str:
     if stats.not_recorded:
         return f"{stats.timed} of {stats.streamed} streamed answers timed; the rest not recorded"
     return f"{stats.timed} streamed answers, timed when recorded"
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} tok/s"
+
+
+def stream_rows(base: StreamStats, cand: StreamStats) -> list[tuple[str, str, str, str]]:
+    """The models table's streamed rows (label, baseline, candidate, ratio) beside total
+    time's; none when neither side streamed."""
+    if not (base.streamed or cand.streamed):
+        return []
+    same = comparable_streams(base, cand)
+
+    def ratio(b: float | None, c: float | None) -> str:
+        return fmt.times(c / b if same and b and c is not None else None)
+
+    return [
+        (
+            "first token median (streamed)",
+            fmt.millis(base.first_token_median_ms),
+            fmt.millis(cand.first_token_median_ms),
+            ratio(base.first_token_median_ms, cand.first_token_median_ms),
+        ),
+        (
+            "first token p95 (streamed)",
+            fmt.millis(base.first_token_p95_ms),
+            fmt.millis(cand.first_token_p95_ms),
+            ratio(base.first_token_p95_ms, cand.first_token_p95_ms),
+        ),
+        (
+            "tokens per second median",
+            _rate(base.tokens_per_second_median),
+            _rate(cand.tokens_per_second_median),
+            ratio(base.tokens_per_second_median, cand.tokens_per_second_median),
+        ),
+        (
+            "tokens per second p95 (slow end)",
+            _rate(base.tokens_per_second_p95),
+            _rate(cand.tokens_per_second_p95),
+            ratio(base.tokens_per_second_p95, cand.tokens_per_second_p95),
+        ),
+        ("stream timing", stream_note(base), stream_note(cand), ""),
+    ]
+
+
+def stream_lines(model_stats: Sequence[tuple[str, StreamStats]]) -> list[str]:
+    """The terminal summary's line per model with streamed cases."""
+    lines = []
+    for label, stats in model_stats:
+        if not stats.streamed:
+            continue
+        if not stats.timed:
+            lines.append(f"{label} streamed: {stream_note(stats)}")
+            continue
+        lines.append(
+            f"{label} streamed: first token p50 {fmt.millis(stats.first_token_median_ms)}"
+            f" p95 {fmt.millis(stats.first_token_p95_ms)},"
+            f" {_rate(stats.tokens_per_second_median)} p50"
+            f" ({stats.timed} of {stats.streamed} timed)"
+        )
+    return lines
