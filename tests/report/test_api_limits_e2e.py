@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from e2e.example_project import copy_example, run_example
 
 
