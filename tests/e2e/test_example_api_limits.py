@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from e2e.example_project import copy_example, run_example
+from example_project import copy_example, run_example
 
 
 def test_example_answers_the_same_api_and_limits_claims(
