@@ -4,7 +4,9 @@ measured on the client while recording, in the cassette's own metadata, read in 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 from devtools.local_openai import LocalServer
 
@@ -53,13 +55,13 @@ def _fetch(root: Path, mode: str, base_url: str) -> CompletionsByCase:
     return runner.fetch(CASES, MODELS)
 
 
-def _metadata(root: Path, case: str, model: str) -> dict:
+def _metadata(root: Path, case: str, model: str) -> dict[str, Any]:
     text = (root / "s" / case / f"{model}.yaml").read_text()
     return yaml.safe_load(text).get("metadata") or {}
 
 
 def test_streams_keep_their_timing_in_the_cassette_and_replay_it(
-    tmp_path: Path, server: LocalServer, no_openai_env: None, monkeypatch
+    tmp_path: Path, server: LocalServer, no_openai_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     server.set_stream_pace(first_token_ms=400, token_ms=10)
@@ -96,7 +98,7 @@ def test_streams_keep_their_timing_in_the_cassette_and_replay_it(
 
 
 def test_a_cassette_recorded_without_timing_replays_as_not_recorded(
-    tmp_path: Path, server: LocalServer, no_openai_env: None, monkeypatch
+    tmp_path: Path, server: LocalServer, no_openai_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     _fetch(tmp_path, "once", server.base_url)
@@ -110,7 +112,7 @@ def test_a_cassette_recorded_without_timing_replays_as_not_recorded(
 
 
 def test_timing_that_is_not_a_number_is_not_recorded(
-    tmp_path: Path, server: LocalServer, no_openai_env: None, monkeypatch
+    tmp_path: Path, server: LocalServer, no_openai_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     _fetch(tmp_path, "once", server.base_url)
