@@ -136,7 +136,6 @@ def _settle_approvals(state: RunState, report: RunReport) -> Audit:
     """Sort the file's approvals into used, stale and unchecked; an accept run then drops
     the stale ones, records what it approved and saves the file."""
     from migrate_check.judging.approvals import Accepted, audit
-    from migrate_check.judging.approver import approver, now_utc
 
     settings = state.settings
     store, cases = state.approvals, report.all_cases
@@ -145,7 +144,7 @@ def _settle_approvals(state: RunState, report: RunReport) -> Audit:
         return found
     store.remove(found.stale)
     added: dict[str, int] = {}
-    signed = (approver(settings.approved_by, settings.rootdir), now_utc())
+    signed = state.signature()
     for result in cases:
         for outcome in store.record(
             result, settings.accept_reason, dt.date.today(), state.accepted_outcomes, signed

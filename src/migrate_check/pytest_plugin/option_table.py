@@ -249,7 +249,6 @@ PRICES = Option(
     ini="migrate_check_prices",
     ini_help="A price table (JSON) overriding the shipped one",
     is_path=True,
-    setting="prices_file",
 )
 RECORD_BASELINE = Option(
     flag="--record-baseline",
