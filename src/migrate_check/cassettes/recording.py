@@ -76,11 +76,14 @@ def _routing_cassette_class() -> Any:
 
         def append(self, request: Any, response: Any) -> None:
             child = self._child
-            held = len(child.data)
+            # An entry point's or a loop's case cassette is vcrpy's own inside an
+            # ObservedCassette: the timing goes into the vcrpy cassette's metadata.
+            held_in = getattr(child, "inner", child)
+            held = len(held_in.data)
             child.append(request, response)
-            if len(child.data) > held:  # recorded (not filtered out): keep how it streamed
-                recorded_request, recorded = child.data[-1]
-                stream_timing.note_recorded(child, recorded_request, recorded)
+            if len(held_in.data) > held:  # recorded (not filtered out): keep how it streamed
+                recorded_request, recorded = held_in.data[-1]
+                stream_timing.note_recorded(held_in, recorded_request, recorded)
 
         def filter_request(self, request: Any) -> Any:
             return self._child.filter_request(request)
