@@ -162,6 +162,7 @@ def test_search_matches_are_marked(browser: Any, example: Path) -> None:
     opened = page.locator(".case.open details.ev[open]")
     assert opened.count() >= 1 and opened.locator("mark").count() >= 1  # opened to show it
     page.fill("#find", "gift-ord")  # now the key matches: its mark is in the row's head
+    page.locator(".case .head .key mark").first.wait_for()  # the search runs after typing
     assert page.locator(".case .head .key mark").all_inner_texts() == ["gift-ord"]
     assert page.locator(".case .key").first.inner_text() == REGRESSED
     assert problems == []

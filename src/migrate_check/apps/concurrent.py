@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import math
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,24 +25,21 @@ from migrate_check.apps.loading import limit_note, load_function
 from migrate_check.apps.run import (
     Attempt,
     WriteErrors,
+    app_session,
     close_case,
     finished,
     open_case,
-    replay_key,
     start,
 )
-from migrate_check.apps.value import Printed, Returned, kept_off, plain, raised_by
+from migrate_check.apps.value import Returned, plain, raised_by
 from migrate_check.cassettes.recording import (
     discard_case_cassette,
-    recording_session,
     use_case_cassette,
 )
 from migrate_check.checks.base import CheckConfigError, CheckRunError
 from migrate_check.checks.time_limits import call_with_timeout
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion, CompletionsByCase
-from migrate_check.safety import secrets as secret_values
-from migrate_check.safety.log_scrubbing import scrubbed_logs
 from migrate_check.sending.failures import RecordHint
 from migrate_check.sending.sdk_request import Job
 from migrate_check.sending.settings import RunnerSettings
@@ -85,14 +81,8 @@ def run_concurrently(
     results: CompletionsByCase = {}
     if not jobs:
         return results
-    secrets = [os.environ.get(name) for name in secret_values.SECRET_ENV]
     limit = loop_limit(jobs, settings.concurrency)
-    with (
-        scrubbed_logs(secrets),
-        recording_session() as router,
-        replay_key(settings),
-        kept_off(Printed()),
-    ):
+    with app_session(settings, write_errors, quiet=True) as (router, _):
         try:
             call_with_timeout(
                 lambda: asyncio.run(_all(router, jobs, settings, hint, results)),
@@ -110,9 +100,6 @@ def run_concurrently(
             )
             for case, model in unfinished:
                 results[(case.key, model)] = [Completion(model=model, error=limit_note(why))]
-        finally:
-            if write_errors is not None:
-                write_errors.extend(router.write_errors)
     return results
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,15 +37,13 @@ from migrate_check.apps.loop_tools import (
     write_sidecar,
 )
 from migrate_check.apps.loop_turns import TurnError, asked_calls, next_body
-from migrate_check.apps.run import WriteErrors, api_hosts, replay_key
-from migrate_check.apps.value import Printed, kept_off
+from migrate_check.apps.run import WriteErrors, api_hosts, app_session
 from migrate_check.cassettes.answers import completions_from_body, endpoint_of, processing_ms
 from migrate_check.cassettes.files import CassetteLoadError, open_case_cassette
 from migrate_check.cassettes.observed import ObservedCassette
 from migrate_check.cassettes.paths import case_cassette_path
 from migrate_check.cassettes.recording import (
     discard_case_cassette,
-    recording_session,
     use_case_cassette,
 )
 from migrate_check.cassettes.tool_items import parse_arguments
@@ -56,7 +53,6 @@ from migrate_check.core.loop import Loop, Step, Stopped, ToolUse, Trajectory
 from migrate_check.core.paths import shown_path
 from migrate_check.safety import sanitize
 from migrate_check.safety import secrets as secret_values
-from migrate_check.safety.log_scrubbing import scrubbed_logs
 from migrate_check.sending import failures
 from migrate_check.sending.failures import RecordHint
 from migrate_check.sending.pacing import QuotaExhausted
@@ -83,18 +79,8 @@ def run_loop_jobs(
     results: CompletionsByCase = {}
     if not jobs:
         return results
-    secrets = [os.environ.get(name) for name in secret_values.SECRET_ENV]
-    with (
-        scrubbed_logs(secrets),
-        recording_session() as router,
-        replay_key(settings),
-        kept_off(Printed()),
-    ):
-        try:
-            asyncio.run(_all(router, jobs, settings, hint, results, secrets))
-        finally:
-            if write_errors is not None:
-                write_errors.extend(router.write_errors)
+    with app_session(settings, write_errors, quiet=True) as (router, secrets):
+        asyncio.run(_all(router, jobs, settings, hint, results, secrets))
     return results
 
 

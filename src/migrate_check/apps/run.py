@@ -72,15 +72,32 @@ def run_in_process(
     results: CompletionsByCase = {}
     if not jobs:
         return results
+    with app_session(settings, write_errors) as (router, _):
+        for case, model in jobs:
+            results[(case.key, model)] = _run_case(router, case, model, settings, record_hint)
+    return results
+
+
+@contextlib.contextmanager
+def app_session(
+    settings: RunnerSettings, write_errors: WriteErrors | None, *, quiet: bool = False
+) -> Iterator[tuple[Any, list[str | None]]]:
+    """What running the team's code needs around it: secrets scrubbed from log lines, the
+    run's routing cassette, a key for clients the code makes, and (`quiet`) what it
+    prints kept off the terminal. Yields the router and the secret values; cassettes that
+    could not be written go to `write_errors`, also when the run is cut short."""
     secrets = [os.environ.get(name) for name in secret_values.SECRET_ENV]
-    with scrubbed_logs(secrets), recording_session() as router, replay_key(settings):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(scrubbed_logs(secrets))
+        router = stack.enter_context(recording_session())
+        stack.enter_context(replay_key(settings))
+        if quiet:
+            stack.enter_context(kept_off(Printed()))
         try:
-            for case, model in jobs:
-                results[(case.key, model)] = _run_case(router, case, model, settings, record_hint)
+            yield router, secrets
         finally:
             if write_errors is not None:
                 write_errors.extend(router.write_errors)
-    return results
 
 
 @contextlib.contextmanager
