@@ -89,6 +89,7 @@ def test_a_fresh_report_lists_every_input_and_verifies(
     options = inputs(project)["options"]
     assert options["pair"] == {"baseline": "gpt-4o-mini", "candidate": "gpt-4.1-mini"}
     assert options["accept"] is True
+    assert inputs(project)["report_depth"] == 1  # migrate-check-report/, a depth not a name
     monkeypatch.chdir(project.parent)  # the root is found from the report's place
     code, out = verify(project, capsys)
     assert code == 0, out

@@ -93,6 +93,9 @@ class Completion:
     #: made before migrate-check kept it, or an imported one).
     streamed: bool = False
     stream_timing: StreamTiming | None = None
+    #: A body's shape without its content (`report.api_shape.skeleton`): what an xdist
+    #: worker sends the controller in place of the body, for the same-API comparison.
+    body_shape: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def content(self) -> str | None:

@@ -22,6 +22,7 @@ from migrate_check.core.entry import EntryPoint, EntryRun
 from migrate_check.core.loop import Loop, Trajectory
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome
 from migrate_check.pytest_plugin.run_state import RunState
+from migrate_check.report.api_shape import skeleton
 
 
 def completion_to_dict(c: Completion) -> dict[str, Any]:
@@ -48,6 +49,7 @@ def completion_to_dict(c: Completion) -> dict[str, Any]:
         ]
         if c.stream_timing is not None
         else None,
+        "body_shape": skeleton(c.body) if isinstance(c.body, dict) else c.body_shape,
     }
 
 
@@ -70,6 +72,7 @@ def completion_from_dict(d: dict[str, Any]) -> Completion:
         trajectory=Trajectory.from_dict(d["trajectory"]) if d.get("trajectory") else None,
         streamed=d.get("streamed", False),
         stream_timing=StreamTiming(*d["stream_timing"]) if d.get("stream_timing") else None,
+        body_shape=d.get("body_shape"),
     )
 
 

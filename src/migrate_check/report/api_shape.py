@@ -26,6 +26,8 @@ from migrate_check.report.claims import Claim, Finding
 MAX_DEPTH = 10
 MAX_NODES = 4_000
 MAX_ITEMS = 50
+#: A skeleton keeps this many items of a list (`n` asks for at most 128 choices).
+MAX_CHOICES = 128
 #: Request keys that are the prompt or the model, not parameters.
 _NOT_PARAMETERS = frozenset({"model", "messages", "input", "instructions"})
 _MAX_TOKEN_KEYS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
@@ -209,14 +211,51 @@ def walk(body: Any) -> dict[str, set[str]]:
     return found
 
 
+def skeleton(body: Any) -> Any:
+    """`body` with every string emptied and every number zeroed (the response's own `id`
+    kept), within the walk's bounds: all `walk` and the parameter tests read, small enough
+    for an xdist worker to send."""
+    budget = [MAX_NODES]
+
+    def shape(value: Any, depth: int) -> Any:
+        budget[0] -= 1
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, str):
+            return ""
+        if isinstance(value, (int, float)):
+            return 0
+        if depth >= MAX_DEPTH or budget[0] <= 0:
+            return {} if isinstance(value, dict) else []
+        if isinstance(value, dict):
+            return {str(k): shape(v, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}
+        return [shape(item, depth + 1) for item in list(value)[:MAX_CHOICES]]
+
+    shaped = shape(body, 0)
+    if isinstance(body, dict) and isinstance(body.get("id"), str) and isinstance(shaped, dict):
+        shaped["id"] = body["id"][:200]
+    return shaped
+
+
+def _body(completion: Completion) -> dict[str, Any] | None:
+    """The body as recorded, or the shape a worker sent of it."""
+    body = completion.body if completion.body is not None else completion.body_shape
+    return body if isinstance(body, dict) else None
+
+
 def _fields(completions: Iterable[Completion]) -> tuple[dict[str, set[str]], int]:
     merged: dict[str, set[str]] = {}
-    seen: set[int] = set()
+    seen: set[Any] = set()
     for completion in completions:
-        body = completion.body
-        if not isinstance(body, dict) or id(body) in seen:
-            continue  # the samples of one `n` > 1 answer share its body
-        seen.add(id(body))
+        body = _body(completion)
+        if body is None:
+            continue
+        # The samples of one `n` > 1 answer (and a baseline shared by variants) are one
+        # body: known by the response's id, so a worker's copies count once too.
+        key = body.get("id") if isinstance(body.get("id"), str) else id(body)
+        if key in seen:
+            continue
+        seen.add(key)
         for path, types in walk(body).items():
             merged.setdefault(path, set()).update(types)
     return merged, len(seen)
@@ -241,8 +280,8 @@ def _max_tokens(value: Any, completion: Completion) -> bool | None:
 
 
 def _choices(value: Any, completion: Completion) -> bool | None:
-    body = completion.body
-    if isinstance(value, bool) or not isinstance(value, int) or not isinstance(body, dict):
+    body = _body(completion)
+    if isinstance(value, bool) or not isinstance(value, int) or body is None:
         return None
     choices = body.get("choices")
     return isinstance(choices, list) and len(choices) == value

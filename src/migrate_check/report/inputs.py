@@ -16,7 +16,7 @@ import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from migrate_check.cassettes.paths import safe_name
@@ -198,7 +198,7 @@ def build_inputs(
     return {
         "tool": {"name": "migrate-check", "version": version},
         "options": dict(options),
-        "report_dir": relative(report_dir, root),
+        "report_depth": _depth(report_dir, root),
         "prices": {
             "shipped_sha256": shipped_prices_hash(),
             "file": relative(prices_file, root) if prices_file is not None else None,
@@ -208,6 +208,13 @@ def build_inputs(
         "folders": sorted(manifest.folders),
         "complete": len(manifest.files) < MAX_FILES,
     }
+
+
+def _depth(report_dir: Path, root: Path) -> int | None:
+    """How many folders the report sits below the root (verify climbs that many to find it);
+    a depth, not the folder's name, so reports written to two folders are the same bytes."""
+    shown = relative(report_dir, root)
+    return None if shown is None else len(PurePosixPath(shown).parts)
 
 
 def _canonical(value: Any) -> bytes:

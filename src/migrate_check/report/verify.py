@@ -114,14 +114,12 @@ def inside(root: Path, written: str) -> Path:
 
 
 def root_for(report: Path, inputs: dict[str, Any]) -> Path:
-    """The project root: above the report's folder by the recorded `report_dir`, else the
+    """The project root: the recorded `report_depth` folders above the report's, else the
     working directory."""
-    written = inputs.get("report_dir")
+    depth = inputs.get("report_depth")
     folder = report.resolve().parent
-    if isinstance(written, str) and written and len(written) <= MAX_PATH_CHARS:
-        parts = PurePosixPath(written).parts
-        if parts and ".." not in parts and folder.parts[-len(parts) :] == parts:
-            return folder.parents[len(parts) - 1]
+    if isinstance(depth, int) and not isinstance(depth, bool) and 0 <= depth < len(folder.parts):
+        return folder.parents[depth - 1] if depth else folder
     return Path.cwd()
 
 
