@@ -72,7 +72,10 @@ def claim_rows(agg: Aggregates) -> list[tuple[str, str, str, str, str]]:
         (
             claim.claim,
             claim.metric,
-            "—" if claim.claim == "drop-in" else fmt.claim_value(claim.unit, claim.baseline),
+            # drop-in and same API measure the pair, not each side: no baseline figure
+            "—"
+            if claim.claim in ("drop-in", "same API")
+            else fmt.claim_value(claim.unit, claim.baseline),
             fmt.claim_value(claim.unit, claim.candidate),
             claim.finding,
         )
