@@ -131,6 +131,12 @@ class LocalServer:
     def set_latency(self, ms: float) -> None:
         self._state.latency_ms = ms
 
+    def set_stream_pace(self, first_token_ms: float, token_ms: float) -> None:
+        """Streams wait `first_token_ms` before their first event and `token_ms` between
+        events (each times the model family's latency factor: a candidate arrives faster)."""
+        self._state.first_token_ms = first_token_ms
+        self._state.token_ms = token_ms
+
     def set_processing_header(self, sent: bool) -> None:
         """Send `openai-processing-ms` (as the API does) or not (as some gateways do)."""
         self._state.processing_header = sent

@@ -66,6 +66,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--latency-ms", type=float, default=0.0, help="Simulated latency per request"
     )
+    parser.add_argument(
+        "--first-token-ms",
+        type=float,
+        default=0.0,
+        help="Simulated wait before a stream's first event (x the model's latency factor)",
+    )
+    parser.add_argument(
+        "--token-ms",
+        type=float,
+        default=0.0,
+        help="Simulated wait between a stream's events (x the model's latency factor)",
+    )
     parser.add_argument("--fault-rate", type=_rate, default=0.0, help="Share of requests faulted")
     parser.add_argument(
         "--fault-kinds", type=_kinds, default=ALL_FAULTS, help="Comma-separated fault kinds"
@@ -103,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         batches=BatchPlan(in_progress_s=args.batch_seconds),
         azure_deployments=dict(args.azure_deployment),
     )
+    server.set_stream_pace(args.first_token_ms, args.token_ms)
     server.start()
     print(f"migrate-check local server on {server.base_url}", flush=True)
     print(

@@ -63,6 +63,10 @@ class ServerState:
 
     def __init__(self, latency_ms: float, faults: FaultPlan, seed: int) -> None:
         self.latency_ms = latency_ms
+        #: A stream's pace: a wait before its first frame and between frames, each scaled
+        #: by the model family's latency factor, so streamed models differ as they arrive.
+        self.first_token_ms = 0.0
+        self.token_ms = 0.0
         self.processing_header = True
         self.faults = faults
         self.stats = Stats()
@@ -563,12 +567,15 @@ class Handler(BaseHTTPRequestHandler):
             frames.append(b"data: [DONE]\n\n")
         if fault == "bad_json":
             frames[len(frames) // 2] = b'data: {"id": "chatcmpl-broken", "choices": [\n\n'
+        pace = self._latency_factor / 1000
         for index, frame in enumerate(frames):
             if fault == "cut_body" and index >= len(frames) // 2:
                 self._reset()
                 return
             if gap and index:
                 self.state.stopping.wait(gap)
+            elif wait := (self.state.token_ms if index else self.state.first_token_ms) * pace:
+                self.state.stopping.wait(wait)
             self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")

@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     from migrate_check.importing.stored_cli import add_arguments as add_stored_arguments
 
     add_stored_arguments(import_parser)
+    from migrate_check.report import verify
+
+    verify.add_parser(commands)
     return parser
 
 
@@ -120,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     args = parser.parse_args(argv)
     try:
+        if args.command == "verify":
+            from migrate_check.report import verify
+
+            return verify.run(args.report, args.root, sys.stdout)
         return run_import(args, sys.stdout)
     except (SourceError, SuiteError, OSError, ValueError) as exc:
         print(f"migrate-check: error: {_one_line(exc)}", file=sys.stderr)

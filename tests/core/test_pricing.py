@@ -18,8 +18,13 @@ def test_shipped_table_is_dated_and_has_the_headline_pair() -> None:
     # The Batch API's prices beside the list prices: half of them.
     batch_4o_mini = ModelPrice(0.075, 0.0375, 0.3)
     batch_41_mini = ModelPrice(0.2, 0.05, 0.8)
-    assert table.models["gpt-4o-mini"] == ModelPrice(0.15, 0.075, 0.6, "2027-01-14", batch_4o_mini)
-    assert table.models["gpt-4.1-mini"] == ModelPrice(0.4, 0.1, 1.6, "2027-01-14", batch_41_mini)
+    # Documented limits beside prices: context window, then most output tokens.
+    assert table.models["gpt-4o-mini"] == ModelPrice(
+        0.15, 0.075, 0.6, "2027-01-14", batch_4o_mini, 128_000, 16_384
+    )
+    assert table.models["gpt-4.1-mini"] == ModelPrice(
+        0.4, 0.1, 1.6, "2027-01-14", batch_41_mini, 1_047_576, 32_768
+    )
     for model in ("gpt-4.1-nano", "gpt-4o", "gpt-4.1"):
         assert table.price_for(model) is not None
 
@@ -51,7 +56,8 @@ def test_unknown_models_have_no_price_rather_than_a_wrong_one() -> None:
 def test_overrides_replace_prices_keep_shutdown_dates_and_are_named() -> None:
     table = PriceTable.default().merged(parse_overrides(["gpt-4o-mini = 0.2/0.1/0.8", "# note"]))
     price = table.price_for("gpt-4o-mini")
-    assert price == ModelPrice(0.2, 0.1, 0.8, "2027-01-14")
+    # A new price keeps the model's shutdown date and documented limits.
+    assert price == ModelPrice(0.2, 0.1, 0.8, "2027-01-14", None, 128_000, 16_384)
     assert table.overrides == ("gpt-4o-mini",)
     partial = PriceTable.default().merged({"gpt-4o": {"output": 12}})
     assert partial.models["gpt-4o"].output == 12 and partial.models["gpt-4o"].input == 2.5

@@ -21,7 +21,7 @@ def assert_complete_cassette(path: Path) -> int:
     from vcr.serialize import deserialize
     from vcr.serializers import yamlserializer
 
-    requests, responses = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
+    requests, responses, *_metadata = deserialize(path.read_text(encoding="utf-8"), yamlserializer)
     assert requests, f"{path} holds no interaction"
     for request, response in zip(requests, responses, strict=True):
         assert response["status"]["code"] == 200, path

@@ -62,6 +62,7 @@ def completions_from_body(
         error = f"malformed response body: {type(exc).__name__}: {exc}"
         return [Completion(model=model, error=error.splitlines()[0][:500])]
     for completion in found:
+        completion.streamed = streamed
         if completion.latency_ms is not None:
             completion.latency_source = latency_source
     return found

@@ -15,6 +15,7 @@ from typing import Any
 
 from migrate_check.cassettes.matching import matchers
 from migrate_check.cassettes.scrubbing import scrub_request, scrub_response
+from migrate_check.cassettes.stream_timing import prune
 from migrate_check.core.atomic import write_atomic
 from migrate_check.safety import safe_yaml
 from migrate_check.safety.bodies import BodyTooLarge
@@ -106,7 +107,7 @@ class AtomicPersister:
     def save_cassette(cassette_path: str | Path, cassette_dict: Any, serializer: Any) -> None:
         from vcr.serialize import serialize
 
-        text = serialize(cassette_dict, serializer)
+        text = serialize(prune(cassette_dict), serializer)
         deferred = _deferred_writes.get(None)
         if deferred is not None:
             deferred.append((Path(cassette_path), text))

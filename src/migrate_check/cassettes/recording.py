@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from migrate_check.cassettes import stream_timing
 from migrate_check.cassettes.files import (
     deferred_writes,
 )
@@ -74,7 +75,15 @@ def _routing_cassette_class() -> Any:
             return self._child.play_response(request)
 
         def append(self, request: Any, response: Any) -> None:
-            self._child.append(request, response)
+            child = self._child
+            # An entry point's or a loop's case cassette is vcrpy's own inside an
+            # ObservedCassette: the timing goes into the vcrpy cassette's metadata.
+            held_in = getattr(child, "inner", child)
+            held = len(held_in.data)
+            child.append(request, response)
+            if len(held_in.data) > held:  # recorded (not filtered out): keep how it streamed
+                recorded_request, recorded = held_in.data[-1]
+                stream_timing.note_recorded(held_in, recorded_request, recorded)
 
         def filter_request(self, request: Any) -> Any:
             return self._child.filter_request(request)

@@ -22,13 +22,19 @@ from migrate_check.cassettes.answers import (
 )
 from migrate_check.cassettes.files import AtomicPersister, CassetteLoadError
 from migrate_check.cassettes.matching import matchers
+from migrate_check.cassettes.stream_timing import attach, recorded_timing
 from migrate_check.core.case import Case
-from migrate_check.core.completion import Completion, LatencySource
+from migrate_check.core.completion import Completion, LatencySource, StreamTiming
 from migrate_check.safety import sanitize, secrets
 from migrate_check.safety.bodies import BodyTooLarge, decode_response
 
 # The URI a replayed request is matched with; host and port are not matched on.
 _REPLAY_BASE = "https://api.openai.com/v1"
+
+
+#: One recorded answer: its body, its `openai-processing-ms` and `openai-batch-id`
+#: headers, and how it streamed (migrate-check's metadata; None when not recorded).
+Answer = tuple[str, str | None, str | None, StreamTiming | None]
 
 
 class MissingRecording(Exception):
@@ -62,7 +68,7 @@ def _header(headers: dict[str, Any], wanted: str) -> str | None:
 
 def matching_answers(
     path: Path, case: Case, body: dict[str, Any], stale: list[int] | None = None
-) -> list[tuple[str, str | None, str | None]]:
+) -> list[Answer]:
     """Every recorded body answering this request, with its `openai-processing-ms` and
     `openai-batch-id` headers, in order; none without a cassette (CassetteLoadError for
     one that cannot be read)."""
@@ -70,20 +76,21 @@ def matching_answers(
     from vcr.serializers import yamlserializer
 
     try:
-        requests, responses, *_ = AtomicPersister.load_cassette(path, yamlserializer)
+        requests, responses, *metadata = AtomicPersister.load_cassette(path, yamlserializer)
     except CassetteNotFoundError:
         return []
-    return _answers(path, requests, responses, case, body, stale)
+    return _answers(path, requests, responses, metadata, case, body, stale)
 
 
 def _answers(
     path: Path,
     requests: list[Any],
     responses: list[Any],
+    metadata: list[Any],
     case: Case,
     body: dict[str, Any],
     stale: list[int] | None,
-) -> list[tuple[str, str | None, str | None]]:
+) -> list[Answer]:
     from vcr.matchers import requests_match
 
     live = _live_request(case, body)
@@ -113,6 +120,7 @@ def _answers(
                     text,
                     _header(headers, "openai-processing-ms"),
                     _header(headers, "openai-batch-id"),
+                    recorded_timing(metadata[0] if metadata else None, raw),
                 )
             )
     return answers
@@ -120,7 +128,7 @@ def _answers(
 
 def recorded_answers(
     path: Path, case: Case, body: dict[str, Any], stale: list[int] | None = None
-) -> list[tuple[str, str | None, str | None]]:
+) -> list[Answer]:
     """The recorded bodies (with `openai-processing-ms` and `openai-batch-id`) answering
     this request, one per sample.
 
@@ -133,12 +141,12 @@ def recorded_answers(
     from vcr.serializers import yamlserializer
 
     try:
-        requests, responses, *_ = AtomicPersister.load_cassette(path, yamlserializer)
+        requests, responses, *metadata = AtomicPersister.load_cassette(path, yamlserializer)
     except CassetteNotFoundError:
         raise MissingRecording(str(path)) from None
     if not requests:
         raise MissingRecording(str(path))
-    answers = _answers(path, requests, responses, case, body, stale)
+    answers = _answers(path, requests, responses, metadata, case, body, stale)
     if not answers:
         live = _live_request(case, body)
         _, failures = get_matchers_results(live, requests[0], matchers())
@@ -157,12 +165,13 @@ def replay(
     endpoint = RESPONSES_ENDPOINT if case.api == "responses" else CHAT_ENDPOINT
     streamed = bool(case.request.get("stream"))
     completions = []
-    for text, header, batch_id in recorded_answers(path, case, body, stale):
+    for text, header, batch_id, timing in recorded_answers(path, case, body, stale):
         latency = processing_ms(header)
         source: LatencySource | None = "openai-processing-ms" if latency is not None else None
         found = completions_from_body(text, endpoint, streamed, model, latency, source)
         for completion in found:
             completion.batch_id = batch_id
+        attach(found, timing)
         completions += found
     return sanitize.completions(completions, secrets.from_environment())
 

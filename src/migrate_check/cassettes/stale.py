@@ -95,7 +95,7 @@ def _drop_exchanges(path: Path, positions: set[int]) -> None:
     """Rewrite a cassette without the exchanges at `positions`, as vcrpy writes it."""
     from vcr.serializers import yamlserializer
 
-    requests, responses, *_ = AtomicPersister.load_cassette(path, yamlserializer)
+    requests, responses, *metadata = AtomicPersister.load_cassette(path, yamlserializer)
     kept = [
         pair
         for index, pair in enumerate(zip(requests, responses, strict=False))
@@ -106,6 +106,11 @@ def _drop_exchanges(path: Path, positions: set[int]) -> None:
         return
     AtomicPersister.save_cassette(
         path,
-        {"requests": [r for r, _ in kept], "responses": [r for _, r in kept]},
+        # migrate-check's own metadata (stream timings) stays; the dropped answers' go.
+        {
+            "requests": [r for r, _ in kept],
+            "responses": [r for _, r in kept],
+            "metadata": metadata[0] if metadata else {},
+        },
         yamlserializer,
     )

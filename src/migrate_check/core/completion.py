@@ -43,6 +43,17 @@ class JsonParse:
 LatencySource = Literal["openai-processing-ms", "measured"]
 
 
+@dataclass(frozen=True)
+class StreamTiming:
+    """How a streamed answer arrived, measured on the client when it was recorded (kept in
+    the cassette as migrate-check's own metadata): milliseconds from sending the request to
+    the first content delta, and output tokens per second from the first delta to the last.
+    None where it could not be measured (no content delta, no usage in the stream)."""
+
+    time_to_first_token_ms: float | None = None
+    tokens_per_second: float | None = None
+
+
 @dataclass
 class Completion:
     """What one model answered to one case (one sample), or why it could not.
@@ -77,6 +88,14 @@ class Completion:
     #: Every step a loop case took on this model (`core.loop`); the rest of the
     #: completion is its final answer, its usage and latency summed over the steps.
     trajectory: Trajectory | None = None
+    #: Whether the answer came as a stream (`stream: true`); `stream_timing` is then how
+    #: it arrived, or None when the recording holds no timing ("not recorded": a cassette
+    #: made before migrate-check kept it, or an imported one).
+    streamed: bool = False
+    stream_timing: StreamTiming | None = None
+    #: A body's shape without its content (`report.api_shape.skeleton`): what an xdist
+    #: worker sends the controller in place of the body, for the same-API comparison.
+    body_shape: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def content(self) -> str | None:

@@ -34,6 +34,10 @@ class ModelPrice:
     output: float
     shutdown_date: str | None = None
     batch: ModelPrice | None = None
+    #: The documented context window and most output tokens one answer may have (the
+    #: model pages, dated with the table): None when the table does not say.
+    context_window: int | None = None
+    max_output_tokens: int | None = None
 
     def cost(self, usage: Usage, batch: bool = False) -> float:
         """(input - cached) * in + cached * cached_in + output * out, per 1M tokens."""
@@ -53,6 +57,8 @@ class ModelPrice:
             "cached_input": self.cached_input,
             "output": self.output,
             "shutdown_date": self.shutdown_date,
+            "context_window": self.context_window,
+            "max_output_tokens": self.max_output_tokens,
         }
 
 
@@ -101,7 +107,13 @@ class PriceTable:
             base = models.get(name)
             if isinstance(spec, ModelPrice):
                 keep = spec.shutdown_date or (base.shutdown_date if base else None)
-                models[name] = replace(spec, shutdown_date=keep)
+                models[name] = replace(
+                    spec,
+                    shutdown_date=keep,
+                    context_window=spec.context_window or (base.context_window if base else None),
+                    max_output_tokens=spec.max_output_tokens
+                    or (base.max_output_tokens if base else None),
+                )
                 continue
             fields = {**(base.as_dict() if base else {}), **dict(spec)}
             models[name] = _price(name, fields, "overrides")
@@ -138,6 +150,11 @@ class PriceTable:
         return None if price is None else price.shutdown_date
 
 
+def lookup_names(model: str) -> Iterable[str]:
+    """The names `model` is looked up under in a table, most specific first."""
+    return _lookup_names(model)
+
+
 def _lookup_names(model: str) -> Iterable[str]:
     """`openai/gpt-4o-mini-2024-07-18` -> itself, `gpt-4o-mini-2024-07-18`, `gpt-4o-mini`."""
     name = model.strip()
@@ -160,12 +177,23 @@ def _price(name: str, spec: Any, origin: str) -> ModelPrice:
             output=float(spec["output"]),
             shutdown_date=None if shutdown is None else str(shutdown),
             batch=None if batch is None else _price(f"{name} (batch)", batch, origin),
+            context_window=_tokens(spec.get("context_window")),
+            max_output_tokens=_tokens(spec.get("max_output_tokens")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(
             f"price of {name!r} in {origin!r} needs numeric 'input' and 'output': {exc}"
         ) from exc
     return _checked(price, f"price of {name!r} in {origin!r}")
+
+
+def _tokens(value: Any) -> int | None:
+    """A documented token limit: a positive whole number, or None when not given."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"a token limit is a positive whole number, got {value!r}")
+    return value
 
 
 def _checked(price: ModelPrice, what: str) -> ModelPrice:

@@ -13,6 +13,11 @@ diffs cleanly in review:
       candidate: 9d8e7f6a5b4c3d2e
       approved_on: 2026-11-20
       reason: billing and refunds now share a queue
+      approved_by: Ana Lima <ana@example.com>
+      approved_at: '2026-11-20T09:14:03+00:00'
+
+`approved_by` and `approved_at` (who accepted it, when, in UTC: `judging/approver.py`);
+files written before accept runs recorded them stay valid.
 
 After a run, `audit` sorts the file's approvals into used, stale (the case or check is
 gone, or the outputs are no longer the ones approved) and unchecked (their cases did not
@@ -35,11 +40,12 @@ from migrate_check.core.atomic import write_atomic
 from migrate_check.core.case import Case
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CaseResult, Outcome
+from migrate_check.judging.approver import WHO_WHEN, who_when
 from migrate_check.safety import safe_yaml
 
 MAX_APPROVALS_BYTES = 16 * 1024 * 1024
 APPROVABLE = frozenset({Outcome.CHANGED, Outcome.REGRESSED})
-_APPROVAL_FIELDS = ("case", "check", "baseline", "candidate", "approved_on", "reason")
+_APPROVAL_FIELDS = ("case", "check", "baseline", "candidate", "approved_on", "reason", *WHO_WHEN)
 
 
 class _NoAliasDumper(yaml.SafeDumper):
@@ -94,6 +100,10 @@ class Approval:
     candidate: str
     approved_on: dt.date
     reason: str | None = None
+    #: Who accepted it (`--approved-by`, else git's user) and when (UTC, ISO 8601);
+    #: None in entries written before approvals recorded them.
+    approved_by: str | None = None
+    approved_at: str | None = None
 
     def as_yaml(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -105,11 +115,20 @@ class Approval:
         }
         if self.reason:
             entry["reason"] = self.reason
+        if self.approved_by:
+            entry["approved_by"] = self.approved_by
+        if self.approved_at:
+            entry["approved_at"] = self.approved_at
         return entry
 
     def note(self) -> dict[str, str | None]:
         """What a report shows beside the approved check."""
-        return {"reason": self.reason, "approved_on": self.approved_on.isoformat()}
+        return {
+            "reason": self.reason,
+            "approved_on": self.approved_on.isoformat(),
+            "approved_by": self.approved_by,
+            "approved_at": self.approved_at,
+        }
 
 
 def describe(note: dict[str, str | None] | None) -> str:
@@ -118,7 +137,8 @@ def describe(note: dict[str, str | None] | None) -> str:
         return ""
     reason = note.get("reason")
     said = f": {reason}" if reason else " (no reason given)"
-    return f"approved on {note.get('approved_on')}{said}"
+    who = f" by {note['approved_by']}" if note.get("approved_by") else ""
+    return f"approved on {note.get('approved_on')}{who}{said}"
 
 
 class ApprovalStore:
@@ -181,9 +201,10 @@ class ApprovalStore:
         reason: str | None,
         today: dt.date,
         outcomes: Collection[Outcome] = APPROVABLE,
+        signed: tuple[str | None, str | None] = (None, None),
     ) -> list[Outcome]:
         """Approve the case's checks whose outcome is in `outcomes` (changed and regressed
-        by default); returns the outcomes of the approvals added.
+        by default), `signed` by whom and when; returns the outcomes of the approvals added.
 
         An approval already holding for the same outputs is kept as it is, so
         re-approving leaves the file (and its git diff) unchanged.
@@ -197,7 +218,7 @@ class ApprovalStore:
             key = case_result.case.key, result.check
             if self.find(*key, baseline_fp, candidate_fp) is not None:
                 continue
-            self._by_check[key] = Approval(*key, baseline_fp, candidate_fp, today, reason)
+            self._by_check[key] = Approval(*key, baseline_fp, candidate_fp, today, reason, *signed)
             added.append(result.outcome)
         return added
 
@@ -370,6 +391,9 @@ def _approval(path: Path, entry: Any, nodes: list[yaml.Node], index: int) -> App
     reason = entry.get("reason")
     if reason is not None and not isinstance(reason, str):
         reason = str(reason)
-    return Approval(
-        entry["case"], entry["check"], entry["baseline"], entry["candidate"], approved_on, reason
-    )
+    try:
+        who, when = who_when(entry)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    case, check, base, cand = (entry[n] for n in ("case", "check", "baseline", "candidate"))
+    return Approval(case, check, base, cand, approved_on, reason, who, when)

@@ -29,9 +29,12 @@ def judge(state: RunState, case: Case, checks: list[Check]) -> CaseResult:
     replies = grades(state, case, checks, baseline, candidate)
     result = judge_case(case, baseline, candidate, checks, state.approvals, replies)
     if state.settings.accept:
+        who, when = state.signature()
         note = {
             "reason": state.settings.accept_reason,
             "approved_on": dt.date.today().isoformat(),
+            "approved_by": who,
+            "approved_at": when,
         }
         for check in result.checks:
             if not check.approved and check.outcome in state.accepted_outcomes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 from migrate_check.core.paths import shown_path
 from migrate_check.core.results import Outcome, RunResult
@@ -59,9 +60,11 @@ def finish_run(state: RunState, interrupted: bool = False) -> int:
         shutdown_dates=state.shutdown_dates,
         fail_on_changed=settings.fail_on == "changed",
         stale_note=state.stale_note,
+        volume=settings.volume,
     )
     try:
-        report = state.report = replace(report, approvals=_settle_approvals(state, report))
+        report = replace(report, approvals=_settle_approvals(state, report))
+        report = state.report = replace(report, inputs=_inputs(state, report))
         if settings.write_reports:
             state.report_paths = write_reports(report, settings.report_dir)
     except OSError as exc:
@@ -73,6 +76,36 @@ def finish_run(state: RunState, interrupted: bool = False) -> int:
     strict = settings.fail_on == "changed" and any(v.decision != "GO" for v in ran)
     # A cassette that could not be written fails the run too.
     return FAILED if state.write_error is not None or strict else PASSED
+
+
+def _inputs(state: RunState, report: RunReport) -> dict[str, Any]:
+    """Every file the verdict rests on, hashed (after an accept run saved its approvals),
+    and the options that change judging: what `migrate-check verify` re-checks."""
+    from migrate_check import __version__
+    from migrate_check.report.inputs import build_inputs
+
+    settings = state.settings
+    options = {
+        "pair": {"baseline": settings.pair.baseline, "candidate": settings.pair.candidate},
+        "record_mode": settings.record_mode,
+        "fail_on": settings.fail_on,
+        "failing_outcomes": sorted(o.value for o in settings.failing),
+        "samples": settings.samples,
+        "variants": list(settings.variants) if settings.variants is not None else None,
+        "accept": settings.accept,
+        "price_overrides": list(settings.prices.overrides),
+    }
+    return build_inputs(
+        root=settings.rootdir,
+        cases=[result.case for result in report.all_cases],
+        cassette_dir=settings.cassette_dir,
+        approvals_file=settings.approvals_file,
+        prices_file=settings.prices_file,
+        report_dir=settings.report_dir,
+        version=__version__,
+        options=options,
+        prices={name: price.as_dict() for name, price in sorted(settings.prices.models.items())},
+    )
 
 
 def _with_stale_recordings(state: RunState, run: RunResult) -> RunResult:
@@ -111,9 +144,10 @@ def _settle_approvals(state: RunState, report: RunReport) -> Audit:
         return found
     store.remove(found.stale)
     added: dict[str, int] = {}
+    signed = state.signature()
     for result in cases:
         for outcome in store.record(
-            result, settings.accept_reason, dt.date.today(), state.accepted_outcomes
+            result, settings.accept_reason, dt.date.today(), state.accepted_outcomes, signed
         ):
             added[outcome.value] = added.get(outcome.value, 0) + 1
     left = sum(

@@ -27,6 +27,7 @@ from migrate_check.core.defaults import (
     DEPRECATIONS_REMOVED_IN,
     TIMEOUT_ENV,
 )
+from migrate_check.core.volume import parse_count, parse_volume
 from migrate_check.pytest_plugin.settings import FAIL_ON
 
 
@@ -224,6 +225,13 @@ ACCEPT_REASON = Option(
     metavar="TEXT",
     help="Why the accepted results are fine, shown in the reports; required to approve regressions",
 )
+APPROVED_BY = Option(
+    flag="--approved-by",
+    metavar="NAME",
+    help="Who accepts with --accept, recorded in each approval (default: git's user.name "
+    "and user.email)",
+    setting="approved_by",
+)
 APPROVALS = Option(
     flag="--approvals",
     metavar="FILE",
@@ -320,6 +328,27 @@ PRICE_OVERRIDES = Option(
     ini_type="linelist",
     default=(),
 )
+MONTHLY_VOLUME = Option(
+    flag="--monthly-volume",
+    parse=parse_volume,
+    metavar="SUITE=CASES[,SUITE=CASES]",
+    help="The team's cases a month per suite (e.g. support-triage=120000,release-notes=5k): "
+    "the reports project each model's monthly cost at it",
+    ini="migrate_check_monthly_volume",
+    ini_help="Cases a month per suite, 'suite = cases' separated by commas or lines",
+    setting="monthly_cases",
+    default=(),
+)
+MONTHLY_TOKENS = Option(
+    flag="--monthly-tokens",
+    parse=parse_count,
+    metavar="TOKENS",
+    help="Tokens a month the baseline serves today (e.g. 100M), instead of "
+    "--monthly-volume: the run's mix of suites stands for the traffic",
+    ini="migrate_check_monthly_tokens",
+    ini_help="Tokens a month on the baseline (as --monthly-tokens)",
+    setting="monthly_tokens",
+)
 
 #: In the order `pytest --help` lists them. Every setting a team keeps for the project
 #: has an ini key; the flags without one say what one run does (--accept, --variant,
@@ -338,8 +367,11 @@ OPTIONS: tuple[Option, ...] = (
     REQUEST_TIMEOUT,
     ACCEPT,
     ACCEPT_REASON,
+    APPROVED_BY,
     APPROVALS,
     PRICES,
+    MONTHLY_VOLUME,
+    MONTHLY_TOKENS,
     RECORD_BASELINE,
     VARIANT,
     PRUNE_RECORDINGS,

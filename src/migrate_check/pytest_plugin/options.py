@@ -228,7 +228,8 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
             '"refunds now go to billing", or leave it out to approve changes only'
         )
     try:
-        prices = load_prices(resolve(config, PRICES), resolve(config, PRICE_OVERRIDES))
+        prices_file = resolve(config, PRICES)
+        prices = load_prices(prices_file, resolve(config, PRICE_OVERRIDES))
     except ValueError as exc:
         raise pytest.UsageError(f"migrate-check prices: {exc}") from None
     record_mode = _record_mode(config)
@@ -247,6 +248,11 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
             as_is["batch"] = _batch(config, record_mode)
         elif option.setting is not None:
             as_is[option.setting] = resolve(config, option)
+    if as_is.get("monthly_cases") and as_is.get("monthly_tokens") is not None:
+        raise pytest.UsageError(
+            "--monthly-volume and --monthly-tokens (or their ini keys) both give the monthly "
+            "volume: keep one, cases a month per suite or tokens a month"
+        )
     return RunSettings(
         pair=pair,
         rootdir=config.rootpath,
@@ -254,6 +260,7 @@ def settings_from(config: pytest.Config) -> RunSettings | None:
         accept_reason=reason.strip() if reason else None,
         accept_regressions=bool(reason),  # a written reason is what makes it deliberate
         prices=prices.with_aliases(azure_models),
+        prices_file=prices_file,
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         write_reports=not resolve(config, NO_REPORT),
         azure=azure,

@@ -105,6 +105,8 @@ class RunState:
     #: xdist workers).
     report: RunReport | None = field(default=None, init=False)
     report_paths: list[Path] = field(default_factory=list, init=False)
+    #: Who accepts in this run and when (`signature`), worked out once.
+    signed: tuple[str | None, str | None] | None = field(default=None, init=False)
 
     @classmethod
     def open(cls, settings: RunSettings, registry: CheckRegistry) -> RunState:
@@ -112,6 +114,14 @@ class RunState:
         approvals = ApprovalStore.load(settings.approvals_file)
         variants = VariantSelection(settings.rootdir, settings.ini_variants, settings.variants)
         return cls(settings, registry, approvals, variants)
+
+    def signature(self) -> tuple[str | None, str | None]:
+        """Who accepts in this run and when: every approval it adds says the same."""
+        if self.signed is None:
+            from migrate_check.judging.approver import approver, now_utc
+
+            self.signed = (approver(self.settings.approved_by, self.settings.rootdir), now_utc())
+        return self.signed
 
     def close(self) -> None:
         """Undo what the run changed in the process: the suite folders put on `sys.path`."""

@@ -26,6 +26,7 @@ from migrate_check.core.defaults import (
 )
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import Outcome
+from migrate_check.core.volume import MonthlyVolume
 from migrate_check.sending.azure import AzureTarget
 from migrate_check.sending.settings import RunnerSettings
 
@@ -103,6 +104,10 @@ class RunSettings:
     #: Whether an accept run approves regressions too: a deliberate act, so only with a
     #: reason (`options.py` decides); changes it always approves.
     accept_regressions: bool = False
+    #: Who accepts (`--approved-by`); None: git's configured user, looked up when saving.
+    approved_by: str | None = None
+    #: A team's price table file (`--prices`), hashed into report.json's inputs.
+    prices_file: Path | None = None
     prices: PriceTable = field(default_factory=PriceTable.default)
     base_url: str | None = None
     write_reports: bool = True
@@ -118,6 +123,15 @@ class RunSettings:
     variants: tuple[str, ...] | None = None
     #: Variants for every suite from the ini file: (name, model).
     ini_variants: tuple[tuple[str, str], ...] = ()
+    #: The team's cases a month per suite (`--monthly-volume`): (suite, cases).
+    monthly_cases: tuple[tuple[str, int], ...] = ()
+    #: Or the baseline's tokens a month (`--monthly-tokens`); None: not given.
+    monthly_tokens: int | None = None
+
+    @property
+    def volume(self) -> MonthlyVolume:
+        """The monthly volume the reports project costs at (empty: none given)."""
+        return MonthlyVolume(self.monthly_cases, self.monthly_tokens)
 
     def wants_variant(self, name: str) -> bool:
         return self.variants is None or name in self.variants

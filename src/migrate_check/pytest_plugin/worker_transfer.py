@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.core.case import Case, CheckSpec
-from migrate_check.core.completion import Completion, ToolCall, Usage
+from migrate_check.core.completion import Completion, StreamTiming, ToolCall, Usage
 from migrate_check.core.entry import EntryPoint, EntryRun
 from migrate_check.core.loop import Loop, Trajectory
 from migrate_check.core.results import CaseResult, CheckResult, GraderSpend, Outcome
 from migrate_check.pytest_plugin.run_state import RunState
+from migrate_check.report.api_shape import skeleton
 
 
 def completion_to_dict(c: Completion) -> dict[str, Any]:
@@ -41,6 +42,14 @@ def completion_to_dict(c: Completion) -> dict[str, Any]:
         "stands_for": c.stands_for,
         "entry_run": c.entry_run.as_dict() if c.entry_run is not None else None,
         "trajectory": c.trajectory.as_dict() if c.trajectory is not None else None,
+        "streamed": c.streamed,
+        "stream_timing": [
+            c.stream_timing.time_to_first_token_ms,
+            c.stream_timing.tokens_per_second,
+        ]
+        if c.stream_timing is not None
+        else None,
+        "body_shape": skeleton(c.body) if isinstance(c.body, dict) else c.body_shape,
     }
 
 
@@ -61,6 +70,9 @@ def completion_from_dict(d: dict[str, Any]) -> Completion:
         stands_for=d.get("stands_for"),
         entry_run=EntryRun.from_dict(d["entry_run"]) if d.get("entry_run") else None,
         trajectory=Trajectory.from_dict(d["trajectory"]) if d.get("trajectory") else None,
+        streamed=d.get("streamed", False),
+        stream_timing=StreamTiming(*d["stream_timing"]) if d.get("stream_timing") else None,
+        body_shape=d.get("body_shape"),
     )
 
 

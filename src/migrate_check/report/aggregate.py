@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from migrate_check.core.case import ModelPair
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import RunResult
+from migrate_check.core.vendor_claims import VendorClaim, shipped_claims
+from migrate_check.core.volume import MonthlyVolume
+from migrate_check.report.api_shape import ApiShape, api_shape
 from migrate_check.report.case_figures import CaseRow, CostLookup, case_row
 from migrate_check.report.claims import Claim, claims
 from migrate_check.report.grading_figures import GradingFigures, grading_figures
+from migrate_check.report.limits import Limits, limits
 from migrate_check.report.model_figures import (
     Role,
     ShutdownWarning,
@@ -28,6 +32,7 @@ from migrate_check.report.model_figures import (
     shutdown_warnings,
     side_stats,
 )
+from migrate_check.report.monthly import CostAtVolume, cost_at_volume
 from migrate_check.report.statuses import (
     STATUS_RANK,
     broken_everywhere,
@@ -87,6 +92,12 @@ class Aggregates:
     rows: tuple[CaseRow, ...]
     #: What grader models (embedding, judge) cost, apart from the pair; None without any.
     grading: GradingFigures | None = None
+    #: Each model's month at the team's volume and the vendor's cost claim beside it.
+    cost_at_volume: CostAtVolume = CostAtVolume(None, None)
+    #: Both models' response shapes and request parameters compared ("same API").
+    api_shape: ApiShape | None = None
+    #: Each model's documented limits against the largest input and output seen.
+    limits: Limits | None = None
 
     def side(self, role: Role) -> SideStats:
         return self.baseline if role == "baseline" else self.candidate
@@ -99,6 +110,8 @@ def build_aggregates(
     run: RunResult,
     prices: PriceTable,
     shutdown_dates: Mapping[str, str] | None = None,
+    volume: MonthlyVolume | None = None,
+    vendor_claims: tuple[VendorClaim, ...] | None = None,
 ) -> Aggregates:
     """Every figure the reports show; pure, so writers and tests share one result."""
     ordered = sorted(enumerate(run.cases), key=lambda item: (item[1].case.key, item[0]))
@@ -107,6 +120,10 @@ def build_aggregates(
     results = [cr for _, cr in ordered]
     baseline = side_stats("baseline", run.pair.baseline, results, costs)
     candidate = side_stats("candidate", run.pair.candidate, results, costs)
+    shape = api_shape(results)
+    seen_limits = limits(results, run.pair.baseline, run.pair.candidate, prices)
+    claimed = shipped_claims() if vendor_claims is None else vendor_claims
+    at_volume = cost_at_volume(volume, rows, baseline, candidate, claimed)
     return Aggregates(
         pair=run.pair,
         total_cases=len(rows),
@@ -116,7 +133,9 @@ def build_aggregates(
         baseline=baseline,
         candidate=candidate,
         ratios=ratios(baseline, candidate, len(rows)),
-        claims=claims(baseline, candidate, rows),
+        claims=claims(baseline, candidate, rows)
+        + at_volume.claim_rows()
+        + (shape.claim(), *seen_limits.claims()),
         warnings=shutdown_warnings(run.pair, prices, shutdown_dates or {}),
         broken_everywhere=broken_everywhere(results),
         price_date=prices.date,
@@ -124,6 +143,9 @@ def build_aggregates(
         price_overrides=prices.overrides,
         rows=rows,
         grading=grading_figures(results, prices),
+        api_shape=shape,
+        limits=seen_limits,
+        cost_at_volume=at_volume,
     )
 
 

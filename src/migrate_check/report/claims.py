@@ -14,8 +14,10 @@ from typing import Literal
 
 from migrate_check.report.case_figures import CaseRow
 from migrate_check.report.model_figures import SideStats, comparable_latency
+from migrate_check.report.stream_figures import comparable_streams
 
-Finding = Literal["holds", "even", "does not hold", "no data"]
+#: "not exercised": the suites hold no case that could show it (a limit no case nears).
+Finding = Literal["holds", "even", "does not hold", "no data", "not exercised"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,8 @@ class Claim:
 
     claim: str
     metric: str
-    unit: Literal["rate", "ms", "usd"]
+    #: "count": how many differences were found; "tokens": the largest seen.
+    unit: Literal["rate", "ms", "usd", "count", "tokens"]
     baseline: float | None
     candidate: float | None
     finding: Finding
@@ -67,6 +70,15 @@ def claims(base: SideStats, cand: SideStats, rows: Sequence[CaseRow]) -> tuple[C
         Claim(c, m, "ms", b, k, _finding(b, k, False, 0.05) if latency else "no data")
         for c, m, b, k in speed
     ]
+    # What a user of a streamed answer waits for, timed on the client when recorded: only
+    # when every streamed answer on both sides was (no "not recorded" on either).
+    streams = comparable_streams(base.stream, cand.stream)
+    b, k = base.stream.first_token_median_ms, cand.stream.first_token_median_ms
+    if not (base.stream.streamed or cand.stream.streamed):
+        first_token: Finding = "not exercised"  # no streamed case in the suites
+    else:
+        first_token = _finding(b, k, False, 0.05) if streams else "no data"
+    found.append(Claim("faster (streamed)", "median time to first token", "ms", b, k, first_token))
     found.append(
         Claim(
             "cheaper",

@@ -189,6 +189,10 @@ def claim_value(unit: str, value: float | None) -> str:
         return percent(value)
     if unit == "ms":
         return millis(value)
+    if unit == "count":  # differences found: said as such, a bare 0 reads as a score
+        return "n/a" if value is None else f"{value:,.0f} difference" + ("" if value == 1 else "s")
+    if unit == "tokens":
+        return "n/a" if value is None else f"{value:,.0f}"
     return money(value)
 
 

@@ -18,6 +18,7 @@ from migrate_check.core.pricing import ModelPrice, PriceTable
 from migrate_check.core.results import CaseResult
 from migrate_check.report.case_figures import CostLookup
 from migrate_check.report.statuses import check_kind
+from migrate_check.report.stream_figures import StreamStats, stream_stats
 
 Role = Literal["baseline", "candidate"]
 ROLES: tuple[Role, Role] = ("baseline", "candidate")
@@ -57,6 +58,8 @@ class SideStats:
     schema_valid: Rate
     assertions_passed: Rate
     price: ModelPrice | None
+    #: Streamed cases: time to first token and tokens per second, as recorded.
+    stream: StreamStats = StreamStats()
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ def side_stats(
         schema_valid=_check_rate(results, SCHEMA_CHECK, role),
         assertions_passed=_check_rate(results, ASSERT_CHECK, role),
         price=prices.price_for(model),
+        stream=stream_stats(completions),
     )
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from migrate_check.core.case import ModelPair
 from migrate_check.core.pricing import PriceTable
 from migrate_check.core.results import CaseResult, RunResult
+from migrate_check.core.volume import MonthlyVolume
 from migrate_check.judging.approvals import Audit
 from migrate_check.report.aggregate import Aggregates, build_aggregates
 from migrate_check.report.case_figures import CaseRow
@@ -93,6 +95,8 @@ class RunReport:
     stale_note: str = ""
     #: Named candidate variants, each judged against the same baseline (empty: none ran).
     variants: tuple[VariantReport, ...] = ()
+    #: Every input the verdict rests on, hashed (`report/inputs.py`); None: not gathered.
+    inputs: dict[str, Any] | None = None
 
     @classmethod
     def build(
@@ -105,6 +109,7 @@ class RunReport:
         fail_on_changed: bool = False,
         approvals: Audit | None = None,
         stale_note: str = "",
+        volume: MonthlyVolume | None = None,
     ) -> RunReport:
         """Figures and decision from `run`, with `prices` and the models' shutdown dates;
         a variant's cases are judged apart from the pair's."""
@@ -112,7 +117,7 @@ class RunReport:
         for result in run.cases:
             by_variant.setdefault(result.case.variant, []).append(result)
         plain = replace(run, cases=by_variant.pop("", []))
-        aggregates = build_aggregates(plain, prices, shutdown_dates)
+        aggregates = build_aggregates(plain, prices, shutdown_dates, volume)
         decision = verdict(aggregates, fail_on_changed=fail_on_changed)
         variants = []
         for name, cases in sorted(by_variant.items()):
@@ -123,7 +128,7 @@ class RunReport:
                 cases=cases,
                 collected_cases=run.collected_variants.get(name),
             )
-            figures = build_aggregates(variant_run, prices, shutdown_dates)
+            figures = build_aggregates(variant_run, prices, shutdown_dates, volume)
             variants.append(
                 VariantReport(
                     name,

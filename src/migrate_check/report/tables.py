@@ -9,6 +9,7 @@ from migrate_check.report.aggregate import Aggregates
 from migrate_check.report.model_figures import Rate, SideStats
 from migrate_check.report.run_report import RunReport, VariantReport
 from migrate_check.report.statuses import STATUS_ORDER
+from migrate_check.report.stream_figures import stream_rows
 
 Row = tuple[str, str, str, str]
 
@@ -59,6 +60,7 @@ def model_rows(agg: Aggregates) -> list[Row]:
             fmt.times(r["latency_p95"]),
         ),
         ("latency from", b.latency_source or "no data", c.latency_source or "no data", ""),
+        *stream_rows(b.stream, c.stream),
         ("schema-valid", _rate(b.schema_valid), _rate(c.schema_valid), ""),
         ("assertions passed", _rate(b.assertions_passed), _rate(c.assertions_passed), ""),
     ]
@@ -70,7 +72,10 @@ def claim_rows(agg: Aggregates) -> list[tuple[str, str, str, str, str]]:
         (
             claim.claim,
             claim.metric,
-            "—" if claim.claim == "drop-in" else fmt.claim_value(claim.unit, claim.baseline),
+            # drop-in and same API measure the pair, not each side: no baseline figure
+            "—"
+            if claim.claim in ("drop-in", "same API")
+            else fmt.claim_value(claim.unit, claim.baseline),
             fmt.claim_value(claim.unit, claim.candidate),
             claim.finding,
         )

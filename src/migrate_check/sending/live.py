@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from migrate_check.cassettes import stream_timing
 from migrate_check.cassettes.answers import completions_from_body, endpoint_of, processing_ms
 from migrate_check.cassettes.files import CassetteLoadError, open_case_cassette
 from migrate_check.cassettes.paths import case_cassette_path
@@ -162,6 +163,7 @@ class LiveSender:
             http_client = deadline_client(
                 self.settings.timeout_s, connections=size, event_hooks={"response": [hook]}
             )
+            stream_timing.time_streams(http_client)  # under vcrpy, as the bytes arrive
             client = sdk_client(self.settings, http_client)
             clients.append(client)
             for _ in range(size):
@@ -244,9 +246,10 @@ class LiveSender:
         played_before = cassette.play_count
         try:
             # The SDK's client sends it (auth, retries, errors); the answer's bytes are read.
-            response = await client.post(
-                post.path, cast_to=httpx2.Response, body=post.body, options=post.options
-            )
+            with stream_timing.watching() as watch:
+                response = await client.post(
+                    post.path, cast_to=httpx2.Response, body=post.body, options=post.options
+                )
             content = response.content
         except Exception as exc:  # noqa: BLE001 - any failure of the call is this case's error
             failure = failures.call_failure(
@@ -272,4 +275,9 @@ class LiveSender:
         endpoint = endpoint_of(response.request.url.path)
         streamed = bool(case.request.get("stream"))
         found = completions_from_body(text, endpoint, streamed, model, latency, source)
+        # Timed as it arrived now, or as it did when the played-back answer was recorded.
+        timing = stream_timing.timing_of(watch.entry) if went_out else None
+        if not went_out and streamed:  # the played body is the recorded one, scrubbed
+            timing = stream_timing.recorded_timing(getattr(cassette, "_metadata", None), content)
+        stream_timing.attach(found, timing)
         return sanitize.completions(found, secret_values.from_environment(extra=self.secrets))

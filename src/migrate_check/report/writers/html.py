@@ -52,6 +52,13 @@ from migrate_check.judging.approvals import describe
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
 from migrate_check.report.case_figures import CaseRow
+from migrate_check.report.claim_details import (
+    PARAMETER_HEADER,
+    limit_notes,
+    parameter_rows,
+    shape_notes,
+)
+from migrate_check.report.monthly_text import cost_sentence, monthly_notes, monthly_rows
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.statuses import STATUS_ORDER, check_status
 from migrate_check.report.tables import (
@@ -302,6 +309,12 @@ def _page(report: RunReport, data: Markup) -> str:
         total=agg.total_cases,
         model_rows=model_rows(agg),
         claim_rows=claim_rows(agg),
+        cost_sentence=cost_sentence(agg),
+        monthly_rows=monthly_rows(agg.cost_at_volume.month) if agg.cost_at_volume.month else [],
+        monthly_notes=monthly_notes(agg.cost_at_volume.month) if agg.cost_at_volume.month else [],
+        claim_notes=[*shape_notes(agg.api_shape), *limit_notes(agg)],
+        parameter_header=PARAMETER_HEADER,
+        parameter_rows=parameter_rows(agg),
         checks=agg.checks,
         price_note=price_note(agg),
         grading_notes=agg.grading.lines() if agg.grading else [],

@@ -17,7 +17,7 @@ from migrate_check.core.case import Case, Side
 from migrate_check.core.completion import Completion
 from migrate_check.core.paths import shown_path
 from migrate_check.core.results import CaseResult, RunResult
-from migrate_check.report import escaping
+from migrate_check.report import escaping, monthly_json
 from migrate_check.report.aggregate import Aggregates
 from migrate_check.report.case_figures import CaseRow, SideFigures
 from migrate_check.report.display import jsonable, key_params
@@ -74,6 +74,8 @@ def _head(report: RunReport) -> dict[str, Any]:
         }
     if report.approvals is not None:
         document["approvals"] = report.approvals.as_dict()
+    if report.inputs is not None:
+        document["inputs"] = report.inputs
     if aggregates.grading is not None:
         document["grading"] = _grading(aggregates.grading)
     if run.stale_cassettes or run.stale_exchanges:
@@ -177,6 +179,7 @@ def _side(side: SideStats) -> dict[str, Any]:
     data["cost_per_1k_cases_usd"] = data.pop("cost_per_1k_cases")
     data["schema_valid"] = _rate(side.schema_valid)
     data["assertions_passed"] = _rate(side.assertions_passed)
+    data["stream"] = {**asdict(side.stream), "not_recorded": side.stream.not_recorded}
     return data
 
 
@@ -197,7 +200,15 @@ def _aggregates(aggregates: Aggregates) -> dict[str, Any]:
         },
         "ratios": aggregates.ratios,
         "claims": [asdict(claim) for claim in aggregates.claims],
+        **({"api_shape": aggregates.api_shape.as_dict()} if aggregates.api_shape else {}),
+        **({"limits": aggregates.limits.as_dict()} if aggregates.limits else {}),
+        **_cost_at_volume(aggregates),
     }
+
+
+def _cost_at_volume(aggregates: Aggregates) -> dict[str, Any]:
+    found = monthly_json.cost_at_volume(aggregates.cost_at_volume, aggregates.pair.baseline)
+    return {} if found is None else {"cost_at_volume": found}
 
 
 def _figures(figures: SideFigures) -> dict[str, Any]:
@@ -231,7 +242,14 @@ def _completion(completion: Completion) -> dict[str, Any]:
         "latency_source": completion.latency_source,
         "error": completion.error,
         "refused": completion.refused,
+        **(_stream_timing(completion) if completion.streamed else {}),
     }
+
+
+def _stream_timing(completion: Completion) -> dict[str, Any]:
+    """A streamed answer's timing as recorded; null when its cassette keeps none."""
+    timing = completion.stream_timing
+    return {"stream_timing": asdict(timing) if timing is not None else None}
 
 
 def _variant(variant: VariantReport) -> dict[str, Any]:

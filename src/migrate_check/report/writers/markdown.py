@@ -19,6 +19,13 @@ from migrate_check.judging.approvals import describe
 from migrate_check.report import display as fmt
 from migrate_check.report import escaping
 from migrate_check.report.case_figures import CaseRow
+from migrate_check.report.claim_details import (
+    PARAMETER_HEADER,
+    limit_notes,
+    parameter_rows,
+    shape_notes,
+)
+from migrate_check.report.monthly_text import claim_sentence, monthly_notes, monthly_rows
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.statuses import STATUS_ORDER, check_status
 from migrate_check.report.tables import (
@@ -127,6 +134,10 @@ def _head(report: RunReport) -> list[str]:
     lines += _table(
         ["claim", "measured as", pair.baseline, pair.candidate, "this run"], claim_rows(agg)
     )
+    lines += _cost_at_volume(report)
+    lines += [f"\n{cell(note)}" for note in (*shape_notes(agg.api_shape), *limit_notes(agg))]
+    if parameter_rows(agg):
+        lines += ["", *_table(PARAMETER_HEADER, parameter_rows(agg))]
     if agg.checks:
         lines += ["", "### Checks", ""]
         lines += _table(
@@ -134,6 +145,27 @@ def _head(report: RunReport) -> list[str]:
             ([name, *status_columns(counts)] for name, counts in agg.checks.items()),
         )
     lines += ["", "### Cases, worst first", ""]
+    return lines
+
+
+def _cost_at_volume(report: RunReport) -> list[str]:
+    """The vendor's cost claim beside the team's traffic, and the month at its volume."""
+    pair, at_volume = report.run.pair, report.aggregates.cost_at_volume
+    lines = []
+    if at_volume.claim is not None:
+        lines += ["", cell(claim_sentence(at_volume.claim, pair.baseline))]
+    if at_volume.month is not None:
+        lines += ["", "### Monthly cost at your volume", ""]
+        lines += _table(
+            [
+                "",
+                f"{pair.baseline} (baseline)",
+                f"{pair.candidate} (candidate)",
+                "candidate/baseline",
+            ],
+            monthly_rows(at_volume.month),
+        )
+        lines += [f"\n{cell(note)}" for note in monthly_notes(at_volume.month)]
     return lines
 
 

@@ -14,6 +14,7 @@ from migrate_check.report import display as fmt
 from migrate_check.report import escaping
 from migrate_check.report.run_report import RunReport
 from migrate_check.report.statuses import STATUS_ORDER
+from migrate_check.report.stream_figures import stream_lines
 from migrate_check.report.tables import VARIANT_HEADER, variant_findings, variant_rows
 from migrate_check.report.trajectories import case_line
 
@@ -148,6 +149,9 @@ def _lines(report: RunReport, paths: Sequence[Path]) -> Iterator[str]:
         ]
     )
     yield from _aligned(models)
+    yield from stream_lines(
+        [(s.model, s.stream) for s in (aggregates.baseline, aggregates.candidate)]
+    )
     yield f"prices: table dated {aggregates.price_date}" + (
         f", overridden for {', '.join(aggregates.price_overrides)}"
         if aggregates.price_overrides
