@@ -23,11 +23,11 @@ from migrate_check.checks.builtin.fact_lexicon import (
     NEGATION_SKIPS,
     NEGATIONS,
     NOT_NEGATING,
-    PHRASES,
     READER,
     Lexicon,
     stem,
 )
+from migrate_check.checks.builtin.fact_opposites import PHRASES
 from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_text import Tokens
 
