@@ -137,15 +137,18 @@ NEGATION_SKIPS = frozenset(
 #: Words a modal reaches over to the verb it governs ("should try to stick").
 MODAL_SKIPS = NEGATION_SKIPS | frozenset(["try", "trying", "attempt", "always", "also", "please"])
 #: Words that negate without a negation word ("the receipt was missing", "the fee is
-#: waived"): a clause holding one is not a plain statement of the claim, so a negation on
-#: the other side of the same claim is not lost there.
+#: waived", "it fixes the hang", "unless you cancel", "we declined it"): a clause holding
+#: one is not a plain statement of the claim, so a negation on the other side of the same
+#: claim is not lost there. Verbs of lacking, ending, excepting and refusing.
 IMPLICIT_NEGATIONS = frozenset(
     inflection
     for word in words(
         """missing absent lack lacking fail stop prevent waive exempt avoid refrain
-        omit skip ignore free zero instead rather neither except excluding unable"""
+        omit skip ignore free zero instead rather neither except excluding unable
+        fix resolve cease until unless otherwise refuse decline reject deny"""
     )
-    for inflection in (word, word + "s", word + "ed", word + "d", word + "ing", word + "ped")
+    for inflection in (word, word + "s", word + "es", word + "ed", word + "d", word + "ing")
+    + (word + "ped", word[:-1] + "ies", word[:-1] + "ied")
 )
 #: Prefixes that negate the word they start ("unavailable", "non-refundable"); read as a
 #: negation only when the bare word is on the other side.
@@ -171,6 +174,17 @@ CONDITIONS = (
     ("except",),
     ("except", "for"),
 )
+#: Verbs of wanting: a condition on one ("if you'd like to change") is an offer, not a
+#: condition of a claim.
+VOLITION = frozenset(stem(word) for word in words("like wish want prefer"))
+#: Words that follow an inverted "should" as its subject ("should you need", "should
+#: anything change"): a condition; a modal "should" is followed by its verb instead.
+SUBJECTS = frozenset(
+    words(
+        """you we they he she it i there anything anyone anybody something someone somebody
+        any the your our their this that these those a an"""
+    )
+)
 #: Hedge markers: the claim is an expectation or a belief, not a statement of fact.
 HEDGES = (
     ("probably",),
@@ -179,7 +193,8 @@ HEDGES = (
     ("possibly",),
     ("perhaps",),
     ("maybe",),
-    ("expected", "to"),
+    ("expected",),
+    ("anticipated",),
     ("we", "expect"),
     ("estimated",),
     ("appears", "to"),
@@ -295,6 +310,10 @@ class Lexicon:
     #: axis number -> the words of each pole, for evidence
     axis_words: Sequence[tuple[tuple[str, ...], ...]]
     modals: Mapping[tuple[str, ...], int] = field(default_factory=lambda: dict(MODALS))
+    #: Words that negate a claim: `IMPLICIT_NEGATIONS` and the words of a pole that is
+    #: the negation of its axis's other pole ("prohibited": its pole holds "disallowed",
+    #: a word of the other pole with a negating prefix)
+    negating: frozenset[str] = IMPLICIT_NEGATIONS
 
     @classmethod
     def build(
@@ -314,7 +333,18 @@ class Lexicon:
         modals = dict(MODALS)
         for words, strength in (extra_modals or {}).items():
             modals[tuple(words.casefold().split())] = strength
-        return cls(poles, [len(axis) for axis in axes], axes, modals)
+        negating = set(IMPLICIT_NEGATIONS)
+        for axis in (axis for axis in axes if len(axis) == 2):
+            for pole, other in (axis, axis[::-1]):
+                bare = {word.casefold() for word in other}
+                if any(_prefixed(word.casefold(), bare) for word in pole):
+                    negating |= {form for word in pole for form in inflections(word.casefold())}
+        return cls(poles, [len(axis) for axis in axes], axes, modals, frozenset(negating))
+
+
+def _prefixed(word: str, bare: set[str]) -> bool:
+    """Whether `word` is one of `bare` with a negating prefix ("disallowed", "allowed")."""
+    return any(word.startswith(p) and word[len(p) :] in bare for p in NEGATING_PREFIXES)
 
 
 DEFAULT_LEXICON = Lexicon.build()

@@ -79,5 +79,8 @@ def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
     text = other.tokens.plain_words()
     if all(word in text for word in words):
         return True
+    parts = [part for word in words for part in word.split("-") if part]
+    if len(parts) > len(words) and all(part in text for part in parts):
+        return True  # "UK-time" and "UK time"
     mine = set(words)
     return any(set(o.value.split()) < mine for o in other_names)

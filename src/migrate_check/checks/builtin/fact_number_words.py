@@ -26,13 +26,16 @@ from migrate_check.checks.builtin.fact_number_tables import (
     small,
 )
 from migrate_check.checks.builtin.fact_records import Fact
-from migrate_check.checks.builtin.fact_text import Tokens
+from migrate_check.checks.builtin.fact_text import Tokens, content_stem
 from migrate_check.checks.builtin.fact_units import (
     TWO_WORD,
     canonical_quantity,
     format_number,
     unit_of,
 )
+
+#: Words after "a day" that make it a point in time, not a length ("a year ago").
+_WHEN = frozenset(["ago", "later", "earlier"])
 
 
 class _Reader:
@@ -55,12 +58,26 @@ class _Reader:
         if at == 0:
             return False
         before = self.words[at - 1]
-        if self.word(at + 2) in ("ago", "later", "earlier", "before", "after"):
+        if self.word(at + 2) in _WHEN:
             return True  # "a year ago": when, not how long
+        if before == "of" and self.t.after_value(at - 1):
+            return True  # "5/32 of an inch": the unit of the value before it
         return (
             before in ("times", "once", "twice", "per", "each", "every")
             or unit_of(before) is not None
             or self.t.after_value(at)
+        )
+
+    def ordinal_after(self, at: int) -> bool:
+        """Whether "second" at word `at` is an ordinal ("a second breach"): a word it
+        qualifies follows it, not a time word ("a second later")."""
+        following = self.word(at + 1)
+        return (
+            self.word(at) == "second"
+            and self.joined(at, at + 1)
+            and content_stem(following) is not None
+            and following not in _WHEN
+            and not unit_of(following)
         )
 
     def cardinal(self, at: int) -> tuple[Decimal, int] | None:
@@ -170,6 +187,35 @@ class _Reader:
                 done = self.read_at(index) or index + 1
         return self.found
 
+    def compound(self, at: int, first: str, rest: str) -> bool:
+        """A number in a hyphenated word: "hour-long" (one hour), "quarter-hour",
+        "half-day", "three-quarter-hour", "half-time" (50%), "seven-eighths" (7 and 8,
+        as "7/8" reads). Whether one was read."""
+        if rest == "long" and unit_of(first) and not first.isupper():
+            return self.compound_measure(at, Decimal(1), first)
+        count, part, _, unit = small(first), *rest.partition("-")
+        if first in ("half", "quarter"):
+            count, part, unit = 1, first, rest
+        elif count is None or part not in FRACTIONS:
+            return False
+        share = Decimal(count) / FRACTIONS[part]
+        if unit and self.compound_measure(at, share, unit):
+            return True
+        if first == "half":
+            self.add("percentages", "50%", at, at + 1, number="0.5")
+        elif count != 1 or part not in ("half", "quarter"):
+            self.add("numbers", str(count), at, at + 1, number=str(count))
+            self.add("numbers", str(FRACTIONS[part]), at, at + 1, number=str(FRACTIONS[part]))
+        else:
+            return False
+        return True
+
+    def compound_measure(self, at: int, value: Decimal, spelling: str) -> bool:
+        canonical = canonical_quantity(value, None, spelling)
+        if canonical:
+            self.add("quantities", canonical, at, at + 1)
+        return canonical is not None
+
     def clock(self, at: int) -> int | None:
         """A time in words: "half past two", "quarter to ten", "nine o'clock", "seven in
         the evening"; the index after it, or None."""
@@ -236,6 +282,7 @@ class _Reader:
                 word in ARTICLES
                 and self.unit_at(at + 1)
                 and not self.rate(at)
+                and not self.ordinal_after(at + 1)
                 and self.amount_or_measure(Decimal(1), at, at + 1, None)
             ):
                 return self.after_last(at)
@@ -258,6 +305,8 @@ class _Reader:
             self.add("numbers", str(place), at, at + 1, weak=weak, number=str(place))
             return at + 1
         first, dash, rest = word.partition("-")
+        if dash and self.compound(at, first, rest):
+            return at + 1
         if dash and first in MULTIPLIERS:  # "double-charged", but also "double-check"
             self.add("numbers", str(MULTIPLIERS[first]), at, at + 1, weak=True)
             return at + 1

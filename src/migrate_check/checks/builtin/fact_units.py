@@ -109,6 +109,8 @@ UNIT_PATTERN = (
 #: Two-word units, for reading units after number words: first word -> second words.
 TWO_WORD = {s.split()[0].casefold(): s for s in _SPELLINGS if " " in s}
 TIME_UNIT = "s"
+#: Units spelt as one word, folded ("days", "kilos"): in words, they are part of a value.
+UNIT_WORDS = frozenset(s.casefold() for s in _TABLE if " " not in s)
 
 
 def unit_of(spelling: str) -> tuple[str, Decimal] | None:

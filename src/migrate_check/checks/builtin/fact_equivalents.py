@@ -1,0 +1,150 @@
+"""One value said two ways that canonical forms do not make equal: a year said apart from
+its date, "100%" said as "completely", a zero said as "nothing", "every three months"
+said as "quarterly", the difference of two values the other side states ("10 kg more"),
+the top of a range said as a range of another kind.
+
+`fact_comparison` asks, of a value found on one side only, whether the other side says it
+in one of these forms. Each is a closed class of words or a relation between values;
+none names a word of one example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
+from migrate_check.checks.builtin.fact_records import Fact, Facts
+from migrate_check.checks.builtin.fact_units import format_number
+
+#: Words that say "all of it" as "100%" does ("100% nut-free", "completely nut-free").
+WHOLE = frozenset(words("complete completely full fully entire entirely whole wholly"))
+#: A period "every ..." gives, and the words that say that frequency in one word.
+FREQUENCIES = {
+    "86400 s": frozenset({"daily"}),
+    "604800 s": frozenset({"weekly"}),
+    "1209600 s": frozenset({"fortnightly", "biweekly"}),
+    "1 month": frozenset({"monthly"}),
+    "3 month": frozenset({"quarterly"}),
+    "6 month": frozenset({"biannually", "biannual", "half-yearly"}),
+    "12 month": frozenset({"annually", "annual", "yearly"}),
+}
+#: Values of one kind and unit tried pairwise for a difference, so pairing stays small.
+MAX_DIFFERENCES = 40
+_NUMBER = re.compile(r"\d[\d,]*+(?:\.\d++)?")
+_ZERO_KINDS = ("amounts", "numbers", "percentages")
+_NEGATION_STEMS = frozenset(stem(word) for word in NEGATIONS)
+
+
+@dataclass
+class Equivalents:
+    """Asks whether a value of one side is said on the other in another form."""
+
+    base: Facts
+    cand: Facts
+    _ends: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def said(self, fact: Fact, on_base: bool) -> bool:
+        own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
+        if fact.kind == "numbers" and (
+            _year_of_a_date(fact, other) or self._range_end(fact, other)
+        ):
+            return True
+        if fact.kind == "percentages" and fact.value == "100%":
+            return bool(WHOLE & other.tokens.plain_words())
+        if fact.kind == "quantities" and _every(fact, own):
+            return bool(FREQUENCIES.get(fact.value, frozenset()) & other.tokens.plain_words())
+        sentences = own.tokens.sentence_stems()
+        if _is_zero(fact) and fact.sentence < len(sentences):
+            return _negated_near(sentences[fact.sentence], other)
+        return _difference(fact, other)
+
+    def _range_end(self, fact: Fact, other: Facts) -> bool:
+        """Whether a number is an end of a range the other side states as a range of
+        another kind ("aged 18–65" and "between 18 and 65 years old")."""
+        if id(other) not in self._ends:
+            ends: set[str] = set()
+            for found in other.facts:
+                if "–" in found.value and found.kind != "numbers":
+                    ends.update(_numbers(found.raw))
+            self._ends[id(other)] = frozenset(ends)
+        return fact.value in self._ends[id(other)]
+
+
+def zero_said(negation: Fact, other: Facts) -> bool:
+    """Whether the other side says a negated claim ("nothing to pay") with a zero in a
+    sentence that makes it ("£0 to pay")."""
+    needed = min(2, len(negation.window))
+    stems = other.tokens.sentence_stems()
+    return needed > 0 and any(
+        fact.sentence < len(stems) and len(negation.window & stems[fact.sentence]) >= needed
+        for fact in other.facts
+        if _is_zero(fact)
+    )
+
+
+def _is_zero(fact: Fact) -> bool:
+    return fact.kind in _ZERO_KINDS and fact.value.rpartition(" ")[2].rstrip("%") == "0"
+
+
+def _negated_near(sentence: frozenset[str], other: Facts) -> bool:
+    """Whether the other side negates, in a clause whose words the zero's sentence holds
+    (all of them, or two)."""
+    clauses = other.tokens.clause_stems()
+    for number in other.tokens.marked.get("negation", ()):
+        words = clauses.get(number, set()) - _NEGATION_STEMS
+        if words and len(words & sentence) >= min(2, len(words)):
+            return True
+    return False
+
+
+def _year_of_a_date(fact: Fact, other: Facts) -> bool:
+    """Whether a number is the year of a date on the other side ("June 1–30, 2024" and
+    "30 June 2024")."""
+    return len(fact.value) == 4 and any(
+        d.value.startswith(fact.value + "-") for d in other.of("dates")
+    )
+
+
+def _every(fact: Fact, own: Facts) -> bool:
+    """Whether a quantity is the period of an "every" ("every three months")."""
+    before = own.tokens.text[max(0, fact.start - 8) : fact.start].rstrip().casefold()
+    return before.endswith(("every", "each"))
+
+
+def _difference(fact: Fact, other: Facts) -> bool:
+    """Whether a value is the difference of two values the other side states in its
+    unit ("10 kg more than last month's 130" against "140 kg, up from 130 kg")."""
+    value, unit = _split(fact)
+    if value is None or fact.kind not in ("quantities", "amounts", "percentages"):
+        return False
+    found = [split for f in other.of(fact.kind) if (split := _split(f))[1] == unit]
+    values = sorted({v for v, _ in found[:MAX_DIFFERENCES] if v is not None})
+    seen = set(values)
+    return value > 0 and any(v - value in seen for v in values)
+
+
+def _split(fact: Fact) -> tuple[Decimal | None, str]:
+    """(value, unit) of a quantity ("5000 g"), an amount ("GBP 14.2") or a percentage."""
+    text = fact.value
+    if fact.kind == "amounts":
+        unit, _, number = text.partition(" ")
+    elif fact.kind == "percentages":
+        number, unit = text.rstrip("%"), "%"
+    else:
+        number, _, unit = text.partition(" ")
+    try:
+        return Decimal(number), unit
+    except InvalidOperation:
+        return None, unit
+
+
+def _numbers(raw: str) -> set[str]:
+    found = set()
+    for match in _NUMBER.finditer(raw[:200]):
+        try:
+            found.add(format_number(Decimal(match.group().replace(",", ""))))
+        except InvalidOperation:
+            continue
+    return found

@@ -1,0 +1,292 @@
+"""`facts` on kinds of harmless rewording (issue 25): each kind is one way English says
+the same fact twice, written here from examples of its own, not from the labelled pairs.
+Beside each rewording, a change that looks like it must still be caught, so no kind is
+passed by ignoring what it touches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrate_check.checks import build_check
+from migrate_check.checks.builtin.fact_extraction import extract
+from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
+from migrate_check.core.case import CheckSpec
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CheckResult, Outcome
+
+
+def judge(baseline: str, candidate: str) -> CheckResult:
+    check = build_check(CheckSpec("facts", None), Path("."))
+    return check.judge(
+        [Completion(model="gpt-4o-mini", text=baseline)],
+        [Completion(model="gpt-4.1-mini", text=candidate)],
+    )
+
+
+def kinds(result: CheckResult) -> set[str]:
+    return {f["kind"] for f in result.evidence.get("findings", []) if "kind" in f}
+
+
+def values(text: str, kind: str) -> set[str]:
+    return {fact.value for fact in extract(text).facts if fact.kind == kind}
+
+
+def assert_same(baseline: str, candidate: str) -> None:
+    for one, other in ((baseline, candidate), (candidate, baseline)):
+        result = judge(one, other)
+        assert result.outcome is Outcome.SAME, result.reason
+
+
+def assert_caught(baseline: str, candidate: str, kind: str) -> None:
+    for one, other in ((baseline, candidate), (candidate, baseline)):
+        result = judge(one, other)
+        assert kind in kinds(result), result.reason
+
+
+# --- a negation said without a negation word -------------------------------------------
+
+NEGATED_IN_OTHER_WORDS = [
+    # a word that negates the claim in its clause: lacking, waiving, fixing, refusing ...
+    (
+        "Your receipt was missing. Please send the claim again with the receipt attached.",
+        "Your receipt wasn't attached. Please send the claim again with the receipt attached.",
+    ),
+    (
+        "There is no delivery charge if you spend at least $50; otherwise it is $5.",
+        "Delivery charge: $5, waived if you spend at least $50.",
+    ),
+    (
+        "The app no longer freezes when you rotate the screen.",
+        "We fixed a freeze when you rotate the screen.",
+    ),
+    ("You declined paper statements.", "Paper statements: no"),
+    # "unless" is "if not", "until" is "while not"
+    (
+        "You can edit the order until it ships.",
+        "You can edit the order as long as it has not shipped.",
+    ),
+    ("We charge a fee unless you return it.", "We charge a fee if you do not return it."),
+    # a pole that is the negation of the other (its axis holds "disallowed")
+    ("The data may not be downloaded.", "Downloading the data is prohibited."),
+    # "if not" stands for "otherwise": it negates no claim of its own
+    (
+        "Please reply within 10 days, otherwise the offer lapses.",
+        "Please reply within 10 days; if not, the offer lapses.",
+    ),
+    # a zero is a "nothing"
+    ("Shipping: £0 to pay on this order.", "There is nothing to pay for shipping on this order."),
+    # the same prefixed word in another form
+    ("The driver needs help with unloading.", "Loading bay: rear. Have someone to help unload."),
+    # "No." before a value is a number sign
+    ("Invoice no.: INV-2231", "Invoice number INV-2231"),
+]
+
+
+@pytest.mark.parametrize(("baseline", "candidate"), NEGATED_IN_OTHER_WORDS)
+def test_a_negation_said_in_other_words_is_no_change(baseline: str, candidate: str) -> None:
+    assert_same(baseline, candidate)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "candidate"),
+    [
+        ("The signed form was not attached.", "The signed form was attached."),
+        ("Pets may not be brought inside the cabin.", "Pets may be brought inside the cabin."),
+        (
+            "The fee is not refundable, and the tax is refundable.",
+            "The fee is refundable, and the tax is not refundable.",
+        ),
+        ("The app no longer freezes on rotation.", "The app freezes on rotation."),
+        ("There is no delivery charge.", "There is a delivery charge."),
+        ("The form is not available in print.", "The form is available in print."),
+    ],
+)
+def test_a_negation_lost_is_still_caught(baseline: str, candidate: str) -> None:
+    assert_caught(baseline, candidate, "negation")
+
+
+def test_a_pole_negates_only_when_its_axis_holds_a_prefixed_word_of_the_other() -> None:
+    assert {"forbidden", "prohibited", "unavailable", "invalid"} <= DEFAULT_LEXICON.negating
+    assert not {"optional", "weekly", "closed"} & DEFAULT_LEXICON.negating
+    custom = Lexicon.build([[["kosher"], ["unkosher", "treif"]]])
+    assert "treif" in custom.negating and "kosher" not in custom.negating
+
+
+# --- conditions said another way, and what is no condition ---------------------------------
+
+CONDITIONS_REWORDED = [
+    # a question an answer goes on after is a condition of what follows
+    (
+        "If you must rearrange, call the front desk a day before.",
+        "Need a different slot? Call the front desk a day before.",
+    ),
+    # an inverted "should" is an "if"
+    (
+        "If the parcel arrives damaged, keep the packaging.",
+        "Should it turn up broken, keep the packaging.",
+    ),
+    # what a condition depends on is its content, not its modals or its numbers in words
+    ("Offer water only for 2 days.", "Offer water only for two days."),
+    ("If you ever need to make a claim, write to us first.", "For any claim, write to us first."),
+    ("Bring your old card if you can.", "Bring your old card, if possible."),
+    # an offer ("if you'd like") conditions no claim
+    (
+        "Your plan renews in May. Tell us if you'd like a different plan.",
+        "Your plan renews in May; other plans are available on request.",
+    ),
+    # "as long as" that compares a length
+    ("Uploads take twice the normal time.", "Uploads take twice as long as usual."),
+    ("Repairs can take up to 10 days.", "Repairs can take as long as ten days."),
+    # a compound with or without its hyphens
+    (
+        "We lend a car if you choose a weekday-morning slot.",
+        "Loan car: available for a weekday morning slot.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("baseline", "candidate"), CONDITIONS_REWORDED)
+def test_a_condition_said_another_way_is_no_change(baseline: str, candidate: str) -> None:
+    assert_same(baseline, candidate)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "candidate"),
+    [
+        ("Refunds are issued if the box is unopened.", "Refunds are issued."),
+        ("Want a refund? Return the box unopened.", "Return the box unopened."),
+        ("We lend a car if you book an early slot.", "We lend a car."),
+        ("Should the flight be cancelled, we rebook you.", "We rebook you."),
+    ],
+)
+def test_a_condition_dropped_is_still_caught(baseline: str, candidate: str) -> None:
+    assert_caught(baseline, candidate, "conditions")
+
+
+def test_a_question_conditions_what_follows_but_not_when_it_is_the_last() -> None:
+    assert {f.raw for f in extract("New card? Call us.").of("conditions")} == {"New card"}
+    assert extract("Call us. Any other questions?").of("conditions") == []
+    assert extract("What should you bring? Bring ID.").of("conditions") == []
+
+
+# --- hedges and modals said another way ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("baseline", "candidate"),
+    [
+        # "may" and "can" both say it is possible, or both permit
+        ("Each member can bring one guest.", "Each member may bring one guest."),
+        (
+            "Collection may take up to 10 working days.",
+            "Collection can take up to 10 working days.",
+        ),
+        # a hedge verb in another form
+        ("We expect the site back within 2 hours.", "The site is expected back within 2 hours."),
+        # "need" with an -ing form is "need to be"; a verb said twice with one strength
+        (
+            "The tyres need replacing. We recommend replacing them soon.",
+            "The tyres need to be replaced, and our advice is to do it soon.",
+        ),
+    ],
+)
+def test_a_hedge_or_modal_said_another_way_is_no_change(baseline: str, candidate: str) -> None:
+    assert_same(baseline, candidate)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "candidate", "kind"),
+    [
+        (
+            "The site will probably be back within 2 hours.",
+            "The site will be back within 2 hours.",
+            "hedges",
+        ),
+        ("The parcel may arrive on Friday.", "The parcel will arrive on Friday.", "hedges"),
+        ("You should renew the permit.", "You must renew the permit.", "modality"),
+        ("The tyres need replacing.", "The tyres could be replaced.", "modality"),
+    ],
+)
+def test_a_hedge_or_modal_changed_is_still_caught(baseline: str, candidate: str, kind: str) -> None:
+    assert_caught(baseline, candidate, kind)
+
+
+# --- values said in forms their canonical forms do not make equal ----------------------------
+
+VALUES_REWORDED = [
+    # a year said apart from its date
+    ("Term: 1 May – 31 May 2026", "Term: May 1–31, 2026"),
+    # "100%" as a word of wholeness
+    ("The bag is 100% waterproof.", "The bag is completely waterproof."),
+    # "every" a period, and that frequency in one word
+    ("Interest is paid quarterly.", "Interest is paid every three months."),
+    ("Backups run every 7 days.", "Backups run weekly."),
+    # a difference of two values the other side states
+    ("Your rent goes from $900 to $950.", "Your rent goes up $50, from $900 to $950."),
+    # the end of a range said as a range of another kind
+    ("Open to people aged 18–30.", "Open to people between 18 and 30 years old."),
+    # a zero said as "nothing"
+    ("Cancellation: £0 to pay.", "There is nothing to pay for cancellation."),
+    # numbers in hyphenated words
+    ("Each session lasts 1 hour.", "Each session is hour-long."),
+    ("There is a 15-minute break.", "There is a quarter-hour break."),
+    ("It is a 0.5 FTE post.", "It is a half-time post."),
+    ("The tank is 3/4 full.", "The tank is three-quarters full."),
+    # "a second" that counts, and "of an inch" after a fraction
+    ("A second late payment adds a fee.", "A 2nd late payment adds a fee."),
+    ('Tread depth: 5/32"', "Tread depth: 5/32 of an inch"),
+    # "an hour" before "after": how long, as "1 hour" is
+    ("Clocks shift by 1 hour after the change.", "Clocks shift by an hour after the change."),
+]
+
+
+@pytest.mark.parametrize(("baseline", "candidate"), VALUES_REWORDED)
+def test_a_value_said_in_another_form_is_no_change(baseline: str, candidate: str) -> None:
+    assert_same(baseline, candidate)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "candidate", "kind"),
+    [
+        ("Term: 1 May – 31 May 2026", "Term: May 1–31, 2027", "numbers"),
+        ("The bag is 100% waterproof.", "The bag is 90% waterproof.", "percentages"),
+        (
+            "Interest is paid every three months.",
+            "Interest is paid every six months.",
+            "quantities",
+        ),
+        (
+            "Your rent goes from $900 to $950.",
+            "Your rent goes up $60, from $900 to $950.",
+            "amounts",
+        ),
+        ("Open to people aged 18–30.", "Open to people between 18 and 35 years old.", "numbers"),
+        ("Cancellation: £0 to pay.", "Cancellation: £10 to pay.", "amounts"),
+        ("There is a 15-minute break.", "There is a half-hour break.", "quantities"),
+        ("The tank is 3/4 full.", "The tank is seven-eighths full.", "numbers"),
+    ],
+)
+def test_a_value_changed_is_still_caught(baseline: str, candidate: str, kind: str) -> None:
+    assert kind in kinds(judge(baseline, candidate)), judge(baseline, candidate).reason
+
+
+def test_numbers_in_hyphenated_words_are_read() -> None:
+    assert values("an hour-long call and a week-long trip", "quantities") == {"3600 s", "604800 s"}
+    assert values("a quarter-hour and a three-quarter-hour wait", "quantities") == {
+        "900 s",
+        "2700 s",
+    }
+    assert values("a half-price ticket", "percentages") == {"50%"}
+    assert values("two-thirds of members", "numbers") == {"2", "3"}  # as "2/3" reads
+    assert values("a second opinion", "numbers") == {"2"}
+    assert values("wait a second before you click", "quantities") == {"1 s"}
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def test_a_name_with_or_without_its_hyphen_is_the_same_name() -> None:
+    assert_same("Hours are in UK time.", "Hours are in UK-time.")
+    assert_caught("Hours are in UK time.", "Hours are in US-time.", "entities")
