@@ -131,6 +131,11 @@ CONDITIONS_REWORDED = [
     ("Offer water only for 2 days.", "Offer water only for two days."),
     ("If you ever need to make a claim, write to us first.", "For any claim, write to us first."),
     ("Bring your old card if you can.", "Bring your old card, if possible."),
+    # a hypothetical said without "if"
+    (
+        "Paying an extra $50 a month would clear the debt 6 months sooner.",
+        "If you paid an additional $50 each month, you'd be debt-free 6 months sooner.",
+    ),
     # an offer ("if you'd like") conditions no claim
     (
         "Your plan renews in May. Tell us if you'd like a different plan.",
@@ -159,6 +164,7 @@ def test_a_condition_said_another_way_is_no_change(baseline: str, candidate: str
         ("Want a refund? Return the box unopened.", "Return the box unopened."),
         ("We lend a car if you book an early slot.", "We lend a car."),
         ("Should the flight be cancelled, we rebook you.", "We rebook you."),
+        ("If you paid $50 more, you would finish sooner.", "You would finish sooner."),
     ],
 )
 def test_a_condition_dropped_is_still_caught(baseline: str, candidate: str) -> None:
@@ -237,6 +243,14 @@ VALUES_REWORDED = [
     # "a second" that counts, and "of an inch" after a fraction
     ("A second late payment adds a fee.", "A 2nd late payment adds a fee."),
     ('Tread depth: 5/32"', "Tread depth: 5/32 of an inch"),
+    # a count said by listing what it counts
+    (
+        "Please send your ID, a utility bill and a bank statement.",
+        "Three documents are needed: your ID, a utility bill and a bank statement.",
+    ),
+    ("Bring a towel; and a padlock.", "Bring 2 things: a towel; and a padlock."),
+    # a dollar named by the code after it
+    ("Total: CAD 1,284.56", "Total: $1,284.56 CAD"),
     # "an hour" before "after": how long, as "1 hour" is
     ("Clocks shift by 1 hour after the change.", "Clocks shift by an hour after the change."),
 ]
@@ -266,6 +280,12 @@ def test_a_value_said_in_another_form_is_no_change(baseline: str, candidate: str
         ("Cancellation: £0 to pay.", "Cancellation: £10 to pay.", "amounts"),
         ("There is a 15-minute break.", "There is a half-hour break.", "quantities"),
         ("The tank is 3/4 full.", "The tank is seven-eighths full.", "numbers"),
+        (
+            "Please send your ID and a utility bill.",
+            "Three documents are needed: your ID and a utility bill.",
+            "numbers",
+        ),
+        ("Total: CAD 1,284.56", "Total: $1,284.56 AUD", "amounts"),
     ],
 )
 def test_a_value_changed_is_still_caught(baseline: str, candidate: str, kind: str) -> None:
@@ -284,7 +304,26 @@ def test_numbers_in_hyphenated_words_are_read() -> None:
     assert values("wait a second before you click", "quantities") == {"1 s"}
 
 
-# --- names ---------------------------------------------------------------------------------
+# --- names and steps -------------------------------------------------------------------------
+
+
+def test_a_word_capitalised_by_its_letter_before_a_hyphen_is_no_name() -> None:
+    assert_same("It includes full-mouth X-rays.", "It includes full-mouth radiographs.")
+    assert values("Wear a T-shirt to Bristol.", "entities") == {"bristol"}
+
+
+def test_a_step_with_a_number_in_words_or_in_digits_is_one_step() -> None:
+    baseline = (
+        "We cover:\n1. Flights in economy\n2. Hotel: a maximum of three nights, capped at"
+        " $150 a night\n3. Meals at the daily rate"
+    )
+    candidate = (
+        "We cover flights in economy, meals at the daily rate and up to 3 hotel nights at"
+        " no more than $150 per night."
+    )
+    assert_same(baseline, candidate)
+    dropped = "We cover flights in economy and up to 3 hotel nights at $150 per night."
+    assert_caught(baseline, dropped, "steps")
 
 
 def test_a_name_with_or_without_its_hyphen_is_the_same_name() -> None:

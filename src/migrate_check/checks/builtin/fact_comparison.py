@@ -21,8 +21,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from migrate_check.checks.builtin.fact_equivalents import Equivalents, zero_said
-from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon, stem
+from migrate_check.checks.builtin.fact_claim_forms import (
+    bare_only,
+    hypothetical,
+    plainly_said,
+    possible,
+    said,
+)
+from migrate_check.checks.builtin.fact_equivalents import Equivalents
+from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
 from migrate_check.checks.builtin.fact_matching import name_kept, pair, rescued
 from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts, Step
 
@@ -31,7 +38,6 @@ STEP_KEPT = 0.5
 #: A hedge's claim counts as still there when this share of its words is on the other side.
 CLAIM_KEPT = 0.5
 _SAME_DAY = frozenset({"today", "tonight"})
-_POSSIBILITY = frozenset({"may", "might", "could"})
 _STRENGTH = {str(strength): name for name, strength in MODAL_NAMES.items()}
 
 
@@ -142,16 +148,16 @@ class _Comparison:
         before_left, after_left = pair(before, after, _same_head)
         before_left, after_left = pair(before_left, after_left, _same_claim)
         for fact in before_left:
-            if _plainly_said(fact, self.cand):
+            if plainly_said(fact, self.cand):
                 self.add("negation", "lost", fact, None)
         for fact in after_left:
-            if _plainly_said(fact, self.base):
+            if plainly_said(fact, self.base):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
-            if _bare_only(bare, fact, self.cand, after):
+            if bare_only(bare, fact, self.cand, after):
                 self.add("negation", "lost", fact, None)
         for bare, fact in self.cand.prefixed.items():
-            if _bare_only(bare, fact, self.base, before):
+            if bare_only(bare, fact, self.base, before):
                 self.add("negation", "gained", None, fact)
 
     def polarity(self) -> None:
@@ -210,13 +216,15 @@ class _Comparison:
             *((f, self.base, False) for f in after_left),
         ):
             if kind == "conditions":
-                if fact.window and _said(fact.window, other) >= CLAIM_KEPT * len(fact.window):
+                if fact.window and said(fact.window, other) >= CLAIM_KEPT * len(fact.window):
+                    continue
+                if hypothetical(fact, self.base if on_base else self.cand, other):
                     continue
                 change = "dropped" if on_base else "added"
             else:
                 if not other.tokens.stands(fact.window, fact.head, "hedges"):
                     continue
-                if _possible(fact, other):
+                if possible(fact, other):
                     continue
                 change = "made certain" if on_base else "hedged"
             self.add(kind, change, fact if on_base else None, None if on_base else fact)
@@ -314,67 +322,8 @@ def _overlapping(one: Fact, other: Fact) -> bool:
     return bool(one.window & other.window) or (one.head != "" and one.head == other.head)
 
 
-def _prefixed(fact: Fact, other: Facts) -> bool:
-    """Whether the other side negates the same word by a prefix ("not available" against
-    "unavailable")."""
-    return any(bare in fact.window for bare in other.prefixed)
-
-
-def _plainly_said(negation: Fact, other: Facts) -> bool:
-    """Whether the other side makes the negated claim with no negation: some clause makes
-    it unnegated (`Tokens.stands`), none says it negated in other words ("the receipt was
-    missing" for "the receipt wasn't attached": a clause with a negating word that holds
-    two of its words, or all but the word negated), no zero says it ("£0 to pay" for
-    "nothing to pay"), and no word negates it by a prefix."""
-    tokens = other.tokens
-    if not tokens.stands(negation.window, negation.head, "negation") or _prefixed(negation, other):
-        return False
-    if zero_said(negation, other):
-        return False
-    needed = min(2, len(negation.window))
-    subject = negation.window - {negation.head}
-    clauses = tokens.clause_stems()
-    for number in tokens.marked.get("negation", ()):
-        stems = clauses.get(number, set())
-        if len(negation.window & stems) >= needed or (subject and subject <= stems):
-            return False
-    return True
-
-
-def _bare_only(bare: str, fact: Fact, other: Facts, other_negations: list[Fact]) -> bool:
-    """Whether the other side says the bare word ("refundable") without negating it,
-    where this side said it with a negating prefix ("non-refundable"), nor says the
-    prefixed word itself in another form ("unloading" and "unload")."""
-    return (
-        bare in other.tokens.stems
-        and bare not in other.prefixed
-        and stem(fact.raw) not in other.tokens.stems
-        and not any(bare in f.window for f in other_negations)
-    )
-
-
 def _share(step: Step, other: Facts) -> float:
-    return _said(step.stems, other) / len(step.stems)
-
-
-def _said(stems: frozenset[str], other: Facts) -> int:
-    """How many of `stems` the other side says, a compound with or without its hyphens
-    ("weekday-morning" and "weekday morning")."""
-    said = other.tokens.part_stems()
-    return sum(
-        1
-        for s in stems
-        if s in said or ("-" in s and all(stem(part) in said for part in s.split("-") if part))
-    )
-
-
-def _possible(hedge: Fact, other: Facts) -> bool:
-    """Whether a hedge by "may", "might" or "could" is said on the other side by "can" on
-    the same verb: "which may take ten days" and "which can take ten days" both say it is
-    possible, "members may bring guests" and "members can bring guests" both permit."""
-    return hedge.value in _POSSIBILITY and any(
-        modal.head == hedge.head and modal.value == "1" for modal in other.of("modality")
-    )
+    return said(step.stems, other) / len(step.stems)
 
 
 def _shown(fact: Fact) -> str:

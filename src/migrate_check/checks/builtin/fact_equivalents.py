@@ -1,7 +1,8 @@
 """One value said two ways that canonical forms do not make equal: a year said apart from
 its date, "100%" said as "completely", a zero said as "nothing", "every three months"
 said as "quarterly", the difference of two values the other side states ("10 kg more"),
-the top of a range said as a range of another kind.
+the top of a range said as a range of another kind, a count said by listing what it
+counts.
 
 `fact_comparison` asks, of a value found on one side only, whether the other side says it
 in one of these forms. Each is a closed class of words or a relation between values;
@@ -34,6 +35,9 @@ FREQUENCIES = {
 MAX_DIFFERENCES = 40
 _NUMBER = re.compile(r"\d[\d,]*+(?:\.\d++)?")
 _ZERO_KINDS = ("amounts", "numbers", "percentages")
+#: Where the items of a list in prose part: commas, "and", "or".
+_ITEMS = re.compile(r",|\b(?:and|or)\b")
+MAX_LIST_CHARS = 400
 _NEGATION_STEMS = frozenset(stem(word) for word in NEGATIONS)
 
 
@@ -48,7 +52,7 @@ class Equivalents:
     def said(self, fact: Fact, on_base: bool) -> bool:
         own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
         if fact.kind == "numbers" and (
-            _year_of_a_date(fact, other) or self._range_end(fact, other)
+            _year_of_a_date(fact, other) or self._range_end(fact, other) or _counts_list(fact, own)
         ):
             return True
         if fact.kind == "percentages" and fact.value == "100%":
@@ -105,6 +109,21 @@ def _year_of_a_date(fact: Fact, other: Facts) -> bool:
     return len(fact.value) == 4 and any(
         d.value.startswith(fact.value + "-") for d in other.of("dates")
     )
+
+
+def _counts_list(fact: Fact, own: Facts) -> bool:
+    """Whether a number counts the items its sentence lists after a colon ("three things
+    are needed: a copy, photos and an estimate"): the count is said by the list."""
+    spans = own.tokens.sentence_spans
+    if fact.sentence >= len(spans) or not fact.value.isdigit() or not 2 <= int(fact.value) <= 12:
+        return False
+    end = spans[fact.sentence][1]
+    rest = own.tokens.text[fact.end : min(end, fact.end + MAX_LIST_CHARS)]
+    listed = rest.partition(":")[2]
+    if not listed.strip():
+        return False
+    parts = listed.split(";") if ";" in listed else _ITEMS.split(listed)
+    return sum(1 for part in parts if part.strip(" .,")) == int(fact.value)
 
 
 def _every(fact: Fact, own: Facts) -> bool:

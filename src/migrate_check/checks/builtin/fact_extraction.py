@@ -180,8 +180,12 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
             )
         )
         code, _, value = found[0][1].partition(" ")
+        named = text[end : end + 5].split()[:1]  # "$1,284.56 CAD": the code names the dollar
+        if raw.lstrip("-−")[:1] == "$" and named and named[0].rstrip(".,;:)") in CODES:
+            code = named[0].rstrip(".,;:)")
         if (accounting or before.rstrip().endswith("minus")) and not value.startswith("-"):
-            found = [("amounts", f"{code} -{value}")]
+            value = f"-{value}"
+        found = [("amounts", f"{code} {value}")]
     return found
 
 

@@ -18,6 +18,7 @@ from migrate_check.checks.builtin.fact_lexicon import (
     STOPWORDS,
     stem,
 )
+from migrate_check.checks.builtin.fact_number_tables import SCALES, SMALL, TENS
 from migrate_check.checks.builtin.fact_records import Fact, Step
 from migrate_check.checks.builtin.fact_text import Tokens
 
@@ -31,7 +32,9 @@ _NOT_NAMES = frozenset({"i", "i'm", "i'll", "i've", "i'd", "ok", "okay", "faq", 
 
 
 def _name_word(raw: str) -> bool:
-    return raw[:1].isupper() and raw.casefold() not in _NOT_NAMES
+    """A capitalised word, not "I" or a word whose capital is a letter before a hyphen
+    ("X-rays", "T-shirt", "U-turn"), which is capitalised wherever it stands."""
+    return raw[:1].isupper() and raw.casefold() not in _NOT_NAMES and raw[1:2] != "-"
 
 
 def _normal(word: str) -> str:
@@ -97,6 +100,11 @@ def _adjacent(t: Tokens, at: int) -> bool:
     return between.strip(". ") == "" and "\n" not in between
 
 
+#: Words a step is not told by: stopwords, and numbers in words (in digits they are
+#: values, blanked from the words; "four nights" and "4 nights" are one step).
+_NOT_STEPS = STOPWORDS | frozenset([*SMALL, *TENS, *SCALES])
+
+
 def read_steps(tokens: Tokens) -> list[Step]:
     """The instructions of `tokens` as content stems: items of a numbered list, and list
     items and sentences that start with an instruction verb."""
@@ -116,7 +124,7 @@ def read_steps(tokens: Tokens) -> list[Step]:
                 sentences.setdefault(t.sentence[at], []).append(at)
     steps: list[Step] = []
     for positions in [*items.values(), *sentences.values()][:MAX_STEPS]:
-        stems = frozenset(stem(t.words[at]) for at in positions if t.words[at] not in STOPWORDS)
+        stems = frozenset(stem(t.words[at]) for at in positions if t.words[at] not in _NOT_STEPS)
         if stems:
             sentence = t.sentence[positions[0]]
             steps.append(Step(stems, sentence, t.sentence_text(sentence)))

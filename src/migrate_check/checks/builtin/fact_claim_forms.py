@@ -1,0 +1,102 @@
+"""A claim said two ways, for `fact_comparison`: a negation said by a negating word or a
+zero instead of "not", a word negated by a prefix, a condition said as a hypothetical, a
+hedge by "may" said by "can", a compound with or without its hyphens.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from migrate_check.checks.builtin.fact_equivalents import zero_said
+from migrate_check.checks.builtin.fact_lexicon import stem
+from migrate_check.checks.builtin.fact_records import Fact, Facts
+
+_POSSIBILITY = frozenset({"may", "might", "could"})
+
+
+def prefixed_there(fact: Fact, other: Facts) -> bool:
+    """Whether the other side negates the same word by a prefix ("not available" against
+    "unavailable")."""
+    return any(bare in fact.window for bare in other.prefixed)
+
+
+def plainly_said(negation: Fact, other: Facts) -> bool:
+    """Whether the other side makes the negated claim with no negation: some clause makes
+    it unnegated (`Tokens.stands`), none says it negated in other words ("the receipt was
+    missing" for "the receipt wasn't attached": a clause with a negating word that holds
+    two of its words, or all but the word negated), no zero says it ("£0 to pay" for
+    "nothing to pay"), and no word negates it by a prefix."""
+    tokens = other.tokens
+    if not tokens.stands(negation.window, negation.head, "negation"):
+        return False
+    if prefixed_there(negation, other) or zero_said(negation, other):
+        return False
+    needed = min(2, len(negation.window))
+    subject = negation.window - {negation.head}
+    clauses = tokens.clause_stems()
+    for number in tokens.marked.get("negation", ()):
+        stems = clauses.get(number, set())
+        if len(negation.window & stems) >= needed or (subject and subject <= stems):
+            return False
+    return True
+
+
+def bare_only(bare: str, fact: Fact, other: Facts, other_negations: list[Fact]) -> bool:
+    """Whether the other side says the bare word ("refundable") without negating it,
+    where this side said it with a negating prefix ("non-refundable"), nor says the
+    prefixed word itself in another form ("unloading" and "unload")."""
+    return (
+        bare in other.tokens.stems
+        and bare not in other.prefixed
+        and stem(fact.raw) not in other.tokens.stems
+        and not any(bare in f.window for f in other_negations)
+    )
+
+
+def hypothetical(condition: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a condition of a hypothetical ("if you paid $100 more, you'd finish
+    sooner") is said there as a hypothetical without "if" ("paying $100 more would
+    finish it sooner"): the other side's sentence most like its own holds "would" and a
+    word of the condition's clause."""
+    tokens = own.tokens
+    if condition.sentence not in _would(own):
+        return False
+    stems = tokens.sentence_stems()
+    mine = stems[condition.sentence] if condition.sentence < len(stems) else frozenset()
+    theirs = other.tokens.sentence_stems()
+    best = max(range(len(theirs)), key=lambda n: len(mine & theirs[n]), default=-1)
+    at = min(bisect_left(tokens.starts, condition.start), len(tokens.clause) - 1)
+    clause = tokens.clause_stems().get(tokens.clause[at], set())
+    return best in _would(other) and bool(clause & theirs[best])
+
+
+def _would(facts: Facts) -> set[int]:
+    """The sentences that hold "would" (or "'d"): hypotheticals."""
+    tokens = facts.tokens
+    if "would" not in tokens.marked:
+        tokens.marked["would"] = {
+            tokens.sentence[at]
+            for at, word in enumerate(tokens.words)
+            if word == "would" or word.endswith(("'d", "’d"))
+        }
+    return tokens.marked["would"]
+
+
+def said(stems: frozenset[str], other: Facts) -> int:
+    """How many of `stems` the other side says, a compound with or without its hyphens
+    ("weekday-morning" and "weekday morning")."""
+    said = other.tokens.part_stems()
+    return sum(
+        1
+        for s in stems
+        if s in said or ("-" in s and all(stem(part) in said for part in s.split("-") if part))
+    )
+
+
+def possible(hedge: Fact, other: Facts) -> bool:
+    """Whether a hedge by "may", "might" or "could" is said on the other side by "can" on
+    the same verb: "which may take ten days" and "which can take ten days" both say it is
+    possible, "members may bring guests" and "members can bring guests" both permit."""
+    return hedge.value in _POSSIBILITY and any(
+        modal.head == hedge.head and modal.value == "1" for modal in other.of("modality")
+    )
