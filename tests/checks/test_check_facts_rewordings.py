@@ -81,6 +81,8 @@ NEGATED_IN_OTHER_WORDS = [
     ("The driver needs help with unloading.", "Loading bay: rear. Have someone to help unload."),
     # "No." before a value is a number sign
     ("Invoice no.: INV-2231", "Invoice number INV-2231"),
+    # a negation reaches an opposite later in its clause; "out of stock" negates too
+    ("We don't have the blue mug in stock today.", "The blue mug is out of stock today."),
 ]
 
 
@@ -101,6 +103,7 @@ def test_a_negation_said_in_other_words_is_no_change(baseline: str, candidate: s
         ("The app no longer freezes on rotation.", "The app freezes on rotation."),
         ("There is no delivery charge.", "There is a delivery charge."),
         ("The form is not available in print.", "The form is available in print."),
+        ("We don't have the blue mug in stock.", "We have the blue mug in stock."),
     ],
 )
 def test_a_negation_lost_is_still_caught(baseline: str, candidate: str) -> None:
@@ -251,6 +254,15 @@ VALUES_REWORDED = [
     ("Bring a towel; and a padlock.", "Bring 2 things: a towel; and a padlock."),
     # a dollar named by the code after it
     ("Total: CAD 1,284.56", "Total: $1,284.56 CAD"),
+    # a share said as a ratio, in digits or in words
+    ("About 20% of users saw the error.", "Roughly one in five users saw the error."),
+    ("About 25% of users saw the error.", "About 1 in 4 users saw the error."),
+    # a time on the hour, its hour said bare in a range
+    ("Downtime: 01:00 to 03:00 UTC.", "Downtime: 1–3 am UTC."),
+    # a unit spelt out
+    ("The limit is 50 km/h.", "The limit is 50 kilometres per hour."),
+    # a weekday shortened before a colon
+    ("Saturday: 9 am to 1 pm", "Sat: 09:00–13:00"),
     # "an hour" before "after": how long, as "1 hour" is
     ("Clocks shift by 1 hour after the change.", "Clocks shift by an hour after the change."),
 ]
@@ -286,6 +298,13 @@ def test_a_value_said_in_another_form_is_no_change(baseline: str, candidate: str
             "numbers",
         ),
         ("Total: CAD 1,284.56", "Total: $1,284.56 AUD", "amounts"),
+        (
+            "About 20% of users saw the error.",
+            "About one in four users saw the error.",
+            "percentages",
+        ),
+        ("Downtime: 01:00 to 03:00 UTC.", "Downtime: 1–4 am UTC.", "times"),
+        ("Saturday: 9 am to 1 pm", "Sun: 09:00–13:00", "weekdays"),
     ],
 )
 def test_a_value_changed_is_still_caught(baseline: str, candidate: str, kind: str) -> None:
@@ -310,6 +329,21 @@ def test_numbers_in_hyphenated_words_are_read() -> None:
 def test_a_word_capitalised_by_its_letter_before_a_hyphen_is_no_name() -> None:
     assert_same("It includes full-mouth X-rays.", "It includes full-mouth radiographs.")
     assert values("Wear a T-shirt to Bristol.", "entities") == {"bristol"}
+
+
+def test_a_capitalised_word_after_an_abbreviation_that_ends_a_phrase_is_no_name() -> None:
+    assert_same(
+        "Limit: 100 per min. Going over it returns an error.",
+        "Limit: 100 per minute; requests above it return an error.",
+    )
+    assert values("See Dr. Okafor or Prof. Lee.", "entities") == {"okafor", "lee"}
+
+
+def test_an_instruction_verb_as_a_label_is_no_step() -> None:
+    baseline = "To reset it, open Settings and click Reset. The link lasts 30 minutes."
+    candidate = "1. Open Settings\n2. Click Reset\n\nNote: the link is valid for half an hour."
+    assert_same(baseline, candidate)
+    assert len(extract("Note: it expires.\nCheck: the date.").steps) == 0
 
 
 def test_a_step_with_a_number_in_words_or_in_digits_is_one_step() -> None:

@@ -150,6 +150,16 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
         return [("numbers", _format(Decimal(text) * scale))] if text else []
     if group == "num":
         return [("numbers", number) for number in _numbers(raw)]
+    if group == "ratio":  # "1 in 5": 20%
+        part, whole = (int(n) for n in _DIGITS.findall(raw)[:2])
+        if 0 < part <= whole:
+            return [
+                (
+                    "percentages",
+                    _format((Decimal(part * 100) / whole).quantize(Decimal("0.01"))) + "%",
+                )
+            ]
+        return [("numbers", n) for n in _numbers(str(part))] + [("numbers", str(whole))]
     if group == "mult":
         return [("numbers", n) for n in _numbers(raw.rstrip("xX×").strip().split()[0])]
     if group == "phone":

@@ -127,10 +127,17 @@ class _ClaimReader:
             if t.clause[target] != t.clause[at]:
                 break
             target += 1
-        if target < len(words) and t.clause[target] == t.clause[at]:
+        # "not approved", "we don't have it in stock": a negation of the opposite it
+        # reaches in its clause, which is then no opposite of its own
+        stop = min(len(words), at + REACH)
+        while target < stop and t.clause[target] == t.clause[at]:
+            if words[target] in NEGATIONS or _longest(words, target, CONDITIONS):
+                break
             polar = self.pole(target)
-            if polar is not None:  # "not approved": a negation of "approved", no opposite
+            if polar is not None:
                 self.taken.update(range(target, target + polar[1]))
+                break
+            target += 1
         window, head = t.window(at, skip=1), t.head(at, 1, NEGATION_SKIPS)
         if not window:  # "Cancellation fee: none": what is negated stands before it
             window = t.window(at, after=0, before=3, across=True)
@@ -219,6 +226,8 @@ class _ClaimReader:
             (axis, pole), taken = polar
             window = t.window(at, skip=taken)
             self.add("polarity", f"{axis}:{pole}", at, at + taken, window, stem(words[at]))
+            if (axis, pole) in self.lexicon.negative:  # "out of stock": "not available"
+                t.marked.setdefault("negation", set()).add(t.clause[at])
             return taken
         return 1
 

@@ -314,6 +314,8 @@ class Lexicon:
     #: the negation of its axis's other pole ("prohibited": its pole holds "disallowed",
     #: a word of the other pole with a negating prefix)
     negating: frozenset[str] = IMPLICIT_NEGATIONS
+    #: (axis, pole) of each pole that negates its axis's other pole
+    negative: frozenset[tuple[int, int]] = frozenset()
 
     @classmethod
     def build(
@@ -333,13 +335,17 @@ class Lexicon:
         modals = dict(MODALS)
         for words, strength in (extra_modals or {}).items():
             modals[tuple(words.casefold().split())] = strength
-        negating = set(IMPLICIT_NEGATIONS)
-        for axis in (axis for axis in axes if len(axis) == 2):
-            for pole, other in (axis, axis[::-1]):
+        negating, negative = set(IMPLICIT_NEGATIONS), set()
+        for number, axis in enumerate(axes):
+            for pole_number, (pole, other) in enumerate(
+                (axis, axis[::-1]) if len(axis) == 2 else ()
+            ):
                 bare = {word.casefold() for word in other}
                 if any(_prefixed(word.casefold(), bare) for word in pole):
                     negating |= {form for word in pole for form in inflections(word.casefold())}
-        return cls(poles, [len(axis) for axis in axes], axes, modals, frozenset(negating))
+                    negative.add((number, pole_number))
+        sizes = [len(axis) for axis in axes]
+        return cls(poles, sizes, axes, modals, frozenset(negating), frozenset(negative))
 
 
 def _prefixed(word: str, bare: set[str]) -> bool:

@@ -44,6 +44,9 @@ def same_number(one: Fact, other: Fact) -> bool:
     if {one.kind, other.kind} == {"times", "numbers"}:  # "10.45" and "10:45"
         clock = one.value if one.kind == "times" else other.value
         number = other.value if one.kind == "times" else one.value
+        hours, _, minutes = clock.split()[0].partition(":")
+        if minutes == "00" and number.isdigit() and 1 <= int(number) <= 12:
+            return int(hours) % 12 == int(number) % 12  # "01:00 to 03:00" and "1–3 am"
         return clock.split()[0].replace(":", ".").lstrip("0") == number
     if one.kind == other.kind or "numbers" not in (one.kind, other.kind):
         return one.kind != other.kind and one.value == other.value

@@ -18,7 +18,7 @@ from migrate_check.checks.builtin.fact_lexicon import (
     STOPWORDS,
     stem,
 )
-from migrate_check.checks.builtin.fact_number_tables import SCALES, SMALL, TENS
+from migrate_check.checks.builtin.fact_number_tables import FRACTIONS, SCALES, SMALL, TENS
 from migrate_check.checks.builtin.fact_records import Fact, Step
 from migrate_check.checks.builtin.fact_text import Tokens
 
@@ -27,6 +27,9 @@ MAX_STEPS = 400
 _CONNECTORS = frozenset({"of", "de", "del", "la", "van", "von", "der", "and", "&"})
 #: Titles before a name, left out of it: "Dr. Patel" is named as "Patel" would be.
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"})
+#: Abbreviations that end a phrase, not start a name ("etc.", "approx.", "min."): a
+#: capitalised word after one and its full stop may start a sentence.
+_PHRASE_ENDS = frozenset({"etc", "approx", "min", "max", "est", "eg", "ie", "incl", "excl"})
 #: Capitalised words that are not names: pronouns and words capitalised by convention.
 _NOT_NAMES = frozenset({"i", "i'm", "i'll", "i've", "i'd", "ok", "okay", "faq", "am", "pm"})
 
@@ -49,7 +52,11 @@ def read_names(tokens: Tokens) -> list[Fact]:
     done = 0
     count = len(t.words)
     titles: dict[int, bool] = {}
-    capitalised = [i for i, raw in enumerate(t.raw) if raw[:1].isupper() and not t.initial[i]]
+    capitalised = [
+        i
+        for i, raw in enumerate(t.raw)
+        if raw[:1].isupper() and not t.initial[i] and not _after_end(t, i)
+    ]
     for index in capitalised:
         if index < done or not _name_word(t.raw[index]) or _in_title(t, index, titles):
             continue
@@ -72,6 +79,15 @@ def read_names(tokens: Tokens) -> list[Fact]:
             )
         done = end
     return found
+
+
+def _after_end(t: Tokens, at: int) -> bool:
+    """Whether word `at` follows an abbreviation that ends a phrase and its full stop
+    ("... 100 req/min. Going over ..."): it may start a sentence, as after any full stop."""
+    if not at or t.words[at - 1] not in _PHRASE_ENDS:
+        return False
+    start = t.starts[at - 1] + len(t.raw[at - 1])
+    return t.text[start : t.starts[at]].strip() == "."
 
 
 def _in_title(t: Tokens, at: int, known: dict[int, bool]) -> bool:
@@ -100,9 +116,24 @@ def _adjacent(t: Tokens, at: int) -> bool:
     return between.strip(". ") == "" and "\n" not in between
 
 
-#: Words a step is not told by: stopwords, and numbers in words (in digits they are
-#: values, blanked from the words; "four nights" and "4 nights" are one step).
-_NOT_STEPS = STOPWORDS | frozenset([*SMALL, *TENS, *SCALES])
+#: Words a step is not told by: stopwords, and numbers and times in words (in digits
+#: they are values, blanked from the words; "four nights" and "4 nights" are one step).
+_NOT_STEPS = (
+    STOPWORDS
+    | frozenset([*SMALL, *TENS, *SCALES, *FRACTIONS])
+    | frozenset(
+        inflection
+        for unit in ("minute", "hour", "day", "week", "month", "year")
+        for inflection in (unit, unit + "s")
+    )
+)
+
+
+def _label(t: Tokens, at: int) -> bool:
+    """Whether an instruction verb at word `at` is a label ("Note: the link expires"): a
+    colon follows it."""
+    end = t.starts[at] + len(t.raw[at])
+    return t.text[end : end + 1] == ":"
 
 
 def read_steps(tokens: Tokens) -> list[Step]:
@@ -115,7 +146,9 @@ def read_steps(tokens: Tokens) -> list[Step]:
     for at, word in enumerate(t.words):
         if t.initial[at]:
             verb = t.words[at + 1] if word in SEQUENCE_WORDS and at + 1 < len(t.words) else word
-            if verb in IMPERATIVES or (t.item[at] >= 0 and t.numbered[t.item[at]]):
+            if (verb in IMPERATIVES and not _label(t, at)) or (
+                t.item[at] >= 0 and t.numbered[t.item[at]]
+            ):
                 imperative.add(t.sentence[at])
         if t.sentence[at] in imperative:
             if t.item[at] >= 0:

@@ -187,6 +187,19 @@ class _Reader:
                 done = self.read_at(index) or index + 1
         return self.found
 
+    def ratio(self, value: Decimal, at: int, end: int) -> int | None:
+        """ "one in five", "three out of four": a share, as "20%" and "75%" say it; the
+        index after it, or None."""
+        after = end + 1 if self.word(end) == "in" else end + 2
+        if after == end + 2 and (self.word(end), self.word(end + 1)) != ("out", "of"):
+            return None
+        whole = self.cardinal(after) if self.joined(at, after) else None
+        if whole is None or not 0 < value <= whole[0] or self.unit_at(whole[1]):
+            return None
+        share = (value * 100 / whole[0]).quantize(Decimal("0.01"))
+        self.add("percentages", f"{format_number(share)}%", at, whole[1])
+        return whole[1]
+
     def compound(self, at: int, first: str, rest: str) -> bool:
         """A number in a hyphenated word: "hour-long" (one hour), "quarter-hour",
         "half-day", "three-quarter-hour", "half-time" (50%), "seven-eighths" (7 and 8,
@@ -351,6 +364,8 @@ class _Reader:
                 high, after_range = second
                 if self.amount_or_measure(value, at, after_range, format_number(value), high):
                     return self.after_last(at)
+        if (after_ratio := self.ratio(value, at, end)) is not None:
+            return after_ratio
         number = format_number(value)
         if self.word(end) in FRACTIONS and value < 20 and self.joined(at, end):
             share = value * 100 / FRACTIONS[self.word(end)]

@@ -100,6 +100,11 @@ FACT = re.compile(
             r"(?P<pct>" + SIGNED + NUM + r"\s?(?:%|(?i:percent|per\s?cent)(?!\w)))",
             r"(?P<nummult>" + AT_RUN_START + NUM + r"(?:k|K|bn)(?!\w))",
             r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w))",
+            r"(?P<ratio>"
+            + AT_RUN_START
+            + r"\d{1,4}\s(?:in|out\sof)\s\d{1,6}(?!\d|[.,]\d|\s?"
+            + UNIT_PATTERN
+            + "))",
             r"(?P<qtybetween>(?<!\w)(?i:between)\s{1,3}"
             + NUM
             + r"\s{1,3}(?i:and)\s{1,3}"
@@ -121,7 +126,7 @@ FACT = re.compile(
             r"(?P<wday>(?<!\w)"
             + WEEKDAY
             + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
-            r"|(?<!\w)(?:Sat|Sun)\.?(?=,|\s\d|\s[-–—:]))",
+            r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|\s\d|\s[-–—:]))",
         ]
     )
     + ")"
