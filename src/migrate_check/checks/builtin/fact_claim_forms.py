@@ -1,6 +1,7 @@
 """A claim said two ways, for `fact_comparison`: a negation said by a negating word or a
 zero instead of "not", a word negated by a prefix, a condition said as a hypothetical, a
-hedge by "may" said by "can", a compound with or without its hyphens.
+hedge by "may" said by "can" or as an intention ("planned"), a compound with or without
+its hyphens.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from migrate_check.checks.builtin.fact_equivalents import zero_said
-from migrate_check.checks.builtin.fact_lexicon import stem
+from migrate_check.checks.builtin.fact_lexicon import INTENT, stem
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
 _POSSIBILITY = frozenset({"may", "might", "could"})
@@ -91,6 +92,24 @@ def said(stems: frozenset[str], other: Facts) -> int:
         for s in stems
         if s in said or ("-" in s and all(stem(part) in said for part in s.split("-") if part))
     )
+
+
+def intended(hedge: Fact, other: Facts) -> bool:
+    """Whether the other side makes a hedged claim as an intention or a forecast ("we
+    expect to hire 15" and "15 hires are planned"): a clause with a word of intention,
+    the hedge's head and two of its words (or all)."""
+    tokens = other.tokens
+    if "intent" not in tokens.marked:
+        tokens.marked["intent"] = {
+            tokens.clause[at] for at, word in enumerate(tokens.words) if word in INTENT
+        }
+    needed = min(2, len(hedge.window))
+    clauses = tokens.clause_stems()
+    for number in tokens.marked["intent"]:
+        stems = clauses.get(number, set())
+        if (not hedge.head or hedge.head in stems) and len(hedge.window & stems) >= needed:
+            return needed > 0
+    return False
 
 
 def possible(hedge: Fact, other: Facts) -> bool:

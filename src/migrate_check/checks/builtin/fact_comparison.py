@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from migrate_check.checks.builtin.fact_claim_forms import (
     bare_only,
     hypothetical,
+    intended,
     plainly_said,
     possible,
     said,
@@ -224,7 +225,7 @@ class _Comparison:
             else:
                 if not other.tokens.stands(fact.window, fact.head, "hedges"):
                     continue
-                if possible(fact, other):
+                if possible(fact, other) or intended(fact, other):
                     continue
                 change = "made certain" if on_base else "hedged"
             self.add(kind, change, fact if on_base else None, None if on_base else fact)

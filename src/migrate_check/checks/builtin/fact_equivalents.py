@@ -38,6 +38,7 @@ _ZERO_KINDS = ("amounts", "numbers", "percentages")
 #: Where the items of a list in prose part: commas, "and", "or".
 _ITEMS = re.compile(r",|\b(?:and|or)\b")
 MAX_LIST_CHARS = 400
+_SQUASH = re.compile(r"[\s\-–]++")
 _NEGATION_STEMS = frozenset(stem(word) for word in NEGATIONS)
 
 
@@ -48,12 +49,15 @@ class Equivalents:
     base: Facts
     cand: Facts
     _ends: dict[int, frozenset[str]] = field(default_factory=dict)
+    _squashes: dict[int, str] = field(default_factory=dict)
 
     def said(self, fact: Fact, on_base: bool) -> bool:
         own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
         if fact.kind == "numbers" and (
             _year_of_a_date(fact, other) or self._range_end(fact, other) or _counts_list(fact, own)
         ):
+            return True
+        if fact.kind in ("identifiers", "numbers") and self._squashed(fact, own, other):
             return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())
@@ -63,6 +67,21 @@ class Equivalents:
         if _is_zero(fact) and fact.sentence < len(sentences):
             return _negated_near(sentences[fact.sentence], other)
         return _difference(fact, other)
+
+    def _squashed(self, fact: Fact, own: Facts, other: Facts) -> bool:
+        """Whether a code is written with spaces or hyphens on one side only ("BA287" and
+        "BA 287"): the other side's text without them holds it, or holds, as one
+        identifier, the number with the letters just before it here."""
+        if id(other) not in self._squashes:
+            self._squashes[id(other)] = _SQUASH.sub("", other.tokens.text).casefold()
+        if fact.kind == "identifiers":
+            return _SQUASH.sub("", fact.value).casefold() in self._squashes[id(other)]
+        before = own.tokens.text[max(0, fact.start - 8) : fact.start].split()
+        letters = before[-1].strip("-–") if before and before[-1].isalpha() else ""
+        code = (letters + fact.value).casefold()
+        return bool(letters) and any(
+            _SQUASH.sub("", f.value).casefold().endswith(code) for f in other.of("identifiers")
+        )
 
     def _range_end(self, fact: Fact, other: Facts) -> bool:
         """Whether a number is an end of a range the other side states as a range of

@@ -233,7 +233,11 @@ def _identifier(token: str) -> str | None:
     if _NOT_IDENTIFIER.fullmatch(token):
         return None
     parts = [part for part in _PARTS.split(token) if part]
-    mixed = any(_HAS_DIGIT.search(p) and _HAS_LETTER.search(p) for p in parts)
+    # "3s" in "under-3s" is a number in the plural, not a code
+    mixed = any(
+        _HAS_DIGIT.search(p) and _HAS_LETTER.search(p) and not _NOT_IDENTIFIER.fullmatch(p)
+        for p in parts
+    )
     if not mixed and not all(p.isdigit() or p.isupper() for p in parts):
         return None  # "3-year-old", "mg/5", "150/month": words beside a number
     glued = _GLUED_UNIT.fullmatch(token)

@@ -174,6 +174,11 @@ CONDITIONS = (
     ("except",),
     ("except", "for"),
 )
+#: Verbs of intention and forecast, in forms no noun takes: a claim said with one ("15
+#: hires are planned") is no more certain than with a hedge ("we expect to hire 15").
+INTENT = frozenset(
+    words("planned planning intended intending aiming scheduled forecast forecasted targeted")
+)
 #: Verbs of wanting: a condition on one ("if you'd like to change") is an offer, not a
 #: condition of a claim.
 VOLITION = frozenset(stem(word) for word in words("like wish want prefer"))

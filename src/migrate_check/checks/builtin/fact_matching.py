@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_currencies import UNKNOWN
+from migrate_check.checks.builtin.fact_lexicon import STOPWORDS
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
 
@@ -76,12 +77,12 @@ def same_time(one: Fact, other: Fact) -> bool:
 
 
 def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
-    """A name is kept when all its words are on the other side, or the other side names
-    it shorter ("Maria" for "Maria Lopez")."""
-    words = name.value.split()
+    """A name is kept when all its words (but stopwords) are on the other side, or the
+    other side names it shorter ("Maria" for "Maria Lopez")."""
+    words = [word for word in name.value.split() if word not in STOPWORDS] or name.value.split()
     text = other.tokens.plain_words()
     if all(word in text for word in words):
-        return True
+        return True  # "FitHub" for "The FitHub Team": the words that tell the name
     parts = [part for word in words for part in word.split("-") if part]
     if len(parts) > len(words) and all(part in text for part in parts):
         return True  # "UK-time" and "UK time"

@@ -209,7 +209,9 @@ class _Reader:
         count, part, _, unit = small(first), *rest.partition("-")
         if first in ("half", "quarter"):
             count, part, unit = 1, first, rest
-        elif count is None or part not in FRACTIONS:
+        elif count is None:
+            return self.plural_number(at, [first, *rest.split("-")])
+        elif part not in FRACTIONS:
             return False
         share = Decimal(count) / FRACTIONS[part]
         if unit and self.compound_measure(at, share, unit):
@@ -222,6 +224,16 @@ class _Reader:
         else:
             return False
         return True
+
+    def plural_number(self, at: int, parts: list[str]) -> bool:
+        """A number in the plural in a hyphenated word: "under-fives", "over-sixties"."""
+        for part in parts[1:]:
+            bare = part[:-3] + "y" if part.endswith("ies") else part.removesuffix("s")
+            count = small(bare) if part.endswith("s") else None
+            if count is not None:
+                self.add("numbers", str(count), at, at + 1, number=str(count))
+                return True
+        return False
 
     def compound_measure(self, at: int, value: Decimal, spelling: str) -> bool:
         canonical = canonical_quantity(value, None, spelling)
