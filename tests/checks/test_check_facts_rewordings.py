@@ -104,6 +104,17 @@ def test_a_negation_said_in_other_words_is_no_change(baseline: str, candidate: s
         ("There is no delivery charge.", "There is a delivery charge."),
         ("The form is not available in print.", "The form is available in print."),
         ("We don't have the blue mug in stock.", "We have the blue mug in stock."),
+        # a negating word elsewhere does not answer a new negation: the other side says it too
+        (
+            "The form was missing. Please attach the form.",
+            "The form was missing. Please do not attach the form.",
+        ),
+        (
+            "Your card was declined. Use the card again.",
+            "Your card was declined. Don't use the card again.",
+        ),
+        # "until" negates what follows it, not the claim before it
+        ("You can cancel until the order ships.", "You cannot cancel until the order ships."),
     ],
 )
 def test_a_negation_lost_is_still_caught(baseline: str, candidate: str) -> None:
@@ -303,6 +314,11 @@ def test_a_value_said_in_another_form_is_no_change(baseline: str, candidate: str
         (
             "Your rent goes from $900 to $950.",
             "Your rent goes up $60, from $900 to $950.",
+            "amounts",
+        ),
+        (
+            "Your rent goes from $900 to $950.",
+            "Your rent goes from $900 to $950, plus a $50 fee.",
             "amounts",
         ),
         ("Open to people aged 18–30.", "Open to people between 18 and 35 years old.", "numbers"),

@@ -21,12 +21,14 @@ def prefixed_there(fact: Fact, other: Facts) -> bool:
     return any(bare in fact.window for bare in other.prefixed)
 
 
-def plainly_said(negation: Fact, other: Facts) -> bool:
+def plainly_said(negation: Fact, own: Facts, other: Facts) -> bool:
     """Whether the other side makes the negated claim with no negation: some clause makes
-    it unnegated (`Tokens.stands`), none says it negated in other words ("the receipt was
-    missing" for "the receipt wasn't attached": a clause with a negating word that holds
-    two of its words, or all but the word negated), no zero says it ("£0 to pay" for
-    "nothing to pay"), and no word negates it by a prefix."""
+    it unnegated (`Tokens.stands`), no word negates it by a prefix, no zero says it ("£0
+    to pay" for "nothing to pay"), and no clause there says it negated in other words
+    ("the receipt was missing" for "the receipt wasn't attached": a clause with a
+    negating word that holds two of its words, or all but the word negated) unless this
+    side says that clause too ("the form was missing" on both sides answers no new "do
+    not attach the form")."""
     tokens = other.tokens
     if not tokens.stands(negation.window, negation.head, "negation"):
         return False
@@ -36,10 +38,25 @@ def plainly_said(negation: Fact, other: Facts) -> bool:
     subject = negation.window - {negation.head}
     clauses = tokens.clause_stems()
     for number in tokens.marked.get("negation", ()):
-        stems = clauses.get(number, set())
-        if len(negation.window & stems) >= needed or (subject and subject <= stems):
+        found = clauses.get(number, set())
+        said = len(negation.window & found) >= needed or (subject and subject <= found)
+        if said and not _negated_here(found, negation, own):
             return False
     return True
+
+
+def _negated_here(stems: set[str], negation: Fact, own: Facts) -> bool:
+    """Whether a clause of this side other than the negation's own is negated and holds
+    `stems` (two of them, or all)."""
+    tokens = own.tokens
+    at = min(bisect_left(tokens.starts, negation.start), len(tokens.clause) - 1)
+    mine = tokens.clause[at] if at >= 0 else -1
+    clauses = tokens.clause_stems()
+    needed = min(2, len(stems))
+    return any(
+        number != mine and len(stems & clauses.get(number, set())) >= needed
+        for number in tokens.marked.get("negation", ())
+    )
 
 
 def bare_only(bare: str, fact: Fact, other: Facts, other_negations: list[Fact]) -> bool:

@@ -149,10 +149,10 @@ class _Comparison:
         before_left, after_left = pair(before, after, _same_head)
         before_left, after_left = pair(before_left, after_left, _same_claim)
         for fact in before_left:
-            if plainly_said(fact, self.cand):
+            if plainly_said(fact, self.base, self.cand):
                 self.add("negation", "lost", fact, None)
         for fact in after_left:
-            if plainly_said(fact, self.base):
+            if plainly_said(fact, self.cand, self.base):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
             if bare_only(bare, fact, self.cand, after):

@@ -39,6 +39,14 @@ _ZERO_KINDS = ("amounts", "numbers", "percentages")
 _ITEMS = re.compile(r",|\b(?:and|or)\b")
 MAX_LIST_CHARS = 400
 _SQUASH = re.compile(r"[\s\-–]++")
+_WORD = re.compile(r"[a-z]++")
+#: Words that say a value is a difference ("10 kg more than", "up by 5%", "saves £12").
+_COMPARING = frozenset(
+    words(
+        """more less fewer higher lower than up down by increase increased decrease decreased
+        rise rose fall fell extra saving saves saved difference gain gained lost"""
+    )
+)
 _NEGATION_STEMS = frozenset(stem(word) for word in NEGATIONS)
 
 
@@ -66,7 +74,7 @@ class Equivalents:
         sentences = own.tokens.sentence_stems()
         if _is_zero(fact) and fact.sentence < len(sentences):
             return _negated_near(sentences[fact.sentence], other)
-        return _difference(fact, other)
+        return _difference(fact, own, other)
 
     def _squashed(self, fact: Fact, own: Facts, other: Facts) -> bool:
         """Whether a code is written with spaces or hyphens on one side only ("BA287" and
@@ -151,12 +159,15 @@ def _every(fact: Fact, own: Facts) -> bool:
     return before.endswith(("every", "each"))
 
 
-def _difference(fact: Fact, other: Facts) -> bool:
+def _difference(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether a value is the difference of two values the other side states in its
     unit ("10 kg more than last month's 130" against "140 kg, up from 130 kg")."""
     value, unit = _split(fact)
     if value is None or fact.kind not in ("quantities", "amounts", "percentages"):
         return False
+    near = own.tokens.text[max(0, fact.start - 12) : fact.end + 12].casefold()
+    if not _COMPARING & set(_WORD.findall(near)):
+        return False  # a difference is said as one: "10 kg more", "up by 5%"
     found = [split for f in other.of(fact.kind) if (split := _split(f))[1] == unit]
     values = sorted({v for v, _ in found[:MAX_DIFFERENCES] if v is not None})
     seen = set(values)

@@ -27,6 +27,7 @@ CLAUSE_WORDS = frozenset(
     words(
         """
         but and or while whereas although though because so however which who whom where
+        until unless
         """
     )
 )
