@@ -121,6 +121,12 @@ def test_a_negation_lost_is_still_caught(baseline: str, candidate: str) -> None:
     assert_caught(baseline, candidate, "negation")
 
 
+def test_a_negated_negative_pole_is_its_other_pole() -> None:
+    result = judge("The item is out of stock.", "The item is not out of stock.")
+    assert kinds(result) == {"polarity"}, result.reason
+    assert_same("The item is not unavailable.", "The item is available.")
+
+
 def test_a_pole_negates_only_when_its_axis_holds_a_prefixed_word_of_the_other() -> None:
     assert {"forbidden", "prohibited", "unavailable", "invalid"} <= DEFAULT_LEXICON.negating
     assert not {"optional", "weekly", "closed"} & DEFAULT_LEXICON.negating
@@ -232,6 +238,7 @@ def test_a_hedge_or_modal_said_another_way_is_no_change(baseline: str, candidate
             "We will hire 15 new staff. The plan is set.",
             "hedges",
         ),
+        ("We will probably launch in May.", "We will launch in May as planned.", "hedges"),
         (
             "Funds are expected in your project account.",
             "Funds will be in your project account.",

@@ -117,8 +117,10 @@ def intended(hedge: Fact, other: Facts) -> bool:
     the hedge's head and two of its words (or all)."""
     tokens = other.tokens
     if "intent" not in tokens.marked:
-        tokens.marked["intent"] = {
-            tokens.clause[at] for at, word in enumerate(tokens.words) if word in INTENT
+        tokens.marked["intent"] = {  # not "as planned": that says it is certain
+            tokens.clause[at]
+            for at, word in enumerate(tokens.words)
+            if word in INTENT and not (at and tokens.words[at - 1] == "as")
         }
     needed = min(2, len(hedge.window))
     clauses = tokens.clause_stems()

@@ -136,6 +136,12 @@ class _ClaimReader:
             polar = self.pole(target)
             if polar is not None:
                 self.taken.update(range(target, target + polar[1]))
+                (axis, pole), taken = polar
+                if (axis, pole) in self.lexicon.negative:  # "not out of stock": in stock
+                    window = t.window(target, skip=taken)
+                    value = f"{axis}:{1 - pole}"
+                    self.add("polarity", value, target, target + taken, window, stem(words[target]))
+                    return 1
                 break
             target += 1
         window, head = t.window(at, skip=1), t.head(at, 1, NEGATION_SKIPS)
