@@ -53,7 +53,11 @@ DATA = Path(__file__).resolve().parent / "data"
 # The development set: the rules are written and fixed on these. The held-out set: never
 # read while they were written (its errors are never listed).
 SETS: dict[str, list[Path]] = {
-    "dev": [DATA / "free_text_pairs.jsonl", DATA / "free_text_pairs_b.jsonl"],
+    "dev": [
+        DATA / "free_text_pairs.jsonl",
+        DATA / "free_text_pairs_b.jsonl",
+        DATA / "free_text_pairs_c.jsonl",
+    ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }
 CHECKS: dict[str, tuple[str, Any]] = {
