@@ -12,11 +12,14 @@ Steps: the items of a list, and sentences that start with an instruction verb (o
 
 from __future__ import annotations
 
+from collections import Counter
+
 from migrate_check.checks.builtin.fact_lexicon import (
     IMPERATIVES,
     SEQUENCE_WORDS,
     STOPWORDS,
     stem,
+    words,
 )
 from migrate_check.checks.builtin.fact_number_tables import FRACTIONS, SCALES, SMALL, TENS
 from migrate_check.checks.builtin.fact_records import Fact, Step
@@ -32,6 +35,21 @@ _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"})
 _PHRASE_ENDS = frozenset({"etc", "approx", "min", "max", "est", "eg", "ie", "incl", "excl"})
 #: Capitalised words that are not names: pronouns and words capitalised by convention.
 _NOT_NAMES = frozenset({"i", "i'm", "i'll", "i've", "i'd", "ok", "okay", "faq", "am", "pm"})
+#: Words that open a greeting or a thanks ("Hi Sam", "Thank you for contacting Acme"): a
+#: name in that clause is who is greeted or thanked, not a fact a reader acts on.
+SALUTATIONS = frozenset({"hi", "hello", "hey", "dear", "greetings", "thank", "thanks", "hiya"})
+_DAYTIMES = frozenset({"morning", "afternoon", "evening", "day"})
+#: The words of a closing line ("Best regards,", "Many thanks", "Yours sincerely"): the
+#: names on the last lines, after one, sign the message.
+CLOSINGS = frozenset(
+    words(
+        """regards best kind warm warmest wishes sincerely yours faithfully truly cheers
+        thanks thank you many all the with respectfully cordially take care good luck again"""
+    )
+)
+#: A closing line is among the last lines; a signature line is short.
+SIGNATURE_LINES = 3
+SIGNATURE_WORDS = 6
 
 
 def _name_word(raw: str) -> bool:
@@ -52,6 +70,7 @@ def read_names(tokens: Tokens) -> list[Fact]:
     done = 0
     count = len(t.words)
     titles: dict[int, bool] = {}
+    courtesy = _courtesy(t)
     capitalised = [
         i
         for i, raw in enumerate(t.raw)
@@ -74,10 +93,43 @@ def read_names(tokens: Tokens) -> list[Fact]:
             start, stop = t.starts[index], t.starts[end - 1] + len(t.raw[end - 1])
             raw = t.text[start:stop]
             weak = raw.isupper() and len(raw) <= 4  # "GP", "SMS": often spelt out instead
+            weak = weak or t.clause[index] in courtesy
             found.append(
                 Fact("entities", " ".join(named), raw, start, stop, t.sentence[index], weak)
             )
         done = end
+    return found
+
+
+def _courtesy(t: Tokens) -> set[int]:
+    """Clauses of greetings, thanks and signatures: a clause that opens with a salutation
+    ("Hello Sam", "and thank you for contacting Acme"), and a closing line ("Best
+    regards,") among the last lines with the short lines (a name, a team) after it."""
+    found: set[int] = set()
+    opened: set[int] = set()  # clauses whose first word (but "and") is seen
+    closing: dict[int, bool] = {}  # sentence -> whether its words so far are closing words
+    lengths = Counter(t.sentence)
+    signed = -1  # the sentence of the last closing line
+    last = len(t.sentence_spans) - 1
+    for at, word in enumerate(t.words):
+        clause, sentence = t.clause[at], t.sentence[at]
+        if clause not in opened and word != "and":
+            opened.add(clause)
+            daytime = word == "good" and at + 1 < len(t.words) and t.words[at + 1] in _DAYTIMES
+            if word in SALUTATIONS or daytime:
+                found.add(clause)
+        if signed >= 0 and lengths[sentence] <= SIGNATURE_WORDS:
+            found.add(clause)
+        closing[sentence] = closing.get(sentence, True) and word in CLOSINGS
+        ends = at + 1 == len(t.words) or t.clause[at + 1] != clause
+        if (
+            ends
+            and closing[sentence]
+            and word not in ("you", "all", "the")
+            and sentence >= last - SIGNATURE_LINES
+        ):
+            signed = sentence
+            closing[sentence] = False
     return found
 
 

@@ -1,0 +1,69 @@
+"""`facts` on heavier rewordings (issue 25, round 2): greetings and sign-offs dropped,
+ranges and numeric dates written another way, fractions of an hour in words, numbers
+inside hyphenated words, counts said by listing, sentences merged. Examples are written
+here, not taken from the labelled pairs; beside each, a change that must still be caught.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migrate_check.checks import build_check
+from migrate_check.checks.builtin.fact_extraction import extract
+from migrate_check.core.case import CheckSpec
+from migrate_check.core.completion import Completion
+from migrate_check.core.results import CheckResult, Outcome
+
+
+def judge(baseline: str, candidate: str) -> CheckResult:
+    check = build_check(CheckSpec("facts", None), Path("."))
+    return check.judge(
+        [Completion(model="gpt-4o-mini", text=baseline)],
+        [Completion(model="gpt-4.1-mini", text=candidate)],
+    )
+
+
+def kinds(result: CheckResult) -> set[str]:
+    return {f["kind"] for f in result.evidence.get("findings", []) if "kind" in f}
+
+
+def values(text: str, kind: str) -> list[str]:
+    return sorted(fact.value for fact in extract(text).facts if fact.kind == kind)
+
+
+def assert_same(baseline: str, candidate: str) -> None:
+    for one, other in ((baseline, candidate), (candidate, baseline)):
+        result = judge(one, other)
+        assert result.outcome is Outcome.SAME, result.reason
+
+
+def assert_caught(baseline: str, candidate: str, kind: str) -> None:
+    for one, other in ((baseline, candidate), (candidate, baseline)):
+        result = judge(one, other)
+        assert kind in kinds(result), result.reason
+
+
+# --- greetings, thanks and sign-offs ----------------------------------------------------
+
+GREETED = (
+    "Good morning Priya, and thanks for writing to Northfield Library. Your renewal is done: "
+    "the two books are now due back on 14 May.\n\nKind regards,\nLending Team\nNorthfield "
+    "Library"
+)
+PLAIN = "Your renewal is done, and the two books are now due back on 14 May."
+
+
+def test_a_greeting_a_thanks_or_a_signature_dropped_is_a_rewording() -> None:
+    assert_same(GREETED, PLAIN)
+    assert_same("Dear Mr Okafor,\nYour parcel left our depot today.", "Your parcel left today.")
+    assert_same(
+        "Your parcel left today.\n\nThanks, Dispatch at Brightway", "Your parcel left today."
+    )
+
+
+def test_a_name_in_the_body_still_counts_beside_a_greeting() -> None:
+    body = GREETED.replace("renewal is done", "renewal at Eastgate is done")
+    assert_caught(body, body.replace("Eastgate", "Westgate"), "entities")
+    # an opening "Thanks," is no closing line: the names after it are the message
+    opening = "Thanks, the courier Parcelink will collect it. Bring it to Dock Road."
+    assert_caught(opening, opening.replace("Parcelink", "Swiftpost"), "entities")
