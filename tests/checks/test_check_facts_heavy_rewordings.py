@@ -67,3 +67,27 @@ def test_a_name_in_the_body_still_counts_beside_a_greeting() -> None:
     # an opening "Thanks," is no closing line: the names after it are the message
     opening = "Thanks, the courier Parcelink will collect it. Bring it to Dock Road."
     assert_caught(opening, opening.replace("Parcelink", "Swiftpost"), "entities")
+
+
+# --- ranges of days and all-numeric dates -----------------------------------------------
+
+
+def test_a_range_of_days_in_one_month_is_two_dates() -> None:
+    assert values("The hall is yours from 9 to 11 October.", "dates") == ["--10-09", "--10-11"]
+    assert values("Closed 9–11 October 2027.", "dates") == ["2027-10-09", "2027-10-11"]
+    # the year said once is both ends'
+    assert values("Closed October 9–11, 2027.", "dates") == ["2027-10-09", "2027-10-11"]
+    assert values("Closed 9 October – 11 October 2027.", "dates") == ["2027-10-09", "2027-10-11"]
+    stated = "The hall is yours from 9 October and must be cleared by 11 October."
+    assert_same(stated, "The hall is yours 9–11 October; clear it by then.")
+    assert_same(stated, "You have the hall October 9 through 11.")
+    assert_caught(stated, "The hall is yours from 8 to 11 October.", "dates")
+
+
+def test_a_numeric_date_either_way_round_matches_the_reading_the_other_side_states() -> None:
+    stated = "Your lease starts on 3 November 2027 and the first rent is due on 5 November 2027."
+    assert_same(stated, "Lease start: 03/11/2027. First rent due: 05/11/2027.")
+    assert_same(stated, "Lease start: 11/03/2027. First rent due: 11/05/2027.")
+    assert_caught(stated, "Lease start: 03/12/2027. First rent due: 05/11/2027.", "dates")
+    # a date that cannot be read the other way (day 23) does not match a swapped one
+    assert_caught("Due on 23/04/2027.", "Due on 4 March 2027.", "dates")

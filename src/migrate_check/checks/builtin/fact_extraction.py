@@ -25,6 +25,7 @@ from migrate_check.checks.builtin.fact_canonical_forms import (
     canonical_url,
 )
 from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
+from migrate_check.checks.builtin.fact_dates import day_ranges
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
@@ -140,6 +141,7 @@ def extract(
         )
         for kind, value, raw, start, end, number in values[:MAX_FACTS]
     ]
+    facts = day_ranges(facts, text)
     facts += read_number_words(tokens)
     facts = _merge_durations(facts, shown)
     facts += read_names(tokens)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_currencies import UNKNOWN
+from migrate_check.checks.builtin.fact_dates import either_reading
 from migrate_check.checks.builtin.fact_lexicon import STOPWORDS
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
@@ -38,6 +39,8 @@ def pair(
 def same_number(one: Fact, other: Fact) -> bool:
     if one.kind == other.kind == "times":
         return same_time(one, other)
+    if one.kind == other.kind == "dates":  # "12/09/2026" and "12 September 2026"
+        return either_reading(one, other)
     if one.kind == other.kind == "amounts":  # "18 cents" and "€0.18"
         code, _, value = one.value.partition(" ")
         other_code, _, other_value = other.value.partition(" ")
