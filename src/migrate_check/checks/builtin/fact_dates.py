@@ -1,6 +1,6 @@
 """Dates written in shorter forms than one date each: a range of days sharing one month
-("from 2 to 5 March", "March 2–5") is two dates, and an all-numeric date whose day and
-month could be either way round ("12/09/2026") is one of two dates.
+("from 2 to 5 March", "March 2–5") is two dates, and a range's year said once is both
+ends'. (An all-numeric date read either way round is matched in `fact_matching`.)
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ _JOIN = re.compile(r"\s{0,3}+(?:[-–—]|(?i:to|until|till|through|thru|and))\s
 _DAY = re.compile(r"\d{1,2}+")
 _YEAR = re.compile(r",?\s{0,3}+(\d{4})(?!\d)")
 _DAY_DATE = re.compile(r"(?:\d{4}|-)-\d\d-\d\d")
-#: An all-numeric date: day and month (either way round), then the year.
-_NUMERIC = re.compile(r"(\d{1,2}+)[-/.](\d{1,2}+)[-/.]\d{2,4}+")
 
 
 def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
@@ -52,18 +50,3 @@ def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
         value = f"{month}-{int(day.raw):02d}"
         made[id(day)] = dataclasses.replace(day, kind="dates", value=value, number=None)
     return [made.get(id(fact), fact) for fact in facts] if made else facts
-
-
-def either_reading(one: Fact, other: Fact) -> bool:
-    """Whether two dates are one date read two ways: an all-numeric date whose day and
-    month could be either ("12/09/2026"), read one way, and the other reading."""
-    for numeric, stated in ((one, other), (other, one)):
-        match = _NUMERIC.fullmatch(numeric.raw.strip())
-        if match is None or len(numeric.value) != 10 or len(stated.value) != 10:
-            continue
-        first, second = int(match.group(1)), int(match.group(2))
-        if first <= 12 and second <= 12:
-            year, month, day = numeric.value.split("-")
-            if stated.value == f"{year}-{day}-{month}":
-                return True
-    return False
