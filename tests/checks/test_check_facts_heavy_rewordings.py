@@ -91,3 +91,29 @@ def test_a_numeric_date_either_way_round_matches_the_reading_the_other_side_stat
     assert_caught(stated, "Lease start: 03/12/2027. First rent due: 05/11/2027.", "dates")
     # a date that cannot be read the other way (day 23) does not match a swapped one
     assert_caught("Due on 23/04/2027.", "Due on 4 March 2027.", "dates")
+
+
+# --- fractions of a unit of time, ordinals in hyphenated words --------------------------
+
+
+def test_a_fraction_of_a_unit_of_time_is_a_duration() -> None:
+    assert values("The ferry leaves every half hour.", "quantities") == ["1800 s"]
+    assert values("Allow three-quarters of an hour.", "quantities") == ["2700 s"]
+    assert values("Allow two thirds of an hour.", "quantities") == ["2400 s"]
+    assert values("Allow three-quarters of an hour.", "numbers") == []
+    # a quarter of the year said as a period, not as a length
+    assert values("Sales rose in the same quarter a year ago.", "quantities") == []
+    stated = "Boarding closes 45 minutes before departure; the crossing takes 30 minutes."
+    assert_same(stated, "Boarding shuts three-quarters of an hour ahead; crossing: half hour.")
+    assert_caught(
+        stated, "Boarding shuts a quarter of an hour ahead; crossing: half hour.", "quantities"
+    )
+
+
+def test_an_ordinal_in_a_hyphenated_word_is_its_number() -> None:
+    assert values("A fifth-floor flat.", "numbers") == ["5"]
+    assert_same("The fifth-floor flat has no lift.", "The 5th-floor flat has no lift.")
+    assert_same("The fifth-floor flat has no lift.", "The flat on the fifth floor has no lift.")
+    assert_caught(
+        "The fifth-floor flat has no lift.", "The sixth-floor flat has no lift.", "numbers"
+    )

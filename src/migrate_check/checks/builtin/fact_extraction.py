@@ -37,6 +37,7 @@ from migrate_check.checks.builtin.fact_units import (
     format_number,
     unit_of,
 )
+from migrate_check.checks.builtin.fact_word_parts import word_parts
 
 __all__ = ["KINDS", "DEFAULT_MAX_CHARS", "MAX_LISTED", "Facts", "extract", "shorten_text"]
 
@@ -143,6 +144,7 @@ def extract(
     ]
     facts = day_ranges(facts, text)
     facts += read_number_words(tokens)
+    facts = word_parts(facts, tokens)
     facts = _merge_durations(facts, shown)
     facts += read_names(tokens)
     facts += read_claims(tokens, lexicon)
