@@ -12,7 +12,7 @@ Steps: the items of a list, and sentences that start with an instruction verb (o
 
 from __future__ import annotations
 
-from collections import Counter
+import bisect
 
 from migrate_check.checks.builtin.fact_lexicon import (
     IMPERATIVES,
@@ -50,6 +50,8 @@ CLOSINGS = frozenset(
 #: A closing line is among the last lines; a signature line is short.
 SIGNATURE_LINES = 3
 SIGNATURE_WORDS = 6
+#: Words walked back to find where a name's clause opens.
+MAX_CLAUSE_WORDS = 40
 
 
 def _name_word(raw: str) -> bool:
@@ -70,7 +72,7 @@ def read_names(tokens: Tokens) -> list[Fact]:
     done = 0
     count = len(t.words)
     titles: dict[int, bool] = {}
-    courtesy = _courtesy(t)
+    signature: list[int] = []
     capitalised = [
         i
         for i, raw in enumerate(t.raw)
@@ -93,7 +95,7 @@ def read_names(tokens: Tokens) -> list[Fact]:
             start, stop = t.starts[index], t.starts[end - 1] + len(t.raw[end - 1])
             raw = t.text[start:stop]
             weak = raw.isupper() and len(raw) <= 4  # "GP", "SMS": often spelt out instead
-            weak = weak or t.clause[index] in courtesy
+            weak = weak or _courtesy(t, index, signature)
             found.append(
                 Fact("entities", " ".join(named), raw, start, stop, t.sentence[index], weak)
             )
@@ -101,36 +103,44 @@ def read_names(tokens: Tokens) -> list[Fact]:
     return found
 
 
-def _courtesy(t: Tokens) -> set[int]:
-    """Clauses of greetings, thanks and signatures: a clause that opens with a salutation
-    ("Hello Sam", "and thank you for contacting Acme"), and a closing line ("Best
-    regards,") among the last lines with the short lines (a name, a team) after it."""
-    found: set[int] = set()
-    opened: set[int] = set()  # clauses whose first word (but "and") is seen
-    closing: dict[int, bool] = {}  # sentence -> whether its words so far are closing words
-    lengths = Counter(t.sentence)
-    signed = -1  # the sentence of the last closing line
+def _courtesy(t: Tokens, at: int, signature: list[int]) -> bool:
+    """Whether word `at` stands in a greeting, a thanks or a signature: a clause that
+    opens with a salutation ("Hello Sam", "and thank you for contacting Acme"), or a
+    short line after a closing line ("Best regards,") among the last lines. `signature`
+    holds, once asked, the sentence of the closing line and the index of its last word."""
+    clause, first = t.clause[at], at
+    while first > 0 and t.clause[first - 1] == clause and at - first < MAX_CLAUSE_WORDS:
+        first -= 1
+    first += t.words[first] == "and"
+    word = t.words[first]
+    following = t.words[first + 1] if first + 1 < len(t.words) else ""
+    if word in SALUTATIONS or (word == "good" and following in _DAYTIMES):
+        return True
+    if not signature:
+        signature += _signature(t)
+    sentence = t.sentence[at]
+    if signature[0] < 0 or sentence < signature[0]:
+        return False
+    end = bisect.bisect_right(t.sentence, sentence)
+    if sentence == signature[0]:  # "Regards, IT Service Desk"
+        return at > signature[1] and end - signature[1] <= SIGNATURE_WORDS - 1
+    return end - bisect.bisect_left(t.sentence, sentence) <= SIGNATURE_WORDS
+
+
+def _signature(t: Tokens) -> list[int]:
+    """[sentence, last word] of the first closing line among the last lines, or [-1, -1]."""
     last = len(t.sentence_spans) - 1
-    for at, word in enumerate(t.words):
-        clause, sentence = t.clause[at], t.sentence[at]
-        if clause not in opened and word != "and":
-            opened.add(clause)
-            daytime = word == "good" and at + 1 < len(t.words) and t.words[at + 1] in _DAYTIMES
-            if word in SALUTATIONS or daytime:
-                found.add(clause)
-        if signed >= 0 and lengths[sentence] <= SIGNATURE_WORDS:
-            found.add(clause)
-        closing[sentence] = closing.get(sentence, True) and word in CLOSINGS
-        ends = at + 1 == len(t.words) or t.clause[at + 1] != clause
-        if (
-            ends
-            and closing[sentence]
-            and word not in ("you", "all", "the")
-            and sentence >= last - SIGNATURE_LINES
-        ):
-            signed = sentence
-            closing[sentence] = False
-    return found
+    start = bisect.bisect_left(t.sentence, last - SIGNATURE_LINES)
+    closing = True
+    for at in range(start, len(t.words)):
+        sentence, word = t.sentence[at], t.words[at]
+        if at > start and sentence != t.sentence[at - 1]:
+            closing = True
+        closing = closing and word in CLOSINGS
+        ends = at + 1 == len(t.words) or t.clause[at + 1] != t.clause[at]
+        if ends and closing and word not in ("you", "all", "the"):
+            return [sentence, at]
+    return [-1, -1]
 
 
 def _after_end(t: Tokens, at: int) -> bool:

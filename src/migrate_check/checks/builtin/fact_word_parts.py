@@ -22,6 +22,10 @@ _FRACTION_OF_TIME = re.compile(
     r"([ \t-]{1,3}of)?[ \t-]{1,3}(an?[ \t]{1,3})?(minute|hour|day|week|month|year)s?)"
     r"(?![\w-])"
 )
+#: An ordinal before a hyphen inside a word ("third-floor", "twenty-first-century").
+_ORDINAL_COMPOUND = re.compile(
+    r"(?<![\w-])((?i:" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r"))-([^\W\d_][\w]*+)"
+)
 #: What before a fraction makes it the end of a number read whole ("two and a half hours").
 _NOT_AFTER = ("and ", "and a ", "and an ")
 
@@ -51,16 +55,12 @@ def word_parts(facts: list[Fact], tokens: Tokens) -> list[Fact]:
         inside = [(f.start, f.end) for f in found]
         facts = [f for f in facts if not any(s <= f.start and f.end <= e for s, e in inside)]
     taken = {f.start for f in facts}
-    for at, word in enumerate(tokens.words):
-        first, dash, _ = word.partition("-")
-        if not dash or first not in ORDINALS or tokens.starts[at] in taken:
+    for match in _ORDINAL_COMPOUND.finditer(text):
+        start = match.start()
+        place = ordinal(match.group(1).casefold())
+        if place is None or start in taken:
             continue
-        place = ordinal(first)
-        if place is None:
-            continue
-        start = tokens.starts[at]
-        sentence = tokens.sentence[at]
-        raw = tokens.raw[at]
+        raw = text[start : start + len(match.group(1)) + 1 + len(match.group(2))]
         found.append(
             Fact(
                 "numbers",
@@ -68,7 +68,7 @@ def word_parts(facts: list[Fact], tokens: Tokens) -> list[Fact]:
                 raw,
                 start,
                 start + len(raw),
-                sentence,
+                tokens.sentence_of(start),
                 weak=place == 1,  # as "first" on its own is
                 number=str(place),
             )
