@@ -117,3 +117,18 @@ def test_an_ordinal_in_a_hyphenated_word_is_its_number() -> None:
     assert_caught(
         "The fifth-floor flat has no lift.", "The sixth-floor flat has no lift.", "numbers"
     )
+
+
+# --- a count a rewording adds -----------------------------------------------------------
+
+
+def test_a_count_in_words_of_what_the_other_side_names_that_many_times_is_a_rewording() -> None:
+    named = "The Basic plan is $8 a month. The Family plan is $15 a month."
+    assert_same(named, "We have two monthly plans: Basic at $8 and Family at $15.")
+    # more than the other side names is a count it does not say
+    assert_caught(named, "We have three monthly plans: Basic at $8 and Family at $15.", "numbers")
+
+
+def test_a_count_both_sides_give_still_counts() -> None:
+    one = "You have two refills left. Each refill takes a day; ask for refills early."
+    assert_caught(one, "You have one refill left. Each refill takes a day; ask early.", "numbers")

@@ -62,7 +62,10 @@ class Equivalents:
     def said(self, fact: Fact, on_base: bool) -> bool:
         own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
         if fact.kind == "numbers" and (
-            _year_of_a_date(fact, other) or self._range_end(fact, other) or _counts_list(fact, own)
+            _year_of_a_date(fact, other)
+            or self._range_end(fact, other)
+            or _counts_list(fact, own)
+            or _counted(fact, own, other)
         ):
             return True
         if fact.kind in ("identifiers", "numbers") and self._squashed(fact, own, other):
@@ -151,6 +154,27 @@ def _counts_list(fact: Fact, own: Facts) -> bool:
         return False
     parts = listed.split(";") if ";" in listed else _ITEMS.split(listed)
     return sum(1 for part in parts if part.strip(" .,")) == int(fact.value)
+
+
+def _counted(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a count in words ("two loan options") counts what the other side names
+    that many times instead ("Option A ... Option B"): a rewording adds the count. The
+    counted noun is the first plural in the three words after it."""
+    if not fact.raw.isalpha() or not fact.value.isdigit() or not 2 <= int(fact.value) <= 12:
+        return False
+    after = _after(fact, own)
+    noun = next((word for word in after if word.endswith("s") and len(word) > 3), None)
+    if noun is None:
+        return False
+    counted = stem(noun)
+    if any(counted in map(stem, _after(f, other)) for f in other.of("numbers")):
+        return False  # the other side counts them too ("one refill"): a change, if any
+    return sum(1 for word in other.tokens.words if stem(word) == counted) >= int(fact.value)
+
+
+def _after(fact: Fact, own: Facts) -> list[str]:
+    """The three words after a fact."""
+    return _WORD.findall(own.tokens.text[fact.end : fact.end + 40].casefold())[:3]
 
 
 def _every(fact: Fact, own: Facts) -> bool:
