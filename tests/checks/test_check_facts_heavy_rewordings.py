@@ -132,3 +132,26 @@ def test_a_count_in_words_of_what_the_other_side_names_that_many_times_is_a_rewo
 def test_a_count_both_sides_give_still_counts() -> None:
     one = "You have two refills left. Each refill takes a day; ask for refills early."
     assert_caught(one, "You have one refill left. Each refill takes a day; ask early.", "numbers")
+
+
+# --- the working week, a possessive unit, a value set against another -------------------
+
+
+def test_monday_to_friday_is_weekdays_and_saturday_and_sunday_the_weekend() -> None:
+    stated = "We answer calls Monday to Friday, 8am to 6pm, and on Saturday and Sunday until noon."
+    assert_same(stated, "Calls are answered 08:00–18:00 on weekdays and until 12:00 at weekends.")
+    # one end of the week named alone is not the group
+    assert_caught("The depot is closed on Sundays.", "The depot is closed at weekends.", "weekdays")
+    assert_caught(stated, stated.replace("Friday", "Thursday"), "weekdays")
+
+
+def test_a_possessive_unit_is_its_quantity() -> None:
+    assert values("Give us a day's notice.", "quantities") == ["86400 s"]
+    assert_same("Cancel with 24 hours' notice.", "Cancel with a day's notice.")
+    assert_caught("Cancel with 48 hours' notice.", "Cancel with a day's notice.", "quantities")
+
+
+def test_a_value_set_against_another_with_not_is_no_negation() -> None:
+    stated = "The train now leaves at 14:35 instead of 12:10."
+    assert_same(stated, "The train now leaves at 2:35pm, not 12:10pm.")
+    assert_caught("The train leaves at 14:35.", "The train does not leave at 14:35.", "negation")

@@ -149,10 +149,10 @@ class _Comparison:
         before_left, after_left = pair(before, after, _same_head)
         before_left, after_left = pair(before_left, after_left, _same_claim)
         for fact in before_left:
-            if plainly_said(fact, self.base, self.cand):
+            if plainly_said(fact, self.base, self.cand) and not _contrast(fact, self.base):
                 self.add("negation", "lost", fact, None)
         for fact in after_left:
-            if plainly_said(fact, self.cand, self.base):
+            if plainly_said(fact, self.cand, self.base) and not _contrast(fact, self.cand):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
             if bare_only(bare, fact, self.cand, after):
@@ -279,6 +279,19 @@ def _contradicts(one: str, other: str) -> bool:
     if pole == other_pole:
         return negated != other_negated
     return negated == other_negated
+
+
+def _contrast(negation: Fact, own: Facts) -> bool:
+    """Whether a negation sets a value against another ("leaves at 2:35pm, not 12:10pm",
+    "instead of 12:10pm"): "not" with only a value after it in its clause negates no
+    claim."""
+    if negation.head or negation.raw.casefold() != "not":
+        return False
+    text, blanked = own.tokens.text, own.tokens.blanked
+    at = negation.end
+    while at < len(text) and at < negation.end + 3 and text[at] in " \t":
+        at += 1
+    return at < len(text) and blanked[at] == " " and text[at] != " "
 
 
 def _bound(one: Fact, other: Fact) -> bool:

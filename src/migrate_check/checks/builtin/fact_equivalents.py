@@ -48,6 +48,11 @@ _COMPARING = frozenset(
     )
 )
 _NEGATION_STEMS = frozenset(stem(word) for word in NEGATIONS)
+#: The ends of the working week and of the weekend, and the words that name each.
+_WEEKDAY_GROUPS = (
+    (frozenset({"Monday", "Friday"}), frozenset(words("weekday weekdays"))),
+    (frozenset({"Saturday", "Sunday"}), frozenset(words("weekend weekends"))),
+)
 
 
 @dataclass
@@ -69,6 +74,8 @@ class Equivalents:
         ):
             return True
         if fact.kind in ("identifiers", "numbers") and self._squashed(fact, own, other):
+            return True
+        if fact.kind == "weekdays" and _weekday_group(fact, own, other):
             return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())
@@ -175,6 +182,15 @@ def _counted(fact: Fact, own: Facts, other: Facts) -> bool:
 def _after(fact: Fact, own: Facts) -> list[str]:
     """The three words after a fact."""
     return _WORD.findall(own.tokens.text[fact.end : fact.end + 40].casefold())[:3]
+
+
+def _weekday_group(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a weekday is an end of "Monday to Friday" or "Saturday and Sunday" said on
+    the other side as "weekdays" or "weekends": this side names both ends."""
+    for ends, names in _WEEKDAY_GROUPS:
+        if fact.value in ends and ends <= {f.value for f in own.of("weekdays")}:
+            return bool(names & other.tokens.plain_words())
+    return False
 
 
 def _every(fact: Fact, own: Facts) -> bool:

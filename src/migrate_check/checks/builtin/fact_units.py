@@ -114,8 +114,10 @@ UNIT_WORDS = frozenset(s.casefold() for s in _TABLE if " " not in s)
 
 
 def unit_of(spelling: str) -> tuple[str, Decimal] | None:
-    """(canonical unit, factor) of one spelling, or None when it is no unit."""
-    spelling = " ".join(spelling.split())
+    """(canonical unit, factor) of one spelling, or None when it is no unit; a
+    possessive is its unit ("a day's notice", "two weeks' pay")."""
+    spelling = " ".join(spelling.split()).replace("’", "'")
+    spelling = spelling[:-2] if spelling.endswith("'s") else spelling.rstrip("'")
     return _EXACT.get(spelling) or _FOLDED.get(spelling.casefold())
 
 
