@@ -82,6 +82,8 @@ def test_a_range_of_days_in_one_month_is_two_dates() -> None:
     assert_same(stated, "The hall is yours 9–11 October; clear it by then.")
     assert_same(stated, "You have the hall October 9 through 11.")
     assert_caught(stated, "The hall is yours from 8 to 11 October.", "dates")
+    # a weekday before the second end
+    assert_same("Room 12 is yours from Monday 6 to Wednesday 8 May.", "Room 12: 6–8 May (Mon–Wed).")
 
 
 def test_a_numeric_date_either_way_round_matches_the_reading_the_other_side_states() -> None:

@@ -10,8 +10,12 @@ import re
 
 from migrate_check.checks.builtin.fact_records import Fact
 
-#: What joins the two ends of a range of days: a dash, "to", "until", "through", "and".
-_JOIN = re.compile(r"\s{0,3}+(?:[-–—]|(?i:to|until|till|through|thru|and))\s{0,3}+")
+#: What joins the two ends of a range of days: a dash, "to", "until", "through", "and",
+#: and the weekday of the second end ("Monday 6 to Wednesday 8 October").
+_JOIN = re.compile(
+    r"\s{0,3}+(?:[-–—]|(?i:to|until|till|through|thru|and))\s{0,3}+"
+    r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+\.?,?\s{1,3}+)?"
+)
 _DAY = re.compile(r"\d{1,2}+")
 _YEAR = re.compile(r",?\s{0,3}+(\d{4})(?!\d)")
 _DAY_DATE = re.compile(r"(?:\d{4}|-)-\d\d-\d\d")
@@ -22,7 +26,7 @@ def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
     month of the other end: "2" in "from 2 to 5 March" is 2 March, "5" in "March 2–5"
     is 5 March; and the year of a range said once ("1 June – 30 June 2024", "June 1–30,
     2024") is both ends'."""
-    ordered = sorted(facts, key=lambda f: f.start)
+    ordered = sorted((f for f in facts if f.kind != "weekdays"), key=lambda f: f.start)
     made: dict[int, Fact] = {}
     for one, other in zip(ordered, ordered[1:], strict=False):
         if not _JOIN.fullmatch(text[one.end : other.start]):
