@@ -157,3 +157,14 @@ def test_a_value_set_against_another_with_not_is_no_negation() -> None:
     stated = "The train now leaves at 14:35 instead of 12:10."
     assert_same(stated, "The train now leaves at 2:35pm, not 12:10pm.")
     assert_caught("The train leaves at 14:35.", "The train does not leave at 14:35.", "negation")
+
+
+def test_two_negations_of_one_clause_gone_together_cancel() -> None:
+    stated = "Visitors must not enter the lab without a signed permit."
+    assert_same(stated, "Visitors need a signed permit to enter the lab.")
+    # a negation gone alone still counts
+    assert_caught(
+        "Never share your code unless we ask in writing.",
+        "Always share your code unless we ask in writing.",
+        "negation",
+    )

@@ -17,6 +17,7 @@ changed. A step of instructions whose words are mostly gone is dropped.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -148,6 +149,10 @@ class _Comparison:
         before, after = self.base.of("negation"), self.cand.of("negation")
         before_left, after_left = pair(before, after, _same_head)
         before_left, after_left = pair(before_left, after_left, _same_claim)
+        # two negations of one clause gone together ("not taken without approval" and
+        # "taking it requires approval") cancel: the claim was positive all along
+        before_left = _single(before_left, self.base)
+        after_left = _single(after_left, self.cand)
         for fact in before_left:
             if plainly_said(fact, self.base, self.cand) and not _contrast(fact, self.base):
                 self.add("negation", "lost", fact, None)
@@ -279,6 +284,17 @@ def _contradicts(one: str, other: str) -> bool:
     if pole == other_pole:
         return negated != other_negated
     return negated == other_negated
+
+
+def _single(negations: list[Fact], own: Facts) -> list[Fact]:
+    """The negations that share their clause with no other of `negations`."""
+    starts = own.tokens.starts
+    clauses = [
+        own.tokens.clause[min(bisect_left(starts, f.start), len(starts) - 1)] if starts else 0
+        for f in negations
+    ]
+    counts = Counter(clauses)
+    return [f for f, clause in zip(negations, clauses, strict=True) if counts[clause] == 1]
 
 
 def _contrast(negation: Fact, own: Facts) -> bool:
