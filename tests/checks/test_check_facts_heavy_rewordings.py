@@ -168,3 +168,24 @@ def test_two_negations_of_one_clause_gone_together_cancel() -> None:
         "Always share your code unless we ask in writing.",
         "negation",
     )
+
+
+# --- a step merged into another sentence --------------------------------------------------
+
+STEPS = """Before the test:
+1. Avoid alcohol for 24 hours beforehand; you may drink tea.
+2. Bring your referral letter.
+3. Arrive 20 minutes early."""
+
+
+def test_a_step_merged_into_prose_with_its_values_is_kept() -> None:
+    merged = (
+        "Have no alcohol in the 24 hours before the test (tea is fine), come 20 minutes "
+        "early and bring your referral letter."
+    )
+    assert_same(STEPS, merged)
+
+
+def test_a_step_dropped_with_its_values_is_still_dropped() -> None:
+    dropped = "Before the test, bring your referral letter and arrive 20 minutes early."
+    assert_caught(STEPS, dropped, "steps")

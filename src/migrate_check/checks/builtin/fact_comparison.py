@@ -33,7 +33,7 @@ from migrate_check.checks.builtin.fact_claim_forms import (
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
 from migrate_check.checks.builtin.fact_matching import name_kept, pair, rescued
-from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts, Step
+from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts
 
 #: A step counts as kept when this share of its content words is on the other side.
 STEP_KEPT = 0.5
@@ -242,8 +242,15 @@ class _Comparison:
         ):
             if len(own.steps) < 2:
                 continue
+            values = _values_by_sentence(own)
+            theirs = {(f.kind, f.value) for f in other.facts}
             for step in own.steps:
-                if len(step.stems) >= 2 and _share(step, other) < STEP_KEPT:
+                if len(step.stems) < 2:
+                    continue
+                # its values count as its words: "4 hours" said is part of the step said
+                mine = values.get(step.sentence, set())
+                kept = said(step.stems, other) + len(mine & theirs)
+                if kept < STEP_KEPT * (len(step.stems) + len(mine)):
                     was, now = (step.text, "") if change == "dropped" else ("", step.text)
                     quote = own.tokens.sentence_text(step.sentence)
                     quotes = (quote, "") if change == "dropped" else ("", quote)
@@ -352,8 +359,13 @@ def _overlapping(one: Fact, other: Fact) -> bool:
     return bool(one.window & other.window) or (one.head != "" and one.head == other.head)
 
 
-def _share(step: Step, other: Facts) -> float:
-    return said(step.stems, other) / len(step.stems)
+def _values_by_sentence(facts: Facts) -> dict[int, set[tuple[str, str]]]:
+    """The values (not weak) each sentence states, as (kind, value)."""
+    found: dict[int, set[tuple[str, str]]] = {}
+    for fact in facts.facts:
+        if fact.kind in VALUE_KINDS and not fact.weak:
+            found.setdefault(fact.sentence, set()).add((fact.kind, fact.value))
+    return found
 
 
 def _shown(fact: Fact) -> str:
