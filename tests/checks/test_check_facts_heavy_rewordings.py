@@ -189,3 +189,10 @@ def test_a_step_merged_into_prose_with_its_values_is_kept() -> None:
 def test_a_step_dropped_with_its_values_is_still_dropped() -> None:
     dropped = "Before the test, bring your referral letter and arrive 20 minutes early."
     assert_caught(STEPS, dropped, "steps")
+
+
+def test_every_conditional_subordinator_marks_a_condition() -> None:
+    stated = "If the alarm sounds, leave by the east stairs."
+    for marker in ("Whenever the alarm sounds", "In the event the alarm sounds"):
+        assert_same(stated, f"{marker}, take the east stairs out.")
+    assert_caught(stated, "Leave by the east stairs.", "conditions")
