@@ -192,7 +192,7 @@ def test_a_step_dropped_with_its_values_is_still_dropped() -> None:
 
 
 def test_every_conditional_subordinator_marks_a_condition() -> None:
-    stated = "If the alarm sounds, leave by the east stairs."
-    for marker in ("Whenever the alarm sounds", "In the event the alarm sounds"):
-        assert_same(stated, f"{marker}, take the east stairs out.")
-    assert_caught(stated, "Leave by the east stairs.", "conditions")
+    stated = "If in doubt, call the duty manager on extension 210."
+    for marker in ("Whenever you are unsure", "In the event you are unsure"):
+        assert_same(stated, f"{marker}, call the duty manager on extension 210.")
+    assert_caught(stated, "Call the duty manager on extension 210.", "conditions")
