@@ -196,3 +196,9 @@ def test_every_conditional_subordinator_marks_a_condition() -> None:
     for marker in ("Whenever you are unsure", "In the event you are unsure"):
         assert_same(stated, f"{marker}, call the duty manager on extension 210.")
     assert_caught(stated, "Call the duty manager on extension 210.", "conditions")
+
+
+def test_a_negation_does_not_reach_past_since() -> None:
+    stated = "The payment failed because the card expired."
+    assert_same(stated, "The payment didn't go through since the card had expired.")
+    assert_caught(stated, "The payment failed because the card had not expired.", "polarity")

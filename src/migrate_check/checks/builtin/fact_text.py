@@ -26,7 +26,7 @@ _TOKEN = re.compile(
 CLAUSE_WORDS = frozenset(
     words(
         """
-        but and or while whereas although though because so however which who whom where
+        but and or while whereas although though because since so however which who whom where
         until unless
         """
     )
