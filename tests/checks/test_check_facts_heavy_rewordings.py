@@ -202,3 +202,10 @@ def test_a_negation_does_not_reach_past_since() -> None:
     stated = "The payment failed because the card expired."
     assert_same(stated, "The payment didn't go through since the card had expired.")
     assert_caught(stated, "The payment failed because the card had not expired.", "polarity")
+
+
+def test_a_condition_whose_values_are_said_is_kept() -> None:
+    stated = "Early-bird prices apply until 31 January."
+    assert_same(stated, "You get the early-bird price if you book by 31 January.")
+    # a condition with a value the other side does not state is still added
+    assert_caught(stated, "You get the early-bird price if you book by 28 January.", "conditions")

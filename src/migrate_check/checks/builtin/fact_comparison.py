@@ -17,7 +17,6 @@ changed. A step of instructions whose words are mostly gone is dropped.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,6 +33,12 @@ from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
 from migrate_check.checks.builtin.fact_matching import name_kept, pair, rescued
 from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts
+from migrate_check.checks.builtin.fact_scopes import (
+    clause_values,
+    contrast,
+    single_negations,
+    values_by_sentence,
+)
 
 #: A step counts as kept when this share of its content words is on the other side.
 STEP_KEPT = 0.5
@@ -151,13 +156,13 @@ class _Comparison:
         before_left, after_left = pair(before_left, after_left, _same_claim)
         # two negations of one clause gone together ("not taken without approval" and
         # "taking it requires approval") cancel: the claim was positive all along
-        before_left = _single(before_left, self.base)
-        after_left = _single(after_left, self.cand)
+        before_left = single_negations(before_left, self.base)
+        after_left = single_negations(after_left, self.cand)
         for fact in before_left:
-            if plainly_said(fact, self.base, self.cand) and not _contrast(fact, self.base):
+            if plainly_said(fact, self.base, self.cand) and not contrast(fact, self.base):
                 self.add("negation", "lost", fact, None)
         for fact in after_left:
-            if plainly_said(fact, self.cand, self.base) and not _contrast(fact, self.cand):
+            if plainly_said(fact, self.cand, self.base) and not contrast(fact, self.cand):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
             if bare_only(bare, fact, self.cand, after):
@@ -217,12 +222,19 @@ class _Comparison:
         if kind == "conditions":  # a condition reworded whole still pairs with one
             paired = min(len(before_left), len(after_left))
             before_left, after_left = before_left[paired:], after_left[paired:]
+        values: dict[int, set[tuple[str, str]]] = {}  # each side's values, once asked
+        ordered: dict[int, tuple[list[int], list[Fact]]] = {}
         for fact, other, on_base in (
             *((f, self.cand, True) for f in before_left),
             *((f, self.base, False) for f in after_left),
         ):
             if kind == "conditions":
-                if fact.window and said(fact.window, other) >= CLAIM_KEPT * len(fact.window):
+                # its values count as its words: "if you book by 31 Jan" and "until 31 Jan"
+                mine = clause_values(fact, self.base if on_base else self.cand, ordered)
+                if id(other) not in values:
+                    values[id(other)] = {(f.kind, f.value) for f in other.facts}
+                kept = said(fact.window, other) + len(mine & values[id(other)])
+                if (fact.window or mine) and kept >= CLAIM_KEPT * (len(fact.window) + len(mine)):
                     continue
                 if hypothetical(fact, self.base if on_base else self.cand, other):
                     continue
@@ -242,7 +254,7 @@ class _Comparison:
         ):
             if len(own.steps) < 2:
                 continue
-            values = _values_by_sentence(own)
+            values = values_by_sentence(own)
             theirs = {(f.kind, f.value) for f in other.facts}
             for step in own.steps:
                 if len(step.stems) < 2:
@@ -293,30 +305,6 @@ def _contradicts(one: str, other: str) -> bool:
     return negated == other_negated
 
 
-def _single(negations: list[Fact], own: Facts) -> list[Fact]:
-    """The negations that share their clause with no other of `negations`."""
-    starts = own.tokens.starts
-    clauses = [
-        own.tokens.clause[min(bisect_left(starts, f.start), len(starts) - 1)] if starts else 0
-        for f in negations
-    ]
-    counts = Counter(clauses)
-    return [f for f, clause in zip(negations, clauses, strict=True) if counts[clause] == 1]
-
-
-def _contrast(negation: Fact, own: Facts) -> bool:
-    """Whether a negation sets a value against another ("leaves at 2:35pm, not 12:10pm",
-    "instead of 12:10pm"): "not" with only a value after it in its clause negates no
-    claim."""
-    if negation.head or negation.raw.casefold() != "not":
-        return False
-    text, blanked = own.tokens.text, own.tokens.blanked
-    at = negation.end
-    while at < len(text) and at < negation.end + 3 and text[at] in " \t":
-        at += 1
-    return at < len(text) and blanked[at] == " " and text[at] != " "
-
-
 def _bound(one: Fact, other: Fact) -> bool:
     """Whether two claims are about the same thing: their clauses share a word, or
     neither says anything else ("Accepted." against "Declined.")."""
@@ -357,15 +345,6 @@ def _same_head(one: Fact, other: Fact) -> bool:
 
 def _overlapping(one: Fact, other: Fact) -> bool:
     return bool(one.window & other.window) or (one.head != "" and one.head == other.head)
-
-
-def _values_by_sentence(facts: Facts) -> dict[int, set[tuple[str, str]]]:
-    """The values (not weak) each sentence states, as (kind, value)."""
-    found: dict[int, set[tuple[str, str]]] = {}
-    for fact in facts.facts:
-        if fact.kind in VALUE_KINDS and not fact.weak:
-            found.setdefault(fact.sentence, set()).add((fact.kind, fact.value))
-    return found
 
 
 def _shown(fact: Fact) -> str:

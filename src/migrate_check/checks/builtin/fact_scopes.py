@@ -1,0 +1,71 @@
+"""Where a claim reaches, for `fact_comparison`: the values stated in a claim's clause or
+a step's sentence (they count as its words, so a claim merged into another sentence with
+its values is still said), negations that share a clause (two gone together cancel), and
+a "not" that sets one value against another rather than negating a claim.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+
+from migrate_check.checks.builtin.fact_records import VALUE_KINDS, Fact, Facts
+
+#: Words of a clause looked at for the values it states.
+MAX_CLAUSE_WORDS = 40
+
+
+def single_negations(negations: list[Fact], own: Facts) -> list[Fact]:
+    """The negations that share their clause with no other of `negations`."""
+    starts = own.tokens.starts
+    clauses = [
+        own.tokens.clause[min(bisect_left(starts, f.start), len(starts) - 1)] if starts else 0
+        for f in negations
+    ]
+    counts = Counter(clauses)
+    return [f for f, clause in zip(negations, clauses, strict=True) if counts[clause] == 1]
+
+
+def contrast(negation: Fact, own: Facts) -> bool:
+    """Whether a negation sets a value against another ("leaves at 2:35pm, not 12:10pm",
+    "instead of 12:10pm"): "not" with only a value after it in its clause negates no
+    claim."""
+    if negation.head or negation.raw.casefold() != "not":
+        return False
+    text, blanked = own.tokens.text, own.tokens.blanked
+    at = negation.end
+    while at < len(text) and at < negation.end + 3 and text[at] in " \t":
+        at += 1
+    return at < len(text) and blanked[at] == " " and text[at] != " "
+
+
+def clause_values(
+    claim: Fact, own: Facts, known: dict[int, tuple[list[int], list[Fact]]]
+) -> set[tuple[str, str]]:
+    """The values (not weak) stated in a claim's clause, from its marker on; `known`
+    keeps each side's values in text order, so each claim looks up only its own."""
+    tokens = own.tokens
+    at = bisect_left(tokens.starts, claim.start)
+    if at >= len(tokens.starts):
+        return set()
+    stop, end = at, min(len(tokens.starts), at + MAX_CLAUSE_WORDS)
+    while stop < end and tokens.clause[stop] == tokens.clause[at]:
+        stop += 1
+    until = tokens.starts[stop] if stop < len(tokens.starts) else len(tokens.text)
+    if id(own) not in known:
+        ordered = sorted(
+            (f for f in own.facts if f.kind in VALUE_KINDS and not f.weak), key=lambda f: f.start
+        )
+        known[id(own)] = ([f.start for f in ordered], ordered)
+    starts, ordered = known[id(own)]
+    first, last = bisect_left(starts, claim.start), bisect_left(starts, until)
+    return {(f.kind, f.value) for f in ordered[first:last]}
+
+
+def values_by_sentence(facts: Facts) -> dict[int, set[tuple[str, str]]]:
+    """The values (not weak) each sentence states, as (kind, value)."""
+    found: dict[int, set[tuple[str, str]]] = {}
+    for fact in facts.facts:
+        if fact.kind in VALUE_KINDS and not fact.weak:
+            found.setdefault(fact.sentence, set()).add((fact.kind, fact.value))
+    return found
