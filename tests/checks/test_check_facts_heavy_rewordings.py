@@ -209,3 +209,13 @@ def test_a_condition_whose_values_are_said_is_kept() -> None:
     assert_same(stated, "You get the early-bird price if you book by 31 January.")
     # a condition with a value the other side does not state is still added
     assert_caught(stated, "You get the early-bird price if you book by 28 January.", "conditions")
+
+
+def test_the_items_of_a_list_share_its_negation() -> None:
+    stated = "Pets and bicycles are not allowed on the ferry deck."
+    assert_same(stated, "No pets or bicycles may be brought onto the ferry deck.")
+    assert_caught(
+        "Pets and bicycles are allowed on the ferry deck.",
+        "No pets or bicycles may be brought onto the ferry deck.",
+        "negation",
+    )

@@ -36,6 +36,7 @@ from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, 
 from migrate_check.checks.builtin.fact_scopes import (
     clause_values,
     contrast,
+    negated_in_list,
     single_negations,
     values_by_sentence,
 )
@@ -159,10 +160,10 @@ class _Comparison:
         before_left = single_negations(before_left, self.base)
         after_left = single_negations(after_left, self.cand)
         for fact in before_left:
-            if plainly_said(fact, self.base, self.cand) and not contrast(fact, self.base):
+            if plainly_said(fact, self.base, self.cand) and not self.unsaid(fact, True):
                 self.add("negation", "lost", fact, None)
         for fact in after_left:
-            if plainly_said(fact, self.cand, self.base) and not contrast(fact, self.cand):
+            if plainly_said(fact, self.cand, self.base) and not self.unsaid(fact, False):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
             if bare_only(bare, fact, self.cand, after):
@@ -170,6 +171,12 @@ class _Comparison:
         for bare, fact in self.cand.prefixed.items():
             if bare_only(bare, fact, self.base, before):
                 self.add("negation", "gained", None, fact)
+
+    def unsaid(self, negation: Fact, on_base: bool) -> bool:
+        """Whether a negation left over negates no claim, or the other side negates its
+        claim in a list."""
+        own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
+        return contrast(negation, own) or negated_in_list(negation, other)
 
     def polarity(self) -> None:
         before, after = self.base.of("polarity"), self.cand.of("polarity")

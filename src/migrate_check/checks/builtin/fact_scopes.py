@@ -69,3 +69,26 @@ def values_by_sentence(facts: Facts) -> dict[int, set[tuple[str, str]]]:
         if fact.kind in VALUE_KINDS and not fact.weak:
             found.setdefault(fact.sentence, set()).add((fact.kind, fact.value))
     return found
+
+
+def negated_in_list(negation: Fact, other: Facts) -> bool:
+    """Whether the other side says the claim of a negation in a clause that an "and" or
+    an "or" cut from a negated one of its sentence ("Food and drink are not allowed" for
+    "no food or drink may be taken in"): the items of one list share its negation."""
+    tokens = other.tokens
+    if "list" not in tokens.marked:  # clauses opened by "and" or "or"
+        tokens.marked["list"] = {
+            tokens.clause[at] for at, word in enumerate(tokens.words) if word in ("and", "or")
+        }
+    listed, negated = tokens.marked["list"], tokens.marked.get("negation", set())
+    needed = min(2, len(negation.window))
+    if not needed:
+        return False
+    for number, stems in tokens.clause_stems().items():
+        if len(negation.window & stems) < needed or number in negated:
+            continue
+        if (number in listed and number - 1 in negated) or (
+            number + 1 in listed and number + 1 in negated
+        ):
+            return True
+    return False
