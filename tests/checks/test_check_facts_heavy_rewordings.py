@@ -219,3 +219,11 @@ def test_the_items_of_a_list_share_its_negation() -> None:
         "No pets or bicycles may be brought onto the ferry deck.",
         "negation",
     )
+
+
+def test_a_word_hyphenated_after_a_code_is_no_part_of_it() -> None:
+    assert values("Only IP67-rated phones qualify.", "identifiers") == ["IP67"]
+    assert_same("Only IP67-rated phones qualify.", "Only phones rated IP67 qualify.")
+    assert_caught(
+        "Only IP67-rated phones qualify.", "Only IP68-rated phones qualify.", "identifiers"
+    )

@@ -232,6 +232,10 @@ def _bare(raw: str) -> str | None:
 def _identifier(token: str) -> str | None:
     """The identifier a run of characters is, or None when it is a fact of another kind."""
     token = token.rstrip("./-")
+    code, dash, word = token.rpartition("-")
+    while dash and len(word) > 2 and word.isalpha() and word.islower() and _HAS_DIGIT.search(code):
+        token = code  # "IP68-rated", "A4-sized": the word after the code is no part of it
+        code, dash, word = token.rpartition("-")
     if len(token) < 2 or not _HAS_DIGIT.search(token) or not _HAS_LETTER.search(token):
         return None
     if _NOT_IDENTIFIER.fullmatch(token):
