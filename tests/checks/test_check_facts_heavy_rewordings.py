@@ -227,3 +227,20 @@ def test_a_word_hyphenated_after_a_code_is_no_part_of_it() -> None:
     assert_caught(
         "Only IP67-rated phones qualify.", "Only IP68-rated phones qualify.", "identifiers"
     )
+
+
+def test_a_time_a_stated_duration_before_a_stated_time_is_said() -> None:
+    stated = "The gate closes 20 minutes before the 18:40 departure."
+    assert_same(stated, "The gate closes at 18:20, twenty minutes before the 18:40 departure.")
+    assert_caught(
+        stated, "The gate closes at 18:10, twenty minutes before the 18:40 departure.", "times"
+    )
+    # a duration in another sentence moves no time: "07:00" and "a 1-hour slot" say no 08:00
+    apart = "We deliver between 07:00 and 11:00. You'll get a 1-hour slot the evening before."
+    assert_caught(apart, apart.replace("07:00", "08:00"), "times")
+
+
+def test_shall_with_i_or_we_is_an_offer_not_an_obligation() -> None:
+    stated = "Would you like to wait, or can we cancel the order for you?"
+    assert_same(stated, "Would you like to wait, or shall we cancel the order for you?")
+    assert_caught("We may refund you.", "We shall refund you.", "modality")

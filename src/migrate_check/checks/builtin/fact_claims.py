@@ -210,6 +210,8 @@ class _ClaimReader:
         following = words[at + 1] if at + 1 < len(words) else ""
         if word == "should" and following in SUBJECTS and _inverted(t, at):
             return self.condition(at, ("should",))  # "should you need it": "if you need it"
+        if word == "shall" and following in ("i", "we"):
+            return 1  # "shall we cancel it?": an offer, not an obligation
         if word in ("need", "needs") and _gerund(following) and t.joined(at):
             return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be
         if word in self.modal_starts and not (t.raw[at][:1].isupper() and not t.initial[at]):

@@ -48,6 +48,8 @@ _COMPARING = frozenset(
     )
 )
 _NEGATION_STEMS = frozenset(stem(word) for word in NEGATIONS)
+#: Words that set a duration from a time ("15 minutes before departure").
+_RELATIVE = frozenset(words("before after prior earlier later ahead beforehand"))
 #: The ends of the working week and of the weekend, and the words that name each.
 _WEEKDAY_GROUPS = (
     (frozenset({"Monday", "Friday"}), frozenset(words("weekday weekdays"))),
@@ -76,6 +78,8 @@ class Equivalents:
         if fact.kind in ("identifiers", "numbers") and self._squashed(fact, own, other):
             return True
         if fact.kind == "weekdays" and _weekday_group(fact, own, other):
+            return True
+        if fact.kind == "times" and _time_apart(fact, other):
             return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())
@@ -182,6 +186,36 @@ def _counted(fact: Fact, own: Facts, other: Facts) -> bool:
 def _after(fact: Fact, own: Facts) -> list[str]:
     """The three words after a fact."""
     return _WORD.findall(own.tokens.text[fact.end : fact.end + 40].casefold())[:3]
+
+
+def _time_apart(fact: Fact, other: Facts) -> bool:
+    """Whether a time is another time of the other side moved by a duration its sentence
+    states as "before" or "after" it ("closes 15 minutes before the 10:50 departure" and
+    "closes at 10:35")."""
+    minutes = _minutes(fact.value)
+    if minutes is None:
+        return False
+    text = other.tokens.text
+    spans: dict[int, set[int]] = {}  # sentence -> durations said before or after
+    for f in other.of("quantities")[:MAX_DIFFERENCES]:
+        seconds = f.value.removesuffix(" s")
+        relative = set(_WORD.findall(text[f.end : f.end + 12].casefold())) & _RELATIVE
+        if seconds.isdigit() and 0 < int(seconds) <= 86400 and relative:
+            spans.setdefault(f.sentence, set()).add(int(seconds) // 60)
+    for f in other.of("times")[:MAX_DIFFERENCES]:
+        clock = _minutes(f.value)
+        for span in spans.get(f.sentence, ()):
+            if clock is not None and minutes in ((clock - span) % 1440, (clock + span) % 1440):
+                return True
+    return False
+
+
+def _minutes(clock: str) -> int | None:
+    """Minutes after midnight of a canonical time ("10:35", "10:35 BST")."""
+    hours, _, rest = clock.partition(":")
+    if not (hours.isdigit() and rest[:2].isdigit()):
+        return None
+    return int(hours) * 60 + int(rest[:2])
 
 
 def _weekday_group(fact: Fact, own: Facts, other: Facts) -> bool:
