@@ -22,10 +22,10 @@ _FRACTION_OF_TIME = re.compile(
     r"([ \t-]{1,3}of)?[ \t-]{1,3}(an?[ \t]{1,3})?(minute|hour|day|week|month|year)s?)"
     r"(?![\w-])"
 )
-#: An ordinal before a hyphen inside a word ("third-floor", "twenty-first-century").
-_ORDINAL_COMPOUND = re.compile(
-    r"(?<![\w-])((?i:" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r"))-([^\W\d_][\w]*+)"
-)
+#: A fraction word: the fractions of time are looked for only in a text that has one.
+_FRACTION_WORD = re.compile(r"(?i:half|quarter|third)")
+#: Letters an ordinal before a hyphen has at most ("seventeenth").
+_LONGEST_ORDINAL = max(map(len, ORDINALS))
 #: What before a fraction makes it the end of a number read whole ("two and a half hours").
 _NOT_AFTER = ("and ", "and a ", "and an ")
 
@@ -35,7 +35,8 @@ def word_parts(facts: list[Fact], tokens: Tokens) -> list[Fact]:
     hyphenated words added as numbers."""
     text = tokens.text
     found: list[Fact] = []
-    for match in _FRACTION_OF_TIME.finditer(text):
+    fractions = _FRACTION_OF_TIME.finditer(text) if _FRACTION_WORD.search(text) else ()
+    for match in fractions:
         before = text[max(0, match.start() - 7) : match.start()].casefold()
         if before.endswith(_NOT_AFTER):
             continue  # "two and a half hours" is read whole elsewhere
@@ -55,22 +56,40 @@ def word_parts(facts: list[Fact], tokens: Tokens) -> list[Fact]:
         inside = [(f.start, f.end) for f in found]
         facts = [f for f in facts if not any(s <= f.start and f.end <= e for s, e in inside)]
     taken = {f.start for f in facts}
-    for match in _ORDINAL_COMPOUND.finditer(text):
-        start = match.start()
-        place = ordinal(match.group(1).casefold())
-        if place is None or start in taken:
-            continue
-        raw = text[start : start + len(match.group(1)) + 1 + len(match.group(2))]
-        found.append(
-            Fact(
-                "numbers",
-                str(place),
-                raw,
-                start,
-                start + len(raw),
-                tokens.sentence_of(start),
-                weak=place == 1,  # as "first" on its own is
-                number=str(place),
+    dash = text.find("-")
+    while dash >= 0:
+        start = dash
+        while start > 0 and dash - start < _LONGEST_ORDINAL + 1 and text[start - 1].isalpha():
+            start -= 1
+        first = text[start:dash]
+        place = ordinal(first.casefold()) if first in _CASED else None
+        after = text[dash + 1 : dash + 2]
+        inside = start and (text[start - 1] == "-" or text[start - 1].isalnum())
+        if place is not None and start not in taken and after.isalpha() and not inside:
+            raw = text[start:dash] + text[dash : _word_end(text, dash + 1)]
+            found.append(
+                Fact(
+                    "numbers",
+                    str(place),
+                    raw,
+                    start,
+                    start + len(raw),
+                    tokens.sentence_of(start),
+                    weak=place == 1,  # as "first" on its own is
+                    number=str(place),
+                )
             )
-        )
+        dash = text.find("-", dash + 1)
     return facts + found if found else facts
+
+
+#: An ordinal as it may be written before a hyphen: lower case, capitalised, upper case.
+_CASED = frozenset(form for word in ORDINALS for form in (word, word.capitalize(), word.upper()))
+
+
+def _word_end(text: str, at: int) -> int:
+    """Where the word from `at` ends (letters, digits and apostrophes)."""
+    end = at
+    while end < len(text) and (text[end].isalnum() or text[end] in "'’"):
+        end += 1
+    return end
