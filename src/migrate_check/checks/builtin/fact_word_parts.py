@@ -64,8 +64,8 @@ def word_parts(facts: list[Fact], tokens: Tokens) -> list[Fact]:
         first = text[start:dash]
         place = ordinal(first.casefold()) if first in _CASED else None
         after = text[dash + 1 : dash + 2]
-        inside = start and (text[start - 1] == "-" or text[start - 1].isalnum())
-        if place is not None and start not in taken and after.isalpha() and not inside:
+        glued = start > 0 and (text[start - 1] == "-" or text[start - 1].isalnum())
+        if place is not None and start not in taken and after.isalpha() and not glued:
             raw = text[start:dash] + text[dash : _word_end(text, dash + 1)]
             found.append(
                 Fact(
