@@ -59,6 +59,10 @@ def test_a_greeting_a_thanks_or_a_signature_dropped_is_a_rewording() -> None:
     assert_same(
         "Your parcel left today.\n\nThanks, Dispatch at Brightway", "Your parcel left today."
     )
+    assert_same(
+        "Your parcel left today. Best wishes, the Brightway Parcel Care Team",
+        "Your parcel left today.",
+    )
 
 
 def test_a_name_in_the_body_still_counts_beside_a_greeting() -> None:

@@ -122,8 +122,13 @@ def _courtesy(t: Tokens, at: int, signature: list[int]) -> bool:
     if signature[0] < 0 or sentence < signature[0]:
         return False
     end = bisect.bisect_right(t.sentence, sentence)
-    if sentence == signature[0]:  # "Regards, IT Service Desk"
-        return at > signature[1] and end - signature[1] <= SIGNATURE_WORDS - 1
+    if sentence == signature[0]:  # "Regards, IT Service Desk": names only after it
+        after = range(signature[1] + 1, min(end, signature[1] + 1 + SIGNATURE_WORDS))
+        return (
+            at > signature[1]
+            and end - signature[1] <= SIGNATURE_WORDS + 1
+            and all(t.raw[i][:1].isupper() or t.words[i] in STOPWORDS for i in after)
+        )
     return end - bisect.bisect_left(t.sentence, sentence) <= SIGNATURE_WORDS
 
 
