@@ -248,3 +248,13 @@ def test_shall_with_i_or_we_is_an_offer_not_an_obligation() -> None:
     stated = "Would you like to wait, or can we cancel the order for you?"
     assert_same(stated, "Would you like to wait, or shall we cancel the order for you?")
     assert_caught("We may refund you.", "We shall refund you.", "modality")
+
+
+def test_unlikely_is_probably_not() -> None:
+    stated = "It's unlikely that the storm will close the bridge."
+    assert_same(stated, "The storm probably won't close the bridge.")
+    assert_caught(
+        "The storm will probably close the bridge.",
+        "The storm probably won't close the bridge.",
+        "negation",
+    )

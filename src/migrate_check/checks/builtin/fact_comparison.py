@@ -36,6 +36,7 @@ from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, 
 from migrate_check.checks.builtin.fact_scopes import (
     clause_values,
     contrast,
+    hedged_negatively,
     negated_in_list,
     single_negations,
     values_by_sentence,
@@ -174,9 +175,13 @@ class _Comparison:
 
     def unsaid(self, negation: Fact, on_base: bool) -> bool:
         """Whether a negation left over negates no claim, or the other side negates its
-        claim in a list."""
+        claim in a list or with a hedge that holds a negation ("unlikely")."""
         own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
-        return contrast(negation, own) or negated_in_list(negation, other)
+        return (
+            contrast(negation, own)
+            or negated_in_list(negation, other)
+            or hedged_negatively(negation, other)
+        )
 
     def polarity(self) -> None:
         before, after = self.base.of("polarity"), self.cand.of("polarity")

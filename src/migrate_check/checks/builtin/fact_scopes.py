@@ -92,3 +92,19 @@ def negated_in_list(negation: Fact, other: Facts) -> bool:
         ):
             return True
     return False
+
+
+#: Hedges that say "probably not": a negation of their claim on the other side says no more.
+NEGATIVE_HEDGES = frozenset({"unlikely", "improbable", "doubtful"})
+
+
+def hedged_negatively(negation: Fact, other: Facts) -> bool:
+    """Whether the other side says the claim of a negation with a hedge that holds the
+    negation ("it's unlikely the delay will affect it" for "it probably won't affect
+    it"): two of its words (or all) in the hedge's clause."""
+    needed = min(2, len(negation.window))
+    return needed > 0 and any(
+        len(negation.window & hedge.window) >= needed
+        for hedge in other.of("hedges")
+        if hedge.value in NEGATIVE_HEDGES
+    )
