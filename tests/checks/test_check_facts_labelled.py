@@ -41,7 +41,7 @@ def _flagged(pairs: list[dict[str, Any]]) -> list[bool]:
 
 # The development set (the rules are written and fixed on it) is both files: the second
 # was the first held-out set, spent once its errors were read. It is held to what it
-# measures (issue 25 round 2: 2.5% of rewordings flagged, 95.3% of changes caught), so a
+# measures (issue 25 round 2: 2.0% of rewordings flagged, 95.3% of changes caught), so a
 # change that makes it worse fails. The held-out set (written apart, never read while the
 # rules were written) is held to the issue's targets, when it is there.
 SETS: dict[str, tuple[tuple[str, ...], tuple[float, float]]] = {
