@@ -71,18 +71,18 @@ class Equivalents:
             return bool(WHOLE & other.tokens.plain_words())
         if fact.kind == "quantities" and _every(fact, own):
             return bool(FREQUENCIES.get(fact.value, frozenset()) & other.tokens.plain_words())
-        sentences = own.tokens.sentence_stems()
-        if _is_zero(fact) and fact.sentence < len(sentences):
-            return _negated_near(sentences[fact.sentence], other)
+        if _is_zero(fact):
+            sentences = own.tokens.sentence_stems()
+            return fact.sentence < len(sentences) and _negated_near(sentences[fact.sentence], other)
         return _difference(fact, own, other)
 
     def _squashed(self, fact: Fact, own: Facts, other: Facts) -> bool:
         """Whether a code is written with spaces or hyphens on one side only ("BA287" and
         "BA 287"): the other side's text without them holds it, or holds, as one
         identifier, the number with the letters just before it here."""
-        if id(other) not in self._squashes:
-            self._squashes[id(other)] = _SQUASH.sub("", other.tokens.text).casefold()
         if fact.kind == "identifiers":
+            if id(other) not in self._squashes:
+                self._squashes[id(other)] = _SQUASH.sub("", other.tokens.text).casefold()
             return _SQUASH.sub("", fact.value).casefold() in self._squashes[id(other)]
         before = own.tokens.text[max(0, fact.start - 8) : fact.start].split()
         letters = before[-1].strip("-–") if before and before[-1].isalpha() else ""
