@@ -273,6 +273,22 @@ VALUES_REWORDED = [
     ("There is a 15-minute break.", "There is a quarter-hour break."),
     ("It is a 0.5 FTE post.", "It is a half-time post."),
     ("The tank is 3/4 full.", "The tank is three-quarters full."),
+    # a fraction in digits is a share, as in words; "28/03" is a day and a month
+    ("You scored 87/100.", "You scored 87 out of 100."),
+    ("Add 1/2 cup of milk.", "Add half a cup of milk."),
+    ("Paid on 28/03.", "Paid on 28 March."),
+    # a date in digits says no order of day and month against one with the month named
+    ("Due on 03/09/2025.", "Due on 3 September 2025."),
+    ("Due on 03/09/2025.", "Due on 9 March 2025."),
+    # a phone number with or without its country or trunk prefix
+    ("Call 1-800-555-0199.", "Call (800) 555-0199."),
+    ("Call +1 800 555 0199.", "Call 800-555-0199."),
+    # minutes glued after hours, a vulgar fraction, "a couple of", "half a percent"
+    ("The flight takes 1h 30m.", "The flight takes an hour and a half."),
+    ("It takes 3½ hours.", "It takes three and a half hours."),
+    ("Reply within a couple of days.", "Reply within 2 days."),
+    ("The fee is 0.5%.", "The fee is half a percent."),
+    ("Q3 revenue rose.", "Third-quarter revenue rose."),
     # "a second" that counts, and "of an inch" after a fraction
     ("A second late payment adds a fee.", "A 2nd late payment adds a fee."),
     ('Tread depth: 5/32"', "Tread depth: 5/32 of an inch"),
@@ -331,7 +347,12 @@ def test_a_value_said_in_another_form_is_no_change(baseline: str, candidate: str
         ("Open to people aged 18–30.", "Open to people between 18 and 35 years old.", "numbers"),
         ("Cancellation: £0 to pay.", "Cancellation: £10 to pay.", "amounts"),
         ("There is a 15-minute break.", "There is a half-hour break.", "quantities"),
-        ("The tank is 3/4 full.", "The tank is seven-eighths full.", "numbers"),
+        ("The tank is 3/4 full.", "The tank is seven-eighths full.", "percentages"),
+        ("You scored 87/100.", "You scored 78 out of 100.", "percentages"),
+        ("Due on 03/09/2025.", "Due on 4 September 2025.", "dates"),
+        ("Call 1-800-555-0199.", "Call (800) 555-0198.", "numbers"),
+        ("The flight takes 1h 30m.", "The flight takes an hour and 20 minutes.", "quantities"),
+        ("It takes 3½ hours.", "It takes three hours.", "quantities"),
         (
             "Please send your ID and a utility bill.",
             "Three documents are needed: your ID and a utility bill.",
@@ -360,7 +381,8 @@ def test_numbers_in_hyphenated_words_are_read() -> None:
         "2700 s",
     }
     assert values("a half-price ticket", "percentages") == {"50%"}
-    assert values("two-thirds of members", "numbers") == {"2", "3"}  # as "2/3" reads
+    assert values("two-thirds of members", "percentages") == {"66.67%"}  # as "2/3" reads
+    assert values("third-quarter sales", "identifiers") == {"Q3"}
     assert values("a second opinion", "numbers") == {"2"}
     assert values("wait a second before you click", "quantities") == {"1 s"}
 

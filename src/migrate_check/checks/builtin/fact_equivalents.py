@@ -67,6 +67,8 @@ class Equivalents:
             return True
         if fact.kind in ("identifiers", "numbers") and self._squashed(fact, own, other):
             return True
+        if fact.kind == "numbers" and _phone_there(fact, other):
+            return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())
         if fact.kind == "quantities" and _every(fact, own):
@@ -151,6 +153,20 @@ def _counts_list(fact: Fact, own: Facts) -> bool:
         return False
     parts = listed.split(";") if ";" in listed else _ITEMS.split(listed)
     return sum(1 for part in parts if part.strip(" .,")) == int(fact.value)
+
+
+def _phone_there(fact: Fact, other: Facts) -> bool:
+    """Whether a phone number is the other side's with or without its country or trunk
+    prefix ("1-800-555-0199" and "(800) 555-0199", "+44 20 7946 0321" and "020 7946
+    0321"): one, less a leading "+" and zero, ends the other, seven digits or more."""
+    mine = fact.value.lstrip("+0")
+    if len(mine) < 7 or not mine.isdigit():
+        return False
+    for found in other.of("numbers"):
+        theirs = found.value.lstrip("+0")
+        if len(theirs) >= 7 and theirs != mine and (mine.endswith(theirs) or theirs.endswith(mine)):
+            return True
+    return False
 
 
 def _every(fact: Fact, own: Facts) -> bool:

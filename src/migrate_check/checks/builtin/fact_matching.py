@@ -16,7 +16,12 @@ from migrate_check.checks.builtin.fact_records import Fact, Facts
 
 def rescued(lost: list[Fact], new: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """Drop pairs that are one number written with and without its unit or currency
-    ("90" and "90 minutes"), or as a version and a number ("v2.3" and "2.3")."""
+    ("90" and "90 minutes"), or as a version and a number ("v2.3" and "2.3"); pairs of
+    one kind first ("03/09" and "3 September"), so a bare number takes no date that has
+    its own."""
+    lost, new = pair(
+        lost, new, lambda one, other: one.kind == other.kind and same_number(one, other)
+    )
     return pair(lost, new, same_number)
 
 
@@ -38,6 +43,8 @@ def pair(
 def same_number(one: Fact, other: Fact) -> bool:
     if one.kind == other.kind == "times":
         return same_time(one, other)
+    if one.kind == other.kind == "dates":
+        return _day_and_month_swapped(one, other) or _day_and_month_swapped(other, one)
     if one.kind == other.kind == "amounts":  # "18 cents" and "€0.18"
         code, _, value = one.value.partition(" ")
         other_code, _, other_value = other.value.partition(" ")
@@ -54,6 +61,18 @@ def same_number(one: Fact, other: Fact) -> bool:
     return one.number is not None and one.number == other.number
 
 
+def _day_and_month_swapped(numeric: Fact, named: Fact) -> bool:
+    """Whether a date in digits ("03/09", read month first) is the other, written with
+    its month's name ("3 September"), read day first: digits say no order."""
+    if not _NUMERIC_DATE.fullmatch(numeric.raw) or not _LETTER.search(named.raw):
+        return False
+    head, _, rest = numeric.value.rpartition("-")  # "2024-03-09" -> "2024-03", "09"
+    year, _, month = head.rpartition("-")
+    return f"{year}-{rest}-{month}" == named.value
+
+
+_NUMERIC_DATE = re.compile(r"\d\d?[/.-]\d\d?(?:[/.-]\d{2,4})?")
+_LETTER = re.compile(r"[A-Za-z]")
 _PERIOD = re.compile(r"[aApP]\.?[mM]\b|noon|midday|midnight|morning|afternoon|evening|night")
 
 
