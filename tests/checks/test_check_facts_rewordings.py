@@ -79,6 +79,8 @@ NEGATED_IN_OTHER_WORDS = [
     ("Shipping: £0 to pay on this order.", "There is nothing to pay for shipping on this order."),
     # the same prefixed word in another form
     ("The driver needs help with unloading.", "Loading bay: rear. Have someone to help unload."),
+    # "not ... until" is a bound in time
+    ("The store doesn't open until 10 am.", "The store opens at 10 am."),
     # "No." before a value is a number sign
     ("Invoice no.: INV-2231", "Invoice number INV-2231"),
     # a negation reaches an opposite later in its clause; "out of stock" negates too
@@ -211,6 +213,8 @@ def test_a_question_conditions_what_follows_but_not_when_it_is_the_last() -> Non
         ),
         # a hedge verb in another form
         ("We expect the site back within 2 hours.", "The site is expected back within 2 hours."),
+        # a hedge by a noun of chance
+        ("It might rain tomorrow afternoon.", "There's a chance of rain tomorrow afternoon."),
         # an intention or a forecast is no more certain than a hedge
         ("We expect to hire 15 new staff.", "Around fifteen new hires are planned."),
         # "need" with an -ing form is "need to be"; a verb said twice with one strength
@@ -239,6 +243,7 @@ def test_a_hedge_or_modal_said_another_way_is_no_change(baseline: str, candidate
             "hedges",
         ),
         ("We will probably launch in May.", "We will launch in May as planned.", "hedges"),
+        ("There's a chance of rain on Friday.", "It will rain on Friday.", "hedges"),
         (
             "Funds are expected in your project account.",
             "Funds will be in your project account.",

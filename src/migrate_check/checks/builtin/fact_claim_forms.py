@@ -11,6 +11,7 @@ from bisect import bisect_left
 from migrate_check.checks.builtin.fact_equivalents import zero_said
 from migrate_check.checks.builtin.fact_lexicon import INTENT, stem
 from migrate_check.checks.builtin.fact_records import Fact, Facts
+from migrate_check.checks.builtin.fact_text import REACH
 
 _POSSIBILITY = frozenset({"may", "might", "could"})
 
@@ -34,6 +35,8 @@ def plainly_said(negation: Fact, own: Facts, other: Facts) -> bool:
         return False
     if prefixed_there(negation, other) or zero_said(negation, other):
         return False
+    if _until_follows(negation, own) and "until" not in other.tokens.plain_words():
+        return False  # "it doesn't open until 10" and "it opens at 10": a bound in time
     needed = min(2, len(negation.window))
     subject = negation.window - {negation.head}
     clauses = tokens.clause_stems()
@@ -43,6 +46,18 @@ def plainly_said(negation: Fact, own: Facts, other: Facts) -> bool:
         if said and not _negated_here(found, negation, own):
             return False
     return True
+
+
+def _until_follows(negation: Fact, own: Facts) -> bool:
+    """Whether the clause of a negation is followed at once by an "until" clause."""
+    t = own.tokens
+    at = bisect_left(t.starts, negation.start)
+    if at >= len(t.words):
+        return False
+    index, stop = at + 1, min(len(t.words), at + REACH)
+    while index < stop and t.clause[index] == t.clause[at]:
+        index += 1
+    return index < stop and t.words[index] == "until" and t.sentence[index] == t.sentence[at]
 
 
 def _negated_here(stems: set[str], negation: Fact, own: Facts) -> bool:
