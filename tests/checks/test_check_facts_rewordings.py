@@ -144,10 +144,14 @@ CONDITIONS_REWORDED = [
         "If you must rearrange, call the front desk a day before.",
         "Need a different slot? Call the front desk a day before.",
     ),
-    # an inverted "should" is an "if"
+    # an inverted "should" is an "if", its subject a pronoun, a name or a value
     (
         "If the parcel arrives damaged, keep the packaging.",
         "Should it turn up broken, keep the packaging.",
+    ),
+    (
+        "It now arrives on 15 July. If the new date doesn't suit you, you can cancel.",
+        "It now arrives on 15 July. Should 15 July not work for you, you can cancel.",
     ),
     # what a condition depends on is its content, not its modals or its numbers in words
     ("Offer water only for 2 days.", "Offer water only for two days."),
@@ -217,6 +221,7 @@ def test_a_question_conditions_what_follows_but_not_when_it_is_the_last() -> Non
         ("It might rain tomorrow afternoon.", "There's a chance of rain tomorrow afternoon."),
         # an intention or a forecast is no more certain than a hedge
         ("We expect to hire 15 new staff.", "Around fifteen new hires are planned."),
+        ("We aim to announce the results by June.", "Results: expected by June."),
         # "need" with an -ing form is "need to be"; a verb said twice with one strength
         (
             "The tyres need replacing. We recommend replacing them soon.",
@@ -317,8 +322,9 @@ VALUES_REWORDED = [
     ("Downtime: 01:00 to 03:00 UTC.", "Downtime: 1–3 am UTC."),
     # a unit spelt out
     ("The limit is 50 km/h.", "The limit is 50 kilometres per hour."),
-    # a weekday shortened before a colon
+    # a weekday shortened before a colon or at the end of a range
     ("Saturday: 9 am to 1 pm", "Sat: 09:00–13:00"),
+    ("Open Monday to Saturday.", "Open Mon–Sat."),
     # "an hour" before "after": how long, as "1 hour" is
     ("Clocks shift by 1 hour after the change.", "Clocks shift by an hour after the change."),
 ]

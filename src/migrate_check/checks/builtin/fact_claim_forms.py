@@ -14,6 +14,8 @@ from migrate_check.checks.builtin.fact_records import Fact, Facts
 from migrate_check.checks.builtin.fact_text import REACH
 
 _POSSIBILITY = frozenset({"may", "might", "could"})
+#: Verbs of intention that are nouns too, read as verbs before "to" ("we aim to").
+_INTENDS = frozenset({"aim", "aims", "plan", "plans", "intend", "intends", "expect", "expects"})
 
 
 def prefixed_there(fact: Fact, other: Facts) -> bool:
@@ -132,10 +134,12 @@ def intended(hedge: Fact, other: Facts) -> bool:
     the hedge's head and two of its words (or all)."""
     tokens = other.tokens
     if "intent" not in tokens.marked:
+        words = tokens.words
         tokens.marked["intent"] = {  # not "as planned": that says it is certain
             tokens.clause[at]
-            for at, word in enumerate(tokens.words)
-            if word in INTENT and not (at and tokens.words[at - 1] == "as")
+            for at, word in enumerate(words)
+            if (word in INTENT and not (at and words[at - 1] == "as"))
+            or (word in _INTENDS and words[at + 1 : at + 2] == ["to"])  # "we aim to"
         }
     needed = min(2, len(hedge.window))
     clauses = tokens.clause_stems()

@@ -217,7 +217,8 @@ class _ClaimReader:
             return self.negation(at)
         if word in _TURNED and at + 1 < len(words):
             following = words[at + 1]
-            if word == "should" and following in SUBJECTS and _inverted(t, at):
+            subject = following in SUBJECTS or t.after_value(at + 1) or t.raw[at + 1][:1].isupper()
+            if word == "should" and subject and _inverted(t, at):
                 return self.condition(at, ("should",))  # "should you need it": "if you need it"
             if word != "should" and _gerund(following) and t.joined(at):
                 return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be

@@ -128,7 +128,7 @@ FACT = re.compile(
             r"(?P<wday>(?<!\w)"
             + WEEKDAY
             + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
-            r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|\s\d|\s[-–—:]))",
+            r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|\s\d|\s[-–—:])|(?<=[-–—])(?:Sat|Sun)(?!\w))",
         ]
     )
     + ")"
