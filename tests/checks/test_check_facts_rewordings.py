@@ -79,6 +79,12 @@ NEGATED_IN_OTHER_WORDS = [
     ("Shipping: £0 to pay on this order.", "There is nothing to pay for shipping on this order."),
     # the same prefixed word in another form
     ("The driver needs help with unloading.", "Loading bay: rear. Have someone to help unload."),
+    # a double negative in one clause is a requirement
+    ("Never pay without a receipt.", "Always pay with a receipt."),
+    (
+        "Cars may not go on the ferry without prior approval.",
+        "Taking a car on the ferry requires prior approval.",
+    ),
     # "not ... until" is a bound in time
     ("The store doesn't open until 10 am.", "The store opens at 10 am."),
     # "No." before a value is a number sign
@@ -114,6 +120,11 @@ def test_a_negation_said_in_other_words_is_no_change(baseline: str, candidate: s
         (
             "Your card was declined. Use the card again.",
             "Your card was declined. Don't use the card again.",
+        ),
+        # two negations of two clauses are no double negative
+        (
+            "We don't charge fees and we don't ask a deposit.",
+            "We charge fees and we ask a deposit.",
         ),
         # "until" negates what follows it, not the claim before it
         ("You can cancel until the order ships.", "You cannot cancel until the order ships."),

@@ -50,6 +50,24 @@ def plainly_said(negation: Fact, own: Facts, other: Facts) -> bool:
     return True
 
 
+def double_negatives(negations: list[Fact], own: Facts) -> list[Fact]:
+    """Negations left unanswered, less those of a double negative: two in one clause
+    that are both unanswered ("cars may not be taken without approval" against "taking a
+    car requires approval") cancel out, where one answered leaves the other a change."""
+    clauses = [_clause_of(fact, own) for fact in negations]
+    count: dict[int, int] = {}
+    for clause in clauses:
+        count[clause] = count.get(clause, 0) + 1
+    return [fact for fact, clause in zip(negations, clauses, strict=True) if count[clause] != 2]
+
+
+def _clause_of(fact: Fact, own: Facts) -> int:
+    """The clause number of the word a claim starts at."""
+    t = own.tokens
+    at = bisect_left(t.starts, fact.start)
+    return t.clause[at] if at < len(t.clause) else -1
+
+
 def _until_follows(negation: Fact, own: Facts) -> bool:
     """Whether the clause of a negation is followed at once by an "until" clause."""
     t = own.tokens

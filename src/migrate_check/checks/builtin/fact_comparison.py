@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from migrate_check.checks.builtin.fact_claim_forms import (
     bare_only,
+    double_negatives,
     hypothetical,
     intended,
     plainly_said,
@@ -148,6 +149,8 @@ class _Comparison:
         before, after = self.base.of("negation"), self.cand.of("negation")
         before_left, after_left = pair(before, after, _same_head)
         before_left, after_left = pair(before_left, after_left, _same_claim)
+        before_left = double_negatives(before_left, self.base)
+        after_left = double_negatives(after_left, self.cand)
         for fact in before_left:
             if plainly_said(fact, self.base, self.cand):
                 self.add("negation", "lost", fact, None)
