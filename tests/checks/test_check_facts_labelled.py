@@ -41,10 +41,11 @@ def _flagged(pairs: list[dict[str, Any]]) -> list[bool]:
 
 # The development set (the rules are written and fixed on it) is both files: the second
 # was the first held-out set, spent once its errors were read. It is held to what it
-# measures, so a change that makes it worse fails. The held-out set (written apart, never
-# read while the rules were written) is held to the issue's targets, when it is there.
+# measures (2.1% of rewordings flagged, 96.0% of changes caught), so a change that makes
+# it worse fails. The held-out set (written apart, never read while the rules were
+# written) is held to issue 25's targets, when it is there.
 SETS: dict[str, tuple[tuple[str, ...], tuple[float, float]]] = {
-    "dev": (("free_text_pairs.jsonl", "free_text_pairs_b.jsonl"), (0.14, 0.90)),
+    "dev": (("free_text_pairs.jsonl", "free_text_pairs_b.jsonl"), (0.03, 0.95)),
     "holdout": (("free_text_pairs_holdout.jsonl",), (0.10, 0.80)),
 }
 
