@@ -138,11 +138,14 @@ def _would(facts: Facts) -> set[int]:
 def said(stems: frozenset[str], other: Facts) -> int:
     """How many of `stems` the other side says, a compound with or without its hyphens
     ("weekday-morning" and "weekday morning")."""
-    said = other.tokens.part_stems()
-    return sum(
+    missing = stems - other.tokens.stems
+    if not missing:
+        return len(stems)
+    parts = other.tokens.part_stems()
+    return len(stems) - sum(
         1
-        for s in stems
-        if s in said or ("-" in s and all(stem(part) in said for part in s.split("-") if part))
+        for s in missing
+        if s not in parts and not ("-" in s and all(stem(p) in parts for p in s.split("-") if p))
     )
 
 

@@ -35,6 +35,7 @@ FREQUENCIES = {
 MAX_DIFFERENCES = 40
 _NUMBER = re.compile(r"\d[\d,]*+(?:\.\d++)?")
 _ZERO_KINDS = ("amounts", "numbers", "percentages")
+_SAID_KINDS = frozenset({"numbers", "identifiers", "percentages", "quantities", "amounts"})
 #: Where the items of a list in prose part: commas, "and", "or".
 _ITEMS = re.compile(r",|\b(?:and|or)\b")
 MAX_LIST_CHARS = 400
@@ -60,6 +61,8 @@ class Equivalents:
     _squashes: dict[int, str] = field(default_factory=dict)
 
     def said(self, fact: Fact, on_base: bool) -> bool:
+        if fact.kind not in _SAID_KINDS:
+            return False
         own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
         if fact.kind == "numbers" and (
             _year_of_a_date(fact, other) or self._range_end(fact, other) or _counts_list(fact, own)
@@ -178,8 +181,10 @@ def _every(fact: Fact, own: Facts) -> bool:
 def _difference(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether a value is the difference of two values the other side states in its
     unit ("10 kg more than last month's 130" against "140 kg, up from 130 kg")."""
+    if fact.kind not in ("quantities", "amounts", "percentages"):
+        return False
     value, unit = _split(fact)
-    if value is None or fact.kind not in ("quantities", "amounts", "percentages"):
+    if value is None:
         return False
     near = own.tokens.text[max(0, fact.start - 12) : fact.end + 12].casefold()
     if not _COMPARING & set(_WORD.findall(near)):
