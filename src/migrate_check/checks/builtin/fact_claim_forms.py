@@ -14,6 +14,7 @@ from migrate_check.checks.builtin.fact_records import Fact, Facts
 from migrate_check.checks.builtin.fact_text import REACH
 
 _POSSIBILITY = frozenset({"may", "might", "could"})
+_EMPTY: set[str] = set()
 #: Verbs of intention that are nouns too, read as verbs before "to" ("we aim to").
 _INTENDS = frozenset({"aim", "aims", "plan", "plans", "intend", "intends", "expect", "expects"})
 
@@ -24,14 +25,17 @@ def prefixed_there(fact: Fact, other: Facts) -> bool:
     return any(bare in fact.window for bare in other.prefixed)
 
 
-def plainly_said(negation: Fact, own: Facts, other: Facts) -> bool:
+def plainly_said(
+    negation: Fact, own: Facts, other: Facts, answered: dict[int, tuple[int, ...]]
+) -> bool:
     """Whether the other side makes the negated claim with no negation: some clause makes
     it unnegated (`Tokens.stands`), no word negates it by a prefix, no zero says it ("£0
     to pay" for "nothing to pay"), and no clause there says it negated in other words
     ("the receipt was missing" for "the receipt wasn't attached": a clause with a
     negating word that holds two of its words, or all but the word negated) unless this
     side says that clause too ("the form was missing" on both sides answers no new "do
-    not attach the form")."""
+    not attach the form"). `answered` keeps, per clause there, the clauses here that
+    say it (two at most), so each is looked for once."""
     tokens = other.tokens
     if not tokens.stands(negation.window, negation.head, "negation"):
         return False
@@ -42,11 +46,16 @@ def plainly_said(negation: Fact, own: Facts, other: Facts) -> bool:
     needed = min(2, len(negation.window))
     subject = negation.window - {negation.head}
     clauses = tokens.clause_stems()
+    mine = _clause_of(negation, own)
+    window = negation.window
     for number in tokens.marked.get("negation", ()):
-        found = clauses.get(number, set())
-        said = len(negation.window & found) >= needed or (subject and subject <= found)
-        if said and not _negated_here(found, negation, own):
-            return False
+        found = clauses.get(number, _EMPTY)
+        if len(window & found) >= needed or (subject and subject <= found):
+            here = answered.get(number)
+            if here is None:
+                here = answered[number] = _negated_here(found, own)
+            if not here or here == (mine,):
+                return False
     return True
 
 
@@ -80,18 +89,19 @@ def _until_follows(negation: Fact, own: Facts) -> bool:
     return index < stop and t.words[index] == "until" and t.sentence[index] == t.sentence[at]
 
 
-def _negated_here(stems: set[str], negation: Fact, own: Facts) -> bool:
-    """Whether a clause of this side other than the negation's own is negated and holds
-    `stems` (two of them, or all)."""
+def _negated_here(stems: set[str], own: Facts) -> tuple[int, ...]:
+    """Up to two clauses of this side that are negated and hold `stems` (two of them,
+    or all): one of them may be the negation's own."""
     tokens = own.tokens
-    at = min(bisect_left(tokens.starts, negation.start), len(tokens.clause) - 1)
-    mine = tokens.clause[at] if at >= 0 else -1
     clauses = tokens.clause_stems()
     needed = min(2, len(stems))
-    return any(
-        number != mine and len(stems & clauses.get(number, set())) >= needed
-        for number in tokens.marked.get("negation", ())
-    )
+    found: list[int] = []
+    for number in tokens.marked.get("negation", ()):
+        if len(stems & clauses.get(number, set())) >= needed:
+            found.append(number)
+            if len(found) == 2:
+                break
+    return tuple(found)
 
 
 def bare_only(bare: str, fact: Fact, other: Facts, other_negations: list[Fact]) -> bool:

@@ -151,11 +151,12 @@ class _Comparison:
         before_left, after_left = pair(before_left, after_left, _same_claim)
         before_left = double_negatives(before_left, self.base)
         after_left = double_negatives(after_left, self.cand)
+        answered: tuple[dict[int, tuple[int, ...]], ...] = ({}, {})
         for fact in before_left:
-            if plainly_said(fact, self.base, self.cand):
+            if plainly_said(fact, self.base, self.cand, answered[0]):
                 self.add("negation", "lost", fact, None)
         for fact in after_left:
-            if plainly_said(fact, self.cand, self.base):
+            if plainly_said(fact, self.cand, self.base, answered[1]):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
             if bare_only(bare, fact, self.cand, after):
