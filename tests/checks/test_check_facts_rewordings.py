@@ -79,6 +79,14 @@ NEGATED_IN_OTHER_WORDS = [
     ("Shipping: £0 to pay on this order.", "There is nothing to pay for shipping on this order."),
     # the same prefixed word in another form
     ("The driver needs help with unloading.", "Loading bay: rear. Have someone to help unload."),
+    # a double negative in one clause is a requirement
+    ("Never pay without a receipt.", "Always pay with a receipt."),
+    (
+        "Cars may not go on the ferry without prior approval.",
+        "Taking a car on the ferry requires prior approval.",
+    ),
+    # "not ... until" is a bound in time
+    ("The store doesn't open until 10 am.", "The store opens at 10 am."),
     # "No." before a value is a number sign
     ("Invoice no.: INV-2231", "Invoice number INV-2231"),
     # a negation reaches an opposite later in its clause; "out of stock" negates too
@@ -113,6 +121,11 @@ def test_a_negation_said_in_other_words_is_no_change(baseline: str, candidate: s
             "Your card was declined. Use the card again.",
             "Your card was declined. Don't use the card again.",
         ),
+        # two negations of two clauses are no double negative
+        (
+            "We don't charge fees and we don't ask a deposit.",
+            "We charge fees and we ask a deposit.",
+        ),
         # "until" negates what follows it, not the claim before it
         ("You can cancel until the order ships.", "You cannot cancel until the order ships."),
     ],
@@ -142,10 +155,14 @@ CONDITIONS_REWORDED = [
         "If you must rearrange, call the front desk a day before.",
         "Need a different slot? Call the front desk a day before.",
     ),
-    # an inverted "should" is an "if"
+    # an inverted "should" is an "if", its subject a pronoun, a name or a value
     (
         "If the parcel arrives damaged, keep the packaging.",
         "Should it turn up broken, keep the packaging.",
+    ),
+    (
+        "It now arrives on 15 July. If the new date doesn't suit you, you can cancel.",
+        "It now arrives on 15 July. Should 15 July not work for you, you can cancel.",
     ),
     # what a condition depends on is its content, not its modals or its numbers in words
     ("Offer water only for 2 days.", "Offer water only for two days."),
@@ -211,8 +228,11 @@ def test_a_question_conditions_what_follows_but_not_when_it_is_the_last() -> Non
         ),
         # a hedge verb in another form
         ("We expect the site back within 2 hours.", "The site is expected back within 2 hours."),
+        # a hedge by a noun of chance
+        ("It might rain tomorrow afternoon.", "There's a chance of rain tomorrow afternoon."),
         # an intention or a forecast is no more certain than a hedge
         ("We expect to hire 15 new staff.", "Around fifteen new hires are planned."),
+        ("We aim to announce the results by June.", "Results: expected by June."),
         # "need" with an -ing form is "need to be"; a verb said twice with one strength
         (
             "The tyres need replacing. We recommend replacing them soon.",
@@ -239,6 +259,7 @@ def test_a_hedge_or_modal_said_another_way_is_no_change(baseline: str, candidate
             "hedges",
         ),
         ("We will probably launch in May.", "We will launch in May as planned.", "hedges"),
+        ("There's a chance of rain on Friday.", "It will rain on Friday.", "hedges"),
         (
             "Funds are expected in your project account.",
             "Funds will be in your project account.",
@@ -273,6 +294,22 @@ VALUES_REWORDED = [
     ("There is a 15-minute break.", "There is a quarter-hour break."),
     ("It is a 0.5 FTE post.", "It is a half-time post."),
     ("The tank is 3/4 full.", "The tank is three-quarters full."),
+    # a fraction in digits is a share, as in words; "28/03" is a day and a month
+    ("You scored 87/100.", "You scored 87 out of 100."),
+    ("Add 1/2 cup of milk.", "Add half a cup of milk."),
+    ("Paid on 28/03.", "Paid on 28 March."),
+    # a date in digits says no order of day and month against one with the month named
+    ("Due on 03/09/2025.", "Due on 3 September 2025."),
+    ("Due on 03/09/2025.", "Due on 9 March 2025."),
+    # a phone number with or without its country or trunk prefix
+    ("Call 1-800-555-0199.", "Call (800) 555-0199."),
+    ("Call +1 800 555 0199.", "Call 800-555-0199."),
+    # minutes glued after hours, a vulgar fraction, "a couple of", "half a percent"
+    ("The flight takes 1h 30m.", "The flight takes an hour and a half."),
+    ("It takes 3½ hours.", "It takes three and a half hours."),
+    ("Reply within a couple of days.", "Reply within 2 days."),
+    ("The fee is 0.5%.", "The fee is half a percent."),
+    ("Q3 revenue rose.", "Third-quarter revenue rose."),
     # "a second" that counts, and "of an inch" after a fraction
     ("A second late payment adds a fee.", "A 2nd late payment adds a fee."),
     ('Tread depth: 5/32"', "Tread depth: 5/32 of an inch"),
@@ -296,8 +333,9 @@ VALUES_REWORDED = [
     ("Downtime: 01:00 to 03:00 UTC.", "Downtime: 1–3 am UTC."),
     # a unit spelt out
     ("The limit is 50 km/h.", "The limit is 50 kilometres per hour."),
-    # a weekday shortened before a colon
+    # a weekday shortened before a colon or at the end of a range
     ("Saturday: 9 am to 1 pm", "Sat: 09:00–13:00"),
+    ("Open Monday to Saturday.", "Open Mon–Sat."),
     # "an hour" before "after": how long, as "1 hour" is
     ("Clocks shift by 1 hour after the change.", "Clocks shift by an hour after the change."),
 ]
@@ -331,7 +369,12 @@ def test_a_value_said_in_another_form_is_no_change(baseline: str, candidate: str
         ("Open to people aged 18–30.", "Open to people between 18 and 35 years old.", "numbers"),
         ("Cancellation: £0 to pay.", "Cancellation: £10 to pay.", "amounts"),
         ("There is a 15-minute break.", "There is a half-hour break.", "quantities"),
-        ("The tank is 3/4 full.", "The tank is seven-eighths full.", "numbers"),
+        ("The tank is 3/4 full.", "The tank is seven-eighths full.", "percentages"),
+        ("You scored 87/100.", "You scored 78 out of 100.", "percentages"),
+        ("Due on 03/09/2025.", "Due on 4 September 2025.", "dates"),
+        ("Call 1-800-555-0199.", "Call (800) 555-0198.", "numbers"),
+        ("The flight takes 1h 30m.", "The flight takes an hour and 20 minutes.", "quantities"),
+        ("It takes 3½ hours.", "It takes three hours.", "quantities"),
         (
             "Please send your ID and a utility bill.",
             "Three documents are needed: your ID and a utility bill.",
@@ -360,7 +403,8 @@ def test_numbers_in_hyphenated_words_are_read() -> None:
         "2700 s",
     }
     assert values("a half-price ticket", "percentages") == {"50%"}
-    assert values("two-thirds of members", "numbers") == {"2", "3"}  # as "2/3" reads
+    assert values("two-thirds of members", "percentages") == {"66.67%"}  # as "2/3" reads
+    assert values("third-quarter sales", "identifiers") == {"Q3"}
     assert values("a second opinion", "numbers") == {"2"}
     assert values("wait a second before you click", "quantities") == {"1 s"}
 

@@ -11,8 +11,12 @@ from bisect import bisect_left
 from migrate_check.checks.builtin.fact_equivalents import zero_said
 from migrate_check.checks.builtin.fact_lexicon import INTENT, stem
 from migrate_check.checks.builtin.fact_records import Fact, Facts
+from migrate_check.checks.builtin.fact_text import REACH
 
 _POSSIBILITY = frozenset({"may", "might", "could"})
+_EMPTY: set[str] = set()
+#: Verbs of intention that are nouns too, read as verbs before "to" ("we aim to").
+_INTENDS = frozenset({"aim", "aims", "plan", "plans", "intend", "intends", "expect", "expects"})
 
 
 def prefixed_there(fact: Fact, other: Facts) -> bool:
@@ -21,42 +25,83 @@ def prefixed_there(fact: Fact, other: Facts) -> bool:
     return any(bare in fact.window for bare in other.prefixed)
 
 
-def plainly_said(negation: Fact, own: Facts, other: Facts) -> bool:
+def plainly_said(
+    negation: Fact, own: Facts, other: Facts, answered: dict[int, tuple[int, ...]]
+) -> bool:
     """Whether the other side makes the negated claim with no negation: some clause makes
     it unnegated (`Tokens.stands`), no word negates it by a prefix, no zero says it ("£0
     to pay" for "nothing to pay"), and no clause there says it negated in other words
     ("the receipt was missing" for "the receipt wasn't attached": a clause with a
     negating word that holds two of its words, or all but the word negated) unless this
     side says that clause too ("the form was missing" on both sides answers no new "do
-    not attach the form")."""
+    not attach the form"). `answered` keeps, per clause there, the clauses here that
+    say it (two at most), so each is looked for once."""
     tokens = other.tokens
     if not tokens.stands(negation.window, negation.head, "negation"):
         return False
     if prefixed_there(negation, other) or zero_said(negation, other):
         return False
+    if _until_follows(negation, own) and "until" not in other.tokens.plain_words():
+        return False  # "it doesn't open until 10" and "it opens at 10": a bound in time
     needed = min(2, len(negation.window))
     subject = negation.window - {negation.head}
     clauses = tokens.clause_stems()
+    mine = _clause_of(negation, own)
+    window = negation.window
     for number in tokens.marked.get("negation", ()):
-        found = clauses.get(number, set())
-        said = len(negation.window & found) >= needed or (subject and subject <= found)
-        if said and not _negated_here(found, negation, own):
-            return False
+        found = clauses.get(number, _EMPTY)
+        if len(window & found) >= needed or (subject and subject <= found):
+            here = answered.get(number)
+            if here is None:
+                here = answered[number] = _negated_here(found, own)
+            if not here or here == (mine,):
+                return False
     return True
 
 
-def _negated_here(stems: set[str], negation: Fact, own: Facts) -> bool:
-    """Whether a clause of this side other than the negation's own is negated and holds
-    `stems` (two of them, or all)."""
+def double_negatives(negations: list[Fact], own: Facts) -> list[Fact]:
+    """Negations left unanswered, less those of a double negative: two in one clause
+    that are both unanswered ("cars may not be taken without approval" against "taking a
+    car requires approval") cancel out, where one answered leaves the other a change."""
+    clauses = [_clause_of(fact, own) for fact in negations]
+    count: dict[int, int] = {}
+    for clause in clauses:
+        count[clause] = count.get(clause, 0) + 1
+    return [fact for fact, clause in zip(negations, clauses, strict=True) if count[clause] != 2]
+
+
+def _clause_of(fact: Fact, own: Facts) -> int:
+    """The clause number of the word a claim starts at."""
+    t = own.tokens
+    at = bisect_left(t.starts, fact.start)
+    return t.clause[at] if at < len(t.clause) else -1
+
+
+def _until_follows(negation: Fact, own: Facts) -> bool:
+    """Whether the clause of a negation is followed at once by an "until" clause."""
+    t = own.tokens
+    at = bisect_left(t.starts, negation.start)
+    if at >= len(t.words):
+        return False
+    index, stop = at + 1, min(len(t.words), at + REACH)
+    while index < stop and t.clause[index] == t.clause[at]:
+        index += 1
+    return index < stop and t.words[index] == "until" and t.sentence[index] == t.sentence[at]
+
+
+def _negated_here(stems: set[str], own: Facts) -> tuple[int, ...]:
+    """Up to two clauses of this side that are negated and hold `stems` (two of them,
+    or all): one of them may be the negation's own."""
     tokens = own.tokens
-    at = min(bisect_left(tokens.starts, negation.start), len(tokens.clause) - 1)
-    mine = tokens.clause[at] if at >= 0 else -1
     clauses = tokens.clause_stems()
     needed = min(2, len(stems))
-    return any(
-        number != mine and len(stems & clauses.get(number, set())) >= needed
-        for number in tokens.marked.get("negation", ())
-    )
+    found: list[int] = []
+    for number in tokens.marked.get("negation", ()):
+        if len(stems & clauses.get(number, set())) >= needed:
+            found.append(number)
+            if len(found) == 2:
+                break
+    return tuple(found)
 
 
 def bare_only(bare: str, fact: Fact, other: Facts, other_negations: list[Fact]) -> bool:
@@ -103,11 +148,14 @@ def _would(facts: Facts) -> set[int]:
 def said(stems: frozenset[str], other: Facts) -> int:
     """How many of `stems` the other side says, a compound with or without its hyphens
     ("weekday-morning" and "weekday morning")."""
-    said = other.tokens.part_stems()
-    return sum(
+    missing = stems - other.tokens.stems
+    if not missing:
+        return len(stems)
+    parts = other.tokens.part_stems()
+    return len(stems) - sum(
         1
-        for s in stems
-        if s in said or ("-" in s and all(stem(part) in said for part in s.split("-") if part))
+        for s in missing
+        if s not in parts and not ("-" in s and all(stem(p) in parts for p in s.split("-") if p))
     )
 
 
@@ -117,10 +165,12 @@ def intended(hedge: Fact, other: Facts) -> bool:
     the hedge's head and two of its words (or all)."""
     tokens = other.tokens
     if "intent" not in tokens.marked:
+        words = tokens.words
         tokens.marked["intent"] = {  # not "as planned": that says it is certain
             tokens.clause[at]
-            for at, word in enumerate(tokens.words)
-            if word in INTENT and not (at and tokens.words[at - 1] == "as")
+            for at, word in enumerate(words)
+            if (word in INTENT and not (at and words[at - 1] == "as"))
+            or (word in _INTENDS and words[at + 1 : at + 2] == ["to"])  # "we aim to"
         }
     needed = min(2, len(hedge.window))
     clauses = tokens.clause_stems()

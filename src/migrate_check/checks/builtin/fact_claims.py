@@ -129,10 +129,16 @@ class _ClaimReader:
             target += 1
         # "not approved", "we don't have it in stock": a negation of the opposite it
         # reaches in its clause, which is then no opposite of its own
-        stop = min(len(words), at + REACH)
+        stop, poles = min(len(words), at + REACH), self.lexicon.poles
         while target < stop and t.clause[target] == t.clause[at]:
-            if words[target] in NEGATIONS or _longest(words, target, CONDITIONS):
+            word = words[target]
+            if word in NEGATIONS or (
+                word in _CONDITION_STARTS and _longest(words, target, CONDITIONS)
+            ):
                 break
+            if word not in poles and word not in _PHRASE_STARTS:
+                target += 1
+                continue
             polar = self.pole(target)
             if polar is not None:
                 self.taken.update(range(target, target + polar[1]))
@@ -177,6 +183,8 @@ class _ClaimReader:
         ("Need another slot? Call us": "if you need another slot, call us"); a last
         question ("Any questions?") conditions nothing."""
         t = self.t
+        if "?" not in t.text:
+            return
         first: dict[int, int] = {}
         last: dict[int, int] = {}
         for index, number in enumerate(t.sentence):
@@ -208,12 +216,14 @@ class _ClaimReader:
                 self.modal(at, modal, 1, negated=True)
             return self.negation(at)
         following = words[at + 1] if at + 1 < len(words) else ""
-        if word == "should" and following in SUBJECTS and _inverted(t, at):
-            return self.condition(at, ("should",))  # "should you need it": "if you need it"
         if word == "shall" and following in ("i", "we"):
             return 1  # "shall we cancel it?": an offer, not an obligation
-        if word in ("need", "needs") and _gerund(following) and t.joined(at):
-            return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be
+        if word in _TURNED and following:
+            subject = following in SUBJECTS or t.after_value(at + 1) or t.raw[at + 1][:1].isupper()
+            if word == "should" and subject and _inverted(t, at):
+                return self.condition(at, ("should",))  # "should you need it": "if you need it"
+            if word != "should" and _gerund(following) and t.joined(at):
+                return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be
         if word in self.modal_starts and not (t.raw[at][:1].isupper() and not t.initial[at]):
             phrase = _longest(words, at, self.modal_phrases)
             if phrase:
@@ -290,6 +300,8 @@ def _number_sign(t: Tokens, at: int) -> bool:
 
 
 _WH = frozenset(words("what which who whom whose when where why how"))
+#: Words read another way by what follows them: "should you", "needs replacing".
+_TURNED = frozenset({"should", "need", "needs"})
 
 
 def _inverted(t: Tokens, at: int) -> bool:

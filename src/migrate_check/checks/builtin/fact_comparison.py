@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from migrate_check.checks.builtin.fact_claim_forms import (
     bare_only,
+    double_negatives,
     hypothetical,
     intended,
     plainly_said,
@@ -38,7 +39,6 @@ from migrate_check.checks.builtin.fact_scopes import (
     contrast,
     hedged_negatively,
     negated_in_list,
-    single_negations,
     values_by_sentence,
 )
 
@@ -158,13 +158,18 @@ class _Comparison:
         before_left, after_left = pair(before_left, after_left, _same_claim)
         # two negations of one clause gone together ("not taken without approval" and
         # "taking it requires approval") cancel: the claim was positive all along
-        before_left = single_negations(before_left, self.base)
-        after_left = single_negations(after_left, self.cand)
+        before_left = double_negatives(before_left, self.base)
+        after_left = double_negatives(after_left, self.cand)
+        answered: tuple[dict[int, tuple[int, ...]], ...] = ({}, {})
         for fact in before_left:
-            if plainly_said(fact, self.base, self.cand) and not self.unsaid(fact, True):
+            if plainly_said(fact, self.base, self.cand, answered[0]) and not self.unsaid(
+                fact, True
+            ):
                 self.add("negation", "lost", fact, None)
         for fact in after_left:
-            if plainly_said(fact, self.cand, self.base) and not self.unsaid(fact, False):
+            if plainly_said(fact, self.cand, self.base, answered[1]) and not self.unsaid(
+                fact, False
+            ):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
             if bare_only(bare, fact, self.cand, after):

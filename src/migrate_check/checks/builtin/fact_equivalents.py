@@ -35,6 +35,9 @@ FREQUENCIES = {
 MAX_DIFFERENCES = 40
 _NUMBER = re.compile(r"\d[\d,]*+(?:\.\d++)?")
 _ZERO_KINDS = ("amounts", "numbers", "percentages")
+_SAID_KINDS = frozenset(
+    {"numbers", "identifiers", "percentages", "quantities", "amounts", "weekdays", "times"}
+)
 #: Where the items of a list in prose part: commas, "and", "or".
 _ITEMS = re.compile(r",|\b(?:and|or)\b")
 MAX_LIST_CHARS = 400
@@ -67,6 +70,8 @@ class Equivalents:
     _squashes: dict[int, str] = field(default_factory=dict)
 
     def said(self, fact: Fact, on_base: bool) -> bool:
+        if fact.kind not in _SAID_KINDS:
+            return False
         own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
         if fact.kind == "numbers" and (
             _year_of_a_date(fact, other)
@@ -81,22 +86,24 @@ class Equivalents:
             return True
         if fact.kind == "times" and _time_apart(fact, other):
             return True
+        if fact.kind == "numbers" and _phone_there(fact, other):
+            return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())
         if fact.kind == "quantities" and _every(fact, own):
             return bool(FREQUENCIES.get(fact.value, frozenset()) & other.tokens.plain_words())
-        sentences = own.tokens.sentence_stems()
-        if _is_zero(fact) and fact.sentence < len(sentences):
-            return _negated_near(sentences[fact.sentence], other)
+        if _is_zero(fact):
+            sentences = own.tokens.sentence_stems()
+            return fact.sentence < len(sentences) and _negated_near(sentences[fact.sentence], other)
         return _difference(fact, own, other)
 
     def _squashed(self, fact: Fact, own: Facts, other: Facts) -> bool:
         """Whether a code is written with spaces or hyphens on one side only ("BA287" and
         "BA 287"): the other side's text without them holds it, or holds, as one
         identifier, the number with the letters just before it here."""
-        if id(other) not in self._squashes:
-            self._squashes[id(other)] = _SQUASH.sub("", other.tokens.text).casefold()
         if fact.kind == "identifiers":
+            if id(other) not in self._squashes:
+                self._squashes[id(other)] = _SQUASH.sub("", other.tokens.text).casefold()
             return _SQUASH.sub("", fact.value).casefold() in self._squashes[id(other)]
         before = own.tokens.text[max(0, fact.start - 8) : fact.start].split()
         letters = before[-1].strip("-–") if before and before[-1].isalpha() else ""
@@ -227,6 +234,20 @@ def _weekday_group(fact: Fact, own: Facts, other: Facts) -> bool:
     return False
 
 
+def _phone_there(fact: Fact, other: Facts) -> bool:
+    """Whether a phone number is the other side's with or without its country or trunk
+    prefix ("1-800-555-0199" and "(800) 555-0199", "+44 20 7946 0321" and "020 7946
+    0321"): one, less a leading "+" and zero, ends the other, seven digits or more."""
+    mine = fact.value.lstrip("+0")
+    if len(mine) < 7 or not mine.isdigit():
+        return False
+    for found in other.of("numbers"):
+        theirs = found.value.lstrip("+0")
+        if len(theirs) >= 7 and theirs != mine and (mine.endswith(theirs) or theirs.endswith(mine)):
+            return True
+    return False
+
+
 def _every(fact: Fact, own: Facts) -> bool:
     """Whether a quantity is the period of an "every" ("every three months")."""
     before = own.tokens.text[max(0, fact.start - 8) : fact.start].rstrip().casefold()
@@ -236,8 +257,10 @@ def _every(fact: Fact, own: Facts) -> bool:
 def _difference(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether a value is the difference of two values the other side states in its
     unit ("10 kg more than last month's 130" against "140 kg, up from 130 kg")."""
+    if fact.kind not in ("quantities", "amounts", "percentages"):
+        return False
     value, unit = _split(fact)
-    if value is None or fact.kind not in ("quantities", "amounts", "percentages"):
+    if value is None:
         return False
     near = own.tokens.text[max(0, fact.start - 12) : fact.end + 12].casefold()
     if not _COMPARING & set(_WORD.findall(near)):

@@ -23,6 +23,7 @@ from migrate_check.checks.builtin.fact_canonical_forms import (
     canonical_email,
     canonical_forms,
     canonical_url,
+    vulgar,
 )
 from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
 from migrate_check.checks.builtin.fact_dates import day_ranges
@@ -194,7 +195,8 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
 
 
 _QUANTITY = re.compile(
-    r"(?i:between\s++)?(\d[\d,.]*+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+))?[\s-]*+(.*)"
+    r"(?i:between\s++)?(\d[\d,.]*+[½¼¾]?+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+[½¼¾]?+))?"
+    r"[\s-]*+(.*)"
 )
 
 
@@ -205,8 +207,8 @@ def _quantity(raw: str) -> str | None:
         return None
     low, high, unit = match.groups()
     try:
-        first = Decimal(low.replace(",", "").rstrip("."))
-        second = Decimal(high.replace(",", "").rstrip(".")) if high else None
+        first = Decimal(vulgar(low.replace(",", "").rstrip(".")))
+        second = Decimal(vulgar(high.replace(",", "").rstrip("."))) if high else None
     except InvalidOperation:
         return None
     return canonical_quantity(first, second, unit)
@@ -255,7 +257,8 @@ def _identifier(token: str) -> str | None:
 
 
 def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
-    """ "1 hour and 30 minutes" is one duration, `5400 s`, not two."""
+    """ "1 hour and 30 minutes" is one duration, `5400 s`, not two; so is "1h 30m"."""
+    facts = [_minutes(fact, text) for fact in facts]
     durations = sorted(
         (
             f
@@ -288,6 +291,19 @@ def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
             current = following
     kept = [f for f in facts if id(f) not in dropped]
     return kept + [f for f in merged.values() if id(f) not in dropped]
+
+
+def _minutes(fact: Fact, text: str) -> Fact:
+    """ "30m" glued and right after "1h" ("1h 30m") is 30 minutes, not 30 metres."""
+    if fact.kind != "quantities" or not fact.value.endswith(" m") or fact.raw[-2:] == "mm":
+        return fact
+    before = text[max(0, fact.start - 8) : fact.start].rstrip()
+    if not (fact.raw[-1:] == "m" and fact.raw[-2:-1].isdigit() and before[-2:-1].isdigit()):
+        return fact
+    if before[-1:] != "h":
+        return fact
+    seconds = format_number(Decimal(fact.value[:-2]) * 60)
+    return Fact("quantities", f"{seconds} s", fact.raw, fact.start, fact.end, fact.sentence)
 
 
 def _emails(text: str) -> Iterator[re.Match[str]]:

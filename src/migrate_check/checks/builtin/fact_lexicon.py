@@ -221,6 +221,10 @@ HEDGES = (
     ("provisional",),
     ("provisionally",),
     ("preliminary",),
+    ("chance",),
+    ("chances",),
+    ("possibility",),
+    ("likelihood",),
 )
 #: Conditions a courtesy ends with ("if you have any questions"): its words are all here.
 COURTESY = frozenset(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from migrate_check.checks.builtin.fact_canonical_forms import currency_of_word
+from migrate_check.checks.builtin.fact_number_compounds import compound
 from migrate_check.checks.builtin.fact_number_tables import (
     ARTICLES,
     CLOCK_STARTS,
@@ -34,6 +35,9 @@ from migrate_check.checks.builtin.fact_units import (
     unit_of,
 )
 
+#: Words a number written as "a ..." counts in: "a hundred", "a dozen", "a couple of".
+_PAIRS = frozenset({"couple", "pair"})
+_COUNTS = frozenset([*SCALES, "dozen", *_PAIRS])
 #: Words after "a day" that make it a point in time, not a length ("a year ago").
 _WHEN = frozenset(["ago", "later", "earlier"])
 
@@ -96,7 +100,12 @@ class _Reader:
                     current = 0
             elif word == "dozen" and (seen or index == at + 1):
                 current = (current or 1) * 12
-            elif word in ARTICLES and not seen and self.word(index + 1) in (*SCALES, "dozen"):
+            elif word in ARTICLES and not seen and (following := self.word(index + 1)) in _COUNTS:
+                if following in _PAIRS:  # "a couple of days", "a pair of gloves": two
+                    if self.word(index + 2) != "of" or not self.joined(at, index + 2):
+                        break
+                    current, seen, index = 2, True, index + 3
+                    break
                 current = 1
                 index += 1
                 continue
@@ -200,47 +209,6 @@ class _Reader:
         self.add("percentages", f"{format_number(share)}%", at, whole[1])
         return whole[1]
 
-    def compound(self, at: int, first: str, rest: str) -> bool:
-        """A number in a hyphenated word: "hour-long" (one hour), "quarter-hour",
-        "half-day", "three-quarter-hour", "half-time" (50%), "seven-eighths" (7 and 8,
-        as "7/8" reads). Whether one was read."""
-        if rest == "long" and unit_of(first) and not first.isupper():
-            return self.compound_measure(at, Decimal(1), first)
-        count, part, _, unit = small(first), *rest.partition("-")
-        if first in ("half", "quarter"):
-            count, part, unit = 1, first, rest
-        elif count is None:
-            return self.plural_number(at, [first, *rest.split("-")])
-        elif part not in FRACTIONS:
-            return False
-        share = Decimal(count) / FRACTIONS[part]
-        if unit and self.compound_measure(at, share, unit):
-            return True
-        if first == "half":
-            self.add("percentages", "50%", at, at + 1, number="0.5")
-        elif count != 1 or part not in ("half", "quarter"):
-            self.add("numbers", str(count), at, at + 1, number=str(count))
-            self.add("numbers", str(FRACTIONS[part]), at, at + 1, number=str(FRACTIONS[part]))
-        else:
-            return False
-        return True
-
-    def plural_number(self, at: int, parts: list[str]) -> bool:
-        """A number in the plural in a hyphenated word: "under-fives", "over-sixties"."""
-        for part in parts[1:]:
-            bare = part[:-3] + "y" if part.endswith("ies") else part.removesuffix("s")
-            count = small(bare) if part.endswith("s") else None
-            if count is not None:
-                self.add("numbers", str(count), at, at + 1, number=str(count))
-                return True
-        return False
-
-    def compound_measure(self, at: int, value: Decimal, spelling: str) -> bool:
-        canonical = canonical_quantity(value, None, spelling)
-        if canonical:
-            self.add("quantities", canonical, at, at + 1)
-        return canonical is not None
-
     def clock(self, at: int) -> int | None:
         """A time in words: "half past two", "quarter to ten", "nine o'clock", "seven in
         the evening"; the index after it, or None."""
@@ -314,10 +282,10 @@ class _Reader:
         if word == "half":
             if (
                 self.word(at + 1) in ARTICLES
-                and self.unit_at(at + 2)
+                and (self.unit_at(at + 2) or self.word(at + 2) in ("percent", "per"))
                 and self.amount_or_measure(Decimal("0.5"), at, at + 2, None)
             ):
-                return self.after_last(at)
+                return self.after_last(at)  # "half an hour", "half a percent"
             if not self.t.initial[at] or following == "of":
                 self.add("percentages", "50%", at, at + 1)
             return at + 1
@@ -330,7 +298,9 @@ class _Reader:
             self.add("numbers", str(place), at, at + 1, weak=weak, number=str(place))
             return at + 1
         first, dash, rest = word.partition("-")
-        if dash and self.compound(at, first, rest):
+        if dash and (read := compound(first, rest)):
+            for kind, found, bare in read:
+                self.add(kind, found, at, at + 1, number=bare)
             return at + 1
         if dash and first in MULTIPLIERS:  # "double-charged", but also "double-check"
             self.add("numbers", str(MULTIPLIERS[first]), at, at + 1, weak=True)

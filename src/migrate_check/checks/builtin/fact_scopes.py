@@ -1,29 +1,17 @@
 """Where a claim reaches, for `fact_comparison`: the values stated in a claim's clause or
 a step's sentence (they count as its words, so a claim merged into another sentence with
-its values is still said), negations that share a clause (two gone together cancel), and
-a "not" that sets one value against another rather than negating a claim.
+its values is still said), and a "not" that sets one value against another rather than
+negating a claim.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
 
 from migrate_check.checks.builtin.fact_records import VALUE_KINDS, Fact, Facts
 
 #: Words of a clause looked at for the values it states.
 MAX_CLAUSE_WORDS = 40
-
-
-def single_negations(negations: list[Fact], own: Facts) -> list[Fact]:
-    """The negations that share their clause with no other of `negations`."""
-    starts = own.tokens.starts
-    clauses = [
-        own.tokens.clause[min(bisect_left(starts, f.start), len(starts) - 1)] if starts else 0
-        for f in negations
-    ]
-    counts = Counter(clauses)
-    return [f for f, clause in zip(negations, clauses, strict=True) if counts[clause] == 1]
 
 
 def contrast(negation: Fact, own: Facts) -> bool:
