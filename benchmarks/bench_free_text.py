@@ -6,11 +6,11 @@
     .venv/bin/python benchmarks/bench_free_text.py --embeddings-url http://127.0.0.1:8765/v1
 
 Reads the labelled pairs in `benchmarks/data/`. The development set is
-`free_text_pairs.jsonl` and `free_text_pairs_b.jsonl` together (the second was the
-first held-out set; its errors have since been read and the rules fixed on them, so it
-no longer measures unseen text). The held-out set is `free_text_pairs_holdout.jsonl`,
-written apart from the rules and never read while they were written; it is skipped, with
-a line saying so, while that file is absent. Each pair is judged with each check as a
+`free_text_pairs.jsonl`, `free_text_pairs_b.jsonl` and `free_text_pairs_c.jsonl` together
+(the second and third were held-out sets; their errors have since been read and the rules
+fixed on them, so they no longer measure unseen text). The held-out set is
+`free_text_pairs_holdout.jsonl`, written by people who never saw the rules and never read
+while they were written; it is skipped, with a line saying so, if that file is absent. Each pair is judged with each check as a
 suite would (`build_check` and `judge`, no pytest), and the bench prints per check the
 share of rewordings flagged (anything but `same`) and of changes caught, then for `facts`
 the same per kind of change and kind of rewording, and its time per pair (on
