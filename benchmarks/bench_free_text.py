@@ -10,11 +10,12 @@ Reads the labelled pairs in `benchmarks/data/`. The development set is
 (the second and third were held-out sets; their errors have since been read and the rules
 fixed on them, so they no longer measure unseen text). The held-out set is
 `free_text_pairs_holdout.jsonl`, written by people who never saw the rules and never read
-while they were written; it is skipped, with a line saying so, if that file is absent. Each pair is judged with each check as a
-suite would (`build_check` and `judge`, no pytest), and the bench prints per check the
-share of rewordings flagged (anything but `same`) and of changes caught, then for `facts`
-the same per kind of change and kind of rewording, and its time per pair (on
-`free_text_pairs.jsonl`, so the figure compares with earlier runs).
+while they were written; it is skipped, with a line saying so, if that file is absent.
+Each pair is judged with each check as a suite would (`build_check` and `judge`, no
+pytest), and the bench prints per check the share of rewordings flagged (anything but
+`same`) and of changes caught, then for `facts` the same per kind of change and kind of
+rewording, and its time per pair (on `free_text_pairs.jsonl`, so the figure compares with
+earlier runs).
 `--per-file` also reports each development file on its own.
 `--embeddings-url` adds the `embedding` check against an
 OpenAI-compatible `/v1/embeddings` server (for example a real sentence-embedding model
