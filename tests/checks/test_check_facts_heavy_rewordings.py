@@ -6,41 +6,12 @@ here, not taken from the labelled pairs; beside each, a change that must still b
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from migrate_check.checks import build_check
+from helpers.facts_pairs import assert_caught, assert_same
 from migrate_check.checks.builtin.fact_extraction import extract
-from migrate_check.core.case import CheckSpec
-from migrate_check.core.completion import Completion
-from migrate_check.core.results import CheckResult, Outcome
-
-
-def judge(baseline: str, candidate: str) -> CheckResult:
-    check = build_check(CheckSpec("facts", None), Path("."))
-    return check.judge(
-        [Completion(model="gpt-4o-mini", text=baseline)],
-        [Completion(model="gpt-4.1-mini", text=candidate)],
-    )
-
-
-def kinds(result: CheckResult) -> set[str]:
-    return {f["kind"] for f in result.evidence.get("findings", []) if "kind" in f}
 
 
 def values(text: str, kind: str) -> list[str]:
     return sorted(fact.value for fact in extract(text).facts if fact.kind == kind)
-
-
-def assert_same(baseline: str, candidate: str) -> None:
-    for one, other in ((baseline, candidate), (candidate, baseline)):
-        result = judge(one, other)
-        assert result.outcome is Outcome.SAME, result.reason
-
-
-def assert_caught(baseline: str, candidate: str, kind: str) -> None:
-    for one, other in ((baseline, candidate), (candidate, baseline)):
-        result = judge(one, other)
-        assert kind in kinds(result), result.reason
 
 
 # --- greetings, thanks and sign-offs ----------------------------------------------------
