@@ -118,7 +118,14 @@ _WEEKDAYS = {
 }
 
 
-__all__ = ["CODES", "canonical_email", "canonical_forms", "canonical_url", "currency_of_word"]
+__all__ = [
+    "CODES",
+    "canonical_email",
+    "canonical_forms",
+    "canonical_url",
+    "currency_of_word",
+    "vulgar",
+]
 _MULTIPLIERS = {
     "k": 10**3,
     "thousand": 10**3,
@@ -150,6 +157,17 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
         return [("numbers", _format(Decimal(text) * scale))] if text else []
     if group == "num":
         return [("numbers", number) for number in _numbers(raw)]
+    if group == "frac" and len(raw) == 5:  # "28/03", "10/15": a day and a month
+        first, second = (int(n) for n in _DIGITS.findall(raw)[:2])
+        month, day = (first, second) if first <= 12 else (second, first)
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return [("dates", f"--{month:02d}-{day:02d}")]
+    if group in ("ratio", "frac"):  # "1 in 5" and "1/5": 20%
+        part, whole = (int(n) for n in _DIGITS.findall(raw)[:2])
+        if 0 < part < whole <= 100 or (group == "ratio" and 0 < part <= whole):
+            share = (Decimal(part * 100) / whole).quantize(Decimal("0.01"))
+            return [("percentages", f"{_format(share)}%")]
+        return [("numbers", str(part)), ("numbers", str(whole))]
     if group == "mult":
         return [("numbers", n) for n in _numbers(raw.rstrip("xX×").strip().split()[0])]
     if group == "phone":
@@ -200,6 +218,7 @@ def _parse(token: str) -> str | None:
     token = token.rstrip(".,")
     if token.isdecimal():  # the common case
         return str(int(token)) if len(token) <= MAX_DIGITS else None
+    token = vulgar(token)
     if "." in token and "," in token and token.index(".") < token.index(","):
         token = token.replace(".", "").replace(",", ".")  # "1.234,56": continental
     whole, dot, fraction = token.partition(".")
@@ -217,6 +236,17 @@ def _parse(token: str) -> str | None:
         return None
     fraction = "".join(str(int(digit)) for digit in fraction).rstrip("0")
     return str(int(whole)) + (f".{fraction}" if fraction else "")
+
+
+#: Vulgar fractions a number may end with ("3½"), as decimals.
+VULGAR = {"½": ".5", "¼": ".25", "¾": ".75"}
+
+
+def vulgar(token: str) -> str:
+    """ "3½" as "3.5": a number ending with a vulgar fraction, in decimals."""
+    if token[-1:] in VULGAR and token[:-1].isdecimal():
+        return token[:-1] + VULGAR[token[-1]]
+    return token
 
 
 def _format(value: Decimal) -> str:
@@ -248,7 +278,7 @@ def _split_number(text: str) -> tuple[str, str, str]:
     first = _DIGITS.search(text)
     assert first is not None
     end = first.start()
-    while end < len(text) and (text[end].isdecimal() or text[end] in ",."):
+    while end < len(text) and (text[end].isdecimal() or text[end] in ",.½¼¾"):
         end += 1
     return text[: first.start()], text[first.start() : end], text[end:]
 

@@ -17,19 +17,24 @@ from migrate_check.checks.builtin.fact_lexicon import (
     COURTESY,
     EPISTEMIC,
     HEDGES,
-    IMPLICIT_NEGATIONS,
     MODAL_SKIPS,
+    MODALS,
     NEGATING_PREFIXES,
     NEGATION_SKIPS,
     NEGATIONS,
     NOT_NEGATING,
-    PHRASES,
     READER,
+    SUBJECTS,
+    VOLITION,
     Lexicon,
     stem,
+    words,
 )
+from migrate_check.checks.builtin.fact_number_tables import SCALES, SMALL, TENS, small
+from migrate_check.checks.builtin.fact_opposites import PHRASES
 from migrate_check.checks.builtin.fact_records import Fact
-from migrate_check.checks.builtin.fact_text import Tokens
+from migrate_check.checks.builtin.fact_text import REACH, Tokens, content_stem
+from migrate_check.checks.builtin.fact_units import UNIT_WORDS
 
 _CONTRACTED_MODALS: dict[str, tuple[str, ...]] = {
     "can": ("can",),
@@ -113,17 +118,38 @@ class _ClaimReader:
             return len(_longest(words, at, NOT_NEGATING))
         if word.endswith(_NOT) and ("not", *words[at + 1 : at + 3]) in _NOT_NEGATING_PAIRS:
             return 1  # "don't hesitate"
-        if word == "no" and t.text[t.starts[at] + 2 : t.starts[at] + 5].lstrip(". ")[:1].isdigit():
-            return 1  # "No. 5" is a number sign
+        if word == "no" and _number_sign(t, at):
+            return 1  # "No. 5" and "Order no.: TM-88" are a number sign
+        if word == "not" and at and words[at - 1] in ("if", "or") and _ends_clause(t, at):
+            return 1  # "if not, we close it": "otherwise", which negates no claim of its own
         target = at + 1
         while target < min(len(words), at + 8) and words[target] in NEGATION_SKIPS:
             if t.clause[target] != t.clause[at]:
                 break
             target += 1
-        if target < len(words) and t.clause[target] == t.clause[at]:
+        # "not approved", "we don't have it in stock": a negation of the opposite it
+        # reaches in its clause, which is then no opposite of its own
+        stop, poles = min(len(words), at + REACH), self.lexicon.poles
+        while target < stop and t.clause[target] == t.clause[at]:
+            word = words[target]
+            if word in NEGATIONS or (
+                word in _CONDITION_STARTS and _longest(words, target, CONDITIONS)
+            ):
+                break
+            if word not in poles and word not in _PHRASE_STARTS:
+                target += 1
+                continue
             polar = self.pole(target)
-            if polar is not None:  # "not approved": a negation of "approved", no opposite
+            if polar is not None:
                 self.taken.update(range(target, target + polar[1]))
+                (axis, pole), taken = polar
+                if (axis, pole) in self.lexicon.negative:  # "not out of stock": in stock
+                    window = t.window(target, skip=taken)
+                    value = f"{axis}:{1 - pole}"
+                    self.add("polarity", value, target, target + taken, window, stem(words[target]))
+                    return 1
+                break
+            target += 1
         window, head = t.window(at, skip=1), t.head(at, 1, NEGATION_SKIPS)
         if not window:  # "Cancellation fee: none": what is negated stands before it
             window = t.window(at, after=0, before=3, across=True)
@@ -141,16 +167,40 @@ class _ClaimReader:
             if word in starts or word.endswith(_NOT) or word in poles
         ]
         marked = self.t.marked.setdefault("negation", set())
-        marked.update(
-            self.t.clause[i] for i, word in enumerate(words) if word in IMPLICIT_NEGATIONS
-        )
+        negating = self.lexicon.negating
+        marked.update(self.t.clause[i] for i, word in enumerate(words) if word in negating)
         done = 0
         for index in candidates:
             if index >= done and index not in self.taken:
                 done = index + self.read_at(index)
             if len(self.found) >= MAX_CLAIMS:
                 break
+        self.questions()
         return self.found
+
+    def questions(self) -> None:
+        """A yes-no question an answer goes on after is a condition of what follows
+        ("Need another slot? Call us": "if you need another slot, call us"); a last
+        question ("Any questions?") conditions nothing."""
+        t = self.t
+        if "?" not in t.text:
+            return
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for index, number in enumerate(t.sentence):
+            first.setdefault(number, index)
+            last[number] = index
+        for number, (start, end) in enumerate(t.sentence_spans):
+            if number not in first or number + 1 not in first or len(self.found) >= MAX_CLAIMS:
+                continue
+            if not t.text[start:end].rstrip().endswith("?") or t.words[first[number]] in _WH:
+                continue  # a question asked ("What do you need?") is a heading, no "if"
+            at, stop = first[number], min(last[number] + 1, first[number] + REACH)
+            stems = (content_stem(word) for word in t.words[at:stop])
+            window = frozenset(s for s in stems if s is not None) - _NOT_CONDITIONS
+            if window and not window <= COURTESY:
+                head = t.head(at, 0, MODAL_SKIPS)
+                self.add("conditions", "?", at, last[number] + 1, window, head)
 
     def read_at(self, at: int) -> int:
         t, words = self.t, self.t.words
@@ -165,6 +215,15 @@ class _ClaimReader:
             if modal is not None:
                 self.modal(at, modal, 1, negated=True)
             return self.negation(at)
+        following = words[at + 1] if at + 1 < len(words) else ""
+        if word == "shall" and following in ("i", "we"):
+            return 1  # "shall we cancel it?": an offer, not an obligation
+        if word in _TURNED and following:
+            subject = following in SUBJECTS or t.after_value(at + 1) or t.raw[at + 1][:1].isupper()
+            if word == "should" and subject and _inverted(t, at):
+                return self.condition(at, ("should",))  # "should you need it": "if you need it"
+            if word != "should" and _gerund(following) and t.joined(at):
+                return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be
         if word in self.modal_starts and not (t.raw[at][:1].isupper() and not t.initial[at]):
             phrase = _longest(words, at, self.modal_phrases)
             if phrase:
@@ -172,11 +231,7 @@ class _ClaimReader:
         if word in _CONDITION_STARTS:
             phrase = _longest(words, at, CONDITIONS)
             if phrase:
-                window = t.window(at, after=5, before=0, skip=len(phrase))
-                if not window <= COURTESY:
-                    head = t.head(at, len(phrase))
-                    self.add("conditions", " ".join(phrase), at, at + len(phrase), window, head)
-                return len(phrase)
+                return self.condition(at, phrase)
         if word in _HEDGE_STARTS:
             phrase = _longest(words, at, HEDGES)
             if phrase:
@@ -189,8 +244,24 @@ class _ClaimReader:
             (axis, pole), taken = polar
             window = t.window(at, skip=taken)
             self.add("polarity", f"{axis}:{pole}", at, at + taken, window, stem(words[at]))
+            if (axis, pole) in self.lexicon.negative:  # "out of stock": "not available"
+                t.marked.setdefault("negation", set()).add(t.clause[at])
             return taken
         return 1
+
+    def condition(self, at: int, phrase: tuple[str, ...]) -> int:
+        """A condition with what it depends on: the content words after it, less modals
+        and numbers (said as values, or in words on one side only). Not one: a courtesy
+        ("if you have any questions"), an offer ("if you'd like to"), a comparison ("three
+        times as long as usual", "as long as ten days")."""
+        t, taken = self.t, len(phrase)
+        window = t.window(at, after=5, before=0, skip=taken) - _NOT_CONDITIONS
+        head = t.head(at, taken, MODAL_SKIPS)
+        if phrase == ("as", "long", "as") and _compares(t, at):
+            return taken
+        if not window <= COURTESY and head not in VOLITION:
+            self.add("conditions", " ".join(phrase), at, at + taken, window, head)
+        return taken
 
     def modal(self, at: int, phrase: tuple[str, ...], taken: int, negated: bool = False) -> int:
         """A modal with the verb it governs; "may" of something other than the reader
@@ -212,6 +283,72 @@ class _ClaimReader:
         # modal on "arrive", never as a hedge against "it will arrive"
         self.add("modality", str(strength), at, at + len(phrase), window, head)
         return taken
+
+
+def _number_sign(t: Tokens, at: int) -> bool:
+    """Whether "no" at word `at` is the sign of a number: "No. 5", "no 12", or a full stop
+    and then a value ("Order no.: TM-8841")."""
+    start = t.starts[at] + 2
+    if t.text[start : start + 3].lstrip(". ")[:1].isdigit():
+        return True
+    if t.text[start : start + 1] != ".":
+        return False
+    index, stop = start + 1, min(len(t.text), start + 6)
+    while index < stop and t.text[index] in " :#\t":
+        index += 1
+    return index < len(t.text) and t.text[index] != " " and t.blanked[index] == " "
+
+
+_WH = frozenset(words("what which who whom whose when where why how"))
+#: Words read another way by what follows them: "should you", "needs replacing".
+_TURNED = frozenset({"should", "need", "needs"})
+
+
+def _inverted(t: Tokens, at: int) -> bool:
+    """Whether "should" at word `at`, followed by a subject, is a condition ("should you
+    need help, call us") and not a question ("what should you bring?")."""
+    if t.clause[at + 1] != t.clause[at] or (at and t.words[at - 1] in _WH):
+        return False
+    number = t.sentence[at]
+    if number >= len(t.sentence_spans):
+        return True
+    start, end = t.sentence_spans[number]
+    return not t.text[start:end].rstrip().endswith("?")
+
+
+def _gerund(word: str) -> bool:
+    """Whether `word` is an -ing form ("replacing"), not "nothing" or "something"."""
+    return word.endswith("ing") and not word.endswith("thing") and len(word) > 5
+
+
+def _ends_clause(t: Tokens, at: int) -> bool:
+    return at + 1 >= len(t.words) or t.clause[at + 1] != t.clause[at]
+
+
+#: Stems that say how or how much, not what a condition depends on: modals and the
+#: words a modal reaches over ("if you ever need to make a claim" depends on a claim;
+#: "if you can" and "if possible" on nothing), and numbers and units in words (in digits
+#: they are values, blanked from the words).
+_NOT_CONDITIONS = frozenset(
+    stem(word)
+    for word in [*MODAL_SKIPS, *(phrase[0] for phrase in MODALS), *SMALL, *TENS, *SCALES]
+    + [*UNIT_WORDS, "possible", "necessary", "applicable"]
+)
+_MULTIPLES = frozenset({"times", "twice", "thrice", "half"})
+
+
+def _compares(t: Tokens, at: int) -> bool:
+    """Whether "as long as" at word `at` compares a length ("three times as long as
+    usual", "as long as ten days") rather than sets a condition."""
+    if at and t.words[at - 1] in _MULTIPLES:
+        return True
+    after = at + 3
+    if after < len(t.words) and small(t.words[after]) is not None:
+        return True
+    index = t.starts[at + 2] + 2
+    while index < len(t.text) and t.text[index] in " \t":
+        index += 1
+    return index < len(t.text) and t.blanked[index] == " "
 
 
 def read_claims(tokens: Tokens, lexicon: Lexicon) -> list[Fact]:

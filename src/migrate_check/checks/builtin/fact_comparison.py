@@ -21,9 +21,26 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from migrate_check.checks.builtin.fact_claim_forms import (
+    bare_only,
+    double_negatives,
+    hypothetical,
+    intended,
+    plainly_said,
+    possible,
+    said,
+)
+from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
 from migrate_check.checks.builtin.fact_matching import name_kept, pair, rescued
-from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts, Step
+from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts
+from migrate_check.checks.builtin.fact_scopes import (
+    clause_values,
+    contrast,
+    hedged_negatively,
+    negated_in_list,
+    values_by_sentence,
+)
 
 #: A step counts as kept when this share of its content words is on the other side.
 STEP_KEPT = 0.5
@@ -112,6 +129,9 @@ class _Comparison:
             more = _first_of(after, lambda v, a=a, b=b: 0 < b[v] < a[v])  # type: ignore[misc]
             replaced += list(zip(fewer, more, strict=False))
         lost, new = rescued(lost, new)
+        said = Equivalents(self.base, self.cand).said
+        lost = [fact for fact in lost if not said(fact, True)]
+        new = [fact for fact in new if not said(fact, False)]
         for kind in kinds:
             gone = [f for f in lost if f.kind == kind and not f.weak]
             came = [f for f in new if f.kind == kind and not f.weak]
@@ -136,22 +156,37 @@ class _Comparison:
         before, after = self.base.of("negation"), self.cand.of("negation")
         before_left, after_left = pair(before, after, _same_head)
         before_left, after_left = pair(before_left, after_left, _same_claim)
+        # two negations of one clause gone together ("not taken without approval" and
+        # "taking it requires approval") cancel: the claim was positive all along
+        before_left = double_negatives(before_left, self.base)
+        after_left = double_negatives(after_left, self.cand)
+        answered: tuple[dict[int, tuple[int, ...]], ...] = ({}, {})
         for fact in before_left:
-            if self.cand.tokens.stands(fact.window, fact.head, "negation") and not _prefixed(
-                fact, self.cand
+            if plainly_said(fact, self.base, self.cand, answered[0]) and not self.unsaid(
+                fact, True
             ):
                 self.add("negation", "lost", fact, None)
         for fact in after_left:
-            if self.base.tokens.stands(fact.window, fact.head, "negation") and not _prefixed(
-                fact, self.base
+            if plainly_said(fact, self.cand, self.base, answered[1]) and not self.unsaid(
+                fact, False
             ):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
-            if _bare_only(bare, self.cand, after):
+            if bare_only(bare, fact, self.cand, after):
                 self.add("negation", "lost", fact, None)
         for bare, fact in self.cand.prefixed.items():
-            if _bare_only(bare, self.base, before):
+            if bare_only(bare, fact, self.base, before):
                 self.add("negation", "gained", None, fact)
+
+    def unsaid(self, negation: Fact, on_base: bool) -> bool:
+        """Whether a negation left over negates no claim, or the other side negates its
+        claim in a list or with a hedge that holds a negation ("unlikely")."""
+        own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
+        return (
+            contrast(negation, own)
+            or negated_in_list(negation, other)
+            or hedged_negatively(negation, other)
+        )
 
     def polarity(self) -> None:
         before, after = self.base.of("polarity"), self.cand.of("polarity")
@@ -185,6 +220,11 @@ class _Comparison:
 
     def modality(self) -> None:
         before, after = self.base.of("modality"), self.cand.of("modality")
+        # a verb with the same strength on both sides pairs off first: a second modal on
+        # it ("it needs replacing; we recommend replacing it") then changes nothing
+        before, after = pair(
+            before, after, lambda one, other: (one.head, one.value) == (other.head, other.value)
+        )
         for was in before:
             same_verb = [f for f in after if f.head and f.head == was.head]
             if same_verb and all(f.value != was.value for f in same_verb):
@@ -199,17 +239,27 @@ class _Comparison:
         if kind == "conditions":  # a condition reworded whole still pairs with one
             paired = min(len(before_left), len(after_left))
             before_left, after_left = before_left[paired:], after_left[paired:]
+        values: dict[int, set[tuple[str, str]]] = {}  # each side's values, once asked
+        ordered: dict[int, tuple[list[int], list[Fact]]] = {}
         for fact, other, on_base in (
             *((f, self.cand, True) for f in before_left),
             *((f, self.base, False) for f in after_left),
         ):
             if kind == "conditions":
-                said = len(fact.window & other.tokens.stems)
-                if fact.window and said >= CLAIM_KEPT * len(fact.window):
+                # its values count as its words: "if you book by 31 Jan" and "until 31 Jan"
+                mine = clause_values(fact, self.base if on_base else self.cand, ordered)
+                if id(other) not in values:
+                    values[id(other)] = {(f.kind, f.value) for f in other.facts}
+                kept = said(fact.window, other) + len(mine & values[id(other)])
+                if (fact.window or mine) and kept >= CLAIM_KEPT * (len(fact.window) + len(mine)):
+                    continue
+                if hypothetical(fact, self.base if on_base else self.cand, other):
                     continue
                 change = "dropped" if on_base else "added"
             else:
                 if not other.tokens.stands(fact.window, fact.head, "hedges"):
+                    continue
+                if possible(fact, other) or intended(fact, other):
                     continue
                 change = "made certain" if on_base else "hedged"
             self.add(kind, change, fact if on_base else None, None if on_base else fact)
@@ -221,8 +271,15 @@ class _Comparison:
         ):
             if len(own.steps) < 2:
                 continue
+            values = values_by_sentence(own)
+            theirs = {(f.kind, f.value) for f in other.facts}
             for step in own.steps:
-                if len(step.stems) >= 2 and _share(step, other) < STEP_KEPT:
+                if len(step.stems) < 2:
+                    continue
+                # its values count as its words: "4 hours" said is part of the step said
+                mine = values.get(step.sentence, set())
+                kept = said(step.stems, other) + len(mine & theirs)
+                if kept < STEP_KEPT * (len(step.stems) + len(mine)):
                     was, now = (step.text, "") if change == "dropped" else ("", step.text)
                     quote = own.tokens.sentence_text(step.sentence)
                     quotes = (quote, "") if change == "dropped" else ("", quote)
@@ -305,26 +362,6 @@ def _same_head(one: Fact, other: Fact) -> bool:
 
 def _overlapping(one: Fact, other: Fact) -> bool:
     return bool(one.window & other.window) or (one.head != "" and one.head == other.head)
-
-
-def _prefixed(fact: Fact, other: Facts) -> bool:
-    """Whether the other side negates the same word by a prefix ("not available" against
-    "unavailable")."""
-    return any(bare in fact.window for bare in other.prefixed)
-
-
-def _bare_only(bare: str, other: Facts, other_negations: list[Fact]) -> bool:
-    """Whether the other side says the bare word ("refundable") without negating it,
-    where this side said it with a negating prefix ("non-refundable")."""
-    return (
-        bare in other.tokens.stems
-        and bare not in other.prefixed
-        and not any(bare in f.window for f in other_negations)
-    )
-
-
-def _share(step: Step, other: Facts) -> float:
-    return len(step.stems & other.tokens.stems) / len(step.stems)
 
 
 def _shown(fact: Fact) -> str:

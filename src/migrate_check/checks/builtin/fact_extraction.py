@@ -23,8 +23,10 @@ from migrate_check.checks.builtin.fact_canonical_forms import (
     canonical_email,
     canonical_forms,
     canonical_url,
+    vulgar,
 )
 from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
+from migrate_check.checks.builtin.fact_dates import day_ranges
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
@@ -36,6 +38,7 @@ from migrate_check.checks.builtin.fact_units import (
     format_number,
     unit_of,
 )
+from migrate_check.checks.builtin.fact_word_parts import word_parts
 
 __all__ = ["KINDS", "DEFAULT_MAX_CHARS", "MAX_LISTED", "Facts", "extract", "shorten_text"]
 
@@ -140,7 +143,9 @@ def extract(
         )
         for kind, value, raw, start, end, number in values[:MAX_FACTS]
     ]
+    facts = day_ranges(facts, text)
     facts += read_number_words(tokens)
+    facts = word_parts(facts, tokens)
     facts = _merge_durations(facts, shown)
     facts += read_names(tokens)
     facts += read_claims(tokens, lexicon)
@@ -180,13 +185,18 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
             )
         )
         code, _, value = found[0][1].partition(" ")
+        named = text[end : end + 5].split()[:1]  # "$1,284.56 CAD": the code names the dollar
+        if raw.lstrip("-−")[:1] == "$" and named and named[0].rstrip(".,;:)") in CODES:
+            code = named[0].rstrip(".,;:)")
         if (accounting or before.rstrip().endswith("minus")) and not value.startswith("-"):
-            found = [("amounts", f"{code} -{value}")]
+            value = f"-{value}"
+        found = [("amounts", f"{code} {value}")]
     return found
 
 
 _QUANTITY = re.compile(
-    r"(?i:between\s++)?(\d[\d,.]*+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+))?[\s-]*+(.*)"
+    r"(?i:between\s++)?(\d[\d,.]*+[½¼¾]?+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+[½¼¾]?+))?"
+    r"[\s-]*+(.*)"
 )
 
 
@@ -197,8 +207,8 @@ def _quantity(raw: str) -> str | None:
         return None
     low, high, unit = match.groups()
     try:
-        first = Decimal(low.replace(",", "").rstrip("."))
-        second = Decimal(high.replace(",", "").rstrip(".")) if high else None
+        first = Decimal(vulgar(low.replace(",", "").rstrip(".")))
+        second = Decimal(vulgar(high.replace(",", "").rstrip("."))) if high else None
     except InvalidOperation:
         return None
     return canonical_quantity(first, second, unit)
@@ -224,12 +234,20 @@ def _bare(raw: str) -> str | None:
 def _identifier(token: str) -> str | None:
     """The identifier a run of characters is, or None when it is a fact of another kind."""
     token = token.rstrip("./-")
+    code, dash, word = token.rpartition("-")
+    while dash and len(word) > 2 and word.isalpha() and word.islower() and _HAS_DIGIT.search(code):
+        token = code  # "IP68-rated", "A4-sized": the word after the code is no part of it
+        code, dash, word = token.rpartition("-")
     if len(token) < 2 or not _HAS_DIGIT.search(token) or not _HAS_LETTER.search(token):
         return None
     if _NOT_IDENTIFIER.fullmatch(token):
         return None
     parts = [part for part in _PARTS.split(token) if part]
-    mixed = any(_HAS_DIGIT.search(p) and _HAS_LETTER.search(p) for p in parts)
+    # "3s" in "under-3s" is a number in the plural, not a code
+    mixed = any(
+        _HAS_DIGIT.search(p) and _HAS_LETTER.search(p) and not _NOT_IDENTIFIER.fullmatch(p)
+        for p in parts
+    )
     if not mixed and not all(p.isdigit() or p.isupper() for p in parts):
         return None  # "3-year-old", "mg/5", "150/month": words beside a number
     glued = _GLUED_UNIT.fullmatch(token)
@@ -239,7 +257,8 @@ def _identifier(token: str) -> str | None:
 
 
 def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
-    """ "1 hour and 30 minutes" is one duration, `5400 s`, not two."""
+    """ "1 hour and 30 minutes" is one duration, `5400 s`, not two; so is "1h 30m"."""
+    facts = [_minutes(fact, text) for fact in facts]
     durations = sorted(
         (
             f
@@ -272,6 +291,19 @@ def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
             current = following
     kept = [f for f in facts if id(f) not in dropped]
     return kept + [f for f in merged.values() if id(f) not in dropped]
+
+
+def _minutes(fact: Fact, text: str) -> Fact:
+    """ "30m" glued and right after "1h" ("1h 30m") is 30 minutes, not 30 metres."""
+    if fact.kind != "quantities" or not fact.value.endswith(" m") or fact.raw[-2:] == "mm":
+        return fact
+    before = text[max(0, fact.start - 8) : fact.start].rstrip()
+    if not (fact.raw[-1:] == "m" and fact.raw[-2:-1].isdigit() and before[-2:-1].isdigit()):
+        return fact
+    if before[-1:] != "h":
+        return fact
+    seconds = format_number(Decimal(fact.value[:-2]) * 60)
+    return Fact("quantities", f"{seconds} s", fact.raw, fact.start, fact.end, fact.sentence)
 
 
 def _emails(text: str) -> Iterator[re.Match[str]]:

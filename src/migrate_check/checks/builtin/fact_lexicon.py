@@ -13,6 +13,8 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from migrate_check.checks.builtin.fact_opposites import OPPOSITES
+
 
 def words(text: str) -> list[str]:
     """The words of a whitespace-separated list, as the lexicon writes its entries."""
@@ -135,15 +137,18 @@ NEGATION_SKIPS = frozenset(
 #: Words a modal reaches over to the verb it governs ("should try to stick").
 MODAL_SKIPS = NEGATION_SKIPS | frozenset(["try", "trying", "attempt", "always", "also", "please"])
 #: Words that negate without a negation word ("the receipt was missing", "the fee is
-#: waived"): a clause holding one is not a plain statement of the claim, so a negation on
-#: the other side of the same claim is not lost there.
+#: waived", "it fixes the hang", "unless you cancel", "we declined it"): a clause holding
+#: one is not a plain statement of the claim, so a negation on the other side of the same
+#: claim is not lost there. Verbs of lacking, ending, excepting and refusing.
 IMPLICIT_NEGATIONS = frozenset(
     inflection
     for word in words(
         """missing absent lack lacking fail stop prevent waive exempt avoid refrain
-        omit skip ignore free zero instead rather neither except excluding unable"""
+        omit skip ignore free zero instead rather neither except excluding unable
+        fix resolve cease until unless otherwise refuse decline reject deny"""
     )
-    for inflection in (word, word + "s", word + "ed", word + "d", word + "ing", word + "ped")
+    for inflection in (word, word + "s", word + "es", word + "ed", word + "d", word + "ing")
+    + (word + "ped", word[:-1] + "ies", word[:-1] + "ied")
 )
 #: Prefixes that negate the word they start ("unavailable", "non-refundable"); read as a
 #: negation only when the bare word is on the other side.
@@ -165,9 +170,29 @@ CONDITIONS = (
     ("on", "condition"),
     ("in", "case"),
     ("assuming",),
+    ("supposing",),
+    ("whenever",),
+    ("so", "long", "as"),
+    ("in", "the", "event"),
     ("subject", "to"),
     ("except",),
     ("except", "for"),
+)
+#: Verbs of intention and forecast, in forms no noun takes: a claim said with one ("15
+#: hires are planned") is no more certain than with a hedge ("we expect to hire 15").
+INTENT = frozenset(
+    words("planned planning intended intending aiming scheduled forecast forecasted targeted")
+)
+#: Verbs of wanting: a condition on one ("if you'd like to change") is an offer, not a
+#: condition of a claim.
+VOLITION = frozenset(stem(word) for word in words("like wish want prefer"))
+#: Words that follow an inverted "should" as its subject ("should you need", "should
+#: anything change"): a condition; a modal "should" is followed by its verb instead.
+SUBJECTS = frozenset(
+    words(
+        """you we they he she it i there anything anyone anybody something someone somebody
+        any the your our their this that these those a an"""
+    )
 )
 #: Hedge markers: the claim is an expectation or a belief, not a statement of fact.
 HEDGES = (
@@ -177,7 +202,8 @@ HEDGES = (
     ("possibly",),
     ("perhaps",),
     ("maybe",),
-    ("expected", "to"),
+    ("expected",),
+    ("anticipated",),
     ("we", "expect"),
     ("estimated",),
     ("appears", "to"),
@@ -195,6 +221,10 @@ HEDGES = (
     ("provisional",),
     ("provisionally",),
     ("preliminary",),
+    ("chance",),
+    ("chances",),
+    ("possibility",),
+    ("likelihood",),
 )
 #: Conditions a courtesy ends with ("if you have any questions"): its words are all here.
 COURTESY = frozenset(
@@ -266,78 +296,7 @@ MODAL_NAMES = {"can": 1, "may": 1, "should": 2, "must": 3}
 EPISTEMIC = frozenset({("may",), ("might",), ("could",)})
 READER = frozenset({"you", "you'll", "you’ll", "please"})
 
-# --- opposites ---------------------------------------------------------------------------
-
-#: Axes of mutually exclusive words: each axis a tuple of poles, each pole its words.
-#: "not" before a word of a two-pole axis turns it to the other pole.
-OPPOSITES: tuple[tuple[tuple[str, ...], ...], ...] = (
-    (
-        ("accept", "approve", "approval", "grant", "granted", "authorise", "authorize"),
-        ("decline", "deny", "denial", "reject", "rejection", "refuse", "refusal"),
-    ),
-    (("mandatory", "required", "compulsory", "obligatory"), ("optional", "voluntary")),
-    (("allowed", "permitted"), ("prohibited", "forbidden", "banned", "disallowed")),
-    (("open", "reopen"), ("closed", "close", "shut")),
-    (
-        ("higher", "increase", "raise", "rise", "greater", "larger", "above", "upgrade"),
-        ("lower", "decrease", "reduce", "reduction", "fall", "smaller", "below", "downgrade"),
-    ),
-    (("high", "highest"), ("low", "lowest")),
-    (("gain", "profit", "surplus"), ("loss", "deficit")),
-    (("earlier", "sooner"), ("later",)),
-    (("early",), ("late", "delayed", "overdue")),
-    (
-        ("include", "included", "including", "inclusive", "incl"),
-        ("exclude", "excluded", "excluding", "exclusive", "excl"),
-    ),
-    (("eligible", "qualify", "qualified"), ("ineligible", "disqualified", "unqualified")),
-    (
-        ("minimum", "min"),
-        ("maximum", "max", "cap", "ceiling"),
-    ),
-    (("credit", "credited"), ("debit", "debited", "charge", "bill")),
-    (("deposit",), ("withdraw", "withdrawal")),
-    (
-        ("succeed", "successful", "successfully", "passed"),
-        ("fail", "failed", "unsuccessful", "unsuccessfully"),
-    ),
-    (("available",), ("unavailable", "backordered", "backorder")),
-    (("valid",), ("invalid", "expired", "void")),
-    (
-        ("active", "enabled", "enable", "activate", "activated"),
-        ("inactive", "disabled", "disable", "deactivate", "deactivated", "suspend"),
-    ),
-    (("paid",), ("unpaid", "outstanding")),
-    (("confirmed", "confirm"), ("cancelled", "canceled", "cancel", "cancellation")),
-    (("positive",), ("negative",)),
-    (("full", "fully", "complete", "entire", "whole"), ("partial", "partially", "incomplete")),
-    (("permanent", "permanently"), ("temporary", "temporarily")),
-    (("public", "publicly"), ("private", "privately")),
-    (("internal", "internally"), ("external", "externally")),
-    (("supported", "compatible"), ("unsupported", "incompatible", "deprecated")),
-    (("add", "added", "introduce", "introduced"), ("remove", "removed", "discontinued")),
-    (("arrival", "arrive"), ("departure", "depart")),
-    (("inbound", "incoming"), ("outbound", "outgoing")),
-    (("online", "remote", "remotely", "virtual", "virtually"), ("onsite", "on-site", "in-person")),
-    (("daily",), ("weekly",), ("monthly",), ("quarterly",), ("annually", "yearly", "annual")),
-    (("morning",), ("afternoon",), ("evening", "tonight")),
-    (("safe",), ("unsafe", "dangerous")),
-)
-#: Multi-word entries of opposites, read as one word: ("at", "least") is "min".
-PHRASES: Mapping[tuple[str, ...], str] = {
-    ("at", "least"): "min",
-    ("at", "most"): "max",
-    ("no", "more", "than"): "max",
-    ("no", "less", "than"): "min",
-    ("no", "fewer", "than"): "min",
-    ("up", "to"): "max",
-    ("in", "stock"): "available",
-    ("out", "of", "stock"): "unavailable",
-    ("sold", "out"): "unavailable",
-    ("in", "person"): "in-person",
-    ("on", "site"): "onsite",
-    ("on", "time"): "early",
-}
+# --- the lexicon one check reads by (its opposites are `fact_opposites`') -----------------
 
 
 def inflections(word: str) -> set[str]:
@@ -364,6 +323,12 @@ class Lexicon:
     #: axis number -> the words of each pole, for evidence
     axis_words: Sequence[tuple[tuple[str, ...], ...]]
     modals: Mapping[tuple[str, ...], int] = field(default_factory=lambda: dict(MODALS))
+    #: Words that negate a claim: `IMPLICIT_NEGATIONS` and the words of a pole that is
+    #: the negation of its axis's other pole ("prohibited": its pole holds "disallowed",
+    #: a word of the other pole with a negating prefix)
+    negating: frozenset[str] = IMPLICIT_NEGATIONS
+    #: (axis, pole) of each pole that negates its axis's other pole
+    negative: frozenset[tuple[int, int]] = frozenset()
 
     @classmethod
     def build(
@@ -383,7 +348,22 @@ class Lexicon:
         modals = dict(MODALS)
         for words, strength in (extra_modals or {}).items():
             modals[tuple(words.casefold().split())] = strength
-        return cls(poles, [len(axis) for axis in axes], axes, modals)
+        negating, negative = set(IMPLICIT_NEGATIONS), set()
+        for number, axis in enumerate(axes):
+            for pole_number, (pole, other) in enumerate(
+                (axis, axis[::-1]) if len(axis) == 2 else ()
+            ):
+                bare = {word.casefold() for word in other}
+                if any(_prefixed(word.casefold(), bare) for word in pole):
+                    negating |= {form for word in pole for form in inflections(word.casefold())}
+                    negative.add((number, pole_number))
+        sizes = [len(axis) for axis in axes]
+        return cls(poles, sizes, axes, modals, frozenset(negating), frozenset(negative))
+
+
+def _prefixed(word: str, bare: set[str]) -> bool:
+    """Whether `word` is one of `bare` with a negating prefix ("disallowed", "allowed")."""
+    return any(word.startswith(p) and word[len(p) :] in bare for p in NEGATING_PREFIXES)
 
 
 DEFAULT_LEXICON = Lexicon.build()

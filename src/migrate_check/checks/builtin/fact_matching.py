@@ -10,12 +10,18 @@ import re
 from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_currencies import UNKNOWN
+from migrate_check.checks.builtin.fact_lexicon import STOPWORDS
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
 
 def rescued(lost: list[Fact], new: list[Fact]) -> tuple[list[Fact], list[Fact]]:
     """Drop pairs that are one number written with and without its unit or currency
-    ("90" and "90 minutes"), or as a version and a number ("v2.3" and "2.3")."""
+    ("90" and "90 minutes"), or as a version and a number ("v2.3" and "2.3"); pairs of
+    one kind first ("03/09" and "3 September"), so a bare number takes no date that has
+    its own."""
+    lost, new = pair(
+        lost, new, lambda one, other: one.kind == other.kind and same_number(one, other)
+    )
     return pair(lost, new, same_number)
 
 
@@ -37,6 +43,8 @@ def pair(
 def same_number(one: Fact, other: Fact) -> bool:
     if one.kind == other.kind == "times":
         return same_time(one, other)
+    if one.kind == other.kind == "dates":
+        return _day_and_month_swapped(one, other) or _day_and_month_swapped(other, one)
     if one.kind == other.kind == "amounts":  # "18 cents" and "€0.18"
         code, _, value = one.value.partition(" ")
         other_code, _, other_value = other.value.partition(" ")
@@ -44,12 +52,27 @@ def same_number(one: Fact, other: Fact) -> bool:
     if {one.kind, other.kind} == {"times", "numbers"}:  # "10.45" and "10:45"
         clock = one.value if one.kind == "times" else other.value
         number = other.value if one.kind == "times" else one.value
+        hours, _, minutes = clock.split()[0].partition(":")
+        if minutes == "00" and number.isdigit() and 1 <= int(number) <= 12:
+            return int(hours) % 12 == int(number) % 12  # "01:00 to 03:00" and "1–3 am"
         return clock.split()[0].replace(":", ".").lstrip("0") == number
     if one.kind == other.kind or "numbers" not in (one.kind, other.kind):
         return one.kind != other.kind and one.value == other.value
     return one.number is not None and one.number == other.number
 
 
+def _day_and_month_swapped(numeric: Fact, named: Fact) -> bool:
+    """Whether a date in digits ("03/09", read month first) is the other, written with
+    its month's name ("3 September"), read day first: digits say no order."""
+    if not _NUMERIC_DATE.fullmatch(numeric.raw) or not _LETTER.search(named.raw):
+        return False
+    head, _, rest = numeric.value.rpartition("-")  # "2024-03-09" -> "2024-03", "09"
+    year, _, month = head.rpartition("-")
+    return f"{year}-{rest}-{month}" == named.value
+
+
+_NUMERIC_DATE = re.compile(r"\d\d?[/.-]\d\d?(?:[/.-]\d{2,4})?")
+_LETTER = re.compile(r"[A-Za-z]")
 _PERIOD = re.compile(r"[aApP]\.?[mM]\b|noon|midday|midnight|morning|afternoon|evening|night")
 
 
@@ -73,11 +96,14 @@ def same_time(one: Fact, other: Fact) -> bool:
 
 
 def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
-    """A name is kept when all its words are on the other side, or the other side names
-    it shorter ("Maria" for "Maria Lopez")."""
-    words = name.value.split()
+    """A name is kept when all its words (but stopwords) are on the other side, or the
+    other side names it shorter ("Maria" for "Maria Lopez")."""
+    words = [word for word in name.value.split() if word not in STOPWORDS] or name.value.split()
     text = other.tokens.plain_words()
     if all(word in text for word in words):
-        return True
+        return True  # "FitHub" for "The FitHub Team": the words that tell the name
+    parts = [part for word in words for part in word.split("-") if part]
+    if len(parts) > len(words) and all(part in text for part in parts):
+        return True  # "UK-time" and "UK time"
     mine = set(words)
     return any(set(o.value.split()) < mine for o in other_names)

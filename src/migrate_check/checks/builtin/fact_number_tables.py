@@ -57,6 +57,11 @@ FRACTIONS = {
     "sixth": 6,
     "tenth": 10,
     "tenths": 10,
+    "sixths": 6,
+    "sevenths": 7,
+    "eighths": 8,
+    "ninths": 9,
+    "hundredths": 100,
 }
 MULTIPLIERS = {
     "double": 2,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from migrate_check.checks.builtin.fact_canonical_forms import currency_of_word
+from migrate_check.checks.builtin.fact_number_compounds import compound
 from migrate_check.checks.builtin.fact_number_tables import (
     ARTICLES,
     CLOCK_STARTS,
@@ -26,13 +27,19 @@ from migrate_check.checks.builtin.fact_number_tables import (
     small,
 )
 from migrate_check.checks.builtin.fact_records import Fact
-from migrate_check.checks.builtin.fact_text import Tokens
+from migrate_check.checks.builtin.fact_text import Tokens, content_stem
 from migrate_check.checks.builtin.fact_units import (
     TWO_WORD,
     canonical_quantity,
     format_number,
     unit_of,
 )
+
+#: Words a number written as "a ..." counts in: "a hundred", "a dozen", "a couple of".
+_PAIRS = frozenset({"couple", "pair"})
+_COUNTS = frozenset([*SCALES, "dozen", *_PAIRS])
+#: Words after "a day" that make it a point in time, not a length ("a year ago").
+_WHEN = frozenset(["ago", "later", "earlier"])
 
 
 class _Reader:
@@ -55,12 +62,26 @@ class _Reader:
         if at == 0:
             return False
         before = self.words[at - 1]
-        if self.word(at + 2) in ("ago", "later", "earlier", "before", "after"):
+        if self.word(at + 2) in _WHEN:
             return True  # "a year ago": when, not how long
+        if before == "of" and self.t.after_value(at - 1):
+            return True  # "5/32 of an inch": the unit of the value before it
         return (
             before in ("times", "once", "twice", "per", "each", "every")
             or unit_of(before) is not None
             or self.t.after_value(at)
+        )
+
+    def ordinal_after(self, at: int) -> bool:
+        """Whether "second" at word `at` is an ordinal ("a second breach"): a word it
+        qualifies follows it, not a time word ("a second later")."""
+        following = self.word(at + 1)
+        return (
+            self.word(at) == "second"
+            and self.joined(at, at + 1)
+            and content_stem(following) is not None
+            and following not in _WHEN
+            and not unit_of(following)
         )
 
     def cardinal(self, at: int) -> tuple[Decimal, int] | None:
@@ -79,7 +100,12 @@ class _Reader:
                     current = 0
             elif word == "dozen" and (seen or index == at + 1):
                 current = (current or 1) * 12
-            elif word in ARTICLES and not seen and self.word(index + 1) in (*SCALES, "dozen"):
+            elif word in ARTICLES and not seen and (following := self.word(index + 1)) in _COUNTS:
+                if following in _PAIRS:  # "a couple of days", "a pair of gloves": two
+                    if self.word(index + 2) != "of" or not self.joined(at, index + 2):
+                        break
+                    current, seen, index = 2, True, index + 3
+                    break
                 current = 1
                 index += 1
                 continue
@@ -170,6 +196,19 @@ class _Reader:
                 done = self.read_at(index) or index + 1
         return self.found
 
+    def ratio(self, value: Decimal, at: int, end: int) -> int | None:
+        """ "one in five", "three out of four": a share, as "20%" and "75%" say it; the
+        index after it, or None."""
+        after = end + 1 if self.word(end) == "in" else end + 2
+        if after == end + 2 and (self.word(end), self.word(end + 1)) != ("out", "of"):
+            return None
+        whole = self.cardinal(after) if self.joined(at, after) else None
+        if whole is None or not 0 < value <= whole[0] or self.unit_at(whole[1]):
+            return None
+        share = (value * 100 / whole[0]).quantize(Decimal("0.01"))
+        self.add("percentages", f"{format_number(share)}%", at, whole[1])
+        return whole[1]
+
     def clock(self, at: int) -> int | None:
         """A time in words: "half past two", "quarter to ten", "nine o'clock", "seven in
         the evening"; the index after it, or None."""
@@ -236,16 +275,17 @@ class _Reader:
                 word in ARTICLES
                 and self.unit_at(at + 1)
                 and not self.rate(at)
+                and not self.ordinal_after(at + 1)
                 and self.amount_or_measure(Decimal(1), at, at + 1, None)
             ):
                 return self.after_last(at)
         if word == "half":
             if (
                 self.word(at + 1) in ARTICLES
-                and self.unit_at(at + 2)
+                and (self.unit_at(at + 2) or self.word(at + 2) in ("percent", "per"))
                 and self.amount_or_measure(Decimal("0.5"), at, at + 2, None)
             ):
-                return self.after_last(at)
+                return self.after_last(at)  # "half an hour", "half a percent"
             if not self.t.initial[at] or following == "of":
                 self.add("percentages", "50%", at, at + 1)
             return at + 1
@@ -258,6 +298,10 @@ class _Reader:
             self.add("numbers", str(place), at, at + 1, weak=weak, number=str(place))
             return at + 1
         first, dash, rest = word.partition("-")
+        if dash and (read := compound(first, rest)):
+            for kind, found, bare in read:
+                self.add(kind, found, at, at + 1, number=bare)
+            return at + 1
         if dash and first in MULTIPLIERS:  # "double-charged", but also "double-check"
             self.add("numbers", str(MULTIPLIERS[first]), at, at + 1, weak=True)
             return at + 1
@@ -302,6 +346,8 @@ class _Reader:
                 high, after_range = second
                 if self.amount_or_measure(value, at, after_range, format_number(value), high):
                     return self.after_last(at)
+        if (after_ratio := self.ratio(value, at, end)) is not None:
+            return after_ratio
         number = format_number(value)
         if self.word(end) in FRACTIONS and value < 20 and self.joined(at, end):
             share = value * 100 / FRACTIONS[self.word(end)]

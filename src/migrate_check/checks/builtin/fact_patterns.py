@@ -27,7 +27,8 @@ from migrate_check.checks.builtin.fact_units import UNIT_PATTERN
 URL = re.compile(r"[hHwW](?<![\w@./-].)(?:(?<=[hH])(?i:ttps?://)|(?<=[wW])(?i:ww\.))[^\s<>\"'`]++")
 EMAIL = re.compile(r"(?<![\w.%+-])\w[\w.%+-]*+@[\w.-]++")
 
-NUM = r"\d[\d,.]*+"
+#: Digits, with the thousands, decimals and a vulgar fraction they are written with ("3½").
+NUM = r"\d[\d,.]*+[½¼¾]?+"
 AT_RUN_START = r"(?<![\w.,])"
 SIGNED = r"(?:(?<![\w.,)\]])[-−](?=\d)|" + AT_RUN_START + ")"
 MONTH = (
@@ -65,6 +66,7 @@ FACT = re.compile(
             r"(?:T\d\d:\d\d(?::\d\d)?(?!\d))?)",
             r"(?P<numdate>(?<![\w.,/-])\d\d?[-/.]\d\d?[-/.]\d{4}(?![\d/.-]\d))",
             r"(?P<usdate>(?<![\w.,/-])\d\d?/\d\d?/\d\d(?![\d/]))",
+            r"(?P<frac>(?<![\w.,/-])\d{1,3}/\d{1,3}(?![\d/]|[.,]\d))",
             r"(?P<mdate>(?<!\w)"
             + MONTH
             + r"\s{1,3}(?:\d{4}(?!\d)|\d\d?"
@@ -100,6 +102,11 @@ FACT = re.compile(
             r"(?P<pct>" + SIGNED + NUM + r"\s?(?:%|(?i:percent|per\s?cent)(?!\w)))",
             r"(?P<nummult>" + AT_RUN_START + NUM + r"(?:k|K|bn)(?!\w))",
             r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w))",
+            r"(?P<ratio>"
+            + AT_RUN_START
+            + r"\d{1,4}\s(?:in|out\sof)\s\d{1,6}(?!\d|[.,]\d|\s?"
+            + UNIT_PATTERN
+            + "))",
             r"(?P<qtybetween>(?<!\w)(?i:between)\s{1,3}"
             + NUM
             + r"\s{1,3}(?i:and)\s{1,3}"
@@ -121,7 +128,7 @@ FACT = re.compile(
             r"(?P<wday>(?<!\w)"
             + WEEKDAY
             + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
-            r"|(?<!\w)(?:Sat|Sun)\.?(?=,|\s\d|\s[-–—:]))",
+            r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|\s\d|\s[-–—:])|(?<=[-–—])(?:Sat|Sun)(?!\w))",
         ]
     )
     + ")"

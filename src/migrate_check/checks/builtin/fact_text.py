@@ -26,7 +26,8 @@ _TOKEN = re.compile(
 CLAUSE_WORDS = frozenset(
     words(
         """
-        but and or while whereas although though because so however which who whom where
+        but and or while whereas although though because since so however which who whom where
+        until unless
         """
     )
 )
@@ -68,6 +69,7 @@ class Tokens:
     _sentence_stems: list[frozenset[str]] | None = None
     _clause_stems: dict[int, set[str]] | None = None
     _plain_words: frozenset[str] | None = None
+    _part_stems: frozenset[str] | None = None
     #: kind -> numbers of the clauses that hold a claim of it (negation, hedges, ...)
     marked: dict[str, set[int]] = field(default_factory=dict)
 
@@ -142,6 +144,14 @@ class Tokens:
                 word[:-2] if word.endswith(("'s", "’s")) else word for word in self.words
             )
         return self._plain_words
+
+    def part_stems(self) -> frozenset[str]:
+        """`stems` and the stems of each part of a hyphenated word ("weekday-morning"
+        holds "weekday" and "morn"): one compound is written with or without hyphens."""
+        if self._part_stems is None:
+            parts = (part for word in self.words if "-" in word for part in word.split("-"))
+            self._part_stems = self.stems | frozenset(filter(None, map(content_stem, parts)))
+        return self._part_stems
 
     def clause_stems(self) -> dict[int, set[str]]:
         """Content stems of each clause, for "is this claim made here too?"."""

@@ -66,8 +66,8 @@ _add("bit/s", "1000000", "Mbps", "Mbit/s", "Mb/s")
 _add("bit/s", "1000000000", "Gbps", "Gbit/s", "Gb/s")
 _add("°C", "1", "°C", "ºC", "degrees Celsius", "degrees C", "celsius")
 _add("°F", "1", "°F", "ºF", "degrees Fahrenheit", "degrees F", "fahrenheit")
-_add("mph", "1", "mph")
-_add("km/h", "1", "km/h", "kph", "kmh")
+_add("mph", "1", "mph", "miles per hour", "mi/h")
+_add("km/h", "1", "km/h", "kph", "kmh", "kilometres per hour", "kilometers per hour", "km per hour")
 _add("W", "1", "W", "watt", "watts")
 _add("W", "1000", "kW", "kilowatt", "kilowatts")
 _add("Wh", "1000000", "MWh", "megawatt-hour", "megawatt-hours")
@@ -109,11 +109,15 @@ UNIT_PATTERN = (
 #: Two-word units, for reading units after number words: first word -> second words.
 TWO_WORD = {s.split()[0].casefold(): s for s in _SPELLINGS if " " in s}
 TIME_UNIT = "s"
+#: Units spelt as one word, folded ("days", "kilos"): in words, they are part of a value.
+UNIT_WORDS = frozenset(s.casefold() for s in _TABLE if " " not in s)
 
 
 def unit_of(spelling: str) -> tuple[str, Decimal] | None:
-    """(canonical unit, factor) of one spelling, or None when it is no unit."""
-    spelling = " ".join(spelling.split())
+    """(canonical unit, factor) of one spelling, or None when it is no unit; a
+    possessive is its unit ("a day's notice", "two weeks' pay")."""
+    spelling = " ".join(spelling.split()).replace("’", "'")
+    spelling = spelling[:-2] if spelling.endswith("'s") else spelling.rstrip("'")
     return _EXACT.get(spelling) or _FOLDED.get(spelling.casefold())
 
 

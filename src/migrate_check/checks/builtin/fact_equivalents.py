@@ -1,0 +1,296 @@
+"""One value said two ways that canonical forms do not make equal: a year said apart from
+its date, "100%" said as "completely", a zero said as "nothing", "every three months"
+said as "quarterly", the difference of two values the other side states ("10 kg more"),
+the top of a range said as a range of another kind, a count said by listing what it
+counts.
+
+`fact_comparison` asks, of a value found on one side only, whether the other side says it
+in one of these forms. Each is a closed class of words or a relation between values;
+none names a word of one example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
+from migrate_check.checks.builtin.fact_records import Fact, Facts
+from migrate_check.checks.builtin.fact_units import format_number
+
+#: Words that say "all of it" as "100%" does ("100% nut-free", "completely nut-free").
+WHOLE = frozenset(words("complete completely full fully entire entirely whole wholly"))
+#: A period "every ..." gives, and the words that say that frequency in one word.
+FREQUENCIES = {
+    "86400 s": frozenset({"daily"}),
+    "604800 s": frozenset({"weekly"}),
+    "1209600 s": frozenset({"fortnightly", "biweekly"}),
+    "1 month": frozenset({"monthly"}),
+    "3 month": frozenset({"quarterly"}),
+    "6 month": frozenset({"biannually", "biannual", "half-yearly"}),
+    "12 month": frozenset({"annually", "annual", "yearly"}),
+}
+#: Values of one kind and unit tried pairwise for a difference, so pairing stays small.
+MAX_DIFFERENCES = 40
+_NUMBER = re.compile(r"\d[\d,]*+(?:\.\d++)?")
+_ZERO_KINDS = ("amounts", "numbers", "percentages")
+_SAID_KINDS = frozenset(
+    {"numbers", "identifiers", "percentages", "quantities", "amounts", "weekdays", "times"}
+)
+#: Where the items of a list in prose part: commas, "and", "or".
+_ITEMS = re.compile(r",|\b(?:and|or)\b")
+MAX_LIST_CHARS = 400
+_SQUASH = re.compile(r"[\s\-–]++")
+_WORD = re.compile(r"[a-z]++")
+#: Words that say a value is a difference ("10 kg more than", "up by 5%", "saves £12").
+_COMPARING = frozenset(
+    words(
+        """more less fewer higher lower than up down by increase increased decrease decreased
+        rise rose fall fell extra saving saves saved difference gain gained lost"""
+    )
+)
+_NEGATION_STEMS = frozenset(stem(word) for word in NEGATIONS)
+#: Words that set a duration from a time ("15 minutes before departure").
+_RELATIVE = frozenset(words("before after prior earlier later ahead beforehand"))
+#: The ends of the working week and of the weekend, and the words that name each.
+_WEEKDAY_GROUPS = (
+    (frozenset({"Monday", "Friday"}), frozenset(words("weekday weekdays"))),
+    (frozenset({"Saturday", "Sunday"}), frozenset(words("weekend weekends"))),
+)
+
+
+@dataclass
+class Equivalents:
+    """Asks whether a value of one side is said on the other in another form."""
+
+    base: Facts
+    cand: Facts
+    _ends: dict[int, frozenset[str]] = field(default_factory=dict)
+    _squashes: dict[int, str] = field(default_factory=dict)
+
+    def said(self, fact: Fact, on_base: bool) -> bool:
+        if fact.kind not in _SAID_KINDS:
+            return False
+        own, other = (self.base, self.cand) if on_base else (self.cand, self.base)
+        if fact.kind == "numbers" and (
+            _year_of_a_date(fact, other)
+            or self._range_end(fact, other)
+            or _counts_list(fact, own)
+            or _counted(fact, own, other)
+        ):
+            return True
+        if fact.kind in ("identifiers", "numbers") and self._squashed(fact, own, other):
+            return True
+        if fact.kind == "weekdays" and _weekday_group(fact, own, other):
+            return True
+        if fact.kind == "times" and _time_apart(fact, other):
+            return True
+        if fact.kind == "numbers" and _phone_there(fact, other):
+            return True
+        if fact.kind == "percentages" and fact.value == "100%":
+            return bool(WHOLE & other.tokens.plain_words())
+        if fact.kind == "quantities" and _every(fact, own):
+            return bool(FREQUENCIES.get(fact.value, frozenset()) & other.tokens.plain_words())
+        if _is_zero(fact):
+            sentences = own.tokens.sentence_stems()
+            return fact.sentence < len(sentences) and _negated_near(sentences[fact.sentence], other)
+        return _difference(fact, own, other)
+
+    def _squashed(self, fact: Fact, own: Facts, other: Facts) -> bool:
+        """Whether a code is written with spaces or hyphens on one side only ("BA287" and
+        "BA 287"): the other side's text without them holds it, or holds, as one
+        identifier, the number with the letters just before it here."""
+        if fact.kind == "identifiers":
+            if id(other) not in self._squashes:
+                self._squashes[id(other)] = _SQUASH.sub("", other.tokens.text).casefold()
+            return _SQUASH.sub("", fact.value).casefold() in self._squashes[id(other)]
+        before = own.tokens.text[max(0, fact.start - 8) : fact.start].split()
+        letters = before[-1].strip("-–") if before and before[-1].isalpha() else ""
+        code = (letters + fact.value).casefold()
+        return bool(letters) and any(
+            _SQUASH.sub("", f.value).casefold().endswith(code) for f in other.of("identifiers")
+        )
+
+    def _range_end(self, fact: Fact, other: Facts) -> bool:
+        """Whether a number is an end of a range the other side states as a range of
+        another kind ("aged 18–65" and "between 18 and 65 years old")."""
+        if id(other) not in self._ends:
+            ends: set[str] = set()
+            for found in other.facts:
+                if "–" in found.value and found.kind != "numbers":
+                    ends.update(_numbers(found.raw))
+            self._ends[id(other)] = frozenset(ends)
+        return fact.value in self._ends[id(other)]
+
+
+def zero_said(negation: Fact, other: Facts) -> bool:
+    """Whether the other side says a negated claim ("nothing to pay") with a zero in a
+    sentence that makes it ("£0 to pay")."""
+    needed = min(2, len(negation.window))
+    stems = other.tokens.sentence_stems()
+    return needed > 0 and any(
+        fact.sentence < len(stems) and len(negation.window & stems[fact.sentence]) >= needed
+        for fact in other.facts
+        if _is_zero(fact)
+    )
+
+
+def _is_zero(fact: Fact) -> bool:
+    return fact.kind in _ZERO_KINDS and fact.value.rpartition(" ")[2].rstrip("%") == "0"
+
+
+def _negated_near(sentence: frozenset[str], other: Facts) -> bool:
+    """Whether the other side negates, in a clause whose words the zero's sentence holds
+    (all of them, or two)."""
+    clauses = other.tokens.clause_stems()
+    for number in other.tokens.marked.get("negation", ()):
+        words = clauses.get(number, set()) - _NEGATION_STEMS
+        if words and len(words & sentence) >= min(2, len(words)):
+            return True
+    return False
+
+
+def _year_of_a_date(fact: Fact, other: Facts) -> bool:
+    """Whether a number is the year of a date on the other side ("June 1–30, 2024" and
+    "30 June 2024")."""
+    return len(fact.value) == 4 and any(
+        d.value.startswith(fact.value + "-") for d in other.of("dates")
+    )
+
+
+def _counts_list(fact: Fact, own: Facts) -> bool:
+    """Whether a number counts the items its sentence lists after a colon ("three things
+    are needed: a copy, photos and an estimate"): the count is said by the list."""
+    spans = own.tokens.sentence_spans
+    if fact.sentence >= len(spans) or not fact.value.isdigit() or not 2 <= int(fact.value) <= 12:
+        return False
+    end = spans[fact.sentence][1]
+    rest = own.tokens.text[fact.end : min(end, fact.end + MAX_LIST_CHARS)]
+    listed = rest.partition(":")[2]
+    if not listed.strip():
+        return False
+    parts = listed.split(";") if ";" in listed else _ITEMS.split(listed)
+    return sum(1 for part in parts if part.strip(" .,")) == int(fact.value)
+
+
+def _counted(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a count in words ("two loan options") counts what the other side names
+    that many times instead ("Option A ... Option B"): a rewording adds the count. The
+    counted noun is the first plural in the three words after it."""
+    if not fact.raw.isalpha() or not fact.value.isdigit() or not 2 <= int(fact.value) <= 12:
+        return False
+    after = _after(fact, own)
+    noun = next((word for word in after if word.endswith("s") and len(word) > 3), None)
+    if noun is None:
+        return False
+    counted = stem(noun)
+    if any(counted in map(stem, _after(f, other)) for f in other.of("numbers")):
+        return False  # the other side counts them too ("one refill"): a change, if any
+    return sum(1 for word in other.tokens.words if stem(word) == counted) >= int(fact.value)
+
+
+def _after(fact: Fact, own: Facts) -> list[str]:
+    """The three words after a fact."""
+    return _WORD.findall(own.tokens.text[fact.end : fact.end + 40].casefold())[:3]
+
+
+def _time_apart(fact: Fact, other: Facts) -> bool:
+    """Whether a time is another time of the other side moved by a duration its sentence
+    states as "before" or "after" it ("closes 15 minutes before the 10:50 departure" and
+    "closes at 10:35")."""
+    minutes = _minutes(fact.value)
+    if minutes is None:
+        return False
+    text = other.tokens.text
+    spans: dict[int, set[int]] = {}  # sentence -> durations said before or after
+    for f in other.of("quantities")[:MAX_DIFFERENCES]:
+        seconds = f.value.removesuffix(" s")
+        relative = set(_WORD.findall(text[f.end : f.end + 12].casefold())) & _RELATIVE
+        if seconds.isdigit() and 0 < int(seconds) <= 86400 and relative:
+            spans.setdefault(f.sentence, set()).add(int(seconds) // 60)
+    for f in other.of("times")[:MAX_DIFFERENCES]:
+        clock = _minutes(f.value)
+        for span in spans.get(f.sentence, ()):
+            if clock is not None and minutes in ((clock - span) % 1440, (clock + span) % 1440):
+                return True
+    return False
+
+
+def _minutes(clock: str) -> int | None:
+    """Minutes after midnight of a canonical time ("10:35", "10:35 BST")."""
+    hours, _, rest = clock.partition(":")
+    if not (hours.isdigit() and rest[:2].isdigit()):
+        return None
+    return int(hours) * 60 + int(rest[:2])
+
+
+def _weekday_group(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a weekday is an end of "Monday to Friday" or "Saturday and Sunday" said on
+    the other side as "weekdays" or "weekends": this side names both ends."""
+    for ends, names in _WEEKDAY_GROUPS:
+        if fact.value in ends and ends <= {f.value for f in own.of("weekdays")}:
+            return bool(names & other.tokens.plain_words())
+    return False
+
+
+def _phone_there(fact: Fact, other: Facts) -> bool:
+    """Whether a phone number is the other side's with or without its country or trunk
+    prefix ("1-800-555-0199" and "(800) 555-0199", "+44 20 7946 0321" and "020 7946
+    0321"): one, less a leading "+" and zero, ends the other, seven digits or more."""
+    mine = fact.value.lstrip("+0")
+    if len(mine) < 7 or not mine.isdigit():
+        return False
+    for found in other.of("numbers"):
+        theirs = found.value.lstrip("+0")
+        if len(theirs) >= 7 and theirs != mine and (mine.endswith(theirs) or theirs.endswith(mine)):
+            return True
+    return False
+
+
+def _every(fact: Fact, own: Facts) -> bool:
+    """Whether a quantity is the period of an "every" ("every three months")."""
+    before = own.tokens.text[max(0, fact.start - 8) : fact.start].rstrip().casefold()
+    return before.endswith(("every", "each"))
+
+
+def _difference(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a value is the difference of two values the other side states in its
+    unit ("10 kg more than last month's 130" against "140 kg, up from 130 kg")."""
+    if fact.kind not in ("quantities", "amounts", "percentages"):
+        return False
+    value, unit = _split(fact)
+    if value is None:
+        return False
+    near = own.tokens.text[max(0, fact.start - 12) : fact.end + 12].casefold()
+    if not _COMPARING & set(_WORD.findall(near)):
+        return False  # a difference is said as one: "10 kg more", "up by 5%"
+    found = [split for f in other.of(fact.kind) if (split := _split(f))[1] == unit]
+    values = sorted({v for v, _ in found[:MAX_DIFFERENCES] if v is not None})
+    seen = set(values)
+    return value > 0 and any(v - value in seen for v in values)
+
+
+def _split(fact: Fact) -> tuple[Decimal | None, str]:
+    """(value, unit) of a quantity ("5000 g"), an amount ("GBP 14.2") or a percentage."""
+    text = fact.value
+    if fact.kind == "amounts":
+        unit, _, number = text.partition(" ")
+    elif fact.kind == "percentages":
+        number, unit = text.rstrip("%"), "%"
+    else:
+        number, _, unit = text.partition(" ")
+    try:
+        return Decimal(number), unit
+    except InvalidOperation:
+        return None, unit
+
+
+def _numbers(raw: str) -> set[str]:
+    found = set()
+    for match in _NUMBER.finditer(raw[:200]):
+        try:
+            found.add(format_number(Decimal(match.group().replace(",", ""))))
+        except InvalidOperation:
+            continue
+    return found

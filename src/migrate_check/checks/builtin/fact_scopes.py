@@ -1,0 +1,98 @@
+"""Where a claim reaches, for `fact_comparison`: the values stated in a claim's clause or
+a step's sentence (they count as its words, so a claim merged into another sentence with
+its values is still said), and a "not" that sets one value against another rather than
+negating a claim.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from migrate_check.checks.builtin.fact_records import VALUE_KINDS, Fact, Facts
+
+#: Words of a clause looked at for the values it states.
+MAX_CLAUSE_WORDS = 40
+
+
+def contrast(negation: Fact, own: Facts) -> bool:
+    """Whether a negation sets a value against another ("leaves at 2:35pm, not 12:10pm",
+    "instead of 12:10pm"): "not" with only a value after it in its clause negates no
+    claim."""
+    if negation.head or negation.raw.casefold() != "not":
+        return False
+    text, blanked = own.tokens.text, own.tokens.blanked
+    at = negation.end
+    while at < len(text) and at < negation.end + 3 and text[at] in " \t":
+        at += 1
+    return at < len(text) and blanked[at] == " " and text[at] != " "
+
+
+def clause_values(
+    claim: Fact, own: Facts, known: dict[int, tuple[list[int], list[Fact]]]
+) -> set[tuple[str, str]]:
+    """The values (not weak) stated in a claim's clause, from its marker on; `known`
+    keeps each side's values in text order, so each claim looks up only its own."""
+    tokens = own.tokens
+    at = bisect_left(tokens.starts, claim.start)
+    if at >= len(tokens.starts):
+        return set()
+    stop, end = at, min(len(tokens.starts), at + MAX_CLAUSE_WORDS)
+    while stop < end and tokens.clause[stop] == tokens.clause[at]:
+        stop += 1
+    until = tokens.starts[stop] if stop < len(tokens.starts) else len(tokens.text)
+    if id(own) not in known:
+        ordered = sorted(
+            (f for f in own.facts if f.kind in VALUE_KINDS and not f.weak), key=lambda f: f.start
+        )
+        known[id(own)] = ([f.start for f in ordered], ordered)
+    starts, ordered = known[id(own)]
+    first, last = bisect_left(starts, claim.start), bisect_left(starts, until)
+    return {(f.kind, f.value) for f in ordered[first:last]}
+
+
+def values_by_sentence(facts: Facts) -> dict[int, set[tuple[str, str]]]:
+    """The values (not weak) each sentence states, as (kind, value)."""
+    found: dict[int, set[tuple[str, str]]] = {}
+    for fact in facts.facts:
+        if fact.kind in VALUE_KINDS and not fact.weak:
+            found.setdefault(fact.sentence, set()).add((fact.kind, fact.value))
+    return found
+
+
+def negated_in_list(negation: Fact, other: Facts) -> bool:
+    """Whether the other side says the claim of a negation in a clause that an "and" or
+    an "or" cut from a negated one of its sentence ("Food and drink are not allowed" for
+    "no food or drink may be taken in"): the items of one list share its negation."""
+    tokens = other.tokens
+    if "list" not in tokens.marked:  # clauses opened by "and" or "or"
+        tokens.marked["list"] = {
+            tokens.clause[at] for at, word in enumerate(tokens.words) if word in ("and", "or")
+        }
+    listed, negated = tokens.marked["list"], tokens.marked.get("negation", set())
+    needed = min(2, len(negation.window))
+    if not needed:
+        return False
+    for number, stems in tokens.clause_stems().items():
+        if len(negation.window & stems) < needed or number in negated:
+            continue
+        if (number in listed and number - 1 in negated) or (
+            number + 1 in listed and number + 1 in negated
+        ):
+            return True
+    return False
+
+
+#: Hedges that say "probably not": a negation of their claim on the other side says no more.
+NEGATIVE_HEDGES = frozenset({"unlikely", "improbable", "doubtful"})
+
+
+def hedged_negatively(negation: Fact, other: Facts) -> bool:
+    """Whether the other side says the claim of a negation with a hedge that holds the
+    negation ("it's unlikely the delay will affect it" for "it probably won't affect
+    it"): two of its words (or all) in the hedge's clause."""
+    needed = min(2, len(negation.window))
+    return needed > 0 and any(
+        len(negation.window & hedge.window) >= needed
+        for hedge in other.of("hedges")
+        if hedge.value in NEGATIVE_HEDGES
+    )

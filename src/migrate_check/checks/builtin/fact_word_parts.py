@@ -1,0 +1,95 @@
+"""Numbers that the number-word reader leaves as other facts, or as none: a fraction of a
+unit of time ("half an hour", "every half hour", "three-quarters of an hour") is a
+duration, not a share and two numbers; an ordinal in a hyphenated word ("third-floor")
+is the number "third floor" and "3rd-floor" read as.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from migrate_check.checks.builtin.fact_number_tables import ORDINALS, ordinal
+from migrate_check.checks.builtin.fact_records import Fact
+from migrate_check.checks.builtin.fact_text import Tokens
+from migrate_check.checks.builtin.fact_units import canonical_quantity
+
+_PARTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+_WHOLES = {"half": 2, "quarter": 4, "quarters": 4, "third": 3, "thirds": 3}
+#: A fraction of a unit of time: bounded runs only, so the scan is linear.
+_FRACTION_OF_TIME = re.compile(
+    r"(?<![\w-])(?i:(?:(a|an|one|two|three)[ \t-]{1,3})?(half|quarters?|thirds?)"
+    r"([ \t-]{1,3}of)?[ \t-]{1,3}(an?[ \t]{1,3})?(minute|hour|day|week|month|year)s?)"
+    r"(?![\w-])"
+)
+#: A fraction word: the fractions of time are looked for only in a text that has one.
+_FRACTION_WORD = re.compile(r"(?i:half|quarter|third)")
+#: Letters an ordinal before a hyphen has at most ("seventeenth").
+_LONGEST_ORDINAL = max(map(len, ORDINALS))
+#: What before a fraction makes it the end of a number read whole ("two and a half hours").
+_NOT_AFTER = ("and ", "and a ", "and an ")
+
+
+def word_parts(facts: list[Fact], tokens: Tokens) -> list[Fact]:
+    """`facts` with fractions of a unit of time made durations, and ordinals inside
+    hyphenated words added as numbers."""
+    text = tokens.text
+    found: list[Fact] = []
+    fractions = _FRACTION_OF_TIME.finditer(text) if _FRACTION_WORD.search(text) else ()
+    for match in fractions:
+        before = text[max(0, match.start() - 7) : match.start()].casefold()
+        if before.endswith(_NOT_AFTER):
+            continue  # "two and a half hours" is read whole elsewhere
+        count, whole, of, article, unit = match.groups()
+        if article and not of and whole.casefold() != "half":
+            continue  # "half an hour", but "the same quarter a year ago"
+        parts = _PARTS[count.casefold()] if count else 1
+        share = Decimal(parts) / _WHOLES[whole.casefold()]
+        canonical = canonical_quantity(share, None, unit.casefold())
+        if canonical is None or share >= 1:
+            continue
+        start, end = match.span()
+        found.append(
+            Fact("quantities", canonical, match.group(), start, end, tokens.sentence_of(start))
+        )
+    if found:
+        inside = [(f.start, f.end) for f in found]
+        facts = [f for f in facts if not any(s <= f.start and f.end <= e for s, e in inside)]
+    taken = {f.start for f in facts}
+    dash = text.find("-")
+    while dash >= 0:
+        start = dash
+        while start > 0 and dash - start < _LONGEST_ORDINAL + 1 and text[start - 1].isalpha():
+            start -= 1
+        first = text[start:dash]
+        place = ordinal(first.casefold()) if first in _CASED else None
+        after = text[dash + 1 : dash + 2]
+        glued = start > 0 and (text[start - 1] == "-" or text[start - 1].isalnum())
+        if place is not None and start not in taken and after.isalpha() and not glued:
+            raw = text[start:dash] + text[dash : _word_end(text, dash + 1)]
+            found.append(
+                Fact(
+                    "numbers",
+                    str(place),
+                    raw,
+                    start,
+                    start + len(raw),
+                    tokens.sentence_of(start),
+                    weak=place == 1,  # as "first" on its own is
+                    number=str(place),
+                )
+            )
+        dash = text.find("-", dash + 1)
+    return facts + found if found else facts
+
+
+#: An ordinal as it may be written before a hyphen: lower case, capitalised, upper case.
+_CASED = frozenset(form for word in ORDINALS for form in (word, word.capitalize(), word.upper()))
+
+
+def _word_end(text: str, at: int) -> int:
+    """Where the word from `at` ends (letters, digits and apostrophes)."""
+    end = at
+    while end < len(text) and (text[end].isalnum() or text[end] in "'’"):
+        end += 1
+    return end
