@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from migrate_check.checks import CheckConfigError, build_check
@@ -536,3 +536,25 @@ def test_path_reads_the_text_at_a_jsonpath_of_a_json_answer() -> None:
     assert "has no value at $.reply" in missing.reason
     with pytest.raises(CheckConfigError, match="JSONPath"):
         judge(before, before, {"path": 3})
+
+
+#: Number-like debris a model can write ("$40,.10am", "1,,2", "-.5%"): the pieces
+#: numbers, amounts, times and units are written with, in any order.
+number_debris = st.lists(
+    st.sampled_from(
+        ["0", "1", "40", "10", "000", "2026", ",", ".", ":", "-", "−", "–", "/", "%", "½",
+         "$", "€", "£", "USD", "x", "+", "(", ")", "#", "@", "am", "pm", "kg", "h", "k",
+         "st", "th", "e", " ", "\n"]
+    ),  # fmt: skip
+    max_size=24,
+).map("".join)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@example("$40,.10am", "$40.10am")  # a real answer's: it once stopped the check (ValueError)
+@given(number_debris, number_debris)
+def test_number_debris_is_read_and_judged_without_error(first: str, second: str) -> None:
+    extract(first)
+    result = judge(first, second)
+    assert result.outcome in set(Outcome)
+    assert judge(first, first).outcome is Outcome.SAME

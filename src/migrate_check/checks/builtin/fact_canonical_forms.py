@@ -235,7 +235,8 @@ def _parse(token: str) -> str | None:
     if not digits.isdecimal() or (dot and not fraction) or len(digits) > MAX_DIGITS:
         return None
     fraction = "".join(str(int(digit)) for digit in fraction).rstrip("0")
-    return str(int(whole)) + (f".{fraction}" if fraction else "")
+    # ".10" (a piece of "40,.10") has no whole part: it is read as zero, not a crash
+    return str(int(whole or "0")) + (f".{fraction}" if fraction else "")
 
 
 #: Vulgar fractions a number may end with ("3½"), as decimals.
