@@ -7,8 +7,8 @@ Speeding up the reading (tokenizing, scanning, matching) must not change one out
 reason or piece of evidence; the labelled pairs alone are too few and too clean to show
 it. This judges every pair of `data/*.jsonl`, the ~200-word pairs `bench_free_text.py`
 times, and `--generated` (3000) seeded pairs built from their sentences (shuffled,
-spliced, numbers and words swapped, case changed, punctuation and list markers added),
-with the default check and with one that sets every option, and records each result
+spliced, numbers and words swapped, case changed, punctuation, list markers and non-ASCII
+characters added) and short hostile texts (the linear-time test's, cut), with the default check and with one that sets every option, and records each result
 (outcome, reason, evidence) and each text's extraction (facts, steps, words). `record`
 writes them from the code as it is (run it on the unchanged tree first); `compare`
 judges again and prints how many differ, with the first few. The snapshot is large:
@@ -54,7 +54,13 @@ SWAPS = words(
     finally click select enter and but or because which at least up to in stock sold out
     """
 )
-NOISE = list(".,;:!?()[]\"'-–—/|•*#") + ["\n", "\n\n", "\n- ", "\n1. ", "\n2) ", " ", "  "]
+NOISE = list(".,;:!?()[]\"'-–—/|•*#$€@%&") + ["\n", "\n\n", "\n- ", "\n1. ", "\n2) ", " ", "  "]
+#: Characters whose case, digits or width are not ASCII's: "ß" casefolds to "ss", "٣" is
+#: a digit to `\d`, "İ" lower-cases to two characters.
+UNICODE = list("ßİǅ½²٣é’“”‣·\u00a0\u2009") + ["ﬁ", "Ⅻ", "𝟓"]
+#: Short hostile texts (the test's are 100,000 characters), as pairs of their own.
+HOSTILE = ["1", "1,", "1.", "-1", "a", "a@", "a.b@", "http://", "www.", "10:", "+1 ", "Nov "]
+HOSTILE += ["3 Nov ", "$", "$1", "no ", "not. ", "not a. ", " ", "Dr. ", "1. ", "\n- a"]
 _NUMBER = re.compile(r"\d++")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*+")
 _SENTENCE = re.compile(r"[^.!?\n]++[.!?\n]*+")
@@ -101,6 +107,9 @@ def mutate(rng: random.Random, text: str) -> str:
         elif edit == 4 and text:
             at = rng.randrange(len(text))
             text = text[:at] + text[at + 1 :]
+        elif edit == 5 and rng.random() < 0.3:
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(UNICODE) + text[at:]
         elif edit == 5:
             at = rng.randrange(len(text) + 1)
             text = text[:at] + " " + rng.choice(SWAPS) + " " + text[at:]
@@ -127,6 +136,9 @@ def generated(pairs: list[tuple[str, str, str]], count: int) -> list[tuple[str, 
         if rng.random() < 0.1:
             candidate = candidate.upper() if rng.random() < 0.5 else candidate.lower()
         found.append((f"gen{number}", baseline, candidate))
+    for number, piece in enumerate(HOSTILE):
+        text = piece * (3000 // len(piece))
+        found.append((f"hostile{number}", text, mutate(rng, text)))
     return found
 
 
