@@ -7,12 +7,13 @@ Speeding up the reading (tokenizing, scanning, matching) must not change one out
 reason or piece of evidence; the labelled pairs alone are too few and too clean to show
 it. This judges every pair of `data/*.jsonl`, the ~200-word pairs `bench_free_text.py`
 times, and `--generated` (3000) seeded pairs built from their sentences (shuffled,
-spliced, numbers and words swapped, case changed, punctuation, list markers and non-ASCII
-characters added) and short hostile texts (the linear-time test's, cut), with the default check and with one that sets every option, and records each result
-(outcome, reason, evidence) and each text's extraction (facts, steps, words). `record`
-writes them from the code as it is (run it on the unchanged tree first); `compare`
-judges again and prints how many differ, with the first few. The snapshot is large:
-keep it out of the repository.
+spliced, numbers and words swapped, case changed, punctuation, list markers and
+non-ASCII characters added) and short hostile texts (the linear-time test's, cut), with
+the default check and with one that sets every option, and records each result (outcome,
+reason, evidence) and each text's extraction (facts, steps, words). `record` writes them
+from the code as it is (run it on the unchanged tree first); `compare` judges again and
+prints how many differ, with the first few. The snapshot is large: keep it out of the
+repository.
 """
 
 from __future__ import annotations
