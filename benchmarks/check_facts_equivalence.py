@@ -58,7 +58,8 @@ SWAPS = words(
 NOISE = list(".,;:!?()[]\"'-–—/|•*#$€@%&") + ["\n", "\n\n", "\n- ", "\n1. ", "\n2) ", " ", "  "]
 #: Characters whose case, digits or width are not ASCII's: "ß" casefolds to "ss", "٣" is
 #: a digit to `\d`, "İ" lower-cases to two characters.
-UNICODE = list("ßİǅ½²٣é’“”‣·\u00a0\u2009") + ["ﬁ", "Ⅻ", "𝟓"]
+UNICODE = list("ßİǅ½²٣é’“”‣·\u00a0\u2009\u212a\u017f\u0131")  # Kelvin, long s: (?i) k, s
+UNICODE += ["ﬁ", "Ⅻ", "𝟓", "\u212ag", "\u017fec"]
 #: Short hostile texts (the test's are 100,000 characters), as pairs of their own.
 HOSTILE = ["1", "1,", "1.", "-1", "a", "a@", "a.b@", "http://", "www.", "10:", "+1 ", "Nov "]
 HOSTILE += ["3 Nov ", "$", "$1", "no ", "not. ", "not a. ", " ", "Dr. ", "1. ", "\n- a"]
@@ -110,7 +111,7 @@ def mutate(rng: random.Random, text: str) -> str:
             text = text[:at] + text[at + 1 :]
         elif edit == 5 and rng.random() < 0.3:
             at = rng.randrange(len(text) + 1)
-            text = text[:at] + rng.choice(UNICODE) + text[at:]
+            text = text[:at] + rng.choice(["", " "]) + rng.choice(UNICODE) + text[at:]
         elif edit == 5:
             at = rng.randrange(len(text) + 1)
             text = text[:at] + " " + rng.choice(SWAPS) + " " + text[at:]
@@ -196,7 +197,8 @@ def snapshot(count: int) -> dict[str, Any]:
             "candidate": extraction_of(candidate, lexicon),
         }
     # JSON round trip, so tuples and lists compare as what the file holds
-    return json.loads(json.dumps(found, ensure_ascii=False))
+    plain: dict[str, Any] = json.loads(json.dumps(found, ensure_ascii=False))
+    return plain
 
 
 def main() -> None:
@@ -211,7 +213,7 @@ def main() -> None:
         print(f"recorded {len(now)} pairs to {args.snapshot}")
         return
     before = json.loads(args.snapshot.read_text(encoding="utf-8"))
-    differing = {"results": [], "extractions": []}
+    differing: dict[str, list[str]] = {"results": [], "extractions": []}
     for name, entry in before.items():
         if name not in now:
             differing["results"].append(f"{name}: not judged now")
