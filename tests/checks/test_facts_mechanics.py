@@ -7,10 +7,22 @@ variants and the non-ASCII letters that case-insensitive matching folds to ASCII
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import string
+from pathlib import Path
 
 from migrate_check.checks.builtin import fact_units
+from migrate_check.checks.builtin.fact_extraction import _IDENTIFIER, _identifiers
+from migrate_check.checks.builtin.fact_patterns import (
+    CAN_START,
+    CAN_START_CHARS,
+    FACT,
+    fact_matches,
+)
+
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
 
 def _plain_units() -> re.Pattern[str]:
@@ -54,3 +66,54 @@ def test_case_insensitive_ascii_letters_fold_only_from_the_listed_letters() -> N
     for letter in "abcdefghijklmnopqrstuvwxyz":
         found = set(re.findall("(?i)" + letter, everything))
         assert found == set(fact_units._first_chars(letter + "zz")), letter
+
+
+def _texts() -> list[str]:
+    """The labelled answers, their words jumbled, and runs of the characters facts start
+    with, digits and separators (seeded)."""
+    texts = []
+    for path in sorted(DATA.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                pair = json.loads(line)
+                texts += [pair["baseline"], pair["candidate"]]
+    rng = random.Random(25)
+    pieces = " ".join(texts[:40]).split()
+    pieces += ["1", "1,", "1.", "-1", "a@", "$1", "3pm", "2-3", "A1", "v2.3", "x9", ",9", "Nov"]
+    pieces += ["\u212a", "\u017f", "٣", "€", "−", "(", "+", "/", "-", ".", ",", "\n", "1.2.3"]
+    for _ in range(1500):
+        words = [rng.choice(pieces) for _ in range(rng.randint(1, 30))]
+        texts.append("".join(w + rng.choice(["", " ", " ", ",", ".", "-", "/"]) for w in words))
+    return texts
+
+
+def test_fact_matches_are_facts_finditer_matches() -> None:
+    found = 0
+    for text in _texts():
+        plain = [(m.span(), m.lastgroup) for m in FACT.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in fact_matches(text)] == plain, text
+        found += len(plain)
+    assert found > 5000
+
+
+def test_identifiers_are_the_identifier_patterns_matches() -> None:
+    found = 0
+    for text in _texts():
+        plain = [m.span() for m in _IDENTIFIER.finditer(text)]
+        assert [m.span() for m in _identifiers(text)] == plain, text
+        found += len(plain)
+    assert found > 1000
+
+
+def test_a_fact_starts_only_at_a_candidate_character() -> None:
+    """CAN_START lets no ASCII character outside CAN_START_CHARS start a fact, whatever
+    two characters follow (its words are at most three letters long)."""
+    starts = re.compile("[" + CAN_START_CHARS + "]")
+    can_start = re.compile(CAN_START)
+    following = string.ascii_letters + string.digits + "$ .,"
+    for first in map(chr, range(128)):
+        if starts.fullmatch(first):
+            continue
+        for second in following:
+            for third in following:
+                assert not can_start.match(first + second + third), first + second + third

@@ -28,7 +28,7 @@ from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_cl
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
-from migrate_check.checks.builtin.fact_patterns import EMAIL, FACT, URL
+from migrate_check.checks.builtin.fact_patterns import CANDIDATE, EMAIL, FACT, URL, fact_matches
 from migrate_check.checks.builtin.fact_records import KINDS, Fact, Facts
 from migrate_check.checks.builtin.fact_text import tokenize
 from migrate_check.checks.builtin.fact_units import (
@@ -50,6 +50,9 @@ MAX_NUMBER_CHARS = 64
 #: version. Starts only where a run of such characters starts, so it scans each run once.
 _IDENTIFIER = re.compile(r"(?<![\w./,-])(?=[\w./-]*?\d)[A-Za-z\d][\w./-]*+")
 _PARTS = re.compile(r"[./-]")
+_DIGIT = re.compile(r"\d")
+#: A run of the characters an identifier's start must not follow.
+_RUN = re.compile(r"[\w./,-]*+")
 #: The number that starts a numbered list item or step ("1.", "2)", "Step 3:").
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)")
 _HAS_DIGIT = re.compile(r"\d")
@@ -71,9 +74,12 @@ PATTERNS = (
     URL,
     EMAIL,
     _IDENTIFIER,
+    _DIGIT,
+    _RUN,
     _NOT_IDENTIFIER,
     _GLUED_UNIT,
     FACT,
+    CANDIDATE,
     SPACES,
     *fact_canonical_forms.PATTERNS,
 )
@@ -105,7 +111,7 @@ def extract(
             values.append(("emails", address, match.group(), *match.span(), None))
     text = _blank(text, spans)
     spans = []
-    for match in _IDENTIFIER.finditer(text):
+    for match in _identifiers(text):
         found = _identifier(match.group())
         if found is not None and not _after_currency(text, match.start()):
             start = match.start()
@@ -115,7 +121,7 @@ def extract(
             )
     text = _blank(text, spans)
     spans = []
-    for match in FACT.finditer(text):
+    for match in fact_matches(text):
         group = match.lastgroup
         assert group is not None
         raw = match.group()
@@ -272,6 +278,27 @@ def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
             current = following
     kept = [f for f in facts if id(f) not in dropped]
     return kept + [f for f in merged.values() if id(f) not in dropped]
+
+
+def _identifiers(text: str) -> Iterator[re.Match[str]]:
+    """`_IDENTIFIER.finditer(text)`, ~2 times faster: an identifier holds a digit, so only
+    the run of characters around each digit is tried (from its start, found on the text
+    reversed), not every word. Linear: each run is scanned at most three times."""
+    at, end, backwards = 0, len(text), ""
+    while (digit := _DIGIT.search(text, at)) is not None:
+        backwards = backwards or text[::-1]
+        start = end - _run_end(backwards, end - digit.end())
+        found = _IDENTIFIER.match(text, start) if start >= at else None
+        if found is None:  # nothing starts inside a run: go past it
+            at = _run_end(text, digit.start())
+        else:
+            yield found
+            at = found.end()
+
+
+def _run_end(text: str, at: int) -> int:
+    run = _RUN.match(text, at)
+    return run.end() if run else at
 
 
 def _emails(text: str) -> Iterator[re.Match[str]]:
