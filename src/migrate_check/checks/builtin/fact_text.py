@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, STOPWORDS, stem, words
@@ -70,6 +71,9 @@ class Tokens:
     _plain_words: frozenset[str] | None = None
     #: kind -> numbers of the clauses that hold a claim of it (negation, hedges, ...)
     marked: dict[str, set[int]] = field(default_factory=dict)
+    #: `content_stem` of each word, looked up once for every reader of the words
+    content: list[str | None] = field(default_factory=list)
+    _sentence_starts: list[int] | None = None
 
     def window(
         self, at: int, after: int = 4, before: int = 2, skip: int = 0, across: bool = False
@@ -77,22 +81,24 @@ class Tokens:
         """Content stems of the clause around word `at`: up to `after` words from
         `at + skip` on, and `before` words before `at`, not past the clause (with
         `across`, the words before may come from earlier clauses of the sentence)."""
-        clause = self.clause[at]
+        clauses, stems = self.clause, self.content
+        clause = clauses[at]
         found: list[str] = []
         index = at + skip
-        stop = min(len(self.words), index + REACH)
-        while index < stop and self.clause[index] == clause and len(found) < after:
-            if (content := content_stem(self.words[index])) is not None:
+        stop = min(len(stems), index + REACH)
+        while index < stop and clauses[index] == clause and len(found) < after:
+            if (content := stems[index]) is not None:
                 found.append(content)
             index += 1
         taken, index = 0, at - 1
         sentence = self.sentence[at]
+        low = max(0, at - REACH)
         while (
-            index >= max(0, at - REACH)
+            index >= low
             and taken < before
-            and (self.clause[index] == clause or (across and self.sentence[index] == sentence))
+            and (clauses[index] == clause or (across and self.sentence[index] == sentence))
         ):
-            if (content := content_stem(self.words[index])) is not None:
+            if (content := stems[index]) is not None:
                 found.append(content)
                 taken += 1
             index -= 1
@@ -118,9 +124,9 @@ class Tokens:
         over the words in `over`: what a negation or a modal is about."""
         index = at + skip
         stop = min(len(self.words), index + REACH)
-        while index < stop and self.clause[index] == self.clause[at]:
-            word = self.words[index]
-            if word not in over and (content := content_stem(word)) is not None:
+        clauses, clause = self.clause, self.clause[at]
+        while index < stop and clauses[index] == clause:
+            if (content := self.content[index]) is not None and self.words[index] not in over:
                 return content
             index += 1
         return ""
@@ -129,8 +135,8 @@ class Tokens:
         """Content stems of each sentence, for finding where a fact went."""
         if self._sentence_stems is None:
             found: list[set[str]] = [set() for _ in self.sentence_spans]
-            for word, number in zip(self.words, self.sentence, strict=True):
-                if (content := content_stem(word)) is not None and number < len(found):
+            for content, number in zip(self.content, self.sentence, strict=True):
+                if content is not None and number < len(found):
                     found[number].add(content)
             self._sentence_stems = [frozenset(stems) for stems in found]
         return self._sentence_stems
@@ -147,8 +153,8 @@ class Tokens:
         """Content stems of each clause, for "is this claim made here too?"."""
         if self._clause_stems is None:
             found: dict[int, set[str]] = {}
-            for word, number in zip(self.words, self.clause, strict=True):
-                if (content := content_stem(word)) is not None:
+            for content, number in zip(self.content, self.clause, strict=True):
+                if content is not None:
                     found.setdefault(number, set()).add(content)
             self._clause_stems = found
         return self._clause_stems
@@ -173,15 +179,11 @@ class Tokens:
         return text if len(text) <= SENTENCE_CHARS else text[: SENTENCE_CHARS - 1] + "…"
 
     def sentence_of(self, position: int) -> int:
-        """The sentence holding character `position` (a value fact's start)."""
-        low, high = 0, len(self.sentence_spans) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.sentence_spans[middle][0] <= position:
-                low = middle
-            else:
-                high = middle - 1
-        return low
+        """The sentence holding character `position` (a value fact's start): the last one
+        starting at or before it, else the first."""
+        if self._sentence_starts is None:
+            self._sentence_starts = [start for start, _ in self.sentence_spans]
+        return max(0, bisect_right(self._sentence_starts, position) - 1)
 
 
 def tokenize(text: str, shown: str | None = None) -> Tokens:
@@ -258,7 +260,7 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
         spans.append((sentence_start, len(text)))
     if not spans:
         spans.append((0, len(text)))
-    stems = frozenset(filter(None, map(content_stem, words)))
+    content = list(map(content_stem, words))
     return Tokens(
         shown or text,
         text,
@@ -271,5 +273,6 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
         item,
         numbered,
         spans,
-        stems,
+        frozenset(filter(None, content)),
+        content=content,
     )
