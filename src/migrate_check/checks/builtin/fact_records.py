@@ -67,10 +67,15 @@ class Facts:
     steps: tuple[Step, ...]
     length: int
     truncated: bool
+    #: kind -> its facts, sorted out once: the comparison asks for each kind several times
+    _by_kind: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, kind: str) -> list[Fact]:
         """The facts of one kind, at most `MAX_PER_KIND`, so pairing them stays bounded."""
-        return [fact for fact in self.facts if fact.kind == kind][:MAX_PER_KIND]
+        if not self._by_kind and self.facts:
+            for fact in self.facts:
+                self._by_kind.setdefault(fact.kind, []).append(fact)
+        return self._by_kind.get(kind, [])[:MAX_PER_KIND]
 
     def quote(self, fact: Fact) -> str:
         return self.tokens.sentence_text(fact.sentence)
