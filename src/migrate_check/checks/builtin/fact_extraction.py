@@ -50,12 +50,13 @@ MAX_NUMBER_CHARS = 64
 #: version. Starts only where a run of such characters starts, so it scans each run once.
 _IDENTIFIER = re.compile(r"(?<![\w./,-])(?=[\w./-]*?\d)[A-Za-z\d][\w./-]*+")
 _PARTS = re.compile(r"[./-]")
-_DIGIT = re.compile(r"\d")
-#: A run of the characters an identifier's start must not follow.
-_RUN = re.compile(r"[\w./,-]*+")
+#: On a text reversed: a digit and the rest of its run of the characters an identifier's
+#: start must not follow (back to where the run starts).
+_DIGIT_RUN = re.compile(r"\d[\w./,-]*+")
 #: The number that starts a numbered list item or step ("1.", "2)", "Step 3:").
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)")
 _HAS_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
 #: Glued forms that are facts of another kind: "3pm", "2nd", "5kg", "2x", "10k", ISO times.
 _NOT_IDENTIFIER = re.compile(
@@ -74,8 +75,8 @@ PATTERNS = (
     URL,
     EMAIL,
     _IDENTIFIER,
-    _DIGIT,
-    _RUN,
+    _DIGIT_RUN,
+    _NUMBER,
     _NOT_IDENTIFIER,
     _GLUED_UNIT,
     FACT,
@@ -172,7 +173,7 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
         quantity = _quantity(raw)
         if quantity is not None:
             return [("quantities", quantity)]
-        return canonical_forms("num", raw.split()[0] if group == "qty" else "0")
+        return list(_forms("num", raw.split()[0] if group == "qty" else "0"))
     found = list(_forms(group, raw))
     if group.startswith("amt") and found and found[0][0] == "amounts":
         start, end = match.span()
@@ -196,6 +197,7 @@ _QUANTITY = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8192)  # a short match: "3-5 business days"
 def _quantity(raw: str) -> str | None:
     """The canonical quantity of "3-5 business days", "90 minutes" or "5-day"."""
     match = _QUANTITY.fullmatch(raw.strip())
@@ -216,9 +218,10 @@ def _after_currency(text: str, start: int) -> bool:
     return bool(before) and (before[-1] in "$€£¥₹₩₽₺₪₫₱₦" or before[-3:] in CODES)
 
 
+@functools.lru_cache(maxsize=8192)  # a match's first 64 characters
 def _bare(raw: str) -> str | None:
     """The first number in a match, in canonical form, for matching across kinds."""
-    digits = re.search(r"\d[\d,]*(?:\.\d+)?", raw)
+    digits = _NUMBER.search(raw)
     if digits is None:
         return None
     try:
@@ -281,24 +284,15 @@ def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
 
 
 def _identifiers(text: str) -> Iterator[re.Match[str]]:
-    """`_IDENTIFIER.finditer(text)`, ~2 times faster: an identifier holds a digit, so only
-    the run of characters around each digit is tried (from its start, found on the text
-    reversed), not every word. Linear: each run is scanned at most three times."""
-    at, end, backwards = 0, len(text), ""
-    while (digit := _DIGIT.search(text, at)) is not None:
-        backwards = backwards or text[::-1]
-        start = end - _run_end(backwards, end - digit.end())
-        found = _IDENTIFIER.match(text, start) if start >= at else None
-        if found is None:  # nothing starts inside a run: go past it
-            at = _run_end(text, digit.start())
-        else:
+    """`_IDENTIFIER.finditer(text)`, ~3 times faster: an identifier holds a digit, so it is
+    tried only at the start of each run of characters that holds one, not at every word.
+    Those starts are found in one pass over the text reversed: from a run's last digit
+    to its start. Linear: each run is scanned twice."""
+    end = len(text)
+    starts = [end - run.end() for run in _DIGIT_RUN.finditer(text[::-1])]
+    for start in reversed(starts):
+        if (found := _IDENTIFIER.match(text, start)) is not None:
             yield found
-            at = found.end()
-
-
-def _run_end(text: str, at: int) -> int:
-    run = _RUN.match(text, at)
-    return run.end() if run else at
 
 
 def _emails(text: str) -> Iterator[re.Match[str]]:

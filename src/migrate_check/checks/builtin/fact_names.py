@@ -78,11 +78,11 @@ def _in_title(t: Tokens, at: int, known: dict[int, bool]) -> bool:
     if start not in known:
         end = t.text.find("\n", start)
         line = t.text[start : end if end >= 0 else len(t.text)]
-        words = line.split()
-        capitalised = sum(1 for word in words if word.lstrip("#*_>-[(\"'")[:1].isupper())
+        words = line.split(None, 10)  # 11 parts: more than 10 words, no title
         known[start] = (
             0 < len(words) <= 10
-            and capitalised >= 0.6 * len(words)
+            and sum(1 for word in words if word.lstrip("#*_>-[(\"'")[:1].isupper())
+            >= 0.6 * len(words)
             and not line.rstrip(" *_").endswith((".", "!", "?"))
         )
     return known[start]

@@ -26,9 +26,13 @@ KINDS = VALUE_KINDS + CLAIM_KINDS
 MAX_PER_KIND = 400
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fact:
-    """One fact: `value` is canonical ("USD 40"), `raw` how it was written ("$40.00")."""
+    """One fact: `value` is canonical ("USD 40"), `raw` how it was written ("$40.00").
+
+    Read-only by convention, hashed and compared by its fields like a frozen dataclass,
+    but not frozen: a frozen one takes ~4 times as long to build (each field set through
+    `object.__setattr__`), and a 200-word answer has ~60 facts (issue 25)."""
 
     kind: str
     value: str
@@ -41,7 +45,7 @@ class Fact:
     #: The bare number, so "90 minutes" matches a "90" whose unit the other side left out.
     number: str | None = None
     #: Content stems of the clause a claim is made in (negation, hedges, ...).
-    window: frozenset[str] = field(default_factory=frozenset)
+    window: frozenset[str] = frozenset()
     #: The word a claim is about: the first content word after a negation, the verb of a
     #: modal; "" when there is none.
     head: str = ""
