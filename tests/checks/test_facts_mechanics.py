@@ -12,15 +12,18 @@ import random
 import re
 import string
 from pathlib import Path
+from typing import Any
 
 from migrate_check.checks.builtin import fact_units
 from migrate_check.checks.builtin.fact_extraction import _IDENTIFIER, _identifiers
+from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS
 from migrate_check.checks.builtin.fact_patterns import (
     CAN_START,
     CAN_START_CHARS,
     FACT,
     fact_matches,
 )
+from migrate_check.checks.builtin.fact_text import CLAUSE_WORDS, tokenize
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
@@ -117,3 +120,66 @@ def test_a_fact_starts_only_at_a_candidate_character() -> None:
         for second in following:
             for third in following:
                 assert not can_start.match(first + second + third), first + second + third
+
+
+_PLAIN_TOKEN = re.compile(
+    r"(?P<w>[^\W\d_][\w'’-]*+|\d[\w]*+)"
+    r"|(?P<end>[.!?]++)"
+    r"|(?P<line>(?:\n|^)[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?)"
+    r"|(?P<clause>[,;:()\[\]\"“”|]|\s[-–—]\s)"
+)
+
+
+def _plain_tokens(text: str) -> tuple[list[Any], ...]:
+    """What tokenize gives, read as it was before issue 25: one token at a time."""
+    words, starts, sentence, clause, initial, item, numbered, spans = [], [], [], [], [], [], [], []
+    sentence_start, sentence_number, clause_number, item_number = 0, 0, 0, -1
+    at_start, in_list, fresh = True, False, True
+    for match in _PLAIN_TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "w":
+            lower = match.group().rstrip("-'’").casefold()
+            clause_number += lower in CLAUSE_WORDS
+            if fresh:
+                sentence_start, fresh = match.start(), False
+            words.append(lower)
+            starts.append(match.start())
+            sentence.append(sentence_number)
+            clause.append(clause_number)
+            initial.append(at_start)
+            item.append(item_number if in_list else -1)
+            at_start = False
+            continue
+        if kind == "clause":
+            clause_number += 1
+            at_start = at_start or match.group() in ":|"
+            continue
+        at = match.end() if kind == "end" else match.start()
+        dot = kind == "end" and match.group() == "."
+        if dot and words and words[-1] in ABBREVIATIONS and text[at : at + 2].strip():
+            continue
+        if not fresh:
+            spans.append((sentence_start, at))
+            sentence_number += 1
+            clause_number += 1
+        sentence_start, at_start, fresh = at, True, True
+        if kind == "line":
+            marker = match.group().strip()
+            in_list = bool(marker) and not marker.startswith("#")
+            if in_list:
+                item_number += 1
+                numbered.append(marker[:1].isdigit() or marker == "‣")
+    if words and sentence[-1] == sentence_number:
+        spans.append((sentence_start, len(text)))
+    return words, starts, sentence, clause, initial, item, numbered, spans or [(0, len(text))]
+
+
+def test_tokenize_reads_as_the_one_token_at_a_time_reader() -> None:
+    rng = random.Random(25)
+    pieces = [*"ab1 .,;:!?()[]\"“”|-–—\n\t#*•+‣'’_", "Dr", "no", "and", "but", "12", "3.", "\n-"]
+    texts = _texts() + ["", "12. a", " 12. a", ",a", "  - a", "\r- a", "a -\n- b", "x – – – y"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        t = tokenize(text)
+        found = (t.words, t.starts, t.sentence, t.clause, t.initial, t.item, t.numbered)
+        assert (*found, t.sentence_spans) == _plain_tokens(text), text

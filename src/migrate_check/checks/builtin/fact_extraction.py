@@ -30,6 +30,7 @@ from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
 from migrate_check.checks.builtin.fact_patterns import CANDIDATE, EMAIL, FACT, URL, fact_matches
 from migrate_check.checks.builtin.fact_records import KINDS, Fact, Facts
+from migrate_check.checks.builtin.fact_text import PATTERNS as TEXT_PATTERNS
 from migrate_check.checks.builtin.fact_text import tokenize
 from migrate_check.checks.builtin.fact_units import (
     canonical_quantity,
@@ -83,6 +84,7 @@ PATTERNS = (
     CANDIDATE,
     SPACES,
     *fact_canonical_forms.PATTERNS,
+    *TEXT_PATTERNS,
 )
 _TRAILING = " \t\n.,;:!?)"
 #: A number written with a leading zero ("03") is part of a date or a code, not a count:

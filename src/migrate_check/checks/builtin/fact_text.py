@@ -11,18 +11,32 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, STOPWORDS, stem, words
 
-# A word (letters first, then letters, digits, apostrophes or hyphens), digits, sentence
-# punctuation, clause punctuation, or a line break with the list marker that may follow.
+# A word (letters first, then letters, digits, apostrophes or hyphens; or digits first,
+# then letters or digits), sentence punctuation, a line break with the list marker that
+# may follow, clause punctuation, or a dash between spaces. Led by the class of the
+# characters these start with, so a search passes over spaces in C; what was read is
+# told by its first character (looked back at). A dash is matched from the dash on: its
+# space before must not be part of the mark before it, which `tokenize` checks.
 _TOKEN = re.compile(
-    r"(?P<w>[^\W\d_][\w'’-]*+|\d[\w]*+)"
-    r"|(?P<end>[.!?]++)"
-    r"|(?P<line>(?:\n|^)[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?)"
-    r"|(?P<clause>[,;:()\[\]\"“”|]|\s[-–—]\s)"
+    r"[\w.!?\n,;:()\[\]\"“”|\-–—]"
+    r"(?:(?P<w>(?<=[^\W\d_])[\w'’-]*+|(?<=\d)\w*+)"
+    r"|(?<=[.!?])(?P<end>[.!?]*+)"
+    r"|(?<=\n)(?P<line>[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?)"
+    r"|(?<=[,;:()\[\]\"“”|])(?P<clause>)"
+    r"|(?<=\s[-–—])(?P<dash>\s))"
 )
+#: The list marker a text may start with, read as if a line break stood before it.
+_FIRST_LINE = re.compile(r"[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?")
+#: A line break with its list marker, where a dash that was no mark took the break.
+_LINE = re.compile(r"\n" + _FIRST_LINE.pattern)
+#: For the test that no pattern nests quantifiers.
+PATTERNS = (_TOKEN, _FIRST_LINE, _LINE)
 #: Words that start a new clause: a claim does not reach past them.
 CLAUSE_WORDS = frozenset(
     words(
@@ -47,6 +61,10 @@ def content_stem(word: str) -> str | None:
 
 
 _STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
+#: content_stem of the words seen, looked up with one C-level map per text (an
+#: lru_cache wrapper costs ~3 times as much a word); cleared when it grows past 65536.
+_CONTENT: dict[str, str | None] = {}
+_UNSEEN = ""
 
 
 @dataclass
@@ -188,12 +206,15 @@ class Tokens:
 
 def tokenize(text: str, shown: str | None = None) -> Tokens:
     """`text` cut into words, sentences, clauses and list items (linear time); `shown`
-    is the same text before the value facts were blanked, quoted in evidence."""
+    is the same text before the value facts were blanked, quoted in evidence.
+
+    Each word's sentence, list item and whether it starts one are the same for all the
+    words between two marks, so they are given at the next mark, a run at a time."""
     words: list[str] = []
     raw: list[str] = []
     starts: list[int] = []
-    sentence: list[int] = []
     clause: list[int] = []
+    sentence: list[int] = []
     initial: list[bool] = []
     item: list[int] = []
     numbered: list[bool] = []
@@ -202,65 +223,89 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
     at_start = True
     in_list = False
     fresh = True  # no word yet in the current sentence
-
-    def end_sentence(at: int) -> None:
-        nonlocal sentence_start, sentence_number, clause_number, at_start, fresh
-        if not fresh:
-            spans.append((sentence_start, at))
-            sentence_number += 1
-            clause_number += 1
-        sentence_start, at_start, fresh = at, True, True
-
+    done = 0  # words given their sentence, list item and start so far
+    read = 0  # where the last mark ended
+    tokens: Iterable[re.Match[str] | None] = _TOKEN.finditer(text)
+    if text and text[0] not in ".!?\n" and not text[0].isalnum():  # a line starts the text
+        line = _FIRST_LINE.match(text)
+        tokens = chain([line], _TOKEN.finditer(text, line.end() if line else 0))
     add_word, add_raw, add_start = words.append, raw.append, starts.append
-    add_sentence, add_clause, add_initial, add_item = (
-        sentence.append,
-        clause.append,
-        initial.append,
-        item.append,
-    )
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "w":
-            word = match.group().rstrip("-'’")
-            lower = word.casefold()
-            if lower in CLAUSE_WORDS:
-                clause_number += 1
-            start = match.start()
-            if fresh:
-                sentence_start, fresh = start, False
-            add_word(lower)
-            add_raw(word)
-            add_start(start)
-            add_sentence(sentence_number)
-            add_clause(clause_number)
-            add_initial(at_start)
-            add_item(item_number if in_list else -1)
-            at_start = False
-        elif kind == "end":
-            if (
-                match.group() == "."
-                and words
-                and words[-1] in ABBREVIATIONS
-                and text[match.end() : match.end() + 2].strip()
-            ):
+    add_clause = clause.append
+    while True:
+        for match in tokens:
+            assert match is not None
+            kind = match.lastgroup
+            if kind == "w":
+                word = match.group().rstrip("-'’")
+                lower = word.casefold()
+                if lower in CLAUSE_WORDS:
+                    clause_number += 1
+                add_word(lower)
+                add_raw(word)
+                add_start(match.start())
+                add_clause(clause_number)
                 continue
-            end_sentence(match.end())
-        elif kind == "clause":
-            clause_number += 1
-            if match.group() in ":|":
-                at_start = True
+            if count := len(words) - done:  # the words since the last mark
+                if fresh:
+                    sentence_start, fresh = starts[done], False
+                sentence += [sentence_number] * count
+                initial.append(at_start)
+                initial += [False] * (count - 1)
+                item += [item_number if in_list else -1] * count
+                at_start, done = False, len(words)
+            if kind == "dash" and match.start() - 1 < read:  # its space ended the mark
+                if text[match.end() - 1] == "\n":  # before: no dash, and the break it took
+                    break  # starts a line
+                continue
+            read = match.end()
+            if kind == "clause" or kind == "dash":
+                clause_number += 1
+                if kind == "clause" and match.group() in ":|":
+                    at_start = True
+                continue
+            at = match.start()
+            if kind == "end":
+                at = match.end()
+                if (
+                    match.group() == "."
+                    and words
+                    and words[-1] in ABBREVIATIONS
+                    and text[at : at + 2].strip()
+                ):
+                    continue  # "Dr. Patel": no sentence ends
+            if not fresh:  # the sentence ends here
+                spans.append((sentence_start, at))
+                sentence_number += 1
+                clause_number += 1
+            sentence_start, at_start, fresh = at, True, True
+            if kind != "end":  # a line, and the list marker that may start it
+                marker = match.group().strip()
+                in_list = bool(marker) and not marker.startswith("#")
+                if in_list:
+                    item_number += 1
+                    numbered.append(marker[:1].isdigit() or marker == "‣")
         else:
-            end_sentence(match.start())
-            marker = match.group().strip()
-            in_list = bool(marker) and not marker.startswith("#")
-            if in_list:
-                item_number += 1
-                numbered.append(marker[:1].isdigit() or marker == "‣")
+            break
+        line = _LINE.match(text, match.end() - 1)
+        tokens = chain([line], _TOKEN.finditer(text, line.end() if line else 0))
+    if count := len(words) - done:
+        if fresh:
+            sentence_start = starts[done]
+        sentence += [sentence_number] * count
+        initial.append(at_start)
+        initial += [False] * (count - 1)
+        item += [item_number if in_list else -1] * count
     if words and sentence[-1] == sentence_number:
         spans.append((sentence_start, len(text)))
     if not spans:
         spans.append((0, len(text)))
-    content = list(map(content_stem, words))
+    content = list(map(_CONTENT.get, words, repeat(_UNSEEN)))
+    if _UNSEEN in content:
+        if len(_CONTENT) > 65536:
+            _CONTENT.clear()
+        for at, stem_of in enumerate(content):
+            if stem_of is _UNSEEN:
+                content[at] = _CONTENT[words[at]] = content_stem(words[at])
     return Tokens(
         shown or text,
         text,
