@@ -17,12 +17,8 @@ from typing import Any
 from migrate_check.checks.builtin import fact_units
 from migrate_check.checks.builtin.fact_extraction import _IDENTIFIER, _identifiers
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS
-from migrate_check.checks.builtin.fact_patterns import (
-    CAN_START,
-    CAN_START_CHARS,
-    FACT,
-    fact_matches,
-)
+from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT
+from migrate_check.checks.builtin.fact_scan import CAN_START_CHARS, fact_matches
 from migrate_check.checks.builtin.fact_text import CLAUSE_WORDS, tokenize
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"

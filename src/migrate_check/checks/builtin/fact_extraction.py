@@ -28,8 +28,14 @@ from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_cl
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
-from migrate_check.checks.builtin.fact_patterns import CANDIDATE, EMAIL, FACT, URL, fact_matches
+from migrate_check.checks.builtin.fact_patterns import EMAIL, FACT, URL
 from migrate_check.checks.builtin.fact_records import KINDS, Fact, Facts
+from migrate_check.checks.builtin.fact_scan import (
+    CANDIDATE,
+    FACT_AT_DIGIT,
+    FACT_AT_LETTER,
+    fact_matches,
+)
 from migrate_check.checks.builtin.fact_text import PATTERNS as TEXT_PATTERNS
 from migrate_check.checks.builtin.fact_text import tokenize
 from migrate_check.checks.builtin.fact_units import (
@@ -82,6 +88,8 @@ PATTERNS = (
     _GLUED_UNIT,
     FACT,
     CANDIDATE,
+    FACT_AT_DIGIT,
+    FACT_AT_LETTER,
     SPACES,
     *fact_canonical_forms.PATTERNS,
     *TEXT_PATTERNS,
