@@ -18,7 +18,12 @@ from migrate_check.checks.builtin import fact_units
 from migrate_check.checks.builtin.fact_extraction import _IDENTIFIER, _identifiers
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS
 from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT
-from migrate_check.checks.builtin.fact_scan import CAN_START_CHARS, fact_matches
+from migrate_check.checks.builtin.fact_scan import (
+    CAN_START_CHARS,
+    fact_matches,
+    first_characters,
+    split_alternatives,
+)
 from migrate_check.checks.builtin.fact_text import CLAUSE_WORDS, tokenize
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
@@ -179,3 +184,15 @@ def test_tokenize_reads_as_the_one_token_at_a_time_reader() -> None:
         t = tokenize(text)
         found = (t.words, t.starts, t.sentence, t.clause, t.initial, t.item, t.numbered)
         assert (*found, t.sentence_spans) == _plain_tokens(text), text
+
+
+def test_facts_alternatives_are_split_whole_and_dispatched_by_first_character() -> None:
+    body = FACT.pattern[len(CAN_START) + len("(?:") : -1]
+    alternatives = split_alternatives(body)
+    assert "|".join(alternatives) == body
+    assert len(alternatives) == len(FACT.groupindex)  # one named group each
+    assert split_alternatives(r"a|[|(]|\||(b|c)") == ["a", "[|(]", r"\|", "(b|c)"]
+    kinds = {next(iter(re.compile(a).groupindex)): first_characters(a) for a in alternatives}
+    assert kinds["iso"] == {"digit"} and kinds["wday"] == {"letter"}
+    assert first_characters(r"(?i:\u212a)") == {"letter"}  # the Kelvin sign folds to k
+    assert first_characters(r"x?") == {"digit", "letter"}  # matches nothing: anything follows
