@@ -62,6 +62,9 @@ _PARTS = re.compile(r"[./-]")
 _DIGIT_RUN = re.compile(r"\d[\w./,-]*+")
 #: The number that starts a numbered list item or step ("1.", "2)", "Step 3:").
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)")
+#: The same after a line break, searched for from the break (a literal the regex engine
+#: finds in C) rather than tried at every position for a line start.
+_LIST_MARKER_AFTER_BREAK = re.compile("\n" + _LIST_MARKER.pattern.removeprefix("(?m)^"))
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
@@ -78,6 +81,7 @@ SPACES = re.compile(r"\s++")
 #: Every pattern extraction uses, for the test that none nests quantifiers.
 PATTERNS = (
     _LIST_MARKER,
+    _LIST_MARKER_AFTER_BREAK,
     _PARTS,
     URL,
     EMAIL,
@@ -109,8 +113,8 @@ def extract(
     values: list[tuple[str, str, str, int, int, str | None]] = []
     spans: list[tuple[int, int]] = []
     # List numbers are structure, not facts: "1." becomes a bullet the words reader sees.
-    text = _LIST_MARKER.sub(lambda m: "‣" + " " * (len(m.group()) - 1), text)
-    for match in URL.finditer(text):
+    text = _bullets(text)
+    for match in URL.finditer(text) if _may_hold_url(text) else ():
         spans.append(match.span())
         if canonical := canonical_url(match.group()):
             values.append(("urls", canonical, match.group(), *match.span(), None))
@@ -240,6 +244,7 @@ def _bare(raw: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=8192)  # a run of characters: "CS-208815", "86.40"
 def _identifier(token: str) -> str | None:
     """The identifier a run of characters is, or None when it is a fact of another kind."""
     token = token.rstrip("./-")
@@ -303,6 +308,22 @@ def _identifiers(text: str) -> Iterator[re.Match[str]]:
     for start in reversed(starts):
         if (found := _IDENTIFIER.match(text, start)) is not None:
             yield found
+
+
+def _bullets(text: str) -> str:
+    """`text` with each list number ("1.", "(2)", "Step 3:") made a bullet ("‣" and spaces,
+    so positions stay): `_LIST_MARKER.sub`, at the start and after each line break."""
+    assert _LIST_MARKER.pattern.startswith("(?m)^")
+    head = ""
+    if first := _LIST_MARKER.match(text):
+        head, text = "‣" + " " * (len(first.group()) - 1), text[first.end() :]
+    return head + _LIST_MARKER_AFTER_BREAK.sub(lambda m: "\n‣" + " " * (len(m.group()) - 2), text)
+
+
+def _may_hold_url(text: str) -> bool:
+    """Whether `text` holds what URL needs ("://" or "www." in any case): most answers
+    hold neither, and the URL search stops at every h and w."""
+    return "://" in text or any(dots in text for dots in ("ww.", "wW.", "Ww.", "WW."))
 
 
 def _emails(text: str) -> Iterator[re.Match[str]]:

@@ -162,9 +162,11 @@ class Tokens:
     def plain_words(self) -> frozenset[str]:
         """The words, possessives dropped ("Mary's" is "mary"), for finding a name."""
         if self._plain_words is None:
-            self._plain_words = frozenset(
-                word[:-2] if word.endswith(("'s", "’s")) else word for word in self.words
-            )
+            found = set(self.words)  # distinct words, possessives then dropped
+            owners = [word for word in found if word.endswith(("'s", "’s"))]
+            found.difference_update(owners)
+            found.update(word[:-2] for word in owners)
+            self._plain_words = frozenset(found)
         return self._plain_words
 
     def clause_stems(self) -> dict[int, set[str]]:
