@@ -65,6 +65,8 @@ _STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
 #: lru_cache wrapper costs ~3 times as much a word); cleared when it grows past 65536.
 _CONTENT: dict[str, str | None] = {}
 _UNSEEN = ""
+#: What ends the chunks `tokenize` reads: letters, so the run before it is read too.
+_END = "".join(("e", "nd"))  # an object of its own: checked with `is`
 
 
 @dataclass
@@ -227,69 +229,95 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
     fresh = True  # no word yet in the current sentence
     done = 0  # words given their sentence, list item and start so far
     read = 0  # where the last mark ended
-    tokens: Iterable[re.Match[str] | None] = _TOKEN.finditer(text)
-    if text and text[0] not in ".!?\n" and not text[0].isalnum():  # a line starts the text
-        line = _FIRST_LINE.match(text)
-        tokens = chain([line], _TOKEN.finditer(text, line.end() if line else 0))
     add_word, add_raw, add_start = words.append, raw.append, starts.append
     add_clause = clause.append
-    while True:
-        for match in tokens:
-            assert match is not None
-            kind = match.lastgroup
-            if kind == "w":
-                word = match.group().rstrip("-'’")
-                lower = word.casefold()
-                if lower in CLAUSE_WORDS:
-                    clause_number += 1
-                add_word(lower)
-                add_raw(word)
-                add_start(match.start())
-                add_clause(clause_number)
-                continue
-            if count := len(words) - done:  # the words since the last mark
-                if fresh:
-                    sentence_start, fresh = starts[done], False
-                sentence += [sentence_number] * count
-                initial.append(at_start)
-                initial += [False] * (count - 1)
-                item += [item_number if in_list else -1] * count
-                at_start, done = False, len(words)
-            if kind == "dash" and match.start() - 1 < read:  # its space ended the mark
-                if text[match.end() - 1] == "\n":  # before: no dash, and the break it took
-                    break  # starts a line
-                continue
-            read = match.end()
-            if kind == "clause" or kind == "dash":
-                clause_number += 1
-                if kind == "clause" and match.group() in ":|":
-                    at_start = True
-                continue
-            at = match.start()
-            if kind == "end":
-                at = match.end()
-                if (
-                    match.group() == "."
-                    and words
-                    and words[-1] in ABBREVIATIONS
-                    and text[at : at + 2].strip()
-                ):
-                    continue  # "Dr. Patel": no sentence ends
-            if not fresh:  # the sentence ends here
-                spans.append((sentence_start, at))
-                sentence_number += 1
-                clause_number += 1
-            sentence_start, at_start, fresh = at, True, True
-            if kind != "end":  # a line, and the list marker that may start it
-                marker = match.group().strip()
-                in_list = bool(marker) and not marker.startswith("#")
-                if in_list:
-                    item_number += 1
-                    numbered.append(marker[:1].isdigit() or marker == "‣")
-        else:
+    first = None  # a line that starts the text (no line break before it)
+    if text and text[0] not in ".!?\n" and not text[0].isalnum():
+        first = _FIRST_LINE.match(text)
+    # Most words stand alone between spaces: such a run of letters is a word and nothing
+    # else, whatever stands around it, so it is taken as it is; the runs between them
+    # (punctuation, digits, line breaks, extra spaces) are read with _TOKEN.
+    chunks = text.split(" ")
+    chunks.append(_END)
+    offset, gathered = 0, -1  # where the chunk starts; where the unread run started
+    for chunk in chunks:
+        if not chunk.isalpha():
+            if gathered < 0:
+                gathered = offset
+            offset += len(chunk) + 1
+            continue
+        if gathered >= 0:  # read the run before this word
+            tokens: Iterable[re.Match[str] | None] = _TOKEN.finditer(text, gathered, offset)
+            if gathered == 0 and first is not None:
+                tokens = chain([first], _TOKEN.finditer(text, first.end(), offset))
+            gathered = -1
+            while True:
+                for match in tokens:
+                    assert match is not None
+                    kind = match.lastgroup
+                    if kind == "w":
+                        word = match.group().rstrip("-'’")
+                        lower = word.casefold()
+                        if lower in CLAUSE_WORDS:
+                            clause_number += 1
+                        add_word(lower)
+                        add_raw(word)
+                        add_start(match.start())
+                        add_clause(clause_number)
+                        continue
+                    if count := len(words) - done:  # the words since the last mark
+                        if fresh:
+                            sentence_start, fresh = starts[done], False
+                        sentence += [sentence_number] * count
+                        initial.append(at_start)
+                        initial += [False] * (count - 1)
+                        item += [item_number if in_list else -1] * count
+                        at_start, done = False, len(words)
+                    if kind == "dash" and match.start() - 1 < read:  # its space ended the mark
+                        if text[match.end() - 1] == "\n":  # before: no dash, and the break it took
+                            break  # starts a line
+                        continue
+                    read = match.end()
+                    if kind == "clause" or kind == "dash":
+                        clause_number += 1
+                        if kind == "clause" and match.group() in ":|":
+                            at_start = True
+                        continue
+                    at = match.start()
+                    if kind == "end":
+                        at = match.end()
+                        if (
+                            match.group() == "."
+                            and words
+                            and words[-1] in ABBREVIATIONS
+                            and text[at : at + 2].strip()
+                        ):
+                            continue  # "Dr. Patel": no sentence ends
+                    if not fresh:  # the sentence ends here
+                        spans.append((sentence_start, at))
+                        sentence_number += 1
+                        clause_number += 1
+                    sentence_start, at_start, fresh = at, True, True
+                    if kind != "end":  # a line, and the list marker that may start it
+                        marker = match.group().strip()
+                        in_list = bool(marker) and not marker.startswith("#")
+                        if in_list:
+                            item_number += 1
+                            numbered.append(marker[:1].isdigit() or marker == "‣")
+                else:
+                    break
+                line = _LINE.match(text, match.end() - 1, offset)
+                tokens = chain([line], _TOKEN.finditer(text, line.end() if line else 0, offset))
+        if chunk is _END:
             break
-        line = _LINE.match(text, match.end() - 1)
-        tokens = chain([line], _TOKEN.finditer(text, line.end() if line else 0))
+        lower = chunk.casefold()
+        if lower in CLAUSE_WORDS:
+            clause_number += 1
+        add_word(lower)
+        add_raw(chunk)
+        add_start(offset)
+        add_clause(clause_number)
+        offset += len(chunk) + 1
     if count := len(words) - done:
         if fresh:
             sentence_start = starts[done]
