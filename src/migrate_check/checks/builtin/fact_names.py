@@ -12,6 +12,9 @@ Steps: the items of a list, and sentences that start with an instruction verb (o
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import compress
+
 from migrate_check.checks.builtin.fact_lexicon import (
     IMPERATIVES,
     SEQUENCE_WORDS,
@@ -104,16 +107,24 @@ def read_steps(tokens: Tokens) -> list[Step]:
     items: dict[int, list[int]] = {}
     sentences: dict[int, list[int]] = {}
     imperative: set[int] = set()
-    for at, word in enumerate(t.words):
-        if t.initial[at]:
-            verb = t.words[at + 1] if word in SEQUENCE_WORDS and at + 1 < len(t.words) else word
-            if verb in IMPERATIVES or (t.item[at] >= 0 and t.numbered[t.item[at]]):
-                imperative.add(t.sentence[at])
-        if t.sentence[at] in imperative:
-            if t.item[at] >= 0:
-                items.setdefault(t.item[at], []).append(at)
+    count = len(t.words)
+    # A sentence is a step from the word on that starts it as one (the first of the
+    # sentence, a line or after a colon): only those words are looked at, then the rest
+    # of the sentence is taken (its words stand together, in order).
+    for at in compress(range(count), t.initial):
+        word = t.words[at]
+        verb = t.words[at + 1] if word in SEQUENCE_WORDS and at + 1 < count else word
+        number = t.sentence[at]
+        if number in imperative or not (
+            verb in IMPERATIVES or (t.item[at] >= 0 and t.numbered[t.item[at]])
+        ):
+            continue
+        imperative.add(number)
+        for position in range(at, bisect_right(t.sentence, number, at)):
+            if t.item[position] >= 0:
+                items.setdefault(t.item[position], []).append(position)
             else:
-                sentences.setdefault(t.sentence[at], []).append(at)
+                sentences.setdefault(number, []).append(position)
     steps: list[Step] = []
     for positions in [*items.values(), *sentences.values()][:MAX_STEPS]:
         stems = frozenset(stem(t.words[at]) for at in positions if t.words[at] not in STOPWORDS)
