@@ -108,9 +108,10 @@ class _Comparison:
                 if gone:  # a name only added is a greeting or a sign-off, not a change
                     new += [f for f in after if not name_kept(f, self.base, before)]
                 continue
-            b, a = Counter(f.value for f in before), Counter(f.value for f in after)
-            if dict.__eq__(b, a):  # the same values as often: none lost, new or replaced
-                continue
+            values_before, values_after = [f.value for f in before], [f.value for f in after]
+            if sorted(values_before) == sorted(values_after):
+                continue  # the same values as often: none lost, new or replaced
+            b, a = Counter(values_before), Counter(values_after)
             lost += _first_of(before, lambda v, a=a: v not in a)  # type: ignore[misc]
             new += _first_of(after, lambda v, b=b: v not in b)  # type: ignore[misc]
             fewer = _first_of(before, lambda v, a=a, b=b: 0 < a[v] < b[v])  # type: ignore[misc]
