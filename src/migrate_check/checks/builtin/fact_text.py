@@ -61,8 +61,8 @@ def content_stem(word: str) -> str | None:
 
 
 _STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
-#: content_stem of the words seen, looked up with one C-level map per text (an
-#: lru_cache wrapper costs ~3 times as much a word); cleared when it grows past 65536.
+#: content_stem of the words seen, looked up with one C-level map per text (cheaper than
+#: calling the lru_cache wrapper for each word); cleared when it grows past 65536.
 _CONTENT: dict[str, str | None] = {}
 _UNSEEN = ""
 #: What ends the chunks `tokenize` reads: letters, so the run before it is read too.
