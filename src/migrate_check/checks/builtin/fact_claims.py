@@ -12,6 +12,9 @@ conditions with the claim they qualify. Names and steps are `fact_names`'.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from itertools import compress
+
 from migrate_check.checks.builtin.fact_lexicon import (
     CONDITIONS,
     COURTESY,
@@ -51,10 +54,30 @@ def _starts(words: list[str], at: int, phrase: tuple[str, ...]) -> bool:
 
 def _longest(words: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     found: tuple[str, ...] = ()
-    for phrase in phrases:
-        if phrase[0] == words[at] and len(phrase) > len(found) and _starts(words, at, phrase):
+    for phrase in _by_first_word(phrases).get(words[at], ()):
+        if len(phrase) > len(found) and _starts(words, at, phrase):
             found = phrase
     return found
+
+
+_INDEXES: dict[int, tuple[Sequence[object], dict[str, tuple[tuple[str, ...], ...]]]] = {}
+
+
+def _by_first_word(
+    phrases: tuple[tuple[str, ...], ...],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases by their first word, in their order: `_longest` looks only at those that
+    start with the word at hand. Kept per tuple of phrases (the lexicon's, or a suite's
+    modals): a few dozen at most."""
+    known = _INDEXES.get(id(phrases))
+    if known is None or known[0] is not phrases:
+        index: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for phrase in phrases:
+            index[phrase[0]] = (*index.get(phrase[0], ()), phrase)
+        if len(_INDEXES) > 64:
+            _INDEXES.clear()
+        known = _INDEXES[id(phrases)] = (phrases, index)
+    return known[1]
 
 
 _NOT = ("n't", "n’t")
@@ -67,14 +90,16 @@ _CONDITION_STARTS = frozenset(phrase[0] for phrase in CONDITIONS)
 _HEDGE_STARTS = frozenset(phrase[0] for phrase in HEDGES)
 _PHRASE_STARTS = frozenset(phrase[0] for phrase in PHRASES)
 _NOT_NEGATING_STARTS = frozenset(phrase[0] for phrase in NOT_NEGATING)
+#: PHRASES by their first word, in their order.
+_PHRASES_BY_START: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _word in PHRASES.items():
+    _PHRASES_BY_START.setdefault(_phrase[0], []).append((_phrase, _word))
 
 
-class _ClaimReader:
-    def __init__(self, tokens: Tokens, lexicon: Lexicon):
-        self.t = tokens
-        self.lexicon = lexicon
-        self.found: list[Fact] = []
-        self.taken: set[int] = set()
+class _Words:
+    """What one lexicon's claims start with, worked out once per lexicon, not per text."""
+
+    def __init__(self, lexicon: Lexicon):
         self.modal_phrases = tuple(lexicon.modals)
         self.modal_starts = frozenset(phrase[0] for phrase in lexicon.modals)
         self.starts = (
@@ -85,6 +110,39 @@ class _ClaimReader:
             | _PHRASE_STARTS
             | _NOT_NEGATING_STARTS
         )
+        #: every word a claim can start at, but those ending in "n't"
+        self.read = self.starts | frozenset(lexicon.poles)
+
+
+_LEXICONS: dict[int, tuple[Lexicon, object, object, _Words]] = {}
+
+
+def _words_of(lexicon: Lexicon) -> _Words:
+    """`_Words` of a lexicon, remembered while it and its tables are the same objects (a
+    lexicon is built once per check; a few at most are in use)."""
+    known = _LEXICONS.get(id(lexicon))
+    if (
+        known is None
+        or known[0] is not lexicon
+        or known[1] is not lexicon.poles
+        or known[2] is not lexicon.modals
+    ):
+        if len(_LEXICONS) > 64:
+            _LEXICONS.clear()
+        known = _LEXICONS[id(lexicon)] = (lexicon, lexicon.poles, lexicon.modals, _Words(lexicon))
+    return known[3]
+
+
+class _ClaimReader:
+    def __init__(self, tokens: Tokens, lexicon: Lexicon):
+        self.t = tokens
+        self.lexicon = lexicon
+        self.found: list[Fact] = []
+        self.taken: set[int] = set()
+        self.words = _words_of(lexicon)
+        self.modal_phrases = self.words.modal_phrases
+        self.modal_starts = self.words.modal_starts
+        self.starts = self.words.starts
 
     def add(
         self, kind: str, value: str, at: int, end: int, window: frozenset[str], head: str = ""
@@ -100,7 +158,7 @@ class _ClaimReader:
         """((axis, pole), words taken) of an opposite at word `at`."""
         words = self.t.words
         if words[at] in _PHRASE_STARTS:
-            for phrase, word in PHRASES.items():
+            for phrase, word in _PHRASES_BY_START[words[at]]:
                 if _starts(words, at, phrase):
                     found = self.lexicon.poles.get(word)
                     return (found, len(phrase)) if found else None
@@ -114,8 +172,8 @@ class _ClaimReader:
         """Read the negation at word `at`; the words it took."""
         t, words = self.t, self.t.words
         word = words[at]
-        if word in _NOT_NEGATING_STARTS and _longest(words, at, NOT_NEGATING):
-            return len(_longest(words, at, NOT_NEGATING))
+        if word in _NOT_NEGATING_STARTS and (phrase := _longest(words, at, NOT_NEGATING)):
+            return len(phrase)
         if word.endswith(_NOT) and ("not", *words[at + 1 : at + 3]) in _NOT_NEGATING_PAIRS:
             return 1  # "don't hesitate"
         if word == "no" and _number_sign(t, at):
@@ -150,25 +208,26 @@ class _ClaimReader:
                     return 1
                 break
             target += 1
-        window, head = t.window(at, skip=1), t.head(at, 1, NEGATION_SKIPS)
+        after = t.window(at, skip=1)
+        window, head = after, t.head(at, 1, NEGATION_SKIPS)
         if not window:  # "Cancellation fee: none": what is negated stands before it
             window = t.window(at, after=0, before=3, across=True)
             head = next(iter(window), "") if len(window) == 1 else head
         self.add("negation", "not", at, at + 1, window, head)
-        if not t.window(at, skip=1):
+        if not after:
             t.marked["negation"].update(t.clause[i] for i in range(max(0, at - 4), at))
         return 1
 
     def read(self) -> list[Fact]:
-        starts, poles, words = self.starts, self.lexicon.poles, self.t.words
-        candidates = [
-            i
-            for i, word in enumerate(words)
-            if word in starts or word.endswith(_NOT) or word in poles
-        ]
+        words = self.t.words
+        # the words read, and those ending in "n't" (looked at once per distinct word)
+        positions = range(len(words))
+        candidates: Iterable[int] = compress(positions, map(self.words.read.__contains__, words))
+        nots = {word for word in set(words) if word.endswith(_NOT)}
+        if nots:
+            candidates = sorted({*candidates, *compress(positions, map(nots.__contains__, words))})
         marked = self.t.marked.setdefault("negation", set())
-        negating = self.lexicon.negating
-        marked.update(self.t.clause[i] for i, word in enumerate(words) if word in negating)
+        marked.update(compress(self.t.clause, map(self.lexicon.negating.__contains__, words)))
         done = 0
         for index in candidates:
             if index >= done and index not in self.taken:

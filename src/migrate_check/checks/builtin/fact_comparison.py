@@ -17,6 +17,7 @@ changed. A step of instructions whose words are mostly gone is dropped.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -116,13 +117,18 @@ class _Comparison:
         replaced: list[tuple[Fact, Fact]] = []
         for kind in kinds:
             before, after = self.base.of(kind), self.cand.of(kind)
+            if not before and not after:
+                continue
             if kind == "entities":
                 gone = [f for f in before if not name_kept(f, self.cand, after)]
                 lost += gone
                 if gone:  # a name only added is a greeting or a sign-off, not a change
                     new += [f for f in after if not name_kept(f, self.base, before)]
                 continue
-            b, a = Counter(f.value for f in before), Counter(f.value for f in after)
+            values_before, values_after = [f.value for f in before], [f.value for f in after]
+            if sorted(values_before) == sorted(values_after):
+                continue  # the same values as often: none lost, new or replaced
+            b, a = Counter(values_before), Counter(values_after)
             lost += _first_of(before, lambda v, a=a: v not in a)  # type: ignore[misc]
             new += _first_of(after, lambda v, b=b: v not in b)  # type: ignore[misc]
             fewer = _first_of(before, lambda v, a=a, b=b: 0 < a[v] < b[v])  # type: ignore[misc]
@@ -132,7 +138,7 @@ class _Comparison:
         said = Equivalents(self.base, self.cand).said
         lost = [fact for fact in lost if not said(fact, True)]
         new = [fact for fact in new if not said(fact, False)]
-        for kind in kinds:
+        for kind in kinds if lost or new else ():
             gone = [f for f in lost if f.kind == kind and not f.weak]
             came = [f for f in new if f.kind == kind and not f.weak]
             if kind == "dates" and not (gone and came):
@@ -205,14 +211,18 @@ class _Comparison:
                 surplus_after.remove(now)
                 reported.add(id(was))
         # An opposite that moved: "accepted A, declined B" against "declined A, accepted B".
+        on_axis: dict[str, list[Fact]] = {}  # only readings of one axis can contradict
+        for fact in after:
+            on_axis.setdefault(fact.value.partition(":")[0], []).append(fact)
         for was in before:
             subject = was.window - {was.head}
             if id(was) in reported or not subject:
                 continue
-            same = max((len(f.window & subject) for f in after if f.value == was.value), default=0)
+            axis = on_axis.get(was.value.partition(":")[0], [])
+            same = max((len(f.window & subject) for f in axis if f.value == was.value), default=0)
             turned = [
                 f
-                for f in after
+                for f in axis
                 if _contradicts(was.value, f.value) and len(f.window & subject) > same
             ]
             if turned:
@@ -310,6 +320,7 @@ def compare(base: Facts, cand: Facts, kinds: Iterable[str], lexicon: Lexicon) ->
 # --- helpers ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # two short values; asked for every pair of opposites
 def _contradicts(one: str, other: str) -> bool:
     """Whether two readings of one axis of opposites say opposite things: "approved"
     against "declined" or "not approved"; "not approved" and "declined" agree."""

@@ -13,6 +13,7 @@ Steps: the items of a list, and sentences that start with an instruction verb (o
 from __future__ import annotations
 
 import bisect
+from itertools import compress
 
 from migrate_check.checks.builtin.fact_lexicon import (
     IMPERATIVES,
@@ -164,11 +165,11 @@ def _in_title(t: Tokens, at: int, known: dict[int, bool]) -> bool:
     if start not in known:
         end = t.text.find("\n", start)
         line = t.text[start : end if end >= 0 else len(t.text)]
-        words = line.split()
-        capitalised = sum(1 for word in words if word.lstrip("#*_>-[(\"'")[:1].isupper())
+        words = line.split(None, 10)  # 11 parts: more than 10 words, no title
         known[start] = (
             0 < len(words) <= 10
-            and capitalised >= 0.6 * len(words)
+            and sum(1 for word in words if word.lstrip("#*_>-[(\"'")[:1].isupper())
+            >= 0.6 * len(words)
             and not line.rstrip(" *_").endswith((".", "!", "?"))
         )
     return known[start]
@@ -210,18 +211,25 @@ def read_steps(tokens: Tokens) -> list[Step]:
     items: dict[int, list[int]] = {}
     sentences: dict[int, list[int]] = {}
     imperative: set[int] = set()
-    for at, word in enumerate(t.words):
-        if t.initial[at]:
-            verb = t.words[at + 1] if word in SEQUENCE_WORDS and at + 1 < len(t.words) else word
-            if (verb in IMPERATIVES and not _label(t, at)) or (
-                t.item[at] >= 0 and t.numbered[t.item[at]]
-            ):
-                imperative.add(t.sentence[at])
-        if t.sentence[at] in imperative:
-            if t.item[at] >= 0:
-                items.setdefault(t.item[at], []).append(at)
+    count = len(t.words)
+    # A sentence is a step from the word on that starts it as one (the first of the
+    # sentence, a line or after a colon): only those words are looked at, then the rest
+    # of the sentence is taken (its words stand together, in order).
+    for at in compress(range(count), t.initial):
+        word = t.words[at]
+        verb = t.words[at + 1] if word in SEQUENCE_WORDS and at + 1 < count else word
+        number = t.sentence[at]
+        if number in imperative or not (
+            (verb in IMPERATIVES and not _label(t, at))
+            or (t.item[at] >= 0 and t.numbered[t.item[at]])
+        ):
+            continue
+        imperative.add(number)
+        for position in range(at, bisect.bisect_right(t.sentence, number, at)):
+            if t.item[position] >= 0:
+                items.setdefault(t.item[position], []).append(position)
             else:
-                sentences.setdefault(t.sentence[at], []).append(at)
+                sentences.setdefault(number, []).append(position)
     steps: list[Step] = []
     for positions in [*items.values(), *sentences.values()][:MAX_STEPS]:
         stems = frozenset(stem(t.words[at]) for at in positions if t.words[at] not in _NOT_STEPS)

@@ -26,9 +26,13 @@ KINDS = VALUE_KINDS + CLAIM_KINDS
 MAX_PER_KIND = 400
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fact:
-    """One fact: `value` is canonical ("USD 40"), `raw` how it was written ("$40.00")."""
+    """One fact: `value` is canonical ("USD 40"), `raw` how it was written ("$40.00").
+
+    Read-only by convention, hashed and compared by its fields like a frozen dataclass,
+    but not frozen: a frozen one takes ~4 times as long to build (each field set through
+    `object.__setattr__`), and a 200-word answer has ~60 facts (issue 25)."""
 
     kind: str
     value: str
@@ -41,7 +45,7 @@ class Fact:
     #: The bare number, so "90 minutes" matches a "90" whose unit the other side left out.
     number: str | None = None
     #: Content stems of the clause a claim is made in (negation, hedges, ...).
-    window: frozenset[str] = field(default_factory=frozenset)
+    window: frozenset[str] = frozenset()
     #: The word a claim is about: the first content word after a negation, the verb of a
     #: modal; "" when there is none.
     head: str = ""
@@ -67,10 +71,15 @@ class Facts:
     steps: tuple[Step, ...]
     length: int
     truncated: bool
+    #: kind -> its facts, sorted out once: the comparison asks for each kind several times
+    _by_kind: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, kind: str) -> list[Fact]:
         """The facts of one kind, at most `MAX_PER_KIND`, so pairing them stays bounded."""
-        return [fact for fact in self.facts if fact.kind == kind][:MAX_PER_KIND]
+        if not self._by_kind and self.facts:
+            for fact in self.facts:
+                self._by_kind.setdefault(fact.kind, []).append(fact)
+        return self._by_kind.get(kind, [])[:MAX_PER_KIND]
 
     def quote(self, fact: Fact) -> str:
         return self.tokens.sentence_text(fact.sentence)

@@ -10,18 +10,33 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, STOPWORDS, stem, words
 
-# A word (letters first, then letters, digits, apostrophes or hyphens), digits, sentence
-# punctuation, clause punctuation, or a line break with the list marker that may follow.
+# A word (letters first, then letters, digits, apostrophes or hyphens; or digits first,
+# then letters or digits), sentence punctuation, a line break with the list marker that
+# may follow, clause punctuation, or a dash between spaces. Led by the class of the
+# characters these start with, so a search passes over spaces in C; what was read is
+# told by its first character (looked back at). A dash is matched from the dash on: its
+# space before must not be part of the mark before it, which `tokenize` checks.
 _TOKEN = re.compile(
-    r"(?P<w>[^\W\d_][\w'’-]*+|\d[\w]*+)"
-    r"|(?P<end>[.!?]++)"
-    r"|(?P<line>(?:\n|^)[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?)"
-    r"|(?P<clause>[,;:()\[\]\"“”|]|\s[-–—]\s)"
+    r"[\w.!?\n,;:()\[\]\"“”|\-–—]"
+    r"(?:(?P<w>(?<=[^\W\d_])[\w'’-]*+|(?<=\d)\w*+)"
+    r"|(?<=[.!?])(?P<end>[.!?]*+)"
+    r"|(?<=\n)(?P<line>[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?)"
+    r"|(?<=[,;:()\[\]\"“”|])(?P<clause>)"
+    r"|(?<=\s[-–—])(?P<dash>\s))"
 )
+#: The list marker a text may start with, read as if a line break stood before it.
+_FIRST_LINE = re.compile(r"[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?")
+#: A line break with its list marker, where a dash that was no mark took the break.
+_LINE = re.compile(r"\n" + _FIRST_LINE.pattern)
+#: For the test that no pattern nests quantifiers.
+PATTERNS = (_TOKEN, _FIRST_LINE, _LINE)
 #: Words that start a new clause: a claim does not reach past them.
 CLAUSE_WORDS = frozenset(
     words(
@@ -47,6 +62,12 @@ def content_stem(word: str) -> str | None:
 
 
 _STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
+#: content_stem of the words seen, looked up with one C-level map per text (cheaper than
+#: calling the lru_cache wrapper for each word); cleared when it grows past 65536.
+_CONTENT: dict[str, str | None] = {}
+_UNSEEN = ""
+#: What ends the chunks `tokenize` reads: letters, so the run before it is read too.
+_END = "".join(("e", "nd"))  # an object of its own: checked with `is`
 
 
 @dataclass
@@ -72,6 +93,9 @@ class Tokens:
     _part_stems: frozenset[str] | None = None
     #: kind -> numbers of the clauses that hold a claim of it (negation, hedges, ...)
     marked: dict[str, set[int]] = field(default_factory=dict)
+    #: `content_stem` of each word, looked up once for every reader of the words
+    content: list[str | None] = field(default_factory=list)
+    _sentence_starts: list[int] | None = None
 
     def window(
         self, at: int, after: int = 4, before: int = 2, skip: int = 0, across: bool = False
@@ -79,22 +103,24 @@ class Tokens:
         """Content stems of the clause around word `at`: up to `after` words from
         `at + skip` on, and `before` words before `at`, not past the clause (with
         `across`, the words before may come from earlier clauses of the sentence)."""
-        clause = self.clause[at]
+        clauses, stems = self.clause, self.content
+        clause = clauses[at]
         found: list[str] = []
         index = at + skip
-        stop = min(len(self.words), index + REACH)
-        while index < stop and self.clause[index] == clause and len(found) < after:
-            if (content := content_stem(self.words[index])) is not None:
+        stop = min(len(stems), index + REACH)
+        while index < stop and clauses[index] == clause and len(found) < after:
+            if (content := stems[index]) is not None:
                 found.append(content)
             index += 1
         taken, index = 0, at - 1
         sentence = self.sentence[at]
+        low = max(0, at - REACH)
         while (
-            index >= max(0, at - REACH)
+            index >= low
             and taken < before
-            and (self.clause[index] == clause or (across and self.sentence[index] == sentence))
+            and (clauses[index] == clause or (across and self.sentence[index] == sentence))
         ):
-            if (content := content_stem(self.words[index])) is not None:
+            if (content := stems[index]) is not None:
                 found.append(content)
                 taken += 1
             index -= 1
@@ -120,9 +146,9 @@ class Tokens:
         over the words in `over`: what a negation or a modal is about."""
         index = at + skip
         stop = min(len(self.words), index + REACH)
-        while index < stop and self.clause[index] == self.clause[at]:
-            word = self.words[index]
-            if word not in over and (content := content_stem(word)) is not None:
+        clauses, clause = self.clause, self.clause[at]
+        while index < stop and clauses[index] == clause:
+            if (content := self.content[index]) is not None and self.words[index] not in over:
                 return content
             index += 1
         return ""
@@ -131,8 +157,8 @@ class Tokens:
         """Content stems of each sentence, for finding where a fact went."""
         if self._sentence_stems is None:
             found: list[set[str]] = [set() for _ in self.sentence_spans]
-            for word, number in zip(self.words, self.sentence, strict=True):
-                if (content := content_stem(word)) is not None and number < len(found):
+            for content, number in zip(self.content, self.sentence, strict=True):
+                if content is not None and number < len(found):
                     found[number].add(content)
             self._sentence_stems = [frozenset(stems) for stems in found]
         return self._sentence_stems
@@ -140,9 +166,11 @@ class Tokens:
     def plain_words(self) -> frozenset[str]:
         """The words, possessives dropped ("Mary's" is "mary"), for finding a name."""
         if self._plain_words is None:
-            self._plain_words = frozenset(
-                word[:-2] if word.endswith(("'s", "’s")) else word for word in self.words
-            )
+            found = set(self.words)  # distinct words, possessives then dropped
+            owners = [word for word in found if word.endswith(("'s", "’s"))]
+            found.difference_update(owners)
+            found.update(word[:-2] for word in owners)
+            self._plain_words = frozenset(found)
         return self._plain_words
 
     def part_stems(self) -> frozenset[str]:
@@ -157,8 +185,8 @@ class Tokens:
         """Content stems of each clause, for "is this claim made here too?"."""
         if self._clause_stems is None:
             found: dict[int, set[str]] = {}
-            for word, number in zip(self.words, self.clause, strict=True):
-                if (content := content_stem(word)) is not None:
+            for content, number in zip(self.content, self.clause, strict=True):
+                if content is not None:
                     found.setdefault(number, set()).add(content)
             self._clause_stems = found
         return self._clause_stems
@@ -183,25 +211,24 @@ class Tokens:
         return text if len(text) <= SENTENCE_CHARS else text[: SENTENCE_CHARS - 1] + "…"
 
     def sentence_of(self, position: int) -> int:
-        """The sentence holding character `position` (a value fact's start)."""
-        low, high = 0, len(self.sentence_spans) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.sentence_spans[middle][0] <= position:
-                low = middle
-            else:
-                high = middle - 1
-        return low
+        """The sentence holding character `position` (a value fact's start): the last one
+        starting at or before it, else the first."""
+        if self._sentence_starts is None:
+            self._sentence_starts = [start for start, _ in self.sentence_spans]
+        return max(0, bisect_right(self._sentence_starts, position) - 1)
 
 
 def tokenize(text: str, shown: str | None = None) -> Tokens:
     """`text` cut into words, sentences, clauses and list items (linear time); `shown`
-    is the same text before the value facts were blanked, quoted in evidence."""
+    is the same text before the value facts were blanked, quoted in evidence.
+
+    Each word's sentence, list item and whether it starts one are the same for all the
+    words between two marks, so they are given at the next mark, a run at a time."""
     words: list[str] = []
     raw: list[str] = []
     starts: list[int] = []
-    sentence: list[int] = []
     clause: list[int] = []
+    sentence: list[int] = []
     initial: list[bool] = []
     item: list[int] = []
     numbered: list[bool] = []
@@ -210,65 +237,115 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
     at_start = True
     in_list = False
     fresh = True  # no word yet in the current sentence
-
-    def end_sentence(at: int) -> None:
-        nonlocal sentence_start, sentence_number, clause_number, at_start, fresh
-        if not fresh:
-            spans.append((sentence_start, at))
-            sentence_number += 1
-            clause_number += 1
-        sentence_start, at_start, fresh = at, True, True
-
+    done = 0  # words given their sentence, list item and start so far
+    read = 0  # where the last mark ended
     add_word, add_raw, add_start = words.append, raw.append, starts.append
-    add_sentence, add_clause, add_initial, add_item = (
-        sentence.append,
-        clause.append,
-        initial.append,
-        item.append,
-    )
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "w":
-            word = match.group().rstrip("-'’")
-            lower = word.casefold()
-            if lower in CLAUSE_WORDS:
-                clause_number += 1
-            start = match.start()
-            if fresh:
-                sentence_start, fresh = start, False
-            add_word(lower)
-            add_raw(word)
-            add_start(start)
-            add_sentence(sentence_number)
-            add_clause(clause_number)
-            add_initial(at_start)
-            add_item(item_number if in_list else -1)
-            at_start = False
-        elif kind == "end":
-            if (
-                match.group() == "."
-                and words
-                and words[-1] in ABBREVIATIONS
-                and text[match.end() : match.end() + 2].strip()
-            ):
-                continue
-            end_sentence(match.end())
-        elif kind == "clause":
+    add_clause = clause.append
+    first = None  # a line that starts the text (no line break before it)
+    if text and text[0] not in ".!?\n" and not text[0].isalnum():
+        first = _FIRST_LINE.match(text)
+    # Most words stand alone between spaces: such a run of letters is a word and nothing
+    # else, whatever stands around it, so it is taken as it is; the runs between them
+    # (punctuation, digits, line breaks, extra spaces) are read with _TOKEN.
+    chunks = text.split(" ")
+    chunks.append(_END)
+    offset, gathered = 0, -1  # where the chunk starts; where the unread run started
+    for chunk in chunks:
+        if not chunk.isalpha():
+            if gathered < 0:
+                gathered = offset
+            offset += len(chunk) + 1
+            continue
+        if gathered >= 0:  # read the run before this word
+            tokens: Iterable[re.Match[str] | None] = _TOKEN.finditer(text, gathered, offset)
+            if gathered == 0 and first is not None:
+                tokens = chain([first], _TOKEN.finditer(text, first.end(), offset))
+            gathered = -1
+            while True:
+                for match in tokens:
+                    assert match is not None
+                    kind = match.lastgroup
+                    if kind == "w":
+                        word = match.group().rstrip("-'’")
+                        lower = word.casefold()
+                        if lower in CLAUSE_WORDS:
+                            clause_number += 1
+                        add_word(lower)
+                        add_raw(word)
+                        add_start(match.start())
+                        add_clause(clause_number)
+                        continue
+                    if count := len(words) - done:  # the words since the last mark
+                        if fresh:
+                            sentence_start, fresh = starts[done], False
+                        sentence += [sentence_number] * count
+                        initial.append(at_start)
+                        initial += [False] * (count - 1)
+                        item += [item_number if in_list else -1] * count
+                        at_start, done = False, len(words)
+                    if kind == "dash" and match.start() - 1 < read:  # its space ended the mark
+                        if text[match.end() - 1] == "\n":  # before: no dash, and the break it took
+                            break  # starts a line
+                        continue
+                    read = match.end()
+                    if kind == "clause" or kind == "dash":
+                        clause_number += 1
+                        if kind == "clause" and match.group() in ":|":
+                            at_start = True
+                        continue
+                    at = match.start()
+                    if kind == "end":
+                        at = match.end()
+                        if (
+                            match.group() == "."
+                            and words
+                            and words[-1] in ABBREVIATIONS
+                            and text[at : at + 2].strip()
+                        ):
+                            continue  # "Dr. Patel": no sentence ends
+                    if not fresh:  # the sentence ends here
+                        spans.append((sentence_start, at))
+                        sentence_number += 1
+                        clause_number += 1
+                    sentence_start, at_start, fresh = at, True, True
+                    if kind != "end":  # a line, and the list marker that may start it
+                        marker = match.group().strip()
+                        in_list = bool(marker) and not marker.startswith("#")
+                        if in_list:
+                            item_number += 1
+                            numbered.append(marker[:1].isdigit() or marker == "‣")
+                else:
+                    break
+                line = _LINE.match(text, match.end() - 1, offset)
+                tokens = chain([line], _TOKEN.finditer(text, line.end() if line else 0, offset))
+        if chunk is _END:
+            break
+        lower = chunk.casefold()
+        if lower in CLAUSE_WORDS:
             clause_number += 1
-            if match.group() in ":|":
-                at_start = True
-        else:
-            end_sentence(match.start())
-            marker = match.group().strip()
-            in_list = bool(marker) and not marker.startswith("#")
-            if in_list:
-                item_number += 1
-                numbered.append(marker[:1].isdigit() or marker == "‣")
+        add_word(lower)
+        add_raw(chunk)
+        add_start(offset)
+        add_clause(clause_number)
+        offset += len(chunk) + 1
+    if count := len(words) - done:
+        if fresh:
+            sentence_start = starts[done]
+        sentence += [sentence_number] * count
+        initial.append(at_start)
+        initial += [False] * (count - 1)
+        item += [item_number if in_list else -1] * count
     if words and sentence[-1] == sentence_number:
         spans.append((sentence_start, len(text)))
     if not spans:
         spans.append((0, len(text)))
-    stems = frozenset(filter(None, map(content_stem, words)))
+    content = list(map(_CONTENT.get, words, repeat(_UNSEEN)))
+    if _UNSEEN in content:
+        if len(_CONTENT) > 65536:
+            _CONTENT.clear()
+        for at, stem_of in enumerate(content):
+            if stem_of is _UNSEEN:
+                content[at] = _CONTENT[words[at]] = content_stem(words[at])
     return Tokens(
         shown or text,
         text,
@@ -281,5 +358,6 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
         item,
         numbered,
         spans,
-        stems,
+        frozenset(filter(None, content)),
+        content=content,
     )

@@ -96,16 +96,51 @@ _FOLDED = {spelling.casefold(): v for spelling, v in _TABLE.items() if spelling 
 _EXACT = {spelling: v for spelling, v in _TABLE.items() if spelling in _CASED}
 #: The longest spellings first, so "business days" wins over "days".
 _SPELLINGS = sorted(_TABLE, key=len, reverse=True)
-UNIT_PATTERN = (
-    "(?:"
-    + "|".join(
-        re.escape(s).replace(r"\ ", r"\s")
-        if s in _CASED
-        else "(?i:" + re.escape(s).replace(r"\ ", r"\s") + ")"
-        for s in _SPELLINGS
-    )
-    + r")(?![\w²])"
-)
+#: The non-ASCII letters `(?i)` matches to an ASCII letter (the `re` docs list these four).
+_FOLDS_TO_ASCII = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}  # İ ı ſ, Kelvin
+
+
+def _spelled(spelling: str, start: int = 0) -> str:
+    """A spelling from `start` on as a pattern: with its case when cased, else in any."""
+    escaped = re.escape(spelling[start:]).replace(r"\ ", r"\s")
+    return escaped if spelling in _CASED or not escaped else "(?i:" + escaped + ")"
+
+
+def _first_chars(spelling: str) -> str:
+    """The characters a spelling that starts with an ASCII letter can match first."""
+    if spelling in _CASED:
+        return spelling[0]
+    letter = _FOLDS_TO_ASCII.get(spelling[0], spelling[0]).lower()
+    folds = "".join(c for c, a in _FOLDS_TO_ASCII.items() if a == letter)
+    return "".join(sorted(letter + letter.upper() + folds))
+
+
+def _alternation(spellings: list[str]) -> str:
+    """The spellings as one alternation tried in their order, but grouped by first letter
+    behind a character class: the regex engine passes over a group whose class does not
+    hold the next character in one step, where it entered each of ~200 alternatives
+    (case-insensitive ones it cannot pass over so) after every number. Only one group's
+    spellings can match at a position, so the first that matches is the same."""
+    groups: dict[str, list[str]] = {}
+    others: list[str] = []
+    for spelling in spellings:
+        first = _FOLDS_TO_ASCII.get(spelling[0], spelling[0])
+        if first.isascii() and first.isalpha():
+            groups.setdefault(first.lower(), []).append(spelling)
+        else:
+            others.append(_spelled(spelling))
+    patterns = []
+    for members in groups.values():
+        starts = "".join(sorted({c for member in members for c in _first_chars(member)}))
+        tails = [
+            ("" if _first_chars(m) == starts else f"(?<=[{_first_chars(m)}])") + _spelled(m, 1)
+            for m in members
+        ]
+        patterns.append(f"[{starts}](?:{'|'.join(tails)})")
+    return "(?:" + "|".join(patterns + others) + ")"
+
+
+UNIT_PATTERN = _alternation(_SPELLINGS) + r"(?![\w²])"
 #: Two-word units, for reading units after number words: first word -> second words.
 TWO_WORD = {s.split()[0].casefold(): s for s in _SPELLINGS if " " in s}
 TIME_UNIT = "s"

@@ -1,0 +1,212 @@
+"""The faster ways `facts` reads a text find what the plain ones find (issue 25).
+
+Each shortcut (grouped alternations, candidate scans) must give the very matches of the
+straightforward pattern it replaces: these compare the two on the spellings, case
+variants and the non-ASCII letters that case-insensitive matching folds to ASCII.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+from migrate_check.checks.builtin import fact_units
+from migrate_check.checks.builtin.fact_extraction import (
+    _IDENTIFIER,
+    _LIST_MARKER,
+    _bullets,
+    _identifiers,
+    _may_hold_url,
+)
+from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS
+from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT, URL
+from migrate_check.checks.builtin.fact_scan import (
+    CAN_START_CHARS,
+    fact_matches,
+    first_characters,
+    split_alternatives,
+)
+from migrate_check.checks.builtin.fact_text import CLAUSE_WORDS, tokenize
+
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+
+
+def _plain_units() -> re.Pattern[str]:
+    """Every unit spelling as one plain alternation, the longest first."""
+    return re.compile(
+        "(?:"
+        + "|".join(
+            re.escape(s).replace(r"\ ", r"\s")
+            if s in fact_units._CASED
+            else "(?i:" + re.escape(s).replace(r"\ ", r"\s") + ")"
+            for s in fact_units._SPELLINGS
+        )
+        + r")(?![\w²])"
+    )
+
+
+def test_grouped_unit_pattern_matches_as_the_plain_alternation() -> None:
+    plain, grouped = _plain_units(), re.compile(fact_units.UNIT_PATTERN)
+    texts = []
+    for spelling in fact_units._SPELLINGS:
+        for variant in {spelling, spelling.upper(), spelling.lower(), spelling.swapcase()}:
+            for first in ("", "\u0130", "\u0131", "\u017f", "\u212a", "µ", "μ"):
+                for tail in ("", " ", "s", "x", "²", ".", "-"):
+                    texts.append((first + variant[1:] if first else variant) + tail)
+    rng = random.Random(25)
+    noise = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ°º²/- \u017f\u212a"
+    for _ in range(20_000):
+        spelling = rng.choice(fact_units._SPELLINGS)
+        texts.append("".join(c if rng.random() > 0.2 else rng.choice(noise) for c in spelling))
+    matched = 0
+    for text in texts:
+        expected = plain.match(text)
+        found = grouped.match(text)
+        assert (found and found.span()) == (expected and expected.span()), text
+        matched += expected is not None
+    assert matched > len(texts) // 5  # the texts do exercise the units
+
+
+def test_case_insensitive_ascii_letters_fold_only_from_the_listed_letters() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        found = set(re.findall("(?i)" + letter, everything))
+        assert found == set(fact_units._first_chars(letter + "zz")), letter
+
+
+def _texts() -> list[str]:
+    """The labelled answers, their words jumbled, and runs of the characters facts start
+    with, digits and separators (seeded)."""
+    texts = []
+    for path in sorted(DATA.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                pair = json.loads(line)
+                texts += [pair["baseline"], pair["candidate"]]
+    rng = random.Random(25)
+    pieces = " ".join(texts[:40]).split()
+    pieces += ["1", "1,", "1.", "-1", "a@", "$1", "3pm", "2-3", "A1", "v2.3", "x9", ",9", "Nov"]
+    pieces += ["\u212a", "\u017f", "٣", "€", "−", "(", "+", "/", "-", ".", ",", "\n", "1.2.3"]
+    for _ in range(1500):
+        words = [rng.choice(pieces) for _ in range(rng.randint(1, 30))]
+        texts.append("".join(w + rng.choice(["", " ", " ", ",", ".", "-", "/"]) for w in words))
+    return texts
+
+
+def test_fact_matches_are_facts_finditer_matches() -> None:
+    found = 0
+    for text in _texts():
+        plain = [(m.span(), m.lastgroup) for m in FACT.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in fact_matches(text)] == plain, text
+        found += len(plain)
+    assert found > 5000
+
+
+def test_identifiers_are_the_identifier_patterns_matches() -> None:
+    found = 0
+    for text in _texts():
+        plain = [m.span() for m in _IDENTIFIER.finditer(text)]
+        assert [m.span() for m in _identifiers(text)] == plain, text
+        found += len(plain)
+    assert found > 1000
+
+
+def test_a_fact_starts_only_at_a_candidate_character() -> None:
+    """CAN_START lets no ASCII character outside CAN_START_CHARS start a fact, whatever
+    two characters follow (its words are at most three letters long)."""
+    starts = re.compile("[" + CAN_START_CHARS + "]")
+    can_start = re.compile(CAN_START)
+    following = string.ascii_letters + string.digits + "$ .,"
+    for first in map(chr, range(128)):
+        if starts.fullmatch(first):
+            continue
+        for second in following:
+            for third in following:
+                assert not can_start.match(first + second + third), first + second + third
+
+
+_PLAIN_TOKEN = re.compile(
+    r"(?P<w>[^\W\d_][\w'’-]*+|\d[\w]*+)"
+    r"|(?P<end>[.!?]++)"
+    r"|(?P<line>(?:\n|^)[ \t]*+(?:[-*•+‣]|\d{1,3}[.)]|#{1,6})?)"
+    r"|(?P<clause>[,;:()\[\]\"“”|]|\s[-–—]\s)"
+)
+
+
+def _plain_tokens(text: str) -> tuple[list[Any], ...]:
+    """What tokenize gives, read as it was before issue 25: one token at a time."""
+    words, starts, sentence, clause, initial, item, numbered, spans = [], [], [], [], [], [], [], []
+    sentence_start, sentence_number, clause_number, item_number = 0, 0, 0, -1
+    at_start, in_list, fresh = True, False, True
+    for match in _PLAIN_TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "w":
+            lower = match.group().rstrip("-'’").casefold()
+            clause_number += lower in CLAUSE_WORDS
+            if fresh:
+                sentence_start, fresh = match.start(), False
+            words.append(lower)
+            starts.append(match.start())
+            sentence.append(sentence_number)
+            clause.append(clause_number)
+            initial.append(at_start)
+            item.append(item_number if in_list else -1)
+            at_start = False
+            continue
+        if kind == "clause":
+            clause_number += 1
+            at_start = at_start or match.group() in ":|"
+            continue
+        at = match.end() if kind == "end" else match.start()
+        dot = kind == "end" and match.group() == "."
+        if dot and words and words[-1] in ABBREVIATIONS and text[at : at + 2].strip():
+            continue
+        if not fresh:
+            spans.append((sentence_start, at))
+            sentence_number += 1
+            clause_number += 1
+        sentence_start, at_start, fresh = at, True, True
+        if kind == "line":
+            marker = match.group().strip()
+            in_list = bool(marker) and not marker.startswith("#")
+            if in_list:
+                item_number += 1
+                numbered.append(marker[:1].isdigit() or marker == "‣")
+    if words and sentence[-1] == sentence_number:
+        spans.append((sentence_start, len(text)))
+    return words, starts, sentence, clause, initial, item, numbered, spans or [(0, len(text))]
+
+
+def test_tokenize_reads_as_the_one_token_at_a_time_reader() -> None:
+    rng = random.Random(25)
+    pieces = [*"ab1 .,;:!?()[]\"“”|-–—\n\t#*•+‣'’_", "Dr", "no", "and", "but", "12", "3.", "\n-"]
+    texts = _texts() + ["", "12. a", " 12. a", ",a", "  - a", "\r- a", "a -\n- b", "x – – – y"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        t = tokenize(text)
+        found = (t.words, t.starts, t.sentence, t.clause, t.initial, t.item, t.numbered)
+        assert (*found, t.sentence_spans) == _plain_tokens(text), text
+
+
+def test_facts_alternatives_are_split_whole_and_dispatched_by_first_character() -> None:
+    body = FACT.pattern[len(CAN_START) + len("(?:") : -1]
+    alternatives = split_alternatives(body)
+    assert "|".join(alternatives) == body
+    assert len(alternatives) == len(FACT.groupindex)  # one named group each
+    assert split_alternatives(r"a|[|(]|\||(b|c)") == ["a", "[|(]", r"\|", "(b|c)"]
+    kinds = {next(iter(re.compile(a).groupindex)): first_characters(a) for a in alternatives}
+    assert kinds["iso"] == {"digit"} and kinds["wday"] == {"letter"}
+    assert first_characters(r"(?i:\u212a)") == {"letter"}  # the Kelvin sign folds to k
+    assert first_characters(r"x?") == {"digit", "letter"}  # matches nothing: anything follows
+
+
+def test_bullets_and_the_url_check_read_as_the_plain_patterns() -> None:
+    extra = ["1. a", "\n2) b\n(3) c", "Step 4: d", "step\n5 e", " 6. f\n 7. g", "http://x", "Www.x"]
+    for text in _texts() + extra:
+        plain = _LIST_MARKER.sub(lambda m: "‣" + " " * (len(m.group()) - 1), text)
+        assert _bullets(text) == plain, text
+        assert _may_hold_url(text) or not URL.search(text), text
