@@ -58,6 +58,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs.jsonl",
         DATA / "free_text_pairs_b.jsonl",
         DATA / "free_text_pairs_c.jsonl",
+        DATA / "free_text_pairs_d.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }
