@@ -12,9 +12,19 @@ conditions with the claim they qualify. Names and steps are `fact_names`'.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import compress
 
+from migrate_check.checks.builtin.fact_claim_starts import (
+    CONDITION_STARTS,
+    HEDGE_STARTS,
+    NOT_NEGATING_STARTS,
+    PHRASE_STARTS,
+    PHRASES_BY_START,
+    longest,
+    starts_at,
+    words_of,
+)
 from migrate_check.checks.builtin.fact_lexicon import (
     CONDITIONS,
     COURTESY,
@@ -34,7 +44,6 @@ from migrate_check.checks.builtin.fact_lexicon import (
     words,
 )
 from migrate_check.checks.builtin.fact_number_tables import SCALES, SMALL, TENS, small
-from migrate_check.checks.builtin.fact_opposites import PHRASES
 from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_text import REACH, Tokens, content_stem
 from migrate_check.checks.builtin.fact_units import UNIT_WORDS
@@ -48,89 +57,12 @@ _CONTRACTED_MODALS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _starts(words: list[str], at: int, phrase: tuple[str, ...]) -> bool:
-    return tuple(words[at : at + len(phrase)]) == phrase
-
-
-def _longest(words: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    found: tuple[str, ...] = ()
-    for phrase in _by_first_word(phrases).get(words[at], ()):
-        if len(phrase) > len(found) and _starts(words, at, phrase):
-            found = phrase
-    return found
-
-
-_INDEXES: dict[int, tuple[Sequence[object], dict[str, tuple[tuple[str, ...], ...]]]] = {}
-
-
-def _by_first_word(
-    phrases: tuple[tuple[str, ...], ...],
-) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """The phrases by their first word, in their order: `_longest` looks only at those that
-    start with the word at hand. Kept per tuple of phrases (the lexicon's, or a suite's
-    modals): a few dozen at most."""
-    known = _INDEXES.get(id(phrases))
-    if known is None or known[0] is not phrases:
-        index: dict[str, tuple[tuple[str, ...], ...]] = {}
-        for phrase in phrases:
-            index[phrase[0]] = (*index.get(phrase[0], ()), phrase)
-        if len(_INDEXES) > 64:
-            _INDEXES.clear()
-        known = _INDEXES[id(phrases)] = (phrases, index)
-    return known[1]
-
-
 _NOT = ("n't", "n’t")
 #: Claims read from one text at most; the rest of a hostile text is not read for claims.
 MAX_CLAIMS = 2000
 _NOT_NEGATING_PAIRS = frozenset(
     phrase[: n + 1] for phrase in NOT_NEGATING if phrase[0] == "not" for n in (1, 2)
 ) | frozenset(phrase for phrase in NOT_NEGATING if phrase[0] == "not")
-_CONDITION_STARTS = frozenset(phrase[0] for phrase in CONDITIONS)
-_HEDGE_STARTS = frozenset(phrase[0] for phrase in HEDGES)
-_PHRASE_STARTS = frozenset(phrase[0] for phrase in PHRASES)
-_NOT_NEGATING_STARTS = frozenset(phrase[0] for phrase in NOT_NEGATING)
-#: PHRASES by their first word, in their order.
-_PHRASES_BY_START: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _phrase, _word in PHRASES.items():
-    _PHRASES_BY_START.setdefault(_phrase[0], []).append((_phrase, _word))
-
-
-class _Words:
-    """What one lexicon's claims start with, worked out once per lexicon, not per text."""
-
-    def __init__(self, lexicon: Lexicon):
-        self.modal_phrases = tuple(lexicon.modals)
-        self.modal_starts = frozenset(phrase[0] for phrase in lexicon.modals)
-        self.starts = (
-            NEGATIONS
-            | self.modal_starts
-            | _CONDITION_STARTS
-            | _HEDGE_STARTS
-            | _PHRASE_STARTS
-            | _NOT_NEGATING_STARTS
-        )
-        #: every word a claim can start at, but those ending in "n't"
-        self.read = self.starts | frozenset(lexicon.poles)
-
-
-_LEXICONS: dict[int, tuple[Lexicon, object, object, _Words]] = {}
-
-
-def _words_of(lexicon: Lexicon) -> _Words:
-    """`_Words` of a lexicon, remembered while it and its tables are the same objects (a
-    lexicon is built once per check; a few at most are in use)."""
-    known = _LEXICONS.get(id(lexicon))
-    if (
-        known is None
-        or known[0] is not lexicon
-        or known[1] is not lexicon.poles
-        or known[2] is not lexicon.modals
-    ):
-        if len(_LEXICONS) > 64:
-            _LEXICONS.clear()
-        known = _LEXICONS[id(lexicon)] = (lexicon, lexicon.poles, lexicon.modals, _Words(lexicon))
-    return known[3]
 
 
 class _ClaimReader:
@@ -139,7 +71,7 @@ class _ClaimReader:
         self.lexicon = lexicon
         self.found: list[Fact] = []
         self.taken: set[int] = set()
-        self.words = _words_of(lexicon)
+        self.words = words_of(lexicon)
         self.modal_phrases = self.words.modal_phrases
         self.modal_starts = self.words.modal_starts
         self.starts = self.words.starts
@@ -157,9 +89,9 @@ class _ClaimReader:
     def pole(self, at: int) -> tuple[tuple[int, int], int] | None:
         """((axis, pole), words taken) of an opposite at word `at`."""
         words = self.t.words
-        if words[at] in _PHRASE_STARTS:
-            for phrase, word in _PHRASES_BY_START[words[at]]:
-                if _starts(words, at, phrase):
+        if words[at] in PHRASE_STARTS:
+            for phrase, word in PHRASES_BY_START[words[at]]:
+                if starts_at(words, at, phrase):
                     found = self.lexicon.poles.get(word)
                     return (found, len(phrase)) if found else None
         raw = self.t.raw[at]
@@ -172,7 +104,7 @@ class _ClaimReader:
         """Read the negation at word `at`; the words it took."""
         t, words = self.t, self.t.words
         word = words[at]
-        if word in _NOT_NEGATING_STARTS and (phrase := _longest(words, at, NOT_NEGATING)):
+        if word in NOT_NEGATING_STARTS and (phrase := longest(words, at, NOT_NEGATING)):
             return len(phrase)
         if word.endswith(_NOT) and ("not", *words[at + 1 : at + 3]) in _NOT_NEGATING_PAIRS:
             return 1  # "don't hesitate"
@@ -191,10 +123,10 @@ class _ClaimReader:
         while target < stop and t.clause[target] == t.clause[at]:
             word = words[target]
             if word in NEGATIONS or (
-                word in _CONDITION_STARTS and _longest(words, target, CONDITIONS)
+                word in CONDITION_STARTS and longest(words, target, CONDITIONS)
             ):
                 break
-            if word not in poles and word not in _PHRASE_STARTS:
+            if word not in poles and word not in PHRASE_STARTS:
                 target += 1
                 continue
             polar = self.pole(target)
@@ -284,15 +216,15 @@ class _ClaimReader:
             if word != "should" and _gerund(following) and t.joined(at):
                 return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be
         if word in self.modal_starts and not (t.raw[at][:1].isupper() and not t.initial[at]):
-            phrase = _longest(words, at, self.modal_phrases)
+            phrase = longest(words, at, self.modal_phrases)
             if phrase:
                 return self.modal(at, phrase, len(phrase))
-        if word in _CONDITION_STARTS:
-            phrase = _longest(words, at, CONDITIONS)
+        if word in CONDITION_STARTS:
+            phrase = longest(words, at, CONDITIONS)
             if phrase:
                 return self.condition(at, phrase)
-        if word in _HEDGE_STARTS:
-            phrase = _longest(words, at, HEDGES)
+        if word in HEDGE_STARTS:
+            phrase = longest(words, at, HEDGES)
             if phrase:
                 window = t.window(at, skip=len(phrase))
                 head = t.head(at, len(phrase))
