@@ -149,7 +149,7 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
     if group == "noon":
         return [("times", "00:00" if raw.casefold() == "midnight" else "12:00")]
     if group == "month":
-        return [("dates", f"--{_MONTHS[raw.casefold()]:02d}")]
+        return [("dates", f"--{_MONTHS[raw.rstrip('.').casefold()]:02d}")]
     if group == "nummult":  # "10k", "2bn"
         head, token, tail = _split_number(raw)
         text = _parse(token)

@@ -15,6 +15,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from migrate_check.checks.builtin.fact_implied import (
+    both_said,
+    clock_minutes,
+    counts_a_list,
+    pounds_either,
+    span_of_times,
+)
 from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 from migrate_check.checks.builtin.fact_units import format_number
@@ -78,7 +85,13 @@ class Equivalents:
             or self._range_end(fact, other)
             or _counts_list(fact, own)
             or _counted(fact, own, other)
+            or counts_a_list(fact, other)
+            or both_said(fact, other)
         ):
+            return True
+        if fact.kind == "quantities" and span_of_times(fact, own):
+            return True
+        if fact.kind in ("amounts", "quantities") and pounds_either(fact, other):
             return True
         if fact.kind in ("identifiers", "numbers") and self._squashed(fact, own, other):
             return True
@@ -199,7 +212,7 @@ def _time_apart(fact: Fact, other: Facts) -> bool:
     """Whether a time is another time of the other side moved by a duration its sentence
     states as "before" or "after" it ("closes 15 minutes before the 10:50 departure" and
     "closes at 10:35")."""
-    minutes = _minutes(fact.value)
+    minutes = clock_minutes(fact.value)
     if minutes is None:
         return False
     text = other.tokens.text
@@ -210,19 +223,11 @@ def _time_apart(fact: Fact, other: Facts) -> bool:
         if seconds.isdigit() and 0 < int(seconds) <= 86400 and relative:
             spans.setdefault(f.sentence, set()).add(int(seconds) // 60)
     for f in other.of("times")[:MAX_DIFFERENCES]:
-        clock = _minutes(f.value)
+        clock = clock_minutes(f.value)
         for span in spans.get(f.sentence, ()):
             if clock is not None and minutes in ((clock - span) % 1440, (clock + span) % 1440):
                 return True
     return False
-
-
-def _minutes(clock: str) -> int | None:
-    """Minutes after midnight of a canonical time ("10:35", "10:35 BST")."""
-    hours, _, rest = clock.partition(":")
-    if not (hours.isdigit() and rest[:2].isdigit()):
-        return None
-    return int(hours) * 60 + int(rest[:2])
 
 
 def _weekday_group(fact: Fact, own: Facts, other: Facts) -> bool:

@@ -207,8 +207,11 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
         )
         code, _, value = found[0][1].partition(" ")
         named = text[end : end + 5].split()[:1]  # "$1,284.56 CAD": the code names the dollar
+        prior = text[max(0, start - 5) : start].split()[-1:]  # "CAD $85.00": so does one before
         if raw.lstrip("-−")[:1] == "$" and named and named[0].rstrip(".,;:)") in CODES:
             code = named[0].rstrip(".,;:)")
+        elif raw.lstrip("-−")[:1] == "$" and prior and prior[0].lstrip("(") in CODES:
+            code = prior[0].lstrip("(")
         if (accounting or before.rstrip().endswith("minus")) and not value.startswith("-"):
             value = f"-{value}"
         found = [("amounts", f"{code} {value}")]
@@ -217,7 +220,7 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
 
 _QUANTITY = re.compile(
     r"(?i:between\s++)?(\d[\d,.]*+[½¼¾]?+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+[½¼¾]?+))?"
-    r"[\s-]*+(.*)"
+    r"[\s-]*+(?i:(?:more|extra|additional|further)\s++)?(.*)"
 )
 
 

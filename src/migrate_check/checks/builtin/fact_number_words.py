@@ -29,6 +29,7 @@ from migrate_check.checks.builtin.fact_number_tables import (
 from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_text import Tokens, content_stem
 from migrate_check.checks.builtin.fact_units import (
+    EXTRA,
     TWO_WORD,
     canonical_quantity,
     format_number,
@@ -271,12 +272,13 @@ class _Reader:
                     "percentages", f"{format_number(share.quantize(Decimal('0.01')))}%", at, end
                 )
                 return end
+            extra = int(following in EXTRA)  # "an extra fortnight"
             if (
                 word in ARTICLES
-                and self.unit_at(at + 1)
+                and self.unit_at(at + 1 + extra)
                 and not self.rate(at)
                 and not self.ordinal_after(at + 1)
-                and self.amount_or_measure(Decimal(1), at, at + 1, None)
+                and self.amount_or_measure(Decimal(1), at, at + 1 + extra, None)
             ):
                 return self.after_last(at)
         if word == "half":
@@ -355,6 +357,8 @@ class _Reader:
                 "percentages", f"{format_number(share.quantize(Decimal('0.01')))}%", at, end + 1
             )
             return end + 1
+        if self.word(end) in EXTRA and self.unit_at(end + 1):
+            end += 1  # "two more weeks": the quantity added
         if self.amount_or_measure(value, at, end, number):
             return self.after_last(at)
         if self.word(end) == "times" and self.joined(at, end):  # "two times a day"

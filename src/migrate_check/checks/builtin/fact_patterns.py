@@ -49,6 +49,19 @@ CURRENCY_AFTER = (
     r"|(?<=\d)p(?![\w£$€]))"
 )
 SYMBOL = r"(?:(?:US|CA|AU|NZ|HK|MX|C|A|S|R)?\$|[€£¥₹₩₽₺₪₫₱₦]|Rs\.?)"
+#: A word that adds to a quantity between its number and its unit ("3 more days").
+EXTRA_WORD = r"(?:(?i:more|extra|additional|further)\s)?"
+#: Right after a preposition of time: where a month's short name is a month ("waived in
+#: Jan", "until Sept."), and not a name ("Jan Novak"). One fixed-width lookbehind each.
+AFTER_PREPOSITION = (
+    "(?:"
+    + "|".join(
+        rf"(?<=\b(?i:{word})\s)"
+        for word in ("in", "by", "from", "until", "till", "since", "of", "before", "after")
+        + ("through", "early", "late")
+    )
+    + ")"
+)
 WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 #: Where a fact can start: a digit, sign or symbol, or a word that may begin a weekday,
 #: a month, a currency code or prefix ("US$"), "today" or "noon".
@@ -80,7 +93,9 @@ FACT = re.compile(
             + MONTH
             + r"(?:,?\s{1,3}\d{4}(?!\d))?)",
             r"(?P<month>(?<!\w)(?:January|February|March|April|June|July|August|September"
-            r"|October|November|December)(?!\w))",
+            r"|October|November|December)(?!\w)|"
+            + AFTER_PREPOSITION
+            + r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?!\w))",
             r"(?P<relday>(?<!\w)(?i:today|tonight|tomorrow|yesterday)(?!\w))",
             r"(?P<t12>(?<![\w.:,])\d\d?(?:[:.]\d\d)?(?::\d\d)?\s?[aApP]\.?[mM]\b\.?" + ZONE + ")",
             r"(?P<oclock>(?<![\w.:,])\d\d?\s?(?i:o['’]clock)" + ZONE + ")",
@@ -120,6 +135,7 @@ FACT = re.compile(
             + r"(?:\s?(?:[-–]|(?i:to))\s?"
             + NUM
             + r")?(?:\s|-)?"
+            + EXTRA_WORD
             + UNIT_PATTERN
             + ")",
             r"(?P<phone>(?<![\w.,+-])(?:\+\d[\d\s().-]{6,18}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}"

@@ -2,9 +2,10 @@
 
 "90 minutes", "1.5 hours" and "an hour and a half" are all `5400 s`; "5 kg" and "5
 kilograms" are `5000 g`; "5 mg" is `0.005 g`, a different fact. Units convert within
-their family where the conversion is exact (seconds to weeks, grams, litres, metres,
-bytes); months and years, business days, imperial units and counted doses (tablets,
-drops) are their own units. The table covers common units of time, weight, volume,
+their family where the conversion is exact (seconds to weeks, months to decades, grams,
+litres, metres, bytes, inches to miles, ounces to pounds); business days, conversions
+between metric and imperial (never exact as written) and counted doses (tablets, drops)
+are their own units. The table covers common units of time, weight, volume,
 length, data, temperature, speed, energy and area.
 """
 
@@ -33,14 +34,15 @@ _add("business day", "1", "business day", "business days", "working day", "worki
 _add("business day", "5", "business week", "business weeks", "working week", "working weeks")
 _add("month", "1", "mo", "mos", "month", "months")
 _add("month", "12", "yr", "yrs", "year", "years")
+_add("month", "120", "decade", "decades")
 _add("night", "1", "night", "nights")
 _add("g", "0.000001", "mcg", "µg", "microgram", "micrograms")
 _add("g", "0.001", "mg", "milligram", "milligrams", "milligramme", "milligrammes")
 _add("g", "1", "g", "gram", "grams", "gramme", "grammes")
 _add("g", "1000", "kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme")
 _add("g", "1000000", "tonne", "tonnes", "metric ton", "metric tons")
-_add("lb", "1", "lb", "lbs")
 _add("oz", "1", "oz", "ounce", "ounces")
+_add("oz", "16", "lb", "lbs")
 _add("ml", "1", "ml", "mL", "milliliter", "milliliters", "millilitre", "millilitres", "cc")
 _add("ml", "10", "cl", "centiliter", "centilitre", "centiliters", "centilitres")
 _add("ml", "1000", "l", "L", "liter", "liters", "litre", "litres")
@@ -52,8 +54,9 @@ _add("m", "0.01", "cm", "centimeter", "centimeters", "centimetre", "centimetres"
 _add("m", "1", "m", "meter", "meters", "metre", "metres")
 _add("m", "1000", "km", "kilometer", "kilometers", "kilometre", "kilometres")
 _add("in", "1", "inch", "inches")
-_add("ft", "1", "ft", "foot", "feet")
-_add("mi", "1", "mi", "mile", "miles")
+_add("in", "12", "ft", "foot", "feet")
+_add("in", "36", "yd", "yds", "yard", "yards")
+_add("in", "63360", "mi", "mile", "miles")
 _add("B", "1", "byte", "bytes")
 _add("B", "1000", "KB", "kB", "kilobyte", "kilobytes")
 _add("B", "1000000", "MB", "megabyte", "megabytes")
@@ -145,6 +148,8 @@ UNIT_PATTERN = _alternation(_SPELLINGS) + r"(?![\w²])"
 TWO_WORD = {s.split()[0].casefold(): s for s in _SPELLINGS if " " in s}
 TIME_UNIT = "s"
 #: Units spelt as one word, folded ("days", "kilos"): in words, they are part of a value.
+#: Words that add to a quantity between its number and its unit ("two more weeks").
+EXTRA = frozenset({"more", "extra", "additional", "further"})
 UNIT_WORDS = frozenset(s.casefold() for s in _TABLE if " " not in s)
 
 

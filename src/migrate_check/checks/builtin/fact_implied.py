@@ -1,0 +1,116 @@
+"""Values an answer implies rather than states: a duration that is the span of two times
+it gives ("the one-hour workshop runs from 10:15 to 11:15"), a count that is the length
+of a list ("four steps" against four numbered steps), two said as "both", and "pounds"
+that may be money or weight.
+
+`fact_equivalents` asks these too, of a value found on one side only. Each is a relation
+between values or a closed class of words, not a word of one example.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from migrate_check.checks.builtin.fact_records import Fact, Facts
+
+#: Times of one sentence tried pairwise for a span, so pairing stays small.
+MAX_TIMES = 12
+#: The longest span of two times read as a duration: a day.
+DAY_SECONDS = 86400
+_POUND_WORDS = ("pound", "pounds")
+
+
+def span_of_times(fact: Fact, own: Facts) -> bool:
+    """Whether a duration is the span between two times its own sentence states ("half an
+    hour later, at 10:30", after "at 10 am"): the duration says nothing the times do not."""
+    seconds = _seconds(fact)
+    if seconds is None or not 0 < seconds <= DAY_SECONDS or seconds % 60:
+        return False
+    minutes = seconds // 60
+    clocks = [
+        clock
+        for f in own.of("times")
+        if f.sentence == fact.sentence and (clock := clock_minutes(f.value)) is not None
+    ][:MAX_TIMES]
+    return any((later - earlier) % 1440 == minutes for earlier in clocks for later in clocks)
+
+
+def counts_a_list(fact: Fact, other: Facts) -> bool:
+    """Whether a count ("takes four steps") is the number of items of a list the other
+    side gives instead (four numbered or bulleted items)."""
+    if fact.kind != "numbers" or not fact.value.isdigit() or not 2 <= int(fact.value) <= 12:
+        return False
+    return int(fact.value) in list_lengths(other)
+
+
+def list_lengths(facts: Facts) -> set[int]:
+    """The number of items of each list of an answer: items in a row, with no sentence
+    outside a list between them."""
+    lengths: set[int] = set()
+    items: list[int] = facts.tokens.item
+    run, last, outside = 0, -1, False
+    for item in items:
+        if item < 0:
+            outside = True
+            continue
+        if item != last:
+            if outside and run:
+                lengths.add(run)
+                run = 0
+            run, last = run + 1, item
+        outside = False
+    if run:
+        lengths.add(run)
+    return lengths
+
+
+def both_said(fact: Fact, other: Facts) -> bool:
+    """Whether a count of two is said as "both" on the other side ("2 tractors need new
+    tires" and "units 401 and 417 both need new tires")."""
+    return fact.kind == "numbers" and fact.value == "2" and "both" in other.tokens.plain_words()
+
+
+def pounds_either(fact: Fact, other: Facts) -> bool:
+    """Whether "2800 pounds" (the word, no £) on one side is "2,800 lb" on the other, or
+    the reverse: the word names money or weight, and the other side says which."""
+    if fact.kind == "amounts" and fact.value.startswith("GBP ") and _worded(fact):
+        ounces = _number(fact.value[4:])
+        return ounces is not None and any(
+            _number(f.value.removesuffix(" oz")) == ounces * 16
+            for f in other.of("quantities")
+            if f.value.endswith(" oz")
+        )
+    if fact.kind == "quantities" and fact.value.endswith(" oz"):
+        ounces = _number(fact.value.removesuffix(" oz"))
+        return ounces is not None and any(
+            _number(f.value[4:]) == ounces / 16
+            for f in other.of("amounts")
+            if f.value.startswith("GBP ") and _worded(f)
+        )
+    return False
+
+
+def _worded(fact: Fact) -> bool:
+    return fact.raw.casefold().rstrip(" .").endswith(_POUND_WORDS)
+
+
+def _seconds(fact: Fact) -> int | None:
+    if fact.kind != "quantities" or not fact.value.endswith(" s"):
+        return None
+    number = fact.value.removesuffix(" s")
+    return int(number) if number.isdigit() else None
+
+
+def clock_minutes(clock: str) -> int | None:
+    """Minutes after midnight of a canonical time ("10:35", "10:35 BST")."""
+    hours, _, rest = clock.partition(":")
+    if not (hours.isdigit() and rest[:2].isdigit()):
+        return None
+    return int(hours) * 60 + int(rest[:2])
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
