@@ -265,15 +265,26 @@ class _ClaimReader:
         following = t.words[at + taken] if at + taken < len(t.words) else ""
         if (negated or following == "not") and not reader:
             return taken  # "we couldn't": an inability, not a hedge or a permission
-        if phrase in EPISTEMIC and not (at and t.words[at - 1] in READER):
+        if (phrase in EPISTEMIC or _expects(t, at, phrase)) and not (
+            at and t.words[at - 1] in READER
+        ):
             # "it may take longer": a hedge; against "must take" on the other side, a
             # modal as well, so the change of strength is seen too
             hedge = t.window(at, skip=taken)
             self.add("hedges", " ".join(phrase), at, at + len(phrase), hedge, head)
-        # "should" is read as a modal only: "it should arrive" is compared with another
-        # modal on "arrive", never as a hedge against "it will arrive"
         self.add("modality", str(strength), at, at + len(phrase), window, head)
         return taken
+
+
+def _expects(t: Tokens, at: int, phrase: tuple[str, ...]) -> bool:
+    """Whether "should" says what is expected of a thing, not asked of a person ("the
+    parcel should arrive on Monday"): its subject, the word before, is no pronoun of a
+    person. Such a "should" is a hedge too, so "will arrive" against it is a change."""
+    return phrase == ("should",) and at > 0 and t.words[at - 1] not in _PEOPLE
+
+
+#: Subjects a "should" asks something of ("you should", "staff should" is not told apart).
+_PEOPLE = frozenset(words("i you we they he she everyone anyone someone please"))
 
 
 def _number_sign(t: Tokens, at: int) -> bool:
