@@ -254,6 +254,16 @@ class _ClaimReader:
             self.add("conditions", " ".join(phrase), at, at + taken, window, head)
         return taken
 
+    def reports_modal(self, start: int) -> bool:
+        """Whether a modal stands in the clause from word `start` on (within reach): what a
+        verb such as "advised that" reports then carries the claim's strength."""
+        t = self.t
+        stop = min(len(t.words), start + REACH)
+        return any(
+            t.words[i] in self.modal_starts and t.clause[i] == t.clause[start]
+            for i in range(start, stop)
+        )
+
     def modal(self, at: int, phrase: tuple[str, ...], taken: int, negated: bool = False) -> int:
         """A modal with the verb it governs; "may" of something other than the reader
         is a hedge ("it may take longer") as well as a modal."""
@@ -265,6 +275,8 @@ class _ClaimReader:
         following = t.words[at + taken] if at + taken < len(t.words) else ""
         if (negated or following == "not") and not reader:
             return taken  # "we couldn't": an inability, not a hedge or a permission
+        if following == "that" and self.reports_modal(at + taken + 1):
+            return taken  # "staff advised that the frontage must be glazed": the "must"
         if (phrase in EPISTEMIC or _expects(t, at, phrase)) and not (
             at and t.words[at - 1] in READER
         ):
