@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin.fact_implied import (
     both_said,
+    brand_of_kept_model,
     clock_minutes,
     counts_a_list,
     pounds_either,
@@ -44,6 +45,7 @@ _NUMBER = re.compile(r"\d[\d,]*+(?:\.\d++)?")
 _ZERO_KINDS = ("amounts", "numbers", "percentages")
 _SAID_KINDS = frozenset(
     {"numbers", "identifiers", "percentages", "quantities", "amounts", "weekdays", "times"}
+    | {"entities"}
 )
 #: Where the items of a list in prose part: commas, "and", "or".
 _ITEMS = re.compile(r",|\b(?:and|or)\b")
@@ -89,12 +91,16 @@ class Equivalents:
             or both_said(fact, other)
         ):
             return True
+        if fact.kind == "entities":
+            return brand_of_kept_model(fact, own, other)
         if fact.kind == "quantities" and span_of_times(fact, own):
             return True
         if fact.kind in ("amounts", "quantities") and pounds_either(fact, other):
             return True
         if fact.kind in ("identifiers", "numbers") and self._squashed(fact, own, other):
             return True
+        if fact.kind == "numbers" and any(f.value == fact.value for f in other.of("identifiers")):
+            return True  # "version 2.3.1" and "v2.3.1"
         if fact.kind == "weekdays" and _weekday_group(fact, own, other):
             return True
         if fact.kind == "times" and _time_apart(fact, other):

@@ -77,7 +77,7 @@ _NOT_IDENTIFIER = re.compile(
     r"|\d{4}-\d\d-\d\dT[\d:.]*+Z?"
 )
 _GLUED_UNIT = re.compile(r"\d[\d.,]*+([^\W\d_][\w/]*+)")
-_VERSION = re.compile(r"[vV](?=\d)")
+_VERSION = re.compile(r"^[vV](?=\d)")  # "v2.3.1" is version 2.3.1; "RAV4" keeps its V
 _SPACES_ONLY = re.compile(r"\s*+(?:and\s++)?")
 #: A run of whitespace, collapsed in quoted sentences and ignored when comparing spellings.
 SPACES = re.compile(r"\s++")

@@ -1,7 +1,8 @@
 """Values an answer implies rather than states: a duration that is the span of two times
 it gives ("the one-hour workshop runs from 10:15 to 11:15"), a count that is the length
-of a list ("four steps" against four numbered steps), two said as "both", and "pounds"
-that may be money or weight.
+of a list ("four steps" against four numbered steps), two said as "both", "pounds"
+that may be money or weight, and a brand said before a model the other side names
+("Toyota RAV4" and "RAV4").
 
 `fact_equivalents` asks these too, of a value found on one side only. Each is a relation
 between values or a closed class of words, not a word of one example.
@@ -88,6 +89,19 @@ def pounds_either(fact: Fact, other: Facts) -> bool:
             if f.value.startswith("GBP ") and _worded(f)
         )
     return False
+
+
+def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a name stands right before a code its side names ("Toyota RAV4", "Dell
+    XPS13") that the other side names too: the code tells the thing; the brand adds
+    nothing a reader acts on."""
+    if fact.kind != "entities":
+        return False
+    text = own.tokens.text
+    after = next((f for f in own.of("identifiers") if f.start > fact.end), None)
+    if after is None or text[fact.end : after.start].strip(" -"):
+        return False
+    return any(f.value == after.value for f in other.of("identifiers"))
 
 
 def _worded(fact: Fact) -> bool:
