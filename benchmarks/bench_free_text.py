@@ -59,6 +59,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_b.jsonl",
         DATA / "free_text_pairs_c.jsonl",
         DATA / "free_text_pairs_d.jsonl",
+        DATA / "free_text_pairs_e.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }

@@ -199,7 +199,8 @@ def canonical_url(raw: str) -> str:
     if not sep:
         rest = url
     host, slash, path = rest.partition("/")
-    return host.casefold() + (slash + path).rstrip("/")
+    host = host.casefold().removeprefix("www.")  # "www.example.com" is "example.com"
+    return host + (slash + path).rstrip("/")
 
 
 def canonical_email(raw: str) -> str | None:

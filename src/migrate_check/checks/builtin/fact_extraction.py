@@ -30,7 +30,7 @@ from migrate_check.checks.builtin.fact_dates import day_ranges
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
-from migrate_check.checks.builtin.fact_patterns import EMAIL, FACT, URL
+from migrate_check.checks.builtin.fact_patterns import BARE_TLD, BARE_URL, EMAIL, FACT, URL
 from migrate_check.checks.builtin.fact_records import KINDS, Fact, Facts
 from migrate_check.checks.builtin.fact_scan import (
     CANDIDATE,
@@ -87,6 +87,8 @@ PATTERNS = (
     _LIST_MARKER_AFTER_BREAK,
     _PARTS,
     URL,
+    BARE_TLD,
+    BARE_URL,
     EMAIL,
     _IDENTIFIER,
     _DIGIT_RUN,
@@ -119,6 +121,12 @@ def extract(
     text = _bullets(text)
     for match in URL.finditer(text) if _may_hold_url(text) else ():
         spans.append(match.span())
+        if canonical := canonical_url(match.group()):
+            values.append(("urls", canonical, match.group(), *match.span(), None))
+    text = _blank(text, spans)
+    spans = []
+    for match in BARE_URL.finditer(text) if BARE_TLD.search(text) else ():
+        spans.append(match.span())  # "book.hivespace.com/rooms": a link without its scheme
         if canonical := canonical_url(match.group()):
             values.append(("urls", canonical, match.group(), *match.span(), None))
     text = _blank(text, spans)

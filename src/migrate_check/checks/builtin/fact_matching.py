@@ -102,8 +102,20 @@ def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
     text = other.tokens.plain_words()
     if all(word in text for word in words):
         return True  # "FitHub" for "The FitHub Team": the words that tell the name
+    if all(word in _name_parts(other) for word in words):
+        return True  # "Workloft" in "Workloft-Members" or in "workloft.example.com/print"
     parts = [part for word in words for part in word.split("-") if part]
     if len(parts) > len(words) and all(part in text for part in parts):
         return True  # "UK-time" and "UK time"
     mine = set(words)
     return any(set(o.value.split()) < mine for o in other_names)
+
+
+def _name_parts(facts: Facts) -> frozenset[str]:
+    """The parts of the side's hyphenated words and of the hosts of its links and
+    addresses: where a name also stands ("the Workloft-Members network")."""
+    parts = {part for word in facts.tokens.plain_words() if "-" in word for part in word.split("-")}
+    for fact in (*facts.of("urls"), *facts.of("emails")):
+        host = fact.value.partition("/")[0].rpartition("@")[2]
+        parts.update(part for label in host.split(".") for part in label.split("-"))
+    return frozenset(parts)

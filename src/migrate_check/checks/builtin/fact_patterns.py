@@ -25,6 +25,21 @@ from migrate_check.checks.builtin.fact_units import UNIT_PATTERN
 
 # Led by a character class, so the search skips in C to the letters that can start one.
 URL = re.compile(r"[hHwW](?<![\w@./-].)(?:(?<=[hH])(?i:ttps?://)|(?<=[wW])(?i:ww\.))[^\s<>\"'`]++")
+#: The endings a link written without "https://" or "www." is told by ("book.hive.com/x",
+#: "parkingappeals.example.gov"): common generic and country domains, not those a file
+#: name or a word ends with (".js", ".md", ".py", ".in", ".it", ".no").
+BARE_TLDS = (
+    "com org net gov edu int mil io co uk us ca au nz ie eu de fr nl es ch se dk fi be pl jp sg"
+    " hk za mx br app dev ai info biz tv shop store online site tech"
+)
+#: A gate, searched once: only a text holding such an ending is scanned for bare links.
+BARE_TLD = re.compile(r"\.(?i:" + "|".join(BARE_TLDS.split()) + r")(?![\w-])")
+#: A bare link: from the start of a run of name characters, up to a known ending, and a path.
+BARE_URL = re.compile(
+    r"(?<![\w@./:-])[A-Za-z0-9][\w.-]*\.(?i:"
+    + "|".join(BARE_TLDS.split())
+    + r")(?![\w-])(?!\.?[\w-]*@)(?:/[^\s<>\"'`]*+)?"
+)
 EMAIL = re.compile(r"(?<![\w.%+-])\w[\w.%+-]*+@[\w.-]++")
 
 #: Digits, with the thousands, decimals and a vulgar fraction they are written with ("3½").
