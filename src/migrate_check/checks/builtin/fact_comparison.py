@@ -33,7 +33,12 @@ from migrate_check.checks.builtin.fact_claim_forms import (
 )
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
-from migrate_check.checks.builtin.fact_matching import name_kept, pair, rescued
+from migrate_check.checks.builtin.fact_matching import (
+    name_kept,
+    pair,
+    rescued,
+    same_sentence_claim,
+)
 from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts
 from migrate_check.checks.builtin.fact_scopes import (
     clause_values,
@@ -162,6 +167,8 @@ class _Comparison:
         before, after = self.base.of("negation"), self.cand.of("negation")
         before_left, after_left = pair(before, after, _same_head)
         before_left, after_left = pair(before_left, after_left, _same_claim)
+        reworded = same_sentence_claim(self.base, self.cand)
+        before_left, after_left = pair(before_left, after_left, reworded)
         # two negations of one clause gone together ("not taken without approval" and
         # "taking it requires approval") cancel: the claim was positive all along
         before_left = double_negatives(before_left, self.base)

@@ -119,3 +119,20 @@ def _name_parts(facts: Facts) -> frozenset[str]:
         host = fact.value.partition("/")[0].rpartition("@")[2]
         parts.update(part for label in host.split(".") for part in label.split("-"))
     return frozenset(parts)
+
+
+def same_sentence_claim(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]:
+    """Matches two negations of the same word in sentences that say the same thing
+    otherwise (three content words shared beside it): a clause reworded around one
+    negation ("the 6 credits from ENGL 090 were not accepted because..." and "because
+    ENGL 090 is developmental, its 6 credits were not accepted")."""
+    mine, theirs = base.tokens.sentence_stems(), cand.tokens.sentence_stems()
+
+    def match(one: Fact, other: Fact) -> bool:
+        if not one.head or one.head != other.head:
+            return False
+        if one.sentence >= len(mine) or other.sentence >= len(theirs):
+            return False
+        return len((mine[one.sentence] & theirs[other.sentence]) - {one.head}) >= 3
+
+    return match
