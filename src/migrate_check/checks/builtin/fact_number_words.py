@@ -59,10 +59,15 @@ class _Reader:
         return at < end < len(self.words) and self.t.joined(end - 1)
 
     def rate(self, at: int) -> bool:
-        """Whether "a day" at word `at` is a rate ("twice a day", "£12 a month")."""
+        """Whether "a day" at word `at` is a rate ("twice a day", "£12 a month", "4 shifts
+        a week", "three meals a day")."""
         if at == 0:
-            return False
+            return self.t.after_value(at)  # "$19 an hour": the amount was blanked
         before = self.words[at - 1]
+        if self.joined(at - 1, at) and content_stem(before) is not None:
+            counted = at >= 2 and small(self.words[at - 2]) is not None
+            if counted or self.t.after_value(at - 1):
+                return True  # a count of something, then its period
         if self.word(at + 2) in _WHEN:
             return True  # "a year ago": when, not how long
         if before == "of" and self.t.after_value(at - 1):

@@ -159,7 +159,8 @@ FACT = re.compile(
             r"(?P<wday>(?<!\w)"
             + WEEKDAY
             + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
-            r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|\s\d|\s[-–—:])|(?<=[-–—])(?:Sat|Sun)(?!\w))",
+            r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|\s\d|\s[-–—:]|[-–—/]\s?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))"
+            r"|(?<=[-–—])(?:Sat|Sun)(?!\w))",
         ]
     )
     + ")"
