@@ -135,3 +135,80 @@ def test_should_of_a_thing_is_a_hedge() -> None:
         "The parcel should arrive on Monday.", "The parcel will arrive on Monday.", "hedges"
     )
     assert_same("You should arrive early.", "We recommend arriving early.")
+
+
+# --- round 3, second batch --------------------------------------------------------------------
+
+
+def test_24_7_is_around_the_clock() -> None:
+    assert_same("Call our 24/7 line.", "Call our round-the-clock line.")
+    assert_same("Access: 24/7 with your card.", "You have access around the clock with your card.")
+    assert_caught("Access: 24/7 with your card.", "Access: 7am to 10pm with your card.", "times")
+
+
+def test_one_unit_said_by_its_word() -> None:
+    assert_same("£85 for the first hour.", "£85 for the first 60 minutes.")
+    assert_same("A pass gives rides for 24 hours.", "A pass gives rides for a full day.")
+    assert_caught("£85 for the first hour.", "£85 for the first 90 minutes.", "quantities")
+
+
+def test_a_short_year_and_a_range_of_codes() -> None:
+    assert_same("Dr. Nair (Class of 2009) will interview you.", "Dr. Nair (Class of '09) will.")
+    assert_caught("Dr. Nair (Class of 2009).", "Dr. Nair (Class of '08).", "numbers")
+    assert_same("We cover postcodes LS1-LS29.", "We cover postcodes LS1 to LS29.")
+    assert_caught("We cover postcodes LS1-LS29.", "We cover postcodes LS1 to LS28.", "identifiers")
+
+
+def test_a_range_of_two_numeric_dates() -> None:
+    assert values("Term: 01/04/2025-31/03/2026.", "dates") == ["2025-01-04", "2026-03-31"]
+    assert_same("Term: 01/04/2025-31/03/2026.", "Term: 1 April 2025 to 31 March 2026.")
+
+
+def test_weekday_ranges_and_rates() -> None:
+    assert_same("$95/night Sun-Thu.", "$95 per night Sunday-Thursday.")
+    assert_caught("$95/night Sun-Thu.", "$95 per night Monday-Thursday.", "weekdays")
+    assert_same("4 shifts/week, 2 pm-10 pm.", "4 shifts a week, 2 pm-10 pm.")
+    assert_same("Pay is $19/hour.", "Pay is $19 an hour.")
+    assert values("The refund takes a week.", "quantities") == ["604800 s"]
+
+
+def test_links_without_a_scheme() -> None:
+    assert values("Log in at book.hivespace.example.com, then pick a room.", "urls") == [
+        "book.hivespace.example.com"
+    ]
+    assert values("See e.g. Node.js or index.html.", "urls") == []
+    assert_caught(
+        "Log in at book.hivespace.example.com to book.",
+        "Log in at hivespace.example.com/book to book.",
+        "urls",
+    )
+    assert_same("Visit www.example.com/help.", "Visit https://example.com/help.")
+    assert_same(
+        "Welcome to Workloft! Join the Workloft-Members network.",
+        "Welcome aboard! Join the Workloft-Members network.",
+    )
+    assert_same(
+        "Welcome to Workloft! Print from workloft.example.com/print.",
+        "Welcome! Print from workloft.example.com/print.",
+    )
+
+
+def test_a_negation_in_a_reworded_sentence_is_the_same_claim() -> None:
+    assert_same(
+        "The 6 credits from MATH 095 and ENGL 090 were not accepted because they are "
+        "developmental courses.",
+        "Because MATH 095 and ENGL 090 are developmental courses, their 6 credits were not "
+        "accepted.",
+    )
+    assert_caught(
+        "The 6 credits from MATH 095 were not accepted because it is a developmental course.",
+        "The 6 credits from MATH 095 were accepted because it is a developmental course.",
+        "negation",
+    )
+
+
+def test_a_courtesy_condition_said_another_way() -> None:
+    assert_same(
+        "If you have any questions, reply to this email.",
+        "If anything is unclear, reply to this email.",
+    )

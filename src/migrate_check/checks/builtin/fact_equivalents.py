@@ -16,11 +16,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin.fact_implied import (
+    always_said,
     both_said,
     brand_of_kept_model,
     clock_minutes,
+    code_range_said,
     counts_a_list,
+    one_unit_said,
     pounds_either,
+    short_year_said,
     span_of_times,
 )
 from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
@@ -89,7 +93,11 @@ class Equivalents:
             or _counted(fact, own, other)
             or counts_a_list(fact, other)
             or both_said(fact, other)
+            or always_said(fact, other)
+            or short_year_said(fact, other)
         ):
+            return True
+        if code_range_said(fact, other) or one_unit_said(fact, other):
             return True
         if fact.kind == "entities":
             return brand_of_kept_model(fact, own, other)

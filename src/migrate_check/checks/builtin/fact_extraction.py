@@ -27,6 +27,8 @@ from migrate_check.checks.builtin.fact_canonical_forms import (
 )
 from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
 from migrate_check.checks.builtin.fact_dates import day_ranges
+from migrate_check.checks.builtin.fact_durations import PATTERNS as DURATION_PATTERNS
+from migrate_check.checks.builtin.fact_durations import merge_durations
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
@@ -78,7 +80,6 @@ _NOT_IDENTIFIER = re.compile(
 )
 _GLUED_UNIT = re.compile(r"\d[\d.,]*+([^\W\d_][\w/]*+)")
 _VERSION = re.compile(r"^[vV](?=\d)")  # "v2.3.1" is version 2.3.1; "RAV4" keeps its V
-_SPACES_ONLY = re.compile(r"\s*+(?:and\s++)?")
 #: A run of whitespace, collapsed in quoted sentences and ignored when comparing spellings.
 SPACES = re.compile(r"\s++")
 #: Every pattern extraction uses, for the test that none nests quantifiers.
@@ -102,6 +103,7 @@ PATTERNS = (
     SPACES,
     *fact_canonical_forms.PATTERNS,
     *TEXT_PATTERNS,
+    *DURATION_PATTERNS,
 )
 _TRAILING = " \t\n.,;:!?)"
 #: A number written with a leading zero ("03") is part of a date or a code, not a count:
@@ -175,7 +177,7 @@ def extract(
     facts = day_ranges(facts, text)
     facts += read_number_words(tokens)
     facts = word_parts(facts, tokens)
-    facts = _merge_durations(facts, shown)
+    facts = merge_durations(facts, shown)
     facts += read_names(tokens)
     facts += read_claims(tokens, lexicon)
     return Facts(
@@ -228,7 +230,7 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
 
 _QUANTITY = re.compile(
     r"(?i:between\s++)?(\d[\d,.]*+[½¼¾]?+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+[½¼¾]?+))?"
-    r"[\s-]*+(?i:(?:more|extra|additional|further)\s++)?(.*)"
+    r"[\s-]*+(?i:(?:more|extra|additional|further|full|whole|entire)\s++)?(.*)"
 )
 
 
@@ -289,56 +291,6 @@ def _identifier(token: str) -> str | None:
     if glued and unit_of(glued.group(1)):
         return None
     return token
-
-
-def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
-    """ "1 hour and 30 minutes" is one duration, `5400 s`, not two; so is "1h 30m"."""
-    facts = [_minutes(fact, text) for fact in facts]
-    durations = sorted(
-        (
-            f
-            for f in facts
-            if f.kind == "quantities" and f.value.endswith(" s") and "–" not in f.value
-        ),
-        key=lambda f: f.start,
-    )
-    if len(durations) < 2:
-        return facts
-    merged: dict[int, Fact] = {}
-    dropped: set[int] = set()
-    current = durations[0]
-    for following in durations[1:]:
-        gap = text[current.end : following.start]
-        larger = Decimal(current.value[:-2]) > Decimal(following.value[:-2])
-        if len(gap) < 8 and _SPACES_ONLY.fullmatch(gap) and larger:
-            seconds = Decimal(current.value[:-2]) + Decimal(following.value[:-2])
-            dropped.update({id(current), id(following)})
-            current = Fact(
-                "quantities",
-                f"{format_number(seconds)} s",
-                text[current.start : following.end],
-                current.start,
-                following.end,
-                current.sentence,
-            )
-            merged[id(current)] = current
-        else:
-            current = following
-    kept = [f for f in facts if id(f) not in dropped]
-    return kept + [f for f in merged.values() if id(f) not in dropped]
-
-
-def _minutes(fact: Fact, text: str) -> Fact:
-    """ "30m" glued and right after "1h" ("1h 30m") is 30 minutes, not 30 metres."""
-    if fact.kind != "quantities" or not fact.value.endswith(" m") or fact.raw[-2:] == "mm":
-        return fact
-    before = text[max(0, fact.start - 8) : fact.start].rstrip()
-    if not (fact.raw[-1:] == "m" and fact.raw[-2:-1].isdigit() and before[-2:-1].isdigit()):
-        return fact
-    if before[-1:] != "h":
-        return fact
-    seconds = format_number(Decimal(fact.value[:-2]) * 60)
-    return Fact("quantities", f"{seconds} s", fact.raw, fact.start, fact.end, fact.sentence)
 
 
 def _identifiers(text: str) -> Iterator[re.Match[str]]:

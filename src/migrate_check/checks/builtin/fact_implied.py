@@ -1,8 +1,10 @@
 """Values an answer implies rather than states: a duration that is the span of two times
 it gives ("the one-hour workshop runs from 10:15 to 11:15"), a count that is the length
 of a list ("four steps" against four numbered steps), two said as "both", "pounds"
-that may be money or weight, and a brand said before a model the other side names
-("Toyota RAV4" and "RAV4").
+that may be money or weight, a brand said before a model the other side names
+("Toyota RAV4" and "RAV4"), and values said in words or short forms: "24/7" as "around
+the clock", "the first hour" as "the first 60 minutes", "'09" as 2009, and a range of
+codes "LS1-LS29" as "LS1 to LS29".
 
 `fact_equivalents` asks these too, of a value found on one side only. Each is a relation
 between values or a closed class of words, not a word of one example.
@@ -10,6 +12,7 @@ between values or a closed class of words, not a word of one example.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin.fact_records import Fact, Facts
@@ -102,6 +105,61 @@ def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
     if after is None or text[fact.end : after.start].strip(" -"):
         return False
     return any(f.value == after.value for f in other.of("identifiers"))
+
+
+#: Words that say "24/7" ("open around the clock", "a round-the-clock line").
+_ALL_DAY = re.compile(r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b")
+#: One of a unit said by its word after a word that makes it one ("the first hour", "per
+#: day", "for a full week"), by the value of that one unit.
+_ONE_BEFORE = r"(?:the|first|an|a|one|per|each|every|same|next|full|whole)"
+_ONE_UNIT = {
+    value: re.compile(rf"\b{_ONE_BEFORE}\s(?:{_ONE_BEFORE}\s)?{unit}\b")
+    for value, unit in (
+        ("60 s", "minute"),
+        ("3600 s", "hour"),
+        ("86400 s", "day"),
+        ("604800 s", "week"),
+        ("1 month", "month"),
+        ("12 month", "year"),
+    )
+}
+
+
+def always_said(fact: Fact, other: Facts) -> bool:
+    """Whether a number of "24/7" is said on the other side as "around the clock"."""
+    return fact.raw == "24/7" and _ALL_DAY.search(other.tokens.text.casefold()) is not None
+
+
+def one_unit_said(fact: Fact, other: Facts) -> bool:
+    """Whether a quantity of one unit ("60 minutes", "1 day") is said on the other side by
+    the unit's word after a word that makes it one ("the first hour", "per day")."""
+    pattern = _ONE_UNIT.get(fact.value)
+    return pattern is not None and pattern.search(other.tokens.text.casefold()) is not None
+
+
+def short_year_said(fact: Fact, other: Facts) -> bool:
+    """Whether a year (2009) is said on the other side as "'09"."""
+    if fact.kind != "numbers" or len(fact.value) != 4 or not fact.value.startswith(("19", "20")):
+        return False
+    text = other.tokens.text
+    return any(f"{mark}{fact.value[2:]}" in text for mark in "'’")
+
+
+def code_range_said(fact: Fact, other: Facts) -> bool:
+    """Whether a range of codes ("LS1-LS29", "P2-P4") is given on the other side as its
+    two ends in words ("LS1 to LS29"), or a code is an end of such a range there."""
+    if fact.kind != "identifiers":
+        return False
+    theirs = {f.value.casefold() for f in other.of("identifiers")}
+    ends = _RANGE.split(fact.value.casefold())
+    if len(ends) == 2 and all(ends):
+        return all(end in theirs for end in ends)
+    return any(
+        fact.value.casefold() in _RANGE.split(code) for code in theirs if _RANGE.search(code)
+    )
+
+
+_RANGE = re.compile(r"[-–]")
 
 
 def _worded(fact: Fact) -> bool:

@@ -246,6 +246,7 @@ COURTESY = frozenset(
         "detail",
         "information",
         "info",
+        "unclear",
     ]
 )
 #: Verbs instructions start with: an imperative sentence that starts with one is a step.

@@ -64,8 +64,8 @@ CURRENCY_AFTER = (
     r"|(?<=\d)p(?![\w£$€]))"
 )
 SYMBOL = r"(?:(?:US|CA|AU|NZ|HK|MX|C|A|S|R)?\$|[€£¥₹₩₽₺₪₫₱₦]|Rs\.?)"
-#: A word that adds to a quantity between its number and its unit ("3 more days").
-EXTRA_WORD = r"(?:(?i:more|extra|additional|further)\s)?"
+#: A word between a quantity's number and its unit ("3 more days", "2 full weeks").
+EXTRA_WORD = r"(?:(?i:more|extra|additional|further|full|whole|entire)\s)?"
 #: Right after a preposition of time: where a month's short name is a month ("waived in
 #: Jan", "until Sept."), and not a name ("Jan Novak"). One fixed-width lookbehind each.
 AFTER_PREPOSITION = (
@@ -92,7 +92,9 @@ FACT = re.compile(
         [
             r"(?P<iso>(?<![\w.,/-])\d{4}[-/.]\d\d?[-/.]\d\d?(?!\d)"
             r"(?:T\d\d:\d\d(?::\d\d)?(?!\d))?)",
-            r"(?P<numdate>(?<![\w.,/-])\d\d?[-/.]\d\d?[-/.]\d{4}(?![\d/.-]\d))",
+            # one of a range of two ("01/04/2025-31/03/2026"), each end a date
+            r"(?P<numdate>(?:(?<![\w.,/-])|(?<=\d{4}[-–]))\d\d?[-/.]\d\d?[-/.]\d{4}"
+            r"(?![\d/.]\d)(?![-–](?!\d\d?[-/.]\d\d?[-/.]\d{4}(?!\d))\d))",
             r"(?P<usdate>(?<![\w.,/-])\d\d?/\d\d?/\d\d(?![\d/]))",
             r"(?P<frac>(?<![\w.,/-])\d{1,3}/\d{1,3}(?![\d/]|[.,]\d))",
             r"(?P<mdate>(?<!\w)"

@@ -148,8 +148,8 @@ UNIT_PATTERN = _alternation(_SPELLINGS) + r"(?![\w²])"
 TWO_WORD = {s.split()[0].casefold(): s for s in _SPELLINGS if " " in s}
 TIME_UNIT = "s"
 #: Units spelt as one word, folded ("days", "kilos"): in words, they are part of a value.
-#: Words that add to a quantity between its number and its unit ("two more weeks").
-EXTRA = frozenset({"more", "extra", "additional", "further"})
+#: Words between a quantity's number and its unit ("two more weeks", "a full day").
+EXTRA = frozenset({"more", "extra", "additional", "further", "full", "whole", "entire"})
 UNIT_WORDS = frozenset(s.casefold() for s in _TABLE if " " not in s)
 
 
