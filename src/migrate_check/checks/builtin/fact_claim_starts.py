@@ -1,6 +1,7 @@
-"""Where claims can start: phrases looked up by their first word, and the words a
-lexicon's claims start with, worked out once per lexicon rather than once per text
-(`fact_claims` reads an answer's claims; this keeps its lookups cheap)."""
+"""Where claims can start and how a word there is read: phrases looked up by their first
+word, the words a lexicon's claims start with (worked out once per lexicon rather than
+once per text), and the tests of the words around one ("should you need" is a
+condition, "No. 5" a number sign). `fact_claims` reads an answer's claims with them."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from migrate_check.checks.builtin.fact_lexicon import (
     NEGATIONS,
     NOT_NEGATING,
     Lexicon,
+    words,
 )
 from migrate_check.checks.builtin.fact_opposites import PHRASES
+from migrate_check.checks.builtin.fact_text import Tokens
 
 
 def starts_at(words: list[str], at: int, phrase: tuple[str, ...]) -> bool:
@@ -98,3 +101,62 @@ def words_of(lexicon: Lexicon) -> ClaimStarts:
             ClaimStarts(lexicon),
         )
     return known[3]
+
+
+def expects(t: Tokens, at: int, phrase: tuple[str, ...]) -> bool:
+    """Whether "should" says what is expected of a thing, not asked of a person ("the
+    parcel should arrive on Monday"): its subject, the word before, is no pronoun of a
+    person. Such a "should" is a hedge too, so "will arrive" against it is a change."""
+    return phrase == ("should",) and at > 0 and t.words[at - 1] not in PEOPLE
+
+
+#: Subjects a "should" asks something of ("you should", "staff should" is not told apart).
+PEOPLE = frozenset(words("i you we they he she everyone anyone someone please"))
+
+
+def number_sign(t: Tokens, at: int) -> bool:
+    """Whether "no" at word `at` is the sign of a number: "No. 5", "no 12", or a full stop
+    and then a value ("Order no.: TM-8841")."""
+    start = t.starts[at] + 2
+    if t.text[start : start + 3].lstrip(". ")[:1].isdigit():
+        return True
+    if t.text[start : start + 1] != ".":
+        return False
+    index, stop = start + 1, min(len(t.text), start + 6)
+    while index < stop and t.text[index] in " :#\t":
+        index += 1
+    return index < len(t.text) and t.text[index] != " " and t.blanked[index] == " "
+
+
+WH = frozenset(words("what which who whom whose when where why how"))
+#: Words read another way by what follows them: "should you", "needs replacing".
+TURNED = frozenset({"should", "need", "needs"})
+
+
+def inverted(t: Tokens, at: int) -> bool:
+    """Whether "should" at word `at`, followed by a subject, is a condition ("should you
+    need help, call us") and not a question ("what should you bring?")."""
+    if t.clause[at + 1] != t.clause[at] or (at and t.words[at - 1] in WH):
+        return False
+    number = t.sentence[at]
+    if number >= len(t.sentence_spans):
+        return True
+    start, end = t.sentence_spans[number]
+    return not t.text[start:end].rstrip().endswith("?")
+
+
+def opens_clause(t: Tokens, at: int) -> bool:
+    return at == 0 or t.initial[at] or t.clause[at - 1] != t.clause[at]
+
+
+#: What follows a "should" that opens a clause as its verb, not its subject.
+NOT_SUBJECTS = frozenset(words("be have not also always still just never"))
+
+
+def gerund(word: str) -> bool:
+    """Whether `word` is an -ing form ("replacing"), not "nothing" or "something"."""
+    return word.endswith("ing") and not word.endswith("thing") and len(word) > 5
+
+
+def ends_clause(t: Tokens, at: int) -> bool:
+    return at + 1 >= len(t.words) or t.clause[at + 1] != t.clause[at]

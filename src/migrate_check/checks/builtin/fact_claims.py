@@ -19,9 +19,18 @@ from migrate_check.checks.builtin.fact_claim_starts import (
     CONDITION_STARTS,
     HEDGE_STARTS,
     NOT_NEGATING_STARTS,
+    NOT_SUBJECTS,
     PHRASE_STARTS,
     PHRASES_BY_START,
+    TURNED,
+    WH,
+    ends_clause,
+    expects,
+    gerund,
+    inverted,
     longest,
+    number_sign,
+    opens_clause,
     starts_at,
     words_of,
 )
@@ -41,7 +50,6 @@ from migrate_check.checks.builtin.fact_lexicon import (
     VOLITION,
     Lexicon,
     stem,
-    words,
 )
 from migrate_check.checks.builtin.fact_number_tables import SCALES, SMALL, TENS, small
 from migrate_check.checks.builtin.fact_records import Fact
@@ -108,9 +116,9 @@ class _ClaimReader:
             return len(phrase)
         if word.endswith(_NOT) and ("not", *words[at + 1 : at + 3]) in _NOT_NEGATING_PAIRS:
             return 1  # "don't hesitate"
-        if word == "no" and _number_sign(t, at):
+        if word == "no" and number_sign(t, at):
             return 1  # "No. 5" and "Order no.: TM-88" are a number sign
-        if word == "not" and at and words[at - 1] in ("if", "or") and _ends_clause(t, at):
+        if word == "not" and at and words[at - 1] in ("if", "or") and ends_clause(t, at):
             return 1  # "if not, we close it": "otherwise", which negates no claim of its own
         target = at + 1
         while target < min(len(words), at + 8) and words[target] in NEGATION_SKIPS:
@@ -184,7 +192,7 @@ class _ClaimReader:
         for number, (start, end) in enumerate(t.sentence_spans):
             if number not in first or number + 1 not in first or len(self.found) >= MAX_CLAIMS:
                 continue
-            if not t.text[start:end].rstrip().endswith("?") or t.words[first[number]] in _WH:
+            if not t.text[start:end].rstrip().endswith("?") or t.words[first[number]] in WH:
                 continue  # a question asked ("What do you need?") is a heading, no "if"
             at, stop = first[number], min(last[number] + 1, first[number] + REACH)
             stems = (content_stem(word) for word in t.words[at:stop])
@@ -196,7 +204,7 @@ class _ClaimReader:
     def read_at(self, at: int) -> int:
         t, words = self.t, self.t.words
         word = words[at]
-        if word in NEGATIONS:
+        if word in NEGATIONS and not (word in PHRASE_STARTS and self.pole(at)):
             if word == "cannot":
                 self.modal(at, ("can",), 1, negated=True)
             return self.negation(at)
@@ -209,11 +217,13 @@ class _ClaimReader:
         following = words[at + 1] if at + 1 < len(words) else ""
         if word == "shall" and following in ("i", "we"):
             return 1  # "shall we cancel it?": an offer, not an obligation
-        if word in _TURNED and following:
+        if word in TURNED and following:
             subject = following in SUBJECTS or t.after_value(at + 1) or t.raw[at + 1][:1].isupper()
-            if word == "should" and subject and _inverted(t, at):
+            # "...; should proof of ownership be needed": a "should" that opens a clause
+            subject = subject or (opens_clause(t, at) and following not in NOT_SUBJECTS)
+            if word == "should" and subject and inverted(t, at):
                 return self.condition(at, ("should",))  # "should you need it": "if you need it"
-            if word != "should" and _gerund(following) and t.joined(at):
+            if word != "should" and gerund(following) and t.joined(at):
                 return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be
         if word in self.modal_starts and not (t.raw[at][:1].isupper() and not t.initial[at]):
             phrase = longest(words, at, self.modal_phrases)
@@ -277,7 +287,7 @@ class _ClaimReader:
             return taken  # "we couldn't": an inability, not a hedge or a permission
         if following == "that" and self.reports_modal(at + taken + 1):
             return taken  # "staff advised that the frontage must be glazed": the "must"
-        if (phrase in EPISTEMIC or _expects(t, at, phrase)) and not (
+        if (phrase in EPISTEMIC or expects(t, at, phrase)) and not (
             at and t.words[at - 1] in READER
         ):
             # "it may take longer": a hedge; against "must take" on the other side, a
@@ -286,57 +296,6 @@ class _ClaimReader:
             self.add("hedges", " ".join(phrase), at, at + len(phrase), hedge, head)
         self.add("modality", str(strength), at, at + len(phrase), window, head)
         return taken
-
-
-def _expects(t: Tokens, at: int, phrase: tuple[str, ...]) -> bool:
-    """Whether "should" says what is expected of a thing, not asked of a person ("the
-    parcel should arrive on Monday"): its subject, the word before, is no pronoun of a
-    person. Such a "should" is a hedge too, so "will arrive" against it is a change."""
-    return phrase == ("should",) and at > 0 and t.words[at - 1] not in _PEOPLE
-
-
-#: Subjects a "should" asks something of ("you should", "staff should" is not told apart).
-_PEOPLE = frozenset(words("i you we they he she everyone anyone someone please"))
-
-
-def _number_sign(t: Tokens, at: int) -> bool:
-    """Whether "no" at word `at` is the sign of a number: "No. 5", "no 12", or a full stop
-    and then a value ("Order no.: TM-8841")."""
-    start = t.starts[at] + 2
-    if t.text[start : start + 3].lstrip(". ")[:1].isdigit():
-        return True
-    if t.text[start : start + 1] != ".":
-        return False
-    index, stop = start + 1, min(len(t.text), start + 6)
-    while index < stop and t.text[index] in " :#\t":
-        index += 1
-    return index < len(t.text) and t.text[index] != " " and t.blanked[index] == " "
-
-
-_WH = frozenset(words("what which who whom whose when where why how"))
-#: Words read another way by what follows them: "should you", "needs replacing".
-_TURNED = frozenset({"should", "need", "needs"})
-
-
-def _inverted(t: Tokens, at: int) -> bool:
-    """Whether "should" at word `at`, followed by a subject, is a condition ("should you
-    need help, call us") and not a question ("what should you bring?")."""
-    if t.clause[at + 1] != t.clause[at] or (at and t.words[at - 1] in _WH):
-        return False
-    number = t.sentence[at]
-    if number >= len(t.sentence_spans):
-        return True
-    start, end = t.sentence_spans[number]
-    return not t.text[start:end].rstrip().endswith("?")
-
-
-def _gerund(word: str) -> bool:
-    """Whether `word` is an -ing form ("replacing"), not "nothing" or "something"."""
-    return word.endswith("ing") and not word.endswith("thing") and len(word) > 5
-
-
-def _ends_clause(t: Tokens, at: int) -> bool:
-    return at + 1 >= len(t.words) or t.clause[at + 1] != t.clause[at]
 
 
 #: Stems that say how or how much, not what a condition depends on: modals and the

@@ -230,7 +230,8 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
 
 _QUANTITY = re.compile(
     r"(?i:between\s++)?(\d[\d,.]*+[½¼¾]?+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+[½¼¾]?+))?"
-    r"[\s-]*+(?i:(?:more|extra|additional|further|full|whole|entire)\s++)?(.*)"
+    r"\+?[\s-]*+(?i:(?:more|extra|additional|further|full|whole|entire|free|clear"
+    r"|consecutive|straight)\s++)?(.*)"
 )
 
 

@@ -119,6 +119,7 @@ _ONE_UNIT = {
         ("3600 s", "hour"),
         ("86400 s", "day"),
         ("604800 s", "week"),
+        ("1209600 s", "fortnight"),
         ("1 month", "month"),
         ("12 month", "year"),
     )

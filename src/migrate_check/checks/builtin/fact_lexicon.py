@@ -191,7 +191,8 @@ VOLITION = frozenset(stem(word) for word in words("like wish want prefer"))
 SUBJECTS = frozenset(
     words(
         """you we they he she it i there anything anyone anybody something someone somebody
-        any the your our their this that these those a an"""
+        any the your our their this that these those a an no nobody none everyone everything
+        each every"""
     )
 )
 #: Hedge markers: the claim is an expectation or a belief, not a statement of fact.

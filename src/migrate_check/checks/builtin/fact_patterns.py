@@ -65,7 +65,10 @@ CURRENCY_AFTER = (
 )
 SYMBOL = r"(?:(?:US|CA|AU|NZ|HK|MX|C|A|S|R)?\$|[€£¥₹₩₽₺₪₫₱₦]|Rs\.?)"
 #: A word between a quantity's number and its unit ("3 more days", "2 full weeks").
-EXTRA_WORD = r"(?:(?i:more|extra|additional|further|full|whole|entire)\s)?"
+EXTRA_WORD = (
+    r"(?:(?i:more|extra|additional|further|full|whole|entire|free|clear|consecutive|straight)"
+    r"\s)?"
+)
 #: Right after a preposition of time: where a month's short name is a month ("waived in
 #: Jan", "until Sept."), and not a name ("Jan Novak"). One fixed-width lookbehind each.
 AFTER_PREPOSITION = (
@@ -151,7 +154,7 @@ FACT = re.compile(
             + NUM
             + r"(?:\s?(?:[-–]|(?i:to))\s?"
             + NUM
-            + r")?(?:\s|-)?"
+            + r")?\+?(?:\s|-)?"
             + EXTRA_WORD
             + UNIT_PATTERN
             + ")",

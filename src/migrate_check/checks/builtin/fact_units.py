@@ -149,7 +149,10 @@ TWO_WORD = {s.split()[0].casefold(): s for s in _SPELLINGS if " " in s}
 TIME_UNIT = "s"
 #: Units spelt as one word, folded ("days", "kilos"): in words, they are part of a value.
 #: Words between a quantity's number and its unit ("two more weeks", "a full day").
-EXTRA = frozenset({"more", "extra", "additional", "further", "full", "whole", "entire"})
+EXTRA = frozenset(
+    {"more", "extra", "additional", "further", "full", "whole", "entire", "free", "clear"}
+    | {"consecutive", "straight"}
+)
 UNIT_WORDS = frozenset(s.casefold() for s in _TABLE if " " not in s)
 
 
