@@ -160,3 +160,13 @@ def gerund(word: str) -> bool:
 
 def ends_clause(t: Tokens, at: int) -> bool:
     return at + 1 >= len(t.words) or t.clause[at + 1] != t.clause[at]
+
+
+def normal(t: Tokens, at: int) -> bool:
+    """Whether "expected" at word `at` says what is normal, not what is forecast: it ends
+    its clause after "is" or "are" ("a little redness is expected.")."""
+    return (
+        at > 0
+        and t.words[at - 1] in ("is", "are", "be", "perfectly", "completely", "quite")
+        and ends_clause(t, at)
+    )

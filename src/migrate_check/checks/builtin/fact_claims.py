@@ -29,6 +29,7 @@ from migrate_check.checks.builtin.fact_claim_starts import (
     gerund,
     inverted,
     longest,
+    normal,
     number_sign,
     opens_clause,
     starts_at,
@@ -235,6 +236,8 @@ class _ClaimReader:
                 return self.condition(at, phrase)
         if word in HEDGE_STARTS:
             phrase = longest(words, at, HEDGES)
+            if phrase == ("expected",) and normal(t, at):
+                return 1  # "some redness is expected.": normal, no forecast
             if phrase:
                 window = t.window(at, skip=len(phrase))
                 head = t.head(at, len(phrase))

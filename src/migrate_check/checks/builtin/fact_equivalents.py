@@ -19,11 +19,15 @@ from migrate_check.checks.builtin.fact_implied import (
     always_said,
     both_said,
     brand_of_kept_model,
+    clock_duration_said,
     clock_minutes,
     code_range_said,
     counts_a_list,
+    day_said,
+    free_said,
     one_unit_said,
     pounds_either,
+    share_said,
     short_year_said,
     span_of_times,
 )
@@ -98,6 +102,10 @@ class Equivalents:
         ):
             return True
         if code_range_said(fact, other) or one_unit_said(fact, other):
+            return True
+        if clock_duration_said(fact, other) or share_said(fact, other) or day_said(fact, other):
+            return True
+        if free_said(fact, own, other):
             return True
         if fact.kind == "entities":
             return brand_of_kept_model(fact, own, other)

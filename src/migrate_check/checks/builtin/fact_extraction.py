@@ -27,6 +27,8 @@ from migrate_check.checks.builtin.fact_canonical_forms import (
 )
 from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
 from migrate_check.checks.builtin.fact_dates import day_ranges
+from migrate_check.checks.builtin.fact_dimensions import PATTERNS as DIMENSION_PATTERNS
+from migrate_check.checks.builtin.fact_dimensions import dimensions
 from migrate_check.checks.builtin.fact_durations import PATTERNS as DURATION_PATTERNS
 from migrate_check.checks.builtin.fact_durations import merge_durations
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
@@ -79,6 +81,11 @@ _NOT_IDENTIFIER = re.compile(
     r"|\d{4}-\d\d-\d\dT[\d:.]*+Z?"
 )
 _GLUED_UNIT = re.compile(r"\d[\d.,]*+([^\W\d_][\w/]*+)")
+#: What stands before a month and a day written "5/22": a weekday or "on", "by", "until".
+_DATE_BEFORE = re.compile(
+    r"(?i:\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]{0,6}\.?,?"
+    r"|\b(?:on|by|until|till|from|due|through|thru))\s{1,2}\Z"
+)
 _VERSION = re.compile(r"^[vV](?=\d)")  # "v2.3.1" is version 2.3.1; "RAV4" keeps its V
 #: A run of whitespace, collapsed in quoted sentences and ignored when comparing spellings.
 SPACES = re.compile(r"\s++")
@@ -92,6 +99,7 @@ PATTERNS = (
     BARE_URL,
     EMAIL,
     _IDENTIFIER,
+    _DATE_BEFORE,
     _DIGIT_RUN,
     _NUMBER,
     _NOT_IDENTIFIER,
@@ -104,6 +112,7 @@ PATTERNS = (
     *fact_canonical_forms.PATTERNS,
     *TEXT_PATTERNS,
     *DURATION_PATTERNS,
+    *DIMENSION_PATTERNS,
 )
 _TRAILING = " \t\n.,;:!?)"
 #: A number written with a leading zero ("03") is part of a date or a code, not a count:
@@ -137,6 +146,11 @@ def extract(
         spans.append(match.span())
         if address := canonical_email(match.group()):
             values.append(("emails", address, match.group(), *match.span(), None))
+    text = _blank(text, spans)
+    spans = []
+    for kind, value, raw, start, end in dimensions(text):  # "6 ft x 3 ft", '5x7"'
+        spans.append((start, end))
+        values.append((kind, value, raw, start, end, None))
     text = _blank(text, spans)
     spans = []
     for match in _identifiers(text):
@@ -203,6 +217,10 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
         if quantity is not None:
             return [("quantities", quantity)]
         return list(_forms("num", raw.split()[0] if group == "qty" else "0"))
+    if group == "frac" and _DATE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        month, day = (int(n) for n in raw.split("/"))  # "Thu 5/22", "by 9/17": a date
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return [("dates", f"--{month:02d}-{day:02d}")]
     found = list(_forms(group, raw))
     if group.startswith("amt") and found and found[0][0] == "amounts":
         start, end = match.span()
@@ -231,7 +249,7 @@ def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, s
 _QUANTITY = re.compile(
     r"(?i:between\s++)?(\d[\d,.]*+[½¼¾]?+)(?:\s?(?:[-–]|to|and)\s?(\d[\d,.]*+[½¼¾]?+))?"
     r"\+?[\s-]*+(?i:(?:more|extra|additional|further|full|whole|entire|free|clear"
-    r"|consecutive|straight)\s++)?(.*)"
+    r"|consecutive|straight|or\smore|or\slonger|or\sfewer|or\sless)\s++)?(.*)"
 )
 
 

@@ -111,7 +111,7 @@ def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
 _ALL_DAY = re.compile(r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b")
 #: One of a unit said by its word after a word that makes it one ("the first hour", "per
 #: day", "for a full week"), by the value of that one unit.
-_ONE_BEFORE = r"(?:the|first|an|a|one|per|each|every|same|next|full|whole)"
+_ONE_BEFORE = r"(?:the|first|an|a|one|per|each|every|same|next|full|whole|last|past|coming)"
 _ONE_UNIT = {
     value: re.compile(rf"\b{_ONE_BEFORE}\s(?:{_ONE_BEFORE}\s)?{unit}\b")
     for value, unit in (
@@ -187,3 +187,84 @@ def _number(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         return None
+
+
+def clock_duration_said(fact: Fact, other: Facts) -> bool:
+    """Whether a time with seconds ("4:12:37", a finish time) is a duration the other side
+    gives in units ("4h 12m 37s"), or the reverse."""
+    if fact.kind == "times":
+        seconds = _clock_seconds(fact.value)
+        return seconds is not None and any(_seconds(f) == seconds for f in other.of("quantities"))
+    seconds = _seconds(fact)
+    return seconds is not None and any(
+        _clock_seconds(f.value) == seconds for f in other.of("times")
+    )
+
+
+def _clock_seconds(clock: str) -> int | None:
+    parts = clock.split(" ")[0].split(":")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    hours, minutes, seconds = (int(part) for part in parts)
+    return hours * 3600 + minutes * 60 + seconds
+
+
+#: Fractions in words and their share in percent ("a fifth" is 20%).
+_SHARES = {"half": "50", "third": "33.33", "quarter": "25", "fifth": "20", "tenth": "10"}
+_SHARE_WORDS = re.compile(r"\b(?:a|one)[\s-](half|third|quarter|fifth|tenth)\b")
+
+
+def share_said(fact: Fact, other: Facts) -> bool:
+    """Whether a percentage is said on the other side as a fraction in words ("20%" and
+    "a fifth") or as a part of a whole in one sentence ("50%" and "3 of the 6")."""
+    if fact.kind != "percentages":
+        return False
+    value = _number(fact.value.rstrip("%"))
+    if value is None:
+        return False
+    text = other.tokens.text.casefold()
+    if any(_number(_SHARES[w]) == value for w in _SHARE_WORDS.findall(text)):
+        return True
+    by_sentence: dict[int, list[Decimal]] = {}
+    for found in other.of("numbers")[: MAX_TIMES * 4]:
+        number = _number(found.value)
+        if number is not None and number > 0:
+            by_sentence.setdefault(found.sentence, []).append(number)
+    return any(
+        (part * 100 / whole).quantize(Decimal("0.01")) == value
+        for numbers in by_sentence.values()
+        for part in numbers[:MAX_TIMES]
+        for whole in numbers[:MAX_TIMES]
+        if part < whole
+    )
+
+
+#: Words that say an amount is zero ("delivery: free", "at no cost").
+_FREE = re.compile(r"\b(?:free|complimentary|no\scharge|no\scost|nothing)\b")
+
+
+def free_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a zero amount ("Delivery: $0.00") is said as "free" on the other side, in a
+    sentence that shares a word with its own."""
+    if fact.kind != "amounts" or fact.value.rpartition(" ")[2] != "0":
+        return False
+    mine, theirs = own.tokens.sentence_stems(), other.tokens.sentence_stems()
+    if fact.sentence >= len(mine):
+        return False
+    for number, (start, end) in enumerate(other.tokens.sentence_spans[: len(theirs)]):
+        if (
+            _FREE.search(other.tokens.text[start:end].casefold())
+            and theirs[number] & mine[fact.sentence]
+        ):
+            return True
+    return False
+
+
+def day_said(fact: Fact, other: Facts) -> bool:
+    """Whether a day of the month said alone ("on the 17th") is the day of a date the other
+    side gives ("17 June")."""
+    if fact.kind != "numbers" or fact.raw[-2:].casefold() not in ("st", "nd", "rd", "th"):
+        return False
+    if not fact.value.isdigit() or not 1 <= int(fact.value) <= 31:
+        return False
+    return any(f.value.endswith(f"-{int(fact.value):02d}") for f in other.of("dates"))

@@ -369,7 +369,8 @@ class _Reader:
         if self.word(end) == "times" and self.joined(at, end):  # "two times a day"
             self.add("numbers", number, at, end + 1, number=number)
             return end + 1
-        weak = value == 1 and end == at + 1
+        # "1 item" and "a couple of points": counts a rewording drops or adds freely
+        weak = (value == 1 and end == at + 1) or self.word(at + 1) == "couple"
         self.add("numbers", number, at, end, weak=weak, number=number)
         return end
 

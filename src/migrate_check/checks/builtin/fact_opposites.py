@@ -57,7 +57,10 @@ OPPOSITES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("add", "added", "introduce", "introduced"), ("remove", "removed", "discontinued")),
     (("arrival", "arrive"), ("departure", "depart")),
     (("inbound", "incoming"), ("outbound", "outgoing")),
-    (("online", "remote", "remotely", "virtual", "virtually"), ("onsite", "on-site", "in-person")),
+    (
+        ("online", "remote", "remotely", "virtual", "virtually"),
+        ("onsite", "on-site", "in-person", "face-to-face"),
+    ),
     (("daily",), ("weekly",), ("monthly",), ("quarterly",), ("annually", "yearly", "annual")),
     (("morning",), ("afternoon",), ("evening", "tonight")),
     (("safe",), ("unsafe", "dangerous")),

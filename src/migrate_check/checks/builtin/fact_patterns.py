@@ -66,8 +66,8 @@ CURRENCY_AFTER = (
 SYMBOL = r"(?:(?:US|CA|AU|NZ|HK|MX|C|A|S|R)?\$|[€£¥₹₩₽₺₪₫₱₦]|Rs\.?)"
 #: A word between a quantity's number and its unit ("3 more days", "2 full weeks").
 EXTRA_WORD = (
-    r"(?:(?i:more|extra|additional|further|full|whole|entire|free|clear|consecutive|straight)"
-    r"\s)?"
+    r"(?:(?i:more|extra|additional|further|full|whole|entire|free|clear|consecutive|straight"
+    r"|or\smore|or\slonger|or\sfewer|or\sless)\s)?"
 )
 #: Right after a preposition of time: where a month's short name is a month ("waived in
 #: Jan", "until Sept."), and not a name ("Jan Novak"). One fixed-width lookbehind each.
