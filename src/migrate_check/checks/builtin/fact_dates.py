@@ -1,6 +1,8 @@
-"""Dates written in shorter forms than one date each: a range of days sharing one month
-("from 2 to 5 March", "March 2–5") is two dates, and a range's year said once is both
-ends'. (An all-numeric date read either way round is matched in `fact_matching`.)
+"""Dates and times written in shorter forms than one each: a range of days sharing one
+month ("from 2 to 5 March", "March 2–5") is two dates, a range's year said once is both
+ends', and a range of times with "pm" said once ("6–7:30 pm", "6:00–7:30 pm") is two times
+in the afternoon. (An all-numeric date read either way round is matched in
+`fact_matching`.)
 """
 
 from __future__ import annotations
@@ -53,4 +55,36 @@ def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
             made[id(date)] = dataclasses.replace(date, value=f"{month}-{date.value[-2:]}")
         value = f"{month}-{int(day.raw):02d}"
         made[id(day)] = dataclasses.replace(day, kind="dates", value=value, number=None)
+    return [made.get(id(fact), fact) for fact in facts] if made else facts
+
+
+#: What joins the two ends of a range of times: a dash or "to".
+_TIME_JOIN = re.compile(r"\s{0,2}+(?:[-–—]|(?i:to|until|till))\s{0,2}+")
+_PERIOD = re.compile(r"(?i:[ap])\.?m\b")
+
+
+def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
+    """`facts` with the first end of a range of times that says no "am" or "pm" ("6" or
+    "6:00" in "6–7:30 pm") given the second end's half of the day: the earlier hour of
+    the two on a 12-hour clock, so "11–1 pm" starts at 11 in the morning."""
+    ordered = sorted(facts, key=lambda f: f.start)
+    made: dict[int, Fact] = {}
+    for one, other in zip(ordered, ordered[1:], strict=False):
+        if other.kind != "times" or not _PERIOD.search(other.raw):
+            continue
+        if one.kind not in ("numbers", "times") or _PERIOD.search(one.raw):
+            continue
+        if not _TIME_JOIN.fullmatch(text[one.end : other.start]):
+            continue
+        hour_text, _, minutes = one.raw.partition(":")
+        if not hour_text.isdigit() or not 1 <= int(hour_text) <= 12:
+            continue
+        if minutes and not (minutes[:2].isdigit() and len(minutes) == 2):
+            continue
+        end_hour = int(other.value[:2])
+        hour = int(hour_text) % 12 + (12 if end_hour >= 12 else 0)
+        if hour > end_hour:
+            hour -= 12  # "11–1 pm": the morning before the afternoon
+        value = f"{hour:02d}:{minutes or '00'}" + other.value[5:]
+        made[id(one)] = dataclasses.replace(one, kind="times", value=value, number=None)
     return [made.get(id(fact), fact) for fact in facts] if made else facts

@@ -26,7 +26,7 @@ from migrate_check.checks.builtin.fact_canonical_forms import (
     vulgar,
 )
 from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
-from migrate_check.checks.builtin.fact_dates import day_ranges
+from migrate_check.checks.builtin.fact_dates import day_ranges, time_ranges
 from migrate_check.checks.builtin.fact_dimensions import PATTERNS as DIMENSION_PATTERNS
 from migrate_check.checks.builtin.fact_dimensions import dimensions
 from migrate_check.checks.builtin.fact_durations import PATTERNS as DURATION_PATTERNS
@@ -188,7 +188,7 @@ def extract(
         )
         for kind, value, raw, start, end, number in values[:MAX_FACTS]
     ]
-    facts = day_ranges(facts, text)
+    facts = time_ranges(day_ranges(facts, text), text)
     facts += read_number_words(tokens)
     facts = word_parts(facts, tokens)
     facts = merge_durations(facts, shown)

@@ -96,7 +96,7 @@ _add("IU", "1", "IU", "units")
 #: Spellings matched with their case: "M" is no metre and "l" no litre mid-sentence.
 _CASED = frozenset({"mL", "L", "l", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "W", "V"})
 _CASED |= frozenset(
-    {"MWh", "GWh", "kW", "kWh", "mAh", "IU", "Mbps", "Gbps", "m", "g", "h", "s", "d"}
+    {"MWh", "GWh", "kW", "kWh", "mAh", "IU", "Mbps", "Gbps", "m", "g", "h", "s", "d", "pt"}
 )
 _FOLDED = {spelling.casefold(): v for spelling, v in _TABLE.items() if spelling not in _CASED}
 _EXACT = {spelling: v for spelling, v in _TABLE.items() if spelling in _CASED}
