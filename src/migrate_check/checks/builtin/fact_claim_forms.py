@@ -104,7 +104,9 @@ def _negated_here(stems: set[str], own: Facts) -> tuple[int, ...]:
     return tuple(found)
 
 
-def bare_only(bare: str, fact: Fact, other: Facts, other_negations: list[Fact]) -> bool:
+def bare_only(
+    bare: str, fact: Fact, own: Facts, other: Facts, other_negations: list[Fact]
+) -> bool:
     """Whether the other side says the bare word ("refundable") without negating it,
     where this side said it with a negating prefix ("non-refundable"), nor says the
     prefixed word itself in another form ("unloading" and "unload")."""
@@ -113,7 +115,20 @@ def bare_only(bare: str, fact: Fact, other: Facts, other_negations: list[Fact]) 
         and bare not in other.prefixed
         and stem(fact.raw) not in other.tokens.stems
         and not any(bare in f.window for f in other_negations)
+        and _said_of_the_same(bare, fact, own, other)
     )
+
+
+def _said_of_the_same(bare: str, fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether the other side says the bare word in a sentence about what the prefixed
+    word was said of (another word of its sentence), not elsewhere ("delivery address:
+    unchanged" and "changed your mind?")."""
+    sentences = own.tokens.sentence_stems()
+    mine = sentences[fact.sentence] if fact.sentence < len(sentences) else frozenset()
+    about = mine - {bare, stem(fact.raw)}
+    if not about:
+        return True
+    return any(bare in stems and stems & about for stems in other.tokens.sentence_stems())
 
 
 def hypothetical(condition: Fact, own: Facts, other: Facts) -> bool:

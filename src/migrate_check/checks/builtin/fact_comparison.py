@@ -185,10 +185,10 @@ class _Comparison:
             ):
                 self.add("negation", "gained", None, fact)
         for bare, fact in self.base.prefixed.items():
-            if bare_only(bare, fact, self.cand, after):
+            if bare_only(bare, fact, self.base, self.cand, after):
                 self.add("negation", "lost", fact, None)
         for bare, fact in self.cand.prefixed.items():
-            if bare_only(bare, fact, self.base, before):
+            if bare_only(bare, fact, self.cand, self.base, before):
                 self.add("negation", "gained", None, fact)
 
     def unsaid(self, negation: Fact, on_base: bool) -> bool:
