@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_currencies import UNKNOWN
-from migrate_check.checks.builtin.fact_lexicon import STOPWORDS
+from migrate_check.checks.builtin.fact_lexicon import STOPWORDS, Lexicon, stem
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
 
@@ -136,3 +136,33 @@ def same_sentence_claim(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool
         return len((mine[one.sentence] & theirs[other.sentence]) - {one.head}) >= 3
 
     return match
+
+
+def same_pole(lexicon: Lexicon) -> Callable[[Fact, Fact], bool]:
+    """Matches two negations of synonyms, the same pole of one pair of opposites ("not
+    allowed" and "aren't permitted"): the same claim negated in other words."""
+    poles = _stem_poles(lexicon)
+
+    def match(one: Fact, other: Fact) -> bool:
+        found = poles.get(one.head)
+        return found is not None and found == poles.get(other.head)
+
+    return match
+
+
+_STEM_POLES: dict[int, tuple[Lexicon, dict[str, tuple[int, int]]]] = {}
+
+
+def _stem_poles(lexicon: Lexicon) -> dict[str, tuple[int, int]]:
+    """Each stem of the lexicon's opposites with its (axis, pole), when all the words of
+    that stem agree; kept per lexicon (a few at most are in use)."""
+    known = _STEM_POLES.get(id(lexicon))
+    if known is None or known[0] is not lexicon:
+        found: dict[str, tuple[int, int] | None] = {}
+        for word, pole in lexicon.poles.items():
+            key = stem(word)
+            found[key] = pole if found.get(key, pole) == pole else None
+        if len(_STEM_POLES) > 64:
+            _STEM_POLES.clear()
+        known = _STEM_POLES[id(lexicon)] = (lexicon, {k: v for k, v in found.items() if v})
+    return known[1]
