@@ -46,6 +46,7 @@ from migrate_check.checks.builtin.fact_scopes import (
     contrast,
     hedged_negatively,
     negated_in_list,
+    only_if,
     values_by_sentence,
 )
 
@@ -201,6 +202,7 @@ class _Comparison:
             contrast(negation, own)
             or negated_in_list(negation, other)
             or hedged_negatively(negation, other)
+            or only_if(negation, own, other)
         )
 
     def polarity(self) -> None:

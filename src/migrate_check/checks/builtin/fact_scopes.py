@@ -96,3 +96,23 @@ def hedged_negatively(negation: Fact, other: Facts) -> bool:
         for hedge in other.of("hedges")
         if hedge.value in NEGATIVE_HEDGES
     )
+
+
+def only_if(negation: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a negation with "unless" ("no need to call unless you have questions") is
+    said on the other side as "only ... if" ("you only need to call if you have
+    questions"): the same rule, in a sentence sharing two words with its own."""
+    spans = own.tokens.sentence_spans
+    if negation.sentence >= len(spans):
+        return False
+    start, end = spans[negation.sentence]
+    if "unless" not in own.tokens.text[start:end].casefold().split():
+        return False
+    mine = own.tokens.sentence_stems()[negation.sentence]
+    for number, (start, end) in enumerate(other.tokens.sentence_spans):
+        words = other.tokens.text[start:end].casefold().split()
+        if "only" in words and "if" in words:
+            stems = other.tokens.sentence_stems()
+            if number < len(stems) and len(stems[number] & mine) >= 2:
+                return True
+    return False
