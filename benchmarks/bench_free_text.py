@@ -60,6 +60,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_c.jsonl",
         DATA / "free_text_pairs_d.jsonl",
         DATA / "free_text_pairs_e.jsonl",
+        DATA / "free_text_pairs_f.jsonl",
         DATA / "free_text_pairs_g.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
