@@ -104,9 +104,7 @@ def _negated_here(stems: set[str], own: Facts) -> tuple[int, ...]:
     return tuple(found)
 
 
-def bare_only(
-    bare: str, fact: Fact, own: Facts, other: Facts, other_negations: list[Fact]
-) -> bool:
+def bare_only(bare: str, fact: Fact, own: Facts, other: Facts, other_negations: list[Fact]) -> bool:
     """Whether the other side says the bare word ("refundable") without negating it,
     where this side said it with a negating prefix ("non-refundable"), nor says the
     prefixed word itself in another form ("unloading" and "unload")."""

@@ -67,6 +67,7 @@ _CONTRACTED_MODALS: dict[str, tuple[str, ...]] = {
 
 
 _NOT = ("n't", "n’t")
+_IS = ("'s", "’s")  # "nobody's home": a negation word with "is"
 #: Claims read from one text at most; the rest of a hostile text is not read for claims.
 MAX_CLAIMS = 2000
 _NOT_NEGATING_PAIRS = frozenset(
@@ -164,7 +165,11 @@ class _ClaimReader:
         # the words read, and those ending in "n't" (looked at once per distinct word)
         positions = range(len(words))
         candidates: Iterable[int] = compress(positions, map(self.words.read.__contains__, words))
-        nots = {word for word in set(words) if word.endswith(_NOT)}
+        nots = {
+            word
+            for word in set(words)
+            if word.endswith(_NOT) or (word.endswith(_IS) and word[:-2] in NEGATIONS)
+        }
         if nots:
             candidates = sorted({*candidates, *compress(positions, map(nots.__contains__, words))})
         marked = self.t.marked.setdefault("negation", set())
@@ -205,6 +210,8 @@ class _ClaimReader:
     def read_at(self, at: int) -> int:
         t, words = self.t, self.t.words
         word = words[at]
+        if word.endswith(_IS) and word[:-2] in NEGATIONS:
+            return self.negation(at)  # "nobody's home"
         if word in NEGATIONS and not (word in PHRASE_STARTS and self.pole(at)):
             if word == "cannot":
                 self.modal(at, ("can",), 1, negated=True)

@@ -70,6 +70,12 @@ def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
     ordered = sorted(facts, key=lambda f: f.start)
     made: dict[int, Fact] = {}
     for one, other in zip(ordered, ordered[1:], strict=False):
+        if _working_hours(one, other, text):  # "9-5", "8–6": hours of a working day
+            made[id(one)] = dataclasses.replace(one, kind="times", value=f"{int(one.value):02d}:00")
+            made[id(other)] = dataclasses.replace(
+                other, kind="times", value=f"{int(other.value) + 12:02d}:00"
+            )
+            continue
         if other.kind != "times" or not _PERIOD.search(other.raw):
             continue
         if one.kind not in ("numbers", "times") or _PERIOD.search(one.raw):
@@ -88,3 +94,26 @@ def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
         value = f"{hour:02d}:{minutes or '00'}" + other.value[5:]
         made[id(one)] = dataclasses.replace(one, kind="times", value=value, number=None)
     return [made.get(id(fact), fact) for fact in facts] if made else facts
+
+
+def _working_hours(one: Fact, other: Fact, text: str) -> bool:
+    """Whether two bare numbers joined by a dash run backwards from a morning hour to an
+    afternoon one ("9-5", "8–6"): as a range of numbers they could not, so they are the
+    hours of a working day, 9 am to 5 pm."""
+    if one.kind != "numbers" or other.kind != "numbers":
+        return False
+    if not (one.raw.isdigit() and other.raw.isdigit()):
+        return False
+    start, end = int(one.raw), int(other.raw)
+    joined = text[one.end : other.start] in ("-", "–", "—")
+    if not (joined and 6 <= start <= 11 and 1 <= end <= 9 and end < start):
+        return False
+    around = text[max(0, one.start - 30) : other.end + 12]
+    return _HOURS_CONTEXT.search(around) is not None  # not a score ("won 9-5")
+
+
+#: Words that tell opening hours near "9-5": weekdays, "open", "hours", a time zone.
+_HOURS_CONTEXT = re.compile(
+    r"(?i:\b(?:mon|tue|wed|thu|fri|sat|sun|weekdays?|daily|open|hours|available|office))"
+    r"|\b(?:[ECMP][SD]?T|GMT|BST|UTC|CET)\b"
+)

@@ -301,7 +301,8 @@ class _Reader:
             return at + 1
         place = ordinal(word)
         if place is not None and not (word in FRACTIONS and at and self.words[at - 1] in ARTICLES):
-            weak = word == "first" or self.t.initial[at]
+            # "the first time", "a second key": what comes first or second is rarely a fact
+            weak = word in ("first", "second") or self.t.initial[at]
             self.add("numbers", str(place), at, at + 1, weak=weak, number=str(place))
             return at + 1
         first, dash, rest = word.partition("-")
@@ -312,6 +313,12 @@ class _Reader:
         if dash and first in MULTIPLIERS:  # "double-charged", but also "double-check"
             self.add("numbers", str(MULTIPLIERS[first]), at, at + 1, weak=True)
             return at + 1
+        parts = word.split("-")
+        if len(parts) > 2 and (count := small(f"{parts[0]}-{parts[1]}")) is not None:
+            canonical = canonical_quantity(Decimal(count), None, parts[2])
+            if canonical:  # "forty-five-day", "twenty-one-year-old": a number in two words
+                self.add("quantities", canonical, at, at + 1, number=str(count))
+                return at + 1
         if dash and small(first) is not None and small(word) is None:
             spelling = rest.partition("-")[0]
             count = small(first) or 0

@@ -78,6 +78,13 @@ _add("Wh", "1000000000", "GWh")
 _add("Wh", "1000", "kWh", "kilowatt-hour", "kilowatt-hours", "kilowatt hour", "kilowatt hours")
 _add("mAh", "1", "mAh")
 _add("gsm", "1", "gsm", "g/m²", "g/m2")
+_add("Hz", "1", "Hz", "hertz")
+_add("Hz", "1000", "kHz")
+_add("Hz", "1000000", "MHz")
+_add("Hz", "1000000000", "GHz")
+_add("rpm", "1", "rpm")
+_add("psi", "1", "psi")
+_add("fps", "1", "fps")
 _add("dpi", "1", "dpi", "ppi")
 _add("pt", "1", "pt", "point", "points")
 _add("V", "1", "V", "volt", "volts")
@@ -97,6 +104,7 @@ _add("IU", "1", "IU", "units")
 _CASED = frozenset({"mL", "L", "l", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "W", "V"})
 _CASED |= frozenset(
     {"MWh", "GWh", "kW", "kWh", "mAh", "IU", "Mbps", "Gbps", "m", "g", "h", "s", "d", "pt"}
+    | {"Hz", "kHz", "MHz", "GHz"}
 )
 _FOLDED = {spelling.casefold(): v for spelling, v in _TABLE.items() if spelling not in _CASED}
 _EXACT = {spelling: v for spelling, v in _TABLE.items() if spelling in _CASED}
