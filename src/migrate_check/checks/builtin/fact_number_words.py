@@ -313,9 +313,9 @@ class _Reader:
         if dash and first in MULTIPLIERS:  # "double-charged", but also "double-check"
             self.add("numbers", str(MULTIPLIERS[first]), at, at + 1, weak=True)
             return at + 1
-        parts = word.split("-")
-        if len(parts) > 2 and (count := small(f"{parts[0]}-{parts[1]}")) is not None:
-            canonical = canonical_quantity(Decimal(count), None, parts[2])
+        pieces = word.split("-")
+        if len(pieces) > 2 and (count := small(f"{pieces[0]}-{pieces[1]}")) is not None:
+            canonical = canonical_quantity(Decimal(count), None, pieces[2])
             if canonical:  # "forty-five-day", "twenty-one-year-old": a number in two words
                 self.add("quantities", canonical, at, at + 1, number=str(count))
                 return at + 1
