@@ -1,15 +1,19 @@
-"""Dimensions: "6 ft x 3 ft", "72 x 36 in", '5x7"' and "48 × 40 × 60 cm" are two or three
-lengths, each in the unit written after it or, when only the last has one, in that unit.
-So "6 ft x 3 ft" and "72 x 36 in" are the same two lengths, and '10x10"' is no code.
-A product of numbers with no unit ("3 x 20-minute walks") is left to the other readers.
+"""Units written once for several numbers. Dimensions: "6 ft x 3 ft", "72 x 36 in",
+'5x7"' and "48 × 40 × 60 cm" are two or three lengths, each in the unit written after it
+or, when only the last has one, in that unit; so "6 ft x 3 ft" and "72 x 36 in" are the
+same two lengths, and '10x10"' is no code. A product of numbers with no unit ("3 x
+20-minute walks") is left to the other readers. Alternatives: "60 or 75 minutes" is two
+durations, the first taking the second's unit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
+from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_units import canonical_quantity
 
 _NUMBER = r"(\d{1,5}(?:\.\d{1,3})?)"
@@ -26,8 +30,10 @@ DIMENSIONS = re.compile(
     + _UNIT
     + r"?)?(?![\w×])"
 )
+_OR = re.compile(r"\s{1,2}+(?:or|and|,)\s{1,2}+|,\s?")
+_UNIT_OF = re.compile(r"[\d,.]++\s?(?:or\smore\s|extra\s)?([^\W\d][\w-]*+)")
 #: For the test that no pattern nests quantifiers.
-PATTERNS = (DIMENSIONS,)
+PATTERNS = (DIMENSIONS, _OR, _UNIT_OF)
 _MARKS = {'"': "inch", "”": "inch", "''": "inch", "'": "ft", "in": "inch", "IN": "inch"}
 
 
@@ -47,3 +53,31 @@ def dimensions(text: str) -> Iterator[tuple[str, str, str, int, int]]:
             value = canonical_quantity(Decimal(number), None, spelling)
             if value:
                 yield "quantities", value, match.group(), match.start(), match.end()
+
+
+def shared_units(facts: list[Fact], text: str) -> list[Fact]:
+    """`facts` with a bare number right before "or" and a quantity ("60 or 75 minutes",
+    "2, 3 or 4 weeks") read in that quantity's unit: alternatives share a unit written
+    once."""
+    ordered = sorted(facts, key=lambda f: f.start)
+    made: dict[int, Fact] = {}
+    spelled: dict[int, str] = {}  # the unit as written, for the numbers before it
+    for one, later in reversed(list(zip(ordered, ordered[1:], strict=False))):
+        other = made.get(id(later), later)
+        if one.kind != "numbers" or other.kind != "quantities" or "–" in other.value:
+            continue
+        if not one.raw.replace(",", "").replace(".", "").isdigit():
+            continue
+        if not _OR.fullmatch(text[one.start + len(one.raw) : other.start]):
+            continue
+        found = _UNIT_OF.match(other.raw)
+        unit = spelled.get(id(later)) or (found[1] if found else None)
+        try:
+            number = Decimal(one.raw.replace(",", ""))
+        except InvalidOperation:
+            continue
+        value = canonical_quantity(number, None, unit) if unit else None
+        if value and unit:
+            made[id(one)] = dataclasses.replace(one, kind="quantities", value=value)
+            spelled[id(one)] = unit
+    return [made.get(id(fact), fact) for fact in facts] if made else facts

@@ -28,7 +28,7 @@ from migrate_check.checks.builtin.fact_canonical_forms import (
 from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
 from migrate_check.checks.builtin.fact_dates import day_ranges, time_ranges
 from migrate_check.checks.builtin.fact_dimensions import PATTERNS as DIMENSION_PATTERNS
-from migrate_check.checks.builtin.fact_dimensions import dimensions
+from migrate_check.checks.builtin.fact_dimensions import dimensions, shared_units
 from migrate_check.checks.builtin.fact_durations import PATTERNS as DURATION_PATTERNS
 from migrate_check.checks.builtin.fact_durations import merge_durations
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
@@ -188,7 +188,7 @@ def extract(
         )
         for kind, value, raw, start, end, number in values[:MAX_FACTS]
     ]
-    facts = time_ranges(day_ranges(facts, text), text)
+    facts = shared_units(time_ranges(day_ranges(facts, text), text), text)
     facts += read_number_words(tokens)
     facts = word_parts(facts, tokens)
     facts = merge_durations(facts, shown)
