@@ -29,6 +29,7 @@ from migrate_check.checks.builtin.fact_implied import (
     pounds_either,
     share_said,
     short_year_said,
+    sign_said,
     span_of_times,
 )
 from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
@@ -105,7 +106,7 @@ class Equivalents:
             return True
         if clock_duration_said(fact, other) or share_said(fact, other) or day_said(fact, other):
             return True
-        if free_said(fact, own, other):
+        if free_said(fact, own, other) or sign_said(fact, own, other):
             return True
         if fact.kind == "entities":
             return brand_of_kept_model(fact, own, other)

@@ -225,6 +225,8 @@ def share_said(fact: Fact, other: Facts) -> bool:
     text = other.tokens.text.casefold()
     if any(_number(_SHARES[w]) == value for w in _SHARE_WORDS.findall(text)):
         return True
+    if value == 50 and "half" in other.tokens.plain_words():
+        return True  # "Deposit: 50%" and "Deposit: half"
     by_sentence: dict[int, list[Decimal]] = {}
     for found in other.of("numbers")[: MAX_TIMES * 4]:
         number = _number(found.value)
@@ -268,3 +270,53 @@ def day_said(fact: Fact, other: Facts) -> bool:
     if not fact.value.isdigit() or not 1 <= int(fact.value) <= 31:
         return False
     return any(f.value.endswith(f"-{int(fact.value):02d}") for f in other.of("dates"))
+
+
+#: Words that say an amount is taken off ("we've credited USD 9,800 for your trade-in").
+_TAKEN_OFF = frozenset(
+    [
+        "credit",
+        "credited",
+        "credits",
+        "deduct",
+        "deducted",
+        "deduction",
+        "discount",
+        "discounted",
+        "off",
+        "less",
+        "minus",
+        "refund",
+        "refunded",
+        "rebate",
+        "reduction",
+        "subtract",
+        "subtracted",
+    ]
+)
+
+
+def sign_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether an amount written negative ("Trade-in: -$9,800.00") is said positive on
+    the other side in a sentence that says it is taken off ("credited $9,800"), or the
+    reverse."""
+    if fact.kind != "amounts":
+        return False
+    code, _, number = fact.value.partition(" ")
+    flipped = f"{code} {number[1:]}" if number.startswith("-") else f"{code} -{number}"
+    for found in other.of("amounts"):
+        if found.value != flipped:
+            continue
+        positive = found if not found.value.partition(" ")[2].startswith("-") else fact
+        side = other if positive is found else own
+        words = side.tokens.sentence_stems()
+        if positive.sentence < len(words) and _TAKEN_OFF & {
+            w.casefold() for w in _sentence_words(side, positive.sentence)
+        }:
+            return True
+    return False
+
+
+def _sentence_words(facts: Facts, number: int) -> list[str]:
+    start, end = facts.tokens.sentence_spans[number]
+    return re.findall(r"[a-z]+", facts.tokens.text[start:end].casefold())

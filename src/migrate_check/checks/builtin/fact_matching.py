@@ -104,11 +104,39 @@ def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
         return True  # "FitHub" for "The FitHub Team": the words that tell the name
     if all(word in _name_parts(other) for word in words):
         return True  # "Workloft" in "Workloft-Members" or in "workloft.example.com/print"
+    telling = [word for word in words if word not in _NAME_HEADS]
+    if telling and len(telling) < len(words) and all(word in text for word in telling):
+        return True  # "the Exchange Policy" and "the exchange": the head names no one
     parts = [part for word in words for part in word.split("-") if part]
     if len(parts) > len(words) and all(part in text for part in parts):
         return True  # "UK-time" and "UK time"
     mine = set(words)
     return any(set(o.value.split()) < mine for o in other_names)
+
+
+#: Words that end a name and say what kind of thing it is, not which one ("Policy",
+#: "Team", "Programme"): the other words tell the name.
+_NAME_HEADS = frozenset(
+    [
+        "policy",
+        "policies",
+        "team",
+        "program",
+        "programme",
+        "plan",
+        "scheme",
+        "service",
+        "services",
+        "department",
+        "office",
+        "desk",
+        "centre",
+        "center",
+        "club",
+        "unit",
+        "fund",
+    ]
+)
 
 
 def _name_parts(facts: Facts) -> frozenset[str]:
