@@ -108,12 +108,14 @@ def _working_hours(one: Fact, other: Fact, text: str) -> bool:
     joined = text[one.end : other.start] in ("-", "–", "—")
     if not (joined and 6 <= start <= 11 and 1 <= end <= 9 and end < start):
         return False
-    around = text[max(0, one.start - 30) : other.end + 12]
-    return _HOURS_CONTEXT.search(around) is not None  # not a score ("won 9-5")
+    before, after = text[max(0, one.start - 30) : one.start], text[other.end : other.end + 12]
+    # not a score ("we won 9-5 on Saturday"): opening hours are said as such
+    return bool(_HOURS_BEFORE.search(before) or _HOURS_AFTER.match(after))
 
 
-#: Words that tell opening hours near "9-5": weekdays, "open", "hours", a time zone.
-_HOURS_CONTEXT = re.compile(
-    r"(?i:\b(?:mon|tue|wed|thu|fri|sat|sun|weekdays?|daily|open|hours|available|office))"
-    r"|\b(?:[ECMP][SD]?T|GMT|BST|UTC|CET)\b"
+#: What tells opening hours around "9-5": weekdays or "open" before, a zone or "daily" after.
+_HOURS_BEFORE = re.compile(
+    r"(?i:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?|\b(?:weekdays?|daily|open|opening"
+    r"|hours|available|office))[\s,:()]{0,3}\Z"
 )
+_HOURS_AFTER = re.compile(r"\s?(?:[ECMP][SD]?T|GMT|BST|UTC|CET|(?i:daily|weekdays))\b")

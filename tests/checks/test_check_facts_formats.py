@@ -1,0 +1,144 @@
+"""`facts` on rewordings of rounds 4 and 5 (issue 25): dimensions, short dates and ranges
+of times, units written once for several numbers, print and frequency units, bounds
+("no fewer than"), claims restated (a "should" opening a clause, "is expected." as normal,
+synonyms negated, "unless" turned into "only if"), and values said another way (a finish
+time as a duration, "free", "half", a credit for a negative amount). Examples are written
+here, not taken from the labelled pairs; beside each, a change that must still be caught.
+"""
+
+from __future__ import annotations
+
+from helpers.facts_pairs import assert_caught, assert_same
+from migrate_check.checks.builtin.fact_extraction import extract
+
+
+def values(text: str, kind: str) -> list[str]:
+    return sorted(fact.value for fact in extract(text).facts if fact.kind == kind)
+
+
+# --- units written once ------------------------------------------------------------------
+
+
+def test_dimensions_are_lengths_in_the_unit_written() -> None:
+    assert_same("Send a PDF at 6 ft x 3 ft.", "Send a PDF at 72 x 36 in.")
+    assert_same('A 10x10" album.', "A 10 × 10 inch album.")
+    assert_caught("Send a PDF at 6 ft x 3 ft.", "Send a PDF at 72 x 24 in.", "quantities")
+    assert values("Walks: 3 x 20-minute walks.", "quantities") == ["1200 s"]
+
+
+def test_alternatives_share_a_unit_written_once() -> None:
+    assert_same("Classes are 60 or 75 minutes.", "Classes are 1 hour or 1 hour 15 minutes.")
+    assert values("It takes 2, 3 or 4 weeks.", "quantities") == [
+        "1209600 s",
+        "1814400 s",
+        "2419200 s",
+    ]
+    assert_caught("Classes are 60 or 75 minutes.", "Classes are 45 or 75 minutes.", "quantities")
+
+
+def test_numbers_in_two_words_before_a_unit_and_new_units() -> None:
+    assert_same("A 45-day trial applies.", "A forty-five-day trial applies.")
+    assert_caught("A 45-day trial applies.", "A thirty-five-day trial applies.", "quantities")
+    assert_same("A 240Hz screen on 300gsm stock.", "A 240 Hz screen on 300 gsm stock.")
+    assert values("Call us Mon-Fri 9-5 PT.", "quantities") == []
+
+
+def test_count_words_between_number_and_unit() -> None:
+    assert_same("Members get 15 free minutes.", "Members get a quarter of an hour free.")
+    assert_same("Cancel 14 or more days before.", "Cancel two weeks or more before.")
+    assert_same("Give us 24+ hours' notice.", "Give us a day's notice or more.")
+
+
+# --- dates and times -------------------------------------------------------------------------
+
+
+def test_a_month_and_day_after_a_weekday_is_a_date() -> None:
+    assert_same("Pick-up: Thu 5/22 after 3pm.", "Pick-up: Thursday, May 22 after 15:00.")
+    assert_caught("Pick-up: Thu 5/22.", "Pick-up: Thu 5/23.", "dates")
+    assert values("Give 1/2 tablet.", "percentages") == ["50%"]
+
+
+def test_a_range_of_times_takes_the_second_ends_half_of_the_day() -> None:
+    assert_same("Class: Mon & Wed, 6-7:30 pm.", "Class: Monday and Wednesday, 6:00–7:30 pm.")
+    assert values("Open 11-1 pm.", "times") == ["11:00", "13:00"]
+    assert_caught("Class: 6-7:30 pm.", "Class: 5-7:30 pm.", "times")
+
+
+def test_working_hours_written_backwards() -> None:
+    assert_same("Call us (Mon-Fri 9-5).", "Call us 9am to 5pm, Monday to Friday.")
+    assert values("We won 10-2 on Saturday.", "times") == []
+    assert_caught("Call us (Mon-Fri 9-5).", "Call us (Mon-Fri 9-6).", "times")
+
+
+def test_a_finish_time_is_a_duration() -> None:
+    assert_same("Your finish time is 4:02:37.", "Your finish time is 4h 02m 37s.")
+    assert_caught("Your finish time is 4:02:37.", "Your finish time is 4h 12m 37s.", "quantities")
+
+
+# --- shares and amounts ------------------------------------------------------------------------
+
+
+def test_shares_said_another_way() -> None:
+    assert_same("Depreciation (20%): -$2,496.", "Depreciation (a fifth): minus USD 2,496.")
+    assert_same("Deposit: 50% (£67.50).", "Deposit: half (GBP 67.50).")
+    assert_same("Hot Flow fills 19 of 20 spots.", "Hot Flow fills 19 out of 20 spots.")
+    assert_caught("Hot Flow fills 19 of 20 spots.", "Hot Flow fills 18 of 20 spots.", "percentages")
+
+
+def test_zero_as_free_and_a_credit_as_a_negative_amount() -> None:
+    assert_same("Delivery: $0.00. Total: $80.15", "Delivery: free. Total: USD 80.15")
+    assert_same(
+        "Trade-in (2017 Accord): -$9,800.00.",
+        "We've credited USD 9,800 for your 2017 Accord trade-in.",
+    )
+    assert_caught("Your balance is -$40.", "Your balance is $40.", "amounts")
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+def test_bounds_said_with_no() -> None:
+    assert_same("Attend at least 80% of sessions.", "Attend no fewer than 80% of sessions.")
+    assert_same("Book up to 20 sessions.", "Book no more than 20 sessions.")
+    assert_caught("Attend at least 80% of sessions.", "Attend at most 80% of sessions.", "polarity")
+
+
+def test_a_should_that_opens_a_clause_is_a_condition() -> None:
+    assert_same(
+        "If any items need proof of ownership, we'll email a list.",
+        "We'll review it; should proof of ownership be needed for any items, we'll email a list.",
+    )
+
+
+def test_expected_as_normal_is_no_hedge() -> None:
+    assert_same(
+        "A little redness for 24 hours is normal.", "A little redness for 24 hours is expected."
+    )
+    assert_caught(
+        "The parcel is expected to arrive on Monday.", "The parcel arrives on Monday.", "hedges"
+    )
+
+
+def test_negations_restated() -> None:
+    assert_same("Not allowed: selfie sticks.", "Selfie sticks aren't permitted.")
+    assert_same(
+        "No need to call unless you have questions.",
+        "You only need to call if you have questions.",
+    )
+    assert_same("If nobody is home, we'll leave it.", "Where nobody's home, we'll leave it.")
+    assert_same(
+        "Delivery day and address: unchanged. Changes cost nothing.",
+        "Your delivery day and address stay the same. Changed your mind? It costs nothing.",
+    )
+    assert_caught("Delivery day: unchanged.", "Delivery day: changed.", "negation")
+
+
+def test_a_name_head_and_ordinals() -> None:
+    assert_same(
+        "Our Exchange Policy works like this: exchange within 7 days.",
+        "Here's how our exchange works: exchange within 7 days.",
+    )
+    assert_same("The second key fob is in our office.", "The spare key fob is in our office.")
+    assert_caught(
+        "The third key fob is in our office.", "The fourth key fob is in our office.", "numbers"
+    )
