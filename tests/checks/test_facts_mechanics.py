@@ -31,6 +31,7 @@ from migrate_check.checks.builtin.fact_scan import (
     split_alternatives,
 )
 from migrate_check.checks.builtin.fact_text import CLAUSE_WORDS, tokenize
+from migrate_check.checks.builtin.fact_word_parts import _FRACTION_WORD, may_hold_fraction
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
@@ -210,3 +211,14 @@ def test_bullets_and_the_url_check_read_as_the_plain_patterns() -> None:
         plain = _LIST_MARKER.sub(lambda m: "‣" + " " * (len(m.group()) - 1), text)
         assert _bullets(text) == plain, text
         assert _may_hold_url(text) or not URL.search(text), text
+
+
+def test_the_fraction_precheck_lets_through_every_text_the_fraction_word_matches() -> None:
+    rng = random.Random(25)
+    pieces = ["half", "QUARTER", "tHiRd", "th\u0131rd", "th\u0130rd", "hal", "quar", "x", " "]
+    pieces += ["\u0131", "\u0130", "\u017f", "-", "ter", "ird", "f"]
+    texts = _texts() + ["", "Half an hour", "a th\u0131rd", "thIrd"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000)]
+    for text in texts:
+        assert may_hold_fraction(text) or not _FRACTION_WORD.search(text), text
+    assert not may_hold_fraction("the rest of the day")
