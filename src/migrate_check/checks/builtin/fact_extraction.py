@@ -120,13 +120,13 @@ def extract(
     for match in URL.finditer(text) if _may_hold_url(text) else ():
         spans.append(match.span())
         if canonical := canonical_url(match.group()):
-            values.append(("urls", canonical, match.group(), *match.span(), None))
+            values.append(("urls", canonical, _shortened(match.group()), *match.span(), None))
     text = _blank(text, spans)
     spans = []
     for match in _emails(text):
         spans.append(match.span())
         if address := canonical_email(match.group()):
-            values.append(("emails", address, match.group(), *match.span(), None))
+            values.append(("emails", address, _shortened(match.group()), *match.span(), None))
     text = _blank(text, spans)
     spans = []
     for match in _identifiers(text):
@@ -134,8 +134,9 @@ def extract(
         if found is not None and not _after_currency(text, match.start()):
             start = match.start()
             spans.append((start, start + len(found)))
+            canonical = _VERSION.sub("", found, 1)
             values.append(
-                ("identifiers", _VERSION.sub("", found, 1), found, start, start + len(found), None)
+                ("identifiers", canonical, _shortened(found), start, start + len(found), None)
             )
     text = _blank(text, spans)
     spans = []
@@ -151,11 +152,11 @@ def extract(
         if len(values) > MAX_FACTS:
             break
     tokens = tokenize(_blank(text, spans), shown)
-    facts = [
+    facts = [  # each raw already `_shortened`: shortening it again would change nothing
         Fact(
             kind,
             value,
-            _shortened(raw),
+            raw,
             start,
             end,
             tokens.sentence_of(start),

@@ -109,9 +109,8 @@ def _courtesy(t: Tokens, at: int, signature: list[int]) -> bool:
     opens with a salutation ("Hello Sam", "and thank you for contacting Acme"), or a
     short line after a closing line ("Best regards,") among the last lines. `signature`
     holds, once asked, the sentence of the closing line and the index of its last word."""
-    clause, first = t.clause[at], at
-    while first > 0 and t.clause[first - 1] == clause and at - first < MAX_CLAUSE_WORDS:
-        first -= 1
+    # where the clause opens, at most MAX_CLAUSE_WORDS back (clause numbers only grow)
+    first = bisect.bisect_left(t.clause, t.clause[at], max(0, at - MAX_CLAUSE_WORDS), at)
     first += t.words[first] == "and"
     word = t.words[first]
     following = t.words[first + 1] if first + 1 < len(t.words) else ""
