@@ -112,6 +112,17 @@ class _Words:
         )
         #: every word a claim can start at, but those ending in "n't"
         self.read = self.starts | frozenset(lexicon.poles)
+        # A word `read_at` reads only as the first of a phrase ("on" of "on time"): the
+        # second words of its phrases, so one that is not followed by any is passed over.
+        phrases = [*self.modal_phrases, *CONDITIONS, *HEDGES, *PHRASES]
+        alone = NEGATIONS | _TURNED | {"shall"} | frozenset(lexicon.poles)
+        alone |= {phrase[0] for phrase in phrases if len(phrase) == 1}
+        self.seconds: dict[str, set[str]] = {
+            word: set() for word in self.read - alone if not word.endswith(_NOT)
+        }
+        for phrase in phrases:
+            if phrase[0] in self.seconds:
+                self.seconds[phrase[0]].add(phrase[1])
 
 
 _LEXICONS: dict[int, tuple[Lexicon, object, object, _Words]] = {}
@@ -228,9 +239,13 @@ class _ClaimReader:
             candidates = sorted({*candidates, *compress(positions, map(nots.__contains__, words))})
         marked = self.t.marked.setdefault("negation", set())
         marked.update(compress(self.t.clause, map(self.lexicon.negating.__contains__, words)))
-        done = 0
+        done, seconds, last = 0, self.words.seconds, len(words) - 1
         for index in candidates:
             if index >= done and index not in self.taken:
+                after = seconds.get(words[index])
+                if after is not None and (index == last or words[index + 1] not in after):
+                    done = index + 1  # no phrase of it follows: read_at would read nothing
+                    continue
                 done = index + self.read_at(index)
             if len(self.found) >= MAX_CLAIMS:
                 break
