@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin import fact_canonical_forms
@@ -45,7 +46,7 @@ from migrate_check.checks.builtin.fact_units import (
     format_number,
     unit_of,
 )
-from migrate_check.checks.builtin.fact_word_parts import word_parts
+from migrate_check.checks.builtin.fact_word_parts import merge_durations, word_parts
 
 __all__ = ["KINDS", "DEFAULT_MAX_CHARS", "MAX_LISTED", "Facts", "extract", "shorten_text"]
 
@@ -78,7 +79,6 @@ _NOT_IDENTIFIER = re.compile(
 )
 _GLUED_UNIT = re.compile(r"\d[\d.,]*+([^\W\d_][\w/]*+)")
 _VERSION = re.compile(r"[vV](?=\d)")
-_SPACES_ONLY = re.compile(r"\s*+(?:and\s++)?")
 #: A run of whitespace, collapsed in quoted sentences and ignored when comparing spellings.
 SPACES = re.compile(r"\s++")
 #: Every pattern extraction uses, for the test that none nests quantifiers.
@@ -144,14 +144,19 @@ def extract(
         group = match.lastgroup
         assert group is not None
         raw = match.group()
-        spans.append((match.start(), match.start() + len(raw.rstrip(".,"))))
-        bare = _bare(raw[:MAX_NUMBER_CHARS])
-        shown_raw = _shortened(raw)
-        for kind, canonical in _canonical(group, match, text)[:MAX_FACTS]:
-            values.append((kind, canonical, shown_raw, *match.span(), bare))
+        start, end = match.span()
+        spans.append((start, start + len(raw.rstrip(".,"))))
+        if group[:3] == "amt" or len(raw) > MAX_NUMBER_CHARS:  # read in its context
+            bare, shown_raw = _bare(raw[:MAX_NUMBER_CHARS]), _shortened(raw)
+            forms: Sequence[tuple[str, str]] = _canonical(group, match, text)
+        else:
+            bare, shown_raw, forms = _value(group, raw)
+        for kind, canonical in forms[:MAX_FACTS]:
+            values.append((kind, canonical, shown_raw, start, end, bare))
         if len(values) > MAX_FACTS:
             break
     tokens = tokenize(_blank(text, spans), shown)
+    sentences = [start for start, _ in tokens.sentence_spans]  # as `tokens.sentence_of`
     facts = [  # each raw already `_shortened`: shortening it again would change nothing
         Fact(
             kind,
@@ -159,16 +164,16 @@ def extract(
             raw,
             start,
             end,
-            tokens.sentence_of(start),
-            weak=kind == "numbers" and (value == "1" or raw[:2] in _LEADING_ZEROS),
-            number=number,
+            max(0, bisect_right(sentences, start) - 1),
+            kind == "numbers" and (value == "1" or raw[:2] in _LEADING_ZEROS),
+            number,
         )
         for kind, value, raw, start, end, number in values[:MAX_FACTS]
     ]
     facts = day_ranges(facts, text)
     facts += read_number_words(tokens)
     facts = word_parts(facts, tokens)
-    facts = _merge_durations(facts, shown)
+    facts = merge_durations(facts, shown)
     facts += read_names(tokens)
     facts += read_claims(tokens, lexicon)
     return Facts(
@@ -181,20 +186,31 @@ def extract(
     )
 
 
+@functools.lru_cache(maxsize=8192)  # a short match, not an amount: read without context
+def _value(group: str, raw: str) -> tuple[str | None, str, tuple[tuple[str, str], ...]]:
+    """(bare number, raw as shown, canonical forms) of a match, in one cache look-up."""
+    return _bare(raw), _shortened(raw), tuple(_canonical_of(group, raw))
+
+
 @functools.lru_cache(maxsize=8192)
 def _forms(group: str, raw: str) -> tuple[tuple[str, str], ...]:
     """`canonical_forms`, remembered: the two answers of a pair repeat most of their facts."""
     return tuple(canonical_forms(group, raw))
 
 
-def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, str]]:
-    raw = match.group()
+def _canonical_of(group: str, raw: str) -> list[tuple[str, str]]:
+    """The canonical forms of a match that is no amount (they need no context)."""
     if group in ("qty", "qtybetween"):
         quantity = _quantity(raw)
         if quantity is not None:
             return [("quantities", quantity)]
         return list(_forms("num", raw.split()[0] if group == "qty" else "0"))
-    found = list(_forms(group, raw))
+    return list(_forms(group, raw))
+
+
+def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, str]]:
+    raw = match.group()
+    found = _canonical_of(group, raw)
     if group.startswith("amt") and found and found[0][0] == "amounts":
         start, end = match.span()
         before = text[max(0, start - 7) : start].casefold()
@@ -279,56 +295,6 @@ def _identifier(token: str) -> str | None:
     if glued and unit_of(glued.group(1)):
         return None
     return token
-
-
-def _merge_durations(facts: list[Fact], text: str) -> list[Fact]:
-    """ "1 hour and 30 minutes" is one duration, `5400 s`, not two; so is "1h 30m"."""
-    facts = [_minutes(fact, text) for fact in facts]
-    durations = sorted(
-        (
-            f
-            for f in facts
-            if f.kind == "quantities" and f.value.endswith(" s") and "–" not in f.value
-        ),
-        key=lambda f: f.start,
-    )
-    if len(durations) < 2:
-        return facts
-    merged: dict[int, Fact] = {}
-    dropped: set[int] = set()
-    current = durations[0]
-    for following in durations[1:]:
-        gap = text[current.end : following.start]
-        larger = Decimal(current.value[:-2]) > Decimal(following.value[:-2])
-        if len(gap) < 8 and _SPACES_ONLY.fullmatch(gap) and larger:
-            seconds = Decimal(current.value[:-2]) + Decimal(following.value[:-2])
-            dropped.update({id(current), id(following)})
-            current = Fact(
-                "quantities",
-                f"{format_number(seconds)} s",
-                text[current.start : following.end],
-                current.start,
-                following.end,
-                current.sentence,
-            )
-            merged[id(current)] = current
-        else:
-            current = following
-    kept = [f for f in facts if id(f) not in dropped]
-    return kept + [f for f in merged.values() if id(f) not in dropped]
-
-
-def _minutes(fact: Fact, text: str) -> Fact:
-    """ "30m" glued and right after "1h" ("1h 30m") is 30 minutes, not 30 metres."""
-    if fact.kind != "quantities" or not fact.value.endswith(" m") or fact.raw[-2:] == "mm":
-        return fact
-    before = text[max(0, fact.start - 8) : fact.start].rstrip()
-    if not (fact.raw[-1:] == "m" and fact.raw[-2:-1].isdigit() and before[-2:-1].isdigit()):
-        return fact
-    if before[-1:] != "h":
-        return fact
-    seconds = format_number(Decimal(fact.value[:-2]) * 60)
-    return Fact("quantities", f"{seconds} s", fact.raw, fact.start, fact.end, fact.sentence)
 
 
 def _identifiers(text: str) -> Iterator[re.Match[str]]:
