@@ -14,7 +14,7 @@ import string
 from pathlib import Path
 from typing import Any
 
-from migrate_check.checks.builtin import fact_units
+from migrate_check.checks.builtin import fact_claim_starts, fact_claims, fact_units
 from migrate_check.checks.builtin.fact_extraction import (
     _IDENTIFIER,
     _LIST_MARKER,
@@ -22,7 +22,7 @@ from migrate_check.checks.builtin.fact_extraction import (
     _identifiers,
     _may_hold_url,
 )
-from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS
+from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, DEFAULT_LEXICON
 from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT, URL
 from migrate_check.checks.builtin.fact_scan import (
     CAN_START_CHARS,
@@ -31,6 +31,7 @@ from migrate_check.checks.builtin.fact_scan import (
     split_alternatives,
 )
 from migrate_check.checks.builtin.fact_text import CLAUSE_WORDS, tokenize
+from migrate_check.checks.builtin.fact_word_parts import _FRACTION_WORD, may_hold_fraction
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 
@@ -210,3 +211,36 @@ def test_bullets_and_the_url_check_read_as_the_plain_patterns() -> None:
         plain = _LIST_MARKER.sub(lambda m: "‣" + " " * (len(m.group()) - 1), text)
         assert _bullets(text) == plain, text
         assert _may_hold_url(text) or not URL.search(text), text
+
+
+def test_the_fraction_precheck_lets_through_every_text_the_fraction_word_matches() -> None:
+    rng = random.Random(25)
+    pieces = ["half", "QUARTER", "tHiRd", "th\u0131rd", "th\u0130rd", "hal", "quar", "x", " "]
+    pieces += ["\u0131", "\u0130", "\u017f", "-", "ter", "ird", "f"]
+    texts = _texts() + ["", "Half an hour", "a th\u0131rd", "thIrd"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000)]
+    for text in texts:
+        assert may_hold_fraction(text) or not _FRACTION_WORD.search(text), text
+    assert not may_hold_fraction("the rest of the day")
+
+
+def test_claim_words_passed_over_are_those_read_at_reads_nothing_at() -> None:
+    """A word that starts claims only as the first of a phrase ("on time") is passed over
+    when no phrase of it follows: the claims are those read when every one is tried."""
+    table = fact_claim_starts.words_of(DEFAULT_LEXICON)
+    assert table.seconds["on"] and "on" not in table.seconds["on"]
+    rng = random.Random(25)
+    firsts = [*table.seconds, "not", "can", "on", "in"]
+    seconds = [word for after in table.seconds.values() for word in after]
+    texts = _texts()[:600] + ["we are on", "Paid on time, in stock", "in", "on on time"]
+    texts += ["The filter needs replacing.", "Shall we call?", "Need help? Call us."]
+    for _ in range(2000):
+        texts.append(" ".join(rng.choice(firsts + seconds + ["x", ".", ","]) for _ in range(9)))
+    for text in texts:
+        fast = fact_claims.read_claims(tokenize(text), DEFAULT_LEXICON)
+        saved, table.seconds = table.seconds, {}
+        try:
+            slow = fact_claims.read_claims(tokenize(text), DEFAULT_LEXICON)
+        finally:
+            table.seconds = saved
+        assert fast == slow, text

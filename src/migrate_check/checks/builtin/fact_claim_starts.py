@@ -77,6 +77,17 @@ class ClaimStarts:
         )
         #: every word a claim can start at, but those ending in "n't"
         self.read = self.starts | frozenset(lexicon.poles)
+        # A word `read_at` reads only as the first of a phrase ("on" of "on time"): the
+        # second words of its phrases, so one that is not followed by any is passed over.
+        phrases = [*self.modal_phrases, *CONDITIONS, *HEDGES, *PHRASES]
+        alone = NEGATIONS | TURNED | {"shall"} | frozenset(lexicon.poles)
+        alone |= {phrase[0] for phrase in phrases if len(phrase) == 1}
+        self.seconds: dict[str, set[str]] = {
+            word: set() for word in self.read - alone if not word.endswith(("n't", "n’t"))
+        }
+        for phrase in phrases:
+            if phrase[0] in self.seconds:
+                self.seconds[phrase[0]].add(phrase[1])
 
 
 _LEXICONS: dict[int, tuple[Lexicon, object, object, ClaimStarts]] = {}

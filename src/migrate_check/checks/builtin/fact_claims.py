@@ -174,9 +174,13 @@ class _ClaimReader:
             candidates = sorted({*candidates, *compress(positions, map(nots.__contains__, words))})
         marked = self.t.marked.setdefault("negation", set())
         marked.update(compress(self.t.clause, map(self.lexicon.negating.__contains__, words)))
-        done = 0
+        done, seconds, last = 0, self.words.seconds, len(words) - 1
         for index in candidates:
             if index >= done and index not in self.taken:
+                after = seconds.get(words[index])
+                if after is not None and (index == last or words[index + 1] not in after):
+                    done = index + 1  # no phrase of it follows: read_at would read nothing
+                    continue
                 done = index + self.read_at(index)
             if len(self.found) >= MAX_CLAIMS:
                 break

@@ -31,6 +31,8 @@ def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
     ordered = sorted((f for f in facts if f.kind != "weekdays"), key=lambda f: f.start)
     made: dict[int, Fact] = {}
     for one, other in zip(ordered, ordered[1:], strict=False):
+        if one.kind != "dates" and other.kind != "dates":
+            continue  # each range below has a date at one end: no join looked for (speed)
         if not _JOIN.fullmatch(text[one.end : other.start]):
             continue
         if one.kind == "numbers" and other.kind == "dates" and other.raw[:1].isdigit():

@@ -16,7 +16,7 @@ PATTERNS = (_SPACES_ONLY,)
 
 def merge_durations(facts: list[Fact], text: str) -> list[Fact]:
     """ "1 hour and 30 minutes" is one duration, `5400 s`, not two; so is "1h 30m"."""
-    facts = [_minutes(fact, text) for fact in facts]
+    facts = [_minutes(fact, text) if fact.kind == "quantities" else fact for fact in facts]
     durations = sorted(
         (
             f

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin import fact_canonical_forms
@@ -133,24 +134,24 @@ def extract(
     for match in URL.finditer(text) if _may_hold_url(text) else ():
         spans.append(match.span())
         if canonical := canonical_url(match.group()):
-            values.append(("urls", canonical, match.group(), *match.span(), None))
+            values.append(("urls", canonical, _shortened(match.group()), *match.span(), None))
     text = _blank(text, spans)
     spans = []
     for match in BARE_URL.finditer(text) if BARE_TLD.search(text) else ():
         spans.append(match.span())  # "book.hivespace.com/rooms": a link without its scheme
         if canonical := canonical_url(match.group()):
-            values.append(("urls", canonical, match.group(), *match.span(), None))
+            values.append(("urls", canonical, _shortened(match.group()), *match.span(), None))
     text = _blank(text, spans)
     spans = []
     for match in _emails(text):
         spans.append(match.span())
         if address := canonical_email(match.group()):
-            values.append(("emails", address, match.group(), *match.span(), None))
+            values.append(("emails", address, _shortened(match.group()), *match.span(), None))
     text = _blank(text, spans)
     spans = []
     for kind, value, raw, start, end in dimensions(text):  # "6 ft x 3 ft", '5x7"'
         spans.append((start, end))
-        values.append((kind, value, raw, start, end, None))
+        values.append((kind, value, _shortened(raw), start, end, None))
     text = _blank(text, spans)
     spans = []
     for match in _identifiers(text):
@@ -158,8 +159,9 @@ def extract(
         if found is not None and not _after_currency(text, match.start()):
             start = match.start()
             spans.append((start, start + len(found)))
+            canonical = _VERSION.sub("", found, 1)
             values.append(
-                ("identifiers", _VERSION.sub("", found, 1), found, start, start + len(found), None)
+                ("identifiers", canonical, _shortened(found), start, start + len(found), None)
             )
     text = _blank(text, spans)
     spans = []
@@ -167,24 +169,32 @@ def extract(
         group = match.lastgroup
         assert group is not None
         raw = match.group()
-        spans.append((match.start(), match.start() + len(raw.rstrip(".,"))))
-        bare = _bare(raw[:MAX_NUMBER_CHARS])
-        shown_raw = _shortened(raw)
-        for kind, canonical in _canonical(group, match, text)[:MAX_FACTS]:
-            values.append((kind, canonical, shown_raw, *match.span(), bare))
+        start, end = match.span()
+        spans.append((start, start + len(raw.rstrip(".,"))))
+        forms: Sequence[tuple[str, str]]
+        if group == "frac" and (date := _short_date(raw, text, start)):
+            bare, shown_raw, forms = _bare(raw), _shortened(raw), date  # "Thu 5/22", "by 9/17"
+        elif group[:3] == "amt" or len(raw) > MAX_NUMBER_CHARS:  # read in its context
+            bare, shown_raw = _bare(raw[:MAX_NUMBER_CHARS]), _shortened(raw)
+            forms = _canonical(group, match, text)
+        else:
+            bare, shown_raw, forms = _value(group, raw)
+        for kind, canonical in forms[:MAX_FACTS]:
+            values.append((kind, canonical, shown_raw, start, end, bare))
         if len(values) > MAX_FACTS:
             break
     tokens = tokenize(_blank(text, spans), shown)
-    facts = [
+    sentences = [start for start, _ in tokens.sentence_spans]  # as `tokens.sentence_of`
+    facts = [  # each raw already `_shortened`: shortening it again would change nothing
         Fact(
             kind,
             value,
-            _shortened(raw),
+            raw,
             start,
             end,
-            tokens.sentence_of(start),
-            weak=kind == "numbers" and (value == "1" or raw[:2] in _LEADING_ZEROS),
-            number=number,
+            max(0, bisect_right(sentences, start) - 1),
+            kind == "numbers" and (value == "1" or raw[:2] in _LEADING_ZEROS),
+            number,
         )
         for kind, value, raw, start, end, number in values[:MAX_FACTS]
     ]
@@ -204,24 +214,39 @@ def extract(
     )
 
 
+@functools.lru_cache(maxsize=8192)  # a short match, not an amount: read without context
+def _value(group: str, raw: str) -> tuple[str | None, str, tuple[tuple[str, str], ...]]:
+    """(bare number, raw as shown, canonical forms) of a match, in one cache look-up."""
+    return _bare(raw), _shortened(raw), tuple(_canonical_of(group, raw))
+
+
 @functools.lru_cache(maxsize=8192)
 def _forms(group: str, raw: str) -> tuple[tuple[str, str], ...]:
     """`canonical_forms`, remembered: the two answers of a pair repeat most of their facts."""
     return tuple(canonical_forms(group, raw))
 
 
-def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, str]]:
-    raw = match.group()
+def _short_date(raw: str, text: str, start: int) -> list[tuple[str, str]]:
+    """ "5/22" after a weekday or "on", "by", "until" as a month and a day; else none."""
+    if not _DATE_BEFORE.search(text, max(0, start - 12), start):
+        return []
+    month, day = (int(n) for n in raw.split("/"))
+    return [("dates", f"--{month:02d}-{day:02d}")] if 1 <= month <= 12 and 1 <= day <= 31 else []
+
+
+def _canonical_of(group: str, raw: str) -> list[tuple[str, str]]:
+    """The canonical forms of a match that is no amount (they need no context)."""
     if group in ("qty", "qtybetween"):
         quantity = _quantity(raw)
         if quantity is not None:
             return [("quantities", quantity)]
         return list(_forms("num", raw.split()[0] if group == "qty" else "0"))
-    if group == "frac" and _DATE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
-        month, day = (int(n) for n in raw.split("/"))  # "Thu 5/22", "by 9/17": a date
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return [("dates", f"--{month:02d}-{day:02d}")]
-    found = list(_forms(group, raw))
+    return list(_forms(group, raw))
+
+
+def _canonical(group: str, match: re.Match[str], text: str) -> list[tuple[str, str]]:
+    raw = match.group()
+    found = _canonical_of(group, raw)
     if group.startswith("amt") and found and found[0][0] == "amounts":
         start, end = match.span()
         before = text[max(0, start - 7) : start].casefold()

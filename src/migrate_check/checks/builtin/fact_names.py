@@ -13,7 +13,7 @@ Steps: the items of a list, and sentences that start with an instruction verb (o
 from __future__ import annotations
 
 import bisect
-from itertools import compress
+from itertools import compress, filterfalse
 
 from migrate_check.checks.builtin.fact_lexicon import (
     IMPERATIVES,
@@ -31,6 +31,8 @@ MAX_STEPS = 400
 _CONNECTORS = frozenset({"of", "de", "del", "la", "van", "von", "der", "and", "&"})
 #: Titles before a name, left out of it: "Dr. Patel" is named as "Patel" would be.
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"})
+#: Words of a name left out of its value.
+_LEFT_OUT = _TITLES | _CONNECTORS
 #: Abbreviations that end a phrase, not start a name ("etc.", "approx.", "min."): a
 #: capitalised word after one and its full stop may start a sentence.
 _PHRASE_ENDS = frozenset({"etc", "approx", "min", "max", "est", "eg", "ie", "incl", "excl"})
@@ -90,9 +92,9 @@ def read_names(tokens: Tokens) -> list[Fact]:
                 end += 2
             else:
                 break
-        words = [_normal(t.raw[at]) for at in range(index, end)]
-        if any(word not in STOPWORDS for word in words):
-            named = [w for w in words if w not in _TITLES and w not in _CONNECTORS] or words
+        words = list(map(_normal, t.raw[index:end]))  # set operations in C: names are many
+        if not STOPWORDS.issuperset(words):
+            named = list(filterfalse(_LEFT_OUT.__contains__, words)) or words
             start, stop = t.starts[index], t.starts[end - 1] + len(t.raw[end - 1])
             raw = t.text[start:stop]
             weak = raw.isupper() and len(raw) <= 4  # "GP", "SMS": often spelt out instead
@@ -109,9 +111,8 @@ def _courtesy(t: Tokens, at: int, signature: list[int]) -> bool:
     opens with a salutation ("Hello Sam", "and thank you for contacting Acme"), or a
     short line after a closing line ("Best regards,") among the last lines. `signature`
     holds, once asked, the sentence of the closing line and the index of its last word."""
-    clause, first = t.clause[at], at
-    while first > 0 and t.clause[first - 1] == clause and at - first < MAX_CLAUSE_WORDS:
-        first -= 1
+    # where the clause opens, at most MAX_CLAUSE_WORDS back (clause numbers only grow)
+    first = bisect.bisect_left(t.clause, t.clause[at], max(0, at - MAX_CLAUSE_WORDS), at)
     first += t.words[first] == "and"
     word = t.words[first]
     following = t.words[first + 1] if first + 1 < len(t.words) else ""

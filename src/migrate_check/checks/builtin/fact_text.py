@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import repeat
 
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, STOPWORDS, stem, words
 
@@ -245,89 +245,93 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
     if text and text[0] not in ".!?\n" and not text[0].isalnum():
         first = _FIRST_LINE.match(text)
     # Most words stand alone between spaces: such a run of letters is a word and nothing
-    # else, whatever stands around it, so it is taken as it is; the runs between them
-    # (punctuation, digits, line breaks, extra spaces) are read with _TOKEN.
+    # else, whatever stands around it, so it is taken as it is; so is a word with a mark
+    # after it ("said," "done.") and an empty chunk (two spaces). The runs of other
+    # chunks (digits, line breaks, brackets) are read with _TOKEN.
     chunks = text.split(" ")
     chunks.append(_END)
     offset, gathered = 0, -1  # where the chunk starts; where the unread run started
     for chunk in chunks:
-        if not chunk.isalpha():
+        if chunk.isalpha():
+            if gathered < 0:  # a word alone
+                lower = chunk.casefold()
+                if lower in CLAUSE_WORDS:
+                    clause_number += 1
+                add_word(lower)
+                add_raw(chunk)
+                add_start(offset)
+                add_clause(clause_number)
+                offset += len(chunk) + 1
+                continue
+            stop = offset + len(chunk)  # the run before this word, and the word
+            tokens: Iterable[tuple[str | None, str, int, int]]
+            tokens = _read(text, gathered, stop, first if gathered == 0 else None)
+            gathered = -1
+        elif not chunk and offset:  # two spaces: nothing to read
+            offset += 1
+            continue
+        elif gathered >= 0 or "\n" in chunk or not (tokens := _simple(chunk, offset)):
             if gathered < 0:
                 gathered = offset
             offset += len(chunk) + 1
             continue
-        if gathered >= 0:  # read the run before this word
-            tokens: Iterable[re.Match[str] | None] = _TOKEN.finditer(text, gathered, offset)
-            if gathered == 0 and first is not None:
-                tokens = chain([first], _TOKEN.finditer(text, first.end(), offset))
-            gathered = -1
-            while True:
-                for match in tokens:
-                    assert match is not None
-                    kind = match.lastgroup
-                    if kind == "w":
-                        word = match.group().rstrip("-'’")
-                        lower = word.casefold()
-                        if lower in CLAUSE_WORDS:
-                            clause_number += 1
-                        add_word(lower)
-                        add_raw(word)
-                        add_start(match.start())
-                        add_clause(clause_number)
-                        continue
-                    if count := len(words) - done:  # the words since the last mark
-                        if fresh:
-                            sentence_start, fresh = starts[done], False
-                        sentence += [sentence_number] * count
-                        initial.append(at_start)
-                        initial += [False] * (count - 1)
-                        item += [item_number if in_list else -1] * count
-                        at_start, done = False, len(words)
-                    if kind == "dash" and match.start() - 1 < read:  # its space ended the mark
-                        if text[match.end() - 1] == "\n":  # before: no dash, and the break it took
-                            break  # starts a line
-                        continue
-                    read = match.end()
-                    if kind == "clause" or kind == "dash":
+        stop = offset + len(chunk)
+        while True:
+            for kind, found, at, end in tokens:
+                if kind == "w":
+                    found = found.rstrip("-'’")
+                    lower = found.casefold()
+                    if lower in CLAUSE_WORDS:
                         clause_number += 1
-                        if kind == "clause" and match.group() in ":|":
-                            at_start = True
-                        continue
-                    at = match.start()
-                    if kind == "end":
-                        at = match.end()
-                        if (
-                            match.group() == "."
-                            and words
-                            and words[-1] in ABBREVIATIONS
-                            and text[at : at + 2].strip()
-                        ):
-                            continue  # "Dr. Patel": no sentence ends
-                    if not fresh:  # the sentence ends here
-                        spans.append((sentence_start, at))
-                        sentence_number += 1
-                        clause_number += 1
-                    sentence_start, at_start, fresh = at, True, True
-                    if kind != "end":  # a line, and the list marker that may start it
-                        marker = match.group().strip()
-                        in_list = bool(marker) and not marker.startswith("#")
-                        if in_list:
-                            item_number += 1
-                            numbered.append(marker[:1].isdigit() or marker == "‣")
-                else:
-                    break
-                line = _LINE.match(text, match.end() - 1, offset)
-                tokens = chain([line], _TOKEN.finditer(text, line.end() if line else 0, offset))
-        if chunk is _END:
-            break
-        lower = chunk.casefold()
-        if lower in CLAUSE_WORDS:
-            clause_number += 1
-        add_word(lower)
-        add_raw(chunk)
-        add_start(offset)
-        add_clause(clause_number)
+                    add_word(lower)
+                    add_raw(found)
+                    add_start(at)
+                    add_clause(clause_number)
+                    continue
+                if count := len(words) - done:  # the words since the last mark
+                    if fresh:
+                        sentence_start, fresh = starts[done], False
+                    sentence += [sentence_number] * count
+                    initial.append(at_start)
+                    initial += [False] * (count - 1)
+                    item += [item_number if in_list else -1] * count
+                    at_start, done = False, len(words)
+                if kind == "dash" and at - 1 < read:  # its space ended the mark before:
+                    if text[end - 1] == "\n":  # no dash, and the break it took starts a line
+                        break
+                    continue
+                read = end
+                if kind == "clause" or kind == "dash":
+                    clause_number += 1
+                    if kind == "clause" and found in ":|":
+                        at_start = True
+                    continue
+                if kind == "end":
+                    at = end
+                    if (
+                        found == "."
+                        and words
+                        and words[-1] in ABBREVIATIONS
+                        and text[at : at + 2].strip()
+                    ):
+                        continue  # "Dr. Patel": no sentence ends
+                if not fresh:  # the sentence ends here
+                    spans.append((sentence_start, at))
+                    sentence_number += 1
+                    clause_number += 1
+                sentence_start, at_start, fresh = at, True, True
+                if kind != "end":  # a line, and the list marker that may start it
+                    marker = found.strip()
+                    in_list = bool(marker) and not marker.startswith("#")
+                    if in_list:
+                        item_number += 1
+                        numbered.append(marker[:1].isdigit() or marker == "‣")
+            else:
+                break
+            tokens = _read(text, end - 1, stop, _LINE.match(text, end - 1, stop))
         offset += len(chunk) + 1
+    if raw and raw[-1] is _END:  # read as a word alone: it ends the chunks, no more
+        del words[-1], raw[-1], starts[-1], clause[-1]
     if count := len(words) - done:
         if fresh:
             sentence_start = starts[done]
@@ -361,3 +365,35 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
         frozenset(filter(None, content)),
         content=content,
     )
+
+
+#: A chunk between spaces that is a word with a mark after it, or a mark alone: read
+#: without _TOKEN, as it would read it (the word's letters, then the mark).
+_MARKS = {**dict.fromkeys(".!?", "end"), **dict.fromkeys(',;:()[]"“”|', "clause")}
+
+
+def _simple(chunk: str, at: int) -> list[tuple[str | None, str, int, int]]:
+    """The tokens of `chunk` (at `at`, no line break in it) when it is a word with an
+    apostrophe or hyphen ("don't"), or letters and one mark ("said," "done."); else []."""
+    mark, body = chunk[-1:], chunk[:-1]
+    if mark not in _MARKS or not (body.isalpha() or not body):
+        if _PLAIN_WORD.fullmatch(chunk):
+            return [("w", chunk, at, at + len(chunk))]
+        return []
+    end = at + len(body)
+    mark_token = (_MARKS[mark], mark, end, end + 1)
+    return [("w", body, at, end), mark_token] if body else [mark_token]
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_][\w'’-]*+")
+
+
+def _read(
+    text: str, start: int, stop: int, first: re.Match[str] | None
+) -> Iterator[tuple[str | None, str, int, int]]:
+    """The tokens of `text[start:stop]` by _TOKEN, after `first` (a line mark) if given."""
+    if first is not None:
+        yield None, first.group(), first.start(), first.end()
+        start = first.end()
+    for match in _TOKEN.finditer(text, start, stop):
+        yield match.lastgroup, match.group(), match.start(), match.end()
