@@ -62,6 +62,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_e.jsonl",
         DATA / "free_text_pairs_f.jsonl",
         DATA / "free_text_pairs_g.jsonl",
+        DATA / "free_text_pairs_h.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }
