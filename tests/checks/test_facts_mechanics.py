@@ -15,13 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.checks.builtin import fact_claim_starts, fact_claims, fact_units
-from migrate_check.checks.builtin.fact_extraction import (
-    _IDENTIFIER,
-    _LIST_MARKER,
-    _bullets,
-    _identifiers,
-    _may_hold_url,
-)
+from migrate_check.checks.builtin.fact_extraction import _LIST_MARKER, _bullets, _may_hold_url
+from migrate_check.checks.builtin.fact_identifiers import IDENTIFIER, identifiers
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, DEFAULT_LEXICON
 from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT, URL
 from migrate_check.checks.builtin.fact_scan import (
@@ -110,8 +105,8 @@ def test_fact_matches_are_facts_finditer_matches() -> None:
 def test_identifiers_are_the_identifier_patterns_matches() -> None:
     found = 0
     for text in _texts():
-        plain = [m.span() for m in _IDENTIFIER.finditer(text)]
-        assert [m.span() for m in _identifiers(text)] == plain, text
+        plain = [m.span() for m in IDENTIFIER.finditer(text)]
+        assert [m.span() for m in identifiers(text)] == plain, text
         found += len(plain)
     assert found > 1000
 

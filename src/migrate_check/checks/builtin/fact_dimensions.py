@@ -17,15 +17,19 @@ from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_units import canonical_quantity
 
 _NUMBER = r"(\d{1,5}(?:\.\d{1,3})?)"
-_UNIT = r"(?:\s?(\"|”|''|'|(?i:inch(?:es)?|in|ft|feet|foot|cm|mm|m|yd|yards?|km)(?![\w-])))"
+_UNIT = r"(?:[\s-]?(\"|”|''|'|(?i:inch(?:es)?|in|ft|feet|foot|cm|mm|m|yd|yards?|km)(?![\w-])))"
+#: "x", "×" or " by " between two lengths.
+_BY = r"(?:\s?[x×]\s?|\s(?i:by)\s)"
 DIMENSIONS = re.compile(
     r"(?<![\w.,])"
     + _NUMBER
     + _UNIT
-    + r"?\s?[x×]\s?"
+    + r"?"
+    + _BY
     + _NUMBER
     + _UNIT
-    + r"?(?:\s?[x×]\s?"
+    + r"?(?:"
+    + _BY
     + _NUMBER
     + _UNIT
     + r"?)?(?![\w×])"
@@ -39,7 +43,7 @@ _MARKS = {'"': "inch", "”": "inch", "''": "inch", "'": "ft", "in": "inch", "IN
 
 def dimensions(text: str) -> Iterator[tuple[str, str, str, int, int]]:
     """(kind, value, raw, start, end) of each length of each dimension with a unit."""
-    if "x" not in text and "×" not in text:
+    if "x" not in text and "×" not in text and " by " not in text:
         return
     for match in DIMENSIONS.finditer(text):
         groups = match.groups()

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from migrate_check.checks.builtin.fact_implied import (
     always_said,
     both_said,
+    bound_said,
     brand_of_kept_model,
     clock_duration_said,
     clock_minutes,
@@ -107,6 +108,8 @@ class Equivalents:
         if clock_duration_said(fact, other) or share_said(fact, other) or day_said(fact, other):
             return True
         if free_said(fact, own, other) or sign_said(fact, own, other):
+            return True
+        if bound_said(fact, own, other):
             return True
         if fact.kind == "entities":
             return brand_of_kept_model(fact, own, other)

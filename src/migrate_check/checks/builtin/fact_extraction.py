@@ -32,6 +32,8 @@ from migrate_check.checks.builtin.fact_dimensions import PATTERNS as DIMENSION_P
 from migrate_check.checks.builtin.fact_dimensions import dimensions, shared_units
 from migrate_check.checks.builtin.fact_durations import PATTERNS as DURATION_PATTERNS
 from migrate_check.checks.builtin.fact_durations import merge_durations
+from migrate_check.checks.builtin.fact_identifiers import PATTERNS as IDENTIFIER_PATTERNS
+from migrate_check.checks.builtin.fact_identifiers import VERSION, identifier, identifiers
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
@@ -48,7 +50,6 @@ from migrate_check.checks.builtin.fact_text import tokenize
 from migrate_check.checks.builtin.fact_units import (
     canonical_quantity,
     format_number,
-    unit_of,
 )
 from migrate_check.checks.builtin.fact_word_parts import word_parts
 
@@ -61,56 +62,36 @@ MAX_LISTED = 20
 MAX_FACTS = 5000
 MAX_NUMBER_CHARS = 64
 
-#: A word that mixes letters and digits: a booking reference, seat, room, order, ticket or
-#: version. Starts only where a run of such characters starts, so it scans each run once.
-_IDENTIFIER = re.compile(r"(?<![\w./,-])(?=[\w./-]*?\d)[A-Za-z\d][\w./-]*+")
-_PARTS = re.compile(r"[./-]")
-#: On a text reversed: a digit and the rest of its run of the characters an identifier's
-#: start must not follow (back to where the run starts).
-_DIGIT_RUN = re.compile(r"\d[\w./,-]*+")
 #: The number that starts a numbered list item or step ("1.", "2)", "Step 3:").
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)")
 #: The same after a line break, searched for from the break (a literal the regex engine
 #: finds in C) rather than tried at every position for a line start.
 _LIST_MARKER_AFTER_BREAK = re.compile("\n" + _LIST_MARKER.pattern.removeprefix("(?m)^"))
-_HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_HAS_LETTER = re.compile(r"[A-Za-z]")
-#: Glued forms that are facts of another kind: "3pm", "2nd", "5kg", "2x", "10k", ISO times.
-_NOT_IDENTIFIER = re.compile(
-    r"\d[\d.,]*+(?:[aApP]\.?[mM]\.?|st|nd|rd|th|ST|ND|RD|TH|[xX×]|k|K|m|bn|h|s|d|p)"
-    r"|\d{4}-\d\d-\d\dT[\d:.]*+Z?"
-)
-_GLUED_UNIT = re.compile(r"\d[\d.,]*+([^\W\d_][\w/]*+)")
 #: What stands before a month and a day written "5/22": a weekday or "on", "by", "until".
 _DATE_BEFORE = re.compile(
     r"(?i:\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]{0,6}\.?,?"
     r"|\b(?:on|by|until|till|from|due|through|thru))\s{1,2}\Z"
 )
-_VERSION = re.compile(r"^[vV](?=\d)")  # "v2.3.1" is version 2.3.1; "RAV4" keeps its V
 #: A run of whitespace, collapsed in quoted sentences and ignored when comparing spellings.
 SPACES = re.compile(r"\s++")
 #: Every pattern extraction uses, for the test that none nests quantifiers.
 PATTERNS = (
     _LIST_MARKER,
     _LIST_MARKER_AFTER_BREAK,
-    _PARTS,
     URL,
     BARE_TLD,
     BARE_URL,
     EMAIL,
-    _IDENTIFIER,
     _DATE_BEFORE,
-    _DIGIT_RUN,
     _NUMBER,
-    _NOT_IDENTIFIER,
-    _GLUED_UNIT,
     FACT,
     CANDIDATE,
     FACT_AT_DIGIT,
     FACT_AT_LETTER,
     SPACES,
     *fact_canonical_forms.PATTERNS,
+    *IDENTIFIER_PATTERNS,
     *TEXT_PATTERNS,
     *DURATION_PATTERNS,
     *DIMENSION_PATTERNS,
@@ -154,12 +135,12 @@ def extract(
         values.append((kind, value, _shortened(raw), start, end, None))
     text = _blank(text, spans)
     spans = []
-    for match in _identifiers(text):
-        found = _identifier(match.group())
+    for match in identifiers(text):
+        found = identifier(match.group())
         if found is not None and not _after_currency(text, match.start()):
             start = match.start()
             spans.append((start, start + len(found)))
-            canonical = _VERSION.sub("", found, 1)
+            canonical = VERSION.sub("", found, 1)
             values.append(
                 ("identifiers", canonical, _shortened(found), start, start + len(found), None)
             )
@@ -172,7 +153,15 @@ def extract(
         start, end = match.span()
         spans.append((start, start + len(raw.rstrip(".,"))))
         forms: Sequence[tuple[str, str]]
-        if group == "frac" and (date := _short_date(raw, text, start)):
+        bare: str | None
+        if (
+            group == "qty"
+            and raw[-1:] == "s"
+            and raw[-2:-1].isdigit()
+            and text[start - 1 : start] == "-"
+        ):
+            bare, shown_raw, forms = raw[:-1], raw, [("numbers", raw[:-1])]  # "under-16s"
+        elif group == "frac" and (date := _short_date(raw, text, start)):
             bare, shown_raw, forms = _bare(raw), _shortened(raw), date  # "Thu 5/22", "by 9/17"
         elif group[:3] == "amt" or len(raw) > MAX_NUMBER_CHARS:  # read in its context
             bare, shown_raw = _bare(raw[:MAX_NUMBER_CHARS]), _shortened(raw)
@@ -309,44 +298,6 @@ def _bare(raw: str) -> str | None:
         return format_number(Decimal(digits.group().replace(",", "")))
     except InvalidOperation:
         return None
-
-
-@functools.lru_cache(maxsize=8192)  # a run of characters: "CS-208815", "86.40"
-def _identifier(token: str) -> str | None:
-    """The identifier a run of characters is, or None when it is a fact of another kind."""
-    token = token.rstrip("./-")
-    code, dash, word = token.rpartition("-")
-    while dash and len(word) > 2 and word.isalpha() and word.islower() and _HAS_DIGIT.search(code):
-        token = code  # "IP68-rated", "A4-sized": the word after the code is no part of it
-        code, dash, word = token.rpartition("-")
-    if len(token) < 2 or not _HAS_DIGIT.search(token) or not _HAS_LETTER.search(token):
-        return None
-    if _NOT_IDENTIFIER.fullmatch(token):
-        return None
-    parts = [part for part in _PARTS.split(token) if part]
-    # "3s" in "under-3s" is a number in the plural, not a code
-    mixed = any(
-        _HAS_DIGIT.search(p) and _HAS_LETTER.search(p) and not _NOT_IDENTIFIER.fullmatch(p)
-        for p in parts
-    )
-    if not mixed and not all(p.isdigit() or p.isupper() for p in parts):
-        return None  # "3-year-old", "mg/5", "150/month": words beside a number
-    glued = _GLUED_UNIT.fullmatch(token)
-    if glued and unit_of(glued.group(1)):
-        return None
-    return token
-
-
-def _identifiers(text: str) -> Iterator[re.Match[str]]:
-    """`_IDENTIFIER.finditer(text)`, ~3 times faster: an identifier holds a digit, so it is
-    tried only at the start of each run of characters that holds one, not at every word.
-    Those starts are found in one pass over the text reversed: from a run's last digit
-    to its start. Linear: each run is scanned twice."""
-    end = len(text)
-    starts = [end - run.end() for run in _DIGIT_RUN.finditer(text[::-1])]
-    for start in reversed(starts):
-        if (found := _IDENTIFIER.match(text, start)) is not None:
-            yield found
 
 
 def _bullets(text: str) -> str:

@@ -320,3 +320,33 @@ def sign_said(fact: Fact, own: Facts, other: Facts) -> bool:
 def _sentence_words(facts: Facts, number: int) -> list[str]:
     start, end = facts.tokens.sentence_spans[number]
     return re.findall(r"[a-z]+", facts.tokens.text[start:end].casefold())
+
+
+#: A bound said below a number ("under 10") and the same bound said at the number before
+#: it ("9 and under"), and the same above ("over 65", "66 and over").
+_BELOW = re.compile(r"(?i:under|below|younger\sthan|less\sthan)[\s-]\Z")
+_ABOVE = re.compile(r"(?i:over|above|older\sthan|more\sthan)[\s-]\Z")
+_AT_OR_BELOW = re.compile(r"\s?(?i:and|or)\s(?i:under|younger|below|less|fewer)\b")
+_AT_OR_ABOVE = re.compile(r"\s?(?:\+|(?i:and|or)\s(?i:over|older|above|up|more))")
+
+
+def bound_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether "under 10" is said as "9 and under" on the other side, or "over 65" as
+    "66 or older": whole numbers, the bound moved by one with its word turned."""
+    if fact.kind != "numbers" or not fact.value.isdigit():
+        return False
+    number = int(fact.value)
+    before = own.tokens.text[max(0, fact.start - 14) : fact.start]
+    for pattern, step, after in ((_BELOW, -1, _AT_OR_BELOW), (_ABOVE, 1, _AT_OR_ABOVE)):
+        if pattern.search(before):
+            for found in other.of("numbers"):
+                if found.value == str(number + step) and after.match(other.tokens.text, found.end):
+                    return True
+    after_own = own.tokens.text
+    for pattern, step, before_other in ((_AT_OR_BELOW, 1, _BELOW), (_AT_OR_ABOVE, -1, _ABOVE)):
+        if pattern.match(after_own, fact.end):
+            for found in other.of("numbers"):
+                near = other.tokens.text[max(0, found.start - 14) : found.start]
+                if found.value == str(number + step) and before_other.search(near):
+                    return True
+    return False
