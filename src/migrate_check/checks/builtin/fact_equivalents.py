@@ -31,6 +31,7 @@ from migrate_check.checks.builtin.fact_implied import (
     share_said,
     short_year_said,
     sign_said,
+    slashed_date_said,
     span_of_times,
 )
 from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
@@ -55,7 +56,7 @@ _NUMBER = re.compile(r"\d[\d,]*+(?:\.\d++)?")
 _ZERO_KINDS = ("amounts", "numbers", "percentages")
 _SAID_KINDS = frozenset(
     {"numbers", "identifiers", "percentages", "quantities", "amounts", "weekdays", "times"}
-    | {"entities"}
+    | {"entities", "dates"}
 )
 #: Where the items of a list in prose part: commas, "and", "or".
 _ITEMS = re.compile(r",|\b(?:and|or)\b")
@@ -99,9 +100,11 @@ class Equivalents:
             or _counted(fact, own, other)
             or counts_a_list(fact, other)
             or both_said(fact, other)
-            or always_said(fact, other)
+            or always_said(fact, own, other)
             or short_year_said(fact, other)
         ):
+            return True
+        if fact.kind == "quantities" and always_said(fact, own, other):
             return True
         if code_range_said(fact, other) or one_unit_said(fact, other):
             return True
@@ -109,7 +112,7 @@ class Equivalents:
             return True
         if free_said(fact, own, other) or sign_said(fact, own, other):
             return True
-        if bound_said(fact, own, other):
+        if bound_said(fact, own, other) or slashed_date_said(fact, other):
             return True
         if fact.kind == "entities":
             return brand_of_kept_model(fact, own, other)

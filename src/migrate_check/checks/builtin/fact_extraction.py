@@ -68,6 +68,9 @@ _LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d
 #: finds in C) rather than tried at every position for a line start.
 _LIST_MARKER_AFTER_BREAK = re.compile("\n" + _LIST_MARKER.pattern.removeprefix("(?m)^"))
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+#: A word right after a fraction, and what follows "in" when it is inches ("1/2 in thick").
+_UNIT_AFTER = re.compile(r"\s?([^\W\d_][\w-]{0,14}+)")
+_INCHES = re.compile(r"\s++(?:thick|wide|long|deep|tall|high)\b|[.,;)]")
 #: What stands before a month and a day written "5/22": a weekday or "on", "by", "until".
 _DATE_BEFORE = re.compile(
     r"(?i:\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]{0,6}\.?,?"
@@ -90,6 +93,8 @@ PATTERNS = (
     FACT_AT_DIGIT,
     FACT_AT_LETTER,
     SPACES,
+    _UNIT_AFTER,
+    _INCHES,
     *fact_canonical_forms.PATTERNS,
     *IDENTIFIER_PATTERNS,
     *TEXT_PATTERNS,
@@ -163,6 +168,8 @@ def extract(
             bare, shown_raw, forms = raw[:-1], raw, [("numbers", raw[:-1])]  # "under-16s"
         elif group == "frac" and (date := _short_date(raw, text, start)):
             bare, shown_raw, forms = _bare(raw), _shortened(raw), date  # "Thu 5/22", "by 9/17"
+        elif group == "frac" and (measure := _fraction_of_unit(raw, text, end)):
+            bare, shown_raw, forms = None, _shortened(raw), measure  # "1/2 in thick"
         elif group[:3] == "amt" or len(raw) > MAX_NUMBER_CHARS:  # read in its context
             bare, shown_raw = _bare(raw[:MAX_NUMBER_CHARS]), _shortened(raw)
             forms = _canonical(group, match, text)
@@ -221,6 +228,23 @@ def _short_date(raw: str, text: str, start: int) -> list[tuple[str, str]]:
         return []
     month, day = (int(n) for n in raw.split("/"))
     return [("dates", f"--{month:02d}-{day:02d}")] if 1 <= month <= 12 and 1 <= day <= 31 else []
+
+
+def _fraction_of_unit(raw: str, text: str, end: int) -> list[tuple[str, str]]:
+    """ "1/2 in thick", "3/4 cup": a fraction before a unit is a quantity; else none."""
+    unit = _UNIT_AFTER.match(text, end)
+    if unit is None:
+        return []
+    spelling = unit.group(1)
+    if spelling == "in":
+        if not _INCHES.match(text, unit.end()):
+            return []  # "1/2 in the box": no unit
+        spelling = "inch"
+    part, whole = (int(n) for n in raw.split("/"))
+    if not whole:
+        return []
+    value = canonical_quantity(Decimal(part) / Decimal(whole), None, spelling)
+    return [("quantities", value)] if value else []
 
 
 def _canonical_of(group: str, raw: str) -> list[tuple[str, str]]:

@@ -126,9 +126,16 @@ _ONE_UNIT = {
 }
 
 
-def always_said(fact: Fact, other: Facts) -> bool:
-    """Whether a number of "24/7" is said on the other side as "around the clock"."""
-    return fact.raw == "24/7" and _ALL_DAY.search(other.tokens.text.casefold()) is not None
+def always_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a number of "24/7" is said on the other side as "around the clock", or the
+    "7 days" of "24 hours a day, 7 days a week" as "24/7"."""
+    if fact.raw == "24/7":
+        return _ALL_DAY.search(other.tokens.text.casefold()) is not None
+    if fact.kind != "quantities" or fact.value not in ("86400 s", "604800 s"):
+        return False
+    after = own.tokens.text[fact.end : fact.end + 8].casefold()
+    theirs = other.tokens.text.casefold()
+    return after.startswith((" a week", " per week")) and ("24/7" in theirs or "clock" in theirs)
 
 
 def one_unit_said(fact: Fact, other: Facts) -> bool:
@@ -349,4 +356,29 @@ def bound_said(fact: Fact, own: Facts, other: Facts) -> bool:
                 near = other.tokens.text[max(0, found.start - 14) : found.start]
                 if found.value == str(number + step) and before_other.search(near):
                     return True
+    return False
+
+
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})")
+
+
+def slashed_date_said(fact: Fact, other: Facts) -> bool:
+    """Whether "2/12" read as a share (no weekday before it) is the date the other side
+    gives ("February 12"), or the reverse: a month and a day written with a slash."""
+    if fact.kind == "percentages":
+        found = _SLASHED.fullmatch(fact.raw)
+        if found is None:
+            return False
+        one, two = int(found[1]), int(found[2])
+        days = {f"-{one:02d}-{two:02d}", f"-{two:02d}-{one:02d}"}
+        return any(f.value[-6:] in days for f in other.of("dates"))
+    if fact.kind == "dates" and len(fact.value) >= 7 and fact.value[-3] == "-":
+        month, day = int(fact.value[-5:-3]), int(fact.value[-2:])
+        forms = {
+            f"{month}/{day}",
+            f"{day}/{month}",
+            f"{month:02d}/{day:02d}",
+            f"{day:02d}/{month:02d}",
+        }
+        return any(f.raw in forms for f in other.of("percentages"))
     return False
