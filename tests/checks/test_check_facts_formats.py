@@ -55,7 +55,8 @@ def test_count_words_between_number_and_unit() -> None:
 def test_a_month_and_day_after_a_weekday_is_a_date() -> None:
     assert_same("Pick-up: Thu 5/22 after 3pm.", "Pick-up: Thursday, May 22 after 15:00.")
     assert_caught("Pick-up: Thu 5/22.", "Pick-up: Thu 5/23.", "dates")
-    assert values("Give 1/2 tablet.", "percentages") == ["50%"]
+    assert values("Give 1/2 tablet.", "quantities") == ["0.5 tablet"]
+    assert values("She scored 3/4 on it.", "percentages") == ["75%"]
 
 
 def test_a_range_of_times_takes_the_second_ends_half_of_the_day() -> None:
