@@ -299,6 +299,8 @@ class _ClaimReader:
         following = t.words[at + taken] if at + taken < len(t.words) else ""
         if (negated or following == "not") and not reader:
             return taken  # "we couldn't": an inability, not a hedge or a permission
+        if phrase in (("can",), ("could",)) and "so" in t.words[max(0, at - 3) : at]:
+            return taken  # "so the crew can park": a purpose, not a permission
         if following == "that" and self.reports_modal(at + taken + 1):
             return taken  # "staff advised that the frontage must be glazed": the "must"
         if (phrase in EPISTEMIC or expects(t, at, phrase)) and not (
@@ -320,7 +322,7 @@ _NOT_CONDITIONS = frozenset(
     stem(word)
     for word in [*MODAL_SKIPS, *(phrase[0] for phrase in MODALS), *SMALL, *TENS, *SCALES]
     + [*UNIT_WORDS, "possible", "necessary", "applicable"]
-)
+) - {stem("quit")}  # "quite" is reached over, but "quit" is what "if you need to quit" asks
 _MULTIPLES = frozenset({"times", "twice", "thrice", "half"})
 
 
