@@ -130,7 +130,8 @@ def extract(
     text = _blank(text, spans)
     spans = []
     for match in _emails(text):
-        spans.append(match.span())
+        # the full stop after an address ends its sentence: it is not blanked with it
+        spans.append((match.start(), match.start() + len(match.group().rstrip("."))))
         if address := canonical_email(match.group()):
             values.append(("emails", address, _shortened(match.group()), *match.span(), None))
     text = _blank(text, spans)
