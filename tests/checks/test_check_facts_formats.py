@@ -143,3 +143,57 @@ def test_a_name_head_and_ordinals() -> None:
     assert_caught(
         "The third key fob is in our office.", "The fourth key fob is in our office.", "numbers"
     )
+
+
+# --- round 6 -----------------------------------------------------------------------------------
+
+
+def test_dimensions_by_and_hyphenated_units() -> None:
+    assert_same(
+        "For a 10 ft x 12 ft room, order 6 boxes.", "For a 10 by 12 feet room, order 6 boxes."
+    )
+    assert_same("Hudson subway tile, 3x6 in.", "3x6-inch Hudson subway tile.")
+    assert values("Please stand by 10 minutes.", "quantities") == ["600 s"]
+
+
+def test_a_range_of_times_is_no_code_and_under_16s_no_seconds() -> None:
+    assert values("Call 10 AM-8 PM daily.", "times") == ["10:00", "20:00"]
+    assert values("Call 10 AM-8 PM daily.", "identifiers") == []
+    assert values("Under-16s climb with an adult.", "numbers") == ["16"]
+    assert values("Wait 30s.", "quantities") == ["30 s"]
+
+
+def test_a_bound_moved_by_one() -> None:
+    assert_same("Children under 10 go free.", "Kids aged 9 and under go free.")
+    assert_same("Over-65s get 10% off.", "Customers aged 66 and over get 10% off.")
+    assert_caught("Children under 12 go free.", "Kids aged 10 and under go free.", "numbers")
+
+
+def test_fractions_slashed_dates_and_24_7() -> None:
+    assert_same("It is 1/2 in thick.", "It is 0.5 inches thick.")
+    assert values("Put 1/2 in the box.", "quantities") == []
+    assert_same(
+        "Site call – 2/12 summary: sales rose.", "Recap of the February 12 site call: sales rose."
+    )
+    assert_caught("Site call – 2/12 summary.", "Recap of the February 13 site call.", "dates")
+    assert_same(
+        "Emergency tarping is available 24/7.",
+        "Emergency tarping is available 24 hours a day, 7 days a week.",
+    )
+
+
+def test_claims_that_are_no_claims() -> None:
+    assert_same(
+        "If you have to leave because of illness, we can transfer your dues.",
+        "If you need to quit because of ill health, we're able to pass your dues on.",
+    )
+    assert_caught(
+        "If you need to quit, we can transfer your dues.",
+        "We can transfer your dues.",
+        "conditions",
+    )
+    assert_same(
+        "Keep the driveway clear so the crew can park the trailer.",
+        "The crew needs to park the trailer, so keep the driveway clear.",
+    )
+    assert values("Email safety@cruxwall.com. We'll post an update.", "entities") == []
