@@ -139,7 +139,7 @@ FACT = re.compile(
             r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w))",
             r"(?P<ratio>"
             + AT_RUN_START
-            + r"\d{1,4}\s(?:in|out\sof|of)\s\d{1,6}(?!\d|[.,]\d|\s?"
+            + r"\d{1,4}\s(?:in|out\sof|of)\s(?:the\s)?\d{1,6}(?!\d|[.,]\d|\s?"
             + UNIT_PATTERN
             + "))",
             r"(?P<qtybetween>(?<!\w)(?i:between)\s{1,3}"
