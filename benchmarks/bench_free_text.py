@@ -63,6 +63,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_f.jsonl",
         DATA / "free_text_pairs_g.jsonl",
         DATA / "free_text_pairs_h.jsonl",
+        DATA / "free_text_pairs_i.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }
