@@ -17,7 +17,8 @@ from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_units import canonical_quantity
 
 _NUMBER = r"(\d{1,5}(?:\.\d{1,3})?)"
-_UNIT = r"(?:[\s-]?(\"|”|''|'|(?i:inch(?:es)?|in|ft|feet|foot|cm|mm|m|yd|yards?|km)(?![\w-])))"
+_LENGTHS = r"inch(?:es)?|in|ft|feet|foot|cm|mm|m|yd|yards?|km|(?:centi|milli)?met(?:er|re)s?"
+_UNIT = r"(?:[\s-]?(\"|”|''|'|(?i:" + _LENGTHS + r")(?![\w-])))"
 #: "x", "×" or " by " between two lengths.
 _BY = r"(?:\s?[x×]\s?|\s(?i:by)\s)"
 DIMENSIONS = re.compile(
