@@ -35,6 +35,8 @@ from migrate_check.checks.builtin.fact_durations import merge_durations
 from migrate_check.checks.builtin.fact_identifiers import PATTERNS as IDENTIFIER_PATTERNS
 from migrate_check.checks.builtin.fact_identifiers import VERSION, identifier, identifiers
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
+from migrate_check.checks.builtin.fact_name_forms import PATTERNS as NAME_FORM_PATTERNS
+from migrate_check.checks.builtin.fact_name_forms import name_forms
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
 from migrate_check.checks.builtin.fact_patterns import BARE_TLD, BARE_URL, EMAIL, FACT, URL
@@ -100,6 +102,7 @@ PATTERNS = (
     *TEXT_PATTERNS,
     *DURATION_PATTERNS,
     *DIMENSION_PATTERNS,
+    *NAME_FORM_PATTERNS,
 )
 _TRAILING = " \t\n.,;:!?)"
 #: A number written with a leading zero ("03") is part of a date or a code, not a count:
@@ -200,6 +203,7 @@ def extract(
     facts = word_parts(facts, tokens)
     facts = merge_durations(facts, shown)
     facts += read_names(tokens)
+    facts = name_forms(facts, shown)
     facts += read_claims(tokens, lexicon)
     return Facts(
         tuple(facts[:MAX_FACTS]),

@@ -1,0 +1,55 @@
+"""Names written short that `fact_names` reads as names: a US state's postal code ("CA",
+"TX") is that state, compared with its name spelled out; and a month's short name in a list
+of months ("Feb, May, Aug and Nov") is a month, not a name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from migrate_check.checks.builtin.fact_records import Fact
+
+_STATES = dict(
+    pair.split(":")
+    for pair in (  # noqa: SIM905
+        "AL:alabama AK:alaska AZ:arizona AR:arkansas CA:california CO:colorado CT:connecticut"
+        " DE:delaware FL:florida GA:georgia HI:hawaii ID:idaho IL:illinois IN:indiana IA:iowa"
+        " KS:kansas KY:kentucky LA:louisiana ME:maine MD:maryland MA:massachusetts"
+        " MI:michigan MN:minnesota MS:mississippi MO:missouri MT:montana NE:nebraska"
+        " NV:nevada NH:new_hampshire NJ:new_jersey NM:new_mexico NY:new_york"
+        " NC:north_carolina ND:north_dakota OH:ohio OK:oklahoma OR:oregon PA:pennsylvania"
+        " RI:rhode_island SC:south_carolina SD:south_dakota TN:tennessee TX:texas UT:utah"
+        " VT:vermont VA:virginia WA:washington WV:west_virginia WI:wisconsin WY:wyoming"
+        " DC:district_of_columbia"
+    ).split()
+)
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+#: Another month's name near a short one: the short one is then a month of a list.
+_MONTH_NEAR = re.compile(
+    r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]{0,6}\b)"
+)
+#: For the test that no pattern nests quantifiers.
+PATTERNS = (_MONTH_NEAR,)
+
+
+def name_forms(facts: list[Fact], text: str) -> list[Fact]:
+    """`facts` with a state's code read as the state's name and a short month name in a
+    list of months read as that month."""
+    made: dict[int, Fact] = {}
+    for fact in facts:
+        if fact.kind != "entities":
+            continue
+        if fact.raw.isupper() and (state := _STATES.get(fact.raw.rstrip("."))):
+            made[id(fact)] = dataclasses.replace(fact, value=state.replace("_", " "))
+            continue
+        month = _MONTHS.get(fact.value.rstrip("."))
+        if month is not None and fact.raw[:1].isupper():
+            before = text[max(0, fact.start - 12) : fact.start]
+            after = text[fact.end : fact.end + 12]
+            if _MONTH_NEAR.search(before) or _MONTH_NEAR.search(after):
+                made[id(fact)] = dataclasses.replace(fact, kind="dates", value=f"--{month:02d}")
+    return [made.get(id(fact), fact) for fact in facts] if made else facts
