@@ -66,6 +66,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_g.jsonl",
         DATA / "free_text_pairs_h.jsonl",
         DATA / "free_text_pairs_i.jsonl",
+        DATA / "free_text_pairs_j.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }

@@ -157,8 +157,8 @@ def same_sentence_claim(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool
     mine, theirs = base.tokens.sentence_stems(), cand.tokens.sentence_stems()
 
     def match(one: Fact, other: Fact) -> bool:
-        if not one.head or one.head != other.head:
-            return False
+        if one.head != other.head and one.head and other.head:
+            return False  # an empty head ("don't let them in") names no word to differ
         if one.sentence >= len(mine) or other.sentence >= len(theirs):
             return False
         return len((mine[one.sentence] & theirs[other.sentence]) - {one.head}) >= 3

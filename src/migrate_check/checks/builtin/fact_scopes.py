@@ -100,8 +100,8 @@ def hedged_negatively(negation: Fact, other: Facts) -> bool:
 
 def only_if(negation: Fact, own: Facts, other: Facts) -> bool:
     """Whether a negation with "unless" ("no need to call unless you have questions") is
-    said on the other side as "only ... if" ("you only need to call if you have
-    questions"): the same rule, in a sentence sharing two words with its own."""
+    said on the other side as "only ... if" or "only ... when" ("you only need to call if
+    you have questions"): the same rule, in a sentence sharing two words with its own."""
     spans = own.tokens.sentence_spans
     if negation.sentence >= len(spans):
         return False
@@ -111,7 +111,7 @@ def only_if(negation: Fact, own: Facts, other: Facts) -> bool:
     mine = own.tokens.sentence_stems()[negation.sentence]
     for number, (start, end) in enumerate(other.tokens.sentence_spans):
         words = other.tokens.text[start:end].casefold().split()
-        if "only" in words and "if" in words:
+        if "only" in words and ("if" in words or "when" in words or "where" in words):
             stems = other.tokens.sentence_stems()
             if number < len(stems) and len(stems[number] & mine) >= 2:
                 return True
