@@ -15,7 +15,7 @@ from migrate_check.checks.builtin.fact_records import Fact
 #: What joins the two ends of a range of days: a dash, "to", "until", "through", "and",
 #: and the weekday of the second end ("Monday 6 to Wednesday 8 October").
 _JOIN = re.compile(
-    r"\s{0,3}+(?:[-–—]|(?i:to|until|till|through|thru|and))\s{0,3}+"
+    r"(?:st|nd|rd|th)?\s{0,3}+(?:[-–—]|(?i:to|until|till|through|thru|and))\s{0,3}+"
     r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+\.?,?\s{1,3}+)?"
 )
 _DAY = re.compile(r"\d{1,2}+")
@@ -46,7 +46,8 @@ def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
             continue
         else:
             continue
-        if not (_DAY.fullmatch(day.raw) and 1 <= int(day.raw) <= 31):
+        digits = day.raw.rstrip("stndrhSTNDRH")  # "8th to 12th April"
+        if not (_DAY.fullmatch(digits) and 1 <= int(digits) <= 31):
             continue
         if not _DAY_DATE.fullmatch(date.value):
             continue
@@ -55,7 +56,7 @@ def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
         if year and month.startswith("--"):  # "June 1–30, 2024": the year is both ends'
             month = year.group(1) + month[1:]
             made[id(date)] = dataclasses.replace(date, value=f"{month}-{date.value[-2:]}")
-        value = f"{month}-{int(day.raw):02d}"
+        value = f"{month}-{int(digits):02d}"
         made[id(day)] = dataclasses.replace(day, kind="dates", value=value, number=None)
     return [made.get(id(fact), fact) for fact in facts] if made else facts
 

@@ -18,25 +18,28 @@ from decimal import Decimal, InvalidOperation
 from migrate_check.checks.builtin.fact_implied import (
     always_said,
     both_said,
-    bound_said,
     brand_of_kept_model,
-    clock_duration_said,
     clock_minutes,
     code_range_said,
     counts_a_list,
-    day_said,
-    free_said,
     one_unit_said,
     pounds_either,
-    share_said,
     short_year_said,
-    sign_said,
-    slashed_date_said,
     span_of_times,
 )
 from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 from migrate_check.checks.builtin.fact_units import format_number
+from migrate_check.checks.builtin.fact_value_forms import (
+    bound_said,
+    clock_duration_said,
+    day_said,
+    free_said,
+    range_said,
+    share_said,
+    sign_said,
+    slashed_date_said,
+)
 
 #: Words that say "all of it" as "100%" does ("100% nut-free", "completely nut-free").
 WHOLE = frozenset(words("complete completely full fully entire entirely whole wholly"))
@@ -108,11 +111,17 @@ class Equivalents:
             return True
         if code_range_said(fact, other) or one_unit_said(fact, other):
             return True
-        if clock_duration_said(fact, other) or share_said(fact, other) or day_said(fact, other):
+        if (
+            clock_duration_said(fact, other)
+            or share_said(fact, other)
+            or day_said(fact, own, other)
+        ):
             return True
         if free_said(fact, own, other) or sign_said(fact, own, other):
             return True
         if bound_said(fact, own, other) or slashed_date_said(fact, other):
+            return True
+        if range_said(fact, other):
             return True
         if fact.kind == "entities":
             return brand_of_kept_model(fact, own, other)

@@ -27,7 +27,7 @@ _POUND_WORDS = ("pound", "pounds")
 def span_of_times(fact: Fact, own: Facts) -> bool:
     """Whether a duration is the span between two times its own sentence states ("half an
     hour later, at 10:30", after "at 10 am"): the duration says nothing the times do not."""
-    seconds = _seconds(fact)
+    seconds = seconds_of(fact)
     if seconds is None or not 0 < seconds <= DAY_SECONDS or seconds % 60:
         return False
     minutes = seconds // 60
@@ -78,16 +78,16 @@ def pounds_either(fact: Fact, other: Facts) -> bool:
     """Whether "2800 pounds" (the word, no £) on one side is "2,800 lb" on the other, or
     the reverse: the word names money or weight, and the other side says which."""
     if fact.kind == "amounts" and fact.value.startswith("GBP ") and _worded(fact):
-        ounces = _number(fact.value[4:])
+        ounces = number_of(fact.value[4:])
         return ounces is not None and any(
-            _number(f.value.removesuffix(" oz")) == ounces * 16
+            number_of(f.value.removesuffix(" oz")) == ounces * 16
             for f in other.of("quantities")
             if f.value.endswith(" oz")
         )
     if fact.kind == "quantities" and fact.value.endswith(" oz"):
-        ounces = _number(fact.value.removesuffix(" oz"))
+        ounces = number_of(fact.value.removesuffix(" oz"))
         return ounces is not None and any(
-            _number(f.value[4:]) == ounces / 16
+            number_of(f.value[4:]) == ounces / 16
             for f in other.of("amounts")
             if f.value.startswith("GBP ") and _worded(f)
         )
@@ -174,7 +174,7 @@ def _worded(fact: Fact) -> bool:
     return fact.raw.casefold().rstrip(" .").endswith(_POUND_WORDS)
 
 
-def _seconds(fact: Fact) -> int | None:
+def seconds_of(fact: Fact) -> int | None:
     if fact.kind != "quantities" or not fact.value.endswith(" s"):
         return None
     number = fact.value.removesuffix(" s")
@@ -189,196 +189,8 @@ def clock_minutes(clock: str) -> int | None:
     return int(hours) * 60 + int(rest[:2])
 
 
-def _number(text: str) -> Decimal | None:
+def number_of(text: str) -> Decimal | None:
     try:
         return Decimal(text)
     except InvalidOperation:
         return None
-
-
-def clock_duration_said(fact: Fact, other: Facts) -> bool:
-    """Whether a time with seconds ("4:12:37", a finish time) is a duration the other side
-    gives in units ("4h 12m 37s"), or the reverse."""
-    if fact.kind == "times":
-        seconds = _clock_seconds(fact.value)
-        return seconds is not None and any(_seconds(f) == seconds for f in other.of("quantities"))
-    seconds = _seconds(fact)
-    return seconds is not None and any(
-        _clock_seconds(f.value) == seconds for f in other.of("times")
-    )
-
-
-def _clock_seconds(clock: str) -> int | None:
-    parts = clock.split(" ")[0].split(":")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        return None
-    hours, minutes, seconds = (int(part) for part in parts)
-    return hours * 3600 + minutes * 60 + seconds
-
-
-#: Fractions in words and their share in percent ("a fifth" is 20%).
-_SHARES = {"half": "50", "third": "33.33", "quarter": "25", "fifth": "20", "tenth": "10"}
-_SHARE_WORDS = re.compile(r"\b(?:a|one)[\s-](half|third|quarter|fifth|tenth)\b")
-
-
-def share_said(fact: Fact, other: Facts) -> bool:
-    """Whether a percentage is said on the other side as a fraction in words ("20%" and
-    "a fifth") or as a part of a whole in one sentence ("50%" and "3 of the 6")."""
-    if fact.kind != "percentages":
-        return False
-    value = _number(fact.value.rstrip("%"))
-    if value is None:
-        return False
-    text = other.tokens.text.casefold()
-    if any(_number(_SHARES[w]) == value for w in _SHARE_WORDS.findall(text)):
-        return True
-    if value == 50 and "half" in other.tokens.plain_words():
-        return True  # "Deposit: 50%" and "Deposit: half"
-    by_sentence: dict[int, list[Decimal]] = {}
-    for found in other.of("numbers")[: MAX_TIMES * 4]:
-        number = _number(found.value)
-        if number is not None and number > 0:
-            by_sentence.setdefault(found.sentence, []).append(number)
-    return any(
-        (part * 100 / whole).quantize(Decimal("0.01")) == value
-        for numbers in by_sentence.values()
-        for part in numbers[:MAX_TIMES]
-        for whole in numbers[:MAX_TIMES]
-        if part < whole
-    )
-
-
-#: Words that say an amount is zero ("delivery: free", "at no cost").
-_FREE = re.compile(r"\b(?:free|complimentary|no\scharge|no\scost|nothing)\b")
-
-
-def free_said(fact: Fact, own: Facts, other: Facts) -> bool:
-    """Whether a zero amount ("Delivery: $0.00") is said as "free" on the other side, in a
-    sentence that shares a word with its own."""
-    if fact.kind != "amounts" or fact.value.rpartition(" ")[2] != "0":
-        return False
-    mine, theirs = own.tokens.sentence_stems(), other.tokens.sentence_stems()
-    if fact.sentence >= len(mine):
-        return False
-    for number, (start, end) in enumerate(other.tokens.sentence_spans[: len(theirs)]):
-        if (
-            _FREE.search(other.tokens.text[start:end].casefold())
-            and theirs[number] & mine[fact.sentence]
-        ):
-            return True
-    return False
-
-
-def day_said(fact: Fact, other: Facts) -> bool:
-    """Whether a day of the month said alone ("on the 17th") is the day of a date the other
-    side gives ("17 June")."""
-    if fact.kind != "numbers" or fact.raw[-2:].casefold() not in ("st", "nd", "rd", "th"):
-        return False
-    if not fact.value.isdigit() or not 1 <= int(fact.value) <= 31:
-        return False
-    return any(f.value.endswith(f"-{int(fact.value):02d}") for f in other.of("dates"))
-
-
-#: Words that say an amount is taken off ("we've credited USD 9,800 for your trade-in").
-_TAKEN_OFF = frozenset(
-    [
-        "credit",
-        "credited",
-        "credits",
-        "deduct",
-        "deducted",
-        "deduction",
-        "discount",
-        "discounted",
-        "off",
-        "less",
-        "minus",
-        "refund",
-        "refunded",
-        "rebate",
-        "reduction",
-        "subtract",
-        "subtracted",
-    ]
-)
-
-
-def sign_said(fact: Fact, own: Facts, other: Facts) -> bool:
-    """Whether an amount written negative ("Trade-in: -$9,800.00") is said positive on
-    the other side in a sentence that says it is taken off ("credited $9,800"), or the
-    reverse."""
-    if fact.kind != "amounts":
-        return False
-    code, _, number = fact.value.partition(" ")
-    flipped = f"{code} {number[1:]}" if number.startswith("-") else f"{code} -{number}"
-    for found in other.of("amounts"):
-        if found.value != flipped:
-            continue
-        positive = found if not found.value.partition(" ")[2].startswith("-") else fact
-        side = other if positive is found else own
-        words = side.tokens.sentence_stems()
-        if positive.sentence < len(words) and _TAKEN_OFF & {
-            w.casefold() for w in _sentence_words(side, positive.sentence)
-        }:
-            return True
-    return False
-
-
-def _sentence_words(facts: Facts, number: int) -> list[str]:
-    start, end = facts.tokens.sentence_spans[number]
-    return re.findall(r"[a-z]+", facts.tokens.text[start:end].casefold())
-
-
-#: A bound said below a number ("under 10") and the same bound said at the number before
-#: it ("9 and under"), and the same above ("over 65", "66 and over").
-_BELOW = re.compile(r"(?i:under|below|younger\sthan|less\sthan)[\s-]\Z")
-_ABOVE = re.compile(r"(?i:over|above|older\sthan|more\sthan)[\s-]\Z")
-_AT_OR_BELOW = re.compile(r"\s?(?i:and|or)\s(?i:under|younger|below|less|fewer)\b")
-_AT_OR_ABOVE = re.compile(r"\s?(?:\+|(?i:and|or)\s(?i:over|older|above|up|more))")
-
-
-def bound_said(fact: Fact, own: Facts, other: Facts) -> bool:
-    """Whether "under 10" is said as "9 and under" on the other side, or "over 65" as
-    "66 or older": whole numbers, the bound moved by one with its word turned."""
-    if fact.kind != "numbers" or not fact.value.isdigit():
-        return False
-    number = int(fact.value)
-    before = own.tokens.text[max(0, fact.start - 14) : fact.start]
-    for pattern, step, after in ((_BELOW, -1, _AT_OR_BELOW), (_ABOVE, 1, _AT_OR_ABOVE)):
-        if pattern.search(before):
-            for found in other.of("numbers"):
-                if found.value == str(number + step) and after.match(other.tokens.text, found.end):
-                    return True
-    after_own = own.tokens.text
-    for pattern, step, before_other in ((_AT_OR_BELOW, 1, _BELOW), (_AT_OR_ABOVE, -1, _ABOVE)):
-        if pattern.match(after_own, fact.end):
-            for found in other.of("numbers"):
-                near = other.tokens.text[max(0, found.start - 14) : found.start]
-                if found.value == str(number + step) and before_other.search(near):
-                    return True
-    return False
-
-
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})")
-
-
-def slashed_date_said(fact: Fact, other: Facts) -> bool:
-    """Whether "2/12" read as a share (no weekday before it) is the date the other side
-    gives ("February 12"), or the reverse: a month and a day written with a slash."""
-    if fact.kind == "percentages":
-        found = _SLASHED.fullmatch(fact.raw)
-        if found is None:
-            return False
-        one, two = int(found[1]), int(found[2])
-        days = {f"-{one:02d}-{two:02d}", f"-{two:02d}-{one:02d}"}
-        return any(f.value[-6:] in days for f in other.of("dates"))
-    if fact.kind == "dates" and len(fact.value) >= 7 and fact.value[-3] == "-":
-        month, day = int(fact.value[-5:-3]), int(fact.value[-2:])
-        forms = {
-            f"{month}/{day}",
-            f"{day}/{month}",
-            f"{month:02d}/{day:02d}",
-            f"{day:02d}/{month:02d}",
-        }
-        return any(f.raw in forms for f in other.of("percentages"))
-    return False

@@ -1,0 +1,235 @@
+"""Values said in another form than their canonical one, asked by `fact_equivalents` of a
+value found on one side only: a finish time as a duration ("4:12:37", "4h 12m 37s"), a
+share in words or as a part of a whole ("20%", "a fifth"; "50%", "3 of the 6"), zero as
+"free", a day of the month as an ordinal ("the 17th"), a negative amount as a credit, a
+bound moved by one ("under 10", "9 and under"), a month and day with a slash ("2/12"),
+and a range of a quantity as its two ends ("2-8°C", "between 2°C and 8°C").
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from migrate_check.checks.builtin.fact_implied import MAX_TIMES, number_of, seconds_of
+from migrate_check.checks.builtin.fact_records import Fact, Facts
+
+
+def clock_duration_said(fact: Fact, other: Facts) -> bool:
+    """Whether a time with seconds ("4:12:37", a finish time) is a duration the other side
+    gives in units ("4h 12m 37s"), or the reverse."""
+    if fact.kind == "times":
+        seconds = _clock_seconds(fact.value)
+        return seconds is not None and any(seconds_of(f) == seconds for f in other.of("quantities"))
+    seconds = seconds_of(fact)
+    return seconds is not None and any(
+        _clock_seconds(f.value) == seconds for f in other.of("times")
+    )
+
+
+def _clock_seconds(clock: str) -> int | None:
+    parts = clock.split(" ")[0].split(":")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    hours, minutes, seconds = (int(part) for part in parts)
+    return hours * 3600 + minutes * 60 + seconds
+
+
+#: Fractions in words and their share in percent ("a fifth" is 20%).
+_SHARES = {"half": "50", "third": "33.33", "quarter": "25", "fifth": "20", "tenth": "10"}
+_SHARE_WORDS = re.compile(r"\b(?:a|one)[\s-](half|third|quarter|fifth|tenth)\b")
+
+
+def share_said(fact: Fact, other: Facts) -> bool:
+    """Whether a percentage is said on the other side as a fraction in words ("20%" and
+    "a fifth") or as a part of a whole in one sentence ("50%" and "3 of the 6")."""
+    if fact.kind != "percentages":
+        return False
+    value = number_of(fact.value.rstrip("%"))
+    if value is None:
+        return False
+    text = other.tokens.text.casefold()
+    if any(number_of(_SHARES[w]) == value for w in _SHARE_WORDS.findall(text)):
+        return True
+    if value == 50 and "half" in other.tokens.plain_words():
+        return True  # "Deposit: 50%" and "Deposit: half"
+    by_sentence: dict[int, list[Decimal]] = {}
+    for found in other.of("numbers")[: MAX_TIMES * 4]:
+        number = number_of(found.value)
+        if number is not None and number > 0:
+            by_sentence.setdefault(found.sentence, []).append(number)
+    return any(
+        (part * 100 / whole).quantize(Decimal("0.01")) == value
+        for numbers in by_sentence.values()
+        for part in numbers[:MAX_TIMES]
+        for whole in numbers[:MAX_TIMES]
+        if part < whole
+    )
+
+
+#: Words that say an amount is zero ("delivery: free", "at no cost").
+_FREE = re.compile(r"\b(?:free|complimentary|no\scharge|no\scost|nothing)\b")
+
+
+def free_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a zero amount ("Delivery: $0.00") is said as "free" on the other side, in a
+    sentence that shares a word with its own."""
+    if fact.kind != "amounts" or fact.value.rpartition(" ")[2] != "0":
+        return False
+    mine, theirs = own.tokens.sentence_stems(), other.tokens.sentence_stems()
+    if fact.sentence >= len(mine):
+        return False
+    for number, (start, end) in enumerate(other.tokens.sentence_spans[: len(theirs)]):
+        if (
+            _FREE.search(other.tokens.text[start:end].casefold())
+            and theirs[number] & mine[fact.sentence]
+        ):
+            return True
+    return False
+
+
+def day_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a day of the month said alone ("on the 17th") is the day of a date the other
+    side gives ("17 June"), or the reverse."""
+    if fact.kind == "dates" and fact.value[-3:-2] == "-" and fact.value[-2:].isdigit():
+        day = str(int(fact.value[-2:]))
+        return any(f.value == day and _ordinal(f, other) for f in other.of("numbers"))
+    if fact.kind != "numbers" or not _ordinal(fact, own):
+        return False
+    if not fact.value.isdigit() or not 1 <= int(fact.value) <= 31:
+        return False
+    return any(f.value.endswith(f"-{int(fact.value):02d}") for f in other.of("dates"))
+
+
+def _ordinal(fact: Fact, facts: Facts) -> bool:
+    """Whether a number is written as an ordinal ("17th"), its suffix in or after it."""
+    if not fact.raw[:1].isdigit():
+        return False  # "first" is no day of a month
+    suffix = (fact.raw[-2:] + facts.tokens.text[fact.end : fact.end + 2]).casefold()
+    return suffix[:2] in _SUFFIXES or suffix[2:] in _SUFFIXES
+
+
+_SUFFIXES = ("st", "nd", "rd", "th")
+
+
+#: Words that say an amount is taken off ("we've credited USD 9,800 for your trade-in").
+_TAKEN_OFF = frozenset(
+    [
+        "credit",
+        "credited",
+        "credits",
+        "deduct",
+        "deducted",
+        "deduction",
+        "discount",
+        "discounted",
+        "off",
+        "less",
+        "minus",
+        "refund",
+        "refunded",
+        "rebate",
+        "reduction",
+        "subtract",
+        "subtracted",
+    ]
+)
+
+
+def sign_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether an amount written negative ("Trade-in: -$9,800.00") is said positive on
+    the other side in a sentence that says it is taken off ("credited $9,800"), or the
+    reverse."""
+    if fact.kind != "amounts":
+        return False
+    code, _, number = fact.value.partition(" ")
+    flipped = f"{code} {number[1:]}" if number.startswith("-") else f"{code} -{number}"
+    for found in other.of("amounts"):
+        if found.value != flipped:
+            continue
+        positive = found if not found.value.partition(" ")[2].startswith("-") else fact
+        side = other if positive is found else own
+        words = side.tokens.sentence_stems()
+        if positive.sentence < len(words) and _TAKEN_OFF & {
+            w.casefold() for w in _sentence_words(side, positive.sentence)
+        }:
+            return True
+    return False
+
+
+def _sentence_words(facts: Facts, number: int) -> list[str]:
+    start, end = facts.tokens.sentence_spans[number]
+    return re.findall(r"[a-z]+", facts.tokens.text[start:end].casefold())
+
+
+#: A bound said below a number ("under 10") and the same bound said at the number before
+#: it ("9 and under"), and the same above ("over 65", "66 and over").
+_BELOW = re.compile(r"(?i:under|below|younger\sthan|less\sthan)[\s-]\Z")
+_ABOVE = re.compile(r"(?i:over|above|older\sthan|more\sthan)[\s-]\Z")
+_AT_OR_BELOW = re.compile(r"\s?(?i:and|or)\s(?i:under|younger|below|less|fewer)\b")
+_AT_OR_ABOVE = re.compile(r"\s?(?:\+|(?i:and|or)\s(?i:over|older|above|up|more))")
+
+
+def bound_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether "under 10" is said as "9 and under" on the other side, or "over 65" as
+    "66 or older": whole numbers, the bound moved by one with its word turned."""
+    if fact.kind != "numbers" or not fact.value.isdigit():
+        return False
+    number = int(fact.value)
+    before = own.tokens.text[max(0, fact.start - 14) : fact.start]
+    for pattern, step, after in ((_BELOW, -1, _AT_OR_BELOW), (_ABOVE, 1, _AT_OR_ABOVE)):
+        if pattern.search(before):
+            for found in other.of("numbers"):
+                if found.value == str(number + step) and after.match(other.tokens.text, found.end):
+                    return True
+    after_own = own.tokens.text
+    for pattern, step, before_other in ((_AT_OR_BELOW, 1, _BELOW), (_AT_OR_ABOVE, -1, _ABOVE)):
+        if pattern.match(after_own, fact.end):
+            for found in other.of("numbers"):
+                near = other.tokens.text[max(0, found.start - 14) : found.start]
+                if found.value == str(number + step) and before_other.search(near):
+                    return True
+    return False
+
+
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})")
+
+
+def slashed_date_said(fact: Fact, other: Facts) -> bool:
+    """Whether "2/12" read as a share (no weekday before it) is the date the other side
+    gives ("February 12"), or the reverse: a month and a day written with a slash."""
+    if fact.kind == "percentages":
+        found = _SLASHED.fullmatch(fact.raw)
+        if found is None:
+            return False
+        one, two = int(found[1]), int(found[2])
+        days = {f"-{one:02d}-{two:02d}", f"-{two:02d}-{one:02d}"}
+        return any(f.value[-6:] in days for f in other.of("dates"))
+    if fact.kind == "dates" and len(fact.value) >= 7 and fact.value[-3] == "-":
+        month, day = int(fact.value[-5:-3]), int(fact.value[-2:])
+        forms = {
+            f"{month}/{day}",
+            f"{day}/{month}",
+            f"{month:02d}/{day:02d}",
+            f"{day:02d}/{month:02d}",
+        }
+        return any(f.raw in forms for f in other.of("percentages"))
+    return False
+
+
+def range_said(fact: Fact, other: Facts) -> bool:
+    """Whether a range of a quantity ("2-8°C") is said on the other side as its two ends
+    ("between 2°C and 8°C"), or an end is the end of such a range there."""
+    if fact.kind != "quantities":
+        return False
+    number, _, unit = fact.value.partition(" ")
+    theirs = other.of("quantities")
+    if "–" in number:
+        low, _, high = number.partition("–")
+        values = {f.value for f in theirs}
+        return f"{low} {unit}" in values and f"{high} {unit}" in values
+    return any(
+        f.value.partition(" ")[2] == unit and number in f.value.partition(" ")[0].split("–")
+        for f in theirs
+        if "–" in f.value
+    )
