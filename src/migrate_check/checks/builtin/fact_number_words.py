@@ -135,6 +135,9 @@ class _Reader:
         """(unit spelling, index after it) of a unit at word `at`."""
         word = self.word(at)
         if word in TWO_WORD:
+            three = f"{word} {self.word(at + 1)} {self.word(at + 2)}"  # "miles per hour"
+            if unit_of(three) and self.joined(at, at + 1) and self.joined(at + 1, at + 2):
+                return three, at + 3
             spelling = f"{word} {self.word(at + 1)}"
             if unit_of(spelling) and self.joined(at, at + 1):
                 return spelling, at + 2
