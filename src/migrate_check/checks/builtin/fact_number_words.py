@@ -85,7 +85,7 @@ class _Reader:
         return (
             self.word(at) == "second"
             and self.joined(at, at + 1)
-            and content_stem(following) is not None
+            and (content_stem(following) is not None or following == "one")
             and following not in _WHEN
             and not unit_of(following)
         )
