@@ -100,16 +100,16 @@ def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
 
 
 def _working_hours(one: Fact, other: Fact, text: str) -> bool:
-    """Whether two bare numbers joined by a dash run backwards from a morning hour to an
-    afternoon one ("9-5", "8–6"): as a range of numbers they could not, so they are the
-    hours of a working day, 9 am to 5 pm."""
+    """Whether two bare numbers joined by a dash run backwards (or stay) from a morning
+    hour to an afternoon one ("9-5", "8–6", "8-8"): as a range of numbers they could not,
+    so they are the hours of a working day, 9 am to 5 pm."""
     if one.kind != "numbers" or other.kind != "numbers":
         return False
     if not (one.raw.isdigit() and other.raw.isdigit()):
         return False
     start, end = int(one.raw), int(other.raw)
     joined = text[one.end : other.start] in ("-", "–", "—")
-    if not (joined and 6 <= start <= 11 and 1 <= end <= 9 and end < start):
+    if not (joined and 6 <= start <= 11 and 1 <= end <= 9 and end <= start):
         return False
     before, after = text[max(0, one.start - 30) : one.start], text[other.end : other.end + 12]
     # not a score ("we won 9-5 on Saturday"): opening hours are said as such

@@ -210,6 +210,8 @@ HEDGES = (
     ("we’re", "expecting"),
     ("we", "are", "expecting"),
     ("estimated",),
+    ("estimate",),
+    ("estimates",),
     ("appears", "to"),
     ("appear", "to"),
     ("seems", "to"),
