@@ -51,9 +51,10 @@ from migrate_check.sending.grading import Grader
 from migrate_check.sending.settings import RunnerSettings
 
 DATA = Path(__file__).resolve().parent / "data"
-# The development set: the rules are written and fixed on these. b, c, d, e, f and i were
+# The development set: the rules are written and fixed on these. b, c, d, e, f, i and k were
 # held-out sets, each measured once before its errors were read; g and h were written as
-# development data (rewordings heavy with formatting, then with claims restated). The
+# development data (rewordings heavy with formatting, then with claims restated), j too
+# (long rewordings that reformat and restructure at once). The
 # held-out set: never read while the rules were written (its errors are never listed).
 SETS: dict[str, list[Path]] = {
     "dev": [
@@ -67,6 +68,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_h.jsonl",
         DATA / "free_text_pairs_i.jsonl",
         DATA / "free_text_pairs_j.jsonl",
+        DATA / "free_text_pairs_k.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }
