@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin.fact_records import Fact
@@ -37,8 +37,9 @@ DIMENSIONS = re.compile(
 )
 _OR = re.compile(r"\s{1,2}+(?:or|and|,)\s{1,2}+|,\s?")
 _UNIT_OF = re.compile(r"[\d,.]++\s?(?:or\smore\s|extra\s)?([^\W\d][\w-]*+)")
+_GLUED = re.compile(r"\d{1,5}[x×]\d{1,5}(?:[x×]\d{1,5})?")
 #: For the test that no pattern nests quantifiers.
-PATTERNS = (DIMENSIONS, _OR, _UNIT_OF)
+PATTERNS = (DIMENSIONS, _OR, _UNIT_OF, _GLUED)
 _MARKS = {'"': "inch", "”": "inch", "''": "inch", "'": "ft", "in": "inch", "IN": "inch"}
 
 
@@ -51,6 +52,9 @@ def dimensions(text: str) -> Iterator[tuple[str, str, str, int, int]]:
         numbers = [n for n in groups[0::2] if n is not None]
         units = [groups[index + 1] for index in range(0, 6, 2) if groups[index] is not None]
         if not any(units):
+            if _GLUED.fullmatch(match.group()) and text[match.end() : match.end() + 1] != "-":
+                for number in numbers:  # "8x10 canvases": the sizes, their unit unsaid
+                    yield "numbers", number, match.group(), match.start(), match.end()
             continue
         last = next(unit for unit in reversed(units) if unit)
         for number, unit in zip(numbers, units, strict=True):
@@ -86,3 +90,16 @@ def shared_units(facts: list[Fact], text: str) -> list[Fact]:
             made[id(one)] = dataclasses.replace(one, kind="quantities", value=value)
             spelled[id(one)] = unit
     return [made.get(id(fact), fact) for fact in facts] if made else facts
+
+
+def sizes_said(fact: Fact, other_facts: Sequence[Fact]) -> bool:
+    """Whether a size written with "x" ("8x10") is the other side's with its unit said
+    ("8 x 10 inch"), or the reverse: the same numbers, one side naming no unit."""
+    if "x" not in fact.raw and "×" not in fact.raw:
+        return False
+    mine = sorted(re.findall(r"\d+(?:\.\d+)?", fact.raw))
+    return any(
+        ("x" in f.raw or "×" in f.raw) and sorted(re.findall(r"\d+(?:\.\d+)?", f.raw)) == mine
+        for f in other_facts
+        if f.kind != fact.kind
+    )

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from migrate_check.checks.builtin.fact_dimensions import sizes_said
 from migrate_check.checks.builtin.fact_implied import (
     always_said,
     both_said,
@@ -122,6 +123,8 @@ class Equivalents:
         if bound_said(fact, own, other) or slashed_date_said(fact, other):
             return True
         if range_said(fact, other):
+            return True
+        if fact.kind in ("numbers", "quantities") and sizes_said(fact, other.facts):
             return True
         if fact.kind == "entities":
             return brand_of_kept_model(fact, own, other)

@@ -210,8 +210,6 @@ HEDGES = (
     ("we’re", "expecting"),
     ("we", "are", "expecting"),
     ("estimated",),
-    ("estimate",),
-    ("estimates",),
     ("appears", "to"),
     ("appear", "to"),
     ("seems", "to"),

@@ -1,6 +1,7 @@
 """Names written short that `fact_names` reads as names: a US state's postal code ("CA",
-"TX") is that state, compared with its name spelled out; and a month's short name in a list
-of months ("Feb, May, Aug and Nov") is a month, not a name.
+"TX") is that state, compared with its name spelled out; a road's kind written short
+("Hwy 1", "Hawthorne Blvd") names the same road spelled out (`fact_matching` asks); and a
+month's short name in a list of months ("Feb, May, Aug and Nov") is a month, not a name.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ _STATES = dict(
         " DC:district_of_columbia"
     ).split()
 )
+#: Kinds of road written short, and spelled out ("St" and "Dr" are also Saint and Doctor).
+ROADS = {
+    "rd": "road", "ave": "avenue", "av": "avenue", "blvd": "boulevard", "hwy": "highway",
+    "ln": "lane", "pkwy": "parkway", "ct": "court", "pl": "place", "sq": "square",
+}  # fmt: skip
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -53,3 +59,7 @@ def name_forms(facts: list[Fact], text: str) -> list[Fact]:
             if _MONTH_NEAR.search(before) or _MONTH_NEAR.search(after):
                 made[id(fact)] = dataclasses.replace(fact, kind="dates", value=f"--{month:02d}")
     return [made.get(id(fact), fact) for fact in facts] if made else facts
+
+
+#: Each kind of road's short and long name, either way round.
+ROAD_FORMS = {**ROADS, **{long: short for short, long in ROADS.items()}}

@@ -322,6 +322,11 @@ class _Reader:
             if canonical:  # "forty-five-day", "twenty-one-year-old": a number in two words
                 self.add("quantities", canonical, at, at + 1, number=str(count))
                 return at + 1
+        if dash and small(first) is not None and (money := currency_of_word(rest)) is not None:
+            code, scale = money  # "a fifty-dollar fee", "a ten-pound note"
+            amount = format_number(Decimal(small(first) or 0) * scale)
+            self.add("amounts", f"{code} {amount}", at, at + 1)
+            return at + 1
         if dash and small(first) is not None and small(word) is None:
             spelling = rest.partition("-")[0]
             count = small(first) or 0
