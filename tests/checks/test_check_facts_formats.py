@@ -197,3 +197,57 @@ def test_claims_that_are_no_claims() -> None:
         "The crew needs to park the trailer, so keep the driveway clear.",
     )
     assert values("Email safety@cruxwall.com. We'll post an update.", "entities") == []
+
+
+# --- round 7 -----------------------------------------------------------------------------------
+
+
+def test_places_written_short() -> None:
+    assert_same(
+        "Address: Silverado Trail, Napa, CA.", "Address: Silverado Trail, Napa, California."
+    )
+    assert_same(
+        "Boxes to AZ, NV and TX get ice packs.", "Boxes to Arizona, Nevada and Texas get ice packs."
+    )
+    assert_caught("Boxes to AZ get ice packs.", "Boxes to Nevada get ice packs.", "entities")
+    assert_same("Traffic on Hwy 1 is heavy.", "Traffic on Highway 1 is heavy.")
+
+
+def test_months_in_a_list_and_ordinal_days() -> None:
+    assert_same(
+        "Shipments go out in February, May, August and November.",
+        "We ship each year (Feb, May, Aug and Nov).",
+    )
+    assert_same("The next course is 8-12 April.", "The next course is 8th to 12th April.")
+    assert_same(
+        "Tiling: Friday 12 and Monday 15 April.",
+        "In April, tiling takes place on Friday the 12th and Monday the 15th.",
+    )
+    assert_caught("Tiling: Friday 12 April.", "In April, tiling is on Friday the 13th.", "dates")
+
+
+def test_sizes_amounts_and_speeds_in_other_words() -> None:
+    assert_same("A stand of 3 m x 4 m.", "A stand of 3 by 4 metres.")
+    assert_same("An acrylic pour on 8x10 canvases.", "An acrylic pour on 8 x 10 inch canvases.")
+    assert_same("A $50 processing fee applies.", "A fifty-dollar processing fee applies.")
+    assert_caught(
+        "A $50 processing fee applies.", "A forty-dollar processing fee applies.", "amounts"
+    )
+    assert_same("Rated for winds up to 50 mph.", "Rated for winds of up to fifty miles per hour.")
+    assert_same("Keep pens at 2-8°C.", "Keep pens between 2°C and 8°C.")
+    assert_caught("Keep pens at 2-8°C.", "Keep pens between 2°C and 6°C.", "quantities")
+
+
+def test_claims_restated_round_7() -> None:
+    assert_same(
+        "We expect it to be ready on Friday.", "We're expecting to have it ready on Friday."
+    )
+    assert values("A second one means a £75 fine.", "quantities") == []
+    assert_same(
+        "If a bailiff contacts you, don't let them in - call our debt line.",
+        "Should a bailiff contact you, do not let them into your home and call our debt line.",
+    )
+    assert_same(
+        "You can't be paid in lieu of holiday unless your job is ending.",
+        "Payment in lieu of holiday is only allowed when your job is ending.",
+    )

@@ -36,6 +36,7 @@ from migrate_check.checks.builtin.fact_value_forms import (
     clock_duration_said,
     day_said,
     free_said,
+    month_said,
     range_said,
     share_said,
     sign_said,
@@ -122,7 +123,7 @@ class Equivalents:
             return True
         if bound_said(fact, own, other) or slashed_date_said(fact, other):
             return True
-        if range_said(fact, other):
+        if range_said(fact, other) or month_said(fact, other):
             return True
         if fact.kind in ("numbers", "quantities") and sizes_said(fact, other.facts):
             return True

@@ -114,7 +114,8 @@ def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
     if len(parts) > len(words) and all(part in text for part in parts):
         return True  # "UK-time" and "UK time"
     mine = set(words)
-    return any(set(o.value.split()) < mine for o in other_names)
+    # the same name read from another spelling ("CA" and "California"), or shorter
+    return any(o.value == name.value or set(o.value.split()) < mine for o in other_names)
 
 
 #: Words that end a name and say what kind of thing it is, not which one ("Policy",

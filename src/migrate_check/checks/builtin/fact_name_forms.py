@@ -49,7 +49,8 @@ def name_forms(facts: list[Fact], text: str) -> list[Fact]:
     for fact in facts:
         if fact.kind != "entities":
             continue
-        if fact.raw.isupper() and (state := _STATES.get(fact.raw.rstrip("."))):
+        state = _STATES.get(fact.raw.rstrip(".")) if fact.raw.isupper() else None
+        if state and _as_state(fact, text):
             made[id(fact)] = dataclasses.replace(fact, value=state.replace("_", " "))
             continue
         month = _MONTHS.get(fact.value.rstrip("."))
@@ -63,3 +64,16 @@ def name_forms(facts: list[Fact], text: str) -> list[Fact]:
 
 #: Each kind of road's short and long name, either way round.
 ROAD_FORMS = {**ROADS, **{long: short for short, long in ROADS.items()}}
+
+
+_CODE = re.compile(r"\b[A-Z]{2}\b")
+
+
+def _as_state(fact: Fact, text: str) -> bool:
+    """Whether a two-letter code stands where a state does: after a town and a comma
+    ("Napa, CA") or beside another state's code ("AZ, NV and TX"); "bring your ID" and
+    "or ME" are no states."""
+    before = text[max(0, fact.start - 2) : fact.start]
+    near = text[max(0, fact.start - 10) : fact.end + 10]
+    others = [code for code in _CODE.findall(near) if code != fact.raw and code in _STATES]
+    return before == ", " or bool(others)

@@ -3,7 +3,8 @@ value found on one side only: a finish time as a duration ("4:12:37", "4h 12m 37
 share in words or as a part of a whole ("20%", "a fifth"; "50%", "3 of the 6"), zero as
 "free", a day of the month as an ordinal ("the 17th"), a negative amount as a credit, a
 bound moved by one ("under 10", "9 and under"), a month and day with a slash ("2/12"),
-and a range of a quantity as its two ends ("2-8°C", "between 2°C and 8°C").
+a range of a quantity as its two ends ("2-8°C", "between 2°C and 8°C"), and a month
+said alone beside the other side's date in it.
 """
 
 from __future__ import annotations
@@ -233,3 +234,11 @@ def range_said(fact: Fact, other: Facts) -> bool:
         for f in theirs
         if "–" in f.value
     )
+
+
+def month_said(fact: Fact, other: Facts) -> bool:
+    """Whether a month said alone ("in April") is the month of a date the other side gives
+    ("12 April"): the month adds nothing to the date."""
+    if fact.kind != "dates" or len(fact.value) != 4 or not fact.value.startswith("--"):
+        return False
+    return any(f.value[-5:-3] == fact.value[2:] and len(f.value) > 4 for f in other.of("dates"))
