@@ -40,19 +40,20 @@ def _flagged(pairs: list[dict[str, Any]]) -> list[bool]:
     ]
 
 
-# The development set (the rules are written and fixed on it) is three files: the second
-# and third were held-out sets, spent once their errors were read. It is held to what it
-# measures (1.8% of rewordings flagged, 95.3% of changes caught), so a change that makes
-# it worse fails. The held-out set (220 pairs in 12 domains, written by people who never
-# saw the rules, never read while they were written) measured 11.8% and 90.9% when it was
-# added (main before issue 25: 17.3% and 90.9%): short of issue 25's 10%, so it is held
-# to what it measured, not to the target, until rules written on other text bring it there.
+# The development set (the rules are written and fixed on it) is eleven files: six were
+# held-out sets, spent once their errors were read; three were written as development
+# data (heavy rewordings). It is held to what it measures (7.2% of rewordings flagged,
+# 93.8% of changes caught), so a change that makes it worse fails. The held-out set (220
+# pairs in 12 domains, written by people who never saw the rules, never read while they
+# were written) is held to what it measured when it was added: HOLDOUT below.
+DEV_FILES = tuple(
+    f"free_text_pairs{suffix}.jsonl"
+    for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l")
+)
+HOLDOUT = (0.12, 0.90)
 SETS: dict[str, tuple[tuple[str, ...], tuple[float, float]]] = {
-    "dev": (
-        ("free_text_pairs.jsonl", "free_text_pairs_b.jsonl", "free_text_pairs_c.jsonl"),
-        (0.02, 0.95),
-    ),
-    "holdout": (("free_text_pairs_holdout.jsonl",), (0.12, 0.90)),
+    "dev": (DEV_FILES, (0.075, 0.935)),
+    "holdout": (("free_text_pairs_holdout.jsonl",), HOLDOUT),
 }
 
 
