@@ -147,7 +147,7 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
     if group == "wday":
         return [("weekdays", _WEEKDAYS[raw[:3].casefold()])]
     if group == "noon":
-        return [("times", "00:00" if raw.casefold() == "midnight" else "12:00")]
+        return [("times", "00:00" if raw.casefold().endswith("midnight") else "12:00")]
     if group == "month":
         return [("dates", f"--{_MONTHS[raw.rstrip('.').casefold()]:02d}")]
     if group == "nummult":  # "10k", "2bn"

@@ -74,7 +74,10 @@ def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
     made: dict[int, Fact] = {}
     for one, other in zip(ordered, ordered[1:], strict=False):
         if _working_hours(one, other, text):  # "9-5", "8–6": hours of a working day
-            made[id(one)] = dataclasses.replace(one, kind="times", value=f"{int(one.value):02d}:00")
+            if one.kind == "numbers":
+                made[id(one)] = dataclasses.replace(
+                    one, kind="times", value=f"{int(one.value):02d}:00"
+                )
             made[id(other)] = dataclasses.replace(
                 other, kind="times", value=f"{int(other.value) + 12:02d}:00"
             )
@@ -103,11 +106,15 @@ def _working_hours(one: Fact, other: Fact, text: str) -> bool:
     """Whether two bare numbers joined by a dash run backwards (or stay) from a morning
     hour to an afternoon one ("9-5", "8–6", "8-8"): as a range of numbers they could not,
     so they are the hours of a working day, 9 am to 5 pm."""
-    if one.kind != "numbers" or other.kind != "numbers":
+    if other.kind != "numbers" or not other.raw.isdigit():
         return False
-    if not (one.raw.isdigit() and other.raw.isdigit()):
+    if one.kind == "times" and not _PERIOD.search(one.raw) and one.value[2:5] != ":00":
+        start = int(one.value[:2])  # "8:30-5": half past eight to five
+    elif one.kind == "numbers" and one.raw.isdigit():
+        start = int(one.raw)
+    else:
         return False
-    start, end = int(one.raw), int(other.raw)
+    end = int(other.raw)
     joined = text[one.end : other.start] in ("-", "–", "—")
     if not (joined and 6 <= start <= 11 and 1 <= end <= 9 and end <= start):
         return False

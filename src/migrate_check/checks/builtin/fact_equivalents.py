@@ -38,6 +38,7 @@ from migrate_check.checks.builtin.fact_value_forms import (
     free_said,
     month_said,
     range_said,
+    ratio_said,
     share_said,
     sign_said,
     slashed_date_said,
@@ -124,6 +125,8 @@ class Equivalents:
         if bound_said(fact, own, other) or slashed_date_said(fact, other):
             return True
         if range_said(fact, other) or month_said(fact, other):
+            return True
+        if ratio_said(fact, own, other):
             return True
         if fact.kind in ("numbers", "quantities") and sizes_said(fact, other.facts):
             return True

@@ -19,6 +19,8 @@ def compound(first: str, rest: str) -> Read:
     """The facts of a hyphenated word `first-rest`; none when it holds no number."""
     if rest == "long" and unit_of(first) and not first.isupper():
         return _measure(Decimal(1), first)
+    if first in ("full", "whole") and unit_of(rest) and not rest.isupper():
+        return _measure(Decimal(1), rest)  # "a full-day course": one day
     if rest == "quarter" and ordinal(first) in (1, 2, 3, 4):
         return [("identifiers", f"Q{ordinal(first)}", None)]
     count, part, _, unit = small(first), *rest.partition("-")

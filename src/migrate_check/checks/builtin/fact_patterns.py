@@ -120,7 +120,7 @@ FACT = re.compile(
             r"(?P<t12>(?<![\w.:,])\d\d?(?:[:.]\d\d)?(?::\d\d)?\s?[aApP]\.?[mM]\b\.?" + ZONE + ")",
             r"(?P<oclock>(?<![\w.:,])\d\d?\s?(?i:o['’]clock)" + ZONE + ")",
             r"(?P<t24>(?<![\w.:,])\d\d?:\d\d(?::\d\d)?(?!\d)" + ZONE + ")",
-            r"(?P<noon>(?<!\w)(?i:noon|midday|midnight)(?!\w))",
+            r"(?P<noon>(?<![\w.:,])(?:12\s?)?(?i:noon|midday|midnight)(?!\w))",
             r"(?P<amtsym>(?:(?<![\w.,)\]])[-−])?(?<!\w)"
             + SYMBOL
             + r"\s?[-−]?"

@@ -40,7 +40,7 @@ _add("g", "0.000001", "mcg", "µg", "microgram", "micrograms")
 _add("g", "0.001", "mg", "milligram", "milligrams", "milligramme", "milligrammes")
 _add("g", "1", "g", "gram", "grams", "gramme", "grammes")
 _add("g", "1000", "kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme")
-_add("g", "1000000", "tonne", "tonnes", "metric ton", "metric tons")
+_add("g", "1000000", "t", "tonne", "tonnes", "metric ton", "metric tons")
 _add("oz", "1", "oz", "ounce", "ounces")
 _add("oz", "16", "lb", "lbs")
 _add("ml", "1", "ml", "mL", "milliliter", "milliliters", "millilitre", "millilitres", "cc")
@@ -103,7 +103,7 @@ _add("IU", "1", "IU", "units")
 #: Spellings matched with their case: "M" is no metre and "l" no litre mid-sentence.
 _CASED = frozenset({"mL", "L", "l", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "W", "V"})
 _CASED |= frozenset(
-    {"MWh", "GWh", "kW", "kWh", "mAh", "IU", "Mbps", "Gbps", "m", "g", "h", "s", "d", "pt"}
+    {"MWh", "GWh", "kW", "kWh", "mAh", "IU", "Mbps", "Gbps", "m", "g", "h", "s", "d", "pt", "t"}
     | {"Hz", "kHz", "MHz", "GHz"}
 )
 _FOLDED = {spelling.casefold(): v for spelling, v in _TABLE.items() if spelling not in _CASED}

@@ -242,3 +242,22 @@ def month_said(fact: Fact, other: Facts) -> bool:
     if fact.kind != "dates" or len(fact.value) != 4 or not fact.value.startswith("--"):
         return False
     return any(f.value[-5:-3] == fact.value[2:] and len(f.value) > 4 for f in other.of("dates"))
+
+
+_RATIO_PARTS = re.compile(r"(\d{1,6})\s(?:in|out\sof|of)\s(?:the\s)?(\d{1,6})")
+
+
+def ratio_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a part of a whole said as a share ("9 of the 14 chaperones", read 64.29%)
+    is said on the other side as its two numbers apart ("we need 14 ... 9 have signed
+    up"), or a number is one of such a share's there."""
+    if fact.kind == "percentages" and (parts := _RATIO_PARTS.fullmatch(fact.raw)):
+        values = {f.value for f in other.of("numbers")}
+        return parts[1] in values and parts[2] in values
+    if fact.kind == "numbers":
+        return any(
+            fact.value in parts.groups()
+            for f in other.of("percentages")
+            if (parts := _RATIO_PARTS.fullmatch(f.raw))
+        )
+    return False
