@@ -234,7 +234,7 @@ class _Comparison:
             turned = [
                 f
                 for f in axis
-                if _contradicts(was.value, f.value) and len(f.window & subject) > same
+                if _contradicts(was.value, f.value) and len(f.window & subject) > max(same, 1)
             ]
             if turned:
                 self.add("polarity", "changed", was, turned[0])
