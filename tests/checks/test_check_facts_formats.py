@@ -251,3 +251,31 @@ def test_claims_restated_round_7() -> None:
         "You can't be paid in lieu of holiday unless your job is ending.",
         "Payment in lieu of holiday is only allowed when your job is ending.",
     )
+
+
+# --- round 8 -----------------------------------------------------------------------------------
+
+
+def test_round_8_values() -> None:
+    assert_same("The full-day rate rises to £71.", "A full day will cost £71.")
+    assert_same("The van is 7.5t.", "The van is 7.5 tonnes.")
+    assert_same("Tell us by 12 noon on the day.", "Tell us by midday on the day.")
+    assert values("Closes at 12 midnight.", "times") == ["00:00"]
+    assert_same("Call Dan (Mon-Fri 8:30-5).", "Call Dan, Monday to Friday 8:30am-5pm.")
+    assert_same(
+        "We need 14 chaperones for each show. So far 9 have signed up.",
+        "9 of the 14 chaperones needed for each show have signed up so far.",
+    )
+    assert_caught(
+        "We need 14 chaperones for each show. So far 9 have signed up.",
+        "8 of the 14 chaperones needed for each show have signed up so far.",
+        "percentages",
+    )
+
+
+def test_an_opposite_moved_between_claims_is_still_caught() -> None:
+    assert_caught(
+        "Your refund for the blue jacket was approved and the green scarf claim was declined.",
+        "Your refund for the blue jacket was declined and the green scarf claim was approved.",
+        "polarity",
+    )
