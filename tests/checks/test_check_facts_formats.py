@@ -279,3 +279,11 @@ def test_an_opposite_moved_between_claims_is_still_caught() -> None:
         "Your refund for the blue jacket was declined and the green scarf claim was approved.",
         "polarity",
     )
+
+
+def test_a_refund_beside_a_balance_does_not_hide_its_sign() -> None:
+    assert_caught(
+        "Your balance after the refund is -$40.00.",
+        "Your balance after the refund is $40.00.",
+        "amounts",
+    )

@@ -114,33 +114,19 @@ _SUFFIXES = ("st", "nd", "rd", "th")
 
 
 #: Words that say an amount is taken off ("we've credited USD 9,800 for your trade-in").
-_TAKEN_OFF = frozenset(
-    [
-        "credit",
-        "credited",
-        "credits",
-        "deduct",
-        "deducted",
-        "deduction",
-        "discount",
-        "discounted",
-        "off",
-        "less",
-        "minus",
-        "refund",
-        "refunded",
-        "rebate",
-        "reduction",
-        "subtract",
-        "subtracted",
-    ]
+#: Words right beside an amount that say it is taken off ("we've credited USD 9,800",
+#: "$5 off", "less $10"); "refund" is not one: a refund of $40 is money back, not a sign.
+_TAKEN_OFF = re.compile(
+    r"(?i:\b(?:credit(?:ed|s)?|deduct(?:ed|ion)?|discount(?:ed)?|less|minus|rebate|"
+    r"reduction|subtract(?:ed)?)\b)"
 )
+_OFF_AFTER = re.compile(r"\s?(?i:off|credit(?:ed)?|discount)\b")
 
 
 def sign_said(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether an amount written negative ("Trade-in: -$9,800.00") is said positive on
-    the other side in a sentence that says it is taken off ("credited $9,800"), or the
-    reverse."""
+    the other side with a word right beside it that takes it off ("credited USD 9,800"),
+    or the reverse."""
     if fact.kind != "amounts":
         return False
     code, _, number = fact.value.partition(" ")
@@ -149,18 +135,11 @@ def sign_said(fact: Fact, own: Facts, other: Facts) -> bool:
         if found.value != flipped:
             continue
         positive = found if not found.value.partition(" ")[2].startswith("-") else fact
-        side = other if positive is found else own
-        words = side.tokens.sentence_stems()
-        if positive.sentence < len(words) and _TAKEN_OFF & {
-            w.casefold() for w in _sentence_words(side, positive.sentence)
-        }:
+        text = (other if positive is found else own).tokens.text
+        before = text[max(0, positive.start - 24) : positive.start]
+        if _TAKEN_OFF.search(before) or _OFF_AFTER.match(text, positive.end):
             return True
     return False
-
-
-def _sentence_words(facts: Facts, number: int) -> list[str]:
-    start, end = facts.tokens.sentence_spans[number]
-    return re.findall(r"[a-z]+", facts.tokens.text[start:end].casefold())
 
 
 #: A bound said below a number ("under 10") and the same bound said at the number before
