@@ -51,7 +51,7 @@ from migrate_check.sending.grading import Grader
 from migrate_check.sending.settings import RunnerSettings
 
 DATA = Path(__file__).resolve().parent / "data"
-# The development set: the rules are written and fixed on these. b, c, d, e, f, i, k and l were
+# The development set: the rules are written and fixed on these. b, c, d, e, f, i, k, l and m were
 # held-out sets, each measured once before its errors were read; g and h were written as
 # development data (rewordings heavy with formatting, then with claims restated), j too
 # (long rewordings that reformat and restructure at once). The
@@ -70,6 +70,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_j.jsonl",
         DATA / "free_text_pairs_k.jsonl",
         DATA / "free_text_pairs_l.jsonl",
+        DATA / "free_text_pairs_m.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }
