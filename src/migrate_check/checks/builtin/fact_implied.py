@@ -108,7 +108,9 @@ def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
 
 
 #: Words that say "24/7" ("open around the clock", "a round-the-clock line").
-_ALL_DAY = re.compile(r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b")
+_ALL_DAY = re.compile(
+    r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b|\bday\s(?:or|and)\snight\b"
+)
 #: One of a unit said by its word after a word that makes it one ("the first hour", "per
 #: day", "for a full week"), by the value of that one unit.
 _ONE_BEFORE = r"(?:the|first|an|a|one|per|each|every|same|next|full|whole|last|past|coming)"

@@ -206,6 +206,8 @@ HEDGES = (
     ("expected",),
     ("anticipated",),
     ("we", "expect"),
+    ("we", "hope"),
+    ("i", "hope"),
     ("we're", "expecting"),
     ("we’re", "expecting"),
     ("we", "are", "expecting"),

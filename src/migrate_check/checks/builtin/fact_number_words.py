@@ -271,7 +271,11 @@ class _Reader:
             return at + 2
         if word in ARTICLES or word == "one":
             # "a third", "an hour", "one and a half hours", "a half-day"
-            if following in FRACTIONS and following not in ("fifth", "sixth", "tenth"):
+            if (
+                following in FRACTIONS
+                and following not in ("fifth", "sixth", "tenth")
+                and self.word(at + 2) not in ("to", "past")  # "a quarter to four": a time
+            ):
                 end = at + 2
                 share = Decimal(100) / FRACTIONS[following]
                 if self.amount_or_measure(Decimal(1) / FRACTIONS[following], at, end, None):
