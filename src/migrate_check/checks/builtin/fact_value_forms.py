@@ -240,3 +240,20 @@ def ratio_said(fact: Fact, own: Facts, other: Facts) -> bool:
             if (parts := _RATIO_PARTS.fullmatch(f.raw))
         )
     return False
+
+
+_HOUR_RANGE = re.compile(r"(?i:between|from|until|till|to|and)\s\Z|\A\s(?i:and|to|until|till)\s\d")
+
+
+def hour_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a bare hour in a range ("between 9 and 10") is a time the other side gives
+    ("9:00 to 10:00"): an hour on the clock said without its minutes."""
+    if fact.kind != "numbers" or not fact.raw.isdigit() or not 1 <= int(fact.raw) <= 12:
+        return False
+    text = own.tokens.text
+    before, after = text[max(0, fact.start - 8) : fact.start], text[fact.end : fact.end + 8]
+    if not (_HOUR_RANGE.search(before) or _HOUR_RANGE.match(after)):
+        return False
+    hour = int(fact.raw)
+    clocks = {f"{hour:02d}:00", f"{(hour + 12) % 24:02d}:00"}
+    return any(f.value.partition(" ")[0] in clocks for f in other.of("times"))
