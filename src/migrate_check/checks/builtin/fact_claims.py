@@ -207,9 +207,8 @@ class _ClaimReader:
             at, stop = first[number], min(last[number] + 1, first[number] + REACH)
             stems = (content_stem(word) for word in t.words[at:stop])
             window = frozenset(s for s in stems if s is not None) - _NOT_CONDITIONS
-            head = t.head(at, 0, MODAL_SKIPS)
-            if window and not window <= COURTESY and head not in VOLITION:
-                # "Want to change something?" is an offer, as "if you'd like to" is
+            if window and not window <= COURTESY:
+                head = t.head(at, 0, MODAL_SKIPS)
                 self.add("conditions", "?", at, last[number] + 1, window, head)
 
     def read_at(self, at: int) -> int:
