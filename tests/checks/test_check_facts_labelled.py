@@ -40,21 +40,21 @@ def _flagged(pairs: list[dict[str, Any]]) -> list[bool]:
     ]
 
 
-# The development set (the rules are written and fixed on it) is twelve files: eight were
-# held-out sets, spent once their errors were read; three were written as development
-# data (heavy rewordings). It is held to what it measures (7.2% of rewordings flagged,
-# 93.7% of changes caught), so a change that makes it worse fails. The held-out set (220
-# pairs in 12 domains, written by people who never saw the rules, never read while they
-# were written) is held to what it measured when it was added (16.4% flagged, 94.5%
-# caught; main before issue 25's last session: 18.2%, 93.6%). That is short of issue
-# 25's 10%, so it is held to what it measured, not to the target.
+# The development set (the rules are written and fixed on it) is thirteen files: nine
+# were held-out sets, spent once their errors were read; three were written as
+# development data (heavy rewordings). It is held to what it measures (7.5% of rewordings
+# flagged, 93.8% of changes caught), so a change that makes it worse fails. The held-out
+# set (220 pairs in 12 domains, written by people who never saw the rules, never read
+# while they were written) is held to what it measured when it was added (11.8% flagged,
+# 95.5% caught; the code of the stop before issue 25's last session: 19.1%, 93.6%). That
+# is short of issue 25's 10%, so it is held to what it measured, not to the target.
 DEV_FILES = tuple(
     f"free_text_pairs{suffix}.jsonl"
     for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m")
 )
-HOLDOUT = (0.17, 0.94)
+HOLDOUT = (0.12, 0.95)
 SETS: dict[str, tuple[tuple[str, ...], tuple[float, float]]] = {
-    "dev": (DEV_FILES, (0.075, 0.935)),
+    "dev": (DEV_FILES, (0.08, 0.935)),
     "holdout": (("free_text_pairs_holdout.jsonl",), HOLDOUT),
 }
 
