@@ -127,7 +127,7 @@ class Equivalents:
             return True
         if range_said(fact, other) or month_said(fact, other):
             return True
-        if ratio_said(fact, own, other) or hour_said(fact, own, other):
+        if ratio_said(fact, other) or hour_said(fact, own, other):
             return True
         if fact.kind in ("numbers", "quantities") and sizes_said(fact, other.facts):
             return True

@@ -226,7 +226,7 @@ def month_said(fact: Fact, other: Facts) -> bool:
 _RATIO_PARTS = re.compile(r"(\d{1,6})\s(?:in|out\sof|of)\s(?:the\s)?(\d{1,6})")
 
 
-def ratio_said(fact: Fact, own: Facts, other: Facts) -> bool:
+def ratio_said(fact: Fact, other: Facts) -> bool:
     """Whether a part of a whole said as a share ("9 of the 14 chaperones", read 64.29%)
     is said on the other side as its two numbers apart ("we need 14 ... 9 have signed
     up"), or a number is one of such a share's there."""
