@@ -156,6 +156,18 @@ def inverted(t: Tokens, at: int) -> bool:
     return not t.text[start:end].rstrip().endswith("?")
 
 
+def request(t: Tokens, at: int) -> bool:
+    """Whether a modal at word `at` asks the reader to do something ("Could you send it
+    by Friday?"): a question with "you" right after it, a request, not a hedge."""
+    if at + 1 >= len(t.words) or t.words[at + 1] != "you" or not opens_clause(t, at):
+        return False
+    number = t.sentence[at]
+    if number >= len(t.sentence_spans):
+        return False
+    start, end = t.sentence_spans[number]
+    return t.text[start:end].rstrip().endswith("?")
+
+
 def opens_clause(t: Tokens, at: int) -> bool:
     return at == 0 or t.initial[at] or t.clause[at - 1] != t.clause[at]
 

@@ -32,6 +32,7 @@ from migrate_check.checks.builtin.fact_claim_starts import (
     normal,
     number_sign,
     opens_clause,
+    request,
     starts_at,
     words_of,
 )
@@ -304,7 +305,7 @@ class _ClaimReader:
         if following == "that" and self.reports_modal(at + taken + 1):
             return taken  # "staff advised that the frontage must be glazed": the "must"
         if (phrase in EPISTEMIC or expects(t, at, phrase)) and not (
-            at and t.words[at - 1] in READER
+            (at and t.words[at - 1] in READER) or request(t, at)
         ):
             # "it may take longer": a hedge; against "must take" on the other side, a
             # modal as well, so the change of strength is seen too

@@ -37,8 +37,7 @@ from migrate_check.checks.builtin.fact_matching import (
     name_kept,
     pair,
     rescued,
-    same_pole,
-    same_sentence_claim,
+    reworded_negations,
 )
 from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts
 from migrate_check.checks.builtin.fact_scopes import (
@@ -169,9 +168,8 @@ class _Comparison:
         before, after = self.base.of("negation"), self.cand.of("negation")
         before_left, after_left = pair(before, after, _same_head)
         before_left, after_left = pair(before_left, after_left, _same_claim)
-        reworded = same_sentence_claim(self.base, self.cand)
-        before_left, after_left = pair(before_left, after_left, reworded)
-        before_left, after_left = pair(before_left, after_left, same_pole(self.lexicon))
+        for match in reworded_negations(self.base, self.cand, self.lexicon):
+            before_left, after_left = pair(before_left, after_left, match)
         # two negations of one clause gone together ("not taken without approval" and
         # "taking it requires approval") cancel: the claim was positive all along
         before_left = double_negatives(before_left, self.base)

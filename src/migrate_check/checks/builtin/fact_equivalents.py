@@ -57,6 +57,8 @@ FREQUENCIES = {
     "6 month": frozenset({"biannually", "biannual", "half-yearly"}),
     "12 month": frozenset({"annually", "annual", "yearly"}),
 }
+#: "every quarter" says "every 3 months" ("a quarter" alone may be a share).
+_EVERY_QUARTER = re.compile(r"\b(?:every|each|per|once\sa)\squarter\b")
 #: Values of one kind and unit tried pairwise for a difference, so pairing stays small.
 MAX_DIFFERENCES = 40
 _NUMBER = re.compile(r"\d[\d,]*+(?:\.\d++)?")
@@ -150,6 +152,8 @@ class Equivalents:
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())
         if fact.kind == "quantities" and _every(fact, own):
+            if fact.value == "3 month" and _EVERY_QUARTER.search(other.tokens.text.casefold()):
+                return True
             return bool(FREQUENCIES.get(fact.value, frozenset()) & other.tokens.plain_words())
         if _is_zero(fact):
             sentences = own.tokens.sentence_stems()

@@ -111,6 +111,13 @@ def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
 _ALL_DAY = re.compile(
     r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b|\bday\s(?:or|and)\snight\b"
 )
+#: One pound, dollar or euro said in words ("a pound coin", "one dollar").
+_ONE_MONEY = {
+    f"{code} 1": re.compile(rf"\b(?:a|one)\s{word}\b")
+    for code, word in (("GBP", "pound"), ("USD", "dollar"), ("EUR", "euro"))
+}
+#: "24-hour" before a noun ("our 24-hour line"): a service around the clock.
+_DAY_LONG = re.compile(r"24[\s-]?h(?:ou)?r", re.IGNORECASE)
 #: One of a unit said by its word after a word that makes it one ("the first hour", "per
 #: day", "for a full week"), by the value of that one unit.
 _ONE_BEFORE = r"(?:the|first|an|a|one|per|each|every|same|next|full|whole|last|past|coming)"
@@ -129,9 +136,10 @@ _ONE_UNIT = {
 
 
 def always_said(fact: Fact, own: Facts, other: Facts) -> bool:
-    """Whether a number of "24/7" is said on the other side as "around the clock", or the
+    """Whether a number of "24/7" (or a "24-hour" line) is said on the other side as
+    "around the clock", or the
     "7 days" of "24 hours a day, 7 days a week" as "24/7"."""
-    if fact.raw == "24/7":
+    if fact.raw == "24/7" or _DAY_LONG.fullmatch(fact.raw):
         return _ALL_DAY.search(other.tokens.text.casefold()) is not None
     if fact.kind != "quantities" or fact.value not in ("86400 s", "604800 s"):
         return False
@@ -141,9 +149,10 @@ def always_said(fact: Fact, own: Facts, other: Facts) -> bool:
 
 
 def one_unit_said(fact: Fact, other: Facts) -> bool:
-    """Whether a quantity of one unit ("60 minutes", "1 day") is said on the other side by
-    the unit's word after a word that makes it one ("the first hour", "per day")."""
-    pattern = _ONE_UNIT.get(fact.value)
+    """Whether a quantity of one unit ("60 minutes", "1 day", "£1") is said on the other
+    side by the unit's word after a word that makes it one ("the first hour", "per day",
+    "a pound coin")."""
+    pattern = _ONE_UNIT.get(fact.value) or _ONE_MONEY.get(fact.value)
     return pattern is not None and pattern.search(other.tokens.text.casefold()) is not None
 
 
@@ -156,20 +165,21 @@ def short_year_said(fact: Fact, other: Facts) -> bool:
 
 
 def code_range_said(fact: Fact, other: Facts) -> bool:
-    """Whether a range of codes ("LS1-LS29", "P2-P4") is given on the other side as its
-    two ends in words ("LS1 to LS29"), or a code is an end of such a range there."""
+    """Whether a range of codes ("LS1-LS29", "P2-P4") or codes given as alternatives
+    ("PAS015/VG1") are said on the other side in words ("LS1 to LS29", "PAS015 or VG1"),
+    or a code is an end or an alternative of such codes there."""
     if fact.kind != "identifiers":
         return False
     theirs = {f.value.casefold() for f in other.of("identifiers")}
     ends = _RANGE.split(fact.value.casefold())
-    if len(ends) == 2 and all(ends):
+    if len(ends) >= 2 and all(ends):
         return all(end in theirs for end in ends)
     return any(
         fact.value.casefold() in _RANGE.split(code) for code in theirs if _RANGE.search(code)
     )
 
 
-_RANGE = re.compile(r"[-–]")
+_RANGE = re.compile(r"[-–/]")
 
 
 def _worded(fact: Fact) -> bool:

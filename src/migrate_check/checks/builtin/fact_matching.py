@@ -153,6 +153,13 @@ def _name_parts(facts: Facts) -> frozenset[str]:
     return frozenset(parts)
 
 
+def reworded_negations(
+    base: Facts, cand: Facts, lexicon: Lexicon
+) -> tuple[Callable[[Fact, Fact], bool], ...]:
+    """The matchers, in turn, of two negations of one claim said in other words."""
+    return same_sentence_claim(base, cand), same_pole(lexicon), same_negator(base, cand)
+
+
 def same_sentence_claim(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]:
     """Matches two negations of the same word in sentences that say the same thing
     otherwise (three content words shared beside it): a clause reworded around one
@@ -168,6 +175,45 @@ def same_sentence_claim(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool
         return len((mine[one.sentence] & theirs[other.sentence]) - {one.head}) >= 3
 
     return match
+
+
+#: Negations that deny a whole subject or object rather than a verb ("nothing was taken",
+#: "no one is in"), each with the class its spellings share.
+_NEGATING_PRONOUNS = {
+    "nobody": "nobody",
+    "nobody's": "nobody",
+    "no one": "nobody",
+    "no-one": "nobody",
+    "nothing": "nothing",
+    "nothing's": "nothing",
+    "none": "none",
+    "nowhere": "nowhere",
+}
+
+
+def same_negator(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]:
+    """Matches two negations by the same pronoun ("nobody's there" and "no one is in",
+    "nothing was removed" and "nothing was taken") in sentences that share three content
+    words: one claim denied whole, its verb reworded."""
+    mine, theirs = base.tokens.sentence_stems(), cand.tokens.sentence_stems()
+
+    def match(one: Fact, other: Fact) -> bool:
+        kind = _pronoun(one, base)
+        if kind is None or kind != _pronoun(other, cand):
+            return False
+        if one.sentence >= len(mine) or other.sentence >= len(theirs):
+            return False
+        return len(mine[one.sentence] & theirs[other.sentence]) >= 3
+
+    return match
+
+
+def _pronoun(fact: Fact, facts: Facts) -> str | None:
+    raw = fact.raw.casefold().replace("’", "'")
+    if raw == "no":
+        after = facts.tokens.text[fact.end : fact.end + 4].casefold()
+        raw = "no one" if after[:1] in " -" and after[1:4] == "one" else raw
+    return _NEGATING_PRONOUNS.get(raw)
 
 
 def same_pole(lexicon: Lexicon) -> Callable[[Fact, Fact], bool]:

@@ -159,7 +159,9 @@ FACT = re.compile(
             + UNIT_PATTERN
             + ")",
             r"(?P<phone>(?<![\w.,+-])(?:\+\d[\d\s().-]{6,18}\d|\(\d{3}\)\s?\d{3}[-.\s]\d{4}"
-            r"|(?:\d[-.\s])?\d{3}[-.]\d{3}[-.]\d{4}|\d{3}-\d{4})(?![\w-]))",
+            r"|(?:\d[-.\s])?\d{3}[-.]\d{3}[-.]\d{4}|\d{3}-\d{4})(?![\w-])"
+            # a number after the phone number is no part of it ("+44 7700 900123 24 hours")
+            r"(?!\s?(?i:h(?:ou)?rs?|days?|weeks?|min(?:ute)?s?)\b))",
             r"(?P<num>" + SIGNED + NUM + ")",
             r"(?P<wday>(?<!\w)"
             + WEEKDAY

@@ -1,0 +1,108 @@
+"""`facts` on values and claims said in everyday words (issue 25, round 9): a request
+asked as a question, "every quarter", a "24-hour" line, "a pound coin", codes given as
+alternatives, a phone number before a duration, and "nobody" or "nothing" with the verb
+reworded. Examples are written here, not taken from the labelled pairs; beside each, a
+change that must still be caught.
+"""
+
+from __future__ import annotations
+
+from helpers.facts_pairs import assert_caught, assert_same
+from migrate_check.checks.builtin.fact_extraction import extract
+
+
+def kinds(text: str) -> list[str]:
+    return sorted(fact.kind for fact in extract(text).facts)
+
+
+def test_a_request_asked_as_a_question_is_no_hedge() -> None:
+    assert_same("Could you send the form by Friday?", "Please send the form by Friday.")
+    assert_same("Could you check your locker?", "Would you be able to check your locker?")
+    assert "hedges" not in kinds("Could you send the form by Friday?")
+    # not a question to the reader: still a hedge
+    assert "hedges" in kinds("The parcel could arrive on Friday.")
+    assert "hedges" in kinds("Could the parcel arrive on Friday? It could.")
+    assert_caught(
+        "The parcel could arrive on Friday.", "The parcel will arrive on Friday.", "hedges"
+    )
+
+
+def test_every_quarter_is_every_three_months() -> None:
+    assert_same("Deliveries follow every 3 months.", "A delivery follows every quarter.")
+    assert_same("We invoice each quarter.", "We invoice every three months.")
+    assert_caught(
+        "Deliveries follow every 3 months.", "Deliveries follow every month.", "quantities"
+    )
+    # "a quarter" alone may be a share, not a period
+    assert_caught(
+        "Deliveries follow every 3 months.", "A quarter of deliveries follow.", "quantities"
+    )
+
+
+def test_a_24_hour_line_is_a_line_around_the_clock() -> None:
+    assert_same("Call our 24-hour line on 0800 123.", "Call our round-the-clock line on 0800 123.")
+    assert_caught(
+        "Call our 24-hour line on 0800 123.", "Call our 12-hour line on 0800 123.", "quantities"
+    )
+    # a deadline of 24 hours is no service around the clock
+    assert_caught(
+        "Cancel 24 hours ahead; the desk is staffed around the clock.",
+        "Cancel ahead; the desk is staffed around the clock.",
+        "quantities",
+    )
+
+
+def test_one_pound_dollar_or_euro_in_words() -> None:
+    assert_same("The lockers need a £1 coin.", "The lockers need a pound coin.")
+    assert_same("Tips of $1 are welcome.", "Tips of one dollar are welcome.")
+    assert_caught("The lockers need a £1 coin.", "The lockers need a £2 coin.", "amounts")
+    assert_caught("The lockers need a £1 coin.", "The lockers need a euro coin.", "amounts")
+
+
+def test_codes_given_as_alternatives() -> None:
+    assert_same("Bring a hat (PAS015/VG1 standard).", "Bring a hat (PAS015 or VG1 standard).")
+    assert_same("Bring a hat (PAS015 or VG1 standard).", "Bring a hat (PAS015/VG1 standard).")
+    assert_caught(
+        "Bring a hat (PAS015/VG1 standard).", "Bring a hat (PAS015 standard).", "identifiers"
+    )
+    assert_caught(
+        "Bring a hat (PAS015 or VG1 standard).", "Bring a hat (PAS015/VG2 standard).", "identifiers"
+    )
+
+
+def test_a_phone_number_ends_before_a_duration() -> None:
+    values = [
+        (f.kind, f.value) for f in extract("Texted to +44 7700 900123 24 hours before.").facts
+    ]
+    assert ("numbers", "+447700900123") in values
+    assert ("quantities", "86400 s") in values
+    assert_same(
+        "Your code is texted to +44 7700 900123 24 hours before you start.",
+        "Your code is texted to +44 7700 900123 one day before you start.",
+    )
+    assert_caught(
+        "Your code is texted to +44 7700 900123 24 hours before you start.",
+        "Your code is texted to +44 7700 900123 48 hours before you start.",
+        "quantities",
+    )
+
+
+def test_nobody_and_nothing_with_the_verb_reworded() -> None:
+    assert_same(
+        "If nobody's there we'll leave the parcel in a safe place by the door.",
+        "If no one is in when we arrive, we'll leave the parcel in a safe place by the door.",
+    )
+    assert_same(
+        "One bike was taken from N-09; nothing was removed from N-08. Both owners were told.",
+        "A bike was stolen from N-09, while nothing was taken from N-08, and we told both owners.",
+    )
+    assert_caught(
+        "If nobody's there we'll leave the parcel in a safe place by the door.",
+        "If somebody's there we'll leave the parcel in a safe place by the door.",
+        "negation",
+    )
+    assert_caught(
+        "One bike was taken from locker N-09; nothing was removed from locker N-08.",
+        "One bike was taken from locker N-09; a bike was removed from locker N-08.",
+        "negation",
+    )
