@@ -287,3 +287,21 @@ def test_a_refund_beside_a_balance_does_not_hide_its_sign() -> None:
         "Your balance after the refund is $40.00.",
         "amounts",
     )
+
+
+def test_list_numbers_in_running_text_are_no_facts() -> None:
+    """Round 9: "1) ... 2) ..." written in one line counts like a numbered list."""
+    steps = (
+        "To borrow the rotavator: 1. Book a slot (max 2 hours). 2. Collect the key from Anwar"
+        " on plot 3. 3. Check the fuel. 4. Clean the tines."
+    )
+    prose = (
+        "To borrow the rotavator, first book a slot (max 2 hours), then collect the key from"
+        " Anwar on plot 3. Check the fuel. Then clean the tines."
+    )
+    assert_same(steps, prose)
+    assert_same("Check in: 1) Open the app. 2) Tap 'Crew'.", "Check in: open the app, tap 'Crew'.")
+    assert_caught(steps, prose.replace("plot 3", "plot 4"), "numbers")
+    assert_caught(steps, prose.replace(" Check the fuel.", ""), "steps")
+    # numbers that do not count 1, 2, ... after a sentence's end stay facts
+    assert_caught("We scored 3. 2 players were hurt.", "We scored 3.", "numbers")

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from migrate_check.checks.builtin import fact_claim_starts, fact_claims, fact_units
-from migrate_check.checks.builtin.fact_extraction import _LIST_MARKER, _bullets, _may_hold_url
+from migrate_check.checks.builtin.fact_extraction import _may_hold_url
 from migrate_check.checks.builtin.fact_identifiers import IDENTIFIER, identifiers
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, DEFAULT_LEXICON
+from migrate_check.checks.builtin.fact_list_numbers import LIST_MARKER, line_bullets
 from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT, URL
 from migrate_check.checks.builtin.fact_scan import (
     CAN_START_CHARS,
@@ -203,8 +204,8 @@ def test_facts_alternatives_are_split_whole_and_dispatched_by_first_character() 
 def test_bullets_and_the_url_check_read_as_the_plain_patterns() -> None:
     extra = ["1. a", "\n2) b\n(3) c", "Step 4: d", "step\n5 e", " 6. f\n 7. g", "http://x", "Www.x"]
     for text in _texts() + extra:
-        plain = _LIST_MARKER.sub(lambda m: "‣" + " " * (len(m.group()) - 1), text)
-        assert _bullets(text) == plain, text
+        plain = LIST_MARKER.sub(lambda m: "‣" + " " * (len(m.group()) - 1), text)
+        assert line_bullets(text) == plain, text
         assert _may_hold_url(text) or not URL.search(text), text
 
 

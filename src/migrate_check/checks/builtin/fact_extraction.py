@@ -35,6 +35,7 @@ from migrate_check.checks.builtin.fact_durations import merge_durations
 from migrate_check.checks.builtin.fact_identifiers import PATTERNS as IDENTIFIER_PATTERNS
 from migrate_check.checks.builtin.fact_identifiers import VERSION, identifier, identifiers
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
+from migrate_check.checks.builtin.fact_list_numbers import LIST_PATTERNS, bullets
 from migrate_check.checks.builtin.fact_name_forms import PATTERNS as NAME_FORM_PATTERNS
 from migrate_check.checks.builtin.fact_name_forms import name_forms
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
@@ -64,11 +65,6 @@ MAX_LISTED = 20
 MAX_FACTS = 5000
 MAX_NUMBER_CHARS = 64
 
-#: The number that starts a numbered list item or step ("1.", "2)", "Step 3:").
-_LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)")
-#: The same after a line break, searched for from the break (a literal the regex engine
-#: finds in C) rather than tried at every position for a line start.
-_LIST_MARKER_AFTER_BREAK = re.compile("\n" + _LIST_MARKER.pattern.removeprefix("(?m)^"))
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 #: A word right after a fraction, and what follows "in" when it is inches ("1/2 in thick").
 _UNIT_AFTER = re.compile(r"\s?([^\W\d_][\w-]{0,14}+)")
@@ -82,8 +78,7 @@ _DATE_BEFORE = re.compile(
 SPACES = re.compile(r"\s++")
 #: Every pattern extraction uses, for the test that none nests quantifiers.
 PATTERNS = (
-    _LIST_MARKER,
-    _LIST_MARKER_AFTER_BREAK,
+    *LIST_PATTERNS,
     URL,
     BARE_TLD,
     BARE_URL,
@@ -119,7 +114,7 @@ def extract(
     values: list[tuple[str, str, str, int, int, str | None]] = []
     spans: list[tuple[int, int]] = []
     # List numbers are structure, not facts: "1." becomes a bullet the words reader sees.
-    text = _bullets(text)
+    text = bullets(text)
     for match in URL.finditer(text) if _may_hold_url(text) else ():
         spans.append(match.span())
         if canonical := canonical_url(match.group()):
@@ -327,16 +322,6 @@ def _bare(raw: str) -> str | None:
         return format_number(Decimal(digits.group().replace(",", "")))
     except InvalidOperation:
         return None
-
-
-def _bullets(text: str) -> str:
-    """`text` with each list number ("1.", "(2)", "Step 3:") made a bullet ("‣" and spaces,
-    so positions stay): `_LIST_MARKER.sub`, at the start and after each line break."""
-    assert _LIST_MARKER.pattern.startswith("(?m)^")
-    head = ""
-    if first := _LIST_MARKER.match(text):
-        head, text = "‣" + " " * (len(first.group()) - 1), text[first.end() :]
-    return head + _LIST_MARKER_AFTER_BREAK.sub(lambda m: "\n‣" + " " * (len(m.group()) - 2), text)
 
 
 def _may_hold_url(text: str) -> bool:

@@ -1,0 +1,54 @@
+"""List numbers ("1.", "2)", "Step 3:") told from numbers that are facts: at a line's
+start, and in running text when they count 1, 2, 3 in a row ("To book: 1) Open the app.
+2) Tap 'Book'."). Each becomes a bullet, with positions kept, before facts are read.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The number that starts a numbered list item or step ("1.", "2)", "Step 3:").
+LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)")
+#: The same after a line break, searched for from the break (a literal the regex engine
+#: finds in C) rather than tried at every position for a line start.
+_LIST_MARKER_AFTER_BREAK = re.compile("\n" + LIST_MARKER.pattern.removeprefix("(?m)^"))
+#: A list number in running text, after a colon or a sentence's end ("book: 1) Open").
+_INLINE_MARKER = re.compile(r"(?<=[.:!?])[ \t](\d{1,2})[.)](?=[ \t]++[A-Z])")
+#: For the test that no pattern nests quantifiers.
+LIST_PATTERNS = (LIST_MARKER, _LIST_MARKER_AFTER_BREAK, _INLINE_MARKER)
+
+
+def bullets(text: str) -> str:
+    """`text` with every list number made a bullet, at line starts and in running text."""
+    return _inline_bullets(line_bullets(text))
+
+
+def line_bullets(text: str) -> str:
+    """`text` with each list number ("1.", "(2)", "Step 3:") made a bullet ("‣" and spaces,
+    so positions stay): `LIST_MARKER.sub`, at the start and after each line break."""
+    assert LIST_MARKER.pattern.startswith("(?m)^")
+    head = ""
+    if first := LIST_MARKER.match(text):
+        head, text = "‣" + " " * (len(first.group()) - 1), text[first.end() :]
+    return head + _LIST_MARKER_AFTER_BREAK.sub(lambda m: "\n‣" + " " * (len(m.group()) - 2), text)
+
+
+def _inline_bullets(text: str) -> str:
+    """`text` with the numbers of a list written in one line ("To book: 1) Open the app.
+    2) Tap 'Book'.") made bullets on lines of their own, when they count 1, 2, ... in a
+    row after a colon or a sentence's end: list numbers, not facts."""
+    runs: list[list[re.Match[str]]] = []
+    for match in _INLINE_MARKER.finditer(text) if ") " in text or ". " in text else ():
+        number = int(match.group(1))
+        if number == 1:
+            runs.append([match])
+        elif runs and number == len(runs[-1]) + 1:
+            runs[-1].append(match)
+    marks = [m for run in runs if len(run) >= 2 for m in run]
+    if not marks:
+        return text
+    parts, last = [], 0
+    for mark in marks:
+        parts += [text[last : mark.start()], "\n‣" + " " * (mark.end() - mark.start() - 2)]
+        last = mark.end()
+    return "".join(parts) + text[last:]
