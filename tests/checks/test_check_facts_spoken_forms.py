@@ -106,3 +106,21 @@ def test_nobody_and_nothing_with_the_verb_reworded() -> None:
         "One bike was taken from locker N-09; a bike was removed from locker N-08.",
         "negation",
     )
+
+
+def test_a_count_of_choices_whose_items_hold_an_and() -> None:
+    assert_same(
+        "You can either wait on board or cancel the charter.",
+        "You have two options: stay on board and wait, or cancel the charter.",
+    )
+    assert_same(
+        "Choose 'Destroy' and pay £2.50 a book, or 'Deliver' and pay £5 a book.",
+        "There are two options: with 'Destroy' you pay £2.50 a book, while with 'Deliver'"
+        " you pay £5 a book.",
+    )
+    # the other side counts them with another number: a changed count, list or not
+    assert_caught(
+        "You have two options: stay on board and wait, or cancel the charter.",
+        "You have three options: stay on board and wait, cancel the charter, or take a voucher.",
+        "numbers",
+    )

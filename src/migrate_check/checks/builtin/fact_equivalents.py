@@ -69,6 +69,7 @@ _SAID_KINDS = frozenset(
 )
 #: Where the items of a list in prose part: commas, "and", "or".
 _ITEMS = re.compile(r",|\b(?:and|or)\b")
+_CHOICES = re.compile(r",|\b(?:or|while|whereas)\b")
 MAX_LIST_CHARS = 400
 _SQUASH = re.compile(r"[\s\-–]++")
 _WORD = re.compile(r"[a-z]++")
@@ -105,7 +106,7 @@ class Equivalents:
         if fact.kind == "numbers" and (
             _year_of_a_date(fact, other)
             or self._range_end(fact, other)
-            or _counts_list(fact, own)
+            or _counts_list(fact, own, other)
             or _counted(fact, own, other)
             or counts_a_list(fact, other)
             or both_said(fact, other)
@@ -222,19 +223,29 @@ def _year_of_a_date(fact: Fact, other: Facts) -> bool:
     )
 
 
-def _counts_list(fact: Fact, own: Facts) -> bool:
+def _counts_list(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether a number counts the items its sentence lists after a colon ("three things
-    are needed: a copy, photos and an estimate"): the count is said by the list."""
+    are needed: a copy, photos and an estimate", "two options: wait on board and sail
+    later, or cancel"): the count is said by the list."""
     spans = own.tokens.sentence_spans
     if fact.sentence >= len(spans) or not fact.value.isdigit() or not 2 <= int(fact.value) <= 12:
         return False
+    if _counted_otherwise(fact, own, other):
+        return False  # "two options: ..." against "three options: ...": the count changed
     end = spans[fact.sentence][1]
     rest = own.tokens.text[fact.end : min(end, fact.end + MAX_LIST_CHARS)]
     listed = rest.partition(":")[2]
     if not listed.strip():
         return False
-    parts = listed.split(";") if ";" in listed else _ITEMS.split(listed)
-    return sum(1 for part in parts if part.strip(" .,")) == int(fact.value)
+    if ";" in listed:
+        return _count(listed.split(";")) == int(fact.value)
+    # items parted by commas and "and"/"or", or, when an item holds an "and" ("stay on
+    # board and wait, or cancel"), by commas and "or"/"while" alone
+    return int(fact.value) in (_count(_ITEMS.split(listed)), _count(_CHOICES.split(listed)))
+
+
+def _count(parts: list[str]) -> int:
+    return sum(1 for part in parts if part.strip(" .,"))
 
 
 def _counted(fact: Fact, own: Facts, other: Facts) -> bool:
@@ -251,6 +262,16 @@ def _counted(fact: Fact, own: Facts, other: Facts) -> bool:
     if any(counted in map(stem, _after(f, other)) for f in other.of("numbers")):
         return False  # the other side counts them too ("one refill"): a change, if any
     return sum(1 for word in other.tokens.words if stem(word) == counted) >= int(fact.value)
+
+
+def _counted_otherwise(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether the other side counts the same thing ("three options") with another number."""
+    noun = next((w for w in _after(fact, own) if w.endswith("s") and len(w) > 3), None)
+    counted = stem(noun) if noun else None
+    return counted is not None and any(
+        f.value != fact.value and counted in map(stem, _after(f, other))
+        for f in other.of("numbers")
+    )
 
 
 def _after(fact: Fact, own: Facts) -> list[str]:
