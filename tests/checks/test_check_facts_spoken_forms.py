@@ -124,3 +124,28 @@ def test_a_count_of_choices_whose_items_hold_an_and() -> None:
         "You have three options: stay on board and wait, cancel the charter, or take a voucher.",
         "numbers",
     )
+
+
+def test_should_with_a_passive_is_an_instruction_not_a_hedge() -> None:
+    assert_same(
+        "Damaged bags: report them with photos within 48 hours.",
+        "Any damaged bags should be reported with photos within 48 hours.",
+    )
+    assert "hedges" not in kinds("Any damaged bags should be sent back within 48 hours.")
+    # a state the sender expects is still a hedge
+    assert "hedges" in kinds("The bags should be ready by Friday.")
+    assert_caught(
+        "The bags should be ready by Friday.", "The bags will be ready by Friday.", "hedges"
+    )
+
+
+def test_an_adverb_between_a_modal_and_its_verb() -> None:
+    assert_caught(
+        "You must have had a blood test within the last 3 months.",
+        "You should ideally have had a blood test within the last 3 months.",
+        "modality",
+    )
+    assert_same(
+        "You must have had a blood test within the last 3 months.",
+        "You must always have had a blood test within the last three months.",
+    )

@@ -118,7 +118,29 @@ def expects(t: Tokens, at: int, phrase: tuple[str, ...]) -> bool:
     """Whether "should" says what is expected of a thing, not asked of a person ("the
     parcel should arrive on Monday"): its subject, the word before, is no pronoun of a
     person. Such a "should" is a hedge too, so "will arrive" against it is a change."""
-    return phrase == ("should",) and at > 0 and t.words[at - 1] not in PEOPLE
+    if phrase != ("should",) or at == 0 or t.words[at - 1] in PEOPLE:
+        return False
+    return not _passive(t, at + 1)
+
+
+def _passive(t: Tokens, at: int) -> bool:
+    """Whether "be" and a participle stand at word `at` ("bags should be reported"): an
+    instruction in the passive, asked of the reader, not a hedge."""
+    if at + 1 >= len(t.words) or t.words[at] != "be":
+        return False
+    verb = t.words[at + 1]
+    return verb in PARTICIPLES or (verb.endswith("ed") and len(verb) > 4)
+
+
+#: Past participles that do not end in "-ed".
+PARTICIPLES = frozenset(
+    words(
+        """
+        brought built bought cut done drawn given held kept known laid left lent made met
+        paid put read run said seen sent set shown shut sold spent taken told worn written
+        """
+    )
+)
 
 
 #: Subjects a "should" asks something of ("you should", "staff should" is not told apart).

@@ -135,7 +135,9 @@ NEGATION_SKIPS = frozenset(
     )
 )
 #: Words a modal reaches over to the verb it governs ("should try to stick").
-MODAL_SKIPS = NEGATION_SKIPS | frozenset(["try", "trying", "attempt", "always", "also", "please"])
+MODAL_SKIPS = NEGATION_SKIPS | frozenset(
+    words("try trying attempt always also please ideally usually normally generally definitely")
+)
 #: Words that negate without a negation word ("the receipt was missing", "the fee is
 #: waived", "it fixes the hang", "unless you cancel", "we declined it"): a clause holding
 #: one is not a plain statement of the claim, so a negation on the other side of the same
