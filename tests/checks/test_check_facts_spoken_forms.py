@@ -1,13 +1,15 @@
 """`facts` on values and claims said in everyday words (issue 25, round 9): a request
 asked as a question, "every quarter", a "24-hour" line, "a pound coin", codes given as
-alternatives, a phone number before a duration, and "nobody" or "nothing" with the verb
-reworded. Examples are written here, not taken from the labelled pairs; beside each, a
+alternatives, a phone number before a duration, "nobody" or "nothing" with the verb
+reworded, a count of choices, "should" with a passive, and a name kept in its address.
+Examples are written here, not taken from the labelled pairs; beside each, a
 change that must still be caught.
 """
 
 from __future__ import annotations
 
-from helpers.facts_pairs import assert_caught, assert_same
+from helpers.facts_pairs import assert_caught, assert_same, judge
+from helpers.facts_pairs import kinds as facts_kinds
 from migrate_check.checks.builtin.fact_extraction import extract
 
 
@@ -149,3 +151,21 @@ def test_an_adverb_between_a_modal_and_its_verb() -> None:
         "You must have had a blood test within the last 3 months.",
         "You must always have had a blood test within the last three months.",
     )
+
+
+def test_a_name_kept_only_in_its_address() -> None:
+    assert_same(
+        "Refunds at Spokes Lockers take 5 days. Email help@spokeslockers.com.",
+        "Refunds take 5 days. Email help@spokeslockers.com.",
+    )
+    assert_caught(
+        "Refunds at Spokes Lockers take 5 days. Email help@spokeslockers.com.",
+        "Refunds at Bike Vault take 5 days. Email help@spokeslockers.com.",
+        "entities",
+    )
+    # a name lost whose address does not hold it (an added name is no change)
+    lost = judge(
+        "Refunds at Spokes Lockers take 5 days. Email help@lockers.com.",
+        "Refunds take 5 days. Email help@lockers.com.",
+    )
+    assert "entities" in facts_kinds(lost), lost.reason

@@ -23,6 +23,7 @@ from migrate_check.checks.builtin.fact_implied import (
     clock_minutes,
     code_range_said,
     counts_a_list,
+    name_in_address,
     one_unit_said,
     pounds_either,
     short_year_said,
@@ -135,7 +136,7 @@ class Equivalents:
         if fact.kind in ("numbers", "quantities") and sizes_said(fact, other.facts):
             return True
         if fact.kind == "entities":
-            return brand_of_kept_model(fact, own, other)
+            return brand_of_kept_model(fact, own, other) or name_in_address(fact, other)
         if fact.kind == "quantities" and span_of_times(fact, own):
             return True
         if fact.kind in ("amounts", "quantities") and pounds_either(fact, other):

@@ -111,6 +111,19 @@ def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
 _ALL_DAY = re.compile(
     r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b|\bday\s(?:or|and)\snight\b"
 )
+def name_in_address(fact: Fact, other: Facts) -> bool:
+    """Whether a name of five letters or more ("Spokes Lockers") is kept on the other side
+    only in its e-mail address or link ("help@spokeslockers.com"): still named there."""
+    if fact.kind != "entities":
+        return False
+    squashed = _NOT_ALNUM.sub("", fact.value.casefold())
+    return len(squashed) >= 5 and any(
+        squashed in f.value.casefold().rpartition("@")[2].replace("-", "")
+        for f in (*other.of("emails"), *other.of("urls"))
+    )
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]++")
 #: One pound, dollar or euro said in words ("a pound coin", "one dollar").
 _ONE_MONEY = {
     f"{code} 1": re.compile(rf"\b(?:a|one)\s{word}\b")
