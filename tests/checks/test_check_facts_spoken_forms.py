@@ -169,3 +169,15 @@ def test_a_name_kept_only_in_its_address() -> None:
         "Refunds take 5 days. Email help@lockers.com.",
     )
     assert "entities" in facts_kinds(lost), lost.reason
+
+
+def test_one_changed_in_place_is_a_changed_count() -> None:
+    assert_caught(
+        "The hub has two levels. Each locker holds one standard bike and a helmet.",
+        "The hub has two levels. Each locker holds two standard bikes and a helmet.",
+        "numbers",
+    )
+    assert_same(
+        "The hub has two levels. Each locker holds one standard bike and a helmet.",
+        "The hub has two levels. Each locker takes a single standard bike and a helmet.",
+    )

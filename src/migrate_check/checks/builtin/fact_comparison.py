@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from migrate_check.checks.builtin.fact_claim_forms import (
@@ -34,6 +34,9 @@ from migrate_check.checks.builtin.fact_claim_forms import (
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
 from migrate_check.checks.builtin.fact_matching import (
+    changed_in_place,
+    first_of,
+    in_place,
     name_kept,
     pair,
     rescued,
@@ -121,6 +124,8 @@ class _Comparison:
         lost: list[Fact] = []
         new: list[Fact] = []
         replaced: list[tuple[Fact, Fact]] = []
+        surplus: list[Fact] = []  # more (fewer) occurrences of a value than the other side has
+        deficit: list[Fact] = []
         for kind in kinds:
             before, after = self.base.of(kind), self.cand.of(kind)
             if not before and not after:
@@ -135,15 +140,19 @@ class _Comparison:
             if sorted(values_before) == sorted(values_after):
                 continue  # the same values as often: none lost, new or replaced
             b, a = Counter(values_before), Counter(values_after)
-            lost += _first_of(before, lambda v, a=a: v not in a)  # type: ignore[misc]
-            new += _first_of(after, lambda v, b=b: v not in b)  # type: ignore[misc]
-            fewer = _first_of(before, lambda v, a=a, b=b: 0 < a[v] < b[v])  # type: ignore[misc]
-            more = _first_of(after, lambda v, a=a, b=b: 0 < b[v] < a[v])  # type: ignore[misc]
+            lost += first_of(before, lambda v, a=a: v not in a)  # type: ignore[misc]
+            new += first_of(after, lambda v, b=b: v not in b)  # type: ignore[misc]
+            fewer = first_of(before, lambda v, a=a, b=b: 0 < a[v] < b[v])  # type: ignore[misc]
+            more = first_of(after, lambda v, a=a, b=b: 0 < b[v] < a[v])  # type: ignore[misc]
             replaced += list(zip(fewer, more, strict=False))
+            surplus, deficit = surplus + more, deficit + fewer
         lost, new = rescued(lost, new)
         said = Equivalents(self.base, self.cand).said
         lost = [fact for fact in lost if not said(fact, True)]
         new = [fact for fact in new if not said(fact, False)]
+        replaced += in_place([f for f in lost if f.weak], [*new, *surplus], self.base, self.cand)
+        turned = in_place([f for f in new if f.weak], [*lost, *deficit], self.cand, self.base)
+        replaced += [(was, now) for now, was in turned]
         for kind in kinds if lost or new else ():
             gone = [f for f in lost if f.kind == kind and not f.weak]
             came = [f for f in new if f.kind == kind and not f.weak]
@@ -159,7 +168,7 @@ class _Comparison:
             for now in came[len(gone) :]:
                 self.add(kind, "added", None, now)
         for was, now in replaced:
-            if not (was.weak or now.weak):
+            if not (was.weak or now.weak) or changed_in_place(was, now, self.base, self.cand):
                 self.add(was.kind, "changed", was, now)
 
     # --- claims -------------------------------------------------------------------------
@@ -207,8 +216,8 @@ class _Comparison:
         before, after = self.base.of("polarity"), self.cand.of("polarity")
         counts_before = Counter(f.value for f in before)
         counts_after = Counter(f.value for f in after)
-        surplus_before = _first_of(before, lambda v: counts_before[v] > counts_after[v])
-        surplus_after = _first_of(after, lambda v: counts_after[v] > counts_before[v])
+        surplus_before = first_of(before, lambda v: counts_before[v] > counts_after[v])
+        surplus_after = first_of(after, lambda v: counts_after[v] > counts_before[v])
         reported: set[int] = set()
         for was in surplus_before:
             now = next(
@@ -346,17 +355,6 @@ def _bound(one: Fact, other: Fact) -> bool:
     """Whether two claims are about the same thing: their clauses share a word, or
     neither says anything else ("Accepted." against "Declined.")."""
     return bool(one.window & other.window) or not (one.window or other.window)
-
-
-def _first_of(facts: list[Fact], keep: Callable[[str], bool]) -> list[Fact]:
-    """The first fact of each value that `keep` accepts, in text order."""
-    seen: set[str] = set()
-    found = []
-    for fact in facts:
-        if fact.value not in seen and keep(fact.value):
-            seen.add(fact.value)
-            found.append(fact)
-    return found
 
 
 def _same_claim(one: Fact, other: Fact) -> bool:

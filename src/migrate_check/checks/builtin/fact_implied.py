@@ -111,6 +111,8 @@ def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
 _ALL_DAY = re.compile(
     r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b|\bday\s(?:or|and)\snight\b"
 )
+
+
 def name_in_address(fact: Fact, other: Facts) -> bool:
     """Whether a name of five letters or more ("Spokes Lockers") is kept on the other side
     only in its e-mail address or link ("help@spokeslockers.com"): still named there."""
