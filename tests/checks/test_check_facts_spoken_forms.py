@@ -181,3 +181,29 @@ def test_one_changed_in_place_is_a_changed_count() -> None:
         "The hub has two levels. Each locker holds one standard bike and a helmet.",
         "The hub has two levels. Each locker takes a single standard bike and a helmet.",
     )
+
+
+def test_a_hedge_reworded_whole_in_the_same_sentence() -> None:
+    assert_same(
+        "A pump has been sourced and we expect heating and hot water to be back by 6pm.",
+        "A pump has been sourced, and heating and hot water are expected to be back by 6pm.",
+    )
+    assert_same(
+        "The pool light flickers; likely a failing transformer in the pool light.",
+        "The pool light flickers, probably because the transformer is failing.",
+    )
+    assert_same(
+        "If you'd rather see the mark in person, come in before Thursday.",
+        "You're welcome to come in and see the mark before Thursday.",
+    )
+    # two hedges in one sentence, one made certain: still a change
+    assert_caught(
+        "We expect to sail in the morning, but the afternoon session may move to the harbour.",
+        "We will sail in the morning, but the afternoon session may move to the harbour.",
+        "hedges",
+    )
+    assert_caught(
+        "We expect heating and hot water to be back by 6pm.",
+        "Heating and hot water will be back by 6pm.",
+        "hedges",
+    )

@@ -7,6 +7,7 @@ its hyphens.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_equivalents import zero_said
 from migrate_check.checks.builtin.fact_lexicon import INTENT, stem
@@ -201,3 +202,19 @@ def possible(hedge: Fact, other: Facts) -> bool:
     return hedge.value in _POSSIBILITY and any(
         modal.head == hedge.head and modal.value == "1" for modal in other.of("modality")
     )
+
+
+def same_sentence_hedge(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]:
+    """Matches two hedges, in any words, of sentences that say the same thing (three
+    content words shared, and a third of the shorter one's): "we expect it back by 6pm"
+    and "it is expected to be back by 6pm", "likely a failing transformer" and "probably
+    because the transformer is failing"."""
+    mine, theirs = base.tokens.sentence_stems(), cand.tokens.sentence_stems()
+
+    def match(one: Fact, other: Fact) -> bool:
+        if one.sentence >= len(mine) or other.sentence >= len(theirs):
+            return False
+        stems, other_stems = mine[one.sentence], theirs[other.sentence]
+        return len(stems & other_stems) >= max(3, min(len(stems), len(other_stems)) / 3)
+
+    return match

@@ -30,6 +30,7 @@ from migrate_check.checks.builtin.fact_claim_forms import (
     plainly_said,
     possible,
     said,
+    same_sentence_hedge,
 )
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
@@ -267,6 +268,9 @@ class _Comparison:
         if kind == "conditions":  # a condition reworded whole still pairs with one
             paired = min(len(before_left), len(after_left))
             before_left, after_left = before_left[paired:], after_left[paired:]
+        else:  # a hedge reworded whole pairs with one of the same sentence
+            matcher = same_sentence_hedge(self.base, self.cand)
+            before_left, after_left = pair(before_left, after_left, matcher)
         values: dict[int, set[tuple[str, str]]] = {}  # each side's values, once asked
         ordered: dict[int, tuple[list[int], list[Fact]]] = {}
         for fact, other, on_base in (

@@ -187,7 +187,7 @@ INTENT = frozenset(
 )
 #: Verbs of wanting: a condition on one ("if you'd like to change") is an offer, not a
 #: condition of a claim.
-VOLITION = frozenset(stem(word) for word in words("like wish want prefer"))
+VOLITION = frozenset(stem(word) for word in words("like wish want prefer rather"))
 #: Words that follow an inverted "should" as its subject ("should you need", "should
 #: anything change"): a condition; a modal "should" is followed by its verb instead.
 SUBJECTS = frozenset(
