@@ -71,6 +71,9 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_k.jsonl",
         DATA / "free_text_pairs_l.jsonl",
         DATA / "free_text_pairs_m.jsonl",
+        DATA / "free_text_pairs_n.jsonl",
+        DATA / "free_text_pairs_o.jsonl",
+        DATA / "free_text_pairs_p.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }

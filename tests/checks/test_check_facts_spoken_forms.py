@@ -207,3 +207,15 @@ def test_a_hedge_reworded_whole_in_the_same_sentence() -> None:
         "Heating and hot water will be back by 6pm.",
         "hedges",
     )
+
+
+def test_cannot_said_as_not_possible() -> None:
+    assert_same(
+        "Credits can't be transferred to another account.",
+        "Transferring credits to another account isn't possible.",
+    )
+    assert_caught(
+        "Credits can't be transferred to another account.",
+        "Transferring credits to another account is possible.",
+        "negation",
+    )

@@ -210,7 +210,38 @@ def reworded_negations(
     base: Facts, cand: Facts, lexicon: Lexicon
 ) -> tuple[Callable[[Fact, Fact], bool], ...]:
     """The matchers, in turn, of two negations of one claim said in other words."""
-    return same_sentence_claim(base, cand), same_pole(lexicon), same_negator(base, cand)
+    return (
+        same_sentence_claim(base, cand),
+        same_pole(lexicon),
+        same_negator(base, cand),
+        same_impossibility(base, cand),
+    )
+
+
+#: Stems of what a negation says cannot be done without "can't" ("isn't possible").
+_POSSIBLE = frozenset(stem(word) for word in ("possible", "able", "allowed", "permitted"))
+_CANNOT = frozenset({"can't", "cannot", "can", "unable", "couldn't", "could"})
+
+
+def same_impossibility(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]:
+    """Matches "can't" with "isn't possible" (or "not allowed", "unable") in sentences
+    that say the same thing: "credits can't be transferred to another account" and
+    "transferring credits to another account isn't possible"."""
+    mine, theirs = base.tokens.sentence_stems(), cand.tokens.sentence_stems()
+
+    def match(one: Fact, other: Fact) -> bool:
+        if not (_impossible(one) and _impossible(other)):
+            return False
+        if one.sentence >= len(mine) or other.sentence >= len(theirs):
+            return False
+        stems, other_stems = mine[one.sentence], theirs[other.sentence]
+        return len(stems & other_stems) >= max(3, min(len(stems), len(other_stems)) / 3)
+
+    return match
+
+
+def _impossible(fact: Fact) -> bool:
+    return fact.head in _POSSIBLE or fact.raw.casefold().replace("’", "'") in _CANNOT
 
 
 def same_sentence_claim(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]:
