@@ -305,3 +305,12 @@ def test_list_numbers_in_running_text_are_no_facts() -> None:
     assert_caught(steps, prose.replace(" Check the fuel.", ""), "steps")
     # numbers that do not count 1, 2, ... after a sentence's end stay facts
     assert_caught("We scored 3. 2 players were hurt.", "We scored 3.", "numbers")
+
+
+def test_carats_and_a_weekday_after_a_slash() -> None:
+    """Round 9: "14k gold" is no 14,000; "Tue/Wed/Sat" ends with a weekday."""
+    assert_same("Upgrades to 14k gold cost £40.", "Upgrades to 14-karat gold cost £40.")
+    assert_caught("Upgrades to 14k gold cost £40.", "Upgrades to 18k gold cost £40.", "numbers")
+    assert_caught("We raised 14k for charity.", "We raised 14 for charity.", "numbers")
+    assert_same("Dev works Tue/Wed/Sat.", "Dev works Tuesdays, Wednesdays and Saturdays.")
+    assert_caught("Dev works Tue/Wed/Sat.", "Dev works Tue/Wed/Sun.", "weekdays")

@@ -135,7 +135,8 @@ FACT = re.compile(
             + ")",
             r"(?P<amtafter>" + AT_RUN_START + NUM + MULTIPLIER + r"\s{0,2}" + CURRENCY_AFTER + ")",
             r"(?P<pct>" + SIGNED + NUM + r"\s?(?:%|(?i:percent|per\s?cent)(?!\w)))",
-            r"(?P<nummult>" + AT_RUN_START + NUM + r"(?:k|K|bn)(?!\w))",
+            # "14k gold" is a fineness in carats, not fourteen thousand
+            r"(?P<nummult>" + AT_RUN_START + NUM + r"(?:k|K|bn)(?!\w)(?!\s(?i:gold|white|rose)))",
             r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w))",
             r"(?P<ratio>"
             + AT_RUN_START
@@ -167,7 +168,7 @@ FACT = re.compile(
             + WEEKDAY
             + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
             r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|\s\d|\s[-–—:]|[-–—/]\s?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))"
-            r"|(?<=[-–—])(?:Sat|Sun)(?!\w))",
+            r"|(?<=[-–—/])(?:Sat|Sun)(?!\w))",
         ]
     )
     + ")"
