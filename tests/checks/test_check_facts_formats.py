@@ -314,3 +314,21 @@ def test_carats_and_a_weekday_after_a_slash() -> None:
     assert_caught("We raised 14k for charity.", "We raised 14 for charity.", "numbers")
     assert_same("Dev works Tue/Wed/Sat.", "Dev works Tuesdays, Wednesdays and Saturdays.")
     assert_caught("Dev works Tue/Wed/Sat.", "Dev works Tue/Wed/Sun.", "weekdays")
+
+
+def test_a_bold_list_number_and_units_that_name_things() -> None:
+    """Round 9: "**4. Second fitting**" is a list number; "a cap of 6" is no capsule."""
+    assert_same(
+        "Fittings:\n**3. First fitting** – 8 weeks before.\n**4. Second fitting** – 4 weeks before.",
+        "The first fitting is 8 weeks before and the second fitting 4 weeks before.",
+    )
+    assert_caught(
+        "Fittings:\n**3. First fitting** – 8 weeks before.",
+        "Fittings:\n**3. First fitting** – 6 weeks before.",
+        "quantities",
+    )
+    assert_same(
+        "You can hold a maximum of 6 credits; once you hit the cap, no more are added.",
+        "You can hold up to a cap of 6 credits; when you reach that cap, no more are added.",
+    )
+    assert_caught("Take a capsule twice daily.", "Take two capsules twice daily.", "quantities")

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 
-#: The number that starts a numbered list item or step ("1.", "2)", "Step 3:").
-LIST_MARKER = re.compile(r"(?m)^[ \t]*+(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)")
+#: The number that starts a numbered list item or step ("1.", "2)", "Step 3:", "**4.").
+LIST_MARKER = re.compile(
+    r"(?m)^[ \t]*+(?:\*\*|__)?(?:\d{1,3}[.)]|\(\d{1,3}\)|(?i:step)\s\d{1,2}:?)(?=\s)"
+)
 #: The same after a line break, searched for from the break (a literal the regex engine
 #: finds in C) rather than tried at every position for a line start.
 _LIST_MARKER_AFTER_BREAK = re.compile("\n" + LIST_MARKER.pattern.removeprefix("(?m)^"))

@@ -108,3 +108,13 @@ def ordinal(word: str) -> int | None:
     if dash and tens in TENS and unit in ORDINALS and ORDINALS[unit] < 10:
         return TENS[tens] + ORDINALS[unit]
     return None
+
+
+#: Words a number written as "a ..." counts in: "a hundred", "a dozen", "a couple of".
+PAIRS = frozenset({"couple", "pair"})
+COUNTS = frozenset([*SCALES, "dozen", *PAIRS])
+#: Words after "a day" that make it a point in time, not a length ("a year ago").
+WHEN = frozenset(["ago", "later", "earlier"])
+#: Units that, after "a", name a thing more often than one of the unit ("a cap of 6", "on
+#: a meter", "the back yard", "wait a second").
+THINGS = frozenset({"cap", "meter", "yard", "second", "foot"})

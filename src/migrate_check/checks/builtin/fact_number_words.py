@@ -18,11 +18,15 @@ from migrate_check.checks.builtin.fact_number_compounds import compound
 from migrate_check.checks.builtin.fact_number_tables import (
     ARTICLES,
     CLOCK_STARTS,
+    COUNTS,
     FRACTIONS,
     HOURS,
     MULTIPLIERS,
+    PAIRS,
     SCALES,
     STARTS,
+    THINGS,
+    WHEN,
     ordinal,
     small,
 )
@@ -35,12 +39,6 @@ from migrate_check.checks.builtin.fact_units import (
     format_number,
     unit_of,
 )
-
-#: Words a number written as "a ..." counts in: "a hundred", "a dozen", "a couple of".
-_PAIRS = frozenset({"couple", "pair"})
-_COUNTS = frozenset([*SCALES, "dozen", *_PAIRS])
-#: Words after "a day" that make it a point in time, not a length ("a year ago").
-_WHEN = frozenset(["ago", "later", "earlier"])
 
 
 class _Reader:
@@ -68,7 +66,7 @@ class _Reader:
             counted = at >= 2 and small(self.words[at - 2]) is not None
             if counted or self.t.after_value(at - 1):
                 return True  # a count of something, then its period
-        if self.word(at + 2) in _WHEN:
+        if self.word(at + 2) in WHEN:
             return True  # "a year ago": when, not how long
         if before == "of" and self.t.after_value(at - 1):
             return True  # "5/32 of an inch": the unit of the value before it
@@ -86,7 +84,7 @@ class _Reader:
             self.word(at) == "second"
             and self.joined(at, at + 1)
             and (content_stem(following) is not None or following == "one")
-            and following not in _WHEN
+            and following not in WHEN
             and not unit_of(following)
         )
 
@@ -106,8 +104,8 @@ class _Reader:
                     current = 0
             elif word == "dozen" and (seen or index == at + 1):
                 current = (current or 1) * 12
-            elif word in ARTICLES and not seen and (following := self.word(index + 1)) in _COUNTS:
-                if following in _PAIRS:  # "a couple of days", "a pair of gloves": two
+            elif word in ARTICLES and not seen and (following := self.word(index + 1)) in COUNTS:
+                if following in PAIRS:  # "a couple of days", "a pair of gloves": two
                     if self.word(index + 2) != "of" or not self.joined(at, index + 2):
                         break
                     current, seen, index = 2, True, index + 3
@@ -288,6 +286,7 @@ class _Reader:
             if (
                 word in ARTICLES
                 and self.unit_at(at + 1 + extra)
+                and self.word(at + 1 + extra) not in THINGS
                 and not self.rate(at)
                 and not self.ordinal_after(at + 1)
                 and self.amount_or_measure(Decimal(1), at, at + 1 + extra, None)
