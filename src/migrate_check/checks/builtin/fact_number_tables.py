@@ -116,5 +116,5 @@ COUNTS = frozenset([*SCALES, "dozen", *PAIRS])
 #: Words after "a day" that make it a point in time, not a length ("a year ago").
 WHEN = frozenset(["ago", "later", "earlier"])
 #: Units that, after "a", name a thing more often than one of the unit ("a cap of 6", "on
-#: a meter", "the back yard", "wait a second").
-THINGS = frozenset({"cap", "meter", "yard", "second", "foot"})
+#: a meter", "a yard to play in").
+THINGS = frozenset({"cap", "meter", "yard", "foot"})
