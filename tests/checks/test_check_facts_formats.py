@@ -332,3 +332,14 @@ def test_a_bold_list_number_and_units_that_name_things() -> None:
         "You can hold up to a cap of 6 credits; when you reach that cap, no more are added.",
     )
     assert_caught("Take a capsule twice daily.", "Take two capsules twice daily.", "quantities")
+
+
+def test_a_range_of_months_and_a_weekday_in_brackets() -> None:
+    """Round 9: "May-Sept" and "May to September" are months; "(Sat)" is a weekday."""
+    assert_same(
+        "We're at 62% occupancy for May-Sept. Training is on 22 March (Sat).",
+        "Occupancy for May to September is 62%. Training is on Saturday 22 March.",
+    )
+    assert_caught("Occupancy for May-Sept is 62%.", "Occupancy for May-Aug is 62%.", "dates")
+    assert_caught("Training is on 22 March (Sat).", "Training is on 22 March (Sun).", "weekdays")
+    assert values("You may to bring a friend.", "dates") == []

@@ -50,6 +50,7 @@ MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![A-Za-z])\.?"
 )
+SHORT_MONTH = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 ORDINAL = r"(?i:st|nd|rd|th)?"
 ZONE = r"(?:\s?(?:" + fact_canonical_forms.ZONES + r")(?!\w))?"
 CODE_ALTERNATION = "|".join(sorted(CODES))
@@ -115,7 +116,15 @@ FACT = re.compile(
             r"(?P<month>(?<!\w)(?:January|February|March|April|June|July|August|September"
             r"|October|November|December)(?!\w)|"
             + AFTER_PREPOSITION
-            + r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?!\w))",
+            + r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?!\w)"
+            # either end of a range of months ("May-Sept", "May to September")
+            + r"|(?<!\w)(?:May|"
+            + SHORT_MONTH
+            + r")\.?(?=(?:\s?[-–]\s?|\s(?:to|through|till|until|and)\s)"
+            + MONTH
+            + r")|(?<=[A-Za-z.][-–])(?:May|"
+            + SHORT_MONTH
+            + r")\.?(?!\w))",
             r"(?P<relday>(?<!\w)(?i:today|tonight|tomorrow|yesterday)(?!\w))",
             r"(?P<t12>(?<![\w.:,])\d\d?(?:[:.]\d\d)?(?::\d\d)?\s?[aApP]\.?[mM]\b\.?" + ZONE + ")",
             r"(?P<oclock>(?<![\w.:,])\d\d?\s?(?i:o['’]clock)" + ZONE + ")",
@@ -167,7 +176,7 @@ FACT = re.compile(
             r"(?P<wday>(?<!\w)"
             + WEEKDAY
             + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
-            r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|\s\d|\s[-–—:]|[-–—/]\s?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))"
+            r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|(?<=\(...)\)|\s\d|\s[-–—:]|[-–—/]\s?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))"
             r"|(?<=[-–—/])(?:Sat|Sun)(?!\w))",
         ]
     )
