@@ -219,3 +219,15 @@ def test_cannot_said_as_not_possible() -> None:
         "Transferring credits to another account is possible.",
         "negation",
     )
+
+
+def test_a_compass_point_of_an_address_written_short() -> None:
+    assert_same(
+        "Our office is at 1900 Century Park E, Los Angeles.",
+        "Our office is at 1900 Century Park East, Los Angeles.",
+    )
+    assert_caught(
+        "Our office is at 1900 Century Park E, Los Angeles.",
+        "Our office is at 1900 Century Park West, Los Angeles.",
+        "entities",
+    )

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from migrate_check.checks.builtin.fact_claim_forms import (
     bare_only,
@@ -33,7 +32,8 @@ from migrate_check.checks.builtin.fact_claim_forms import (
     same_sentence_hedge,
 )
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
-from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
+from migrate_check.checks.builtin.fact_findings import Finding, cut, shown
+from migrate_check.checks.builtin.fact_lexicon import Lexicon
 from migrate_check.checks.builtin.fact_matching import (
     changed_in_place,
     first_of,
@@ -58,34 +58,6 @@ STEP_KEPT = 0.5
 #: A hedge's claim counts as still there when this share of its words is on the other side.
 CLAIM_KEPT = 0.5
 _SAME_DAY = frozenset({"today", "tonight"})
-_STRENGTH = {str(strength): name for name, strength in MODAL_NAMES.items()}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One difference: its kind, what it was and is, and the sentences on each side."""
-
-    kind: str
-    change: str  # changed, missing, added, lost, gained, dropped, made certain, ...
-    was: str
-    now: str
-    baseline: str
-    candidate: str
-
-    def line(self) -> str:
-        """One line for the summary: kind, change and both sides' values."""
-        values = f"{self.was} → {self.now}" if self.was and self.now else self.was or self.now
-        return f"{self.kind} {self.change}: {values}"
-
-    def as_evidence(self) -> dict[str, str]:
-        return {
-            "kind": self.kind,
-            "change": self.change,
-            "was": self.was,
-            "now": self.now,
-            "baseline": self.baseline,
-            "candidate": self.candidate,
-        }
 
 
 class _Comparison:
@@ -115,8 +87,8 @@ class _Comparison:
         else:
             assert now is not None
             quotes = self.quotes(now, on_base=False)
-        shown_was = _shown(was) if was else ""
-        shown_now = _shown(now) if now else ""
+        shown_was = shown(was) if was else ""
+        shown_now = shown(now) if now else ""
         self.findings.append(Finding(kind, change, shown_was, shown_now, *quotes))
 
     # --- values -------------------------------------------------------------------------
@@ -315,7 +287,7 @@ class _Comparison:
                     was, now = (step.text, "") if change == "dropped" else ("", step.text)
                     quote = own.tokens.sentence_text(step.sentence)
                     quotes = (quote, "") if change == "dropped" else ("", quote)
-                    self.findings.append(Finding("steps", change, _cut(was), _cut(now), *quotes))
+                    self.findings.append(Finding("steps", change, cut(was), cut(now), *quotes))
 
 
 def compare(base: Facts, cand: Facts, kinds: Iterable[str], lexicon: Lexicon) -> list[Finding]:
@@ -384,17 +356,3 @@ def _same_head(one: Fact, other: Fact) -> bool:
 
 def _overlapping(one: Fact, other: Fact) -> bool:
     return bool(one.window & other.window) or (one.head != "" and one.head == other.head)
-
-
-def _shown(fact: Fact) -> str:
-    """How a fact is shown: its canonical value, and how it was written when that differs."""
-    if fact.kind in CLAIM_KINDS or fact.kind == "entities":
-        if fact.kind == "modality":
-            return f"{_STRENGTH.get(fact.value, fact.value)} (“{_cut(fact.raw)}”)"
-        return f"“{_cut(fact.raw)}”"
-    same = "".join(fact.raw.split()).casefold() == "".join(fact.value.split()).casefold()
-    return _cut(fact.value) if same else f"{_cut(fact.value)} (“{_cut(fact.raw)}”)"
-
-
-def _cut(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

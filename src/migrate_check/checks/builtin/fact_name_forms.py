@@ -1,7 +1,8 @@
 """Names written short that `fact_names` reads as names: a US state's postal code ("CA",
-"TX") is that state, compared with its name spelled out; a road's kind written short
-("Hwy 1", "Hawthorne Blvd") names the same road spelled out (`fact_matching` asks); and a
-month's short name in a list of months ("Feb, May, Aug and Nov") is a month, not a name.
+"TX") is that state, compared with its name spelled out; a road's kind or compass point
+written short ("Hwy 1", "Hawthorne Blvd", "Century Park E") names the same road spelled
+out (`fact_matching` asks); and a month's short name in a list of months ("Feb, May,
+Aug and Nov") is a month, not a name.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ _STATES = dict(
 ROADS = {
     "rd": "road", "ave": "avenue", "av": "avenue", "blvd": "boulevard", "hwy": "highway",
     "ln": "lane", "pkwy": "parkway", "ct": "court", "pl": "place", "sq": "square",
+    # and the compass point of an address ("Century Park E")
+    "n": "north", "s": "south", "e": "east", "w": "west",
+    "ne": "northeast", "nw": "northwest", "se": "southeast", "sw": "southwest",
 }  # fmt: skip
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
