@@ -231,3 +231,18 @@ def test_a_compass_point_of_an_address_written_short() -> None:
         "Our office is at 1900 Century Park West, Los Angeles.",
         "entities",
     )
+
+
+def test_an_opposite_said_of_a_time_or_by_a_label() -> None:
+    assert_same(
+        "The office is open until 4pm on Saturdays.", "On Saturdays the office closes at 4pm."
+    )
+    assert_same("The pool is closed until 10am.", "The pool opens at 10am.")
+    assert_caught(
+        "The office is open until 4pm on Saturdays.",
+        "On Saturdays the office is closed until 4pm.",
+        "polarity",
+    )
+    assert_caught("The office is open at 4pm.", "The office closes at 4pm.", "polarity")
+    assert_same("You have no outstanding balance.", "Outstanding balance: none")
+    assert_caught("You have no outstanding balance.", "Outstanding balance: £40", "polarity")

@@ -218,3 +218,24 @@ def same_sentence_hedge(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool
         return len(stems & other_stems) >= max(3, min(len(stems), len(other_stems)) / 3)
 
     return match
+
+
+def turned_at_a_time(one: Fact, other: Fact, base: Facts, cand: Facts) -> bool:
+    """Whether two opposites say one thing of a time: "open until 4pm" is "closes at
+    4pm", "closed until 10am" is "opens at 10am"."""
+    for fact, own, their_fact, theirs in ((one, base, other, cand), (other, cand, one, base)):
+        until = _time_after(fact, own, until=True)
+        if until is not None and until == _time_after(their_fact, theirs, until=False):
+            return True
+    return False
+
+
+def _time_after(fact: Fact, facts: Facts, until: bool) -> str | None:
+    """The time just after an opposite in its sentence ("open until 4pm"), with "until"
+    between them or without it."""
+    for time in facts.of("times"):
+        if time.sentence == fact.sentence and 0 < time.start - fact.end <= 30:
+            between = facts.tokens.text[fact.end : time.start].casefold()
+            if ("until" in between or "till" in between) == until:
+                return time.value
+    return None

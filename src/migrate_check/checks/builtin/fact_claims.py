@@ -12,6 +12,7 @@ conditions with the claim they qualify. Names and steps are `fact_names`'.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from itertools import compress
 
@@ -154,12 +155,34 @@ class _ClaimReader:
         after = t.window(at, skip=1)
         window, head = after, t.head(at, 1, NEGATION_SKIPS)
         if not window:  # "Cancellation fee: none": what is negated stands before it
+            if self.negated_before(at):
+                return 1  # "Outstanding balance: none" says "no outstanding balance"
             window = t.window(at, after=0, before=3, across=True)
             head = next(iter(window), "") if len(window) == 1 else head
         self.add("negation", "not", at, at + 1, window, head)
         if not after:
             t.marked["negation"].update(t.clause[i] for i in range(max(0, at - 4), at))
         return 1
+
+    def negated_before(self, at: int) -> bool:
+        """Whether the negation at word `at` ends a label whose opposite it turns, as "not"
+        before it would ("Outstanding balance: none" as "no outstanding balance"): that
+        opposite is then read as its other pole, and the negation says nothing more."""
+        start = self.t.starts[at]
+        for index in range(len(self.found) - 1, max(-1, len(self.found) - 4), -1):
+            fact = self.found[index]
+            if (
+                fact.kind != "polarity"
+                or start - fact.end > 40
+                or ":" not in self.t.text[fact.end : start]
+            ):
+                continue
+            axis, _, pole = fact.value.partition(":")
+            if (int(axis), int(pole)) in self.lexicon.negative:
+                flipped = f"{axis}:{1 - int(pole)}"
+                self.found[index] = dataclasses.replace(fact, value=flipped)
+                return True
+        return False
 
     def read(self) -> list[Fact]:
         words = self.t.words

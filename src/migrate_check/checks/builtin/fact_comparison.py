@@ -30,6 +30,7 @@ from migrate_check.checks.builtin.fact_claim_forms import (
     possible,
     said,
     same_sentence_hedge,
+    turned_at_a_time,
 )
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_findings import Finding, cut, shown
@@ -192,11 +193,16 @@ class _Comparison:
         surplus_before = first_of(before, lambda v: counts_before[v] > counts_after[v])
         surplus_after = first_of(after, lambda v: counts_after[v] > counts_before[v])
         reported: set[int] = set()
-        for was in surplus_before:
-            now = next(
-                (f for f in surplus_after if _contradicts(was.value, f.value) and _bound(was, f)),
-                None,
+
+        def opposed(was: Fact, now: Fact) -> bool:
+            return (
+                _contradicts(was.value, now.value)
+                and _bound(was, now)
+                and not turned_at_a_time(was, now, self.base, self.cand)
             )
+
+        for was in surplus_before:
+            now = next((f for f in surplus_after if opposed(was, f)), None)
             if now is not None:
                 self.add("polarity", "changed", was, now)
                 surplus_after.remove(now)
