@@ -246,3 +246,29 @@ def test_an_opposite_said_of_a_time_or_by_a_label() -> None:
     assert_caught("The office is open at 4pm.", "The office closes at 4pm.", "polarity")
     assert_same("You have no outstanding balance.", "Outstanding balance: none")
     assert_caught("You have no outstanding balance.", "Outstanding balance: £40", "polarity")
+
+
+LONG_NOTICE = (
+    "Safety notice for BubbleDrop customers\n"
+    "We found a fault in the heater of some hot tubs. Please switch your heater off tonight."
+    " An engineer will visit on Friday to replace the part. We will also give you a free"
+    " night's hire for the trouble."
+)
+
+
+def test_a_name_that_went_with_its_heading_in_a_long_answer() -> None:
+    reworded = (
+        "We found a fault in the heater of some hot tubs, so please switch your heater off"
+        " tonight. On Friday an engineer will visit to replace the part. For the trouble, we"
+        " will also give you a free night's hire."
+    )
+    assert_same(LONG_NOTICE, reworded)
+    # a name left out of a sentence that is still there is lost
+    lost = judge(
+        LONG_NOTICE.replace("An engineer", "Our engineer Dan Price"),
+        LONG_NOTICE.replace("An engineer", "Our engineer"),
+    )
+    assert "entities" in facts_kinds(lost), lost.reason
+    # a short answer has nowhere else to put it
+    short = judge("Safety notice from BubbleDrop: switch the heater off.", "Switch the heater off.")
+    assert "entities" in facts_kinds(short), short.reason

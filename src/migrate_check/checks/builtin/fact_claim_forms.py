@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_equivalents import zero_said
 from migrate_check.checks.builtin.fact_lexicon import INTENT, stem
+from migrate_check.checks.builtin.fact_matching import says_the_same
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 from migrate_check.checks.builtin.fact_text import REACH
 
@@ -214,8 +215,7 @@ def same_sentence_hedge(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool
     def match(one: Fact, other: Fact) -> bool:
         if one.sentence >= len(mine) or other.sentence >= len(theirs):
             return False
-        stems, other_stems = mine[one.sentence], theirs[other.sentence]
-        return len(stems & other_stems) >= max(3, min(len(stems), len(other_stems)) / 3)
+        return says_the_same(mine[one.sentence], theirs[other.sentence])
 
     return match
 

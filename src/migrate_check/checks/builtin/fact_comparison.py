@@ -38,6 +38,7 @@ from migrate_check.checks.builtin.fact_lexicon import Lexicon
 from migrate_check.checks.builtin.fact_matching import (
     changed_in_place,
     first_of,
+    has_counterpart,
     in_place,
     name_kept,
     pair,
@@ -59,6 +60,8 @@ STEP_KEPT = 0.5
 #: A hedge's claim counts as still there when this share of its words is on the other side.
 CLAIM_KEPT = 0.5
 _SAME_DAY = frozenset({"today", "tonight"})
+#: Kinds lost or added only from a sentence the other side still says ("has_counterpart").
+_IN_PLACE = frozenset({"entities", "quantities"})
 
 
 class _Comparison:
@@ -138,9 +141,11 @@ class _Comparison:
             for was, now in zip(gone, came, strict=False):
                 self.add(kind, "changed", was, now)
             for was in gone[len(came) :]:
-                self.add(kind, "missing", was, None)
+                if kind not in _IN_PLACE or has_counterpart(was, self.base, self.cand):
+                    self.add(kind, "missing", was, None)
             for now in came[len(gone) :]:
-                self.add(kind, "added", None, now)
+                if kind not in _IN_PLACE or has_counterpart(now, self.cand, self.base):
+                    self.add(kind, "added", None, now)
         for was, now in replaced:
             if not (was.weak or now.weak) or changed_in_place(was, now, self.base, self.cand):
                 self.add(was.kind, "changed", was, now)

@@ -206,6 +206,29 @@ def _beside(fact: Fact, facts: Facts) -> tuple[str, str] | None:
     return stem(before.group(1).casefold()), stem(after.group(1).casefold())
 
 
+def says_the_same(stems: frozenset[str], other: frozenset[str]) -> bool:
+    """Whether two sentences say the same thing, in their content stems: three shared,
+    and a third of the shorter one's."""
+    return len(stems & other) >= max(3, min(len(stems), len(other)) / 3)
+
+
+#: Sentences each side needs before a fact may have gone with its whole sentence.
+REARRANGED = 3
+
+
+def has_counterpart(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether the other side has a sentence that says what the fact's sentence says
+    (`says_the_same`): a name or a quantity left out of a sentence still there is lost;
+    one whose whole sentence went (a heading, a sign-off, an aside) in an answer long
+    enough to be rearranged went with how it was rearranged, and the other side's other
+    findings tell whether that changed anything. A short answer has nowhere else to put
+    it."""
+    mine, theirs = own.tokens.sentence_stems(), other.tokens.sentence_stems()
+    if fact.sentence >= len(mine) or min(len(mine), len(theirs)) < REARRANGED:
+        return True
+    return any(says_the_same(mine[fact.sentence], sentence) for sentence in theirs)
+
+
 def reworded_negations(
     base: Facts, cand: Facts, lexicon: Lexicon
 ) -> tuple[Callable[[Fact, Fact], bool], ...]:
@@ -234,8 +257,7 @@ def same_impossibility(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]
             return False
         if one.sentence >= len(mine) or other.sentence >= len(theirs):
             return False
-        stems, other_stems = mine[one.sentence], theirs[other.sentence]
-        return len(stems & other_stems) >= max(3, min(len(stems), len(other_stems)) / 3)
+        return says_the_same(mine[one.sentence], theirs[other.sentence])
 
     return match
 
