@@ -272,3 +272,24 @@ def test_a_name_that_went_with_its_heading_in_a_long_answer() -> None:
     # a short answer has nowhere else to put it
     short = judge("Safety notice from BubbleDrop: switch the heater off.", "Switch the heater off.")
     assert "entities" in facts_kinds(short), short.reason
+
+
+def test_a_negated_condition_said_as_a_rule_and_its_other_branch() -> None:
+    assert_same(
+        "Fuel must be returned at the same level, or we charge $3.50 per litre to refill.",
+        "If the fuel isn't returned at the same level, refilling is charged at $3.50 per litre.",
+    )
+    assert_same(
+        "Give notice in writing before half-term; otherwise next term's fee will be due.",
+        "If you don't give notice in writing before half-term, next term's fee will be due.",
+    )
+    assert_same(
+        "If you have an 88-key keyboard, great; if not, a 61-key one is fine for 2 months.",
+        "An 88-key keyboard is great, but if you don't have one, a 61-key one is fine for 2 months.",
+    )
+    # the condition negated without the other branch said: a change
+    assert_caught(
+        "If the fuel isn't returned at the same level, refilling is charged at $3.50 per litre.",
+        "If the fuel is returned at the same level, refilling is charged at $3.50 per litre.",
+        "negation",
+    )

@@ -52,6 +52,7 @@ from migrate_check.checks.builtin.fact_scopes import (
     hedged_negatively,
     negated_in_list,
     only_if,
+    otherwise_said,
     values_by_sentence,
 )
 
@@ -189,6 +190,7 @@ class _Comparison:
             or negated_in_list(negation, other)
             or hedged_negatively(negation, other)
             or only_if(negation, own, other)
+            or otherwise_said(negation, own, other)
         )
 
     def polarity(self) -> None:

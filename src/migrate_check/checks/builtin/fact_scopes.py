@@ -6,8 +6,10 @@ negating a claim.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
+from migrate_check.checks.builtin.fact_matching import says_the_same
 from migrate_check.checks.builtin.fact_records import VALUE_KINDS, Fact, Facts
 
 #: Words of a clause looked at for the values it states.
@@ -114,5 +116,33 @@ def only_if(negation: Fact, own: Facts, other: Facts) -> bool:
         if "only" in words and ("if" in words or "when" in words or "where" in words):
             stems = other.tokens.sentence_stems()
             if number < len(stems) and len(stems[number] & mine) >= 2:
+                return True
+    return False
+
+
+#: Words before a negation that make its clause a condition ("if you don't arrive").
+_CONDITIONAL = frozenset({"if", "unless", "whenever", "when", "where", "who", "whose"})
+#: Words that say the other branch of a rule ("pay by Friday, otherwise ...", "or we ...").
+_OTHERWISE = frozenset({"otherwise", "else", "or"})
+_WORDS = re.compile(r"[a-z']++")
+
+
+def otherwise_said(negation: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a negation in a condition ("if you don't arrive within 15 minutes, ...")
+    is said on the other side as the rule and its other branch ("arrive within 15
+    minutes, or ...", "give notice; otherwise ...", "if not, ..."), in a sentence that
+    says the same."""
+    text = own.tokens.text
+    before = _WORDS.findall(text[max(0, negation.start - 40) : negation.start].casefold())
+    if not _CONDITIONAL & set(before[-5:]):
+        return False
+    mine = own.tokens.sentence_stems()
+    if negation.sentence >= len(mine):
+        return False
+    theirs = other.tokens.sentence_stems()
+    for number, (start, end) in enumerate(other.tokens.sentence_spans):
+        if number < len(theirs) and says_the_same(mine[negation.sentence], theirs[number]):
+            said = other.tokens.text[start:end].casefold()
+            if set(_WORDS.findall(said)) & _OTHERWISE or "if not" in said:
                 return True
     return False
