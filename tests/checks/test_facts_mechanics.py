@@ -14,7 +14,7 @@ import string
 from pathlib import Path
 from typing import Any
 
-from migrate_check.checks.builtin import fact_claim_starts, fact_claims, fact_units
+from migrate_check.checks.builtin import fact_claim_starts, fact_claims, fact_dimensions, fact_units
 from migrate_check.checks.builtin.fact_extraction import _LIST_MARKER, _bullets, _may_hold_url
 from migrate_check.checks.builtin.fact_identifiers import IDENTIFIER, identifiers
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, DEFAULT_LEXICON
@@ -239,3 +239,39 @@ def test_claim_words_passed_over_are_those_read_at_reads_nothing_at() -> None:
         finally:
             table.seconds = saved
         assert fast == slow, text
+
+
+def test_dimensions_led_by_a_digit_and_gated_find_what_the_plain_pattern_finds() -> None:
+    """DIMENSIONS starts at a digit (its lookbehind after it) and is searched only in a
+    text with "x", "×" or "by" before a digit: the matches of the pattern as it was."""
+    d = fact_dimensions
+    plain = re.compile(
+        r"(?<![\w.,])"
+        + d._NUMBER
+        + d._UNIT
+        + "?"
+        + d._BY
+        + d._NUMBER
+        + d._UNIT
+        + "?(?:"
+        + d._BY
+        + d._NUMBER
+        + d._UNIT
+        + r"?)?(?![\w×])"
+    )
+    rng = random.Random(25)
+    pieces = ["6", "12", "3.5", "ft", "in", "cm", '"', "'", "x", "×", "X", " by ", " BY ", " "]
+    pieces += ["a", ".", ",", "-", "\n", "\t", "1,2", "by"]
+    texts = _texts() + ["6 ft x 3 ft", '5x7"', "3 BY 4 m", "8x10", "a6x7", ".5x7", "1\tby\t2"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        gated = "x" in text or "×" in text or " by " in text  # the gate it always had
+        expected = [m.groups() + m.span() for m in plain.finditer(text)] if gated else []
+        assert [m.groups() + m.span() for m in d.DIMENSIONS.finditer(text)] == [
+            m.groups() + m.span() for m in plain.finditer(text)
+        ], text
+        if not expected:
+            assert not list(d.dimensions(text)), text
+        found += bool(expected)
+    assert found > 200
