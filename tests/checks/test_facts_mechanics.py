@@ -14,7 +14,13 @@ import string
 from pathlib import Path
 from typing import Any
 
-from migrate_check.checks.builtin import fact_claim_starts, fact_claims, fact_dimensions, fact_units
+from migrate_check.checks.builtin import (
+    fact_claim_starts,
+    fact_claims,
+    fact_dimensions,
+    fact_units,
+    fact_word_flags,
+)
 from migrate_check.checks.builtin.fact_extraction import _LIST_MARKER, _bullets, _may_hold_url
 from migrate_check.checks.builtin.fact_identifiers import IDENTIFIER, identifiers
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, DEFAULT_LEXICON
@@ -275,3 +281,31 @@ def test_dimensions_led_by_a_digit_and_gated_find_what_the_plain_pattern_finds()
             assert not list(d.dimensions(text)), text
         found += bool(expected)
     assert found > 200
+
+
+def test_word_flags_give_the_words_a_plain_test_of_each_word_gives() -> None:
+    """`WordFlags` remembers each word's answer: what it gives for a text is what asking
+    each distinct word gives, also once its memory was cleared (past its limit)."""
+    asked: list[str] = []
+
+    def test(word: str) -> bool:
+        asked.append(word)
+        return word.endswith("n't")
+
+    flags = fact_word_flags.WordFlags(test)
+    texts = [t.casefold().split() for t in _texts()[:400]] + [["don't", "x"], []]
+    for words in texts + texts:
+        assert flags.of(words) == {w for w in set(words) if w.endswith("n't")}
+    assert len(asked) == len(set(asked))  # each word asked once
+    saved, fact_word_flags.LIMIT = fact_word_flags.LIMIT, 50
+    flags = fact_word_flags.WordFlags(test)
+    largest = 0  # the most distinct words of one text: kept whole even past the limit
+    try:
+        for words in texts:
+            largest = max(largest, len(set(words)))
+            assert flags.of(words) == {w for w in set(words) if w.endswith("n't")}
+            assert len(flags.known) <= max(50, largest)
+    finally:
+        fact_word_flags.LIMIT = saved
+    negating = fact_claims._NEGATING_ENDINGS.of(["don't", "nobody's", "it's", "won’t", "no"])
+    assert negating == {"don't", "nobody's", "won’t"}

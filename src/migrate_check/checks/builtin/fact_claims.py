@@ -56,6 +56,7 @@ from migrate_check.checks.builtin.fact_number_tables import SCALES, SMALL, TENS,
 from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_text import REACH, Tokens, content_stem
 from migrate_check.checks.builtin.fact_units import UNIT_WORDS
+from migrate_check.checks.builtin.fact_word_flags import WordFlags
 
 _CONTRACTED_MODALS: dict[str, tuple[str, ...]] = {
     "can": ("can",),
@@ -73,6 +74,14 @@ MAX_CLAIMS = 2000
 _NOT_NEGATING_PAIRS = frozenset(
     phrase[: n + 1] for phrase in NOT_NEGATING if phrase[0] == "not" for n in (1, 2)
 ) | frozenset(phrase for phrase in NOT_NEGATING if phrase[0] == "not")
+
+
+def _negates_by_ending(word: str) -> bool:
+    """ "don't", "nobody's": a word that ends in "n't", or a negation word with "'s"."""
+    return word.endswith(_NOT) or (word.endswith(_IS) and word[:-2] in NEGATIONS)
+
+
+_NEGATING_ENDINGS = WordFlags(_negates_by_ending)
 
 
 class _ClaimReader:
@@ -165,11 +174,7 @@ class _ClaimReader:
         # the words read, and those ending in "n't" (looked at once per distinct word)
         positions = range(len(words))
         candidates: Iterable[int] = compress(positions, map(self.words.read.__contains__, words))
-        nots = {
-            word
-            for word in set(words)
-            if word.endswith(_NOT) or (word.endswith(_IS) and word[:-2] in NEGATIONS)
-        }
+        nots = _NEGATING_ENDINGS.of(words)
         if nots:
             candidates = sorted({*candidates, *compress(positions, map(nots.__contains__, words))})
         marked = self.t.marked.setdefault("negation", set())
