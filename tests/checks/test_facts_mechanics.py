@@ -20,6 +20,7 @@ from migrate_check.checks.builtin import (
     fact_dimensions,
     fact_units,
     fact_word_flags,
+    fact_word_parts,
 )
 from migrate_check.checks.builtin.fact_extraction import _LIST_MARKER, _bullets, _may_hold_url
 from migrate_check.checks.builtin.fact_identifiers import IDENTIFIER, identifiers
@@ -309,3 +310,23 @@ def test_word_flags_give_the_words_a_plain_test_of_each_word_gives() -> None:
         fact_word_flags.LIMIT = saved
     negating = fact_claims._NEGATING_ENDINGS.of(["don't", "nobody's", "it's", "won’t", "no"])
     assert negating == {"don't", "nobody's", "won’t"}
+
+
+def test_fractions_of_time_tried_near_fraction_words_are_the_patterns_matches() -> None:
+    """A fraction of time is tried only just before each fraction word: the matches of
+    `_FRACTION_OF_TIME.finditer`, with counts, articles, case and the letters that lower
+    case moves or hides ("İ", "ı")."""
+    rng = random.Random(25)
+    pieces = ["half", "Half", "QUARTER", "quarters", "third", "thirds", "th\u0131rd", "\u0130"]
+    pieces += ["a", "an", "one", "two", "Three", "of", "an hour", "minute", "days", "week"]
+    pieces += [" ", " ", "-", "\t", "behalf", "x", ".", "and a"]
+    texts = _texts() + ["", "half an hour", "three-quarters of an hour", "a half-day", "x half"]
+    texts += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(8000)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(4000)]
+    found = 0
+    for text in texts:
+        plain = [(m.span(), m.groups()) for m in fact_word_parts._FRACTION_OF_TIME.finditer(text)]
+        fast = [(m.span(), m.groups()) for m in fact_word_parts.fractions_of_time(text)]
+        assert fast == plain, text
+        found += len(plain)
+    assert found > 2000
