@@ -25,9 +25,10 @@ from migrate_check.checks.builtin import (
 from migrate_check.checks.builtin.fact_extraction import _LIST_MARKER, _bullets, _may_hold_url
 from migrate_check.checks.builtin.fact_identifiers import IDENTIFIER, identifiers
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, DEFAULT_LEXICON
-from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT, URL
+from migrate_check.checks.builtin.fact_patterns import BARE_URL, CAN_START, FACT, URL
 from migrate_check.checks.builtin.fact_scan import (
     CAN_START_CHARS,
+    bare_urls,
     fact_matches,
     first_characters,
     split_alternatives,
@@ -330,3 +331,21 @@ def test_fractions_of_time_tried_near_fraction_words_are_the_patterns_matches() 
         assert fast == plain, text
         found += len(plain)
     assert found > 2000
+
+
+def test_bare_urls_tried_at_the_runs_holding_an_ending_are_the_patterns_matches() -> None:
+    """A link without its scheme is tried only where the run of name characters holding
+    a known ending starts: the matches of `BARE_URL.finditer`, with several endings in
+    one run, addresses, paths and the characters that end a run or do not."""
+    rng = random.Random(25)
+    pieces = [".com", ".co", ".uk", ".org", ".io", ".js", "book", "hive", "x", "é", "_", "-"]
+    pieces += ["1", ".", "/", "/rooms", "@", ":", " ", " ", "\n", "www", "é.com", "٣", ",", "a@b"]
+    texts = _texts() + ["", ".com", "a.com", "a.com.b.org", "x@y.com", "/a.com", "-a.com"]
+    texts += ["book.hivespace.com/rooms and parkingappeals.example.gov.", "e.g. example.co.uk"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        plain = [m.span() for m in BARE_URL.finditer(text)]
+        assert [m.span() for m in bare_urls(text)] == plain, text
+        found += len(plain)
+    assert found > 1000

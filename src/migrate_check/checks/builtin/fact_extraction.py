@@ -45,6 +45,7 @@ from migrate_check.checks.builtin.fact_scan import (
     CANDIDATE,
     FACT_AT_DIGIT,
     FACT_AT_LETTER,
+    bare_urls,
     fact_matches,
 )
 from migrate_check.checks.builtin.fact_text import PATTERNS as TEXT_PATTERNS
@@ -126,7 +127,7 @@ def extract(
             values.append(("urls", canonical, _shortened(match.group()), *match.span(), None))
     text = _blank(text, spans)
     spans = []
-    for match in BARE_URL.finditer(text) if BARE_TLD.search(text) else ():
+    for match in bare_urls(text):
         spans.append(match.span())  # "book.hivespace.com/rooms": a link without its scheme
         if canonical := canonical_url(match.group()):
             values.append(("urls", canonical, _shortened(match.group()), *match.span(), None))
