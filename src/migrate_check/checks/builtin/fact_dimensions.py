@@ -42,11 +42,15 @@ DIMENSIONS = re.compile(
 #: Searched first (two scans led by a letter, in C): most texts hold neither.
 _TIMES_DIGIT = re.compile(r"[x×]\s?\d")
 _BY_DIGIT = re.compile(r"[bB][yY]\s\d")  # `(?i:by)`: only "B" and "Y" fold to "b" and "y"
+_DIGIT = re.compile(r"\d")
+#: How far before its "x" or "by" a dimension's first number ends at most: a unit
+#: ("millimetres", 11 letters) with the sign or space before it, and a space.
+_BEFORE = 16
 _OR = re.compile(r"\s{1,2}+(?:or|and|,)\s{1,2}+|,\s?")
 _UNIT_OF = re.compile(r"[\d,.]++\s?(?:or\smore\s|extra\s)?([^\W\d][\w-]*+)")
 _GLUED = re.compile(r"\d{1,5}[x×]\d{1,5}(?:[x×]\d{1,5})?")
 #: For the test that no pattern nests quantifiers.
-PATTERNS = (DIMENSIONS, _TIMES_DIGIT, _BY_DIGIT, _OR, _UNIT_OF, _GLUED)
+PATTERNS = (DIMENSIONS, _TIMES_DIGIT, _BY_DIGIT, _DIGIT, _OR, _UNIT_OF, _GLUED)
 _MARKS = {'"': "inch", "”": "inch", "''": "inch", "'": "ft", "in": "inch", "IN": "inch"}
 
 
@@ -54,8 +58,8 @@ def dimensions(text: str) -> Iterator[tuple[str, str, str, int, int]]:
     """(kind, value, raw, start, end) of each length of each dimension with a unit."""
     if "x" not in text and "×" not in text and " by " not in text:
         return
-    if not _TIMES_DIGIT.search(text) and not _BY_DIGIT.search(text):
-        return  # no match could hold its "x" or "by"
+    if not _may_hold(text):
+        return
     for match in DIMENSIONS.finditer(text):
         groups = match.groups()
         numbers = [n for n in groups[0::2] if n is not None]
@@ -71,6 +75,16 @@ def dimensions(text: str) -> Iterator[tuple[str, str, str, int, int]]:
             value = canonical_quantity(Decimal(number), None, spelling)
             if value:
                 yield "quantities", value, match.group(), match.start(), match.end()
+
+
+def _may_hold(text: str) -> bool:
+    """Whether DIMENSIONS may match: an "x" or "by" before a digit with a digit shortly
+    before it (the first number's, then at most a unit and a space: `_BEFORE`)."""
+    for joins in (_TIMES_DIGIT, _BY_DIGIT):
+        for join in joins.finditer(text):
+            if _DIGIT.search(text, max(0, join.start() - _BEFORE), join.start()):
+                return True
+    return False
 
 
 def shared_units(facts: list[Fact], text: str) -> list[Fact]:
