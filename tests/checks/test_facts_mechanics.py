@@ -7,6 +7,7 @@ variants and the non-ASCII letters that case-insensitive matching folds to ASCII
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import re
@@ -18,6 +19,7 @@ from migrate_check.checks.builtin import (
     fact_claim_starts,
     fact_claims,
     fact_dimensions,
+    fact_names,
     fact_units,
     fact_word_flags,
     fact_word_parts,
@@ -351,3 +353,33 @@ def test_bare_urls_tried_at_the_runs_holding_an_ending_are_the_patterns_matches(
         assert [m.span() for m in bare_urls(text)] == plain, text
         found += len(plain)
     assert found > 1000
+
+
+def _plain_signature(t: Any) -> list[int]:
+    """The closing line as read before issue 25: every word of the last lines in turn."""
+    last = len(t.sentence_spans) - 1
+    start = bisect.bisect_left(t.sentence, last - fact_names.SIGNATURE_LINES)
+    closing = True
+    for at in range(start, len(t.words)):
+        sentence, word = t.sentence[at], t.words[at]
+        if at > start and sentence != t.sentence[at - 1]:
+            closing = True
+        closing = closing and word in fact_names.CLOSINGS
+        ends = at + 1 == len(t.words) or t.clause[at + 1] != t.clause[at]
+        if ends and closing and word not in ("you", "all", "the"):
+            return [sentence, at]
+    return [-1, -1]
+
+
+def test_the_closing_line_is_found_sentence_by_sentence_as_word_by_word() -> None:
+    rng = random.Random(25)
+    pieces = ["Best", "regards", "thank", "you", "all", "the", "Many", "thanks", "Maria", "call"]
+    pieces += [",", ".", "\n", "!", " ", ";", "Kind", "wishes", "IT", "Desk", "-"]
+    texts = _texts()[:500] + ["Best regards,\nMaria", "Thank you, all.", "Call us. Thanks"]
+    texts += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))) for _ in range(5000)]
+    closed = 0
+    for text in texts:
+        t = tokenize(text)
+        assert fact_names._signature(t) == _plain_signature(t), text
+        closed += fact_names._signature(t)[0] >= 0
+    assert closed > 500
