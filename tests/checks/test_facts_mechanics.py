@@ -8,6 +8,7 @@ variants and the non-ASCII letters that case-insensitive matching folds to ASCII
 from __future__ import annotations
 
 import bisect
+import importlib
 import json
 import random
 import re
@@ -18,6 +19,7 @@ from typing import Any
 from migrate_check.checks.builtin import (
     fact_claim_starts,
     fact_claims,
+    fact_dates,
     fact_dimensions,
     fact_names,
     fact_units,
@@ -383,3 +385,13 @@ def test_the_closing_line_is_found_sentence_by_sentence_as_word_by_word() -> Non
         assert fact_names._signature(t) == _plain_signature(t), text
         closed += fact_names._signature(t)[0] >= 0
     assert closed > 500
+
+
+def test_ranges_are_joined_only_across_gaps_their_joins_can_span() -> None:
+    """Two facts further apart than a join can be long are not matched for one: the
+    bounds are the joins' own longest matches."""
+    parser = importlib.import_module("re._parser")
+    assert parser.parse(fact_dates._JOIN.pattern).getwidth()[1] == fact_dates._LONGEST_JOIN
+    time_join = parser.parse(fact_dates._TIME_JOIN.pattern).getwidth()[1]
+    assert time_join == fact_dates._LONGEST_TIME_JOIN
+    assert fact_dates._JOIN.fullmatch("th   through   Tuesday.,   ")  # 29 characters
