@@ -319,7 +319,8 @@ def test_carats_and_a_weekday_after_a_slash() -> None:
 def test_a_bold_list_number_and_units_that_name_things() -> None:
     """Round 9: "**4. Second fitting**" is a list number; "a cap of 6" is no capsule."""
     assert_same(
-        "Fittings:\n**3. First fitting** – 8 weeks before.\n**4. Second fitting** – 4 weeks before.",
+        "Fittings:\n**3. First fitting** – 8 weeks before."
+        "\n**4. Second fitting** – 4 weeks before.",
         "The first fitting is 8 weeks before and the second fitting 4 weeks before.",
     )
     assert_caught(

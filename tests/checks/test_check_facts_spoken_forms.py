@@ -285,7 +285,8 @@ def test_a_negated_condition_said_as_a_rule_and_its_other_branch() -> None:
     )
     assert_same(
         "If you have an 88-key keyboard, great; if not, a 61-key one is fine for 2 months.",
-        "An 88-key keyboard is great, but if you don't have one, a 61-key one is fine for 2 months.",
+        "An 88-key keyboard is great, but if you don't have one, a 61-key one is fine"
+        " for 2 months.",
     )
     # the condition negated without the other branch said: a change
     assert_caught(

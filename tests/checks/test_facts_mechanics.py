@@ -7,6 +7,8 @@ variants and the non-ASCII letters that case-insensitive matching folds to ASCII
 
 from __future__ import annotations
 
+import bisect
+import importlib
 import json
 import random
 import re
@@ -14,14 +16,24 @@ import string
 from pathlib import Path
 from typing import Any
 
-from migrate_check.checks.builtin import fact_claim_starts, fact_claims, fact_units
+from migrate_check.checks.builtin import (
+    fact_claim_starts,
+    fact_claims,
+    fact_dates,
+    fact_dimensions,
+    fact_names,
+    fact_units,
+    fact_word_flags,
+    fact_word_parts,
+)
 from migrate_check.checks.builtin.fact_extraction import _may_hold_url
 from migrate_check.checks.builtin.fact_identifiers import IDENTIFIER, identifiers
 from migrate_check.checks.builtin.fact_lexicon import ABBREVIATIONS, DEFAULT_LEXICON
 from migrate_check.checks.builtin.fact_list_numbers import LIST_MARKER, line_bullets
-from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT, URL
+from migrate_check.checks.builtin.fact_patterns import BARE_URL, CAN_START, FACT, URL
 from migrate_check.checks.builtin.fact_scan import (
     CAN_START_CHARS,
+    bare_urls,
     fact_matches,
     first_characters,
     split_alternatives,
@@ -240,3 +252,147 @@ def test_claim_words_passed_over_are_those_read_at_reads_nothing_at() -> None:
         finally:
             table.seconds = saved
         assert fast == slow, text
+
+
+def test_dimensions_led_by_a_digit_and_gated_find_what_the_plain_pattern_finds() -> None:
+    """DIMENSIONS starts at a digit (its lookbehind after it) and is searched only in a
+    text with "x", "×" or "by" before a digit: the matches of the pattern as it was."""
+    d = fact_dimensions
+    plain = re.compile(
+        r"(?<![\w.,])"
+        + d._NUMBER
+        + d._UNIT
+        + "?"
+        + d._BY
+        + d._NUMBER
+        + d._UNIT
+        + "?(?:"
+        + d._BY
+        + d._NUMBER
+        + d._UNIT
+        + r"?)?(?![\w×])"
+    )
+    rng = random.Random(25)
+    pieces = ["6", "12", "3.5", "ft", "in", "cm", '"', "'", "x", "×", "X", " by ", " BY ", " "]
+    pieces += ["a", ".", ",", "-", "\n", "\t", "1,2", "by", "millimetres", "Centimeters", "yards"]
+    texts = _texts() + ["6 ft x 3 ft", '5x7"', "3 BY 4 m", "8x10", "a6x7", ".5x7", "1\tby\t2"]
+    texts += ["12.5-millimetres x 3", "4 centimetres by 6", "1 x 2 x 3 inches", "max 5 by 6"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        gated = "x" in text or "×" in text or " by " in text  # the gate it always had
+        expected = [m.groups() + m.span() for m in plain.finditer(text)] if gated else []
+        assert [m.groups() + m.span() for m in d.DIMENSIONS.finditer(text)] == [
+            m.groups() + m.span() for m in plain.finditer(text)
+        ], text
+        if not expected:
+            assert not list(d.dimensions(text)), text
+        assert d._may_hold(text) or not expected, text  # the gate lets every match through
+        found += bool(expected)
+    assert found > 200
+
+
+def test_word_flags_give_the_words_a_plain_test_of_each_word_gives() -> None:
+    """`WordFlags` remembers each word's answer: what it gives for a text is what asking
+    each distinct word gives, also once its memory was cleared (past its limit)."""
+    asked: list[str] = []
+
+    def test(word: str) -> bool:
+        asked.append(word)
+        return word.endswith("n't")
+
+    flags = fact_word_flags.WordFlags(test)
+    texts = [t.casefold().split() for t in _texts()[:400]] + [["don't", "x"], []]
+    for words in texts + texts:
+        assert flags.of(words) == {w for w in set(words) if w.endswith("n't")}
+    assert len(asked) == len(set(asked))  # each word asked once
+    saved, fact_word_flags.LIMIT = fact_word_flags.LIMIT, 50
+    flags = fact_word_flags.WordFlags(test)
+    largest = 0  # the most distinct words of one text: kept whole even past the limit
+    try:
+        for words in texts:
+            largest = max(largest, len(set(words)))
+            assert flags.of(words) == {w for w in set(words) if w.endswith("n't")}
+            assert len(flags.known) <= max(50, largest)
+    finally:
+        fact_word_flags.LIMIT = saved
+    negating = fact_claims._NEGATING_ENDINGS.of(["don't", "nobody's", "it's", "won’t", "no"])
+    assert negating == {"don't", "nobody's", "won’t"}
+
+
+def test_fractions_of_time_tried_near_fraction_words_are_the_patterns_matches() -> None:
+    """A fraction of time is tried only just before each fraction word: the matches of
+    `_FRACTION_OF_TIME.finditer`, with counts, articles, case and the letters that lower
+    case moves or hides ("İ", "ı")."""
+    rng = random.Random(25)
+    pieces = ["half", "Half", "QUARTER", "quarters", "third", "thirds", "th\u0131rd", "\u0130"]
+    pieces += ["a", "an", "one", "two", "Three", "of", "an hour", "minute", "days", "week"]
+    pieces += [" ", " ", "-", "\t", "behalf", "x", ".", "and a"]
+    texts = _texts() + ["", "half an hour", "three-quarters of an hour", "a half-day", "x half"]
+    texts += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(8000)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(4000)]
+    found = 0
+    for text in texts:
+        plain = [(m.span(), m.groups()) for m in fact_word_parts._FRACTION_OF_TIME.finditer(text)]
+        fast = [(m.span(), m.groups()) for m in fact_word_parts.fractions_of_time(text)]
+        assert fast == plain, text
+        found += len(plain)
+    assert found > 2000
+
+
+def test_bare_urls_tried_at_the_runs_holding_an_ending_are_the_patterns_matches() -> None:
+    """A link without its scheme is tried only where the run of name characters holding
+    a known ending starts: the matches of `BARE_URL.finditer`, with several endings in
+    one run, addresses, paths and the characters that end a run or do not."""
+    rng = random.Random(25)
+    pieces = [".com", ".co", ".uk", ".org", ".io", ".js", "book", "hive", "x", "é", "_", "-"]
+    pieces += ["1", ".", "/", "/rooms", "@", ":", " ", " ", "\n", "www", "é.com", "٣", ",", "a@b"]
+    texts = _texts() + ["", ".com", "a.com", "a.com.b.org", "x@y.com", "/a.com", "-a.com"]
+    texts += ["book.hivespace.com/rooms and parkingappeals.example.gov.", "e.g. example.co.uk"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        plain = [m.span() for m in BARE_URL.finditer(text)]
+        assert [m.span() for m in bare_urls(text)] == plain, text
+        found += len(plain)
+    assert found > 1000
+
+
+def _plain_signature(t: Any) -> list[int]:
+    """The closing line as read before issue 25: every word of the last lines in turn."""
+    last = len(t.sentence_spans) - 1
+    start = bisect.bisect_left(t.sentence, last - fact_names.SIGNATURE_LINES)
+    closing = True
+    for at in range(start, len(t.words)):
+        sentence, word = t.sentence[at], t.words[at]
+        if at > start and sentence != t.sentence[at - 1]:
+            closing = True
+        closing = closing and word in fact_names.CLOSINGS
+        ends = at + 1 == len(t.words) or t.clause[at + 1] != t.clause[at]
+        if ends and closing and word not in ("you", "all", "the"):
+            return [sentence, at]
+    return [-1, -1]
+
+
+def test_the_closing_line_is_found_sentence_by_sentence_as_word_by_word() -> None:
+    rng = random.Random(25)
+    pieces = ["Best", "regards", "thank", "you", "all", "the", "Many", "thanks", "Maria", "call"]
+    pieces += [",", ".", "\n", "!", " ", ";", "Kind", "wishes", "IT", "Desk", "-"]
+    texts = _texts()[:500] + ["Best regards,\nMaria", "Thank you, all.", "Call us. Thanks"]
+    texts += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))) for _ in range(5000)]
+    closed = 0
+    for text in texts:
+        t = tokenize(text)
+        assert fact_names._signature(t) == _plain_signature(t), text
+        closed += fact_names._signature(t)[0] >= 0
+    assert closed > 500
+
+
+def test_ranges_are_joined_only_across_gaps_their_joins_can_span() -> None:
+    """Two facts further apart than a join can be long are not matched for one: the
+    bounds are the joins' own longest matches."""
+    parser = importlib.import_module("re._parser")
+    assert parser.parse(fact_dates._JOIN.pattern).getwidth()[1] == fact_dates._LONGEST_JOIN
+    time_join = parser.parse(fact_dates._TIME_JOIN.pattern).getwidth()[1]
+    assert time_join == fact_dates._LONGEST_TIME_JOIN
+    assert fact_dates._JOIN.fullmatch("th   through   Tuesday.,   ")  # 29 characters

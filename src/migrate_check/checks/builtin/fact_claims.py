@@ -44,7 +44,6 @@ from migrate_check.checks.builtin.fact_lexicon import (
     HEDGES,
     MODAL_SKIPS,
     MODALS,
-    NEGATING_PREFIXES,
     NEGATION_SKIPS,
     NEGATIONS,
     NOT_NEGATING,
@@ -58,6 +57,7 @@ from migrate_check.checks.builtin.fact_number_tables import SCALES, SMALL, TENS,
 from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_text import REACH, Tokens, content_stem
 from migrate_check.checks.builtin.fact_units import UNIT_WORDS
+from migrate_check.checks.builtin.fact_word_flags import WordFlags
 
 _CONTRACTED_MODALS: dict[str, tuple[str, ...]] = {
     "can": ("can",),
@@ -75,6 +75,14 @@ MAX_CLAIMS = 2000
 _NOT_NEGATING_PAIRS = frozenset(
     phrase[: n + 1] for phrase in NOT_NEGATING if phrase[0] == "not" for n in (1, 2)
 ) | frozenset(phrase for phrase in NOT_NEGATING if phrase[0] == "not")
+
+
+def _negates_by_ending(word: str) -> bool:
+    """ "don't", "nobody's": a word that ends in "n't", or a negation word with "'s"."""
+    return word.endswith(_NOT) or (word.endswith(_IS) and word[:-2] in NEGATIONS)
+
+
+_NEGATING_ENDINGS = WordFlags(_negates_by_ending)
 
 
 class _ClaimReader:
@@ -189,11 +197,7 @@ class _ClaimReader:
         # the words read, and those ending in "n't" (looked at once per distinct word)
         positions = range(len(words))
         candidates: Iterable[int] = compress(positions, map(self.words.read.__contains__, words))
-        nots = {
-            word
-            for word in set(words)
-            if word.endswith(_NOT) or (word.endswith(_IS) and word[:-2] in NEGATIONS)
-        }
+        nots = _NEGATING_ENDINGS.of(words)
         if nots:
             candidates = sorted({*candidates, *compress(positions, map(nots.__contains__, words))})
         marked = self.t.marked.setdefault("negation", set())
@@ -368,30 +372,3 @@ def _compares(t: Tokens, at: int) -> bool:
 def read_claims(tokens: Tokens, lexicon: Lexicon) -> list[Fact]:
     """Every negation, opposite, modal, condition and hedge in `tokens`."""
     return _ClaimReader(tokens, lexicon).read()
-
-
-def prefixed_negatives(tokens: Tokens, lexicon: Lexicon) -> dict[str, Fact]:
-    """Words that may negate by a prefix ("non-refundable", "incorrect"), keyed by the stem
-    of the bare word; they count only when the other side has that bare word."""
-    found: dict[str, Fact] = {}
-    words = tokens.words
-    for at in [i for i, w in enumerate(words) if len(w) >= 7 and w.startswith(NEGATING_PREFIXES)]:
-        word = words[at]
-        if word in lexicon.poles:
-            continue
-        for prefix in NEGATING_PREFIXES:
-            bare = word[len(prefix) :]
-            if word.startswith(prefix) and len(bare) >= 5 and bare.isalpha():
-                start = tokens.starts[at]
-                fact = Fact(
-                    "negation",
-                    "not",
-                    tokens.raw[at],
-                    start,
-                    start + len(tokens.raw[at]),
-                    tokens.sentence[at],
-                    window=tokens.window(at) | {stem(bare)},
-                )
-                found.setdefault(stem(bare), fact)
-                break
-    return found

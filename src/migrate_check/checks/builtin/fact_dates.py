@@ -18,6 +18,9 @@ _JOIN = re.compile(
     r"(?:st|nd|rd|th)?\s{0,3}+(?:[-–—]|(?i:to|until|till|through|thru|and))\s{0,3}+"
     r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+\.?,?\s{1,3}+)?"
 )
+#: The most characters _JOIN matches: "th", 3 spaces, "through", 3 spaces, "Tuesday.,",
+#: 3 spaces; facts further apart are no range (not sliced or matched, for speed).
+_LONGEST_JOIN = 2 + 3 + 7 + 3 + 11 + 3
 _DAY = re.compile(r"\d{1,2}+")
 _YEAR = re.compile(r",?\s{0,3}+(\d{4})(?!\d)")
 _DAY_DATE = re.compile(r"(?:\d{4}|-)-\d\d-\d\d")
@@ -33,7 +36,9 @@ def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
     for one, other in zip(ordered, ordered[1:], strict=False):
         if one.kind != "dates" and other.kind != "dates":
             continue  # each range below has a date at one end: no join looked for (speed)
-        if not _JOIN.fullmatch(text[one.end : other.start]):
+        if other.start - one.end > _LONGEST_JOIN or not _JOIN.fullmatch(
+            text[one.end : other.start]
+        ):
             continue
         if one.kind == "numbers" and other.kind == "dates" and other.raw[:1].isdigit():
             day, date = one, other  # "2 to 5 March"
@@ -63,6 +68,7 @@ def day_ranges(facts: list[Fact], text: str) -> list[Fact]:
 
 #: What joins the two ends of a range of times: a dash or "to".
 _TIME_JOIN = re.compile(r"\s{0,2}+(?:[-–—]|(?i:to|until|till))\s{0,2}+")
+_LONGEST_TIME_JOIN = 2 + 5 + 2  # "until" between two spaces each side
 _PERIOD = re.compile(r"(?i:[ap])\.?m\b")
 
 
@@ -73,7 +79,8 @@ def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
     ordered = sorted(facts, key=lambda f: f.start)
     made: dict[int, Fact] = {}
     for one, other in zip(ordered, ordered[1:], strict=False):
-        if _working_hours(one, other, text):  # "9-5", "8–6": hours of a working day
+        # "9-5", "8–6": hours of a working day (a dash alone between them)
+        if other.start - one.end == 1 and _working_hours(one, other, text):
             if one.kind == "numbers":
                 made[id(one)] = dataclasses.replace(
                     one, kind="times", value=f"{int(one.value):02d}:00"
@@ -86,7 +93,8 @@ def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
             continue
         if one.kind not in ("numbers", "times") or _PERIOD.search(one.raw):
             continue
-        if not _TIME_JOIN.fullmatch(text[one.end : other.start]):
+        gap = other.start - one.end
+        if gap > _LONGEST_TIME_JOIN or not _TIME_JOIN.fullmatch(text[one.end : other.start]):
             continue
         hour_text, _, minutes = one.raw.partition(":")
         if not hour_text.isdigit() or not 1 <= int(hour_text) <= 12:

@@ -17,13 +17,16 @@ from migrate_check.checks.builtin.fact_records import Fact
 from migrate_check.checks.builtin.fact_units import canonical_quantity
 
 _NUMBER = r"(\d{1,5}(?:\.\d{1,3})?)"
+#: The first number, from its first digit on and not inside a run of characters: led by
+#: a digit, so a search passes over the rest of the text in C (as `_NUMBER` after the
+#: lookbehind `(?<![\w.,])` matches).
+_FIRST_NUMBER = r"(\d(?<![\w.,]\d)\d{0,4}(?:\.\d{1,3})?)"
 _LENGTHS = r"inch(?:es)?|in|ft|feet|foot|cm|mm|m|yd|yards?|km|(?:centi|milli)?met(?:er|re)s?"
 _UNIT = r"(?:[\s-]?(\"|”|''|'|(?i:" + _LENGTHS + r")(?![\w-])))"
 #: "x", "×" or " by " between two lengths.
 _BY = r"(?:\s?[x×]\s?|\s(?i:by)\s)"
 DIMENSIONS = re.compile(
-    r"(?<![\w.,])"
-    + _NUMBER
+    _FIRST_NUMBER
     + _UNIT
     + r"?"
     + _BY
@@ -35,17 +38,27 @@ DIMENSIONS = re.compile(
     + _UNIT
     + r"?)?(?![\w×])"
 )
+#: What every dimension holds: "x" or "×", or "by" between spaces, right before a digit.
+#: Searched first (two scans led by a letter, in C): most texts hold neither.
+_TIMES_DIGIT = re.compile(r"[x×]\s?\d")
+_BY_DIGIT = re.compile(r"[bB][yY]\s\d")  # `(?i:by)`: only "B" and "Y" fold to "b" and "y"
+_DIGIT = re.compile(r"\d")
+#: How far before its "x" or "by" a dimension's first number ends at most: a unit
+#: ("millimetres", 11 letters) with the sign or space before it, and a space.
+_BEFORE = 16
 _OR = re.compile(r"\s{1,2}+(?:or|and|,)\s{1,2}+|,\s?")
 _UNIT_OF = re.compile(r"[\d,.]++\s?(?:or\smore\s|extra\s)?([^\W\d][\w-]*+)")
 _GLUED = re.compile(r"\d{1,5}[x×]\d{1,5}(?:[x×]\d{1,5})?")
 #: For the test that no pattern nests quantifiers.
-PATTERNS = (DIMENSIONS, _OR, _UNIT_OF, _GLUED)
+PATTERNS = (DIMENSIONS, _TIMES_DIGIT, _BY_DIGIT, _DIGIT, _OR, _UNIT_OF, _GLUED)
 _MARKS = {'"': "inch", "”": "inch", "''": "inch", "'": "ft", "in": "inch", "IN": "inch"}
 
 
 def dimensions(text: str) -> Iterator[tuple[str, str, str, int, int]]:
     """(kind, value, raw, start, end) of each length of each dimension with a unit."""
     if "x" not in text and "×" not in text and " by " not in text:
+        return
+    if not _may_hold(text):
         return
     for match in DIMENSIONS.finditer(text):
         groups = match.groups()
@@ -62,6 +75,16 @@ def dimensions(text: str) -> Iterator[tuple[str, str, str, int, int]]:
             value = canonical_quantity(Decimal(number), None, spelling)
             if value:
                 yield "quantities", value, match.group(), match.start(), match.end()
+
+
+def _may_hold(text: str) -> bool:
+    """Whether DIMENSIONS may match: an "x" or "by" before a digit with a digit shortly
+    before it (the first number's, then at most a unit and a space: `_BEFORE`)."""
+    for joins in (_TIMES_DIGIT, _BY_DIGIT):
+        for join in joins.finditer(text):
+            if _DIGIT.search(text, max(0, join.start() - _BEFORE), join.start()):
+                return True
+    return False
 
 
 def shared_units(facts: list[Fact], text: str) -> list[Fact]:

@@ -26,7 +26,7 @@ from migrate_check.checks.builtin.fact_canonical_forms import (
     canonical_url,
     vulgar,
 )
-from migrate_check.checks.builtin.fact_claims import prefixed_negatives, read_claims
+from migrate_check.checks.builtin.fact_claims import read_claims
 from migrate_check.checks.builtin.fact_dates import day_ranges, time_ranges
 from migrate_check.checks.builtin.fact_dimensions import PATTERNS as DIMENSION_PATTERNS
 from migrate_check.checks.builtin.fact_dimensions import dimensions, shared_units
@@ -41,11 +41,13 @@ from migrate_check.checks.builtin.fact_name_forms import name_forms
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
 from migrate_check.checks.builtin.fact_number_words import read_number_words
 from migrate_check.checks.builtin.fact_patterns import BARE_TLD, BARE_URL, EMAIL, FACT, URL
+from migrate_check.checks.builtin.fact_prefixed import prefixed_negatives
 from migrate_check.checks.builtin.fact_records import KINDS, Fact, Facts
 from migrate_check.checks.builtin.fact_scan import (
     CANDIDATE,
     FACT_AT_DIGIT,
     FACT_AT_LETTER,
+    bare_urls,
     fact_matches,
 )
 from migrate_check.checks.builtin.fact_text import PATTERNS as TEXT_PATTERNS
@@ -121,7 +123,7 @@ def extract(
             values.append(("urls", canonical, _shortened(match.group()), *match.span(), None))
     text = _blank(text, spans)
     spans = []
-    for match in BARE_URL.finditer(text) if BARE_TLD.search(text) else ():
+    for match in bare_urls(text):
         spans.append(match.span())  # "book.hivespace.com/rooms": a link without its scheme
         if canonical := canonical_url(match.group()):
             values.append(("urls", canonical, _shortened(match.group()), *match.span(), None))

@@ -136,17 +136,18 @@ def _courtesy(t: Tokens, at: int, signature: list[int]) -> bool:
 
 def _signature(t: Tokens) -> list[int]:
     """[sentence, last word] of the first closing line among the last lines, or [-1, -1]."""
-    last = len(t.sentence_spans) - 1
-    start = bisect.bisect_left(t.sentence, last - SIGNATURE_LINES)
-    closing = True
-    for at in range(start, len(t.words)):
-        sentence, word = t.sentence[at], t.words[at]
-        if at > start and sentence != t.sentence[at - 1]:
-            closing = True
-        closing = closing and word in CLOSINGS
-        ends = at + 1 == len(t.words) or t.clause[at + 1] != t.clause[at]
-        if ends and closing and word not in ("you", "all", "the"):
-            return [sentence, at]
+    words, sentences, clauses, count = t.words, t.sentence, t.clause, len(t.words)
+    at = bisect.bisect_left(sentences, len(t.sentence_spans) - 1 - SIGNATURE_LINES)
+    while at < count:
+        # the closing words a sentence starts with; past the first other word, no line
+        # of it closes, so the next sentence is looked at
+        sentence = sentences[at]
+        while at < count and sentences[at] == sentence and words[at] in CLOSINGS:
+            ends = at + 1 == count or clauses[at + 1] != clauses[at]
+            if ends and words[at] not in ("you", "all", "the"):
+                return [sentence, at]
+            at += 1
+        at = bisect.bisect_right(sentences, sentence, at)
     return [-1, -1]
 
 

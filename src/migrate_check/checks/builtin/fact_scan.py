@@ -18,7 +18,7 @@ import string
 from collections.abc import Iterator
 from typing import Any
 
-from migrate_check.checks.builtin.fact_patterns import CAN_START, FACT
+from migrate_check.checks.builtin.fact_patterns import BARE_TLD, BARE_URL, CAN_START, FACT
 
 #: The characters CAN_START lets a fact start with: ASCII digits, signs and symbols,
 #: capitals and the first letters of its lower-case words, and every non-ASCII character
@@ -166,3 +166,27 @@ def fact_matches(text: str) -> Iterator[re.Match[str]]:
         else:
             yield found
             at = found.end()
+
+
+def bare_urls(text: str) -> Iterator[re.Match[str]]:
+    """`BARE_URL.finditer(text)`, tried only where one can start: a link without its
+    scheme holds a known ending (BARE_TLD, found in C) and starts where the run of name
+    characters (`[\\w.-]`) holding that ending starts; only there is it tried, not at
+    every letter. Linear: a run is walked back over from its first ending only."""
+    done, previous = 0, -1  # where the last link ended; where the last ending stood
+    for ending in BARE_TLD.finditer(text):
+        start = ending.start()
+        while start > 0 and start != previous and _name_character(text[start - 1]):
+            start -= 1
+        same_run = start == previous  # the last ending's run: its start was tried
+        previous = ending.start()
+        if same_run or start < done:
+            continue
+        if (found := BARE_URL.match(text, start)) is not None:
+            yield found
+            done = found.end()
+
+
+def _name_character(char: str) -> bool:
+    """Whether `char` is in `[\\w.-]` (`\\w`: alphanumeric or "_", as `str.isalnum`)."""
+    return char.isalnum() or char in "_.-"

@@ -8,6 +8,7 @@ is the number "third floor" and "3rd-floor" read as; two durations in a row ("1 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 from migrate_check.checks.builtin.fact_number_tables import ORDINALS, ordinal
@@ -39,6 +40,38 @@ def may_hold_fraction(text: str) -> bool:
     )
 
 
+#: Characters a fraction of time may start before its fraction word: "three" and 3 more.
+_LEAD = 8
+
+
+def fractions_of_time(text: str) -> Iterator[re.Match[str]]:
+    """`_FRACTION_OF_TIME.finditer(text)`, tried only just before each fraction word
+    (found in the text in lower case) instead of at every position: a match starts at
+    most `_LEAD` characters before its fraction word, which no count word holds. Where
+    lower case would move or hide one ("İ", "ı"), the plain search."""
+    if not may_hold_fraction(text):
+        return
+    low = text.lower()
+    if any(map(text.__contains__, _ODD_I)):
+        yield from _FRACTION_OF_TIME.finditer(text)
+        return
+    words = sorted(at for word in ("half", "quarter", "third") for at in _occurrences(low, word))
+    done = 0  # where the last match ended: matches do not overlap
+    for at in words:
+        for start in range(max(done, at - _LEAD), at + 1):
+            if (match := _FRACTION_OF_TIME.match(text, start)) is not None:
+                yield match
+                done = match.end()
+                break
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
 #: Letters an ordinal before a hyphen has at most ("seventeenth").
 _LONGEST_ORDINAL = max(map(len, ORDINALS))
 #: What before a fraction makes it the end of a number read whole ("two and a half hours").
@@ -50,8 +83,7 @@ def word_parts(facts: list[Fact], tokens: Tokens) -> list[Fact]:
     hyphenated words added as numbers."""
     text = tokens.text
     found: list[Fact] = []
-    fractions = _FRACTION_OF_TIME.finditer(text) if may_hold_fraction(text) else ()
-    for match in fractions:
+    for match in fractions_of_time(text):
         before = text[max(0, match.start() - 7) : match.start()].casefold()
         if before.endswith(_NOT_AFTER):
             continue  # "two and a half hours" is read whole elsewhere
