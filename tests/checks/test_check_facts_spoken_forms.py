@@ -294,3 +294,39 @@ def test_a_negated_condition_said_as_a_rule_and_its_other_branch() -> None:
         "If the fuel is returned at the same level, refilling is charged at $3.50 per litre.",
         "negation",
     )
+
+
+def test_hedges_said_in_other_parts_of_speech_and_what_is_no_hedge() -> None:
+    assert_same(
+        "Estimated total: £5,640, including the interment fee of £1,480.",
+        "The estimate comes to £5640 in total, including the £1480 interment fee.",
+    )
+    assert_same(
+        "We're expecting a delivery on 4 September and can hold one for you.",
+        "We're anticipating a delivery on 4 September and can reserve one for you.",
+    )
+    assert_same(
+        "Only the 2 named team officials may coach from the technical area.",
+        "Coaching from the technical area is limited to the two named team officials.",
+    )
+    assert_same(
+        "Whether to keep the existing radiator as well.",
+        "First, should the existing radiator stay as well?",
+    )
+    assert_same(
+        "We're sorry and hope to see you back on the ice soon.",
+        "Apologies, and we hope to see you back on the ice soon.",
+    )
+    assert_caught(
+        "Estimated total: £5,640, including the interment fee of £1,480.",
+        "Total: £5,640, including the interment fee of £1,480.",
+        "hedges",
+    )
+    assert_caught(
+        "The total may rise to £5,640 once the fee is added.",
+        "The total will rise to £5,640 once the fee is added.",
+        "hedges",
+    )
+    assert_caught(
+        "We hope to finish the repair by Friday.", "We will finish the repair by Friday.", "hedges"
+    )

@@ -6,6 +6,7 @@ its hyphens.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable
 
@@ -239,3 +240,38 @@ def _time_after(fact: Fact, facts: Facts, until: bool) -> str | None:
             if ("until" in between or "till" in between) == until:
                 return time.value
     return None
+
+
+#: Stems of words that hedge in any part of speech ("the estimate", "est.", "expecting").
+_HEDGE_WORDS = frozenset(
+    stem(word)
+    for word in ("estimate", "est", "expect", "anticipate", "hope", "likely", "probably")
+    + ("possibly", "perhaps", "maybe")
+)
+
+
+def hedge_worded_there(hedge: Fact, own: Facts, other: Facts) -> bool:
+    """Whether the other side's sentence that says the same as the hedge's (all of a short
+    one's stems will do) hedges it with a word its own sentence lacks, in another part
+    of speech ("Estimated total: £5,640"
+    and "the estimate comes to £5640", "(est. 85 pages)" and "(estimated at 85 pages)")."""
+    mine, theirs = own.tokens.sentence_stems(), other.tokens.sentence_stems()
+    if hedge.sentence >= len(mine):
+        return False
+    own_words = _hedge_words(own, hedge.sentence) - {stem(hedge.raw.split()[-1])}
+    stems = mine[hedge.sentence]
+    for number, their_stems in enumerate(theirs):
+        shorter = min(len(stems), len(their_stems))
+        said = len(stems & their_stems) >= max(min(3, shorter), shorter / 3) > 0
+        if said and _hedge_words(other, number) - own_words:
+            return True
+    return False
+
+
+def _hedge_words(facts: Facts, sentence: int) -> frozenset[str]:
+    start, end = facts.tokens.sentence_spans[sentence]
+    words = _LETTERS.findall(facts.tokens.text[start:end].casefold())
+    return frozenset(stem(word) for word in words) & _HEDGE_WORDS
+
+
+_LETTERS = re.compile(r"[a-z]++")

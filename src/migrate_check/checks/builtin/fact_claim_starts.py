@@ -179,15 +179,26 @@ def inverted(t: Tokens, at: int) -> bool:
 
 
 def request(t: Tokens, at: int) -> bool:
-    """Whether a modal at word `at` asks the reader to do something ("Could you send it
-    by Friday?"): a question with "you" right after it, a request, not a hedge."""
-    if at + 1 >= len(t.words) or t.words[at + 1] != "you" or not opens_clause(t, at):
+    """Whether a modal at word `at` opens a question ("Could you send it by Friday?",
+    "Should the old radiator stay?"): a request or a question asked, not a hedge."""
+    if at + 1 >= len(t.words) or not opens_clause(t, at):
         return False
     number = t.sentence[at]
     if number >= len(t.sentence_spans):
         return False
     start, end = t.sentence_spans[number]
     return t.text[start:end].rstrip().endswith("?")
+
+
+def limited(t: Tokens, at: int) -> bool:
+    """Whether "only" stands before a modal in its clause ("only named officials may
+    coach"): a permission given to some, not a hedge."""
+    start = max(0, at - 6)
+    return any(t.words[i] == "only" and t.clause[i] == t.clause[at] for i in range(start, at))
+
+
+#: Words after "we hope" that make it a courtesy ("we hope to see you soon").
+COURTESY_HOPES = (("to", "see"), ("to", "welcome"), ("to", "hear"), ("you", "enjoy"))
 
 
 def opens_clause(t: Tokens, at: int) -> bool:

@@ -18,6 +18,7 @@ from itertools import compress
 
 from migrate_check.checks.builtin.fact_claim_starts import (
     CONDITION_STARTS,
+    COURTESY_HOPES,
     HEDGE_STARTS,
     NOT_NEGATING_STARTS,
     NOT_SUBJECTS,
@@ -29,6 +30,7 @@ from migrate_check.checks.builtin.fact_claim_starts import (
     expects,
     gerund,
     inverted,
+    limited,
     longest,
     normal,
     number_sign,
@@ -277,6 +279,8 @@ class _ClaimReader:
             phrase = longest(words, at, HEDGES)
             if phrase == ("expected",) and normal(t, at):
                 return 1  # "some redness is expected.": normal, no forecast
+            if phrase and phrase[-1] == "hope" and tuple(words[at + 2 : at + 4]) in COURTESY_HOPES:
+                return len(phrase)  # "we hope to see you soon": a courtesy
             if phrase:
                 window = t.window(at, skip=len(phrase))
                 head = t.head(at, len(phrase))
@@ -332,7 +336,7 @@ class _ClaimReader:
         if following == "that" and self.reports_modal(at + taken + 1):
             return taken  # "staff advised that the frontage must be glazed": the "must"
         if (phrase in EPISTEMIC or expects(t, at, phrase)) and not (
-            (at and t.words[at - 1] in READER) or request(t, at)
+            (at and t.words[at - 1] in READER) or request(t, at) or limited(t, at)
         ):
             # "it may take longer": a hedge; against "must take" on the other side, a
             # modal as well, so the change of strength is seen too

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from migrate_check.checks.builtin.fact_claim_forms import (
     bare_only,
     double_negatives,
+    hedge_worded_there,
     hypothetical,
     intended,
     plainly_said,
@@ -276,7 +277,10 @@ class _Comparison:
             else:
                 if not other.tokens.stands(fact.window, fact.head, "hedges"):
                     continue
+                own = self.base if on_base else self.cand
                 if possible(fact, other) or intended(fact, other):
+                    continue
+                if hedge_worded_there(fact, own, other):
                     continue
                 change = "made certain" if on_base else "hedged"
             self.add(kind, change, fact if on_base else None, None if on_base else fact)
