@@ -330,3 +330,17 @@ def test_hedges_said_in_other_parts_of_speech_and_what_is_no_hedge() -> None:
     assert_caught(
         "We hope to finish the repair by Friday.", "We will finish the repair by Friday.", "hedges"
     )
+
+
+def test_a_negated_condition_said_as_the_other_branch() -> None:
+    assert_same(
+        "Reply by 14 February. If we don't hear from you by then, the plot goes to the next"
+        " person on the waiting list.",
+        "Reply by 14 February - otherwise the plot goes to the next person on the waiting list.",
+    )
+    # a condition that negates nothing is no other branch of a rule
+    assert_caught(
+        "If you book by Friday, the fee for the plot is waived.",
+        "The fee for the plot is waived; otherwise nothing changes.",
+        "conditions",
+    )

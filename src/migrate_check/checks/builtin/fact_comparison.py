@@ -53,6 +53,7 @@ from migrate_check.checks.builtin.fact_scopes import (
     hedged_negatively,
     negated_in_list,
     only_if,
+    other_branch_said,
     otherwise_said,
     values_by_sentence,
 )
@@ -271,7 +272,8 @@ class _Comparison:
                 kept = said(fact.window, other) + len(mine & values[id(other)])
                 if (fact.window or mine) and kept >= CLAIM_KEPT * (len(fact.window) + len(mine)):
                     continue
-                if hypothetical(fact, self.base if on_base else self.cand, other):
+                own = self.base if on_base else self.cand
+                if hypothetical(fact, own, other) or other_branch_said(fact, own, other):
                     continue
                 change = "dropped" if on_base else "added"
             else:

@@ -146,3 +146,26 @@ def otherwise_said(negation: Fact, own: Facts, other: Facts) -> bool:
             if set(_WORDS.findall(said)) & _OTHERWISE or "if not" in said:
                 return True
     return False
+
+
+def other_branch_said(condition: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a condition that negates ("if we don't hear from you, ...") is said on
+    the other side as the other branch of a rule ("reply by Friday - otherwise ..."), in
+    a sentence that says the same."""
+    spans = own.tokens.sentence_spans
+    if condition.sentence >= len(spans):
+        return False
+    clause = own.tokens.text[condition.start : spans[condition.sentence][1]].casefold()
+    if not _NEGATED_CLAUSE.search(clause[:80]):
+        return False
+    mine = own.tokens.sentence_stems()[condition.sentence]
+    theirs = other.tokens.sentence_stems()
+    for number, (start, end) in enumerate(other.tokens.sentence_spans):
+        said = other.tokens.text[start:end].casefold()
+        if number < len(theirs) and _BRANCH.search(said) and len(mine & theirs[number]) >= 2:
+            return True
+    return False
+
+
+_NEGATED_CLAUSE = re.compile(r"\b(?:not|no|nobody|nothing|never)\b|n['’]t\b")
+_BRANCH = re.compile(r"\b(?:otherwise|or\selse|if\snot|failing\sthat)\b")
