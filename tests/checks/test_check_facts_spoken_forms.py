@@ -344,3 +344,42 @@ def test_a_negated_condition_said_as_the_other_branch() -> None:
         "The fee for the plot is waived; otherwise nothing changes.",
         "conditions",
     )
+
+
+def test_numbers_said_in_everyday_forms() -> None:
+    assert_same(
+        "An unauthorised party gained access to the database.",
+        "An unauthorised third party gained access to the database.",
+    )
+    assert_caught("The third visit is free.", "The fourth visit is free.", "numbers")
+    assert_same(
+        "The discount is for winter 2024/25 only.", "The discount is for winter 2024-2025 only."
+    )
+    assert_caught(
+        "The discount is for winter 2024/25 only.",
+        "The discount is for winter 2025-2026 only.",
+        "numbers",
+    )
+    assert_same("Reception is open 24/7.", "Our reception never closes.")
+    assert_same("The proceeds will be split 50/50.", "The proceeds will be divided equally.")
+    assert_caught(
+        "The proceeds will be split 50/50.", "The proceeds will be split 60/40.", "numbers"
+    )
+    assert_same(
+        "Our key desk is open Mon–Fri 9–5:30.", "Our key desk is open 9am–5.30pm on weekdays."
+    )
+    assert_caught(
+        "Our key desk is open Mon–Fri 9–5:30.", "Our key desk is open Mon–Fri 9–4:30.", "times"
+    )
+
+
+def test_a_modal_changes_only_on_the_same_claim() -> None:
+    assert_same(
+        "Out of hours, you can cut a poking wire with nail clippers. Apples should be sliced.",
+        "Out of hours, you can trim a poking wire with nail clippers. Apples should be cut.",
+    )
+    assert_caught(
+        "Out of hours, you can cut a poking wire with nail clippers.",
+        "Out of hours, you must cut a poking wire with nail clippers.",
+        "modality",
+    )

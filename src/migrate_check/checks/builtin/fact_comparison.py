@@ -241,8 +241,11 @@ class _Comparison:
         before, after = pair(
             before, after, lambda one, other: (one.head, one.value) == (other.head, other.value)
         )
+        mine, theirs = self.base.tokens.sentence_stems(), self.cand.tokens.sentence_stems()
         for was in before:
             same_verb = [f for f in after if f.head and f.head == was.head]
+            # the same verb of another claim ("you can cut a wire", "fruit should be cut")
+            same_verb = [f for f in same_verb if _aligned(was, f, mine, theirs)]
             if same_verb and all(f.value != was.value for f in same_verb):
                 self.add("modality", "changed", was, same_verb[0])
 
@@ -350,6 +353,18 @@ def _bound(one: Fact, other: Fact) -> bool:
     """Whether two claims are about the same thing: their clauses share a word, or
     neither says anything else ("Accepted." against "Declined.")."""
     return bool(one.window & other.window) or not (one.window or other.window)
+
+
+def _aligned(
+    one: Fact, other: Fact, mine: list[frozenset[str]], theirs: list[frozenset[str]]
+) -> bool:
+    """Whether two claims share a word besides their head, or stand in sentences that
+    share a content word besides it."""
+    if (one.window & other.window) - {one.head}:
+        return True
+    if one.sentence >= len(mine) or other.sentence >= len(theirs):
+        return True
+    return bool((mine[one.sentence] & theirs[other.sentence]) - {one.head})
 
 
 def _same_claim(one: Fact, other: Fact) -> bool:

@@ -80,14 +80,12 @@ def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
     made: dict[int, Fact] = {}
     for one, other in zip(ordered, ordered[1:], strict=False):
         # "9-5", "8–6": hours of a working day (a dash alone between them)
-        if other.start - one.end == 1 and _working_hours(one, other, text):
+        if other.start - one.end == 1 and (closing := _working_hours(one, other, text)):
             if one.kind == "numbers":
                 made[id(one)] = dataclasses.replace(
                     one, kind="times", value=f"{int(one.value):02d}:00"
                 )
-            made[id(other)] = dataclasses.replace(
-                other, kind="times", value=f"{int(other.value) + 12:02d}:00"
-            )
+            made[id(other)] = dataclasses.replace(other, kind="times", value=closing)
             continue
         if other.kind != "times" or not _PERIOD.search(other.raw):
             continue
@@ -110,25 +108,35 @@ def time_ranges(facts: list[Fact], text: str) -> list[Fact]:
     return [made.get(id(fact), fact) for fact in facts] if made else facts
 
 
-def _working_hours(one: Fact, other: Fact, text: str) -> bool:
-    """Whether two bare numbers joined by a dash run backwards (or stay) from a morning
-    hour to an afternoon one ("9-5", "8–6", "8-8"): as a range of numbers they could not,
-    so they are the hours of a working day, 9 am to 5 pm."""
-    if other.kind != "numbers" or not other.raw.isdigit():
-        return False
+def _working_hours(one: Fact, other: Fact, text: str) -> str | None:
+    """The closing time, when two bare numbers joined by a dash run backwards (or stay)
+    from a morning hour to an afternoon one ("9-5", "8–6", "8-8", "9–5:30"): as a range
+    of numbers they could not, so they are the hours of a working day, 9 am to 5 pm."""
+    minutes = "00"
+    if other.kind == "times" and (clock := _CLOCK.fullmatch(other.raw)):
+        other_hour, minutes = clock.groups()  # "9–5:30": half past five
+    elif other.kind == "numbers" and other.raw.isdigit():
+        other_hour = other.raw
+    else:
+        return None
     if one.kind == "times" and not _PERIOD.search(one.raw) and one.value[2:5] != ":00":
         start = int(one.value[:2])  # "8:30-5": half past eight to five
     elif one.kind == "numbers" and one.raw.isdigit():
         start = int(one.raw)
     else:
-        return False
-    end = int(other.raw)
+        return None
+    end = int(other_hour)
     joined = text[one.end : other.start] in ("-", "–", "—")
     if not (joined and 6 <= start <= 11 and 1 <= end <= 9 and end <= start):
-        return False
+        return None
     before, after = text[max(0, one.start - 30) : one.start], text[other.end : other.end + 12]
     # not a score ("we won 9-5 on Saturday"): opening hours are said as such
-    return bool(_HOURS_BEFORE.search(before) or _HOURS_AFTER.match(after))
+    if _HOURS_BEFORE.search(before) or _HOURS_AFTER.match(after):
+        return f"{end + 12:02d}:{minutes}"
+    return None
+
+
+_CLOCK = re.compile(r"(\d{1,2})[:.](\d\d)")
 
 
 #: What tells opening hours around "9-5": weekdays or "open" before, a zone or "daily" after.

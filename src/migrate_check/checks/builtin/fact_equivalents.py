@@ -36,6 +36,7 @@ from migrate_check.checks.builtin.fact_value_forms import (
     bound_said,
     clock_duration_said,
     day_said,
+    even_split_said,
     free_said,
     hour_said,
     month_said,
@@ -112,7 +113,8 @@ class Equivalents:
             or counts_a_list(fact, other)
             or both_said(fact, other)
             or always_said(fact, own, other)
-            or short_year_said(fact, other)
+            or short_year_said(fact, own, other)
+            or even_split_said(fact, other)
         ):
             return True
         if fact.kind == "quantities" and always_said(fact, own, other):

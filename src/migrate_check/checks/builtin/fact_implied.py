@@ -110,6 +110,7 @@ def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
 #: Words that say "24/7" ("open around the clock", "a round-the-clock line").
 _ALL_DAY = re.compile(
     r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b|\bday\s(?:or|and)\snight\b"
+    r"|\bnever\s(?:closes|closed|shuts)\b|\balways\sopen\b"
 )
 
 
@@ -171,12 +172,25 @@ def one_unit_said(fact: Fact, other: Facts) -> bool:
     return pattern is not None and pattern.search(other.tokens.text.casefold()) is not None
 
 
-def short_year_said(fact: Fact, other: Facts) -> bool:
-    """Whether a year (2009) is said on the other side as "'09"."""
-    if fact.kind != "numbers" or len(fact.value) != 4 or not fact.value.startswith(("19", "20")):
+def short_year_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a year (2009) is said on the other side as "'09", or the second year of a
+    season ("2024/25") in full there ("2024-2025")."""
+    if fact.kind != "numbers":
+        return False
+    end = fact.start + len(fact.raw)  # a number's span may take the full stop after it
+    season = _SEASON.search(own.tokens.text, 0, end) if len(fact.value) == 2 else None
+    if season is not None and season.end() == end:
+        full = str(int(season.group(1)) // 100 * 100 + int(fact.value))
+        return any(f.value == full for f in other.of("numbers"))
+    if len(fact.value) != 4 or not fact.value.startswith(("19", "20")):
         return False
     text = other.tokens.text
+    if any(f"{int(fact.value) - 1}{mark}{fact.value[2:]}" in text for mark in "/-–"):
+        return True  # "2025" of "2024-2025" and "2024/25"
     return any(f"{mark}{fact.value[2:]}" in text for mark in "'’")
+
+
+_SEASON = re.compile(r"\b((?:19|20)\d\d)[/–-]\d\d\Z")
 
 
 def code_range_said(fact: Fact, other: Facts) -> bool:

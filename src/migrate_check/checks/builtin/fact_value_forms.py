@@ -41,6 +41,18 @@ _SHARES = {"half": "50", "third": "33.33", "quarter": "25", "fifth": "20", "tent
 _SHARE_WORDS = re.compile(r"\b(?:a|one)[\s-](half|third|quarter|fifth|tenth)\b")
 
 
+def even_split_said(fact: Fact, other: Facts) -> bool:
+    """Whether a split "50/50" is said on the other side in words ("divided equally")."""
+    return (
+        fact.kind == "numbers"
+        and fact.raw.replace(" ", "") in ("50/50", "50-50", "50:50")
+        and bool(_EVENLY & other.tokens.plain_words())
+    )
+
+
+_EVENLY = frozenset({"equally", "evenly", "equal", "even", "half", "halves"})
+
+
 def share_said(fact: Fact, other: Facts) -> bool:
     """Whether a percentage is said on the other side as a fraction in words ("20%" and
     "a fifth") or as a part of a whole in one sentence ("50%" and "3 of the 6")."""
