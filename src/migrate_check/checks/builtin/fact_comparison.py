@@ -359,12 +359,13 @@ def _aligned(
     one: Fact, other: Fact, mine: list[frozenset[str]], theirs: list[frozenset[str]]
 ) -> bool:
     """Whether two claims share a word besides their head, or stand in sentences that
-    share a content word besides it."""
+    share a content word besides it (or one of them says nothing else)."""
     if (one.window & other.window) - {one.head}:
         return True
     if one.sentence >= len(mine) or other.sentence >= len(theirs):
         return True
-    return bool((mine[one.sentence] & theirs[other.sentence]) - {one.head})
+    stems, their_stems = mine[one.sentence] - {one.head}, theirs[other.sentence] - {one.head}
+    return not (stems and their_stems) or bool(stems & their_stems)
 
 
 def _same_claim(one: Fact, other: Fact) -> bool:
