@@ -74,6 +74,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_n.jsonl",
         DATA / "free_text_pairs_o.jsonl",
         DATA / "free_text_pairs_p.jsonl",
+        DATA / "free_text_pairs_q.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }

@@ -383,3 +383,35 @@ def test_a_modal_changes_only_on_the_same_claim() -> None:
         "Out of hours, you must cut a poking wire with nail clippers.",
         "modality",
     )
+
+
+def test_counts_bounds_and_zero_in_everyday_words() -> None:
+    assert_same(
+        "Items: 2 x 1.5 kg malt extract, 1 x 100 g hops.",
+        "Items: malt extract 1.5 kilograms x2, hops 100 grams x1.",
+    )
+    assert_caught(
+        "Items: 2 x 1.5 kg malt extract.", "Items: malt extract 1.5 kilograms x3.", "numbers"
+    )
+    assert_same(
+        "We'll order a new copy, or put you on the list for a used one.",
+        "We'll order a new copy, or put you on the list for a second-hand one.",
+    )
+    assert_same(
+        "We've added a voucher for a free day rental.",
+        "We've put a voucher for a complimentary day rental on your account.",
+    )
+    assert_same(
+        "You can cancel for free up to 24 hours before your tour starts.",
+        "Cancelling is free as long as it's done at least 24 hours before the tour starts.",
+    )
+    assert_caught("You can bring up to 2 guests.", "You can bring at least 2 guests.", "polarity")
+    assert_same(
+        "The panel will be replaced on Friday.\nCost to you: £0.",
+        "The panel will be replaced on Friday. You won't pay anything for this.",
+    )
+    assert_caught(
+        "The panel will be replaced on Friday.\nCost to you: £0.",
+        "The panel will be replaced on Friday.\nCost to you: £40.",
+        "amounts",
+    )

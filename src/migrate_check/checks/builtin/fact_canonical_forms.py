@@ -169,7 +169,7 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
             return [("percentages", f"{_format(share)}%")]
         return [("numbers", str(part)), ("numbers", str(whole))]
     if group == "mult":
-        return [("numbers", n) for n in _numbers(raw.rstrip("xX×").strip().split()[0])]
+        return [("numbers", n) for n in _numbers(raw.strip("xX× ").split()[0])]
     if group == "phone":
         return [("numbers", ("+" if raw.startswith("+") else "") + _only_digits(raw))]
     found: list[tuple[str, str]] | None = None

@@ -275,3 +275,22 @@ def _hedge_words(facts: Facts, sentence: int) -> frozenset[str]:
 
 
 _LETTERS = re.compile(r"[a-z]++")
+
+
+def bound_before(one: Fact, other: Fact, base: Facts, cand: Facts) -> bool:
+    """Whether two opposite bounds hold the same notice: "free up to 24 hours before" is
+    "free if at least 24 hours before", a bound on the time left before a start."""
+    ahead = _notice(one, base)
+    return ahead is not None and ahead == _notice(other, cand)
+
+
+def _notice(bound: Fact, facts: Facts) -> str | None:
+    """The duration a bound takes when "before" or "in advance" follows it."""
+    for quantity in facts.of("quantities"):
+        if quantity.sentence == bound.sentence and 0 <= quantity.start - bound.end <= 2:
+            after = facts.tokens.text[quantity.end : quantity.end + 16].casefold()
+            return quantity.value if _AHEAD.match(after) else None
+    return None
+
+
+_AHEAD = re.compile(r"\s*+(?:before|ahead|in\sadvance|prior|beforehand|notice)\b")

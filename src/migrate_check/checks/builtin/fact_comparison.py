@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from migrate_check.checks.builtin.fact_claim_forms import (
     bare_only,
+    bound_before,
     double_negatives,
     hedge_worded_there,
     hypothetical,
@@ -203,15 +204,15 @@ class _Comparison:
         surplus_after = first_of(after, lambda v: counts_after[v] > counts_before[v])
         reported: set[int] = set()
 
-        def opposed(was: Fact, now: Fact) -> bool:
+        def against(was: Fact, now: Fact) -> bool:
             return (
                 _contradicts(was.value, now.value)
-                and _bound(was, now)
                 and not turned_at_a_time(was, now, self.base, self.cand)
+                and not bound_before(was, now, self.base, self.cand)
             )
 
         for was in surplus_before:
-            now = next((f for f in surplus_after if opposed(was, f)), None)
+            now = next((f for f in surplus_after if against(was, f) and _bound(was, f)), None)
             if now is not None:
                 self.add("polarity", "changed", was, now)
                 surplus_after.remove(now)
@@ -226,11 +227,7 @@ class _Comparison:
                 continue
             axis = on_axis.get(was.value.partition(":")[0], [])
             same = max((len(f.window & subject) for f in axis if f.value == was.value), default=0)
-            turned = [
-                f
-                for f in axis
-                if _contradicts(was.value, f.value) and len(f.window & subject) > max(same, 1)
-            ]
+            turned = [f for f in axis if against(was, f) and len(f.window & subject) > max(same, 1)]
             if turned:
                 self.add("polarity", "changed", was, turned[0])
 

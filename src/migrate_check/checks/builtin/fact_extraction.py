@@ -39,6 +39,7 @@ from migrate_check.checks.builtin.fact_list_numbers import LIST_PATTERNS, bullet
 from migrate_check.checks.builtin.fact_name_forms import PATTERNS as NAME_FORM_PATTERNS
 from migrate_check.checks.builtin.fact_name_forms import name_forms
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
+from migrate_check.checks.builtin.fact_number_tables import without_idioms
 from migrate_check.checks.builtin.fact_number_words import read_number_words
 from migrate_check.checks.builtin.fact_patterns import BARE_TLD, BARE_URL, EMAIL, FACT, URL
 from migrate_check.checks.builtin.fact_prefixed import prefixed_negatives
@@ -197,7 +198,7 @@ def extract(
     ]
     facts = shared_units(time_ranges(day_ranges(facts, text), text), text)
     facts += read_number_words(tokens)
-    facts = word_parts(facts, tokens)
+    facts = without_idioms(word_parts(facts, tokens), shown)
     facts = merge_durations(facts, shown)
     facts += read_names(tokens)
     facts = name_forms(facts, shown)

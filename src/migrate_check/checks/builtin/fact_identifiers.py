@@ -19,10 +19,11 @@ PARTS = re.compile(r"[./-]")
 DIGIT_RUN = re.compile(r"\d[\w./,-]*+")
 HAS_DIGIT = re.compile(r"\d")
 HAS_LETTER = re.compile(r"[A-Za-z]")
-#: Glued forms that are facts of another kind: "3pm", "2nd", "5kg", "2x", "10k", ISO times.
+#: Glued forms that are facts of another kind: "3pm", "2nd", "5kg", "2x", "x2", "10k", ISO
+#: times.
 NOT_IDENTIFIER = re.compile(
     r"\d[\d.,]*+(?:[aApP]\.?[mM]\.?|st|nd|rd|th|ST|ND|RD|TH|[xX×]|k|K|m|bn|h|s|d|p)"
-    r"|\d{4}-\d\d-\d\dT[\d:.]*+Z?"
+    r"|\d{4}-\d\d-\d\dT[\d:.]*+Z?|[xX×]\d{1,3}"
 )
 #: "AM-8" of "10 AM-8 PM": a range of times, not a code.
 CLOCK_RANGE = re.compile(r"(?i:[ap]\.?m)\.?-\d")

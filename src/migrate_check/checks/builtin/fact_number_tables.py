@@ -5,7 +5,10 @@ Tables and the two small readers `fact_number_words` builds numbers from.
 
 from __future__ import annotations
 
+import re
+
 from migrate_check.checks.builtin.fact_lexicon import words
+from migrate_check.checks.builtin.fact_records import Fact
 
 SMALL = {
     word: value
@@ -118,3 +121,21 @@ WHEN = frozenset(["ago", "later", "earlier"])
 #: Units that, after "a", name a thing more often than one of the unit ("a cap of 6", "on
 #: a meter", "a yard to play in").
 THINGS = frozenset({"cap", "meter", "yard", "foot"})
+#: Words with a number in them that count nothing ("second-hand", "third party").
+IDIOMS = frozenset(
+    {"second-hand", "first-hand", "third-party", "third-parties", "second-guess", "one-off"}
+)
+
+
+#: Words with a number in them that count nothing ("a second-hand copy", "a third party").
+_IDIOM = re.compile(r"(?i:(?:a\s)?(?:first|second|third)[-\s](?:hand|party|parties)\b)")
+
+
+def without_idioms(facts: list[Fact], text: str) -> list[Fact]:
+    """`facts` without the numbers and shares read from an idiom ("second-hand")."""
+    return [
+        fact
+        for fact in facts
+        if fact.kind not in ("numbers", "percentages")
+        or not _IDIOM.match(text, fact.start, fact.start + 20)
+    ]

@@ -306,8 +306,6 @@ class _Reader:
             self.add("numbers", str(MULTIPLIERS[word]), at, at + 1)
             return at + 1
         place = ordinal(word)
-        if word == "third" and self.word(at + 1) in ("party", "parties"):
-            return at + 2  # "a third party": someone else, no count
         if place is not None and not (word in FRACTIONS and at and self.words[at - 1] in ARTICLES):
             # "the first time", "a second key": what comes first or second is rarely a fact
             weak = word in ("first", "second") or self.t.initial[at]

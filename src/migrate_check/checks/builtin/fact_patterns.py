@@ -67,7 +67,8 @@ CURRENCY_AFTER = (
 SYMBOL = r"(?:(?:US|CA|AU|NZ|HK|MX|C|A|S|R)?\$|[€£¥₹₩₽₺₪₫₱₦]|Rs\.?)"
 #: A word between a quantity's number and its unit ("3 more days", "2 full weeks").
 EXTRA_WORD = (
-    r"(?:(?i:more|extra|additional|further|full|whole|entire|free|clear|consecutive|straight"
+    r"(?:(?i:more|extra|additional|further|full|whole|entire|free|complimentary|clear"
+    r"|consecutive|straight"
     r"|or\smore|or\slonger|or\sfewer|or\sless)\s)?"
 )
 #: Right after a preposition of time: where a month's short name is a month ("waived in
@@ -86,7 +87,7 @@ WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 #: a month, a currency code or prefix ("US$"), "today" or "noon".
 CAN_START = (
     r"(?=(?<![\w.,])[\d$€£¥₹₩₽₺₪₫₱₦+(\-−]|(?<!\w)(?:Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|[A-Z][A-Z$]"
-    r"|Rs|\$|(?i:mon|tue|wed|thu|fri|sat|sun|to[dnm]|yes|noo|mid|bet)))"
+    r"|Rs|\$|[xX×]\d|(?i:mon|tue|wed|thu|fri|sat|sun|to[dnm]|yes|noo|mid|bet)))"
 )
 
 FACT = re.compile(
@@ -146,7 +147,8 @@ FACT = re.compile(
             r"(?P<pct>" + SIGNED + NUM + r"\s?(?:%|(?i:percent|per\s?cent)(?!\w)))",
             # "14k gold" is a fineness in carats, not fourteen thousand
             r"(?P<nummult>" + AT_RUN_START + NUM + r"(?:k|K|bn)(?!\w)(?!\s(?i:gold|white|rose)))",
-            r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w))",
+            r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w)"
+            r"|(?<![\w.])[xX×]\d{1,3}(?![\w.]))",  # "1.5 kg x2": two of them
             r"(?P<ratio>"
             + AT_RUN_START
             + r"\d{1,4}\s(?:in|out\sof|of)\s(?:the\s)?\d{1,6}(?!\d|[.,]\d|\s?"

@@ -24,7 +24,7 @@ from migrate_check.checks.builtin.fact_patterns import BARE_TLD, BARE_URL, CAN_S
 #: capitals and the first letters of its lower-case words, and every non-ASCII character
 #: (currency symbols, other scripts' digits, letters `(?i)` folds to ASCII ones).
 #: `tests/checks/test_facts_mechanics.py` checks it against CAN_START.
-CAN_START_CHARS = r"0-9$+(\-A-Zbfmnstwy\x80-\U0010ffff"
+CAN_START_CHARS = r"0-9$+(\-A-Zbfmnstwxy\x80-\U0010ffff"
 #: Where a fact can start: led by a character class, so a search passes over the rest of
 #: the text in C, then not inside a word and where CAN_START holds.
 CANDIDATE = re.compile("[" + CAN_START_CHARS + r"](?<!\w.)(?<=" + CAN_START + ".)")

@@ -162,7 +162,7 @@ TIME_UNIT = "s"
 #: Words between a quantity's number and its unit ("two more weeks", "a full day").
 EXTRA = frozenset(
     {"more", "extra", "additional", "further", "full", "whole", "entire", "free", "clear"}
-    | {"consecutive", "straight"}
+    | {"consecutive", "straight", "complimentary"}
 )
 UNIT_WORDS = frozenset(s.casefold() for s in _TABLE if " " not in s)
 

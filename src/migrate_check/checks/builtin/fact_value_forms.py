@@ -81,21 +81,24 @@ def share_said(fact: Fact, other: Facts) -> bool:
 
 
 #: Words that say an amount is zero ("delivery: free", "at no cost").
-_FREE = re.compile(r"\b(?:free|complimentary|no\scharge|no\scost|nothing)\b")
+_FREE = re.compile(
+    r"\b(?:free|complimentary|no\s(?:charge|cost|fee)|nothing|pay\sanything|n['’]t\scost\sanything)\b"
+)
 
 
 def free_said(fact: Fact, own: Facts, other: Facts) -> bool:
-    """Whether a zero amount ("Delivery: $0.00") is said as "free" on the other side, in a
-    sentence that shares a word with its own."""
+    """Whether a zero amount ("Delivery: $0.00") is said as "free" ("you won't pay
+    anything") on the other side, in a sentence that shares a word with its own (any, for
+    a label that says little else: "Cost to you: £0")."""
     if fact.kind != "amounts" or fact.value.rpartition(" ")[2] != "0":
         return False
     mine, theirs = own.tokens.sentence_stems(), other.tokens.sentence_stems()
     if fact.sentence >= len(mine):
         return False
+    label = len(mine[fact.sentence]) <= 2  # "Cost to you: £0" says little else to share
     for number, (start, end) in enumerate(other.tokens.sentence_spans[: len(theirs)]):
-        if (
-            _FREE.search(other.tokens.text[start:end].casefold())
-            and theirs[number] & mine[fact.sentence]
+        if _FREE.search(other.tokens.text[start:end].casefold()) and (
+            label or theirs[number] & mine[fact.sentence]
         ):
             return True
     return False
