@@ -415,3 +415,15 @@ def test_counts_bounds_and_zero_in_everyday_words() -> None:
         "The panel will be replaced on Friday.\nCost to you: £40.",
         "amounts",
     )
+
+
+def test_a_bare_number_in_the_unit_of_its_sentence() -> None:
+    assert_same(
+        "Rides are 30 minutes; each extra minute beyond 30 costs 15 cents.",
+        "Rides are half an hour; each extra minute beyond half an hour costs 15 cents.",
+    )
+    assert_caught(
+        "Rides are 30 minutes; each extra minute beyond 30 costs 15 cents.",
+        "Rides are half an hour; each extra minute beyond 40 costs 15 cents.",
+        "numbers",
+    )

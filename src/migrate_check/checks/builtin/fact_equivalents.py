@@ -28,6 +28,7 @@ from migrate_check.checks.builtin.fact_implied import (
     pounds_either,
     short_year_said,
     span_of_times,
+    unit_of_sentence_said,
 )
 from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
 from migrate_check.checks.builtin.fact_records import Fact, Facts
@@ -115,6 +116,7 @@ class Equivalents:
             or always_said(fact, own, other)
             or short_year_said(fact, own, other)
             or even_split_said(fact, other)
+            or unit_of_sentence_said(fact, own, other)
         ):
             return True
         if fact.kind == "quantities" and always_said(fact, own, other):

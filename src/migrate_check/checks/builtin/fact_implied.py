@@ -16,6 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin.fact_records import Fact, Facts
+from migrate_check.checks.builtin.fact_units import canonical_quantity
 
 #: Times of one sentence tried pairwise for a span, so pairing stays small.
 MAX_TIMES = 12
@@ -235,3 +236,21 @@ def number_of(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         return None
+
+
+def unit_of_sentence_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a bare number takes the unit of a quantity its sentence gives ("45 minutes
+    instead of the usual 60") and is said in that unit on the other side ("the usual
+    hour")."""
+    if fact.kind != "numbers" or (number := number_of(fact.value)) is None:
+        return False
+    theirs = {f.value for f in other.of("quantities")}
+    for quantity in own.of("quantities")[:MAX_TIMES]:
+        if quantity.sentence == fact.sentence and quantity.end <= fact.start:
+            spelling = _LAST_WORD.search(quantity.raw)
+            if spelling and canonical_quantity(number, None, spelling.group()) in theirs:
+                return True
+    return False
+
+
+_LAST_WORD = re.compile(r"[^\W\d_]++$")
