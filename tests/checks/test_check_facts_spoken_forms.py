@@ -427,3 +427,37 @@ def test_a_bare_number_in_the_unit_of_its_sentence() -> None:
         "Rides are half an hour; each extra minute beyond 40 costs 15 cents.",
         "numbers",
     )
+
+
+def test_days_amps_and_periods_said_another_way() -> None:
+    assert_same(
+        "Local transfers: Tue 8 and Wed 9 October, 09:00-17:00.",
+        "On Tuesday the 8th and Wednesday the 9th it's available from 9am to 5pm.",
+    )
+    assert_caught(
+        "Local transfers: Tue 8 and Wed 9 October.",
+        "On Tuesday the 8th and Wednesday the 10th it's available.",
+        "dates",
+    )
+    assert_same("Dates: Saturday 5 and Sunday 6 April.", "Dates: Sat 5 & Sun 6 April.")
+    assert_same("A 13A socket within 10m.", "A 13-amp socket within 10 metres.")
+    assert_same("Use the 30 A charger.", "Use the 30-amp charger.")
+    assert_caught("Use the 30 A charger.", "Use the 40-amp charger.", "quantities")
+    assert_same("Your 200Ah battery.", "Your 200 amp-hour battery.")
+    assert_same(
+        "Top up with an hour of driving every 2 days.",
+        "Top up with an hour of driving every other day.",
+    )
+    assert_caught(
+        "Top up with an hour of driving every 2 days.",
+        "Top up with an hour of driving every other week.",
+        "quantities",
+    )
+    assert_same(
+        "Call our 24/7 line on 0113 496 0770.",
+        "Ring our 24-hour line, 0113 496 0770, any day of the week.",
+    )
+    assert_same(
+        "Watch for wind. If the wind picks up, stop use and deflate the castle.",
+        "Watch for wind picking up. If that happens, stop use and deflate the castle.",
+    )

@@ -355,6 +355,7 @@ _NOT_CONDITIONS = frozenset(
     for word in [*MODAL_SKIPS, *(phrase[0] for phrase in MODALS), *SMALL, *TENS, *SCALES]
     + [*UNIT_WORDS, "possible", "necessary", "applicable"]
     + ["something", "anything", "someone", "anyone", "everything", "everyone"]
+    + ["happen", "happens", "so"]  # "if that happens", "if so": the condition said before
 ) - {stem("quit")}  # "quite" is reached over, but "quit" is what "if you need to quit" asks
 _MULTIPLES = frozenset({"times", "twice", "thrice", "half"})
 

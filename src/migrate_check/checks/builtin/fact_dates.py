@@ -15,7 +15,7 @@ from migrate_check.checks.builtin.fact_records import Fact
 #: What joins the two ends of a range of days: a dash, "to", "until", "through", "and",
 #: and the weekday of the second end ("Monday 6 to Wednesday 8 October").
 _JOIN = re.compile(
-    r"(?:st|nd|rd|th)?\s{0,3}+(?:[-–—]|(?i:to|until|till|through|thru|and))\s{0,3}+"
+    r"(?:st|nd|rd|th)?\s{0,3}+(?:[-–—&]|(?i:to|until|till|through|thru|and))\s{0,3}+"
     r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}+\.?,?\s{1,3}+)?"
 )
 #: The most characters _JOIN matches: "th", 3 spaces, "through", 3 spaces, "Tuesday.,",

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from migrate_check.checks.builtin.fact_dimensions import sizes_said
 from migrate_check.checks.builtin.fact_implied import (
     always_said,
+    amps_said,
     both_said,
     brand_of_kept_model,
     clock_minutes,
@@ -60,6 +61,8 @@ FREQUENCIES = {
     "6 month": frozenset({"biannually", "biannual", "half-yearly"}),
     "12 month": frozenset({"annually", "annual", "yearly"}),
 }
+#: A period of two units, and the unit "every other ..." takes ("every other day").
+_EVERY_OTHER = {"172800 s": "day", "1209600 s": "week", "2 month": "month", "24 month": "year"}
 #: "every quarter" says "every 3 months" ("a quarter" alone may be a share).
 _EVERY_QUARTER = re.compile(r"\b(?:every|each|per|once\sa)\squarter\b")
 #: Values of one kind and unit tried pairwise for a difference, so pairing stays small.
@@ -121,6 +124,8 @@ class Equivalents:
             return True
         if fact.kind == "quantities" and always_said(fact, own, other):
             return True
+        if amps_said(fact, own, other):
+            return True
         if code_range_said(fact, other) or one_unit_said(fact, other):
             return True
         if (
@@ -160,6 +165,10 @@ class Equivalents:
         if fact.kind == "quantities" and _every(fact, own):
             if fact.value == "3 month" and _EVERY_QUARTER.search(other.tokens.text.casefold()):
                 return True
+            if (other_unit := _EVERY_OTHER.get(fact.value)) and re.search(
+                rf"\bevery\s(?:other|second)\s{other_unit}\b", other.tokens.text.casefold()
+            ):
+                return True  # "every 2 days" and "every other day"
             return bool(FREQUENCIES.get(fact.value, frozenset()) & other.tokens.plain_words())
         if _is_zero(fact):
             sentences = own.tokens.sentence_stems()

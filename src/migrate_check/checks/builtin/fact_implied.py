@@ -112,6 +112,7 @@ def brand_of_kept_model(fact: Fact, own: Facts, other: Facts) -> bool:
 _ALL_DAY = re.compile(
     r"\ba?round[\s-]the[\s-]clock\b|\b24\s?hours\s(?:a|per)\sday\b|\bday\s(?:or|and)\snight\b"
     r"|\bnever\s(?:closes|closed|shuts)\b|\balways\sopen\b"
+    r"|\b24[\s-]hours?\b[^.]{0,40}?\b(?:any|every)\sday\b"
 )
 
 
@@ -254,3 +255,27 @@ def unit_of_sentence_said(fact: Fact, own: Facts, other: Facts) -> bool:
 
 
 _LAST_WORD = re.compile(r"[^\W\d_]++$")
+
+
+def amps_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a current in amps is said on the other side with the bare "A" ("13A",
+    "30 A"), which is read as a code or a number, as "A" alone may be a letter."""
+    if fact.kind == "quantities" and fact.value.endswith(" amp"):
+        number = fact.value.removesuffix(" amp")
+        return any(
+            _amps(f, other) == number for f in (*other.of("identifiers"), *other.of("numbers"))
+        )
+    amps = _amps(fact, own)
+    return amps is not None and f"{amps} amp" in {f.value for f in other.of("quantities")}
+
+
+def _amps(fact: Fact, facts: Facts) -> str | None:
+    """The number of amps a code ("13A") or a number before " A" ("30 A") says."""
+    if fact.kind == "identifiers" and (glued := _GLUED_AMPS.fullmatch(fact.value)):
+        return glued.group(1)
+    after = facts.tokens.text[fact.start + len(fact.raw) : fact.start + len(fact.raw) + 3]
+    return fact.value if fact.kind == "numbers" and _SPACED_AMPS.match(after) else None
+
+
+_GLUED_AMPS = re.compile(r"(\d{1,3})A")
+_SPACED_AMPS = re.compile(r" A\b")

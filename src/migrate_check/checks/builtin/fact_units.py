@@ -77,6 +77,8 @@ _add("Wh", "1000000", "MWh", "megawatt-hour", "megawatt-hours")
 _add("Wh", "1000000000", "GWh")
 _add("Wh", "1000", "kWh", "kilowatt-hour", "kilowatt-hours", "kilowatt hour", "kilowatt hours")
 _add("mAh", "1", "mAh")
+_add("mAh", "1000", "Ah", "amp-hour", "amp-hours", "amp hour", "amp hours")
+_add("amp", "1", "amp", "amps", "ampere", "amperes")
 _add("gsm", "1", "gsm", "g/m²", "g/m2")
 _add("Hz", "1", "Hz", "hertz")
 _add("Hz", "1000", "kHz")
@@ -103,7 +105,24 @@ _add("IU", "1", "IU", "units")
 #: Spellings matched with their case: "M" is no metre and "l" no litre mid-sentence.
 _CASED = frozenset({"mL", "L", "l", "KB", "kB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "W", "V"})
 _CASED |= frozenset(
-    {"MWh", "GWh", "kW", "kWh", "mAh", "IU", "Mbps", "Gbps", "m", "g", "h", "s", "d", "pt", "t"}
+    {
+        "MWh",
+        "GWh",
+        "kW",
+        "kWh",
+        "mAh",
+        "Ah",
+        "IU",
+        "Mbps",
+        "Gbps",
+        "m",
+        "g",
+        "h",
+        "s",
+        "d",
+        "pt",
+        "t",
+    }
     | {"Hz", "kHz", "MHz", "GHz"}
 )
 _FOLDED = {spelling.casefold(): v for spelling, v in _TABLE.items() if spelling not in _CASED}

@@ -121,8 +121,8 @@ def _ordinal(fact: Fact, facts: Facts) -> bool:
     """Whether a number is written as an ordinal ("17th"), its suffix in or after it."""
     if not fact.raw[:1].isdigit():
         return False  # "first" is no day of a month
-    suffix = (fact.raw[-2:] + facts.tokens.text[fact.end : fact.end + 2]).casefold()
-    return suffix[:2] in _SUFFIXES or suffix[2:] in _SUFFIXES
+    after = facts.tokens.text[fact.end : fact.end + 2].casefold()
+    return fact.raw[-2:].casefold() in _SUFFIXES or after in _SUFFIXES
 
 
 _SUFFIXES = ("st", "nd", "rd", "th")
