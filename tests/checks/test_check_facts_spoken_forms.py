@@ -214,6 +214,12 @@ def test_cannot_said_as_not_possible() -> None:
         "Credits can't be transferred to another account.",
         "Transferring credits to another account isn't possible.",
     )
+    assert_same(
+        "However, we can't approve you for C1–C2 yet, because that needs 3 or more years of"
+        " experience or a teaching qualification such as a J-Shine certificate.",
+        "Approval for C1–C2 isn't possible yet: for those levels you'd need a teaching"
+        " qualification such as a J-Shine certificate, or 3 or more years of experience.",
+    )
     assert_caught(
         "Credits can't be transferred to another account.",
         "Transferring credits to another account is possible.",
@@ -375,9 +381,13 @@ def test_numbers_said_in_everyday_forms() -> None:
 
 def test_a_modal_changes_only_on_the_same_claim() -> None:
     assert_same(
-        "Out of hours, you can cut a poking wire with nail clippers. Apples should be sliced.",
-        "Out of hours, you can trim a poking wire with nail clippers. Apples should be cut.",
+        "Out of hours, you can cut a poking wire with nail clippers. Apples and similar hard"
+        " fruit should be sliced into small pieces rather than bitten.",
+        "Out of hours, you can trim a poking wire with nail clippers. Apples and similar hard"
+        " fruit should be cut into small pieces rather than bitten.",
     )
+    # a short sentence says too little else to tell: the same claim, its strength changed
+    assert_caught("You must pay in cash.", "You can pay by card.", "modality")
     assert_caught(
         "Out of hours, you can cut a poking wire with nail clippers.",
         "Out of hours, you must cut a poking wire with nail clippers.",
@@ -461,3 +471,80 @@ def test_days_amps_and_periods_said_another_way() -> None:
         "Watch for wind. If the wind picks up, stop use and deflate the castle.",
         "Watch for wind picking up. If that happens, stop use and deflate the castle.",
     )
+
+
+def test_near_changes_the_rules_of_round_9_leave_caught() -> None:
+    """Each rule above, against a change it must not hide (found by review)."""
+    assert_caught(
+        "Your parcel should be delivered on Monday.",
+        "Your parcel will be delivered on Monday.",
+        "hedges",
+    )
+    lost = judge(
+        "If you don't reply, your booking is cancelled or refunded.",
+        "If you reply, your booking is cancelled or refunded.",
+    )
+    assert "negation" in facts_kinds(lost), lost.reason
+    assert_caught(
+        "If you book online, the plot fee is not charged.",
+        "The plot fee is not charged; otherwise nothing changes.",
+        "conditions",
+    )
+    assert_caught(
+        "You can cancel at most 24 hours before the class.",
+        "You can cancel at least 24 hours before the class.",
+        "polarity",
+    )
+    assert_caught(
+        "You will get up to 24 hours notice.", "You will get at least 24 hours notice.", "polarity"
+    )
+    assert_caught("The office is open until 4pm.", "The office is closed before 4pm.", "polarity")
+    assert_caught(
+        "Adults: 1. Children: 2. Total: £40.", "Adults: 1. Children: 1. Total: £40.", "numbers"
+    )
+    assert_caught("We went for the BMW X5.", "We went for the BMW X3.", "identifiers")
+    assert_caught(
+        "Meet us at the East Harbour gate.",
+        "Meet us at the West Harbour gate, e.g. by the cafe.",
+        "entities",
+    )
+    assert_caught(
+        "We need 24-hour notice to cancel; our desk is staffed around the clock.",
+        "You can cancel any time; our desk is staffed around the clock.",
+        "quantities",
+    )
+    assert_caught(
+        "Costs are split 50/50 between you and the landlord.",
+        "Costs are paid by the landlord, even for repairs.",
+        "numbers",
+    )
+    assert_caught(
+        "The class lasts 45 minutes with 60 students.",
+        "The class lasts 45 minutes with 40 students.",
+        "numbers",
+    )
+    assert_same("The shelf is a foot wide.", "The shelf is 12 inches wide.")
+    assert_caught("The only option may be a refund.", "The only option will be a refund.", "hedges")
+    assert_caught(
+        "Your order has shipped. It will arrive on Monday. Tracking is in the app.",
+        "Your order has shipped. It will arrive on Monday. Expect a 2-hour delay at the depot."
+        " Tracking is in the app.",
+        "quantities",
+    )
+    assert_caught(
+        "Outstanding issues: 2. Refunds: none.", "Outstanding issues: 2. Refunds: 1.", "negation"
+    )
+    assert_same(
+        "Outstanding balance: £40; late fees: none.",
+        "You have an outstanding balance of £40 and no late fees.",
+    )
+    assert_caught(
+        "The pharmacy is closed, and still staffed, at 9pm.",
+        "The pharmacy opens at 9pm.",
+        "polarity",
+    )
+    lost = judge(
+        "Orders from Karen Books ship in 2 days. See example.com/karenina-books.",
+        "Orders ship in 2 days. See example.com/karenina-books.",
+    )
+    assert "entities" in facts_kinds(lost), lost.reason

@@ -225,21 +225,24 @@ def turned_at_a_time(one: Fact, other: Fact, base: Facts, cand: Facts) -> bool:
     """Whether two opposites say one thing of a time: "open until 4pm" is "closes at
     4pm", "closed until 10am" is "opens at 10am"."""
     for fact, own, their_fact, theirs in ((one, base, other, cand), (other, cand, one, base)):
-        until = _time_after(fact, own, until=True)
-        if until is not None and until == _time_after(their_fact, theirs, until=False):
+        until = _time_after(fact, own, _UNTIL)
+        if until is not None and until == _time_after(their_fact, theirs, _AT):
             return True
     return False
 
 
-def _time_after(fact: Fact, facts: Facts, until: bool) -> str | None:
-    """The time just after an opposite in its sentence ("open until 4pm"), with "until"
-    between them or without it."""
+def _time_after(fact: Fact, facts: Facts, joined: re.Pattern[str]) -> str | None:
+    """The time just after an opposite in its sentence, joined to it as `joined` says
+    ("open until 4pm", "closes at 4pm")."""
     for time in facts.of("times"):
         if time.sentence == fact.sentence and 0 < time.start - fact.end <= 30:
             between = facts.tokens.text[fact.end : time.start].casefold()
-            if ("until" in between or "till" in between) == until:
-                return time.value
+            return time.value if joined.search(between) else None
     return None
+
+
+_UNTIL = re.compile(r"\b(?:until|till|til)\b")
+_AT = re.compile(r"\b(?:at|from)\s*+$")
 
 
 #: Stems of words that hedge in any part of speech ("the estimate", "est.", "expecting").
@@ -253,35 +256,42 @@ _HEDGE_WORDS = frozenset(
 def hedge_worded_there(hedge: Fact, own: Facts, other: Facts) -> bool:
     """Whether the other side's sentence that says the same as the hedge's (all of a short
     one's stems will do) hedges it with a word its own sentence lacks, in another part
-    of speech ("Estimated total: £5,640"
-    and "the estimate comes to £5640", "(est. 85 pages)" and "(estimated at 85 pages)")."""
+    of speech ("Estimated total: £5,640" and "the estimate comes to £5640", "(est. 85
+    pages)" and "(estimated at 85 pages)")."""
     mine, theirs = own.tokens.sentence_stems(), other.tokens.sentence_stems()
     if hedge.sentence >= len(mine):
         return False
-    own_words = _hedge_words(own, hedge.sentence) - {stem(hedge.raw.split()[-1])}
+    own_words = own.per_sentence("hedge words", _hedge_words)[hedge.sentence]
+    own_words -= {stem(hedge.raw.split()[-1])}
     stems = mine[hedge.sentence]
-    for number, their_stems in enumerate(theirs):
-        shorter = min(len(stems), len(their_stems))
-        said = len(stems & their_stems) >= max(min(3, shorter), shorter / 3) > 0
-        if said and _hedge_words(other, number) - own_words:
+    for number, words in enumerate(other.per_sentence("hedge words", _hedge_words)):
+        if number >= len(theirs) or not words - own_words:
+            continue
+        shorter = min(len(stems), len(theirs[number]))
+        if len(stems & theirs[number]) >= max(min(3, shorter), shorter / 3) > 0:
             return True
     return False
 
 
-def _hedge_words(facts: Facts, sentence: int) -> frozenset[str]:
-    start, end = facts.tokens.sentence_spans[sentence]
-    words = _LETTERS.findall(facts.tokens.text[start:end].casefold())
-    return frozenset(stem(word) for word in words) & _HEDGE_WORDS
+def _hedge_words(text: str) -> frozenset[str]:
+    return frozenset(stem(word) for word in _LETTERS.findall(text.casefold())) & _HEDGE_WORDS
 
 
 _LETTERS = re.compile(r"[a-z]++")
 
 
 def bound_before(one: Fact, other: Fact, base: Facts, cand: Facts) -> bool:
-    """Whether two opposite bounds hold the same notice: "free up to 24 hours before" is
-    "free if at least 24 hours before", a bound on the time left before a start."""
+    """Whether "up to" a time before a start and "at least" that time before it hold the
+    same notice: "free up to 24 hours before" is "free if at least 24 hours before"."""
+    bounds = {one.raw.casefold(), other.raw.casefold()}
+    if not (bounds & _UNTIL_BOUNDS and bounds & _LEAST_BOUNDS):
+        return False
     ahead = _notice(one, base)
     return ahead is not None and ahead == _notice(other, cand)
+
+
+_UNTIL_BOUNDS = frozenset({"up to", "until"})
+_LEAST_BOUNDS = frozenset({"at least", "no less than", "a minimum of", "minimum"})
 
 
 def _notice(bound: Fact, facts: Facts) -> str | None:
@@ -293,4 +303,4 @@ def _notice(bound: Fact, facts: Facts) -> str | None:
     return None
 
 
-_AHEAD = re.compile(r"\s*+(?:before|ahead|in\sadvance|prior|beforehand|notice)\b")
+_AHEAD = re.compile(r"\s*+(?:before|ahead|in\sadvance|prior|beforehand)\b")

@@ -124,20 +124,22 @@ def expects(t: Tokens, at: int, phrase: tuple[str, ...]) -> bool:
 
 
 def _passive(t: Tokens, at: int) -> bool:
-    """Whether "be" and a participle stand at word `at` ("bags should be reported"): an
-    instruction in the passive, asked of the reader, not a hedge."""
+    """Whether "be" and the participle of a reader's action stand at word `at` ("bags
+    should be reported"): an instruction in the passive, not a hedge."""
     if at + 1 >= len(t.words) or t.words[at] != "be":
         return False
-    verb = t.words[at + 1]
-    return verb in PARTICIPLES or (verb.endswith("ed") and len(verb) > 4)
+    return t.words[at + 1] in INSTRUCTED
 
 
-#: Past participles that do not end in "-ed".
-PARTICIPLES = frozenset(
+#: Participles of what a reader is told to do ("should be reported", "should be kept"),
+#: not of what a sender expects to happen ("should be delivered", "should be finished").
+INSTRUCTED = frozenset(
     words(
         """
-        brought built bought cut done drawn given held kept known laid left lent made met
-        paid put read run said seen sent set shown shut sold spent taken told worn written
+        reported returned submitted sent signed paid emailed brought kept removed tied booked
+        made cut dropped used cleaned stored labelled labeled attached mentioned addressed
+        directed shown worn placed turned switched checked handed filled quoted uploaded
+        registered declared photographed accompanied supervised
         """
     )
 )
@@ -194,7 +196,15 @@ def limited(t: Tokens, at: int) -> bool:
     """Whether "only" stands before a modal in its clause ("only named officials may
     coach"): a permission given to some, not a hedge."""
     start = max(0, at - 6)
-    return any(t.words[i] == "only" and t.clause[i] == t.clause[at] for i in range(start, at))
+    return any(
+        t.words[i] == "only"
+        and t.clause[i] == t.clause[at]
+        and (i == 0 or t.words[i - 1] not in _DETERMINERS)  # "the only option may be ..."
+        for i in range(start, at)
+    )
+
+
+_DETERMINERS = frozenset(words("the a an your our my their his her its this that"))
 
 
 #: Words after "we hope" that make it a courtesy ("we hope to see you soon").

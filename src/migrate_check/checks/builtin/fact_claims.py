@@ -13,6 +13,7 @@ conditions with the claim they qualify. Names and steps are `fact_names`'.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from itertools import compress
 
@@ -181,12 +182,10 @@ class _ClaimReader:
         start = self.t.starts[at]
         for index in range(len(self.found) - 1, max(-1, len(self.found) - 4), -1):
             fact = self.found[index]
-            if (
-                fact.kind != "polarity"
-                or start - fact.end > 40
-                or ":" not in self.t.text[fact.end : start]
-            ):
+            if fact.kind != "polarity" or fact.sentence != self.t.sentence[at]:
                 continue
+            if not _LABEL_REST.fullmatch(self.t.text[fact.end : start]):
+                continue  # only the label's other words and its colon stand between
             axis, _, pole = fact.value.partition(":")
             if (int(axis), int(pole)) in self.lexicon.negative:
                 flipped = f"{axis}:{1 - int(pole)}"
@@ -279,7 +278,11 @@ class _ClaimReader:
             phrase = longest(words, at, HEDGES)
             if phrase == ("expected",) and normal(t, at):
                 return 1  # "some redness is expected.": normal, no forecast
-            if phrase and phrase[-1] == "hope" and tuple(words[at + 2 : at + 4]) in COURTESY_HOPES:
+            if (
+                phrase
+                and phrase[-1] == "hope"
+                and tuple(words[at + len(phrase) : at + len(phrase) + 2]) in COURTESY_HOPES
+            ):
                 return len(phrase)  # "we hope to see you soon": a courtesy
             if phrase:
                 window = t.window(at, skip=len(phrase))
@@ -372,6 +375,11 @@ def _compares(t: Tokens, at: int) -> bool:
     while index < len(t.text) and t.text[index] in " \t":
         index += 1
     return index < len(t.text) and t.blanked[index] == " "
+
+
+#: What stands between a label's opposite and the "none" after its colon ("Outstanding
+#: balance: none"): the label's other words and the colon, no value or other clause.
+_LABEL_REST = re.compile(r"[A-Za-z' -]{0,30}+:\s{0,3}+")
 
 
 def read_claims(tokens: Tokens, lexicon: Lexicon) -> list[Fact]:

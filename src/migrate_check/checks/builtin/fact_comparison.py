@@ -65,7 +65,7 @@ STEP_KEPT = 0.5
 CLAIM_KEPT = 0.5
 _SAME_DAY = frozenset({"today", "tonight"})
 #: Kinds lost or added only from a sentence the other side still says ("has_counterpart").
-_IN_PLACE = frozenset({"entities", "quantities"})
+_IN_PLACE = frozenset({"entities"})
 
 
 class _Comparison:
@@ -356,13 +356,15 @@ def _aligned(
     one: Fact, other: Fact, mine: list[frozenset[str]], theirs: list[frozenset[str]]
 ) -> bool:
     """Whether two claims share a word besides their head, or stand in sentences that
-    share a content word besides it (or one of them says nothing else)."""
+    share a content word besides it (or one of them says little else)."""
     if (one.window & other.window) - {one.head}:
         return True
     if one.sentence >= len(mine) or other.sentence >= len(theirs):
         return True
     stems, their_stems = mine[one.sentence] - {one.head}, theirs[other.sentence] - {one.head}
-    return not (stems and their_stems) or bool(stems & their_stems)
+    # a short sentence says too little else to tell ("You must pay in cash", "You can pay
+    # by card": the same claim, its strength changed)
+    return min(len(stems), len(their_stems)) < 3 or bool(stems & their_stems)
 
 
 def _same_claim(one: Fact, other: Fact) -> bool:

@@ -122,10 +122,20 @@ def name_in_address(fact: Fact, other: Facts) -> bool:
     if fact.kind != "entities":
         return False
     squashed = _NOT_ALNUM.sub("", fact.value.casefold())
-    return len(squashed) >= 5 and any(
-        squashed in f.value.casefold().rpartition("@")[2].replace("-", "")
-        for f in (*other.of("emails"), *other.of("urls"))
-    )
+    if len(squashed) < 5:
+        return False
+    for found in (*other.of("emails"), *other.of("urls")):
+        parts = _NOT_ALNUM.split(found.value.casefold().rpartition("@")[2])[:MAX_TIMES]
+        # whole labels, one or run together: "spokes-lockers.com", not "karenina-books"
+        for start in range(len(parts)):
+            joined = ""
+            for part in parts[start:]:
+                joined += part
+                if joined == squashed:
+                    return True
+                if len(joined) >= len(squashed):
+                    break
+    return False
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]++")
@@ -136,6 +146,8 @@ _ONE_MONEY = {
 }
 #: "24-hour" before a noun ("our 24-hour line"): a service around the clock.
 _DAY_LONG = re.compile(r"24[\s-]?h(?:ou)?r", re.IGNORECASE)
+#: What a "24-hour" service is ("our 24-hour line"); "24-hour notice" is a duration.
+_SERVICE = re.compile(r"\s++(?:line|service|desk|helpline|support|access|cover|reception)\b")
 #: One of a unit said by its word after a word that makes it one ("the first hour", "per
 #: day", "for a full week"), by the value of that one unit.
 _ONE_BEFORE = r"(?:the|first|an|a|one|per|each|every|same|next|full|whole|last|past|coming)"
@@ -157,11 +169,12 @@ def always_said(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether a number of "24/7" (or a "24-hour" line) is said on the other side as
     "around the clock", or the
     "7 days" of "24 hours a day, 7 days a week" as "24/7"."""
-    if fact.raw == "24/7" or _DAY_LONG.fullmatch(fact.raw):
+    after = own.tokens.text[fact.end : fact.end + 14].casefold()
+    if fact.raw == "24/7" or (_DAY_LONG.fullmatch(fact.raw) and _SERVICE.match(after)):
         return _ALL_DAY.search(other.tokens.text.casefold()) is not None
     if fact.kind != "quantities" or fact.value not in ("86400 s", "604800 s"):
         return False
-    after = own.tokens.text[fact.end : fact.end + 8].casefold()
+    after = after[:8]
     theirs = other.tokens.text.casefold()
     return after.startswith((" a week", " per week")) and ("24/7" in theirs or "clock" in theirs)
 
@@ -240,11 +253,14 @@ def number_of(text: str) -> Decimal | None:
 
 
 def unit_of_sentence_said(fact: Fact, own: Facts, other: Facts) -> bool:
-    """Whether a bare number takes the unit of a quantity its sentence gives ("45 minutes
-    instead of the usual 60") and is said in that unit on the other side ("the usual
-    hour")."""
+    """Whether a bare number compared with a quantity its sentence gives ("45 minutes
+    instead of the usual 60", "30 minutes; each minute beyond 30") takes its unit, and
+    is said in that unit on the other side ("beyond half an hour")."""
     if fact.kind != "numbers" or (number := number_of(fact.value)) is None:
         return False
+    before = own.tokens.text[max(0, fact.start - 12) : fact.start].casefold()
+    if not _COMPARED.search(before):
+        return False  # "45 minutes with 60 students": a count of something else
     theirs = {f.value for f in other.of("quantities")}
     for quantity in own.of("quantities")[:MAX_TIMES]:
         if quantity.sentence == fact.sentence and quantity.end <= fact.start:
@@ -255,6 +271,8 @@ def unit_of_sentence_said(fact: Fact, own: Facts, other: Facts) -> bool:
 
 
 _LAST_WORD = re.compile(r"[^\W\d_]++$")
+#: Words before a bare number that compare it with a quantity ("instead of the usual 60").
+_COMPARED = re.compile(r"\b(?:usual|beyond|than|over|under|past|after|before|of)\s++$")
 
 
 def amps_said(fact: Fact, own: Facts, other: Facts) -> bool:

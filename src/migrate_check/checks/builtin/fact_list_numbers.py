@@ -38,14 +38,15 @@ def line_bullets(text: str) -> str:
 def _inline_bullets(text: str) -> str:
     """`text` with the numbers of a list written in one line ("To book: 1) Open the app.
     2) Tap 'Book'.") made bullets on lines of their own, when they count 1, 2, ... in a
-    row after a colon or a sentence's end: list numbers, not facts."""
+    row, the first after a colon or a sentence's end and the others after a sentence's
+    end: list numbers, not facts ("Adults: 1. Children: 2." counts people)."""
     runs: list[list[re.Match[str]]] = []
     for match in _INLINE_MARKER.finditer(text) if ") " in text or ". " in text else ():
         number = int(match.group(1))
         if number == 1:
             runs.append([match])
-        elif runs and number == len(runs[-1]) + 1:
-            runs[-1].append(match)
+        elif runs and number == len(runs[-1]) + 1 and text[match.start() - 1] != ":":
+            runs[-1].append(match)  # a later item ends the one before ("Adults: 2." no list)
     marks = [m for run in runs if len(run) >= 2 for m in run]
     if not marks:
         return text

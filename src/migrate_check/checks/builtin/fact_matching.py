@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_currencies import UNKNOWN
 from migrate_check.checks.builtin.fact_lexicon import STOPWORDS, Lexicon, stem
-from migrate_check.checks.builtin.fact_name_forms import ROAD_FORMS
+from migrate_check.checks.builtin.fact_name_forms import ROAD_FORMS, SHORT_COMPASS
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
 
@@ -105,6 +105,10 @@ def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
         return True  # "FitHub" for "The FitHub Team": the words that tell the name
     if all(word in text or ROAD_FORMS.get(word.rstrip(".")) in text for word in words):
         return True  # "Hwy 1" and "Highway 1"
+    if (short := SHORT_COMPASS.get(words[-1])) and re.search(
+        rf"\b{re.escape(' '.join([*words[:-1], short]))}\b", other.tokens.text.casefold()
+    ):
+        return True  # "Century Park East" and "Century Park E"
     if all(word in _name_parts(other) for word in words):
         return True  # "Workloft" in "Workloft-Members" or in "workloft.example.com/print"
     telling = [word for word in words if word not in _NAME_HEADS]

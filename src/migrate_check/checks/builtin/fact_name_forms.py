@@ -30,7 +30,10 @@ _STATES = dict(
 ROADS = {
     "rd": "road", "ave": "avenue", "av": "avenue", "blvd": "boulevard", "hwy": "highway",
     "ln": "lane", "pkwy": "parkway", "ct": "court", "pl": "place", "sq": "square",
-    # and the compass point of an address ("Century Park E")
+}  # fmt: skip
+#: The compass point of an address written short ("Century Park E"): read short to long
+#: only, as "e" or "n" alone in the other text ("e.g.") says no direction.
+COMPASS = {
     "n": "north", "s": "south", "e": "east", "w": "west",
     "ne": "northeast", "nw": "northwest", "se": "southeast", "sw": "southwest",
 }  # fmt: skip
@@ -67,7 +70,9 @@ def name_forms(facts: list[Fact], text: str) -> list[Fact]:
 
 
 #: Each kind of road's short and long name, either way round.
-ROAD_FORMS = {**ROADS, **{long: short for short, long in ROADS.items()}}
+ROAD_FORMS = {**ROADS, **{long: short for short, long in ROADS.items()}, **COMPASS}
+#: A compass point spelled out, and its short form right after the name's other words.
+SHORT_COMPASS = {long: short for short, long in COMPASS.items()}
 
 
 _CODE = re.compile(r"\b[A-Z]{2}\b")

@@ -118,13 +118,21 @@ PAIRS = frozenset({"couple", "pair"})
 COUNTS = frozenset([*SCALES, "dozen", *PAIRS])
 #: Words after "a day" that make it a point in time, not a length ("a year ago").
 WHEN = frozenset(["ago", "later", "earlier"])
-#: Units that, after "a", name a thing more often than one of the unit ("a cap of 6", "on
-#: a meter", "a yard to play in").
+#: Units that, after "a", may name a thing ("a cap of 6", "on a meter", "in a yard"):
+#: when "of" follows or a preposition of place stands before.
 THINGS = frozenset({"cap", "meter", "yard", "foot"})
-#: Words with a number in them that count nothing ("second-hand", "third party").
-IDIOMS = frozenset(
-    {"second-hand", "first-hand", "third-party", "third-parties", "second-guess", "one-off"}
-)
+_PLACES = frozenset({"on", "in", "at", "by", "with", "from", "into", "onto", "under"})
+
+
+def names_a_thing(words: list[str], at: int, unit: int) -> bool:
+    """Whether "a" at word `at` and the unit at word `unit` name a thing ("a cap of 6",
+    "on a meter"), not one of the unit ("a foot wide")."""
+    after = words[unit + 1] if unit + 1 < len(words) else ""
+    return (
+        unit < len(words)
+        and words[unit] in THINGS
+        and (after == "of" or (at > 0 and words[at - 1] in _PLACES))
+    )
 
 
 #: Words with a number in them that count nothing ("a second-hand copy", "a third party").

@@ -25,8 +25,8 @@ from migrate_check.checks.builtin.fact_number_tables import (
     PAIRS,
     SCALES,
     STARTS,
-    THINGS,
     WHEN,
+    names_a_thing,
     ordinal,
     small,
 )
@@ -286,7 +286,7 @@ class _Reader:
             if (
                 word in ARTICLES
                 and self.unit_at(at + 1 + extra)
-                and self.word(at + 1 + extra) not in THINGS
+                and not names_a_thing(self.words, at, at + 1 + extra)
                 and not self.rate(at)
                 and not self.ordinal_after(at + 1)
                 and self.amount_or_measure(Decimal(1), at, at + 1 + extra, None)

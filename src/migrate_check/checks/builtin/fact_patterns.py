@@ -87,7 +87,7 @@ WEEKDAY = r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 #: a month, a currency code or prefix ("US$"), "today" or "noon".
 CAN_START = (
     r"(?=(?<![\w.,])[\d$€£¥₹₩₽₺₪₫₱₦+(\-−]|(?<!\w)(?:Ja|Fe|Ma|Ap|Ju|Au|Se|Oc|No|De|[A-Z][A-Z$]"
-    r"|Rs|\$|[xX×]\d|(?i:mon|tue|wed|thu|fri|sat|sun|to[dnm]|yes|noo|mid|bet)))"
+    r"|Rs|\$|[x×]\d|(?i:mon|tue|wed|thu|fri|sat|sun|to[dnm]|yes|noo|mid|bet)))"
 )
 
 FACT = re.compile(
@@ -148,7 +148,7 @@ FACT = re.compile(
             # "14k gold" is a fineness in carats, not fourteen thousand
             r"(?P<nummult>" + AT_RUN_START + NUM + r"(?:k|K|bn)(?!\w)(?!\s(?i:gold|white|rose)))",
             r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w)"
-            r"|(?<![\w.])[xX×]\d{1,3}(?![\w.]))",  # "1.5 kg x2": two of them
+            r"|(?<=[a-z\d] )[x×]\d{1,3}(?![\w.]))",  # "1.5 kg x2": two of them
             r"(?P<ratio>"
             + AT_RUN_START
             + r"\d{1,4}\s(?:in|out\sof|of)\s(?:the\s)?\d{1,6}(?!\d|[.,]\d|\s?"

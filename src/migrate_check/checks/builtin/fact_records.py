@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from migrate_check.checks.builtin.fact_text import Tokens
@@ -73,6 +74,10 @@ class Facts:
     truncated: bool
     #: kind -> its facts, sorted out once: the comparison asks for each kind several times
     _by_kind: dict[str, list[Fact]] = field(default_factory=dict, compare=False, repr=False)
+    #: per sentence, what a reader of the comparison works out once (`per_sentence`)
+    _per_sentence: dict[str, list[frozenset[str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def of(self, kind: str) -> list[Fact]:
         """The facts of one kind, at most `MAX_PER_KIND`, so pairing them stays bounded."""
@@ -80,6 +85,16 @@ class Facts:
             for fact in self.facts:
                 self._by_kind.setdefault(fact.kind, []).append(fact)
         return self._by_kind.get(kind, [])[:MAX_PER_KIND]
+
+    def per_sentence(
+        self, name: str, read: Callable[[str], frozenset[str]]
+    ) -> list[frozenset[str]]:
+        """`read` of each sentence's text, worked out once per answer under `name`."""
+        if name not in self._per_sentence:
+            tokens = self.tokens
+            texts = (tokens.text[start:end] for start, end in tokens.sentence_spans)
+            self._per_sentence[name] = [read(text) for text in texts]
+        return self._per_sentence[name]
 
     def quote(self, fact: Fact) -> str:
         return self.tokens.sentence_text(fact.sentence)

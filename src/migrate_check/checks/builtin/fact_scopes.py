@@ -121,17 +121,20 @@ def only_if(negation: Fact, own: Facts, other: Facts) -> bool:
 
 
 #: Words before a negation that make its clause a condition ("if you don't arrive").
-_CONDITIONAL = frozenset({"if", "unless", "whenever", "when", "where", "who", "whose"})
+_CONDITIONAL = frozenset({"if", "unless", "whenever"})
 #: Words that say the other branch of a rule ("pay by Friday, otherwise ...", "or we ...").
-_OTHERWISE = frozenset({"otherwise", "else", "or"})
+_OTHER_BRANCH = re.compile(
+    r"\botherwise\b|\bor\selse\b|[,;]\s++or\b|\bif\snot\b"
+    r"|\bor\s(?:the|we|you|your|it|they)\s(?:\w+\s)?(?:will|won't|is|are|may|must|can|get)\b"
+)
 _WORDS = re.compile(r"[a-z']++")
 
 
 def otherwise_said(negation: Fact, own: Facts, other: Facts) -> bool:
     """Whether a negation in a condition ("if you don't arrive within 15 minutes, ...")
-    is said on the other side as the rule and its other branch ("arrive within 15
-    minutes, or ...", "give notice; otherwise ...", "if not, ..."), in a sentence that
-    says the same."""
+    is said on the other side as the rule and its other branch in a clause of its own
+    ("arrive within 15 minutes, or ...", "give notice; otherwise ...", "if not, ..."),
+    in a sentence that says the same."""
     text = own.tokens.text
     before = _WORDS.findall(text[max(0, negation.start - 40) : negation.start].casefold())
     if not _CONDITIONAL & set(before[-5:]):
@@ -141,10 +144,9 @@ def otherwise_said(negation: Fact, own: Facts, other: Facts) -> bool:
         return False
     theirs = other.tokens.sentence_stems()
     for number, (start, end) in enumerate(other.tokens.sentence_spans):
-        if number < len(theirs) and says_the_same(mine[negation.sentence], theirs[number]):
-            said = other.tokens.text[start:end].casefold()
-            if set(_WORDS.findall(said)) & _OTHERWISE or "if not" in said:
-                return True
+        said = number < len(theirs) and says_the_same(mine[negation.sentence], theirs[number])
+        if said and _OTHER_BRANCH.search(other.tokens.text[start:end].casefold()):
+            return True
     return False
 
 
@@ -155,8 +157,9 @@ def other_branch_said(condition: Fact, own: Facts, other: Facts) -> bool:
     spans = own.tokens.sentence_spans
     if condition.sentence >= len(spans):
         return False
-    clause = own.tokens.text[condition.start : spans[condition.sentence][1]].casefold()
-    if not _NEGATED_CLAUSE.search(clause[:80]):
+    rest = own.tokens.text[condition.start : spans[condition.sentence][1]].casefold()
+    clause = _CLAUSE_END.split(rest[:80], maxsplit=1)[0]  # the condition's own clause
+    if not _NEGATED_CLAUSE.search(clause):
         return False
     mine = own.tokens.sentence_stems()[condition.sentence]
     theirs = other.tokens.sentence_stems()
@@ -167,5 +170,6 @@ def other_branch_said(condition: Fact, own: Facts, other: Facts) -> bool:
     return False
 
 
+_CLAUSE_END = re.compile(r"[,;:]|\bthen\b")
 _NEGATED_CLAUSE = re.compile(r"\b(?:not|no|nobody|nothing|never)\b|n['’]t\b")
 _BRANCH = re.compile(r"\b(?:otherwise|or\selse|if\snot|failing\sthat)\b")

@@ -50,7 +50,7 @@ def even_split_said(fact: Fact, other: Facts) -> bool:
     )
 
 
-_EVENLY = frozenset({"equally", "evenly", "equal", "even", "half", "halves"})
+_EVENLY = frozenset({"equally", "evenly"})
 
 
 def share_said(fact: Fact, other: Facts) -> bool:
