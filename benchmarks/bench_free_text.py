@@ -76,6 +76,7 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_p.jsonl",
         DATA / "free_text_pairs_q.jsonl",
         DATA / "free_text_pairs_r.jsonl",
+        DATA / "free_text_pairs_s.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }

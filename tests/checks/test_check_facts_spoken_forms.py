@@ -548,3 +548,34 @@ def test_near_changes_the_rules_of_round_9_leave_caught() -> None:
         "Orders ship in 2 days. See example.com/karenina-books.",
     )
     assert "entities" in facts_kinds(lost), lost.reason
+
+
+def test_round_9_last_forms() -> None:
+    """Inches glued to their number, a list of "1)" items in one sentence, "may only ...
+    with", and a period said as how often."""
+    assert_same("Pit to pit 22in, length 24in.", "Pit to pit 22 inches, length 24 inches.")
+    assert_caught("Pit to pit 22in.", "Pit to pit 23 inches.", "quantities")
+    assert_same(
+        "To prepare: 1) clean your bike, 2) bring your shoes, and 3) wear your usual kit.",
+        "To prepare, clean your bike, bring your shoes and wear your usual kit.",
+    )
+    assert_caught("Scores: 1) 4-2, 2) 3-1.", "Scores: 1) 4-2, 2) 5-1.", "numbers")
+    assert_same(
+        "Political candidates can't be interviewed unless the station manager has approved"
+        " it in writing.",
+        "Political candidates may only be interviewed with the station manager's written approval.",
+    )
+    assert_same(
+        "We review all verified shops every 6 months.",
+        "Every verified shop is reviewed twice a year.",
+    )
+    assert_caught(
+        "We review all verified shops every 6 months.",
+        "Every verified shop is reviewed three times a year.",
+        "quantities",
+    )
+    assert_caught(
+        "A steroid injection in the last 3 months would exclude you.",
+        "A steroid injection in the last 3 months would not exclude you.",
+        "negation",
+    )

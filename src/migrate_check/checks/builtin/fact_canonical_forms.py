@@ -21,6 +21,7 @@ from migrate_check.checks.builtin.fact_currencies import (
     UNKNOWN,
     currency_of_word,
 )
+from migrate_check.checks.builtin.fact_units import canonical_quantity
 
 #: Digits beyond which a number is compared as written rather than as a value.
 MAX_DIGITS = 30
@@ -150,6 +151,9 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
         return [("times", "00:00" if raw.casefold().endswith("midnight") else "12:00")]
     if group == "month":
         return [("dates", f"--{_MONTHS[raw.rstrip('.').casefold()]:02d}")]
+    if group == "inches":  # "22in"
+        inches = canonical_quantity(Decimal(raw[:-2]), None, "inch")
+        return [("quantities", inches)] if inches else []
     if group == "nummult":  # "10k", "2bn"
         head, token, tail = _split_number(raw)
         text = _parse(token)

@@ -194,7 +194,10 @@ def request(t: Tokens, at: int) -> bool:
 
 def limited(t: Tokens, at: int) -> bool:
     """Whether "only" stands before a modal in its clause ("only named officials may
-    coach"): a permission given to some, not a hedge."""
+    coach") or right after it ("may only be interviewed"): a permission given to some or
+    on a condition, not a hedge."""
+    if at + 1 < len(t.words) and t.words[at + 1] == "only":
+        return True  # "candidates may only be interviewed with approval"
     start = max(0, at - 6)
     return any(
         t.words[i] == "only"

@@ -24,6 +24,7 @@ from migrate_check.checks.builtin.fact_implied import (
     clock_minutes,
     code_range_said,
     counts_a_list,
+    frequency_said,
     name_in_address,
     one_unit_said,
     pounds_either,
@@ -162,6 +163,10 @@ class Equivalents:
             return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())
+        if fact.kind == "quantities" and _every(fact, own) and frequency_said(fact, own, other):
+            return True  # "every 6 months" and "twice a year"
+        if fact.kind == "numbers" and frequency_said(fact, own, other):
+            return True
         if fact.kind == "quantities" and _every(fact, own):
             if fact.value == "3 month" and _EVERY_QUARTER.search(other.tokens.text.casefold()):
                 return True

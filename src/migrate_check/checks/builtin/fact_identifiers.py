@@ -23,7 +23,7 @@ HAS_LETTER = re.compile(r"[A-Za-z]")
 #: times.
 NOT_IDENTIFIER = re.compile(
     r"\d[\d.,]*+(?:[aApP]\.?[mM]\.?|st|nd|rd|th|ST|ND|RD|TH|[xX×]|k|K|m|bn|h|s|d|p)"
-    r"|\d{4}-\d\d-\d\dT[\d:.]*+Z?|[x×]\d{1,3}"
+    r"|\d{4}-\d\d-\d\dT[\d:.]*+Z?|[x×]\d{1,3}|\d{1,4}(?:\.\d{1,2})?in"
 )
 #: "AM-8" of "10 AM-8 PM": a range of times, not a code.
 CLOCK_RANGE = re.compile(r"(?i:[ap]\.?m)\.?-\d")

@@ -297,3 +297,37 @@ def _amps(fact: Fact, facts: Facts) -> str | None:
 
 _GLUED_AMPS = re.compile(r"(\d{1,3})A")
 _SPACED_AMPS = re.compile(r" A\b")
+
+
+#: How often in a period: "twice a year", "three times per week", "once a month".
+_HOW_OFTEN = re.compile(
+    r"\b(once|twice|two|three|four|\d{1,2})(?:\stimes)?\s(?:a|per|each|every)\s"
+    r"(day|week|month|year)\b"
+)
+_TIMES = {"once": 1, "twice": 2, "two": 2, "three": 3, "four": 4}
+_PERIODS = {"day": (86400, " s"), "week": (604800, " s"), "month": (1, " month")}
+_PERIODS["year"] = (12, " month")
+
+
+def frequency_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a period ("every 6 months") is said on the other side as how often
+    ("twice a year"), or the count of a "twice a year" as the other side's period."""
+    if fact.kind == "quantities":
+        return fact.value in _periods(other.tokens.text)
+    if fact.kind != "numbers":
+        return False
+    found = _HOW_OFTEN.match(own.tokens.text.casefold(), fact.start, fact.start + 30)
+    period = _period(found) if found else None
+    return period is not None and any(f.value == period for f in other.of("quantities"))
+
+
+def _periods(text: str) -> set[str]:
+    found = (_period(match) for match in _HOW_OFTEN.finditer(text.casefold()))
+    return {period for period in found if period is not None}
+
+
+def _period(match: re.Match[str]) -> str | None:
+    count, unit = match.groups()
+    times = _TIMES.get(count) or int(count)
+    length, suffix = _PERIODS[unit]
+    return f"{length // times}{suffix}" if times and length % times == 0 else None

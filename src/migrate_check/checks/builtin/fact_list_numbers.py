@@ -14,8 +14,13 @@ LIST_MARKER = re.compile(
 #: The same after a line break, searched for from the break (a literal the regex engine
 #: finds in C) rather than tried at every position for a line start.
 _LIST_MARKER_AFTER_BREAK = re.compile("\n" + LIST_MARKER.pattern.removeprefix("(?m)^"))
-#: A list number in running text, after a colon or a sentence's end ("book: 1) Open").
-_INLINE_MARKER = re.compile(r"(?<=[.:!?])[ \t](\d{1,2})[.)](?=[ \t]++[A-Z])")
+#: A list number in running text: after a colon or a sentence's end ("book: 1) Open"),
+#: or "1)" after a comma in one sentence of items.
+_INLINE_MARKER = re.compile(
+    r"(?<=[.:!?])[ \t](\d{1,2})[.)](?=[ \t]++[A-Z])"
+    # "1)" in a sentence of items ("to prepare: 1) clean the bike, 2) bring your shoes")
+    r"|(?:(?<=[,;:])|(?<=\band))[ \t](\d{1,2})\)(?=[ \t]++[a-z])"
+)
 #: For the test that no pattern nests quantifiers.
 LIST_PATTERNS = (LIST_MARKER, _LIST_MARKER_AFTER_BREAK, _INLINE_MARKER)
 
@@ -42,7 +47,7 @@ def _inline_bullets(text: str) -> str:
     end: list numbers, not facts ("Adults: 1. Children: 2." counts people)."""
     runs: list[list[re.Match[str]]] = []
     for match in _INLINE_MARKER.finditer(text) if ") " in text or ". " in text else ():
-        number = int(match.group(1))
+        number = int(match.group(1) or match.group(2))
         if number == 1:
             runs.append([match])
         elif runs and number == len(runs[-1]) + 1 and text[match.start() - 1] != ":":

@@ -147,6 +147,8 @@ FACT = re.compile(
             r"(?P<pct>" + SIGNED + NUM + r"\s?(?:%|(?i:percent|per\s?cent)(?!\w)))",
             # "14k gold" is a fineness in carats, not fourteen thousand
             r"(?P<nummult>" + AT_RUN_START + NUM + r"(?:k|K|bn)(?!\w)(?!\s(?i:gold|white|rose)))",
+            # "22in": inches glued to their number ("in" alone is a word, not a unit)
+            r"(?P<inches>" + AT_RUN_START + r"\d{1,4}(?:\.\d{1,2})?in(?![\w²]))",
             r"(?P<mult>" + AT_RUN_START + r"\d{1,3}\s?(?:[x×]|(?i:times))(?!\w)"
             r"|(?<=[a-z\d] )[x×]\d{1,3}(?![\w.]))",  # "1.5 kg x2": two of them
             r"(?P<ratio>"

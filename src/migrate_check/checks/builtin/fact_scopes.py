@@ -100,10 +100,15 @@ def hedged_negatively(negation: Fact, other: Facts) -> bool:
     )
 
 
+#: What "only" is said on where "unless" was ("only if you ask", "only with approval").
+_ONLY_ON = frozenset({"if", "when", "where", "with", "after", "once"})
+
+
 def only_if(negation: Fact, own: Facts, other: Facts) -> bool:
     """Whether a negation with "unless" ("no need to call unless you have questions") is
-    said on the other side as "only ... if" or "only ... when" ("you only need to call if
-    you have questions"): the same rule, in a sentence sharing two words with its own."""
+    said on the other side as "only ... if", "only ... when" or "only ... with" ("you only
+    need to call if you have questions"): the same rule, in a sentence sharing two words
+    with its own."""
     spans = own.tokens.sentence_spans
     if negation.sentence >= len(spans):
         return False
@@ -113,7 +118,7 @@ def only_if(negation: Fact, own: Facts, other: Facts) -> bool:
     mine = own.tokens.sentence_stems()[negation.sentence]
     for number, (start, end) in enumerate(other.tokens.sentence_spans):
         words = other.tokens.text[start:end].casefold().split()
-        if "only" in words and ("if" in words or "when" in words or "where" in words):
+        if "only" in words and _ONLY_ON.intersection(words):
             stems = other.tokens.sentence_stems()
             if number < len(stems) and len(stems[number] & mine) >= 2:
                 return True
