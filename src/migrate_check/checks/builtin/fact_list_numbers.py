@@ -21,6 +21,10 @@ _INLINE_MARKER = re.compile(
     # "1)" in a sentence of items ("to prepare: 1) clean the bike, 2) bring your shoes")
     r"|(?:(?<=[,;:])|(?<=\band))[ \t](\d{1,2})\)(?=[ \t]++[a-z])"
 )
+#: How the first item of such a list starts (`_INLINE_MARKER` with the number 1).
+_FIRST_ITEMS = tuple(
+    f"{space}{one}{mark}" for space in " \t" for one in ("1", "01") for mark in ".)"
+)
 #: For the test that no pattern nests quantifiers.
 LIST_PATTERNS = (LIST_MARKER, _LIST_MARKER_AFTER_BREAK, _INLINE_MARKER)
 
@@ -46,7 +50,9 @@ def _inline_bullets(text: str) -> str:
     row, the first after a colon or a sentence's end and the others after a sentence's
     end: list numbers, not facts ("Adults: 1. Children: 2." counts people)."""
     runs: list[list[re.Match[str]]] = []
-    for match in _INLINE_MARKER.finditer(text) if ") " in text or ". " in text else ():
+    if not any(first in text for first in _FIRST_ITEMS):
+        return text  # every list starts at 1: most texts hold no " 1." or " 1)" (speed)
+    for match in _INLINE_MARKER.finditer(text):
         number = int(match.group(1) or match.group(2))
         if number == 1:
             runs.append([match])
