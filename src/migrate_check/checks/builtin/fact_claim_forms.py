@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
 
 from migrate_check.checks.builtin.fact_equivalents import zero_said
 from migrate_check.checks.builtin.fact_lexicon import INTENT, stem
@@ -206,21 +205,6 @@ def possible(hedge: Fact, other: Facts) -> bool:
     )
 
 
-def same_sentence_hedge(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]:
-    """Matches two hedges, in any words, of sentences that say the same thing (three
-    content words shared, and a third of the shorter one's): "we expect it back by 6pm"
-    and "it is expected to be back by 6pm", "likely a failing transformer" and "probably
-    because the transformer is failing"."""
-    mine, theirs = base.tokens.sentence_stems(), cand.tokens.sentence_stems()
-
-    def match(one: Fact, other: Fact) -> bool:
-        if one.sentence >= len(mine) or other.sentence >= len(theirs):
-            return False
-        return says_the_same(mine[one.sentence], theirs[other.sentence])
-
-    return match
-
-
 def turned_at_a_time(one: Fact, other: Fact, base: Facts, cand: Facts) -> bool:
     """Whether two opposites say one thing of a time: "open until 4pm" is "closes at
     4pm", "closed until 10am" is "opens at 10am"."""
@@ -267,8 +251,7 @@ def hedge_worded_there(hedge: Fact, own: Facts, other: Facts) -> bool:
     for number, words in enumerate(other.per_sentence("hedge words", _hedge_words)):
         if number >= len(theirs) or not words - own_words:
             continue
-        shorter = min(len(stems), len(theirs[number]))
-        if len(stems & theirs[number]) >= max(min(3, shorter), shorter / 3) > 0:
+        if says_the_same(stems, theirs[number], short=True):
             return True
     return False
 

@@ -31,7 +31,6 @@ from migrate_check.checks.builtin.fact_claim_forms import (
     plainly_said,
     possible,
     said,
-    same_sentence_hedge,
     turned_at_a_time,
 )
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
@@ -46,6 +45,7 @@ from migrate_check.checks.builtin.fact_matching import (
     pair,
     rescued,
     reworded_negations,
+    sentences_alike,
 )
 from migrate_check.checks.builtin.fact_records import CLAIM_KINDS, VALUE_KINDS, Fact, Facts
 from migrate_check.checks.builtin.fact_scopes import (
@@ -256,7 +256,7 @@ class _Comparison:
             paired = min(len(before_left), len(after_left))
             before_left, after_left = before_left[paired:], after_left[paired:]
         else:  # a hedge reworded whole pairs with one of the same sentence
-            matcher = same_sentence_hedge(self.base, self.cand)
+            matcher = sentences_alike(self.base, self.cand)
             before_left, after_left = pair(before_left, after_left, matcher)
         values: dict[int, set[tuple[str, str]]] = {}  # each side's values, once asked
         ordered: dict[int, tuple[list[int], list[Fact]]] = {}

@@ -210,10 +210,28 @@ def _beside(fact: Fact, facts: Facts) -> tuple[str, str] | None:
     return stem(before.group(1).casefold()), stem(after.group(1).casefold())
 
 
-def says_the_same(stems: frozenset[str], other: frozenset[str]) -> bool:
+def says_the_same(stems: frozenset[str], other: frozenset[str], short: bool = False) -> bool:
     """Whether two sentences say the same thing, in their content stems: three shared,
-    and a third of the shorter one's."""
-    return len(stems & other) >= max(3, min(len(stems), len(other)) / 3)
+    and a third of the shorter one's; with `short`, all of a shorter one's will do."""
+    shorter = min(len(stems), len(other))
+    needed = max(min(3, shorter) if short else 3, shorter / 3)
+    return needed > 0 and len(stems & other) >= needed
+
+
+def sentences_alike(
+    base: Facts, cand: Facts, both: Callable[[Fact], bool] | None = None
+) -> Callable[[Fact, Fact], bool]:
+    """Matches two claims (each `both` accepts) of sentences that say the same thing."""
+    mine, theirs = base.tokens.sentence_stems(), cand.tokens.sentence_stems()
+
+    def match(one: Fact, other: Fact) -> bool:
+        if both is not None and not (both(one) and both(other)):
+            return False
+        if one.sentence >= len(mine) or other.sentence >= len(theirs):
+            return False
+        return says_the_same(mine[one.sentence], theirs[other.sentence])
+
+    return match
 
 
 #: Sentences each side needs before a fact may have gone with its whole sentence.
@@ -241,7 +259,7 @@ def reworded_negations(
         same_sentence_claim(base, cand),
         same_pole(lexicon),
         same_negator(base, cand),
-        same_impossibility(base, cand),
+        sentences_alike(base, cand, impossible),
     )
 
 
@@ -250,23 +268,10 @@ _POSSIBLE = frozenset(stem(word) for word in ("possible", "able", "allowed", "pe
 _CANNOT = frozenset({"can't", "cannot", "can", "unable", "couldn't", "could"})
 
 
-def same_impossibility(base: Facts, cand: Facts) -> Callable[[Fact, Fact], bool]:
-    """Matches "can't" with "isn't possible" (or "not allowed", "unable") in sentences
-    that say the same thing: "credits can't be transferred to another account" and
-    "transferring credits to another account isn't possible"."""
-    mine, theirs = base.tokens.sentence_stems(), cand.tokens.sentence_stems()
-
-    def match(one: Fact, other: Fact) -> bool:
-        if not (_impossible(one) and _impossible(other)):
-            return False
-        if one.sentence >= len(mine) or other.sentence >= len(theirs):
-            return False
-        return says_the_same(mine[one.sentence], theirs[other.sentence])
-
-    return match
-
-
-def _impossible(fact: Fact) -> bool:
+def impossible(fact: Fact) -> bool:
+    """Whether a negation says a thing cannot be done: "can't", "unable", "isn't
+    possible", "not allowed" (matched in sentences alike: "credits can't be transferred"
+    and "transferring credits isn't possible")."""
     return fact.head in _POSSIBLE or fact.raw.casefold().replace("’", "'") in _CANNOT
 
 
