@@ -128,9 +128,11 @@ def only_if(negation: Fact, own: Facts, other: Facts) -> bool:
 #: Words before a negation that make its clause a condition ("if you don't arrive").
 _CONDITIONAL = frozenset({"if", "unless", "whenever"})
 #: Words that say the other branch of a rule ("pay by Friday, otherwise ...", "or we ...").
+_ELSE = r"\botherwise\b|\bor\selse\b|\bif\snot\b"
 _OTHER_BRANCH = re.compile(
-    r"\botherwise\b|\bor\selse\b|[,;]\s++or\b|\bif\snot\b"
-    r"|\bor\s(?:the|we|you|your|it|they)\s(?:\w+\s)?(?:will|won't|is|are|may|must|can|get)\b"
+    _ELSE
+    + r"|[,;]\s++or\b"
+    + r"|\bor\s(?:the|we|you|your|it|they)\s(?:\w+\s)?(?:will|won't|is|are|may|must|can|get)\b"
 )
 _WORDS = re.compile(r"[a-z']++")
 
@@ -177,4 +179,4 @@ def other_branch_said(condition: Fact, own: Facts, other: Facts) -> bool:
 
 _CLAUSE_END = re.compile(r"[,;:]|\bthen\b")
 _NEGATED_CLAUSE = re.compile(r"\b(?:not|no|nobody|nothing|never)\b|n['’]t\b")
-_BRANCH = re.compile(r"\b(?:otherwise|or\selse|if\snot|failing\sthat)\b")
+_BRANCH = re.compile(_ELSE + r"|\bfailing\sthat\b")
