@@ -82,6 +82,9 @@ SETS: dict[str, list[Path]] = {
 }
 CHECKS: dict[str, tuple[str, Any]] = {
     "facts": ("facts", None),
+    # what counting every finding costs and gains: one-sided claims and worded values in
+    # answers rewritten throughout count too (fact_rewrites)
+    "facts (rewritten_below 0)": ("facts", {"rewritten_below": 0}),
     "similarity (ratio, 80)": ("similarity", {"min": 80, "scorer": "ratio"}),
     "similarity (partial_ratio, 85)": ("similarity", {"min": 85, "scorer": "partial_ratio"}),
     "similarity (token_set_ratio, 90)": ("similarity", {"min": 90, "scorer": "token_set_ratio"}),

@@ -344,3 +344,30 @@ def test_a_range_of_months_and_a_weekday_in_brackets() -> None:
     assert_caught("Occupancy for May-Sept is 62%.", "Occupancy for May-Aug is 62%.", "dates")
     assert_caught("Training is on 22 March (Sat).", "Training is on 22 March (Sun).", "weekdays")
     assert values("You may to bring a friend.", "dates") == []
+
+
+def test_a_long_number_in_other_groups_of_digits_is_the_same_number() -> None:
+    assert_same("Reception: 01234 567 890.", "Reception: 01234 567890.")
+    assert_same("Call 020 7946 0123 today.", "Call 0207 946 0123 today.")
+    assert_same(
+        "Pay to sort code 20-45-77, account 41836520.",
+        "Pay to sort code 204577, account 4183 6520.",
+    )
+    # a digit changed in any group is a changed number
+    assert_caught("Reception: 01234 567 890.", "Reception: 01234 567 891.", "numbers")
+    assert_caught(
+        "Pay to sort code 20-45-77, account 41836520.",
+        "Pay to sort code 204577, account 4183 6521.",
+        "numbers",
+    )
+    # short groups are counts, not one number ("rooms 2 3 4" is no phone)
+    assert_caught("Rooms 2 3 4 are free.", "Rooms 234 are free.", "numbers")
+
+
+def test_a_time_written_with_a_dot_is_the_same_time() -> None:
+    assert_same("Time: 9:30am – 12:30pm at the hall.", "We run from 9.30 to 12.30 at the hall.")
+    assert_same("Doors open at 7:15 pm.", "Doors open at 7.15.")
+    assert_caught("Time: 9:30am – 12:30pm at the hall.", "We run from 10.30 to 12.30.", "times")
+    assert_caught("Doors open at 7:15 pm.", "Doors open at 7.45.", "times")
+    # a price is no time: changed as a number
+    assert_caught("The fee is 9.30 today.", "The fee is 9.40 today.", "numbers")

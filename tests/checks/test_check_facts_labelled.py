@@ -55,7 +55,7 @@ DEV_FILES = tuple(
 )
 HOLDOUT = (0.13, 0.93)
 SETS: dict[str, tuple[tuple[str, ...], tuple[float, float]]] = {
-    "dev": (DEV_FILES, (0.07, 0.935)),
+    "dev": (DEV_FILES, (0.05, 0.93)),
     "holdout": (("free_text_pairs_holdout.jsonl",), HOLDOUT),
 }
 

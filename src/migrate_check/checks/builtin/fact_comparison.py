@@ -97,7 +97,8 @@ class _Comparison:
             quotes = self.quotes(now, on_base=False)
         shown_was = shown(was) if was else ""
         shown_now = shown(now) if now else ""
-        self.findings.append(Finding(kind, change, shown_was, shown_now, *quotes))
+        worded = not any(char.isdigit() for fact in (was, now) if fact for char in fact.raw)
+        self.findings.append(Finding(kind, change, shown_was, shown_now, *quotes, worded))
 
     # --- values -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from migrate_check.checks.builtin.fact_digit_groups import regrouped
 from migrate_check.checks.builtin.fact_dimensions import sizes_said
 from migrate_check.checks.builtin.fact_implied import (
     always_said,
@@ -24,6 +25,7 @@ from migrate_check.checks.builtin.fact_implied import (
     clock_minutes,
     code_range_said,
     counts_a_list,
+    dotted_time_said,
     frequency_said,
     name_in_address,
     one_unit_said,
@@ -157,9 +159,11 @@ class Equivalents:
             return True  # "version 2.3.1" and "v2.3.1"
         if fact.kind == "weekdays" and _weekday_group(fact, own, other):
             return True
+        if fact.kind in ("times", "numbers") and dotted_time_said(fact, other):
+            return True
         if fact.kind == "times" and _time_apart(fact, other):
             return True
-        if fact.kind == "numbers" and _phone_there(fact, other):
+        if fact.kind == "numbers" and (_phone_there(fact, other) or regrouped(fact, own, other)):
             return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())

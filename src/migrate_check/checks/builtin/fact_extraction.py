@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
-from migrate_check.checks.builtin import fact_canonical_forms
+from migrate_check.checks.builtin import fact_canonical_forms, fact_digit_groups
 from migrate_check.checks.builtin.fact_canonical_forms import (
     CODES,
     canonical_email,
@@ -96,6 +96,7 @@ PATTERNS = (
     _UNIT_AFTER,
     _INCHES,
     *fact_canonical_forms.PATTERNS,
+    *fact_digit_groups.PATTERNS,
     *IDENTIFIER_PATTERNS,
     *TEXT_PATTERNS,
     *DURATION_PATTERNS,

@@ -22,6 +22,8 @@ class Finding:
     now: str
     baseline: str
     candidate: str
+    #: a value read from words alone ("six", "a free day"), with no digit to go by
+    worded: bool = False
 
     def line(self) -> str:
         """One line for the summary: kind, change and both sides' values."""

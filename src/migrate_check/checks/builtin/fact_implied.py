@@ -331,3 +331,28 @@ def _period(match: re.Match[str]) -> str | None:
     times = _TIMES.get(count) or int(count)
     length, suffix = _PERIODS[unit]
     return f"{length // times}{suffix}" if times and length % times == 0 else None
+
+
+_DOTTED_TIME = re.compile(r"([01]?\d|2[0-3])\.([0-5]\d)")
+
+
+def dotted_time_said(fact: Fact, other: Facts) -> bool:
+    """Whether a time and a number are one clock time, written "9:30am" on one side and
+    "9.30" on the other (a British way): the same hour on the twelve-hour dial and the
+    same minutes."""
+    if fact.kind == "numbers" and (minutes := _dotted(fact.raw)) is not None:
+        return any(_on_dial(f.value) == minutes for f in other.of("times"))
+    if fact.kind == "times" and (clock := _on_dial(fact.value)) is not None:
+        return any(_dotted(found.raw) == clock for found in other.of("numbers"))
+    return False
+
+
+def _dotted(raw: str) -> int | None:
+    """Minutes on the twelve-hour dial of a number written as a time ("9.30")."""
+    dotted = _DOTTED_TIME.fullmatch(raw)
+    return None if dotted is None else int(dotted[1]) % 12 * 60 + int(dotted[2])
+
+
+def _on_dial(clock: str) -> int | None:
+    minutes = clock_minutes(clock)
+    return None if minutes is None else minutes % 720

@@ -42,7 +42,9 @@ from migrate_check.checks.builtin.fact_extraction import (
     extract,
     shorten_text,
 )
+from migrate_check.checks.builtin.fact_findings import Finding
 from migrate_check.checks.builtin.fact_lexicon import MODAL_NAMES, Lexicon
+from migrate_check.checks.builtin.fact_rewrites import REWRITTEN_BELOW, unconfirmed
 from migrate_check.checks.outputs import comparable_text, not_json_problem
 from migrate_check.core.completion import Completion
 
@@ -66,6 +68,7 @@ class FactsCheck(SideBySideCheck):
         max_chars: int,
         lexicon: Lexicon | None = None,
         path: str | None = None,
+        rewritten_below: float = REWRITTEN_BELOW,
     ):
         self.kinds = tuple(kind for kind in KINDS if kind not in ignore)
         self.path = path
@@ -73,11 +76,20 @@ class FactsCheck(SideBySideCheck):
         self.regress_on = regress_on
         self.max_chars = max_chars
         self.lexicon = lexicon or Lexicon.build()
+        self.rewritten_below = rewritten_below
 
     @classmethod
     def from_options(cls, options: Any, base_dir: Path) -> FactsCheck:
         mapping = opts.as_mapping(cls.name, options, shorthand=None)
-        known = ("ignore", "regress_on", "max_chars", "opposites", "modals", "path")
+        known = (
+            "ignore",
+            "regress_on",
+            "max_chars",
+            "opposites",
+            "modals",
+            "path",
+            "rewritten_below",
+        )
         opts.reject_unknown(cls.name, mapping, known)
         ignore = frozenset(opts.strings(cls.name, mapping, "ignore", KINDS))
         regress_on = frozenset(opts.strings(cls.name, mapping, "regress_on", KINDS))
@@ -96,7 +108,9 @@ class FactsCheck(SideBySideCheck):
         path = mapping.get("path")
         if path is not None and not isinstance(path, str):
             raise CheckConfigError(f"facts: 'path' must be a JSONPath, got {path!r}")
-        return cls(ignore, regress_on, int(max_chars), lexicon, path)
+        below = opts.number(cls.name, mapping, "rewritten_below", REWRITTEN_BELOW, 0, 100)
+        assert below is not None
+        return cls(ignore, regress_on, int(max_chars), lexicon, path, below)
 
     def observe(self, completion: Completion) -> Observation:
         text = comparable_text(completion)
@@ -117,11 +131,20 @@ class FactsCheck(SideBySideCheck):
         cand: Facts = candidate.value
         findings = compare(base, cand, self.kinds, self.lexicon)
         evidence: dict[str, Any] = {}
+        weak = unconfirmed(findings, base.tokens.text, cand.tokens.text, self.rewritten_below)
+        not_counted = len(findings) if weak is not None else 0
+        if weak is not None:
+            evidence["unconfirmed"] = _listed(findings)
+            evidence["rewritten"] = (
+                f"the answers share {weak:.0f}% of the shorter one's characters in order "
+                f"(under rewritten_below {self.rewritten_below:g}) and every finding is a "
+                "claim or a value on one "
+                "side only: in an answer rewritten throughout that is most often a "
+                "paraphrase, so these findings are listed, not counted"
+            )
+            findings = []
         if findings:
-            listed = [finding.as_evidence() for finding in findings[:MAX_LISTED]]
-            if len(findings) > MAX_LISTED:
-                listed.append({"more": f"… and {len(findings) - MAX_LISTED} more"})
-            evidence["findings"] = listed
+            evidence["findings"] = _listed(findings)
         truncated = [
             f"{side} ({facts.length:,} characters)"
             for side, facts in (("baseline", base), ("candidate", cand))
@@ -140,6 +163,12 @@ class FactsCheck(SideBySideCheck):
         if not findings:
             counts = _counts(base, self.kinds)
             what = f"same facts ({counts})" if counts else "no facts found on either side"
+            if weak is not None:
+                them = "finding" if not_counted == 1 else "findings"
+                what = (
+                    f"{not_counted} one-sided {them} not counted: the answers were rewritten "
+                    f"throughout ({weak:.0f}% alike), where that is most often a paraphrase"
+                )
             return Difference(False, f"{what}; meaning beyond them is not compared{note}", evidence)
         more = f" and {len(findings) - 3} more" if len(findings) > 3 else ""
         head = "facts differ"
@@ -148,6 +177,13 @@ class FactsCheck(SideBySideCheck):
         listed_lines = "; ".join(shorten_text(f.line(), 100) for f in findings[:3])
         summary = f"{head}: {listed_lines}{more}{note}"
         return Difference(True, summary, evidence, regression=bool(regressed))
+
+
+def _listed(findings: list[Finding]) -> list[dict[str, str]]:
+    listed = [finding.as_evidence() for finding in findings[:MAX_LISTED]]
+    if len(findings) > MAX_LISTED:
+        listed.append({"more": f"… and {len(findings) - MAX_LISTED} more"})
+    return listed
 
 
 def _counts(facts: Facts, kinds: tuple[str, ...]) -> str:

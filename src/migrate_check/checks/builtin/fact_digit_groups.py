@@ -1,0 +1,41 @@
+"""A long number written in other groups of digits: a phone number "01234 567 890" and
+"01234 567890", a sort code "20-45-77" and "204577", an account "41836520" and "4183
+6520". Its groups are read as numbers of their own; the digits in order are one number.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from migrate_check.checks.builtin.fact_records import Fact, Facts
+
+#: Digits and the spaces or hyphens between them, not inside a word or a decimal.
+_RUN = re.compile(r"(?<![\w.,])\d[\d -]*+")
+#: For the test that no pattern nests quantifiers.
+PATTERNS = (_RUN,)
+#: Digits a run holds at least to be read as one long number (a phone, an account).
+LEAST_DIGITS = 6
+#: How far around a number its run is looked for.
+_AROUND = 40
+
+
+def regrouped(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a number is a group of a long number the other side writes with the same
+    digits in other groups."""
+    text = own.tokens.text
+    for run in _RUN.finditer(text, max(0, fact.start - _AROUND), fact.end + _AROUND):
+        if run.start() <= fact.start < run.end():
+            digits = _digits(run.group())
+            return len(digits) >= LEAST_DIGITS and digits in _long_numbers(other.tokens.text)
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _long_numbers(text: str) -> frozenset[str]:
+    found = (_digits(run.group()) for run in _RUN.finditer(text))
+    return frozenset(digits for digits in found if len(digits) >= LEAST_DIGITS)
+
+
+def _digits(run: str) -> str:
+    return run.replace(" ", "").replace("-", "")
