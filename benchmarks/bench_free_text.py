@@ -77,6 +77,8 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_q.jsonl",
         DATA / "free_text_pairs_r.jsonl",
         DATA / "free_text_pairs_s.jsonl",
+        DATA / "free_text_pairs_u.jsonl",
+        DATA / "free_text_pairs_v.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }

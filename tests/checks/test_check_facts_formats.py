@@ -371,3 +371,15 @@ def test_a_time_written_with_a_dot_is_the_same_time() -> None:
     assert_caught("Doors open at 7:15 pm.", "Doors open at 7.45.", "times")
     # a price is no time: changed as a number
     assert_caught("The fee is 9.30 today.", "The fee is 9.40 today.", "numbers")
+
+
+def test_a_unit_it_does_not_know_written_on_its_number_is_the_same_value() -> None:
+    assert_same("Generator: 20 kVA silent diesel.", "Generator: 20kVA silent diesel.")
+    assert_caught("Generator: 20 kVA silent diesel.", "Generator: 30kVA silent diesel.", "numbers")
+
+
+def test_an_amount_its_label_takes_off_is_the_negative_amount() -> None:
+    assert_same(
+        "Less deduction for wear (10%): £189.90", "Less deduction for wear (10 %): −£189.90"
+    )
+    assert_caught("Refund for wear (10%): £189.90", "Refund for wear (10%): −£189.90", "amounts")

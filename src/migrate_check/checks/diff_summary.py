@@ -242,6 +242,8 @@ def _unmatched(keys: list[str], others: list[str]) -> list[int]:
 def _rounded(number: Any, digits: int) -> str:
     from deepdiff.helper import number_to_string
 
+    if isinstance(number, float) and not math.isfinite(number):
+        return repr(number)  # NaN or infinity: deepdiff's rounding would raise
     return str(number_to_string(number, significant_digits=digits, number_format_notation="f"))
 
 

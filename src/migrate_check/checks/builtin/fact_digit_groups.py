@@ -1,6 +1,7 @@
 """A long number written in other groups of digits: a phone number "01234 567 890" and
 "01234 567890", a sort code "20-45-77" and "204577", an account "41836520" and "4183
-6520". Its groups are read as numbers of their own; the digits in order are one number.
+6520" (its groups are read as numbers of their own; the digits in order are one number),
+and a phone number with or without its country or trunk prefix.
 """
 
 from __future__ import annotations
@@ -39,3 +40,17 @@ def _long_numbers(text: str) -> frozenset[str]:
 
 def _digits(run: str) -> str:
     return run.replace(" ", "").replace("-", "")
+
+
+def phone_there(fact: Fact, other: Facts) -> bool:
+    """Whether a phone number is the other side's with or without its country or trunk
+    prefix ("1-800-555-0199" and "(800) 555-0199", "+44 20 7946 0321" and "020 7946
+    0321"): one, less a leading "+" and zero, ends the other, seven digits or more."""
+    mine = fact.value.lstrip("+0")
+    if len(mine) < 7 or not mine.isdigit():
+        return False
+    for found in other.of("numbers"):
+        theirs = found.value.lstrip("+0")
+        if len(theirs) >= 7 and theirs != mine and (mine.endswith(theirs) or theirs.endswith(mine)):
+            return True
+    return False

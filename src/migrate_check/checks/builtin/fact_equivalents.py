@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from migrate_check.checks.builtin.fact_digit_groups import regrouped
+from migrate_check.checks.builtin.fact_digit_groups import phone_there, regrouped
 from migrate_check.checks.builtin.fact_dimensions import sizes_said
 from migrate_check.checks.builtin.fact_implied import (
     always_said,
@@ -163,7 +163,7 @@ class Equivalents:
             return True
         if fact.kind == "times" and _time_apart(fact, other):
             return True
-        if fact.kind == "numbers" and (_phone_there(fact, other) or regrouped(fact, own, other)):
+        if fact.kind == "numbers" and (phone_there(fact, other) or regrouped(fact, own, other)):
             return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())
@@ -187,16 +187,26 @@ class Equivalents:
     def _squashed(self, fact: Fact, own: Facts, other: Facts) -> bool:
         """Whether a code is written with spaces or hyphens on one side only ("BA287" and
         "BA 287"): the other side's text without them holds it, or holds, as one
-        identifier, the number with the letters just before it here."""
+        identifier, the number with the letters just before or after it here ("20kVA")."""
         if fact.kind == "identifiers":
             if id(other) not in self._squashes:
                 self._squashes[id(other)] = _SQUASH.sub("", other.tokens.text).casefold()
             return _SQUASH.sub("", fact.value).casefold() in self._squashes[id(other)]
-        before = own.tokens.text[max(0, fact.start - 8) : fact.start].split()
+        text = own.tokens.text
+        before = text[max(0, fact.start - 8) : fact.start].split()
         letters = before[-1].strip("-–") if before and before[-1].isalpha() else ""
-        code = (letters + fact.value).casefold()
-        return bool(letters) and any(
-            _SQUASH.sub("", f.value).casefold().endswith(code) for f in other.of("identifiers")
+        after = text[fact.end : fact.end + 9].split()[:1]  # a unit it knows no more ("20 kVA")
+        unit = (
+            after[0]
+            if after and after[0].isalpha() and text[fact.end : fact.end + 1] == " "
+            else ""
+        )
+        codes = [(letters + fact.value).casefold()] if letters else []
+        codes += [(fact.value + unit).casefold()] if unit else []
+        return any(
+            _SQUASH.sub("", f.value).casefold().endswith(code)
+            for f in other.of("identifiers")
+            for code in codes
         )
 
     def _range_end(self, fact: Fact, other: Facts) -> bool:
@@ -330,20 +340,6 @@ def _weekday_group(fact: Fact, own: Facts, other: Facts) -> bool:
     for ends, names in _WEEKDAY_GROUPS:
         if fact.value in ends and ends <= {f.value for f in own.of("weekdays")}:
             return bool(names & other.tokens.plain_words())
-    return False
-
-
-def _phone_there(fact: Fact, other: Facts) -> bool:
-    """Whether a phone number is the other side's with or without its country or trunk
-    prefix ("1-800-555-0199" and "(800) 555-0199", "+44 20 7946 0321" and "020 7946
-    0321"): one, less a leading "+" and zero, ends the other, seven digits or more."""
-    mine = fact.value.lstrip("+0")
-    if len(mine) < 7 or not mine.isdigit():
-        return False
-    for found in other.of("numbers"):
-        theirs = found.value.lstrip("+0")
-        if len(theirs) >= 7 and theirs != mine and (mine.endswith(theirs) or theirs.endswith(mine)):
-            return True
     return False
 
 

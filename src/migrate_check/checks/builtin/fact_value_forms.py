@@ -151,7 +151,7 @@ def sign_said(fact: Fact, own: Facts, other: Facts) -> bool:
             continue
         positive = found if not found.value.partition(" ")[2].startswith("-") else fact
         text = (other if positive is found else own).tokens.text
-        before = text[max(0, positive.start - 24) : positive.start]
+        before = text[max(0, positive.start - 40) : positive.start]  # with its label
         if _TAKEN_OFF.search(before) or _OFF_AFTER.match(text, positive.end):
             return True
     return False
