@@ -383,3 +383,17 @@ def test_an_amount_its_label_takes_off_is_the_negative_amount() -> None:
         "Less deduction for wear (10%): £189.90", "Less deduction for wear (10 %): −£189.90"
     )
     assert_caught("Refund for wear (10%): £189.90", "Refund for wear (10%): −£189.90", "amounts")
+
+
+def test_every_day_but_one_is_the_six_days_around_it() -> None:
+    assert_same(
+        "Sailings depart daily at 20:00 (except Sundays).",
+        "Schedule: Monday to Saturday, departing at 20:00.",
+    )
+    assert_same("Open every day except Wednesday.", "Open Thursday to Tuesday.")
+    assert_caught(
+        "Sailings depart daily at 20:00 (except Sundays).",
+        "Schedule: Monday to Friday, departing at 20:00.",
+        "weekdays",
+    )
+    assert_caught("Open every day except Wednesday.", "Open Wednesday to Monday.", "weekdays")

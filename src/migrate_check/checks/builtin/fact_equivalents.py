@@ -38,6 +38,7 @@ from migrate_check.checks.builtin.fact_lexicon import NEGATIONS, stem, words
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 from migrate_check.checks.builtin.fact_units import format_number
 from migrate_check.checks.builtin.fact_value_forms import (
+    all_but_said,
     bound_said,
     clock_duration_said,
     day_said,
@@ -157,7 +158,9 @@ class Equivalents:
             return True
         if fact.kind == "numbers" and any(f.value == fact.value for f in other.of("identifiers")):
             return True  # "version 2.3.1" and "v2.3.1"
-        if fact.kind == "weekdays" and _weekday_group(fact, own, other):
+        if fact.kind == "weekdays" and (
+            _weekday_group(fact, own, other) or all_but_said(fact, own, other)
+        ):
             return True
         if fact.kind in ("times", "numbers") and dotted_time_said(fact, other):
             return True

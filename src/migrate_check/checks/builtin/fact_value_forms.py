@@ -272,3 +272,32 @@ def hour_said(fact: Fact, own: Facts, other: Facts) -> bool:
     hour = int(fact.raw)
     clocks = {f"{hour:02d}:00", f"{(hour + 12) % 24:02d}:00"}
     return any(f.value.partition(" ")[0] in clocks for f in other.of("times"))
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Words that leave one day out of every day ("daily except Sundays").
+_ALL_BUT = re.compile(r"(?i:except|excluding|apart\sfrom|other\sthan|but\snot)\s\Z")
+
+
+def all_but_said(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether "every day except Sunday" on one side is "Monday to Saturday" on the other:
+    the day left out, and the two ends of the six days around it."""
+    if fact.kind != "weekdays" or fact.value not in _DAYS:
+        return False
+    at = _DAYS.index(fact.value)
+    if _left_out(fact, own):
+        after, before = _DAYS[(at + 1) % 7], _DAYS[(at - 1) % 7]
+        return {after, before} <= {f.value for f in other.of("weekdays")}
+    days = {f.value for f in own.of("weekdays")}
+    # this day starts the six days after the one left out, or ends those before it
+    for left, other_end in ((at - 1, at - 2), (at + 1, at + 2)):
+        if _DAYS[other_end % 7] not in days:
+            continue
+        left_out = _DAYS[left % 7]
+        if any(f.value == left_out and _left_out(f, other) for f in other.of("weekdays")):
+            return True
+    return False
+
+
+def _left_out(fact: Fact, facts: Facts) -> bool:
+    return bool(_ALL_BUT.search(facts.tokens.text[max(0, fact.start - 16) : fact.start]))
