@@ -5,15 +5,16 @@
     .venv/bin/python benchmarks/bench_free_text.py --per-file       # each dev file apart too
     .venv/bin/python benchmarks/bench_free_text.py --embeddings-url http://127.0.0.1:8765/v1
 
-Reads the labelled pairs in `benchmarks/data/`. The development set is
-`free_text_pairs.jsonl`, `free_text_pairs_b.jsonl` and `free_text_pairs_c.jsonl` together
-(the second and third were held-out sets; their errors have since been read and the rules
-fixed on them, so they no longer measure unseen text). The held-out set is
-`free_text_pairs_holdout.jsonl`, written by people who never saw the rules and never read
-while they were written; it is skipped, with a line saying so, if that file is absent.
+Reads the labelled pairs in `benchmarks/data/`. The development set is every
+`free_text_pairs*.jsonl` there but the held-out one (`SETS` lists them): most were
+held-out sets whose errors have since been read and the rules fixed on them, so they no
+longer measure unseen text. The held-out set is `free_text_pairs_holdout.jsonl`,
+written by people who never saw the rules and never read while they were written; it is
+skipped, with a line saying so, if that file is absent.
 Each pair is judged with each check as a suite would (`build_check` and `judge`, no
-pytest), and the bench prints per check the share of rewordings flagged (anything but
-`same`) and of changes caught, then for `facts` the same per kind of change and kind of
+pytest; `facts` also with `rewritten_below: 0`, every finding counted), and the bench
+prints per check the share of rewordings flagged (anything but `same`) and of changes
+caught, then for `facts` the same per kind of change and kind of
 rewording, and its time per pair (on `free_text_pairs.jsonl`, so the figure compares with
 earlier runs).
 `--per-file` also reports each development file on its own.
@@ -79,6 +80,8 @@ SETS: dict[str, list[Path]] = {
         DATA / "free_text_pairs_s.jsonl",
         DATA / "free_text_pairs_u.jsonl",
         DATA / "free_text_pairs_v.jsonl",
+        DATA / "free_text_pairs_w.jsonl",
+        DATA / "free_text_pairs_x.jsonl",
     ],
     "holdout": [DATA / "free_text_pairs_holdout.jsonl"],
 }

@@ -1,7 +1,9 @@
 """A long number written in other groups of digits: a phone number "01234 567 890" and
-"01234 567890", a sort code "20-45-77" and "204577", an account "41836520" and "4183
-6520" (its groups are read as numbers of their own; the digits in order are one number),
-and a phone number with or without its country or trunk prefix.
+"01234 567890" or "(01234) 567890", a sort code "20-45-77" and "204577", an account
+"41836520" and "4183 6520" (its groups are read as numbers of their own; the digits in
+order are one number); a code the other side writes as one ("RM 4481 0093 2GB" and
+"RM448100932GB", "225/45 R18" and "225/45R18"); and a phone number with or without its
+country or trunk prefix.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import re
 
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
-#: Digits and the spaces or hyphens between them, not inside a word or a decimal.
-_RUN = re.compile(r"(?<![\w.,])\d[\d -]*+")
+#: Digits and the spaces, hyphens or brackets between them, not inside a word or a decimal.
+_RUN = re.compile(r"(?<![\w.,])\(?\d[\d ()-]*+")
 #: For the test that no pattern nests quantifiers.
 PATTERNS = (_RUN,)
 #: Digits a run holds at least to be read as one long number (a phone, an account).
@@ -39,7 +41,27 @@ def _long_numbers(text: str) -> frozenset[str]:
 
 
 def _digits(run: str) -> str:
-    return run.replace(" ", "").replace("-", "")
+    return "".join(char for char in run if char.isdigit())
+
+
+#: The longest code looked for with spaces in it, so each search stays short.
+MAX_CODE = 40
+
+
+def spaced_code(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a number is part of a code the other side writes as one identifier, and
+    this side with spaces or hyphens between its parts."""
+    text, raw = own.tokens.text, "".join(fact.raw.split()).casefold()
+    for found in other.of("identifiers"):
+        code = "".join(found.value.split())[:MAX_CODE]
+        if len(code) < 4 or raw not in code.casefold():
+            continue
+        spaced = r"[\s-]?".join(map(re.escape, code))
+        window = max(0, fact.start - MAX_CODE * 2)
+        for match in re.finditer(spaced, text[window : fact.end + MAX_CODE * 2], re.IGNORECASE):
+            if match.start() + window <= fact.start < match.end() + window:
+                return True
+    return False
 
 
 def phone_there(fact: Fact, other: Facts) -> bool:

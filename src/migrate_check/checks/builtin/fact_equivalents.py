@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from migrate_check.checks.builtin.fact_digit_groups import phone_there, regrouped
+from migrate_check.checks.builtin.fact_digit_groups import phone_there, regrouped, spaced_code
 from migrate_check.checks.builtin.fact_dimensions import sizes_said
 from migrate_check.checks.builtin.fact_implied import (
     always_said,
@@ -167,6 +167,8 @@ class Equivalents:
         if fact.kind == "times" and _time_apart(fact, other):
             return True
         if fact.kind == "numbers" and (phone_there(fact, other) or regrouped(fact, own, other)):
+            return True
+        if fact.kind in ("numbers", "quantities") and spaced_code(fact, own, other):
             return True
         if fact.kind == "percentages" and fact.value == "100%":
             return bool(WHOLE & other.tokens.plain_words())

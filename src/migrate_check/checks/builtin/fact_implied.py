@@ -166,9 +166,9 @@ _ONE_UNIT = {
 
 
 def always_said(fact: Fact, own: Facts, other: Facts) -> bool:
-    """Whether a number of "24/7" (or a "24-hour" line) is said on the other side as
-    "around the clock", or the
-    "7 days" of "24 hours a day, 7 days a week" as "24/7"."""
+    """Whether a number of "24/7" (or a "24-hour" line, or "24 hours a day") is said on
+    the other side as "around the clock", or the "7 days" of "24 hours a day, 7 days a
+    week" as "24/7"."""
     after = own.tokens.text[fact.end : fact.end + 14].casefold()
     if fact.raw == "24/7" or (_DAY_LONG.fullmatch(fact.raw) and _SERVICE.match(after)):
         return _ALL_DAY.search(other.tokens.text.casefold()) is not None
@@ -176,6 +176,8 @@ def always_said(fact: Fact, own: Facts, other: Facts) -> bool:
         return False
     after = after[:8]
     theirs = other.tokens.text.casefold()
+    if fact.value == "86400 s" and after.startswith((" a day", " per day")):
+        return "24/7" in theirs or _ALL_DAY.search(theirs) is not None  # "24 hours a day"
     return after.startswith((" a week", " per week")) and ("24/7" in theirs or "clock" in theirs)
 
 

@@ -116,6 +116,7 @@ NOT_NEGATING = (
     ("not", "just"),
     ("not", "to", "mention"),
     ("no", "problem"),
+    ("not", "a", "problem"),
     ("no", "worries"),
     ("no", "doubt"),
     ("no", "matter"),

@@ -106,14 +106,14 @@ FACT = re.compile(
             + MONTH
             + r"\s{1,3}(?:\d{4}(?!\d)|\d\d?"
             + ORDINAL
-            + r"(?!\d)(?:,?\s{1,3}\d{4}(?!\d))?))",
+            + r"(?!\d)(?:,?\s{1,3}(?:\d{4}|['’]\d\d)(?!\d))?))",
             r"(?P<ddate>"
             + AT_RUN_START
             + r"\d\d?"
             + ORDINAL
             + r"\s{1,3}(?:of\s{1,3})?"
             + MONTH
-            + r"(?:,?\s{1,3}\d{4}(?!\d))?)",
+            + r"(?:,?\s{1,3}(?:\d{4}|['’]\d\d)(?!\d))?)",
             r"(?P<month>(?<!\w)(?:January|February|March|April|June|July|August|September"
             r"|October|November|December)(?!\w)|"
             + AFTER_PREPOSITION

@@ -208,8 +208,23 @@ def slashed_date_said(fact: Fact, other: Facts) -> bool:
             f"{month:02d}/{day:02d}",
             f"{day:02d}/{month:02d}",
         }
-        return any(f.raw in forms for f in other.of("percentages"))
+        if any(f.raw in forms for f in other.of("percentages")):
+            return True
+        # "03/10" is read month first; day first, it may be the other side's "3 October"
+        if _DAY_AND_MONTH.search(fact.raw):
+            return _swapped(fact.value) in {f.value[-6:] for f in other.of("dates")}
+        days = {_swapped(f.value) for f in other.of("dates") if _DAY_AND_MONTH.search(f.raw)}
+        return fact.value[-6:] in days
     return False
+
+
+#: A day and a month with a slash and no year ("03/10", "Thu 5/22").
+_DAY_AND_MONTH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])")
+
+
+def _swapped(date: str) -> str:
+    """The "-MM-DD" of a date read the other way round (its day as the month)."""
+    return f"-{date[-2:]}-{date[-5:-3]}"
 
 
 def range_said(fact: Fact, other: Facts) -> bool:

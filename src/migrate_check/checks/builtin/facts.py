@@ -15,10 +15,13 @@ Outcome: `same` when no kind differs, `changed` otherwise; every finding names i
 and quotes the sentence on each side. A difference counts as `regressed` only in the
 kinds listed in `regress_on`: reading is heuristic and a changed fact may be a fix, so by
 default a human decides. What it cannot see, and says so: meaning beyond these kinds. A
-claim reworded with other words and the same facts is `same`.
+claim reworded with other words and the same facts is `same`. In answers rewritten
+throughout, findings that are only a claim or a worded value on one side are listed as
+`unconfirmed`, not counted (`fact_rewrites`).
 
 Options: `{ignore: [kinds], regress_on: [kinds], max_chars: N (default 100000),
-opposites: [[words, words], ...], modals: {word: can|should|must}, path: "$.reply"}`.
+opposites: [[words, words], ...], modals: {word: can|should|must}, path: "$.reply",
+rewritten_below: 0-100 (default 70; 0 counts every finding)}`.
 `opposites` adds axes of mutually exclusive words for the team's domain (each pole a word
 or a list of words); `modals` adds modal words with their strength; `path` reads the text
 at a JSONPath of a JSON answer (or of what an entry point returned), not the whole of it.
