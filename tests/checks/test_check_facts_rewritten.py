@@ -15,7 +15,7 @@ from helpers.facts_pairs import kinds as finding_kinds
 from migrate_check.checks import build_check
 from migrate_check.checks.base import CheckConfigError
 from migrate_check.checks.builtin.fact_findings import Finding
-from migrate_check.checks.builtin.fact_rewrites import LEAST_WORDS, alike, unconfirmed
+from migrate_check.checks.builtin.fact_rewrites import ALIKE_CHARS, LEAST_WORDS, alike, unconfirmed
 from migrate_check.core.case import CheckSpec
 from migrate_check.core.completion import Completion
 from migrate_check.core.results import CheckResult, Outcome
@@ -149,3 +149,16 @@ def test_which_findings_are_weak() -> None:
 def test_rewritten_below_must_be_a_share(value: object) -> None:
     with pytest.raises(CheckConfigError, match="rewritten_below"):
         build_check(CheckSpec("facts", {"rewritten_below": value}), Path("."))
+
+
+def test_a_kind_the_suite_regresses_on_counts_in_a_rewritten_answer_too() -> None:
+    result = judge_with({"regress_on": ["negation"]}, TRIP, TRIP_REWRITTEN)
+    assert result.outcome is Outcome.REGRESSED
+    assert finding_kinds(result) == {"negation"}
+    assert judge_with({"regress_on": ["dates"]}, TRIP, TRIP_REWRITTEN).outcome is Outcome.SAME
+
+
+def test_how_alike_long_answers_are_is_read_off_their_first_characters() -> None:
+    head = TRIP * (ALIKE_CHARS // len(TRIP) + 1)
+    assert alike(head + "x" * 5000, head + "y" * 5000) == 100
+    assert alike("a" * ALIKE_CHARS + TRIP, "b" * ALIKE_CHARS + TRIP) == 0

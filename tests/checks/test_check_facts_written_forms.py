@@ -100,12 +100,66 @@ def test_a_day_and_month_with_a_slash_may_be_read_day_first() -> None:
     assert_caught("Late entry (after 3 October): £25.00", "Late entry (after 04/10): £25", "dates")
 
 
-def test_not_a_problem_negates_no_claim() -> None:
-    assert_same(
-        "No problem at all, I've moved your survey.", "Not a problem, I've moved your survey."
+def test_a_claim_that_something_is_not_a_problem_is_negated() -> None:
+    assert_caught("Sharing a room is not a problem.", "Sharing a room is a problem.", "negation")
+
+
+# --- near changes the review of round 10 found hidden: each must stay caught -----------
+
+
+def test_a_dotted_number_is_a_time_only_where_a_time_stands_and_on_its_reading() -> None:
+    assert_caught("The last train leaves at 21.30.", "The last train leaves at 9:30am.", "times")
+    assert_same("The last train leaves at 21.30.", "The last train leaves at 9:30pm.")
+    assert_caught(
+        "Check-in is from 14.00 on the day.", "Check-in is from 2:00am on the day.", "times"
+    )
+    assert_caught("Collection is at 9.30 in the morning.", "Collection is at 9:30pm.", "times")
+    assert_caught(
+        "Sessions start at 9:30am and cost 9.30 each.",
+        "Sessions start at 9:30am and are free.",
+        "numbers",
     )
     assert_caught(
-        "No problem at all, I've moved your survey.",
-        "Not a problem, I've not moved your survey.",
-        "negation",
+        "Lunch is at 12:45. The friction coefficient is 0.45.", "Lunch is at 12:45.", "numbers"
     )
+
+
+def test_every_day_but_one_needs_every_day_and_a_range_of_the_six() -> None:
+    assert_caught(
+        "The café is open every day except Sunday.",
+        "The café is open on Monday and Saturday.",
+        "weekdays",
+    )
+    assert_caught(
+        "The market is open at weekends except Sunday.",
+        "The market is open Monday to Saturday.",
+        "weekdays",
+    )
+    assert_caught(
+        "Deliveries run Monday to Saturday.", "Deliveries run on no day except Sunday.", "weekdays"
+    )
+    assert_same("Open every day except on Wednesday.", "Open Thu–Tue.")
+
+
+def test_around_the_clock_counts_only_for_what_was_24_hours_a_day() -> None:
+    assert_caught(
+        "The helpline is staffed 24 hours a day. Our website is available around the clock.",
+        "Our website is available around the clock.",
+        "quantities",
+    )
+
+
+def test_a_word_that_takes_an_amount_off_is_read_only_beside_it_or_in_its_label() -> None:
+    assert_caught(
+        "After the credit check, your current balance is £1,250.00.",
+        "After the credit check, your current balance is -£1,250.00.",
+        "amounts",
+    )
+
+
+def test_review_of_round_10_short_years_decimals_units_and_lists() -> None:
+    assert_same("We print it on 3 May '99.", "We print it on 3 May 1999.")
+    # a decimal that looks like a year's first digits is read, not raised on
+    assert_caught("The average score was 19.5.", "The average score was 19.6.", "numbers")
+    assert_caught("Generator: 20 kVA silent diesel.", "Generator: 120kVA silent diesel.", "numbers")
+    assert_caught("Sizes in stock: 10 12 14 16.", "Sizes in stock: 1012 1416.", "numbers")

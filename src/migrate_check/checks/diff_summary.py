@@ -244,6 +244,8 @@ def _rounded(number: Any, digits: int) -> str:
 
     if isinstance(number, float) and not math.isfinite(number):
         return repr(number)  # NaN or infinity: deepdiff's rounding would raise
+    if isinstance(number, decimal.Decimal) and not number.is_finite():
+        return str(number)
     return str(number_to_string(number, significant_digits=digits, number_format_notation="f"))
 
 

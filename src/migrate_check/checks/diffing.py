@@ -75,6 +75,10 @@ def deep_difference(
         return summarise(
             baseline, candidate, bounded, f"the full diff took longer than {DIFF_SECONDS:g} s"
         )
+    except (ArithmeticError, ValueError):  # deepdiff rounds NaN or infinity with int()
+        return summarise(
+            baseline, candidate, bounded, "deepdiff could not round a value that is not finite"
+        )
     if not diff:
         if ignore_order and tolerance is not None and _shape(baseline) != _shape(candidate):
             # Matching items within a tolerance, deepdiff counts no repeats even when asked

@@ -346,8 +346,8 @@ def _date(group: str, raw: str) -> list[tuple[str, str]] | None:
             return [("dates", f"{numbers[0]:04d}-{month:02d}")]
         day = numbers[0]
         year = numbers[1] if len(numbers) > 1 else None
-        if year is not None and year < 100:  # "31 May '25"
-            year += 2000
+        if year is not None and year < 100:  # "31 May '25", "3 May '99"
+            year += 2000 if year < 70 else 1900
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     date = f"{year:04d}-{month:02d}-{day:02d}" if year is not None else f"--{month:02d}-{day:02d}"

@@ -29,15 +29,28 @@ def regrouped(fact: Fact, own: Facts, other: Facts) -> bool:
     text = own.tokens.text
     for run in _RUN.finditer(text, max(0, fact.start - _AROUND), fact.end + _AROUND):
         if run.start() <= fact.start < run.end():
-            digits = _digits(run.group())
-            return len(digits) >= LEAST_DIGITS and digits in _long_numbers(other.tokens.text)
+            digits = _long_number(run.group())
+            return digits is not None and digits in _long_numbers(other.tokens.text)
     return False
 
 
 @functools.lru_cache(maxsize=64)
 def _long_numbers(text: str) -> frozenset[str]:
-    found = (_digits(run.group()) for run in _RUN.finditer(text))
-    return frozenset(digits for digits in found if len(digits) >= LEAST_DIGITS)
+    found = (_long_number(run.group()) for run in _RUN.finditer(text))
+    return frozenset(digits for digits in found if digits is not None)
+
+
+def _long_number(run: str) -> str | None:
+    """The digits of a run that is one long number: six digits or more, in groups joined
+    by hyphens or brackets, or with a group of three digits or more ("01234 567 890"; "10
+    12 14 16" is a list of sizes)."""
+    digits = _digits(run)
+    if len(digits) < LEAST_DIGITS:
+        return None
+    groups = run.replace("(", " ").replace(")", " ").replace("-", " ").split()
+    if " " in run.strip() and all(len(group) < 3 for group in groups):
+        return None
+    return digits
 
 
 def _digits(run: str) -> str:

@@ -162,7 +162,7 @@ class Equivalents:
             _weekday_group(fact, own, other) or all_but_said(fact, own, other)
         ):
             return True
-        if fact.kind in ("times", "numbers") and dotted_time_said(fact, other):
+        if fact.kind in ("times", "numbers") and dotted_time_said(fact, own, other):
             return True
         if fact.kind == "times" and _time_apart(fact, other):
             return True
@@ -206,12 +206,12 @@ class Equivalents:
             if after and after[0].isalpha() and text[fact.end : fact.end + 1] == " "
             else ""
         )
-        codes = [(letters + fact.value).casefold()] if letters else []
-        codes += [(fact.value + unit).casefold()] if unit else []
+        code = (letters + fact.value).casefold()
+        whole = (fact.value + unit).casefold()  # "20 kVA" is "20kVA", not "120kVA"
         return any(
-            _SQUASH.sub("", f.value).casefold().endswith(code)
+            (letters and squashed.endswith(code)) or (unit and squashed == whole)
             for f in other.of("identifiers")
-            for code in codes
+            if (squashed := _SQUASH.sub("", f.value).casefold())
         )
 
     def _range_end(self, fact: Fact, other: Facts) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from migrate_check.checks.builtin.fact_lexicon import stem, words
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 from migrate_check.checks.builtin.fact_units import canonical_quantity
 
@@ -177,8 +178,29 @@ def always_said(fact: Fact, own: Facts, other: Facts) -> bool:
     after = after[:8]
     theirs = other.tokens.text.casefold()
     if fact.value == "86400 s" and after.startswith((" a day", " per day")):
-        return "24/7" in theirs or _ALL_DAY.search(theirs) is not None  # "24 hours a day"
+        return _round_the_clock_there(fact, own, other)  # "24 hours a day"
     return after.startswith((" a week", " per week")) and ("24/7" in theirs or "clock" in theirs)
+
+
+_EVERY_HOUR = re.compile(r"24/7|" + _ALL_DAY.pattern)
+#: Words of the time said, not of what is open: shared, they tie no two sentences.
+_TIME_STEMS = frozenset(stem(word) for word in words("hour hours day days clock round night"))
+
+
+def _round_the_clock_there(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether the other side says "around the clock" (or "24/7") in a sentence about
+    what this one is ("The helpline is staffed 24 hours a day", "call the helpline around
+    the clock"): one content word in common besides words of time."""
+    mine = own.tokens.sentence_stems()
+    if fact.sentence >= len(mine):
+        return False
+    about = mine[fact.sentence] - _TIME_STEMS
+    theirs = other.tokens.sentence_stems()
+    for match in _EVERY_HOUR.finditer(other.tokens.text.casefold()):
+        number = other.tokens.sentence_of(match.start())
+        if number < len(theirs) and about & theirs[number]:
+            return True
+    return False
 
 
 def one_unit_said(fact: Fact, other: Facts) -> bool:
@@ -199,7 +221,7 @@ def short_year_said(fact: Fact, own: Facts, other: Facts) -> bool:
     if season is not None and season.end() == end:
         full = str(int(season.group(1)) // 100 * 100 + int(fact.value))
         return any(f.value == full for f in other.of("numbers"))
-    if len(fact.value) != 4 or not fact.value.startswith(("19", "20")):
+    if len(fact.value) != 4 or not fact.value.isdigit() or not fact.value.startswith(("19", "20")):
         return False
     text = other.tokens.text
     if any(f"{int(fact.value) - 1}{mark}{fact.value[2:]}" in text for mark in "/-–"):
@@ -335,26 +357,40 @@ def _period(match: re.Match[str]) -> str | None:
     return f"{length // times}{suffix}" if times and length % times == 0 else None
 
 
-_DOTTED_TIME = re.compile(r"([01]?\d|2[0-3])\.([0-5]\d)")
+_DOTTED_TIME = re.compile(r"(1\d|2[0-3]|0?[1-9])\.([0-5]\d)")
+#: Where a number with a dot is a time: after a word of time ("at 9.30", "from 9.30 to
+#: 12.30") or before a part of the day ("9.30am", "9.30 in the morning").
+_TIME_BEFORE = re.compile(r"(?i:\b(?:at|from|to|until|till|by|between|after|before|and)|[-–])\s?\Z")
+_TIME_AFTER = re.compile(
+    r"\s?(?i:(?P<am>a\.?m\b|in\sthe\smorning)|(?P<pm>p\.?m\b|in\sthe\s(?:afternoon|evening)))"
+)
 
 
-def dotted_time_said(fact: Fact, other: Facts) -> bool:
+def dotted_time_said(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether a time and a number are one clock time, written "9:30am" on one side and
-    "9.30" on the other (a British way): the same hour on the twelve-hour dial and the
-    same minutes."""
-    if fact.kind == "numbers" and (minutes := _dotted(fact.raw)) is not None:
-        return any(_on_dial(f.value) == minutes for f in other.of("times"))
-    if fact.kind == "times" and (clock := _on_dial(fact.value)) is not None:
-        return any(_dotted(found.raw) == clock for found in other.of("numbers"))
+    "9.30" on the other (a British way): the number stands where a time does, and one of
+    its readings (morning or afternoon, unless it says which) is that time."""
+    if fact.kind == "numbers" and (readings := _dotted(fact, own)):
+        return any(clock_minutes(f.value) in readings for f in other.of("times"))
+    if fact.kind == "times" and (clock := clock_minutes(fact.value)) is not None:
+        return any(clock in _dotted(found, other) for found in other.of("numbers"))
     return False
 
 
-def _dotted(raw: str) -> int | None:
-    """Minutes on the twelve-hour dial of a number written as a time ("9.30")."""
-    dotted = _DOTTED_TIME.fullmatch(raw)
-    return None if dotted is None else int(dotted[1]) % 12 * 60 + int(dotted[2])
-
-
-def _on_dial(clock: str) -> int | None:
-    minutes = clock_minutes(clock)
-    return None if minutes is None else minutes % 720
+def _dotted(fact: Fact, facts: Facts) -> frozenset[int]:
+    """Minutes after midnight a number written as a time ("9.30") may be, where it
+    stands as a time; none where it does not."""
+    dotted = _DOTTED_TIME.fullmatch(fact.raw)
+    if dotted is None:
+        return frozenset()
+    text = facts.tokens.text
+    after = _TIME_AFTER.match(text, fact.start + len(fact.raw))
+    if after is None and not _TIME_BEFORE.search(text[max(0, fact.start - 10) : fact.start]):
+        return frozenset()
+    hour, minutes = int(dotted[1]), int(dotted[2])
+    if hour > 12:
+        return frozenset({hour * 60 + minutes})
+    morning, afternoon = hour % 12 * 60 + minutes, (hour % 12 + 12) * 60 + minutes
+    if after is not None:
+        return frozenset({morning if after["am"] else afternoon})
+    return frozenset({morning, afternoon})

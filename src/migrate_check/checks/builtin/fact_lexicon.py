@@ -116,7 +116,6 @@ NOT_NEGATING = (
     ("not", "just"),
     ("not", "to", "mention"),
     ("no", "problem"),
-    ("not", "a", "problem"),
     ("no", "worries"),
     ("no", "doubt"),
     ("no", "matter"),

@@ -151,7 +151,9 @@ def sign_said(fact: Fact, own: Facts, other: Facts) -> bool:
             continue
         positive = found if not found.value.partition(" ")[2].startswith("-") else fact
         text = (other if positive is found else own).tokens.text
-        before = text[max(0, positive.start - 40) : positive.start]  # with its label
+        before = text[max(0, positive.start - 24) : positive.start]
+        if before.rstrip().endswith(":"):  # "Less deduction for wear (10%): £189.90"
+            before = text[max(0, positive.start - 40) : positive.start].rpartition("\n")[2]
         if _TAKEN_OFF.search(before) or _OFF_AFTER.match(text, positive.end):
             return True
     return False
@@ -290,29 +292,43 @@ def hour_said(fact: Fact, own: Facts, other: Facts) -> bool:
 
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-#: Words that leave one day out of every day ("daily except Sundays").
-_ALL_BUT = re.compile(r"(?i:except|excluding|apart\sfrom|other\sthan|but\snot)\s\Z")
+#: Every day but one ("daily except Sundays", "every day apart from Monday").
+_ALL_BUT = re.compile(
+    r"(?i:\b(?:daily|every\sday|each\sday|(?:7|seven)\sdays\sa\sweek)\b[^.;\n]{0,30}?"
+    r"\b(?:except|excluding|apart\sfrom|other\sthan|but\snot)\s(?:on\s)?)\Z"
+)
+#: How far before the day left out its "daily ... except" may start.
+_ALL_BUT_REACH = 64
 
 
 def all_but_said(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether "every day except Sunday" on one side is "Monday to Saturday" on the other:
-    the day left out, and the two ends of the six days around it."""
+    the day left out, and the range of the six days around it."""
     if fact.kind != "weekdays" or fact.value not in _DAYS:
         return False
     at = _DAYS.index(fact.value)
     if _left_out(fact, own):
-        after, before = _DAYS[(at + 1) % 7], _DAYS[(at - 1) % 7]
-        return {after, before} <= {f.value for f in other.of("weekdays")}
-    days = {f.value for f in own.of("weekdays")}
+        return _six_days(at, other)
     # this day starts the six days after the one left out, or ends those before it
-    for left, other_end in ((at - 1, at - 2), (at + 1, at + 2)):
-        if _DAYS[other_end % 7] not in days:
-            continue
-        left_out = _DAYS[left % 7]
-        if any(f.value == left_out and _left_out(f, other) for f in other.of("weekdays")):
+    for left in (at - 1, at + 1):
+        if _six_days(left % 7, own) and any(
+            f.value == _DAYS[left % 7] and _left_out(f, other) for f in other.of("weekdays")
+        ):
             return True
     return False
 
 
 def _left_out(fact: Fact, facts: Facts) -> bool:
-    return bool(_ALL_BUT.search(facts.tokens.text[max(0, fact.start - 16) : fact.start]))
+    before = facts.tokens.text[max(0, fact.start - _ALL_BUT_REACH) : fact.start]
+    return bool(_ALL_BUT.search(before))
+
+
+def _six_days(left_out: int, facts: Facts) -> bool:
+    """Whether a text names the six days after a day, as a range ("Monday to Saturday")."""
+    first, last = _DAYS[(left_out + 1) % 7], _DAYS[(left_out - 1) % 7]
+    return bool(
+        re.search(
+            rf"(?i:\b{first[:3]}\w*\.?\s?(?:-|–|—|to|through|thru|until|till)\s?{last[:3]})",
+            facts.tokens.text,
+        )
+    )

@@ -134,7 +134,10 @@ class FactsCheck(SideBySideCheck):
         cand: Facts = candidate.value
         findings = compare(base, cand, self.kinds, self.lexicon)
         evidence: dict[str, Any] = {}
-        weak = unconfirmed(findings, base.tokens.text, cand.tokens.text, self.rewritten_below)
+        # a kind the suite regresses on always counts: the team said it matters
+        weak = None
+        if not any(finding.kind in self.regress_on for finding in findings):
+            weak = unconfirmed(findings, base.tokens.text, cand.tokens.text, self.rewritten_below)
         not_counted = len(findings) if weak is not None else 0
         if weak is not None:
             evidence["unconfirmed"] = _listed(findings)
