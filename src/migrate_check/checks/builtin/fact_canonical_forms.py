@@ -113,18 +113,19 @@ _MONTHS = {
     )
     for name in names
 }
-_WEEKDAYS = {
-    day[:3]: day.capitalize()
-    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-}
+#: The days of the week in order, Monday first, as weekdays are given canonically.
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = {day[:3].casefold(): day for day in WEEKDAY_NAMES}
 
 
 __all__ = [
     "CODES",
+    "WEEKDAY_NAMES",
     "canonical_email",
     "canonical_forms",
     "canonical_url",
     "currency_of_word",
+    "only_digits",
     "vulgar",
 ]
 _MULTIPLIERS = {
@@ -175,7 +176,7 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
     if group == "mult":
         return [("numbers", n) for n in _numbers(raw.strip("xX× ").split()[0])]
     if group == "phone":
-        return [("numbers", ("+" if raw.startswith("+") else "") + _only_digits(raw))]
+        return [("numbers", ("+" if raw.startswith("+") else "") + only_digits(raw))]
     found: list[tuple[str, str]] | None = None
     if group in ("iso", "numdate", "usdate", "mdate", "ddate"):
         found = _date(group, raw)
@@ -190,7 +191,7 @@ def canonical_forms(group: str, raw: str) -> list[tuple[str, str]]:
     return found if found is not None else [("numbers", n) for n in _numbers(raw)]
 
 
-def _only_digits(text: str) -> str:
+def only_digits(text: str) -> str:
     return "".join(_DIGITS.findall(text))
 
 

@@ -265,22 +265,21 @@ class _Comparison:
             *((f, self.cand, True) for f in before_left),
             *((f, self.base, False) for f in after_left),
         ):
+            own = self.base if on_base else self.cand
             if kind == "conditions":
                 # its values count as its words: "if you book by 31 Jan" and "until 31 Jan"
-                mine = clause_values(fact, self.base if on_base else self.cand, ordered)
+                mine = clause_values(fact, own, ordered)
                 if id(other) not in values:
                     values[id(other)] = {(f.kind, f.value) for f in other.facts}
                 kept = said(fact.window, other) + len(mine & values[id(other)])
                 if (fact.window or mine) and kept >= CLAIM_KEPT * (len(fact.window) + len(mine)):
                     continue
-                own = self.base if on_base else self.cand
                 if hypothetical(fact, own, other) or other_branch_said(fact, own, other):
                     continue
                 change = "dropped" if on_base else "added"
             else:
                 if not other.tokens.stands(fact.window, fact.head, "hedges"):
                     continue
-                own = self.base if on_base else self.cand
                 if possible(fact, other) or intended(fact, other):
                     continue
                 if hedge_worded_there(fact, own, other):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
+from migrate_check.checks.builtin.fact_canonical_forms import only_digits
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
 #: Digits and the spaces, hyphens or brackets between them, not inside a word or a decimal.
@@ -44,17 +45,13 @@ def _long_number(run: str) -> str | None:
     """The digits of a run that is one long number: six digits or more, in groups joined
     by hyphens or brackets, or with a group of three digits or more ("01234 567 890"; "10
     12 14 16" is a list of sizes)."""
-    digits = _digits(run)
+    digits = only_digits(run)
     if len(digits) < LEAST_DIGITS:
         return None
     groups = run.replace("(", " ").replace(")", " ").replace("-", " ").split()
     if " " in run.strip() and all(len(group) < 3 for group in groups):
         return None
     return digits
-
-
-def _digits(run: str) -> str:
-    return "".join(char for char in run if char.isdigit())
 
 
 #: The longest code looked for with spaces in it, so each search stays short.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from migrate_check.checks.builtin.fact_canonical_forms import WEEKDAY_NAMES
 from migrate_check.checks.builtin.fact_implied import MAX_TIMES, number_of, seconds_of
 from migrate_check.checks.builtin.fact_records import Fact, Facts
 
@@ -291,7 +292,7 @@ def hour_said(fact: Fact, own: Facts, other: Facts) -> bool:
     return any(f.value.partition(" ")[0] in clocks for f in other.of("times"))
 
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAYS = WEEKDAY_NAMES
 #: Every day but one ("daily except Sundays", "every day apart from Monday").
 _ALL_BUT = re.compile(
     r"(?i:\b(?:daily|every\sday|each\sday|(?:7|seven)\sdays\sa\sweek)\b[^.;\n]{0,30}?"
@@ -323,12 +324,16 @@ def _left_out(fact: Fact, facts: Facts) -> bool:
     return bool(_ALL_BUT.search(before))
 
 
+#: The six days after each day as a range ("Monday to Saturday" after Sunday, "Thu-Tue").
+_SIX_DAYS = tuple(
+    re.compile(
+        rf"(?i:\b{_DAYS[(day + 1) % 7][:3]}\w*\.?\s?(?:-|–|—|to|through|thru|until|till)"
+        rf"\s?{_DAYS[(day - 1) % 7][:3]})"
+    )
+    for day in range(7)
+)
+
+
 def _six_days(left_out: int, facts: Facts) -> bool:
     """Whether a text names the six days after a day, as a range ("Monday to Saturday")."""
-    first, last = _DAYS[(left_out + 1) % 7], _DAYS[(left_out - 1) % 7]
-    return bool(
-        re.search(
-            rf"(?i:\b{first[:3]}\w*\.?\s?(?:-|–|—|to|through|thru|until|till)\s?{last[:3]})",
-            facts.tokens.text,
-        )
-    )
+    return _SIX_DAYS[left_out].search(facts.tokens.text) is not None

@@ -138,17 +138,16 @@ class FactsCheck(SideBySideCheck):
         weak = None
         if not any(finding.kind in self.regress_on for finding in findings):
             weak = unconfirmed(findings, base.tokens.text, cand.tokens.text, self.rewritten_below)
-        not_counted = len(findings) if weak is not None else 0
+        not_counted = 0
         if weak is not None:
             evidence["unconfirmed"] = _listed(findings)
             evidence["rewritten"] = (
                 f"the answers share {weak:.0f}% of the shorter one's characters in order "
                 f"(under rewritten_below {self.rewritten_below:g}) and every finding is a "
-                "claim or a value on one "
-                "side only: in an answer rewritten throughout that is most often a "
-                "paraphrase, so these findings are listed, not counted"
+                "claim or a value on one side only: in an answer rewritten throughout that "
+                "is most often a paraphrase, so these findings are listed, not counted"
             )
-            findings = []
+            not_counted, findings = len(findings), []
         if findings:
             evidence["findings"] = _listed(findings)
         truncated = [
