@@ -380,6 +380,13 @@ def test_numbers_in_hyphenated_words_are_read() -> None:
     assert values("wait a second before you click", "quantities") == {"1 s"}
 
 
+def test_a_whole_number_and_a_fraction_hyphenated_are_one_value() -> None:
+    assert values("a three-and-a-half-hour session", "quantities") == {"12600 s"}
+    assert values("two-and-a-half of them", "numbers") == {"2.5"}
+    assert_same("A 2.5-day course in May.", "A two-and-a-half-day course in May.")
+    assert "quantities" in kinds(judge("A 3-hour session.", "A three-and-a-half-hour session."))
+
+
 # --- names and steps -------------------------------------------------------------------------
 
 

@@ -26,6 +26,8 @@ def compound(first: str, rest: str) -> Read:
     count, part, _, unit = small(first), *rest.partition("-")
     if first in ("half", "quarter"):
         count, part, unit = 1, first, rest
+    elif count is not None and part == "and" and (mixed := _mixed_number(count, unit)):
+        return mixed
     elif count is None:
         return _plural_number(rest.split("-"))
     elif part not in FRACTIONS:
@@ -38,6 +40,18 @@ def compound(first: str, rest: str) -> Read:
     if count != 1 or part not in ("half", "quarter"):
         return [("percentages", f"{format_number((share * 100).quantize(Decimal('0.01')))}%", None)]
     return []
+
+
+def _mixed_number(count: int, rest: str) -> Read:
+    """ "three-and-a-half-hour": a whole number and a fraction, with its unit or alone."""
+    article, _, rest = rest.partition("-")
+    part, _, unit = rest.partition("-")
+    if article not in ("a", "an") or part not in FRACTIONS:
+        return []
+    value = count + Decimal(1) / FRACTIONS[part]
+    if unit:
+        return _measure(value, unit)
+    return [("numbers", format_number(value), format_number(value))]
 
 
 def _plural_number(parts: list[str]) -> Read:
