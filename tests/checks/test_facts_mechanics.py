@@ -38,7 +38,7 @@ from migrate_check.checks.builtin.fact_scan import (
     first_characters,
     split_alternatives,
 )
-from migrate_check.checks.builtin.fact_text import CLAUSE_WORDS, tokenize
+from migrate_check.checks.builtin.fact_tokenizer import CLAUSE_WORDS, tokenize
 from migrate_check.checks.builtin.fact_word_parts import _FRACTION_WORD, may_hold_fraction
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
@@ -316,7 +316,7 @@ def test_word_flags_give_the_words_a_plain_test_of_each_word_gives() -> None:
             assert len(flags.known) <= max(50, largest)
     finally:
         fact_word_flags.LIMIT = saved
-    negating = fact_claims._NEGATING_ENDINGS.of(["don't", "nobody's", "it's", "won’t", "no"])
+    negating = fact_claim_starts.NEGATING_ENDINGS.of(["don't", "nobody's", "it's", "won’t", "no"])
     assert negating == {"don't", "nobody's", "won’t"}
 
 

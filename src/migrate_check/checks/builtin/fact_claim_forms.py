@@ -50,9 +50,18 @@ def plainly_said(
     clauses = tokens.clause_stems()
     mine = _clause_of(negation, own)
     window = negation.window
+    beside: set[str] | None = None  # what the other negations of its clause are about
     for number in tokens.marked.get("negation", ()):
         found = clauses.get(number, _EMPTY)
         if len(window & found) >= needed or (subject and subject <= found):
+            if beside is None:
+                beside = {
+                    f.head
+                    for f in own.of("negation")
+                    if f is not negation and _clause_of(f, own) == mine
+                }
+            if beside and _negated_as_here(number, other, beside):
+                continue  # "at no extra charge" on both sides: not this claim negated
             here = answered.get(number)
             if here is None:
                 here = answered[number] = _negated_here(found, own)
@@ -77,6 +86,13 @@ def _clause_of(fact: Fact, own: Facts) -> int:
     t = own.tokens
     at = bisect_left(t.starts, fact.start)
     return t.clause[at] if at < len(t.clause) else -1
+
+
+def _negated_as_here(number: int, other: Facts, heads: set[str]) -> bool:
+    """Whether the negations of clause `number` there are all about what other
+    negations of the clause here are about: that clause is negated as this one is."""
+    there = [f for f in other.of("negation") if _clause_of(f, other) == number]
+    return bool(there) and all(f.head in heads for f in there)
 
 
 def _until_follows(negation: Fact, own: Facts) -> bool:

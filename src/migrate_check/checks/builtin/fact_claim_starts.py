@@ -17,6 +17,23 @@ from migrate_check.checks.builtin.fact_lexicon import (
 )
 from migrate_check.checks.builtin.fact_opposites import PHRASES
 from migrate_check.checks.builtin.fact_text import Tokens
+from migrate_check.checks.builtin.fact_word_flags import WordFlags
+
+NOT_ENDINGS = ("n't", "n’t")
+IS_ENDINGS = ("'s", "’s")  # "nobody's home": a negation word with "is"
+#: The starts of the phrases with "not" that negate nothing ("not only"), two and three
+#: words long, for a "n't" word read as "not".
+NOT_NEGATING_PAIRS = frozenset(
+    phrase[: n + 1] for phrase in NOT_NEGATING if phrase[0] == "not" for n in (1, 2)
+) | frozenset(phrase for phrase in NOT_NEGATING if phrase[0] == "not")
+
+
+def _negates_by_ending(word: str) -> bool:
+    """ "don't", "nobody's": a word that ends in "n't", or a negation word with "'s"."""
+    return word.endswith(NOT_ENDINGS) or (word.endswith(IS_ENDINGS) and word[:-2] in NEGATIONS)
+
+
+NEGATING_ENDINGS = WordFlags(_negates_by_ending)
 
 
 def starts_at(words: list[str], at: int, phrase: tuple[str, ...]) -> bool:
@@ -146,7 +163,9 @@ INSTRUCTED = frozenset(
 
 
 #: Subjects a "should" asks something of ("you should", "staff should" is not told apart).
-PEOPLE = frozenset(words("i you we they he she everyone anyone someone please"))
+PEOPLE = frozenset(
+    words("i you we they he she everyone anyone someone nobody everybody anybody somebody please")
+)
 
 
 def number_sign(t: Tokens, at: int) -> bool:

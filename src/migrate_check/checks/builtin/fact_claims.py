@@ -21,6 +21,10 @@ from migrate_check.checks.builtin.fact_claim_starts import (
     CONDITION_STARTS,
     COURTESY_HOPES,
     HEDGE_STARTS,
+    IS_ENDINGS,
+    NEGATING_ENDINGS,
+    NOT_ENDINGS,
+    NOT_NEGATING_PAIRS,
     NOT_NEGATING_STARTS,
     NOT_SUBJECTS,
     PHRASE_STARTS,
@@ -58,9 +62,8 @@ from migrate_check.checks.builtin.fact_lexicon import (
 )
 from migrate_check.checks.builtin.fact_number_tables import SCALES, SMALL, TENS, small
 from migrate_check.checks.builtin.fact_records import Fact
-from migrate_check.checks.builtin.fact_text import REACH, Tokens, content_stem
+from migrate_check.checks.builtin.fact_text import REACH, WHOLLY_NEGATED, Tokens, content_stem
 from migrate_check.checks.builtin.fact_units import UNIT_WORDS
-from migrate_check.checks.builtin.fact_word_flags import WordFlags
 
 _CONTRACTED_MODALS: dict[str, tuple[str, ...]] = {
     "can": ("can",),
@@ -71,21 +74,8 @@ _CONTRACTED_MODALS: dict[str, tuple[str, ...]] = {
 }
 
 
-_NOT = ("n't", "n’t")
-_IS = ("'s", "’s")  # "nobody's home": a negation word with "is"
 #: Claims read from one text at most; the rest of a hostile text is not read for claims.
 MAX_CLAIMS = 2000
-_NOT_NEGATING_PAIRS = frozenset(
-    phrase[: n + 1] for phrase in NOT_NEGATING if phrase[0] == "not" for n in (1, 2)
-) | frozenset(phrase for phrase in NOT_NEGATING if phrase[0] == "not")
-
-
-def _negates_by_ending(word: str) -> bool:
-    """ "don't", "nobody's": a word that ends in "n't", or a negation word with "'s"."""
-    return word.endswith(_NOT) or (word.endswith(_IS) and word[:-2] in NEGATIONS)
-
-
-_NEGATING_ENDINGS = WordFlags(_negates_by_ending)
 
 
 class _ClaimReader:
@@ -108,6 +98,8 @@ class _ClaimReader:
         fact = Fact(kind, value, raw, start, stop, t.sentence[at], window=window, head=head)
         self.found.append(fact)
         t.marked.setdefault(kind, set()).add(t.clause[at])
+        if kind == "negation":
+            t.negated.setdefault(t.clause[at], []).append(window)
 
     def pole(self, at: int) -> tuple[tuple[int, int], int] | None:
         """((axis, pole), words taken) of an opposite at word `at`."""
@@ -129,7 +121,7 @@ class _ClaimReader:
         word = words[at]
         if word in NOT_NEGATING_STARTS and (phrase := longest(words, at, NOT_NEGATING)):
             return len(phrase)
-        if word.endswith(_NOT) and ("not", *words[at + 1 : at + 3]) in _NOT_NEGATING_PAIRS:
+        if word.endswith(NOT_ENDINGS) and ("not", *words[at + 1 : at + 3]) in NOT_NEGATING_PAIRS:
             return 1  # "don't hesitate"
         if word == "no" and number_sign(t, at):
             return 1  # "No. 5" and "Order no.: TM-88" are a number sign
@@ -172,7 +164,9 @@ class _ClaimReader:
             head = next(iter(window), "") if len(window) == 1 else head
         self.add("negation", "not", at, at + 1, window, head)
         if not after:
-            t.marked["negation"].update(t.clause[i] for i in range(max(0, at - 4), at))
+            before = {t.clause[i] for i in range(max(0, at - 4), at)}
+            t.marked["negation"].update(before)
+            t.marked.setdefault(WHOLLY_NEGATED, set()).update(before)
         return 1
 
     def negated_before(self, at: int) -> bool:
@@ -198,11 +192,12 @@ class _ClaimReader:
         # the words read, and those ending in "n't" (looked at once per distinct word)
         positions = range(len(words))
         candidates: Iterable[int] = compress(positions, map(self.words.read.__contains__, words))
-        nots = _NEGATING_ENDINGS.of(words)
+        nots = NEGATING_ENDINGS.of(words)
         if nots:
             candidates = sorted({*candidates, *compress(positions, map(nots.__contains__, words))})
-        marked = self.t.marked.setdefault("negation", set())
-        marked.update(compress(self.t.clause, map(self.lexicon.negating.__contains__, words)))
+        wholly = set(compress(self.t.clause, map(self.lexicon.negating.__contains__, words)))
+        self.t.marked.setdefault("negation", set()).update(wholly)
+        self.t.marked[WHOLLY_NEGATED] = wholly
         done, seconds, last = 0, self.words.seconds, len(words) - 1
         for index in candidates:
             if index >= done and index not in self.taken:
@@ -219,7 +214,8 @@ class _ClaimReader:
     def questions(self) -> None:
         """A yes-no question an answer goes on after is a condition of what follows
         ("Need another slot? Call us": "if you need another slot, call us"); a last
-        question ("Any questions?") conditions nothing."""
+        question ("Any questions?") conditions nothing; a question asked ("How should I
+        store it?") hedges and obliges nothing."""
         t = self.t
         if "?" not in t.text:
             return
@@ -228,22 +224,30 @@ class _ClaimReader:
         for index, number in enumerate(t.sentence):
             first.setdefault(number, index)
             last[number] = index
+        asked: set[int] = set()  # the sentences that ask "what", "how", ...
         for number, (start, end) in enumerate(t.sentence_spans):
-            if number not in first or number + 1 not in first or len(self.found) >= MAX_CLAIMS:
+            if number not in first or not t.text[start:end].rstrip().endswith("?"):
                 continue
-            if not t.text[start:end].rstrip().endswith("?") or t.words[first[number]] in WH:
-                continue  # a question asked ("What do you need?") is a heading, no "if"
+            if t.words[first[number]] in WH:
+                asked.add(number)  # a question asked ("What do you need?") is a heading, no "if"
+                continue
+            if number + 1 not in first or len(self.found) >= MAX_CLAIMS:
+                continue
             at, stop = first[number], min(last[number] + 1, first[number] + REACH)
             stems = (content_stem(word) for word in t.words[at:stop])
             window = frozenset(s for s in stems if s is not None) - _NOT_CONDITIONS
             if window and not window <= COURTESY:
                 head = t.head(at, 0, MODAL_SKIPS)
                 self.add("conditions", "?", at, last[number] + 1, window, head)
+        if asked:  # "How should I store it?" asks; it hedges or obliges nothing
+            self.found = [
+                f for f in self.found if f.sentence not in asked or f.kind not in _NOT_ASKED
+            ]
 
     def read_at(self, at: int) -> int:
         t, words = self.t, self.t.words
         word = words[at]
-        if word.endswith(_IS) and word[:-2] in NEGATIONS:
+        if word.endswith(IS_ENDINGS) and word[:-2] in NEGATIONS:
             return self.negation(at)  # "nobody's home"
         if word in NEGATIONS and not (word in PHRASE_STARTS and self.pole(at)):
             if word == "cannot":
@@ -268,14 +272,15 @@ class _ClaimReader:
                 return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be
         if word in self.modal_starts and not (t.raw[at][:1].isupper() and not t.initial[at]):
             phrase = longest(words, at, self.modal_phrases)
-            if phrase:
+            if phrase and t.unbroken(at, len(phrase)):
                 return self.modal(at, phrase, len(phrase))
         if word in CONDITION_STARTS:
             phrase = longest(words, at, CONDITIONS)
-            if phrase:
+            if phrase and t.unbroken(at, len(phrase)):
                 return self.condition(at, phrase)
         if word in HEDGE_STARTS:
             phrase = longest(words, at, HEDGES)
+            phrase = phrase if t.unbroken(at, len(phrase)) else ()
             if phrase == ("expected",) and normal(t, at):
                 return 1  # "some redness is expected.": normal, no forecast
             if (
@@ -296,6 +301,7 @@ class _ClaimReader:
             self.add("polarity", f"{axis}:{pole}", at, at + taken, window, stem(words[at]))
             if (axis, pole) in self.lexicon.negative:  # "out of stock": "not available"
                 t.marked.setdefault("negation", set()).add(t.clause[at])
+                t.marked.setdefault(WHOLLY_NEGATED, set()).add(t.clause[at])
             return taken
         return 1
 
@@ -353,6 +359,8 @@ class _ClaimReader:
 #: words a modal reaches over ("if you ever need to make a claim" depends on a claim;
 #: "if you can" and "if possible" on nothing), and numbers and units in words (in digits
 #: they are values, blanked from the words).
+#: Claims a question asked does not make: what it asks may or should be is not said.
+_NOT_ASKED = frozenset({"hedges", "modality"})
 _NOT_CONDITIONS = frozenset(
     stem(word)
     for word in [*MODAL_SKIPS, *(phrase[0] for phrase in MODALS), *SMALL, *TENS, *SCALES]

@@ -113,10 +113,10 @@ class _Comparison:
             if not before and not after:
                 continue
             if kind == "entities":
-                gone = [f for f in before if not name_kept(f, self.cand, after)]
+                gone = [f for f in before if not name_kept(f, self.base, self.cand, after)]
                 lost += gone
                 if gone:  # a name only added is a greeting or a sign-off, not a change
-                    new += [f for f in after if not name_kept(f, self.base, before)]
+                    new += [f for f in after if not name_kept(f, self.cand, self.base, before)]
                 continue
             values_before, values_after = [f.value for f in before], [f.value for f in after]
             if sorted(values_before) == sorted(values_after):

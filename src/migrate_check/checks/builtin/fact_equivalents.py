@@ -51,6 +51,7 @@ from migrate_check.checks.builtin.fact_value_forms import (
     share_said,
     sign_said,
     slashed_date_said,
+    within_day_range,
 )
 
 #: Words that say "all of it" as "100%" does ("100% nut-free", "completely nut-free").
@@ -159,7 +160,9 @@ class Equivalents:
         if fact.kind == "numbers" and any(f.value == fact.value for f in other.of("identifiers")):
             return True  # "version 2.3.1" and "v2.3.1"
         if fact.kind == "weekdays" and (
-            _weekday_group(fact, own, other) or all_but_said(fact, own, other)
+            _weekday_group(fact, own, other)
+            or all_but_said(fact, own, other)
+            or within_day_range(fact, own, other)
         ):
             return True
         if fact.kind in ("times", "numbers") and dotted_time_said(fact, own, other):

@@ -30,12 +30,12 @@ from migrate_check.checks.builtin.fact_claims import read_claims
 from migrate_check.checks.builtin.fact_dates import day_ranges, time_ranges
 from migrate_check.checks.builtin.fact_dimensions import PATTERNS as DIMENSION_PATTERNS
 from migrate_check.checks.builtin.fact_dimensions import dimensions, shared_units
-from migrate_check.checks.builtin.fact_durations import PATTERNS as DURATION_PATTERNS
-from migrate_check.checks.builtin.fact_durations import merge_durations
 from migrate_check.checks.builtin.fact_identifiers import PATTERNS as IDENTIFIER_PATTERNS
 from migrate_check.checks.builtin.fact_identifiers import VERSION, identifier, identifiers
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_list_numbers import LIST_PATTERNS, bullets
+from migrate_check.checks.builtin.fact_measure_parts import PATTERNS as MEASURE_PART_PATTERNS
+from migrate_check.checks.builtin.fact_measure_parts import merge_measures
 from migrate_check.checks.builtin.fact_name_forms import PATTERNS as NAME_FORM_PATTERNS
 from migrate_check.checks.builtin.fact_name_forms import name_forms
 from migrate_check.checks.builtin.fact_names import read_names, read_steps
@@ -51,8 +51,8 @@ from migrate_check.checks.builtin.fact_scan import (
     bare_urls,
     fact_matches,
 )
-from migrate_check.checks.builtin.fact_text import PATTERNS as TEXT_PATTERNS
-from migrate_check.checks.builtin.fact_text import tokenize
+from migrate_check.checks.builtin.fact_tokenizer import PATTERNS as TEXT_PATTERNS
+from migrate_check.checks.builtin.fact_tokenizer import tokenize
 from migrate_check.checks.builtin.fact_units import (
     canonical_quantity,
     format_number,
@@ -74,7 +74,8 @@ _UNIT_AFTER = re.compile(r"\s?([^\W\d_][\w-]{0,14}+)")
 _INCHES = re.compile(r"\s++(?:thick|wide|long|deep|tall|high)\b|[.,;)]")
 #: What stands before a month and a day written "5/22": a weekday or "on", "by", "until".
 _DATE_BEFORE = re.compile(
-    r"(?i:\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]{0,6}\.?,?"
+    r"(?i:\b(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?,?"
     r"|\b(?:on|by|until|till|from|due|through|thru))\s{1,2}\Z"
 )
 #: A run of whitespace, collapsed in quoted sentences and ignored when comparing spellings.
@@ -99,7 +100,7 @@ PATTERNS = (
     *fact_digit_groups.PATTERNS,
     *IDENTIFIER_PATTERNS,
     *TEXT_PATTERNS,
-    *DURATION_PATTERNS,
+    *MEASURE_PART_PATTERNS,
     *DIMENSION_PATTERNS,
     *NAME_FORM_PATTERNS,
 )
@@ -200,7 +201,7 @@ def extract(
     facts = shared_units(time_ranges(day_ranges(facts, text), text), text)
     facts += read_number_words(tokens)
     facts = without_idioms(word_parts(facts, tokens), shown)
-    facts = merge_durations(facts, shown)
+    facts = merge_measures(facts, shown)
     facts += read_names(tokens)
     facts = name_forms(facts, shown)
     facts += read_claims(tokens, lexicon)
@@ -227,10 +228,13 @@ def _forms(group: str, raw: str) -> tuple[tuple[str, str], ...]:
 
 
 def _short_date(raw: str, text: str, start: int) -> list[tuple[str, str]]:
-    """ "5/22" after a weekday or "on", "by", "until" as a month and a day; else none."""
+    """ "5/22" after a weekday or "on", "by", "until" as a month and a day, "22/5" as a
+    day and a month (no month 22); else none."""
     if not _DATE_BEFORE.search(text, max(0, start - 12), start):
         return []
     month, day = (int(n) for n in raw.split("/"))
+    if 12 < month <= 31 and 1 <= day <= 12:
+        month, day = day, month
     return [("dates", f"--{month:02d}-{day:02d}")] if 1 <= month <= 12 and 1 <= day <= 31 else []
 
 

@@ -96,9 +96,14 @@ def same_time(one: Fact, other: Fact) -> bool:
     )
 
 
-def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
+def name_kept(name: Fact, own: Facts, other: Facts, other_names: list[Fact]) -> bool:
     """A name is kept when all its words (but stopwords) are on the other side, or the
-    other side names it shorter ("Maria" for "Maria Lopez")."""
+    other side names it shorter ("Maria" for "Maria Lopez") or by the letters this side
+    gives it ("Development Standards (TSDS)" for "TSDS")."""
+    if (letters := _letters_given(name, own)) and re.search(
+        rf"(?<![\w-]){letters}(?![\w-])", other.tokens.text
+    ):
+        return True
     words = [word for word in name.value.split() if word not in STOPWORDS] or name.value.split()
     text = other.tokens.plain_words()
     if all(word in text for word in words):
@@ -120,6 +125,23 @@ def name_kept(name: Fact, other: Facts, other_names: list[Fact]) -> bool:
     mine = set(words)
     # the same name read from another spelling ("CA" and "California"), or shorter
     return any(o.value == name.value or set(o.value.split()) < mine for o in other_names)
+
+
+def _letters_given(name: Fact, own: Facts) -> str | None:
+    """The letters a name is then called by ("..., Support and Development Standards
+    (TSDS)"): what stands between them is the rest of the name."""
+    found = _LETTERS_AFTER.match(own.tokens.text, name.end, name.end + 80)
+    if found is None:
+        return None
+    between = found.group(1).replace(",", " ").replace("&", " ").split()
+    if all(word[:1].isupper() or word in _NAME_JOINS for word in between):
+        return found.group(2)
+    return None
+
+
+#: The rest of a name and the letters after it in brackets.
+_LETTERS_AFTER = re.compile(r"([\w\s,&'’-]{0,64}?)\(([A-Z][A-Z0-9&]{1,9})\)")
+_NAME_JOINS = frozenset({"and", "of", "for", "the", "on", "in"})
 
 
 #: Words that end a name and say what kind of thing it is, not which one ("Policy",

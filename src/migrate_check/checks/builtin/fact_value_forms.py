@@ -3,8 +3,8 @@ value found on one side only: a finish time as a duration ("4:12:37", "4h 12m 37
 share in words or as a part of a whole ("20%", "a fifth"; "50%", "3 of the 6"), zero as
 "free", a day of the month as an ordinal ("the 17th"), a negative amount as a credit, a
 bound moved by one ("under 10", "9 and under"), a month and day with a slash ("2/12"),
-a range of a quantity as its two ends ("2-8°C", "between 2°C and 8°C"), and a month
-said alone beside the other side's date in it.
+a range of a quantity as its two ends ("2-8°C", "between 2°C and 8°C"), a month
+said alone beside the other side's date in it, and the days inside a range of days.
 """
 
 from __future__ import annotations
@@ -317,6 +317,32 @@ def all_but_said(fact: Fact, own: Facts, other: Facts) -> bool:
         ):
             return True
     return False
+
+
+def within_day_range(fact: Fact, own: Facts, other: Facts) -> bool:
+    """Whether a weekday lies inside a range of days the other side gives ("Tuesday to
+    Thursday" against "Tuesday, Wednesday and Thursday"), every day of which this side
+    names too."""
+    if fact.kind != "weekdays" or fact.value not in _DAYS:
+        return False
+    named = {f.value for f in own.of("weekdays")}
+    days = sorted(other.of("weekdays"), key=lambda f: f.start)
+    text = other.tokens.text
+    for first, last in zip(days, days[1:], strict=False):
+        if last.start - first.end <= _LONGEST_DAY_JOIN and _DAY_JOIN.fullmatch(
+            text, first.end, last.start
+        ):
+            start = _DAYS.index(first.value)
+            span = (_DAYS.index(last.value) - start) % 7
+            inside = {_DAYS[(start + step) % 7] for step in range(span + 1)}
+            if fact.value in inside and inside <= named:
+                return True
+    return False
+
+
+#: What joins the two ends of a range of days ("Tue-Thu", "Monday to Friday").
+_DAY_JOIN = re.compile(r"(?i:\.?\s{0,2}(?:-|–|—|to|through|thru|until|till)\s{0,2})")
+_LONGEST_DAY_JOIN = 12
 
 
 def _left_out(fact: Fact, facts: Facts) -> bool:
