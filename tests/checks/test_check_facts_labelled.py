@@ -50,7 +50,7 @@ def _flagged(pairs: list[dict[str, Any]]) -> list[bool]:
 DEV_FILES = tuple(
     f"free_text_pairs{suffix}.jsonl"
     for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m")
-    + ("_n", "_o", "_p", "_q", "_r", "_s", "_u", "_v", "_w", "_x", "_y", "_z")
+    + ("_n", "_o", "_p", "_q", "_r", "_s", "_u", "_v", "_w", "_x", "_y", "_z", "_aa", "_ab")
 )
 HOLDOUT = (0.10, 0.92)
 SETS: dict[str, tuple[tuple[str, ...], tuple[float, float]]] = {

@@ -1,9 +1,10 @@
 """`facts` on forms seen in unseen pairs (issue 25, round 11): a measure written in parts
 ("6 ft 2 in", "5'9\""), a date written day first after a weekday ("Fri 14/3"), the days
 inside a range of days, a phrase with a value inside it ("have 7 days to"), a question
-asked, a name and the letters it is then called by, and a negation beside another one of
-its clause. Examples are written here, not taken from the labelled pairs; beside each, a
-change that must still be caught.
+asked, a name and the letters it is then called by, a negation beside another one of its
+clause, the "Yes." or "No." a reply opens with, a place labelled by a letter ("Room B")
+and a name given where the other side gives another. Examples are written here, not
+taken from the labelled pairs; beside each, a change that must still be caught.
 """
 
 from __future__ import annotations
@@ -135,4 +136,59 @@ def test_cheaper_and_more_expensive_are_opposites() -> None:
     assert_same(
         "Tickets bought online are £1 cheaper than at the door.",
         "Online tickets cost £1 less than tickets bought at the door, so they are cheaper.",
+    )
+
+
+# --- answers, labels and names in place -------------------------------------------------------
+
+
+def test_the_answer_a_reply_opens_with_is_read() -> None:
+    question = "Do I need to be a member to play?\n\n"
+    rest = " All players must be members; you can join online before the event."
+    assert_caught(question + "Yes." + rest, question + "No." + rest, "polarity")
+    assert_caught(
+        "Are dogs allowed on the walks? Sorry, no. Dogs disturb the wildlife.",
+        "Are dogs allowed on the walks? Yes, dogs on a short lead are welcome.",
+        "polarity",
+    )
+    assert_same(question + "Yes." + rest, question + "Yes, you do." + rest)
+    assert_same(question + "Yes." + rest, question.strip() + rest)  # the answer left out
+    assert_same("No smoking on site. Parking is free.", "Parking is free. No smoking on site.")
+
+
+def test_no_with_a_full_stop_ends_a_sentence_unless_a_number_follows() -> None:
+    # "No. Provisional pharmacists can't act" is an answer and a claim, not "No. 5"
+    assert_caught(
+        "Can I work now? No. Provisional pharmacists can't act as Responsible Pharmacist.",
+        "Can I work now? Yes. Provisional pharmacists can act as Responsible Pharmacist.",
+        "negation",
+    )
+    assert _values("Order No. 5 ships today.", "numbers") == {"5"}
+
+
+def test_a_place_labelled_by_a_letter_is_an_identifier() -> None:
+    booking = "Session: Wednesday 9:00–11:00, Room {} (Ducklings)\nBooking ref: CR-77120"
+    assert_caught(booking.format("B"), booking.format("D"), "identifiers")
+    assert_same(booking.format("B"), booking.format("B").replace("Room B", "room B"))
+    # a rewording that leaves the label out, or lists the letters, says the same
+    assert_same(
+        "Marcus will recalibrate the Zone A and Zone C cameras by Friday.",
+        "The Zone A and C cameras will be recalibrated by Marcus by Friday.",
+    )
+
+
+def test_a_name_given_where_the_other_side_gives_another_is_a_change() -> None:
+    baseline = (
+        "The director will be Paul Jessop, assisted by Hannah Wu. "
+        "Rulings questions should be directed to Paul during play."
+    )
+    assert_caught(baseline, baseline.replace("to Paul", "to Hannah"), "entities")
+    assert_same(baseline, baseline.replace("to Paul", "to Paul Jessop"))
+
+
+def test_weekdays_and_weekends_are_opposites() -> None:
+    assert_caught(
+        "Guest passes can be used on weekdays only and expire after a year.",
+        "Guest passes can be used on weekends only and expire after a year.",
+        "polarity",
     )

@@ -172,7 +172,15 @@ def _plain_tokens(text: str) -> tuple[list[Any], ...]:
             continue
         at = match.end() if kind == "end" else match.start()
         dot = kind == "end" and match.group() == "."
-        if dot and words and words[-1] in ABBREVIATIONS and text[at : at + 2].strip():
+        # "No. 5", "no.: TM-88" abbreviate; "No. You can't" answers
+        answer = words[-1:] == ["no"] and text[at : at + 5].lstrip(" *_")[:1].isalpha()
+        if (
+            dot
+            and words
+            and words[-1] in ABBREVIATIONS
+            and text[at : at + 2].strip()
+            and not answer
+        ):
             continue
         if not fresh:
             spans.append((sentence_start, at))

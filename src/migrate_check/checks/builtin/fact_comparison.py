@@ -35,12 +35,11 @@ from migrate_check.checks.builtin.fact_claim_forms import (
 )
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_findings import Finding, cut, shown
+from migrate_check.checks.builtin.fact_in_place import changed_in_place, in_place, renamed_in_place
 from migrate_check.checks.builtin.fact_lexicon import Lexicon
 from migrate_check.checks.builtin.fact_matching import (
-    changed_in_place,
     first_of,
     has_counterpart,
-    in_place,
     name_kept,
     pair,
     rescued,
@@ -117,6 +116,8 @@ class _Comparison:
                 lost += gone
                 if gone:  # a name only added is a greeting or a sign-off, not a change
                     new += [f for f in after if not name_kept(f, self.cand, self.base, before)]
+                else:  # "directed to Paul" and "directed to Hannah", both named elsewhere
+                    replaced += renamed_in_place(before, after, self.base, self.cand)
                 continue
             values_before, values_after = [f.value for f in before], [f.value for f in after]
             if sorted(values_before) == sorted(values_after):

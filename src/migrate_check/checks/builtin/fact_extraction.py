@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from migrate_check.checks.builtin import fact_canonical_forms, fact_digit_groups
+from migrate_check.checks.builtin.fact_answers import read_answers
 from migrate_check.checks.builtin.fact_canonical_forms import (
     CODES,
     canonical_email,
@@ -32,6 +33,7 @@ from migrate_check.checks.builtin.fact_dimensions import PATTERNS as DIMENSION_P
 from migrate_check.checks.builtin.fact_dimensions import dimensions, shared_units
 from migrate_check.checks.builtin.fact_identifiers import PATTERNS as IDENTIFIER_PATTERNS
 from migrate_check.checks.builtin.fact_identifiers import VERSION, identifier, identifiers
+from migrate_check.checks.builtin.fact_letter_labels import read_letter_labels
 from migrate_check.checks.builtin.fact_lexicon import DEFAULT_LEXICON, Lexicon
 from migrate_check.checks.builtin.fact_list_numbers import LIST_PATTERNS, bullets
 from migrate_check.checks.builtin.fact_measure_parts import PATTERNS as MEASURE_PART_PATTERNS
@@ -203,8 +205,10 @@ def extract(
     facts = without_idioms(word_parts(facts, tokens), shown)
     facts = merge_measures(facts, shown)
     facts += read_names(tokens)
+    facts += read_letter_labels(tokens)
     facts = name_forms(facts, shown)
     facts += read_claims(tokens, lexicon)
+    facts += read_answers(tokens)
     return Facts(
         tuple(facts[:MAX_FACTS]),
         tokens,

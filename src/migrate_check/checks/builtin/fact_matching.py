@@ -180,11 +180,6 @@ def _name_parts(facts: Facts) -> frozenset[str]:
 
 
 #: Occurrences of one value tried on each side for a change in place, so pairing stays small.
-MAX_IN_PLACE = 24
-_LAST_WORD = re.compile(r"([^\W\d_]++)[^\w]*+$")
-_FIRST_WORD = re.compile(r"[^\w]*+([^\W\d_]++)")
-
-
 def first_of(facts: list[Fact], keep: Callable[[str], bool]) -> list[Fact]:
     """The first fact of each value that `keep` accepts, in text order."""
     seen: set[str] = set()
@@ -194,42 +189,6 @@ def first_of(facts: list[Fact], keep: Callable[[str], bool]) -> list[Fact]:
             seen.add(fact.value)
             found.append(fact)
     return found
-
-
-def in_place(
-    weak: list[Fact], others: list[Fact], base: Facts, cand: Facts
-) -> list[tuple[Fact, Fact]]:
-    """Each weak value lost ("one") with the value that took its place, if one did."""
-    found = []
-    for was in weak:
-        now = next(
-            (f for f in others if f.kind == was.kind and changed_in_place(was, f, base, cand)),
-            None,
-        )
-        if now is not None:
-            found.append((was, now))
-    return found
-
-
-def changed_in_place(was: Fact, now: Fact, base: Facts, cand: Facts) -> bool:
-    """Whether a value became another between the same two words on each side ("holds one
-    standard bike" and "holds two standard bikes"): a change even of a weak value, which
-    a rewording otherwise drops or spells out ("one")."""
-    places = {_beside(f, base) for f in base.of(was.kind) if f.value == was.value}
-    places.discard(None)
-    return bool(places) and any(
-        _beside(f, cand) in places
-        for f in [f for f in cand.of(now.kind) if f.value == now.value][:MAX_IN_PLACE]
-    )
-
-
-def _beside(fact: Fact, facts: Facts) -> tuple[str, str] | None:
-    text = facts.tokens.text
-    before = _LAST_WORD.search(text[max(0, fact.start - 30) : fact.start])
-    after = _FIRST_WORD.match(text[fact.end : fact.end + 30])
-    if before is None or after is None:
-        return None
-    return stem(before.group(1).casefold()), stem(after.group(1).casefold())
 
 
 def says_the_same(stems: frozenset[str], other: frozenset[str], short: bool = False) -> bool:

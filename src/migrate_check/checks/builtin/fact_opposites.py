@@ -65,6 +65,7 @@ OPPOSITES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("morning",), ("afternoon",), ("evening", "tonight")),
     (("safe",), ("unsafe", "dangerous")),
     (("cheaper", "cheapest"), ("dearer", "pricier", "costlier")),
+    (("weekday", "weekdays"), ("weekend", "weekends")),
 )
 #: Multi-word entries of opposites, read as one word: ("at", "least") is "min".
 PHRASES: Mapping[tuple[str, ...], str] = {

@@ -142,8 +142,9 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
                         and words
                         and words[-1] in ABBREVIATIONS
                         and text[at : at + 2].strip()
+                        and (words[-1] != "no" or not _word_follows(text, at))
                     ):
-                        continue  # "Dr. Patel": no sentence ends
+                        continue  # "Dr. Patel", "No. 5": no sentence ends; "No. You" does
                 if not fresh:  # the sentence ends here
                     spans.append((sentence_start, at))
                     sentence_number += 1
@@ -194,6 +195,12 @@ def tokenize(text: str, shown: str | None = None) -> Tokens:
         frozenset(filter(None, content)),
         content=content,
     )
+
+
+def _word_follows(text: str, at: int) -> bool:
+    """Whether a word follows position `at` ("No. You can't"), not a number or a sign
+    ("No. 5", "no.: TM-88"); bold marks between do not count ("**No.** You")."""
+    return text[at : at + 5].lstrip(" *_")[:1].isalpha()
 
 
 #: A chunk between spaces that is a word with a mark after it, or a mark alone: read
