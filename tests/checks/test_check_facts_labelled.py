@@ -40,10 +40,10 @@ def _flagged(pairs: list[dict[str, Any]]) -> list[bool]:
     ]
 
 
-# The development set (the rules are written and fixed on it) is twenty-three files:
-# nineteen were held-out sets, spent once their errors were read; three were written as
-# development data (heavy rewordings). It is held to what it measures (4.6% of rewordings
-# flagged, 93.0% of changes caught), so a change that makes it worse fails. The held-out
+# The development set (the rules are written and fixed on it) is twenty-seven files:
+# twenty-three were held-out sets, spent once their errors were read; three were written
+# as development data (heavy rewordings). It is held to what it measures (4.9% of
+# rewordings flagged, 92.7% of changes caught), so a change that makes it worse fails. The held-out
 # set (220 pairs in 12 domains, written by people who never saw the rules, never read
 # while they were written) is held to what it measures now (9.1% flagged, 92.7% caught;
 # when it was added, 12.7% and 93.6%).

@@ -192,3 +192,21 @@ def test_weekdays_and_weekends_are_opposites() -> None:
         "Guest passes can be used on weekends only and expire after a year.",
         "polarity",
     )
+
+
+def test_a_date_with_its_year_said_is_the_same_date() -> None:
+    assert_same("Half-term break: Saturday 15 February.", "Half-term break: Sat 15/02/2025.")
+    assert_same("Half-term break: 15 February.", "Half-term: 15 February 2025.")
+    assert_caught("Half-term: 15 February 2025.", "Half-term: 15 February 2026.", "dates")
+    assert_caught("Half-term break: 15 February.", "Half-term break: 16/02/2025.", "dates")
+
+
+def test_a_question_asked_as_a_heading_conditions_nothing() -> None:
+    assert_same(
+        "Can adults join circus classes? Adults are welcome on Monday evenings.",
+        "Adults are very welcome: Monday evenings are adult-only sessions.",
+    )
+    # a question the answer goes on after without asking is an "if"
+    assert_caught(
+        "Need another slot? Call us on 0800 123 456.", "Call us on 0800 123 456.", "conditions"
+    )

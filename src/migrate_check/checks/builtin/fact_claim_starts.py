@@ -183,6 +183,10 @@ def number_sign(t: Tokens, at: int) -> bool:
 
 
 WH = frozenset(words("what which who whom whose when where why how"))
+#: The words a question asked opens with ("Can adults join?"): "Need a slot?" is an "if".
+ASKING = frozenset(
+    words("can could do does did is are was were will would should may might has have")
+)
 #: Words read another way by what follows them: "should you", "needs replacing".
 TURNED = frozenset({"should", "need", "needs"})
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from itertools import compress
 
 from migrate_check.checks.builtin.fact_claim_starts import (
+    ASKING,
     CONDITION_STARTS,
     COURTESY_HOPES,
     HEDGE_STARTS,
@@ -215,7 +216,8 @@ class _ClaimReader:
         """A yes-no question an answer goes on after is a condition of what follows
         ("Need another slot? Call us": "if you need another slot, call us"); a last
         question ("Any questions?") conditions nothing; a question asked ("How should I
-        store it?") hedges and obliges nothing."""
+        store it?", "Can adults join?") is a heading: it conditions, hedges and obliges
+        nothing."""
         t = self.t
         if "?" not in t.text:
             return
@@ -228,8 +230,8 @@ class _ClaimReader:
         for number, (start, end) in enumerate(t.sentence_spans):
             if number not in first or not t.text[start:end].rstrip().endswith("?"):
                 continue
-            if t.words[first[number]] in WH:
-                asked.add(number)  # a question asked ("What do you need?") is a heading, no "if"
+            if t.words[first[number]] in WH or t.words[first[number]] in ASKING:
+                asked.add(number)  # "What do you need?", "Can adults join?": a heading, no "if"
                 continue
             if number + 1 not in first or len(self.found) >= MAX_CLAIMS:
                 continue

@@ -45,7 +45,11 @@ def same_number(one: Fact, other: Fact) -> bool:
     if one.kind == other.kind == "times":
         return same_time(one, other)
     if one.kind == other.kind == "dates":
-        return _day_and_month_swapped(one, other) or _day_and_month_swapped(other, one)
+        return (
+            _year_added(one.value, other.value)
+            or _day_and_month_swapped(one, other)
+            or _day_and_month_swapped(other, one)
+        )
     if one.kind == other.kind == "amounts":  # "18 cents" and "€0.18"
         code, _, value = one.value.partition(" ")
         other_code, _, other_value = other.value.partition(" ")
@@ -60,6 +64,13 @@ def same_number(one: Fact, other: Fact) -> bool:
     if one.kind == other.kind or "numbers" not in (one.kind, other.kind):
         return one.kind != other.kind and one.value == other.value
     return one.number is not None and one.number == other.number
+
+
+def _year_added(one: str, other: str) -> bool:
+    """Whether one date is the other with its year said ("15 February" and "15/02/2025")."""
+    if one[:2] == "--" and other[:2] != "--":
+        one, other = other, one
+    return other[:2] == "--" and len(one) == 10 and one[4:] == other[1:]
 
 
 def _day_and_month_swapped(numeric: Fact, named: Fact) -> bool:
