@@ -1,6 +1,7 @@
-"""The answer a reply opens with: "Yes." or "No, ..." to a question asked. Read as a pole
-of its own axis (`answer:1`, `answer:0`), so "Yes." becoming "No." is a changed
-polarity, while an answer one side leaves out ("Yes, you can" and "You can") is none."""
+"""An answer: "Yes." or "No, ..." opening a sentence, a line or a label's value
+("Parking: Yes"), mostly to a question asked. Read as a pole of its own axis
+(`answer:1`, `answer:0`), so "Yes." becoming "No." is a changed polarity, while an
+answer one side leaves out ("Yes, you can" and "You can") is none."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ _AFTER = frozenset(".,!;:–—-\n")
 
 
 def read_answers(tokens: Tokens) -> list[Fact]:
-    """Each "yes" or "no" that opens a sentence (or follows "Sorry,") and stands alone."""
+    """Each "yes" or "no" that opens a sentence, a line or a label's value (or follows
+    "Sorry,") and stands alone: a mark, a line break or the end after it."""
     t = tokens
     found: list[Fact] = []
     for at, word in enumerate(t.words):
@@ -24,7 +26,8 @@ def read_answers(tokens: Tokens) -> list[Fact]:
         if not (t.initial[at] or (at and t.initial[at - 1] and t.words[at - 1] in _SOFTENERS)):
             continue
         end = t.starts[at] + len(t.raw[at])
-        if end < len(t.text) and t.text[end] not in _AFTER:
+        after = t.text[end : end + 3].lstrip(" ")[:1]  # "No." "No, ..." "No — ..."
+        if after and after not in _AFTER:
             continue
         sentence = t.sentence[at]
         window: frozenset[str] = frozenset()

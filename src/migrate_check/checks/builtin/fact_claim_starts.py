@@ -48,6 +48,17 @@ def longest(words: list[str], at: int, phrases: tuple[tuple[str, ...], ...]) -> 
     return found
 
 
+def longest_unbroken(t: Tokens, at: int, phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """`longest`, of the phrases with no value fact inside them ("have 7 days to" holds
+    no "have to"; "except 25 December for" still holds "except")."""
+    words = t.words
+    found: tuple[str, ...] = ()
+    for phrase in by_first_word(phrases).get(words[at], ()):
+        if len(phrase) > len(found) and starts_at(words, at, phrase):
+            found = phrase if t.unbroken(at, len(phrase)) else found
+    return found
+
+
 _INDEXES: dict[int, tuple[Sequence[object], dict[str, tuple[tuple[str, ...], ...]]]] = {}
 
 

@@ -38,6 +38,7 @@ from migrate_check.checks.builtin.fact_claim_starts import (
     inverted,
     limited,
     longest,
+    longest_unbroken,
     normal,
     number_sign,
     opens_clause,
@@ -99,8 +100,8 @@ class _ClaimReader:
         fact = Fact(kind, value, raw, start, stop, t.sentence[at], window=window, head=head)
         self.found.append(fact)
         t.marked.setdefault(kind, set()).add(t.clause[at])
-        if kind == "negation":
-            t.negated.setdefault(t.clause[at], []).append(window)
+        if kind == "negation":  # what it reaches: the words after it in its clause
+            t.negated.setdefault(t.clause[at], []).append(t.window(at, before=0, skip=end - at))
 
     def pole(self, at: int) -> tuple[tuple[int, int], int] | None:
         """((axis, pole), words taken) of an opposite at word `at`."""
@@ -230,8 +231,10 @@ class _ClaimReader:
         for number, (start, end) in enumerate(t.sentence_spans):
             if number not in first or not t.text[start:end].rstrip().endswith("?"):
                 continue
-            if t.words[first[number]] in WH or t.words[first[number]] in ASKING:
-                asked.add(number)  # "What do you need?", "Can adults join?": a heading, no "if"
+            opener = first[number]  # "What do you need?", "Can adults join?": no "if"
+            if t.words[opener] in WH or t.words[opener] in ASKING:
+                if ASKING.intersection(t.words[opener : opener + 3]):  # not "When you go, ..."
+                    asked.add(number)
                 continue
             if number + 1 not in first or len(self.found) >= MAX_CLAIMS:
                 continue
@@ -273,16 +276,15 @@ class _ClaimReader:
             if word != "should" and gerund(following) and t.joined(at):
                 return self.modal(at, ("need", "to"), 1)  # "it needs replacing": it must be
         if word in self.modal_starts and not (t.raw[at][:1].isupper() and not t.initial[at]):
-            phrase = longest(words, at, self.modal_phrases)
-            if phrase and t.unbroken(at, len(phrase)):
+            phrase = longest_unbroken(t, at, self.modal_phrases)
+            if phrase:
                 return self.modal(at, phrase, len(phrase))
         if word in CONDITION_STARTS:
-            phrase = longest(words, at, CONDITIONS)
-            if phrase and t.unbroken(at, len(phrase)):
+            phrase = longest_unbroken(t, at, CONDITIONS)
+            if phrase:
                 return self.condition(at, phrase)
         if word in HEDGE_STARTS:
-            phrase = longest(words, at, HEDGES)
-            phrase = phrase if t.unbroken(at, len(phrase)) else ()
+            phrase = longest_unbroken(t, at, HEDGES)
             if phrase == ("expected",) and normal(t, at):
                 return 1  # "some redness is expected.": normal, no forecast
             if (

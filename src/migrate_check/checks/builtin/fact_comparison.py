@@ -35,7 +35,12 @@ from migrate_check.checks.builtin.fact_claim_forms import (
 )
 from migrate_check.checks.builtin.fact_equivalents import Equivalents
 from migrate_check.checks.builtin.fact_findings import Finding, cut, shown
-from migrate_check.checks.builtin.fact_in_place import changed_in_place, in_place, renamed_in_place
+from migrate_check.checks.builtin.fact_in_place import (
+    Places,
+    changed_in_place,
+    renamed_in_place,
+    weak_changes,
+)
 from migrate_check.checks.builtin.fact_lexicon import Lexicon
 from migrate_check.checks.builtin.fact_matching import (
     first_of,
@@ -133,9 +138,7 @@ class _Comparison:
         said = Equivalents(self.base, self.cand).said
         lost = [fact for fact in lost if not said(fact, True)]
         new = [fact for fact in new if not said(fact, False)]
-        replaced += in_place([f for f in lost if f.weak], [*new, *surplus], self.base, self.cand)
-        turned = in_place([f for f in new if f.weak], [*lost, *deficit], self.cand, self.base)
-        replaced += [(was, now) for now, was in turned]
+        replaced += weak_changes(lost, new, surplus, deficit, self.base, self.cand)
         for kind in kinds if lost or new else ():
             gone = [f for f in lost if f.kind == kind and not f.weak]
             came = [f for f in new if f.kind == kind and not f.weak]
@@ -152,8 +155,11 @@ class _Comparison:
             for now in came[len(gone) :]:
                 if kind not in _IN_PLACE or has_counterpart(now, self.cand, self.base):
                     self.add(kind, "added", None, now)
+        places = Places()
         for was, now in replaced:
-            if not (was.weak or now.weak) or changed_in_place(was, now, self.base, self.cand):
+            if not (was.weak or now.weak) or changed_in_place(
+                was, now, self.base, self.cand, places
+            ):
                 self.add(was.kind, "changed", was, now)
 
     # --- claims -------------------------------------------------------------------------

@@ -75,10 +75,12 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _UNIT_AFTER = re.compile(r"\s?([^\W\d_][\w-]{0,14}+)")
 _INCHES = re.compile(r"\s++(?:thick|wide|long|deep|tall|high)\b|[.,;)]")
 #: What stands before a month and a day written "5/22": a weekday or "on", "by", "until".
+_WEEKDAY_BEFORE = re.compile(
+    r"(?i:\b(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:s|nesday)?|thu(?:r(?:s(?:day)?)?)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?,?)\s{1,2}\Z"
+)
 _DATE_BEFORE = re.compile(
-    r"(?i:\b(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
-    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?,?"
-    r"|\b(?:on|by|until|till|from|due|through|thru))\s{1,2}\Z"
+    _WEEKDAY_BEFORE.pattern + r"|(?i:\b(?:on|by|until|till|from|due|through|thru))\s{1,2}\Z"
 )
 #: A run of whitespace, collapsed in quoted sentences and ignored when comparing spellings.
 SPACES = re.compile(r"\s++")
@@ -204,8 +206,9 @@ def extract(
     facts += read_number_words(tokens)
     facts = without_idioms(word_parts(facts, tokens), shown)
     facts = merge_measures(facts, shown)
-    facts += read_names(tokens)
     facts += read_letter_labels(tokens)
+    labelled = {(f.start, f.end) for f in facts if f.kind == "identifiers" and f.weak}
+    facts += [name for name in read_names(tokens) if (name.start, name.end) not in labelled]
     facts = name_forms(facts, shown)
     facts += read_claims(tokens, lexicon)
     facts += read_answers(tokens)
@@ -232,12 +235,14 @@ def _forms(group: str, raw: str) -> tuple[tuple[str, str], ...]:
 
 
 def _short_date(raw: str, text: str, start: int) -> list[tuple[str, str]]:
-    """ "5/22" after a weekday or "on", "by", "until" as a month and a day, "22/5" as a
-    day and a month (no month 22); else none."""
+    """ "5/22" after a weekday or "on", "by", "until" as a month and a day; after a
+    weekday, "22/5" as a day and a month (there is no month 22); else none."""
     if not _DATE_BEFORE.search(text, max(0, start - 12), start):
         return []
     month, day = (int(n) for n in raw.split("/"))
     if 12 < month <= 31 and 1 <= day <= 12:
+        if not _WEEKDAY_BEFORE.search(text, max(0, start - 12), start):
+            return []  # "from 24/7 support": around the clock
         month, day = day, month
     return [("dates", f"--{month:02d}-{day:02d}")] if 1 <= month <= 12 and 1 <= day <= 31 else []
 

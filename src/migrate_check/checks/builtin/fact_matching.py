@@ -140,14 +140,19 @@ def name_kept(name: Fact, own: Facts, other: Facts, other_names: list[Fact]) -> 
 
 def _letters_given(name: Fact, own: Facts) -> str | None:
     """The letters a name is then called by ("..., Support and Development Standards
-    (TSDS)"): what stands between them is the rest of the name."""
+    (TSDS)"): what stands between them is the rest of the name, and the initials of the
+    name's words from this one on are the last of those letters, in order ("Acme
+    Insurance (UK)" is not called "UK")."""
     found = _LETTERS_AFTER.match(own.tokens.text, name.end, name.end + 80)
     if found is None:
         return None
     between = found.group(1).replace(",", " ").replace("&", " ").split()
-    if all(word[:1].isupper() or word in _NAME_JOINS for word in between):
-        return found.group(2)
-    return None
+    if not all(word[:1].isupper() or word in _NAME_JOINS for word in between):
+        return None
+    words = own.tokens.text[name.start : name.end].split() + between
+    initials = "".join(word[0] for word in words if word[:1].isupper())
+    letters = found.group(2)
+    return letters if initials and letters.endswith(initials) else None
 
 
 #: The rest of a name and the letters after it in brackets.
@@ -190,7 +195,6 @@ def _name_parts(facts: Facts) -> frozenset[str]:
     return frozenset(parts)
 
 
-#: Occurrences of one value tried on each side for a change in place, so pairing stays small.
 def first_of(facts: list[Fact], keep: Callable[[str], bool]) -> list[Fact]:
     """The first fact of each value that `keep` accepts, in text order."""
     seen: set[str] = set()

@@ -64,8 +64,6 @@ OPPOSITES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("daily",), ("weekly",), ("monthly",), ("quarterly",), ("annually", "yearly", "annual")),
     (("morning",), ("afternoon",), ("evening", "tonight")),
     (("safe",), ("unsafe", "dangerous")),
-    (("cheaper", "cheapest"), ("dearer", "pricier", "costlier")),
-    (("weekday", "weekdays"), ("weekend", "weekends")),
 )
 #: Multi-word entries of opposites, read as one word: ("at", "least") is "min".
 PHRASES: Mapping[tuple[str, ...], str] = {
@@ -76,10 +74,6 @@ PHRASES: Mapping[tuple[str, ...], str] = {
     ("no", "fewer", "than"): "min",
     ("up", "to"): "max",
     ("in", "stock"): "available",
-    ("more", "expensive"): "dearer",
-    ("less", "expensive"): "cheaper",
-    ("most", "expensive"): "dearer",
-    ("least", "expensive"): "cheaper",
     ("out", "of", "stock"): "unavailable",
     ("sold", "out"): "unavailable",
     ("in", "person"): "in-person",

@@ -179,7 +179,7 @@ FACT = re.compile(
             r"(?P<num>" + SIGNED + NUM + ")",
             r"(?P<wday>(?<!\w)"
             + WEEKDAY
-            + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Wed|Thu|Thurs?|Fri)\.?(?!\w)"
+            + r"(?i:s)?(?!\w)|(?<!\w)(?:Mon|Tues?|Weds?|Thu|Thurs?|Fri)\.?(?!\w)"
             r"|(?<!\w)(?:Sat|Sun)\.?(?=[,:]|(?<=\(...)\)|\s\d|\s[-–—:]|[-–—/]\s?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))"
             r"|(?<=[-–—/])(?:Sat|Sun)(?!\w))",
         ]

@@ -59,7 +59,7 @@ class Tokens:
     _part_stems: frozenset[str] | None = None
     #: kind -> numbers of the clauses that hold a claim of it (negation, hedges, ...)
     marked: dict[str, set[int]] = field(default_factory=dict)
-    #: clause number -> the windows of the negations read in it (what each reaches)
+    #: clause number -> what each negation read in it reaches: the words after it
     negated: dict[int, list[frozenset[str]]] = field(default_factory=dict)
     #: `content_stem` of each word, looked up once for every reader of the words
     content: list[str | None] = field(default_factory=list)

@@ -322,10 +322,10 @@ def all_but_said(fact: Fact, own: Facts, other: Facts) -> bool:
 def within_day_range(fact: Fact, own: Facts, other: Facts) -> bool:
     """Whether a weekday lies inside a range of days the other side gives ("Tuesday to
     Thursday" against "Tuesday, Wednesday and Thursday"), every day of which this side
-    names too."""
+    names in the weekday's own sentence."""
     if fact.kind != "weekdays" or fact.value not in _DAYS:
         return False
-    named = {f.value for f in own.of("weekdays")}
+    named = {f.value for f in own.of("weekdays") if f.sentence == fact.sentence}
     days = sorted(other.of("weekdays"), key=lambda f: f.start)
     text = other.tokens.text
     for first, last in zip(days, days[1:], strict=False):
