@@ -40,17 +40,18 @@ def _flagged(pairs: list[dict[str, Any]]) -> list[bool]:
     ]
 
 
-# The development set (the rules are written and fixed on it) is twenty-seven files:
-# twenty-three were held-out sets, spent once their errors were read; three were written
-# as development data (heavy rewordings). It is held to what it measures (4.9% of
-# rewordings flagged, 92.7% of changes caught), so a change that makes it worse fails. The held-out
+# The development set (the rules are written and fixed on it) is twenty-nine files:
+# twenty-five were held-out sets, spent once their errors were read; three were written
+# as development data (heavy rewordings). It is held to what it measures (5.0% of
+# rewordings flagged, 92.6% of changes caught), so a change that makes it worse fails. The held-out
 # set (220 pairs in 12 domains, written by people who never saw the rules, never read
 # while they were written) is held to what it measures now (9.1% flagged, 92.7% caught;
 # when it was added, 12.7% and 93.6%).
 DEV_FILES = tuple(
     f"free_text_pairs{suffix}.jsonl"
     for suffix in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_h", "_i", "_j", "_k", "_l", "_m")
-    + ("_n", "_o", "_p", "_q", "_r", "_s", "_u", "_v", "_w", "_x", "_y", "_z", "_aa", "_ab")
+    + ("_n", "_o", "_p", "_q", "_r", "_s", "_u", "_v", "_w", "_x", "_y", "_z")
+    + ("_aa", "_ab", "_ac", "_ad")
 )
 HOLDOUT = (0.10, 0.92)
 SETS: dict[str, tuple[tuple[str, ...], tuple[float, float]]] = {

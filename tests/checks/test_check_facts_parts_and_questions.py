@@ -285,3 +285,17 @@ def test_review_two_parts_of_one_name_are_one_person() -> None:
 def test_review_a_relabelled_place_is_reported_once() -> None:
     findings = judge("The talk is in Room B.", "The talk is in Room D.").evidence["findings"]
     assert [(f["kind"], f["change"]) for f in findings] == [("identifiers", "changed")]
+
+
+def test_compass_points_and_upper_and_lower_are_opposites() -> None:
+    assert_caught(
+        "Board at the pontoon at the eastern end of the harbour.",
+        "Board at the pontoon at the western end of the harbour.",
+        "polarity",
+    )
+    assert_caught(
+        "The accessible car park is on the upper level.",
+        "The accessible car park is on the lower level.",
+        "polarity",
+    )
+    assert_same("Head north on the A1 for two miles.", "Drive two miles northbound on the A1.")

@@ -18,7 +18,7 @@ OPPOSITES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("allowed", "permitted"), ("prohibited", "forbidden", "banned", "disallowed")),
     (("open", "reopen"), ("closed", "close", "shut")),
     (
-        ("higher", "increase", "raise", "rise", "greater", "larger", "above", "upgrade"),
+        ("higher", "increase", "raise", "rise", "greater", "larger", "above", "upgrade", "upper"),
         ("lower", "decrease", "reduce", "reduction", "fall", "smaller", "below", "downgrade"),
     ),
     (("high", "highest"), ("low", "lowest")),
@@ -64,6 +64,9 @@ OPPOSITES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("daily",), ("weekly",), ("monthly",), ("quarterly",), ("annually", "yearly", "annual")),
     (("morning",), ("afternoon",), ("evening", "tonight")),
     (("safe",), ("unsafe", "dangerous")),
+    (("north", "northern", "northbound"), ("south", "southern", "southbound")),
+    (("east", "eastern", "eastbound"), ("west", "western", "westbound")),
+    (("upstairs",), ("downstairs",)),
 )
 #: Multi-word entries of opposites, read as one word: ("at", "least") is "min".
 PHRASES: Mapping[tuple[str, ...], str] = {
