@@ -359,12 +359,12 @@ class _ClaimReader:
         return taken
 
 
+#: Claims a question asked does not make: what it asks may or should be is not said.
+_NOT_ASKED = frozenset({"hedges", "modality"})
 #: Stems that say how or how much, not what a condition depends on: modals and the
 #: words a modal reaches over ("if you ever need to make a claim" depends on a claim;
 #: "if you can" and "if possible" on nothing), and numbers and units in words (in digits
 #: they are values, blanked from the words).
-#: Claims a question asked does not make: what it asks may or should be is not said.
-_NOT_ASKED = frozenset({"hedges", "modality"})
 _NOT_CONDITIONS = frozenset(
     stem(word)
     for word in [*MODAL_SKIPS, *(phrase[0] for phrase in MODALS), *SMALL, *TENS, *SCALES]

@@ -329,6 +329,8 @@ def within_day_range(fact: Fact, own: Facts, other: Facts) -> bool:
     days = sorted(other.of("weekdays"), key=lambda f: f.start)
     text = other.tokens.text
     for first, last in zip(days, days[1:], strict=False):
+        if first.value not in _DAYS or last.value not in _DAYS:
+            continue
         if last.start - first.end <= _LONGEST_DAY_JOIN and _DAY_JOIN.fullmatch(
             text, first.end, last.start
         ):
