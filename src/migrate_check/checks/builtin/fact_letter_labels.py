@@ -25,6 +25,8 @@ def read_letter_labels(tokens: Tokens) -> list[Fact]:
     """Every labelled letter: "Room B" is `room B`, whatever the case of the label."""
     t = tokens
     found: list[Fact] = []
+    if LABELLED.isdisjoint(t.words):
+        return found  # no label noun at all: one scan in C, not a loop over words
     last = len(t.words) - 1
     for at, word in enumerate(t.words):
         if word not in LABELLED or at == last:

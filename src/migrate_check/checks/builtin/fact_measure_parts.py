@@ -93,6 +93,8 @@ def _larger_unit(first: Fact, second: Fact) -> bool:
 def _inches(facts: list[Fact], text: str) -> list[Fact]:
     """ "2 in" right after "6 ft" is two inches, not the number 2 and the word "in"; so
     is the "2" of "6 foot 2 tall". One pass over the facts in the order they stand."""
+    if not any(f.kind == "quantities" and f.value.endswith(" in") for f in facts):
+        return facts  # no length in inches or feet to follow
     ordered = sorted(facts, key=lambda f: f.start)
     made: dict[int, Fact] = {}
     for before, fact in zip(ordered, ordered[1:], strict=False):
